@@ -1,0 +1,457 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// serviceByTag names the resource group of each spec tag. Tags not listed
+// fall back to their Pascal-cased form.
+var serviceByTag = map[string]string{
+	"Allow-list / Block-list": "AllowlistIdentifiers",
+	"Email & SMS Templates":   "Templates",
+	"Instance Settings":       "Instance",
+	"Sign-in Tokens":          "SignInTokens",
+}
+
+// serviceByOp moves single operations to a better group than their tag.
+var serviceByOp = map[string]string{
+	"ListBlocklistIdentifiers":  "BlocklistIdentifiers",
+	"CreateBlocklistIdentifier": "BlocklistIdentifiers",
+	"DeleteBlocklistIdentifier": "BlocklistIdentifiers",
+}
+
+// methodByOp fixes method names where the spec's naming hints are missing
+// or awkward in Go.
+var methodByOp = map[string]string{
+	"GetInstanceProtect":                  "GetProtect",
+	"UpdateInstanceProtect":               "UpdateProtect",
+	"createAdminPortalLinkToken":          "Create",
+	"revokeAdminPortalLinkToken":          "Revoke",
+	"createApiKey":                        "Create",
+	"getApiKeys":                          "List",
+	"getApiKey":                           "Get",
+	"updateApiKey":                        "Update",
+	"deleteApiKey":                        "Delete",
+	"getApiKeySecret":                     "GetSecret",
+	"revokeApiKey":                        "Revoke",
+	"createM2MToken":                      "Create",
+	"getM2MTokens":                        "List",
+	"revokeM2MToken":                      "Revoke",
+	"InstanceGetOrganizationMemberships":  "ListForInstance",
+	"ListInstanceOrganizationInvitations": "ListForInstance",
+	"ToggleTemplateDelivery":              "ToggleDelivery",
+	"ListAllOrganizationDomains":          "ListForInstance",
+	"GetPublicInterstitial":               "GetPublicInterstitial",
+}
+
+// handWritten operations are implemented in middleware.go; the generator
+// only lists them in the coverage table and the facts.
+var handWritten = map[string][2]string{
+	"GetJWKS":                        {"JWKS", "Get"},
+	"verifyApiKey":                   {"APIKeys", "Verify"},
+	"verifyM2MToken":                 {"M2MTokens", "Verify"},
+	"verifyOAuthAccessToken":         {"OAuthAccessTokens", "Verify"},
+	"RefreshSession":                 {"Sessions", "Refresh"},
+	"CreateSessionToken":             {"Sessions", "CreateToken"},
+	"CreateSessionTokenFromTemplate": {"Sessions", "CreateTokenFromTemplate"},
+}
+
+type opInfo struct {
+	ID, Method, Path     string
+	Tag, Service, GoName string
+	Hand                 bool
+	PathParams           []string
+	Query                []*field
+	BodyKind             string // none, json, array, multipart, raw
+	BodyProps            []string
+	ParamsType           string
+	ParamsRequired       bool
+	RetType              string // "" when the operation returns nothing
+	ItemType             string // element type for the *All iterator
+	ItemsExpr, TotalExpr string
+	IterName             string
+	SkipVersion          bool
+	MachineKey           bool
+}
+
+type serviceInfo struct {
+	Name string
+	Tag  string
+	Ops  []*opInfo
+}
+
+type model struct {
+	ops      []*opInfo
+	services []*serviceInfo
+	types    *typeGen
+}
+
+// handDeclared collects top-level names declared by hand-written files so
+// generated names never clash with them.
+func handDeclared(dir string) (map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_gen.go") || strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		for _, d := range af.Decls {
+			switch d := d.(type) {
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						out[s.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							out[n.Name] = true
+						}
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					out[d.Name.Name] = true
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+var pathParamRe = regexp.MustCompile(`\{([^}]+)\}`)
+
+func build(sp *spec, taken map[string]bool) (*model, error) {
+	taken["Client"] = true
+	for _, item := range sp.Paths.Vals {
+		for _, op := range item.Ops.Vals {
+			for _, t := range op.Tags {
+				taken[pascal(t)+"Service"] = true
+			}
+		}
+	}
+	for _, n := range serviceByTag {
+		taken[n+"Service"] = true
+	}
+	for _, n := range serviceByOp {
+		taken[n+"Service"] = true
+	}
+	tg := &typeGen{sp: sp, decls: map[string]*typeDecl{}, byComp: map[string]string{}, taken: taken}
+	m := &model{types: tg}
+	svcs := map[string]*serviceInfo{}
+	seenIDs := map[string]bool{}
+	for _, path := range sp.Paths.Keys {
+		item := sp.Paths.Vals[path]
+		for _, meth := range item.Ops.Keys {
+			op := item.Ops.Vals[meth]
+			if op.OperationID == "" {
+				return nil, fmt.Errorf("%s %s: no operationId", meth, path)
+			}
+			if seenIDs[op.OperationID] {
+				return nil, fmt.Errorf("duplicate operationId %s", op.OperationID)
+			}
+			seenIDs[op.OperationID] = true
+			oi, err := buildOp(tg, path, strings.ToUpper(meth), op, item.Parameters)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", op.OperationID, err)
+			}
+			m.ops = append(m.ops, oi)
+			s := svcs[oi.Service]
+			if s == nil {
+				s = &serviceInfo{Name: oi.Service, Tag: oi.Tag}
+				svcs[oi.Service] = s
+				m.services = append(m.services, s)
+			}
+			s.Ops = append(s.Ops, oi)
+		}
+	}
+	sort.Slice(m.services, func(i, j int) bool { return m.services[i].Name < m.services[j].Name })
+	// Method names must be unique per service.
+	for _, s := range m.services {
+		seen := map[string]string{}
+		for _, o := range s.Ops {
+			for _, n := range []string{o.GoName, o.IterName} {
+				if n == "" {
+					continue
+				}
+				if prev, ok := seen[n]; ok {
+					return nil, fmt.Errorf("service %s: method %s used by %s and %s", s.Name, n, prev, o.ID)
+				}
+				seen[n] = o.ID
+			}
+		}
+	}
+	return m, nil
+}
+
+func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param) (*opInfo, error) {
+	sp := tg.sp
+	oi := &opInfo{ID: op.OperationID, Method: method, Path: path}
+	if len(op.Tags) > 0 {
+		oi.Tag = op.Tags[0]
+	}
+	oi.Service = serviceByTag[oi.Tag]
+	if oi.Service == "" {
+		oi.Service = pascal(oi.Tag)
+	}
+	if s, ok := serviceByOp[op.OperationID]; ok {
+		oi.Service = s
+	}
+	switch {
+	case methodByOp[op.OperationID] != "":
+		oi.GoName = methodByOp[op.OperationID]
+	case op.NameOverride != "":
+		oi.GoName = pascal(op.NameOverride)
+	default:
+		oi.GoName = pascal(op.OperationID)
+	}
+	oi.SkipVersion = strings.HasPrefix(path, "/api_keys") || strings.HasPrefix(path, "/m2m_tokens") ||
+		path == "/oauth_applications/access_tokens/verify"
+	oi.MachineKey = strings.HasPrefix(path, "/m2m_tokens")
+	for _, mt := range pathParamRe.FindAllStringSubmatch(path, -1) {
+		oi.PathParams = append(oi.PathParams, mt[1])
+	}
+	if h, ok := handWritten[op.OperationID]; ok {
+		oi.Service, oi.GoName, oi.Hand = h[0], h[1], true
+	}
+
+	file := snake(oi.Service)
+	opName := pascal(op.OperationID)
+	var pd *typeDecl
+	params := func() *typeDecl {
+		if pd == nil {
+			pd = tg.newDecl(opName+"Params", file, "the parameters of operation "+op.OperationID)
+		}
+		return pd
+	}
+
+	// Query parameters.
+	all := append(slices.Clone(pathLevel), op.Parameters...)
+	for _, p := range all {
+		rp, err := sp.param(p)
+		if err != nil {
+			return nil, err
+		}
+		switch rp.In {
+		case "path":
+			if !slices.Contains(oi.PathParams, rp.Name) {
+				return nil, fmt.Errorf("path parameter %s not in template", rp.Name)
+			}
+			continue
+		case "query":
+		default:
+			return nil, fmt.Errorf("parameter %s in %s unsupported", rp.Name, rp.In)
+		}
+		if oi.Hand {
+			oi.Query = append(oi.Query, &field{jsonName: rp.Name, in: "query"})
+			continue
+		}
+		d := params()
+		t, err := tg.goType(rp.Schema, d.name+pascal(rp.Name), file, true)
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", rp.Name, err)
+		}
+		if (t == "bool" || t == "int64" || t == "float64") && true {
+			t = "*" + t
+		}
+		f := &field{goName: pascal(rp.Name), jsonName: rp.Name, goType: t, tag: `json:"-"`, in: "query",
+			explode: rp.Explode == nil || *rp.Explode, required: rp.Required}
+		if rp.Required {
+			oi.ParamsRequired = true
+		}
+		addField(d, f)
+		oi.Query = append(oi.Query, f)
+	}
+
+	// Request body.
+	oi.BodyKind = "none"
+	if rb := op.RequestBody; rb != nil {
+		if rb.Ref != "" {
+			return nil, fmt.Errorf("requestBody $ref unsupported")
+		}
+		ct := ""
+		if _, ok := rb.Content.Vals["application/json"]; ok {
+			ct = "application/json"
+		} else if len(rb.Content.Keys) > 0 {
+			ct = rb.Content.Keys[0]
+		}
+		if ct != "" {
+			sc := rb.Content.Vals[ct].Schema
+			if err := buildBody(tg, oi, ct, sc, params, file, rb.Required); err != nil {
+				return nil, fmt.Errorf("body: %w", err)
+			}
+		}
+	}
+	if pd != nil {
+		oi.ParamsType = pd.name
+	}
+
+	// Response: the first 2xx answer with a JSON schema.
+	if !oi.Hand {
+		for _, code := range op.Responses.Keys {
+			if !strings.HasPrefix(code, "2") {
+				continue
+			}
+			r, err := sp.response(op.Responses.Vals[code])
+			if err != nil {
+				return nil, err
+			}
+			mto, ok := r.Content.Vals["application/json"]
+			if !ok || mto.Schema == nil {
+				break
+			}
+			t, err := tg.goType(mto.Schema, opName+"Response", file, false)
+			if err != nil {
+				return nil, fmt.Errorf("response: %w", err)
+			}
+			if tg.isStructType(t) {
+				t = "*" + strings.TrimPrefix(t, "*")
+			}
+			oi.RetType = t
+			break
+		}
+		setIterator(tg, oi)
+	}
+	return oi, nil
+}
+
+func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *typeDecl, file string, required bool) error {
+	rs, err := tg.resolve(sc)
+	if err != nil {
+		return err
+	}
+	if required {
+		oi.ParamsRequired = true
+	}
+	switch {
+	case ct == "multipart/form-data":
+		oi.BodyKind = "multipart"
+		ps, err := tg.props(rs)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			oi.BodyProps = append(oi.BodyProps, p.name)
+			if oi.Hand {
+				continue
+			}
+			d := params()
+			prs, _ := tg.resolve(p.sc)
+			t := "string"
+			if prs != nil && prs.Format == "binary" {
+				t = "*File"
+			} else if prs != nil && (prs.Type == "boolean" || prs.Type == "integer" || prs.Type == "number") {
+				t = map[string]string{"boolean": "*bool", "integer": "*int64", "number": "*float64"}[prs.Type]
+			}
+			addField(d, &field{goName: pascal(p.name), jsonName: p.name, goType: t, tag: `json:"-"`, in: "multipart"})
+		}
+	case ct != "application/json":
+		return fmt.Errorf("content type %s unsupported", ct)
+	case tg.objectLike(rs):
+		oi.BodyKind = "json"
+		ps, err := tg.props(rs)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			oi.BodyProps = append(oi.BodyProps, p.name)
+			if oi.Hand {
+				continue
+			}
+			d := params()
+			f, err := tg.propField(d, p, true)
+			if err != nil {
+				return err
+			}
+			f.in = "body"
+			d.hasBody = true
+			addField(d, f)
+		}
+	case rs.Type == "array":
+		oi.BodyKind = "array"
+		if oi.Hand {
+			return nil
+		}
+		d := params()
+		t, err := tg.goType(rs, d.name, file, true)
+		if err != nil {
+			return err
+		}
+		addField(d, &field{goName: "Items", jsonName: "", goType: t, tag: `json:"-"`, in: "items"})
+	default:
+		oi.BodyKind = "raw"
+		if oi.Hand {
+			return nil
+		}
+		d := params()
+		t, err := tg.goType(rs, d.name+"Body", file, true)
+		if err != nil {
+			return err
+		}
+		addField(d, &field{goName: "Body", goType: t, tag: `json:"-"`, in: "rawbody"})
+	}
+	return nil
+}
+
+// setIterator adds an *All iterator to list operations paged by
+// limit/offset whose answer is an array or a {data, total_count} object.
+func setIterator(tg *typeGen, oi *opInfo) {
+	var hasLimit, hasOffset bool
+	for _, q := range oi.Query {
+		hasLimit = hasLimit || q.jsonName == "limit"
+		hasOffset = hasOffset || q.jsonName == "offset"
+	}
+	if !hasLimit || !hasOffset || oi.RetType == "" {
+		return
+	}
+	if strings.HasPrefix(oi.RetType, "[]") {
+		oi.ItemType, oi.ItemsExpr, oi.TotalExpr = strings.TrimPrefix(oi.RetType, "[]"), "out", "-1"
+	} else if d := tg.decls[strings.TrimPrefix(oi.RetType, "*")]; d != nil {
+		for _, f := range d.fields {
+			if f.jsonName == "data" && strings.HasPrefix(f.goType, "[]") {
+				oi.ItemType, oi.ItemsExpr = strings.TrimPrefix(f.goType, "[]"), "out.Data"
+				if f.goName != "Data" {
+					oi.ItemsExpr = "out." + f.goName
+				}
+			}
+		}
+		if oi.ItemType == "" {
+			return
+		}
+		oi.TotalExpr = "-1"
+		for _, f := range d.fields {
+			if f.jsonName == "total_count" {
+				switch f.goType {
+				case "int64":
+					oi.TotalExpr = "out." + f.goName
+				case "float64":
+					oi.TotalExpr = "int64(out." + f.goName + ")"
+				case "*int64":
+					oi.TotalExpr = "derefTotal(out." + f.goName + ")"
+				}
+			}
+		}
+	} else {
+		return
+	}
+	if oi.GoName == "List" {
+		oi.IterName = "ListAll"
+	} else {
+		oi.IterName = oi.GoName + "All"
+	}
+}

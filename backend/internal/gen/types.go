@@ -1,0 +1,308 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// typeRename renames component schemas whose natural Go name is taken by
+// the package's own API.
+var typeRename = map[string]string{
+	"Client": "ClientObject",
+}
+
+// typeDecl is one generated Go struct type.
+type typeDecl struct {
+	name   string
+	file   string // output file stem ("models" or a service)
+	origin string // what it was made from, for the doc comment
+	fields []*field
+	// queryOnly marks a parameter struct without body fields.
+	hasBody bool
+}
+
+type field struct {
+	goName   string
+	jsonName string
+	goType   string
+	tag      string
+	// in is "query", "body" or "" (response field).
+	in       string
+	explode  bool
+	required bool
+}
+
+type typeGen struct {
+	sp     *spec
+	decls  map[string]*typeDecl
+	order  []string
+	byComp map[string]string // component schema name -> Go type name
+	taken  map[string]bool   // names declared by hand-written code
+}
+
+// resolve follows $ref chains to the underlying schema.
+func (g *typeGen) resolve(s *schema) (*schema, error) {
+	for i := 0; s != nil && s.Ref != ""; i++ {
+		if i > 20 {
+			return nil, fmt.Errorf("$ref loop at %s", s.Ref)
+		}
+		_, t, err := g.sp.schemaRef(s.Ref)
+		if err != nil {
+			return nil, err
+		}
+		s = t
+	}
+	return s, nil
+}
+
+// objectLike reports whether s becomes a Go struct.
+func (g *typeGen) objectLike(s *schema) bool {
+	s, err := g.resolve(s)
+	if err != nil || s == nil {
+		return false
+	}
+	if len(s.Properties.Keys) > 0 {
+		return true
+	}
+	if len(s.AllOf) == 1 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
+		return g.objectLike(s.AllOf[0])
+	}
+	variants := append(append(slices.Clone(s.AllOf), s.OneOf...), s.AnyOf...)
+	if len(variants) == 0 {
+		return false
+	}
+	for _, v := range variants {
+		if !g.objectLike(v) {
+			return false
+		}
+	}
+	return true
+}
+
+type prop struct {
+	name     string
+	sc       *schema
+	required bool
+}
+
+// props flattens an object-like schema into its properties, merging allOf
+// (keeping required) and oneOf/anyOf (all optional).
+func (g *typeGen) props(s *schema) ([]prop, error) {
+	s, err := g.resolve(s)
+	if err != nil {
+		return nil, err
+	}
+	var out []prop
+	seen := map[string]int{}
+	add := func(p prop) {
+		if i, ok := seen[p.name]; ok {
+			out[i].required = out[i].required && p.required
+			return
+		}
+		seen[p.name] = len(out)
+		out = append(out, p)
+	}
+	for _, k := range s.Properties.Keys {
+		add(prop{name: k, sc: s.Properties.Vals[k], required: slices.Contains(s.Required, k)})
+	}
+	for _, sub := range s.AllOf {
+		ps, err := g.props(sub)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			p.required = p.required || slices.Contains(s.Required, p.name)
+			add(p)
+		}
+	}
+	union := append(slices.Clone(s.OneOf), s.AnyOf...)
+	for _, sub := range union {
+		ps, err := g.props(sub)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			p.required = len(union) == 1 && p.required
+			add(p)
+		}
+	}
+	return out, nil
+}
+
+// newDecl registers a fresh type name, adding a numeric suffix on clash.
+func (g *typeGen) newDecl(name, file, origin string) *typeDecl {
+	base := name
+	for i := 2; g.decls[name] != nil || g.taken[name]; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	d := &typeDecl{name: name, file: file, origin: origin}
+	g.decls[name] = d
+	g.order = append(g.order, name)
+	return d
+}
+
+// goType returns the Go type for s. ctx names any inline struct that must
+// be created; file is where such a struct goes; req selects request-side
+// field rules (pointers for optional scalars).
+func (g *typeGen) goType(s *schema, ctx, file string, req bool) (string, error) {
+	if s == nil {
+		return "any", nil
+	}
+	if s.Ref != "" {
+		name, target, err := g.sp.schemaRef(s.Ref)
+		if err != nil {
+			return "", err
+		}
+		if g.objectLike(target) {
+			return g.component(name)
+		}
+		return g.goType(target, ctx, file, req)
+	}
+	if len(s.AllOf) == 1 && len(s.Properties.Keys) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 {
+		return g.goType(s.AllOf[0], ctx, file, req)
+	}
+	if len(s.OneOf)+len(s.AnyOf) == 1 && len(s.Properties.Keys) == 0 && len(s.AllOf) == 0 {
+		return g.goType(append(slices.Clone(s.OneOf), s.AnyOf...)[0], ctx, file, req)
+	}
+	if g.objectLike(s) {
+		return g.structFor(s, ctx, file, req, "an inline object")
+	}
+	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 {
+		return "any", nil
+	}
+	switch s.Type {
+	case "string":
+		return "string", nil
+	case "integer":
+		return "int64", nil
+	case "number":
+		return "float64", nil
+	case "boolean":
+		return "bool", nil
+	case "array":
+		et, err := g.goType(s.Items, ctx+"Item", file, req)
+		if err != nil {
+			return "", err
+		}
+		if g.isStructType(et) {
+			// Slices hold values; a nil element is never meaningful.
+			et = strings.TrimPrefix(et, "*")
+		}
+		return "[]" + et, nil
+	case "object", "":
+		if s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
+			vt, err := g.goType(s.AdditionalProperties.Schema, ctx+"Value", file, req)
+			if err != nil {
+				return "", err
+			}
+			return "map[string]" + vt, nil
+		}
+		if s.Type == "object" {
+			return "map[string]any", nil
+		}
+		if len(s.Enum) > 0 {
+			return "string", nil
+		}
+		return "any", nil
+	}
+	return "", fmt.Errorf("unsupported schema type %q", s.Type)
+}
+
+func (g *typeGen) isStructType(t string) bool {
+	t = strings.TrimPrefix(t, "*")
+	return g.decls[t] != nil
+}
+
+// component generates (once) the struct for a named component schema.
+func (g *typeGen) component(name string) (string, error) {
+	if t, ok := g.byComp[name]; ok {
+		return t, nil
+	}
+	sc := g.sp.Components.Schemas.Vals[name]
+	goName := pascal(name)
+	if r, ok := typeRename[name]; ok {
+		goName = r
+	}
+	d := g.newDecl(goName, "models", "the "+name+" schema")
+	g.byComp[name] = d.name
+	if err := g.fillStruct(d, sc, false); err != nil {
+		return "", fmt.Errorf("schema %s: %w", name, err)
+	}
+	return d.name, nil
+}
+
+func (g *typeGen) structFor(s *schema, ctx, file string, req bool, origin string) (string, error) {
+	d := g.newDecl(ctx, file, origin)
+	if err := g.fillStruct(d, s, req); err != nil {
+		return "", fmt.Errorf("%s: %w", ctx, err)
+	}
+	return d.name, nil
+}
+
+// fillStruct adds the schema's properties as fields of d.
+func (g *typeGen) fillStruct(d *typeDecl, s *schema, req bool) error {
+	ps, err := g.props(s)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		f, err := g.propField(d, p, req)
+		if err != nil {
+			return err
+		}
+		f.in = ""
+		if req {
+			f.in = "body"
+			d.hasBody = true
+		}
+		addField(d, f)
+	}
+	return nil
+}
+
+func (g *typeGen) propField(d *typeDecl, p prop, req bool) (*field, error) {
+	fname := pascal(p.name)
+	t, err := g.goType(p.sc, d.name+fname, d.file, req)
+	if err != nil {
+		return nil, fmt.Errorf("property %s: %w", p.name, err)
+	}
+	rs, err := g.resolve(p.sc)
+	if err != nil {
+		return nil, err
+	}
+	nullable := p.sc.Nullable || (rs != nil && rs.Nullable)
+	scalar := t == "string" || t == "int64" || t == "float64" || t == "bool"
+	switch {
+	case g.isStructType(t):
+		t = "*" + strings.TrimPrefix(t, "*")
+	case scalar && req && !p.required:
+		t = "*" + t
+	case scalar && !req && nullable:
+		t = "*" + t
+	}
+	tag := p.name
+	if !p.required || (!req && strings.HasPrefix(t, "*")) {
+		tag += ",omitempty"
+	}
+	return &field{goName: fname, jsonName: p.name, goType: t, tag: fmt.Sprintf("json:%q", tag), required: p.required}, nil
+}
+
+// addField appends f, renaming it if its Go name is already used.
+func addField(d *typeDecl, f *field) {
+	base := f.goName
+	for i := 2; ; i++ {
+		clash := false
+		for _, o := range d.fields {
+			if o.goName == f.goName {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			break
+		}
+		f.goName = fmt.Sprintf("%s%d", base, i)
+	}
+	d.fields = append(d.fields, f)
+}
