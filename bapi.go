@@ -1,0 +1,89 @@
+package clerk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/goclerk/clerk/backend"
+	"github.com/goclerk/clerk/internal/authn"
+	"github.com/goclerk/clerk/internal/jwks"
+)
+
+// bapi gives the decision the Backend API calls it needs, through the same
+// client users get, keeping verification answers verbatim.
+type bapi struct{ c *backend.Client }
+
+func (b bapi) post(ctx context.Context, path string, body any, machineKey bool) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := b.c.Do(ctx, backend.Request{Method: http.MethodPost, Path: path, Body: body, SkipVersion: true, UseMachineKey: machineKey}, &out)
+	return out, apiError(err)
+}
+
+func (b bapi) VerifyAPIKey(ctx context.Context, secret string) (json.RawMessage, error) {
+	return b.post(ctx, "/api_keys/verify", map[string]string{"secret": secret}, false)
+}
+
+func (b bapi) VerifyM2MToken(ctx context.Context, token string) (json.RawMessage, error) {
+	return b.post(ctx, "/m2m_tokens/verify", map[string]string{"token": token}, true)
+}
+
+func (b bapi) VerifyOAuthToken(ctx context.Context, token string) (json.RawMessage, error) {
+	return b.post(ctx, "/oauth_applications/access_tokens/verify", map[string]string{"access_token": token}, false)
+}
+
+func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, error) {
+	var out struct {
+		Directives []string `json:"directives"`
+	}
+	err := b.c.Do(ctx, backend.Request{Method: http.MethodGet, Path: "/clients/handshake_payload", Query: url.Values{"nonce": {nonce}}}, &out)
+	return out.Directives, apiError(err)
+}
+
+func (b bapi) RefreshSession(ctx context.Context, sessionID string, body map[string]any) ([]string, error) {
+	var out struct {
+		Cookies []string `json:"cookies"`
+	}
+	err := b.c.Do(ctx, backend.Request{Method: http.MethodPost, Path: "/sessions/" + backend.PathEscape(sessionID) + "/refresh", Body: body}, &out)
+	return out.Cookies, apiError(err)
+}
+
+// apiError converts the client's error answers to the decision's type and
+// passes transport failures through.
+func apiError(err error) error {
+	var ae *backend.APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	out := &authn.APIError{Status: ae.StatusCode}
+	if len(ae.Errors) > 0 {
+		out.Code, out.Message = ae.Errors[0].Code, ae.Errors[0].Message
+	}
+	return out
+}
+
+// jwksFetcher loads the instance key set through the client.
+func jwksFetcher(c *backend.Client) jwks.Fetcher {
+	return func(ctx context.Context) ([]jwks.JWK, error) {
+		var set struct {
+			Keys []jwks.JWK `json:"keys"`
+		}
+		err := c.Do(ctx, backend.Request{Method: http.MethodGet, Path: "/jwks"}, &set)
+		var ae *backend.APIError
+		if errors.As(err, &ae) {
+			fe := &jwks.FetchError{URL: c.APIURL() + "/" + c.APIVersion() + "/jwks", Status: ae.StatusCode}
+			for _, d := range ae.Errors {
+				if d.Code == "clerk_key_invalid" {
+					fe.InvalidSecretKey, fe.Message = true, d.Message
+				}
+			}
+			return nil, fe
+		}
+		if err != nil {
+			return nil, err
+		}
+		return set.Keys, nil
+	}
+}

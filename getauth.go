@@ -1,0 +1,130 @@
+package clerk
+
+import (
+	"net/http"
+	"os"
+
+	"github.com/goclerk/clerk/internal/authn"
+)
+
+// AuthOption adjusts GetAuth.
+type AuthOption func(*authOptions)
+
+type authOptions struct {
+	any         bool
+	list        bool
+	types       []TokenType
+	keepPending bool
+}
+
+// AcceptsToken limits GetAuth to the given token types (acceptsToken). One
+// type answers an unauthenticated object of that type when the request
+// carries another; several answer {isAuthenticated:false, tokenType:null}.
+func AcceptsToken(types ...TokenType) AuthOption {
+	return func(o *authOptions) {
+		o.types = append(o.types, types...)
+		o.list = len(o.types) > 1
+	}
+}
+
+// AcceptsTokenList is AcceptsToken with list semantics even for one type,
+// as an array with one element is in Express.
+func AcceptsTokenList(types ...TokenType) AuthOption {
+	return func(o *authOptions) { o.types = append(o.types, types...); o.list = true }
+}
+
+// AcceptsAnyToken accepts sessions and every machine token.
+func AcceptsAnyToken() AuthOption { return func(o *authOptions) { o.any = true } }
+
+// TreatPendingAsSignedOut(false) returns pending sessions (sessionStatus
+// "pending", e.g. an unfinished organization task) as signed in.
+func TreatPendingAsSignedOut(v bool) AuthOption {
+	return func(o *authOptions) { o.keepPending = !v }
+}
+
+// GetAuth returns the request's auth object, by default for session tokens
+// only (getAuth(req)). It needs Middleware upstream; without it every
+// request reads as signed out.
+func GetAuth(r *http.Request, opts ...AuthOption) Auth {
+	var o authOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	ra, ok := r.Context().Value(ctxKey{}).(*requestAuth)
+	if !ok {
+		return signedOutAuth("")
+	}
+	a := ra.auth
+	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
+		a = signedOutAuth("pending")
+	}
+	return filterAccepted(a, o)
+}
+
+// filterAccepted is getAuthObjectForAcceptedToken.
+func filterAccepted(a Auth, o authOptions) Auth {
+	if o.any {
+		return a
+	}
+	types := o.types
+	if len(types) == 0 {
+		types = []TokenType{SessionToken}
+	}
+	accepted := false
+	for _, t := range types {
+		if a.TokenType != "" && t.canonical() == string(a.TokenType) {
+			accepted = true
+		}
+	}
+	if accepted {
+		return a
+	}
+	if o.list {
+		return Auth{kind: kindInvalid}
+	}
+	t := TokenType(types[0].canonical())
+	if t == APIKey || t == M2MToken || t == OAuthToken {
+		return machineSignedOutAuth(t)
+	}
+	return signedOutAuth("")
+}
+
+// RequireAuth redirects (302) requests without a signed-in user to
+// signInURL, else to the middleware's SignInURL, else CLERK_SIGN_IN_URL,
+// else "/", as requireAuth() does. API keys and OAuth tokens that belong
+// to a user pass; pending sessions do not.
+func RequireAuth(signInURL string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			a := GetAuth(r, AcceptsAnyToken())
+			if a.UserID != "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			target := signInURL
+			if target == "" {
+				if ra, ok := r.Context().Value(ctxKey{}).(*requestAuth); ok {
+					target = ra.inst.signInURL
+				}
+			}
+			if target == "" {
+				target = os.Getenv("CLERK_SIGN_IN_URL")
+			}
+			if target == "" {
+				target = "/"
+			}
+			w.Header().Set("Location", target)
+			w.WriteHeader(http.StatusFound)
+		})
+	}
+}
+
+// State reports the middleware's decision for the request: its status
+// ("signed-in", "signed-out"), and the reason when signed out.
+func State(r *http.Request) (status, reason string) {
+	ra, ok := r.Context().Value(ctxKey{}).(*requestAuth)
+	if !ok {
+		return authn.StatusSignedOut, "middleware-missing"
+	}
+	return ra.state.Status, ra.state.Reason
+}

@@ -1,0 +1,93 @@
+package authn
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/goclerk/clerk/internal/jwks"
+)
+
+// Backend is the part of the Backend API the decision needs. Implementations
+// report HTTP error answers as *APIError and anything else (transport
+// failures) as a plain error.
+type Backend interface {
+	VerifyAPIKey(ctx context.Context, secret string) (json.RawMessage, error)
+	VerifyM2MToken(ctx context.Context, token string) (json.RawMessage, error)
+	VerifyOAuthToken(ctx context.Context, token string) (json.RawMessage, error)
+	HandshakePayload(ctx context.Context, nonce string) ([]string, error)
+	RefreshSession(ctx context.Context, sessionID string, body map[string]any) ([]string, error)
+}
+
+// APIError is a Backend API error answer.
+type APIError struct {
+	Status  int
+	Code    string // code of the first error, "" if none
+	Message string // message of the first error
+}
+
+func (e *APIError) Error() string { return "backend API error: status " + itoa(e.Status) + " " + e.Code }
+
+// Config is the validated configuration the decision runs with.
+type Config struct {
+	SecretKey        string
+	MachineSecretKey string
+	PK               PublishableKey
+
+	// Keys resolves verification keys; HasJWTKey marks a PEM source, used
+	// in place of the remote JWKS exactly as CLERK_JWT_KEY is.
+	Keys      jwks.Source
+	HasJWTKey bool
+
+	Audience          []string
+	AuthorizedParties []string
+	ClockSkew         time.Duration
+
+	Domain            string
+	IsSatellite       bool
+	ProxyURL          string // absolute, or relative to the request origin
+	SignInURL         string
+	SatelliteAutoSync bool
+	// DisableHandshake answers signed-out wherever a handshake redirect
+	// would be issued (enableHandshake: false).
+	DisableHandshake bool
+
+	OrgPatterns      *PathMatcher
+	PersonalPatterns *PathMatcher
+
+	Backend Backend
+	Now     func() time.Time
+	Cache   *Cache
+	Accepts Accepts
+	Logger  *slog.Logger // nil: no logging
+}
+
+func (c *Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,84 @@
+package authn
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Facts is everything the decision reads from one request, extracted once.
+type Facts struct {
+	Method string
+	URL    ClerkURL
+
+	Authorization string // the raw Authorization header, "" if absent
+	Origin        string
+	Referrer      string
+	SecFetchDest  string
+	Accept        string
+
+	Cookies Cookies
+	Header  http.Header // the request headers, forwarded to the refresh endpoint
+}
+
+// FactsFromRequest reads r as @clerk/express reads an incoming message:
+// multi-valued headers are joined with ", ", cookies with "; ", and the URL
+// is rebuilt from X-Forwarded-Host/Proto and Host.
+func FactsFromRequest(r *http.Request) Facts {
+	h := r.Header
+	get := func(name string) string {
+		v := h.Values(name)
+		switch len(v) {
+		case 0:
+			return ""
+		case 1:
+			return v[0]
+		}
+		return strings.Join(v, ", ")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	forwardedProto := get("Cloudfront-Forwarded-Proto")
+	if forwardedProto == "" {
+		forwardedProto = get("X-Forwarded-Proto")
+	}
+	target := r.RequestURI
+	if target == "" || !strings.HasPrefix(target, "/") {
+		target = r.URL.RequestURI()
+	}
+	f := Facts{
+		Method:        r.Method,
+		URL:           DeriveURL(scheme, r.Host, get("X-Forwarded-Host"), get("X-Forwarded-Proto"), target),
+		Authorization: get("Authorization"),
+		Origin:        get("Origin"),
+		Referrer:      get("Referer"),
+		SecFetchDest:  get("Sec-Fetch-Dest"),
+		Accept:        get("Accept"),
+		Cookies:       ParseCookies(strings.Join(h.Values("Cookie"), "; ")),
+		Header:        h,
+	}
+	_ = forwardedProto
+	return f
+}
+
+// TokenInHeader extracts the token as @clerk/backend does: "Bearer <t>"
+// yields t; a header without a space is taken whole; any other scheme (or
+// "Bearer" followed by an empty word) is ignored or kept as the scheme.
+func TokenInHeader(auth string) string {
+	if auth == "" {
+		return ""
+	}
+	scheme, rest, found := strings.Cut(auth, " ")
+	if !found {
+		return scheme
+	}
+	token, _, _ := strings.Cut(rest, " ")
+	if token == "" {
+		return scheme
+	}
+	if scheme == "Bearer" {
+		return token
+	}
+	return ""
+}

@@ -1,0 +1,252 @@
+package authn
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/goclerk/clerk/internal/jwt"
+)
+
+// SessionProps are the auth-object properties derived from session claims,
+// computed once per verified token. Raw fields keep the JSON the reference
+// prints (nil = absent); typed fields serve Go callers and Has.
+type SessionProps struct {
+	UserID string
+
+	RawSessionID      json.RawMessage
+	RawSessionStatus  json.RawMessage
+	RawActor          json.RawMessage
+	RawOrgID          json.RawMessage
+	RawOrgRole        json.RawMessage
+	RawOrgSlug        json.RawMessage
+	RawOrgPermissions json.RawMessage
+	RawFVA            json.RawMessage
+
+	SessionID, SessionStatus, OrgID, OrgRole, OrgSlug string
+	OrgPermissions                                    []string
+	HasOrgPermissions                                 bool // orgPermissions is an array
+	FVA                                               []float64
+	FVAValid                                          bool
+
+	Features, Plans   string // fea / pla when strings
+	FeaturesNonString bool   // fea present, truthy and not a string
+	PlansNonString    bool
+	Err               error // claims the reference cannot turn into an auth object
+	Pending           bool
+}
+
+var jsonNull = json.RawMessage("null")
+
+// DeriveProps mirrors Clerk's JWT-payload-to-auth-object rules for v1 (org_*)
+// and v2 ("o", "fea", "fpm") session claims.
+func DeriveProps(c *jwt.Claims) *SessionProps {
+	p := &SessionProps{UserID: c.Sub.Value}
+	if c.Sid.Set {
+		p.RawSessionID = c.Sid.Raw
+		p.SessionID = c.Sid.Value
+	}
+	p.RawSessionStatus = orNull(c.Sts)
+	p.SessionStatus = c.Sts.Value
+	p.Pending = c.Sts.IsString && c.Sts.Value == "pending"
+	if len(c.Act) > 0 {
+		p.RawActor = c.Act
+	}
+	p.RawFVA = jsonNull
+	if len(c.Fva) > 0 && string(c.Fva) != "null" {
+		p.RawFVA = c.Fva
+		var v []float64
+		if json.Unmarshal(c.Fva, &v) == nil && len(v) == 2 {
+			p.FVA, p.FVAValid = v, true
+		}
+	}
+	if c.Fea.IsString {
+		p.Features = c.Fea.Value
+	} else {
+		p.FeaturesNonString = truthy(c.Fea)
+	}
+	if c.Pla.IsString {
+		p.Plans = c.Pla.Value
+	} else {
+		p.PlansNonString = truthy(c.Pla)
+	}
+
+	if c.V.IsNumber && c.V.Value == 2 {
+		if len(c.O) > 0 && truthyRaw(c.O) {
+			var o struct {
+				ID  jwt.Field `json:"id"`
+				Slg jwt.Field `json:"slg"`
+				Rol jwt.Field `json:"rol"`
+				Per jwt.Field `json:"per"`
+				Fpm jwt.Field `json:"fpm"`
+			}
+			_ = json.Unmarshal(c.O, &o) // non-objects leave every member absent
+			if o.ID.Set {
+				p.RawOrgID, p.OrgID = o.ID.Raw, o.ID.Value
+			}
+			if o.Slg.Set {
+				p.RawOrgSlug, p.OrgSlug = o.Slg.Raw, o.Slg.Value
+			}
+			if truthy(o.Rol) {
+				if o.Rol.IsString {
+					p.OrgRole = "org:" + o.Rol.Value
+				} else {
+					p.OrgRole = "org:" + strings.Trim(string(o.Rol.Raw), `"`)
+				}
+				p.RawOrgRole, _ = json.Marshal(p.OrgRole)
+			}
+			orgFeatures, err := splitOrgFeatures(c.Fea)
+			if err != nil {
+				p.Err = err
+			}
+			perms := buildOrgPermissions(orgFeatures, o.Per, o.Fpm)
+			p.OrgPermissions, p.HasOrgPermissions = perms, true
+			p.RawOrgPermissions, _ = json.Marshal(perms)
+		}
+	} else {
+		if c.OrgID.Set {
+			p.RawOrgID, p.OrgID = c.OrgID.Raw, c.OrgID.Value
+		}
+		if c.OrgRole.Set {
+			p.RawOrgRole, p.OrgRole = c.OrgRole.Raw, c.OrgRole.Value
+		}
+		if c.OrgSlug.Set {
+			p.RawOrgSlug, p.OrgSlug = c.OrgSlug.Raw, c.OrgSlug.Value
+		}
+		if len(c.OrgPermissions) > 0 {
+			p.RawOrgPermissions = c.OrgPermissions
+			var arr []any
+			if json.Unmarshal(c.OrgPermissions, &arr) == nil && arr != nil {
+				p.HasOrgPermissions = true
+				for _, v := range arr {
+					if s, ok := v.(string); ok {
+						p.OrgPermissions = append(p.OrgPermissions, s)
+					}
+				}
+			}
+		}
+	}
+	return p
+}
+
+func orNull(f jwt.Field) json.RawMessage {
+	if !f.Set {
+		return jsonNull
+	}
+	return f.Raw
+}
+
+// truthy is JavaScript truthiness of a JSON member.
+func truthy(f jwt.Field) bool {
+	if !f.Set {
+		return false
+	}
+	return truthyRaw(f.Raw)
+}
+
+func truthyRaw(raw json.RawMessage) bool {
+	switch s := strings.TrimSpace(string(raw)); s {
+	case "", "null", "false", `""`, "0", "-0":
+		return false
+	default:
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f == 0 {
+			return false
+		}
+		return true
+	}
+}
+
+// errMalformedScopes reports a features/plans claim element without a scope.
+var errMalformedScopes = errors.New("malformed claim: an element has no scope prefix")
+
+// SplitByScope splits "o:a,u:b,ou:c" into organization and user values.
+func SplitByScope(claim string) (org, user []string, err error) {
+	if claim == "" {
+		return nil, nil, nil
+	}
+	for _, part := range strings.Split(claim, ",") {
+		part = strings.TrimSpace(part)
+		scope, value, ok := strings.Cut(part, ":")
+		if !ok {
+			return nil, nil, errMalformedScopes
+		}
+		switch scope {
+		case "o":
+			org = append(org, value)
+		case "u":
+			user = append(user, value)
+		case "ou", "uo":
+			org = append(org, value)
+			user = append(user, value)
+		}
+	}
+	return org, user, nil
+}
+
+func splitOrgFeatures(fea jwt.Field) ([]string, error) {
+	if !truthy(fea) {
+		return nil, nil
+	}
+	if !fea.IsString {
+		return nil, errors.New("malformed claim: fea is not a string")
+	}
+	org, _, err := SplitByScope(fea.Value)
+	return org, err
+}
+
+// buildOrgPermissions expands the compact v2 permission encoding: "per" lists
+// permission names, "fpm" one decimal bitmask per organization feature; bit
+// i of feature f grants "org:<f>:<per[i]>".
+func buildOrgPermissions(features []string, per, fpm jwt.Field) []string {
+	out := []string{}
+	if !per.IsString || !fpm.IsString || per.Value == "" || fpm.Value == "" {
+		return out
+	}
+	perms := strings.Split(per.Value, ",")
+	for i := range perms {
+		perms[i] = strings.TrimSpace(perms[i])
+	}
+	masks := strings.Split(fpm.Value, ",")
+	for fi, feature := range features {
+		if fi >= len(masks) {
+			continue
+		}
+		bits := decimalBits(strings.TrimSpace(masks[fi]))
+		for pi := 0; pi < len(bits) && pi < len(perms); pi++ {
+			if bits[pi] {
+				out = append(out, "org:"+feature+":"+perms[pi])
+			}
+		}
+	}
+	return out
+}
+
+// decimalBits returns the binary digits of a decimal string, least
+// significant first, for arbitrarily long numbers; nil if not all digits.
+func decimalBits(s string) []bool {
+	if s == "" {
+		return nil
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return nil
+		}
+	}
+	digits := []byte(strings.TrimLeft(s, "0"))
+	var bits []bool
+	for len(digits) > 0 {
+		var q []byte
+		rem := 0
+		for _, d := range digits {
+			v := rem*10 + int(d-'0')
+			if len(q) > 0 || v/2 != 0 {
+				q = append(q, byte('0'+v/2))
+			}
+			rem = v % 2
+		}
+		bits = append(bits, rem == 1)
+		digits = q
+	}
+	return bits
+}

@@ -1,0 +1,142 @@
+package authn
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/goclerk/clerk/internal/jwt"
+)
+
+// Authentication statuses, as in the x-clerk-auth-status header.
+const (
+	StatusSignedIn  = "signed-in"
+	StatusSignedOut = "signed-out"
+	StatusHandshake = "handshake"
+)
+
+// Token types.
+const (
+	TokenSession = "session_token"
+	TokenAPIKey  = "api_key"
+	TokenM2M     = "m2m_token"
+	TokenOAuth   = "oauth_token"
+)
+
+// Reasons the decision reports besides the token verification reasons.
+const (
+	ReasonClientUATWithoutSessionToken = "client-uat-but-no-session-token"
+	ReasonDevBrowserMissing            = "dev-browser-missing"
+	ReasonDevBrowserSync               = "dev-browser-sync"
+	ReasonPrimaryRespondsToSyncing     = "primary-responds-to-syncing"
+	ReasonPrimaryDomainCrossOriginSync = "primary-domain-cross-origin-sync"
+	ReasonSatelliteCookieNeedsSyncing  = "satellite-needs-syncing"
+	ReasonSessionTokenAndUATMissing    = "session-token-and-uat-missing"
+	ReasonSessionTokenMissing          = "session-token-missing"
+	ReasonSessionTokenExpired          = "session-token-expired"
+	ReasonSessionTokenIATBeforeUAT     = "session-token-iat-before-client-uat"
+	ReasonSessionTokenNBF              = "session-token-nbf"
+	ReasonSessionTokenIatInTheFuture   = "session-token-iat-in-the-future"
+	ReasonSessionTokenWithoutClientUAT = "session-token-but-no-client-uat"
+	ReasonActiveOrganizationMismatch   = "active-organization-mismatch"
+	ReasonTokenTypeMismatch            = "token-type-mismatch"
+	ReasonUnexpectedError              = "unexpected-error"
+	ReasonNoTokenInHeader              = "No token in header"
+)
+
+// State is the outcome of authenticating one request.
+type State struct {
+	Status  string
+	Reason  string
+	Message string
+	// TokenType is "" when the presented token's type was not accepted at
+	// all (the reference's null token type).
+	TokenType string
+	// Headers go on the response: Location (then the middleware answers 307),
+	// Set-Cookie, Cache-Control, CORS and the x-clerk-auth-* debug headers.
+	Headers http.Header
+	Token   string
+	Session *Session
+	Machine *Machine
+	// Err, when set, means the request cannot be decided (a configuration or
+	// handshake failure the reference answers with an error): answer 500.
+	Err error
+}
+
+// Session is a verified session token and what the auth object derives from it.
+type Session struct {
+	Token *jwt.Token
+	Props *SessionProps
+}
+
+// Machine is a verified machine token. Fields hold the JSON values the
+// verification produced, verbatim; nil means absent.
+type Machine struct {
+	TokenType string
+	ID        json.RawMessage
+	Subject   json.RawMessage
+	Name      json.RawMessage
+	Claims    json.RawMessage
+	Scopes    json.RawMessage
+	ClientID  json.RawMessage
+}
+
+// Accepts is the acceptsToken option: "any", one type, or a list.
+type Accepts struct {
+	Any   bool
+	List  bool     // the option was an array
+	Types []string // one element unless List
+}
+
+// AcceptsAny accepts every token type, as clerkMiddleware does.
+var AcceptsAny = Accepts{Any: true}
+
+func (a Accepts) accepts(t string) bool {
+	if t == "" {
+		return false
+	}
+	if a.Any {
+		return true
+	}
+	for _, x := range a.Types {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func (a Accepts) single() string {
+	if a.Any || a.List || len(a.Types) != 1 {
+		return ""
+	}
+	return a.Types[0]
+}
+
+func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || t == TokenOAuth }
+
+func withDebugHeaders(s *State) *State {
+	if s.Headers == nil {
+		s.Headers = http.Header{}
+	}
+	if s.Message != "" {
+		s.Headers.Set("X-Clerk-Auth-Message", sanitizeHeader(s.Message))
+	}
+	if s.Reason != "" {
+		s.Headers.Set("X-Clerk-Auth-Reason", s.Reason)
+	}
+	if s.Status != "" {
+		s.Headers.Set("X-Clerk-Auth-Status", s.Status)
+	}
+	return s
+}
+
+// sanitizeHeader keeps a message usable as a header value.
+func sanitizeHeader(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c == 0x7f {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}

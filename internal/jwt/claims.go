@@ -1,0 +1,203 @@
+package jwt
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Claims holds the payload members Clerk's rules and auth objects read. The
+// full payload stays available verbatim in Token.Payload.
+type Claims struct {
+	Sub Field           `json:"sub"`
+	Sid Field           `json:"sid"`
+	Sts Field           `json:"sts"`
+	Azp Field           `json:"azp"`
+	Iss Field           `json:"iss"`
+	Aud json.RawMessage `json:"aud"`
+	Exp Number          `json:"exp"`
+	Nbf Number          `json:"nbf"`
+	Iat Number          `json:"iat"`
+	V   Number          `json:"v"`
+	Fva json.RawMessage `json:"fva"`
+	Act json.RawMessage `json:"act"`
+	O   json.RawMessage `json:"o"`
+	Fea Field           `json:"fea"`
+	Pla Field           `json:"pla"`
+
+	// Version 1 organization claims.
+	OrgID          Field           `json:"org_id"`
+	OrgRole        Field           `json:"org_role"`
+	OrgSlug        Field           `json:"org_slug"`
+	OrgPermissions json.RawMessage `json:"org_permissions"`
+
+	// Machine token claims.
+	Jti      Field           `json:"jti"`
+	ClientID Field           `json:"client_id"`
+	Scope    Field           `json:"scope"`
+	Scopes   Field           `json:"scopes"`
+	Scp      json.RawMessage `json:"scp"`
+}
+
+// Checks are the claim rules that depend on configuration, not on time.
+type Checks struct {
+	Audience          []string
+	AuthorizedParties []string
+}
+
+// CheckStatic applies the subject, audience and authorized-party rules in the
+// order @clerk/backend applies them.
+func (c *Claims) CheckStatic(chk Checks) error {
+	if !c.Sub.IsString {
+		return errorf(ReasonTokenVerificationFailed, "the subject claim (sub) must be a string")
+	}
+	if err := checkAudience(c.Aud, chk.Audience); err != nil {
+		return err
+	}
+	if len(chk.AuthorizedParties) > 0 {
+		ok := false
+		if c.Azp.IsString && c.Azp.Value != "" {
+			for _, p := range chk.AuthorizedParties {
+				if p == c.Azp.Value {
+					ok = true
+					break
+				}
+			}
+		}
+		if !ok {
+			return errorf(ReasonTokenInvalidAuthorizedParties, "the authorized party claim (azp) %s is not one of the configured authorized parties", quoteOrAbsent(c.Azp))
+		}
+	}
+	return nil
+}
+
+func quoteOrAbsent(f Field) string {
+	if !f.Set {
+		return "(absent)"
+	}
+	return string(f.Raw)
+}
+
+// checkAudience verifies aud only when both the configuration and the token
+// name audiences, as @clerk/backend does.
+func checkAudience(raw json.RawMessage, audience []string) error {
+	want := nonEmpty(audience)
+	if len(want) == 0 || len(raw) == 0 {
+		return nil
+	}
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		if one == "" {
+			return nil
+		}
+		if !contains(want, one) {
+			return errorf(ReasonTokenVerificationFailed, "the audience claim (aud) %q is not one of the configured audiences", one)
+		}
+		return nil
+	}
+	var many []any
+	if err := json.Unmarshal(raw, &many); err != nil {
+		return nil
+	}
+	strs := make([]string, 0, len(many))
+	for _, v := range many {
+		s, ok := v.(string)
+		if !ok {
+			return nil // not an array of strings: @clerk/backend skips the check
+		}
+		strs = append(strs, s)
+	}
+	if len(nonEmpty(strs)) == 0 || len(strs) == 0 {
+		return nil
+	}
+	for _, s := range strs {
+		if contains(want, s) {
+			return nil
+		}
+	}
+	return errorf(ReasonTokenVerificationFailed, "no audience in the aud claim is one of the configured audiences")
+}
+
+func nonEmpty(in []string) []string {
+	out := in[:0:0]
+	for _, s := range in {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckTime applies the expiry, not-before and issued-at rules with the given
+// clock skew. It is cheap and re-run on every use of a cached verification.
+func (c *Claims) CheckTime(now time.Time, skew time.Duration) error {
+	nowMs := now.UnixMilli()
+	skewMs := skew.Milliseconds()
+	if !c.Exp.IsNumber {
+		return errorf(ReasonTokenVerificationFailed, "the expiry claim (exp) must be a number")
+	}
+	if seconds(c.Exp.Value) <= nowMs-skewMs {
+		return errorf(ReasonTokenExpired, "the token expired at %s; it is now %s", fmtTime(c.Exp.Value), now.UTC().Format(time.RFC1123))
+	}
+	if c.Nbf.Set {
+		if !c.Nbf.IsNumber {
+			return errorf(ReasonTokenVerificationFailed, "the not-before claim (nbf) must be a number")
+		}
+		if seconds(c.Nbf.Value) > nowMs+skewMs {
+			return errorf(ReasonTokenNotActiveYet, "the token is not valid before %s; it is now %s", fmtTime(c.Nbf.Value), now.UTC().Format(time.RFC1123))
+		}
+	}
+	if c.Iat.Set {
+		if !c.Iat.IsNumber {
+			return errorf(ReasonTokenVerificationFailed, "the issued-at claim (iat) must be a number")
+		}
+		if seconds(c.Iat.Value) > nowMs+skewMs {
+			return errorf(ReasonTokenIatInTheFuture, "the token claims to be issued at %s, in the future; it is now %s", fmtTime(c.Iat.Value), now.UTC().Format(time.RFC1123))
+		}
+	}
+	return nil
+}
+
+// seconds converts a NumericDate to milliseconds, truncating fractions as
+// Date.setUTCSeconds does.
+func seconds(v float64) int64 {
+	if v > 1e15 {
+		return 1 << 62
+	}
+	if v < -1e15 {
+		return -(1 << 62)
+	}
+	return int64(v) * 1000
+}
+
+func fmtTime(v float64) string {
+	return time.UnixMilli(seconds(v)).UTC().Format(time.RFC1123)
+}
+
+// IssuerHost returns iss without its http(s) scheme, the form @clerk/backend
+// compares with the Frontend API host.
+func (c *Claims) IssuerHost() (string, bool) {
+	if !c.Iss.IsString {
+		return "", false
+	}
+	s := c.Iss.Value
+	for _, p := range []string{"https://", "http://"} {
+		for {
+			i := strings.Index(strings.ToLower(s), p)
+			if i < 0 {
+				break
+			}
+			s = s[:i] + s[i+len(p):]
+		}
+	}
+	return s, true
+}

@@ -1,0 +1,178 @@
+// Package jwt decodes and verifies the compact JWS tokens Clerk issues
+// (session tokens, handshake tokens, machine JWTs) with the exact acceptance
+// rules of @clerk/backend: RSA PKCS#1 v1.5 only, with reasons that name each
+// failure the way Clerk's SDKs do.
+//
+// Decoding is done by hand (base64url + encoding/json) so that a token is
+// parsed once; the signature itself is checked by crypto/rsa.
+package jwt
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+)
+
+// MaxTokenSize bounds the size of a token we are willing to parse. Clerk
+// session tokens are a few KiB; anything far larger is rejected before any
+// decoding so that a hostile header cannot make us allocate or parse much.
+const MaxTokenSize = 16 << 10
+
+// Session token categories carried in the "cat" header.
+const (
+	CategorySessionToken = "cl_B7d4PD111AAA"
+	CategoryM2MToken     = "cl_B7d4PD333AAA"
+	categoryIgnore       = "cl_I7d4PD111III"
+)
+
+// Field is a JSON member that remembers whether it was present and whether
+// it was a string; @clerk/backend distinguishes all three cases.
+type Field struct {
+	Set      bool
+	IsString bool
+	Value    string
+	Raw      json.RawMessage
+}
+
+// UnmarshalJSON records presence and, for strings, the decoded value.
+func (f *Field) UnmarshalJSON(b []byte) error {
+	f.Set = true
+	f.Raw = append(f.Raw[:0], b...)
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &f.Value); err != nil {
+			return err
+		}
+		f.IsString = true
+	}
+	return nil
+}
+
+// IsNull reports whether the member was present with the JSON value null.
+func (f Field) IsNull() bool { return f.Set && bytes.Equal(f.Raw, []byte("null")) }
+
+// Number is a JSON member that must be a number to be used.
+type Number struct {
+	Set      bool
+	IsNumber bool
+	Value    float64
+}
+
+// UnmarshalJSON records presence and, for numbers, the value.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
+		if err := json.Unmarshal(b, &n.Value); err != nil {
+			return err
+		}
+		n.IsNumber = true
+	}
+	return nil
+}
+
+// Header is the subset of the JOSE header Clerk's rules look at.
+type Header struct {
+	Alg Field `json:"alg"`
+	Kid Field `json:"kid"`
+	Typ Field `json:"typ"`
+	Cat Field `json:"cat"`
+}
+
+// Token is a decoded, not yet verified, compact JWS.
+type Token struct {
+	Raw          string
+	SigningInput string
+	Header       Header
+	Payload      json.RawMessage
+	Claims       Claims
+	Signature    []byte
+}
+
+// Decode splits and decodes a compact JWS without verifying it. Its errors
+// carry ReasonTokenInvalid, as @clerk/backend's decodeJwt does.
+func Decode(raw string) (*Token, error) {
+	if len(raw) > MaxTokenSize {
+		return nil, errorf(ReasonTokenInvalid, "the token is larger than %d bytes", MaxTokenSize)
+	}
+	first := strings.IndexByte(raw, '.')
+	last := strings.LastIndexByte(raw, '.')
+	if first < 0 || first == last || strings.IndexByte(raw[first+1:last], '.') >= 0 {
+		return nil, errorf(ReasonTokenInvalid, "malformed token: a JWT has exactly three dot-separated parts")
+	}
+	hb, err1 := decodeSegment(raw[:first])
+	pb, err2 := decodeSegment(raw[first+1 : last])
+	sig, err3 := decodeSegment(raw[last+1:])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
+	}
+	t := &Token{Raw: raw, SigningInput: raw[:last], Payload: pb, Signature: sig}
+	if err := unmarshalObject(hb, &t.Header); err != nil {
+		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
+	}
+	if err := unmarshalObject(pb, &t.Claims); err != nil {
+		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
+	}
+	return t, nil
+}
+
+// unmarshalObject accepts any JSON value, as JSON.parse does, but only
+// objects fill v; other values leave it empty (their members are all absent).
+func unmarshalObject(b []byte, v any) error {
+	if !json.Valid(b) {
+		return errInvalidJSON
+	}
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil
+	}
+	return json.Unmarshal(b, v)
+}
+
+var errInvalidJSON = errorf(ReasonTokenInvalid, "invalid JSON")
+
+// decodeSegment decodes base64url the way @clerk/backend's loose parser does:
+// padding is optional, any other character outside the alphabet is an error,
+// and leftover bits must be zero.
+func decodeSegment(s string) ([]byte, error) {
+	s = strings.TrimRight(s, "=")
+	if strings.ContainsAny(s, "\r\n") { // Go skips newlines; Clerk does not
+		return nil, errInvalidJSON
+	}
+	return base64.RawURLEncoding.Strict().DecodeString(s)
+}
+
+// LooksLikeJWT reports whether s has the shape @clerk/backend's isJwtFormat
+// accepts: three non-empty base64url segments.
+func LooksLikeJWT(s string) bool {
+	parts := 0
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if n == 0 {
+				return false
+			}
+			parts++
+			n = 0
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+			n++
+		default:
+			return false
+		}
+	}
+	return parts == 2 && n > 0
+}
+
+// IsNonSessionCategory reports whether the header's "cat" marks a token that
+// is not a session token (anything present other than the session and
+// "ignore" categories, including non-strings).
+func (h Header) IsNonSessionCategory() bool {
+	if !h.Cat.Set {
+		return false
+	}
+	if h.Cat.IsString && (h.Cat.Value == CategorySessionToken || h.Cat.Value == categoryIgnore) {
+		return false
+	}
+	return true
+}

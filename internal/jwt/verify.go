@@ -1,0 +1,71 @@
+package jwt
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
+	"hash"
+)
+
+// Key is a public verification key. Alg, when set, is the algorithm the key
+// was published for; a token signed with another algorithm is rejected, as
+// WebCrypto's key import rejects it in @clerk/backend.
+type Key struct {
+	Kid    string
+	Alg    string
+	Public any // *rsa.PublicKey for usable keys
+}
+
+// Supported algorithms: RSA PKCS#1 v1.5 only, as @clerk/backend.
+var algHash = map[string]crypto.Hash{
+	"RS256": crypto.SHA256,
+	"RS384": crypto.SHA384,
+	"RS512": crypto.SHA512,
+}
+
+// CheckHeader applies the typ and alg rules. allowedTyp nil means "JWT" when
+// typ is present and no constraint when it is absent.
+func (t *Token) CheckHeader(allowedTyp []string) error {
+	typ := t.Header.Typ
+	if typ.Set || allowedTyp != nil {
+		allowed := allowedTyp
+		if allowed == nil {
+			allowed = []string{"JWT"}
+		}
+		if !typ.IsString || !contains(allowed, typ.Value) {
+			return errorf(ReasonTokenInvalid, "the token type (typ) %s is not accepted", quoteOrAbsent(typ))
+		}
+	}
+	if !t.Header.Alg.IsString {
+		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %s is not supported; Clerk tokens use RS256", quoteOrAbsent(t.Header.Alg))
+	}
+	if _, ok := algHash[t.Header.Alg.Value]; !ok {
+		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %q is not supported; Clerk tokens use RS256", t.Header.Alg.Value)
+	}
+	return nil
+}
+
+// VerifySignature checks the signature with k. CheckHeader must have passed.
+func (t *Token) VerifySignature(k *Key) error {
+	pub, ok := k.Public.(*rsa.PublicKey)
+	alg := t.Header.Alg.Value
+	h, known := algHash[alg]
+	if !ok || !known || (k.Alg != "" && k.Alg != alg) {
+		return errorf(ReasonTokenVerificationFailed, "the key cannot verify a %s signature", alg)
+	}
+	var hh hash.Hash
+	switch h {
+	case crypto.SHA256:
+		hh = sha256.New()
+	case crypto.SHA384:
+		hh = sha512.New384()
+	default:
+		hh = sha512.New()
+	}
+	hh.Write([]byte(t.SigningInput))
+	if rsa.VerifyPKCS1v15(pub, h, hh.Sum(nil), t.Signature) != nil {
+		return errorf(ReasonTokenInvalidSignature, "the token signature is invalid")
+	}
+	return nil
+}

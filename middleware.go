@@ -1,0 +1,213 @@
+package clerk
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/goclerk/clerk/backend"
+	"github.com/goclerk/clerk/internal/authn"
+	"github.com/goclerk/clerk/internal/jwks"
+)
+
+// instance is a validated configuration, built once per Middleware.
+type instance struct {
+	cfg       authn.Config
+	client    *backend.Client
+	signInURL string
+	proxyPath string // FrontendAPIProxy path, "" when disabled
+	proxy     http.Handler
+	debug     bool
+	logger    *slog.Logger
+}
+
+// Middleware validates opts and returns the net/http middleware that
+// authenticates every request as clerkMiddleware() does. It answers the
+// handshake redirects itself (307); every other request continues with its
+// Auth in the context, for GetAuth. Response headers it sets
+// (x-clerk-auth-*, Set-Cookie from a resolved handshake or refresh) are on
+// the handler's response.
+func Middleware(opts Options) (func(http.Handler) http.Handler, error) {
+	inst, err := newInstance(opts)
+	if err != nil {
+		return nil, err
+	}
+	return inst.middleware, nil
+}
+
+func newInstance(opts Options) (*instance, error) {
+	o := opts.resolve()
+	if o.SecretKey == "" && o.Client == nil {
+		return nil, &OptionError{Option: "SecretKey", Err: errMissingSecretKey}
+	}
+	pk, err := authn.ParsePublishableKey(o.PublishableKey)
+	if err != nil {
+		return nil, &OptionError{Option: "PublishableKey", Err: err}
+	}
+	if err := o.validateURLs(); err != nil {
+		return nil, err
+	}
+	client := o.Client
+	if client == nil {
+		client, err = backend.NewClient(backend.Config{
+			SecretKey: o.SecretKey, MachineSecretKey: o.MachineSecretKey,
+			APIURL: o.APIURL, APIVersion: o.APIVersion,
+			// Requests on the authentication path are kept short: a
+			// failing Backend API must not hold requests for long.
+			MaxRetries: 2, MaxRetryElapsed: 3e9,
+		})
+		if err != nil {
+			return nil, &OptionError{Option: "Client", Err: err}
+		}
+	}
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	inst := &instance{client: client, signInURL: o.SignInURL, debug: o.Debug, logger: logger}
+	c := &inst.cfg
+	c.SecretKey, c.MachineSecretKey, c.PK = o.SecretKey, o.MachineSecretKey, pk
+	if o.JWTKey != "" {
+		src, err := jwks.NewPEMSource(o.JWTKey)
+		if err != nil {
+			return nil, &OptionError{Option: "JWTKey", Err: err}
+		}
+		c.Keys, c.HasJWTKey = src, true
+	} else {
+		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now})
+	}
+	c.Audience, c.AuthorizedParties, c.ClockSkew = o.Audience, o.AuthorizedParties, o.ClockSkew
+	c.Domain, c.IsSatellite, c.ProxyURL, c.SignInURL, c.SatelliteAutoSync = o.Domain, o.IsSatellite, o.ProxyURL, o.SignInURL, o.SatelliteAutoSync
+	c.DisableHandshake = o.EnableHandshake != nil && !*o.EnableHandshake
+	if s := o.OrganizationSyncOptions; s != nil {
+		if c.OrgPatterns, err = authn.CompilePatterns(s.OrganizationPatterns); err != nil {
+			return nil, &OptionError{Option: "OrganizationSyncOptions.OrganizationPatterns", Err: err}
+		}
+		if c.PersonalPatterns, err = authn.CompilePatterns(s.PersonalAccountPatterns); err != nil {
+			return nil, &OptionError{Option: "OrganizationSyncOptions.PersonalAccountPatterns", Err: err}
+		}
+	}
+	c.Backend = bapi{client}
+	c.Now = o.Now
+	size := o.VerifiedTokenCacheSize
+	if size == 0 {
+		size = 10000
+	}
+	c.Cache = authn.NewCache(size)
+	c.Accepts = authn.AcceptsAny
+	if len(o.AcceptsToken) > 0 {
+		c.Accepts = authn.Accepts{List: true}
+		for _, t := range o.AcceptsToken {
+			c.Accepts.Types = append(c.Accepts.Types, t.canonical())
+		}
+	}
+	if o.Debug {
+		c.Logger = logger
+	}
+	if p := o.FrontendAPIProxy; p != nil && p.Enabled {
+		inst.proxyPath = strings.TrimRight(p.Path, "/")
+		if inst.proxyPath == "" {
+			inst.proxyPath = "/__clerk"
+		}
+		if c.ProxyURL == "" {
+			c.ProxyURL = inst.proxyPath
+		}
+		inst.proxy = newFrontendAPIProxy(inst.proxyPath, pk.FrontendAPI, o.SecretKey)
+	}
+	return inst, nil
+}
+
+type ctxKey struct{}
+
+// requestAuth is what the middleware leaves in the request context.
+type requestAuth struct {
+	state *authn.State
+	auth  Auth // the auth object for acceptsToken "any", pending not yet applied
+	inst  *instance
+}
+
+func (inst *instance) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := r.Context().Value(ctxKey{}).(*requestAuth); ok {
+			next.ServeHTTP(w, r) // already authenticated by an outer Clerk middleware
+			return
+		}
+		if inst.proxy != nil && (r.URL.Path == inst.proxyPath || strings.HasPrefix(r.URL.Path, inst.proxyPath+"/")) {
+			inst.proxy.ServeHTTP(w, r)
+			return
+		}
+		facts := authn.FactsFromRequest(r)
+		st := authn.Authenticate(r.Context(), &facts, &inst.cfg)
+		if st.Err != nil {
+			inst.logger.Error("clerk: cannot authenticate the request", "error", st.Err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		auth, err := inst.authFor(st)
+		if err != nil {
+			inst.logger.Error("clerk: cannot build the auth object", "error", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		if inst.debug {
+			inst.logDecision(r, &facts, st)
+		}
+		h := w.Header()
+		for k, vs := range st.Headers {
+			for _, v := range vs {
+				h.Add(k, v)
+			}
+		}
+		if st.Headers.Get("Location") != "" {
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return
+		}
+		if st.Status == authn.StatusHandshake {
+			inst.logger.Error("clerk: handshake state without a redirect")
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		ctx := context.WithValue(r.Context(), ctxKey{}, &requestAuth{state: st, auth: auth, inst: inst})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+var errMalformedClaims = errors.New("clerk: the session token's claims cannot be turned into an auth object")
+
+// authFor is the reference's toAuth() for the middleware's state.
+func (inst *instance) authFor(st *authn.State) (Auth, error) {
+	switch {
+	case st.Status == authn.StatusSignedIn && st.Session != nil:
+		if err := st.Session.Props.Err; err != nil {
+			return Auth{}, errors.Join(errMalformedClaims, err)
+		}
+		return sessionAuth(st.Session, st.Token, inst.client), nil
+	case st.Status == authn.StatusSignedIn && st.Machine != nil:
+		return machineAuth(st.Machine, st.Token), nil
+	case st.TokenType == "":
+		return Auth{kind: kindInvalid}, nil
+	case st.TokenType == authn.TokenSession:
+		return signedOutAuth(""), nil
+	default:
+		return machineSignedOutAuth(TokenType(st.TokenType)), nil
+	}
+}
+
+// logDecision logs the outcome with token prefixes only.
+func (inst *instance) logDecision(r *http.Request, f *authn.Facts, st *authn.State) {
+	inst.logger.Debug("clerk: request authenticated",
+		"method", r.Method, "path", r.URL.Path,
+		"status", st.Status, "reason", st.Reason, "tokenType", st.TokenType,
+		"token", prefix(authn.TokenInHeader(f.Authorization)),
+		"sessionCookie", prefix(f.Cookies.Get(authn.CookieSession)),
+		"location", st.Headers.Get("Location") != "")
+}
+
+func prefix(s string) string {
+	if len(s) > 7 {
+		return s[:7] + "…"
+	}
+	return s
+}

@@ -1,0 +1,202 @@
+package clerk
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goclerk/clerk/backend"
+)
+
+// Options configures Middleware. Every field mirrors a clerkMiddleware()
+// option of @clerk/express; empty fields fall back to the same CLERK_*
+// environment variables (an option always beats the environment).
+type Options struct {
+	// SecretKey (sk_test_… / sk_live_…) authenticates Backend API calls.
+	// Env: CLERK_SECRET_KEY. Required.
+	SecretKey string
+	// MachineSecretKey (msk_…) verifies M2M tokens in place of the secret
+	// key. Env: CLERK_MACHINE_SECRET_KEY.
+	MachineSecretKey string
+	// PublishableKey (pk_test_… / pk_live_…) names the instance: its
+	// Frontend API host, its type and the cookie suffix. Env:
+	// CLERK_PUBLISHABLE_KEY. Required.
+	PublishableKey string
+	// JWTKey is the instance's PEM public key. With it, session tokens are
+	// verified without any network call. Env: CLERK_JWT_KEY.
+	JWTKey string
+	// APIURL and APIVersion locate the Backend API. Env: CLERK_API_URL
+	// (default https://api.clerk.com), CLERK_API_VERSION (default v1).
+	APIURL, APIVersion string
+
+	// Audience, when set, must contain the token's aud (if it has one).
+	Audience []string
+	// AuthorizedParties lists the origins allowed in the azp claim, e.g.
+	// "https://example.com". Strongly recommended in production.
+	AuthorizedParties []string
+	// ClockSkew tolerated on exp/nbf/iat. Zero means 5 seconds.
+	ClockSkew time.Duration
+
+	// Domain of a satellite application. Env: CLERK_DOMAIN.
+	Domain string
+	// IsSatellite marks a satellite application. Env: CLERK_IS_SATELLITE.
+	IsSatellite bool
+	// SatelliteAutoSync makes a satellite sync with the primary on the
+	// first visit even without Clerk cookies.
+	SatelliteAutoSync bool
+	// ProxyURL is the URL (absolute, or a path on this app such as
+	// "/__clerk") at which the Frontend API is proxied. Env: CLERK_PROXY_URL.
+	ProxyURL string
+	// SignInURL and SignUpURL of the application. RequireAuth redirects to
+	// SignInURL. Env: CLERK_SIGN_IN_URL, CLERK_SIGN_UP_URL.
+	SignInURL, SignUpURL string
+
+	// OrganizationSyncOptions activates the organization a URL names.
+	OrganizationSyncOptions *OrganizationSyncOptions
+	// FrontendAPIProxy serves the Frontend API from this application.
+	FrontendAPIProxy *FrontendAPIProxy
+
+	// EnableHandshake, when false, answers signed-out wherever a handshake
+	// redirect would be issued. Nil means true.
+	EnableHandshake *bool
+	// AcceptsToken restricts the token types the middleware authenticates.
+	// Empty means any, as clerkMiddleware does.
+	AcceptsToken []TokenType
+
+	// Client is the Backend API client used for JWKS, machine tokens,
+	// handshake nonces, refresh and Auth.GetToken. Nil builds one from the
+	// keys and API settings above.
+	Client *backend.Client
+	// Debug logs each decision (token prefixes only) to Logger.
+	Debug bool
+	// Logger receives debug output; nil uses slog.Default().
+	Logger *slog.Logger
+
+	// VerifiedTokenCacheSize bounds the cache of verified session tokens.
+	// Zero means 10,000; negative disables the cache.
+	VerifiedTokenCacheSize int
+	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
+	Now func() time.Time
+}
+
+// OrganizationSyncOptions lists path patterns (path-to-regexp syntax, as in
+// the Express docs: "/orgs/:slug", "/orgs/:id/(.*)") whose organization, or
+// the personal account, must be active.
+type OrganizationSyncOptions struct {
+	OrganizationPatterns    []string
+	PersonalAccountPatterns []string
+}
+
+// FrontendAPIProxy forwards requests under Path (default "/__clerk") to the
+// instance's Frontend API, as @clerk/express's frontendApiProxy does.
+type FrontendAPIProxy struct {
+	Enabled bool
+	Path    string
+}
+
+// Bool returns a pointer to b, for optional boolean options.
+func Bool(b bool) *bool { return &b }
+
+// OptionError reports an invalid option, naming it.
+type OptionError struct {
+	Option string // e.g. "PublishableKey"
+	Err    error
+}
+
+func (e *OptionError) Error() string { return "clerk: Options." + e.Option + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *OptionError) Unwrap() error { return e.Err }
+
+func optErr(option, format string, args ...any) error {
+	return &OptionError{Option: option, Err: fmt.Errorf(format, args...)}
+}
+
+// envOr returns v, else the environment variable, trimmed.
+func envOr(v, name string) string {
+	if v != "" {
+		return v
+	}
+	return os.Getenv(name)
+}
+
+// isTruthy mirrors @clerk/shared's isTruthy for environment values.
+func isTruthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "true":
+		return true
+	case "false", "":
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(leadingInt(s)))
+	return err == nil && n > 0
+}
+
+func leadingInt(s string) string {
+	s = strings.TrimLeft(s, " \t")
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || end == 0 && (s[end] == '-' || s[end] == '+')) {
+		end++
+	}
+	return s[:end]
+}
+
+// resolve fills empty options from the environment.
+func (o Options) resolve() Options {
+	o.SecretKey = envOr(o.SecretKey, "CLERK_SECRET_KEY")
+	o.MachineSecretKey = envOr(o.MachineSecretKey, "CLERK_MACHINE_SECRET_KEY")
+	o.PublishableKey = envOr(o.PublishableKey, "CLERK_PUBLISHABLE_KEY")
+	o.JWTKey = envOr(o.JWTKey, "CLERK_JWT_KEY")
+	o.APIURL = envOr(o.APIURL, "CLERK_API_URL")
+	o.APIVersion = envOr(o.APIVersion, "CLERK_API_VERSION")
+	o.Domain = envOr(o.Domain, "CLERK_DOMAIN")
+	o.ProxyURL = envOr(o.ProxyURL, "CLERK_PROXY_URL")
+	o.SignInURL = envOr(o.SignInURL, "CLERK_SIGN_IN_URL")
+	o.SignUpURL = envOr(o.SignUpURL, "CLERK_SIGN_UP_URL")
+	if !o.IsSatellite {
+		o.IsSatellite = isTruthy(os.Getenv("CLERK_IS_SATELLITE"))
+	}
+	if !o.Debug {
+		o.Debug = isTruthy(os.Getenv("CLERK_DEBUG"))
+	}
+	if o.ClockSkew == 0 {
+		o.ClockSkew = 5 * time.Second
+	}
+	return o
+}
+
+// validateURLs checks the URL-shaped options.
+func (o Options) validateURLs() error {
+	if o.ProxyURL != "" && !strings.HasPrefix(o.ProxyURL, "/") {
+		if !isHTTPURL(o.ProxyURL) {
+			return optErr("ProxyURL", "must be an absolute http(s) URL or a path starting with /, got %q", o.ProxyURL)
+		}
+	}
+	if strings.HasPrefix(o.ProxyURL, "//") {
+		return optErr("ProxyURL", "a path must not start with //")
+	}
+	if o.IsSatellite {
+		if o.ProxyURL == "" && o.Domain == "" {
+			return optErr("Domain", "a satellite application needs Domain or ProxyURL")
+		}
+		if !isHTTPURL(o.SignInURL) && strings.HasPrefix(o.SecretKey, "sk_test_") {
+			return optErr("SignInURL", "a satellite application on a development instance needs an absolute SignInURL")
+		}
+	}
+	if o.ClockSkew < 0 {
+		return optErr("ClockSkew", "must not be negative")
+	}
+	return nil
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+var errMissingSecretKey = errors.New("missing secret key: set Options.SecretKey or CLERK_SECRET_KEY")
