@@ -13,16 +13,16 @@ import (
 type AllowlistIdentifiersService struct{ c *Client }
 
 // List calls GET /allowlist_identifiers (operation ListAllowlistIdentifiers).
-func (s *AllowlistIdentifiersService) List(ctx context.Context, params *ListAllowlistIdentifiersParams) ([]AllowlistIdentifier, error) {
+func (s *AllowlistIdentifiersService) List(ctx context.Context, params *ListAllowlistIdentifiersParams) (*List[AllowlistIdentifier], error) {
 	req := Request{Method: "GET", Path: "/allowlist_identifiers"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []AllowlistIdentifier
+	var out List[AllowlistIdentifier]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -47,7 +47,7 @@ func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *ListA
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

@@ -40,7 +40,7 @@ func (s *APIKeysService) List(ctx context.Context, params *GetAPIKeysParams) (*G
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *APIKeysService) ListAll(ctx context.Context, params *GetAPIKeysParams) iter.Seq2[GetAPIKeysResponseDataItem, error] {
+func (s *APIKeysService) ListAll(ctx context.Context, params *GetAPIKeysParams) iter.Seq2[APIKey, error] {
 	var p GetAPIKeysParams
 	if params != nil {
 		p = *params
@@ -52,7 +52,7 @@ func (s *APIKeysService) ListAll(ctx context.Context, params *GetAPIKeysParams) 
 	if p.Offset != nil {
 		offset = int(*p.Offset)
 	}
-	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]GetAPIKeysResponseDataItem, int64, error) {
+	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]APIKey, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(float64(limit)), Ptr(float64(offset))
 		out, err := s.List(ctx, &q)
@@ -64,9 +64,9 @@ func (s *APIKeysService) ListAll(ctx context.Context, params *GetAPIKeysParams) 
 }
 
 // Get calls GET /api_keys/{apiKeyID} (operation getApiKey).
-func (s *APIKeysService) Get(ctx context.Context, apiKeyID string) (*GetAPIKeyResponse, error) {
+func (s *APIKeysService) Get(ctx context.Context, apiKeyID string) (*APIKey, error) {
 	req := Request{Method: "GET", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
-	var out GetAPIKeyResponse
+	var out APIKey
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -74,12 +74,12 @@ func (s *APIKeysService) Get(ctx context.Context, apiKeyID string) (*GetAPIKeyRe
 }
 
 // Update calls PATCH /api_keys/{apiKeyID} (operation updateApiKey).
-func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *UpdateAPIKeyParams) (*UpdateAPIKeyResponse, error) {
+func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *UpdateAPIKeyParams) (*APIKey, error) {
 	req := Request{Method: "PATCH", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out UpdateAPIKeyResponse
+	var out APIKey
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -107,12 +107,12 @@ func (s *APIKeysService) GetSecret(ctx context.Context, apiKeyID string) (*GetAP
 }
 
 // Revoke calls POST /api_keys/{apiKeyID}/revoke (operation revokeApiKey).
-func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *RevokeAPIKeyParams) (*RevokeAPIKeyResponse, error) {
+func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *RevokeAPIKeyParams) (*APIKey, error) {
 	req := Request{Method: "POST", Path: "/api_keys/" + PathEscape(apiKeyID) + "/revoke", SkipVersion: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out RevokeAPIKeyResponse
+	var out APIKey
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -187,32 +187,12 @@ func (p *GetAPIKeysParams) query() url.Values {
 
 // GetAPIKeysResponse is generated from an inline object.
 type GetAPIKeysResponse struct {
-	Data       []GetAPIKeysResponseDataItem `json:"data"`
-	TotalCount float64                      `json:"total_count"`
+	Data       []APIKey `json:"data"`
+	TotalCount float64  `json:"total_count"`
 }
 
-// GetAPIKeysResponseDataItem is generated from an inline object.
-type GetAPIKeysResponseDataItem struct {
-	Object           string   `json:"object"`
-	ID               string   `json:"id"`
-	Type             string   `json:"type"`
-	Subject          string   `json:"subject"`
-	Name             string   `json:"name"`
-	Description      *string  `json:"description,omitempty"`
-	Claims           any      `json:"claims"`
-	Scopes           []string `json:"scopes"`
-	Revoked          bool     `json:"revoked"`
-	RevocationReason *string  `json:"revocation_reason,omitempty"`
-	Expired          bool     `json:"expired"`
-	Expiration       *float64 `json:"expiration,omitempty"`
-	CreatedBy        *string  `json:"created_by,omitempty"`
-	LastUsedAt       *float64 `json:"last_used_at,omitempty"`
-	CreatedAt        float64  `json:"created_at"`
-	UpdatedAt        float64  `json:"updated_at"`
-}
-
-// GetAPIKeyResponse is generated from an inline object.
-type GetAPIKeyResponse struct {
+// APIKey is generated from an inline object.
+type APIKey struct {
 	Object           string   `json:"object"`
 	ID               string   `json:"id"`
 	Type             string   `json:"type"`
@@ -240,26 +220,6 @@ type UpdateAPIKeyParams struct {
 	SecondsUntilExpiration *float64 `json:"seconds_until_expiration,omitempty"`
 }
 
-// UpdateAPIKeyResponse is generated from an inline object.
-type UpdateAPIKeyResponse struct {
-	Object           string   `json:"object"`
-	ID               string   `json:"id"`
-	Type             string   `json:"type"`
-	Subject          string   `json:"subject"`
-	Name             string   `json:"name"`
-	Description      *string  `json:"description,omitempty"`
-	Claims           any      `json:"claims"`
-	Scopes           []string `json:"scopes"`
-	Revoked          bool     `json:"revoked"`
-	RevocationReason *string  `json:"revocation_reason,omitempty"`
-	Expired          bool     `json:"expired"`
-	Expiration       *float64 `json:"expiration,omitempty"`
-	CreatedBy        *string  `json:"created_by,omitempty"`
-	LastUsedAt       *float64 `json:"last_used_at,omitempty"`
-	CreatedAt        float64  `json:"created_at"`
-	UpdatedAt        float64  `json:"updated_at"`
-}
-
 // DeleteAPIKeyResponse is generated from an inline object.
 type DeleteAPIKeyResponse struct {
 	ID      string `json:"id"`
@@ -275,24 +235,4 @@ type GetAPIKeySecretResponse struct {
 // RevokeAPIKeyParams is generated from the parameters of operation revokeApiKey.
 type RevokeAPIKeyParams struct {
 	RevocationReason *string `json:"revocation_reason,omitempty"`
-}
-
-// RevokeAPIKeyResponse is generated from an inline object.
-type RevokeAPIKeyResponse struct {
-	Object           string   `json:"object"`
-	ID               string   `json:"id"`
-	Type             string   `json:"type"`
-	Subject          string   `json:"subject"`
-	Name             string   `json:"name"`
-	Description      *string  `json:"description,omitempty"`
-	Claims           any      `json:"claims"`
-	Scopes           []string `json:"scopes"`
-	Revoked          bool     `json:"revoked"`
-	RevocationReason *string  `json:"revocation_reason,omitempty"`
-	Expired          bool     `json:"expired"`
-	Expiration       *float64 `json:"expiration,omitempty"`
-	CreatedBy        *string  `json:"created_by,omitempty"`
-	LastUsedAt       *float64 `json:"last_used_at,omitempty"`
-	CreatedAt        float64  `json:"created_at"`
-	UpdatedAt        float64  `json:"updated_at"`
 }

@@ -95,7 +95,11 @@ type core struct {
 
 // ErrMissingSecretKey is returned (wrapped) by any request made without a
 // secret key, before anything is sent over the network.
-var ErrMissingSecretKey = errors.New("clerk: missing secret key (set Config.SecretKey or CLERK_SECRET_KEY)")
+var ErrMissingSecretKey = errors.New("missing secret key (set Config.SecretKey or CLERK_SECRET_KEY)")
+
+// ErrEmptyPathParam is returned (wrapped) when an ID or other path
+// parameter is empty: "/users/" + "" would address a different endpoint.
+var ErrEmptyPathParam = errors.New("empty path parameter")
 
 // NewClient validates cfg, fills empty fields from the environment and the
 // defaults, and returns a ready Client.
@@ -219,10 +223,13 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 		key = c.machineSecretKey
 	}
 	if key == "" {
-		return fmt.Errorf("%s: %w", op, ErrMissingSecretKey)
+		return fmt.Errorf("clerk: %s: %w", op, ErrMissingSecretKey)
 	}
 	if !strings.HasPrefix(req.Path, "/") {
 		return fmt.Errorf("clerk: %s: path must start with /", op)
+	}
+	if strings.Contains(req.Path, "//") || (len(req.Path) > 1 && strings.HasSuffix(req.Path, "/")) {
+		return fmt.Errorf("clerk: %s: %w", op, ErrEmptyPathParam)
 	}
 	fullURL := c.baseURL
 	if !req.SkipVersion && c.apiVersion != "" {
@@ -238,6 +245,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 	}
 
 	start := c.now()
+	maxRetries := c.retriesFor(ctx)
 	for attempt := 0; ; attempt++ {
 		resp, respBody, err := c.attempt(ctx, method, fullURL, key, contentType, body, req.Header)
 		var apiErr *APIError
@@ -257,7 +265,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 		}
 		retryable := isIdempotent(method) && (err != nil || retryableStatus(resp.StatusCode))
 		var wait time.Duration
-		if retryable && attempt < c.maxRetries {
+		if retryable && attempt < maxRetries {
 			wait = c.backoff(attempt)
 			if apiErr != nil && apiErr.RetryAfter > 0 {
 				wait = apiErr.RetryAfter
@@ -397,7 +405,10 @@ type redactedError struct {
 	err error
 }
 
+// Error returns the redacted message.
 func (e *redactedError) Error() string { return e.msg }
+
+// Unwrap keeps errors.Is/As working (timeouts, net errors).
 func (e *redactedError) Unwrap() error { return e.err }
 
 func redact(s string, keys ...string) string {

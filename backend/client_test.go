@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -161,6 +163,22 @@ func TestMissingSecretKeyFailsBeforeNetwork(t *testing.T) {
 	_, err = c.JWKS.Get(context.Background())
 	if !errors.Is(err, backend.ErrMissingSecretKey) {
 		t.Fatalf("err = %v, want ErrMissingSecretKey", err)
+	}
+	if calls.Load() != 0 {
+		t.Errorf("%d requests sent", calls.Load())
+	}
+}
+
+func TestEmptyPathParameterFailsBeforeNetwork(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv.URL)
+	if _, err := c.Users.Get(context.Background(), ""); !errors.Is(err, backend.ErrEmptyPathParam) {
+		t.Errorf("Users.Get(\"\"): %v", err)
+	}
+	if _, err := c.Users.Ban(context.Background(), ""); !errors.Is(err, backend.ErrEmptyPathParam) {
+		t.Errorf("Users.Ban(\"\"): %v", err)
 	}
 	if calls.Load() != 0 {
 		t.Errorf("%d requests sent", calls.Load())
@@ -461,5 +479,144 @@ func TestPathEscape(t *testing.T) {
 	}
 	if raw != "/v1/sessions/%2E%2E/tokens/t" {
 		t.Errorf("dot segment not escaped: %s", raw)
+	}
+}
+
+func TestNoRetryOfPOSTAfterConnectionReset(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		if tc, ok := conn.(*net.TCPConn); ok {
+			tc.SetLinger(0)
+		}
+		conn.Close()
+	}))
+	defer srv.Close()
+	c, sl := newTestClient(t, srv.URL)
+	_, err := c.Sessions.CreateToken(context.Background(), "sess_1", nil)
+	if err == nil {
+		t.Fatal("want a network error")
+	}
+	var apiErr *backend.APIError
+	if errors.As(err, &apiErr) {
+		t.Errorf("a network failure is not an APIError: %v", err)
+	}
+	if calls.Load() != 1 || len(sl.all()) != 0 {
+		t.Errorf("POST retried: calls=%d", calls.Load())
+	}
+}
+
+// leakyTransport fails with an error that quotes the Authorization header,
+// as a careless custom RoundTripper might.
+type leakyTransport struct{}
+
+func (leakyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, errors.New("proxy refused request with header " + r.Header.Get("Authorization"))
+}
+
+func TestSecretNeverInErrorsOrLogs(t *testing.T) {
+	var logs strings.Builder
+	c, err := backend.NewClient(backend.Config{
+		SecretKey:  testSecret,
+		APIURL:     "https://api.example.test",
+		HTTPClient: &http.Client{Transport: leakyTransport{}},
+		MaxRetries: 1,
+		Sleep:      func(ctx context.Context, d time.Duration) error { return nil },
+		Logger:     slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Users.Get(context.Background(), "user_1")
+	if err == nil {
+		t.Fatal("want error")
+	}
+	if strings.Contains(err.Error(), testSecret) {
+		t.Errorf("secret in error: %v", err)
+	}
+	if !strings.Contains(err.Error(), "[redacted]") {
+		t.Errorf("error lost its context: %v", err)
+	}
+	if strings.Contains(logs.String(), testSecret) {
+		t.Errorf("secret in logs: %s", logs.String())
+	}
+	if strings.Count(logs.String(), "clerk backend request") != 2 {
+		t.Errorf("want one log record per attempt, got:\n%s", logs.String())
+	}
+}
+
+func TestMultipartUpload(t *testing.T) {
+	var fileBody, fileName, ctype, uploader string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			t.Error(err)
+			return
+		}
+		f, h, err := r.FormFile("file")
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		b, _ := io.ReadAll(f)
+		fileBody, fileName, ctype = string(b), h.Filename, h.Header.Get("Content-Type")
+		uploader = r.FormValue("uploader_user_id")
+		io.WriteString(w, `{"object":"organization","id":"org_1","name":"Acme","has_image":true}`)
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv.URL)
+	org, err := c.Organizations.UploadLogo(context.Background(), "org_1", &backend.UploadOrganizationLogoParams{
+		UploaderUserID: "user_1",
+		File:           &backend.File{Name: "logo.png", ContentType: "image/png", Content: strings.NewReader("\x89PNG...")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fileBody != "\x89PNG..." || fileName != "logo.png" || ctype != "image/png" || uploader != "user_1" || !org.HasImage {
+		t.Errorf("file=%q name=%q type=%q uploader=%q org=%+v", fileBody, fileName, ctype, uploader, org)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"object":"user","id":%q}`, strings.TrimPrefix(r.URL.Path, "/v1/users/"))
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv.URL)
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("user_%d", i)
+			u, err := c.Users.Get(context.Background(), id)
+			if err != nil || u.ID != id {
+				t.Errorf("%s: %v %v", id, u, err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestWithMaxRetriesOverride(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	c, sl := newTestClient(t, srv.URL)
+	_, err := c.JWKS.Get(backend.WithMaxRetries(context.Background(), 0))
+	var apiErr *backend.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+		t.Fatalf("err = %v", err)
+	}
+	if calls.Load() != 1 || len(sl.all()) != 0 {
+		t.Errorf("calls=%d sleeps=%v, want no retry", calls.Load(), sl.all())
+	}
+	calls.Store(0)
+	c.JWKS.Get(backend.WithMaxRetries(context.Background(), 1))
+	if calls.Load() != 2 {
+		t.Errorf("calls=%d, want 2", calls.Load())
 	}
 }

@@ -13,16 +13,16 @@ import (
 type ClientsService struct{ c *Client }
 
 // List calls GET /clients (operation GetClientList).
-func (s *ClientsService) List(ctx context.Context, params *GetClientListParams) ([]ClientObject, error) {
+func (s *ClientsService) List(ctx context.Context, params *GetClientListParams) (*List[ClientObject], error) {
 	req := Request{Method: "GET", Path: "/clients"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []ClientObject
+	var out List[ClientObject]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -47,7 +47,7 @@ func (s *ClientsService) ListAll(ctx context.Context, params *GetClientListParam
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

@@ -130,12 +130,12 @@ func (s *DirectoriesService) CreateGroupRoleMapping(ctx context.Context, directo
 }
 
 // ReplaceGroupRoleMappings calls PUT /directories/{directory_id}/group_role_mappings (operation ReplaceDirectoryGroupRoleMappings).
-func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, directoryID string, params *ReplaceDirectoryGroupRoleMappingsParams) (*ReplaceDirectoryGroupRoleMappingsResponse, error) {
+func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, directoryID string, params *ReplaceDirectoryGroupRoleMappingsParams) (*ListDirectoryGroupRoleMappingsResponse, error) {
 	req := Request{Method: "PUT", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
 	}
-	var out ReplaceDirectoryGroupRoleMappingsResponse
+	var out ListDirectoryGroupRoleMappingsResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -143,9 +143,9 @@ func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, direc
 }
 
 // DeleteGroupRoleMapping calls DELETE /directories/{directory_id}/group_role_mappings/{mapping_id} (operation DeleteDirectoryGroupRoleMapping).
-func (s *DirectoriesService) DeleteGroupRoleMapping(ctx context.Context, directoryID string, mappingID string) (*DeleteDirectoryGroupRoleMappingResponse, error) {
+func (s *DirectoriesService) DeleteGroupRoleMapping(ctx context.Context, directoryID string, mappingID string) (*DeletedResource, error) {
 	req := Request{Method: "DELETE", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings/" + PathEscape(mappingID)}
-	var out DeleteDirectoryGroupRoleMappingResponse
+	var out DeletedResource
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -226,17 +226,4 @@ type ReplaceDirectoryGroupRoleMappingsParamsMappingsItem struct {
 	DirectoryGroupID *string `json:"directory_group_id,omitempty"`
 	SCIMGroupID      *string `json:"scim_group_id,omitempty"`
 	RoleID           string  `json:"role_id"`
-}
-
-// ReplaceDirectoryGroupRoleMappingsResponse is generated from an inline object.
-type ReplaceDirectoryGroupRoleMappingsResponse struct {
-	Data       []DirectoryGroupRoleMapping `json:"data"`
-	TotalCount int64                       `json:"total_count"`
-}
-
-// DeleteDirectoryGroupRoleMappingResponse is generated from an inline object.
-type DeleteDirectoryGroupRoleMappingResponse struct {
-	Object  string `json:"object"`
-	ID      string `json:"id"`
-	Deleted bool   `json:"deleted"`
 }

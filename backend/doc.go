@@ -13,8 +13,17 @@
 // structure (see COVERAGE.md). Client.Do is the low-level entry point used by
 // the typed methods and available for anything else.
 //
-// Failed calls return an *APIError (use errors.As). Idempotent requests are
-// retried with exponential backoff and jitter on 429, 5xx and network errors.
+// The authentication middleware relies on a few hand-written operations
+// with stable names: JWKSService.Get, APIKeysService.Verify,
+// M2MTokensService.Verify, OAuthAccessTokensService.Verify,
+// ClientsService.GetHandshakePayload, SessionsService.Refresh,
+// SessionsService.CreateToken and SessionsService.CreateTokenFromTemplate.
+//
+// Failed calls return an *APIError (use errors.As). Idempotent requests
+// (GET, HEAD, PUT, DELETE, OPTIONS) are retried with exponential backoff and
+// jitter on 429, 5xx and network errors, honouring Retry-After, within
+// Config.MaxRetries and Config.MaxRetryElapsed; POST and PATCH never are.
+// Keys never appear in errors or logs.
 package backend
 
 //go:generate go run ./internal/gen -spec ../../shared/reference/bapi-2026-05-12.yml -out .

@@ -56,9 +56,9 @@ func (s *EmailAddressesService) Update(ctx context.Context, emailAddressID strin
 }
 
 // PrepareVerification calls POST /email_addresses/{email_address_id}/prepare_verification (operation PrepareEmailAddressVerification).
-func (s *EmailAddressesService) PrepareVerification(ctx context.Context, emailAddressID string) (*PrepareEmailAddressVerificationResponse, error) {
+func (s *EmailAddressesService) PrepareVerification(ctx context.Context, emailAddressID string) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/email_addresses/" + PathEscape(emailAddressID) + "/prepare_verification"}
-	var out PrepareEmailAddressVerificationResponse
+	var out VerificationStatus
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -66,12 +66,12 @@ func (s *EmailAddressesService) PrepareVerification(ctx context.Context, emailAd
 }
 
 // AttemptVerification calls POST /email_addresses/{email_address_id}/attempt_verification (operation AttemptEmailAddressVerification).
-func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAddressID string, params *AttemptEmailAddressVerificationParams) (*AttemptEmailAddressVerificationResponse, error) {
+func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAddressID string, params *AttemptEmailAddressVerificationParams) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/email_addresses/" + PathEscape(emailAddressID) + "/attempt_verification"}
 	if params != nil {
 		req.Body = params
 	}
-	var out AttemptEmailAddressVerificationResponse
+	var out VerificationStatus
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -107,8 +107,8 @@ type UpdateEmailAddressParams struct {
 	NotifyPrimaryEmailAddressChanged *bool `json:"notify_primary_email_address_changed,omitempty"`
 }
 
-// PrepareEmailAddressVerificationResponse is generated from an inline object.
-type PrepareEmailAddressVerificationResponse struct {
+// VerificationStatus is generated from an inline object.
+type VerificationStatus struct {
 	Object   string  `json:"object,omitempty"`
 	ID       string  `json:"id,omitempty"`
 	Status   string  `json:"status,omitempty"`
@@ -122,17 +122,6 @@ type PrepareEmailAddressVerificationResponse struct {
 type AttemptEmailAddressVerificationParams struct {
 	VerificationID string `json:"verification_id"`
 	Code           string `json:"code"`
-}
-
-// AttemptEmailAddressVerificationResponse is generated from an inline object.
-type AttemptEmailAddressVerificationResponse struct {
-	Object   string  `json:"object,omitempty"`
-	ID       string  `json:"id,omitempty"`
-	Status   string  `json:"status,omitempty"`
-	Strategy string  `json:"strategy,omitempty"`
-	Attempts *int64  `json:"attempts,omitempty"`
-	ExpireAt *int64  `json:"expire_at,omitempty"`
-	Channel  *string `json:"channel,omitempty"`
 }
 
 // ReplaceUserEmailAddressParams is generated from the parameters of operation ReplaceUserEmailAddress.

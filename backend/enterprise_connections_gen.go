@@ -184,30 +184,16 @@ type CreateEnterpriseConnectionParams struct {
 
 // CreateEnterpriseConnectionParamsSAML is generated from an inline object.
 type CreateEnterpriseConnectionParamsSAML struct {
-	IdPEntityID       *string                                               `json:"idp_entity_id,omitempty"`
-	IdPSSOURL         *string                                               `json:"idp_sso_url,omitempty"`
-	IdPCertificate    *string                                               `json:"idp_certificate,omitempty"`
-	IdPMetadataURL    *string                                               `json:"idp_metadata_url,omitempty"`
-	IdPMetadata       *string                                               `json:"idp_metadata,omitempty"`
-	AttributeMapping  *CreateEnterpriseConnectionParamsSAMLAttributeMapping `json:"attribute_mapping,omitempty"`
-	AllowSubdomains   *bool                                                 `json:"allow_subdomains,omitempty"`
-	AllowIdPInitiated *bool                                                 `json:"allow_idp_initiated,omitempty"`
-	ForceAuthn        *bool                                                 `json:"force_authn,omitempty"`
-	LoginHint         *CreateEnterpriseConnectionParamsSAMLLoginHint        `json:"login_hint,omitempty"`
-}
-
-// CreateEnterpriseConnectionParamsSAMLAttributeMapping is generated from an inline object.
-type CreateEnterpriseConnectionParamsSAMLAttributeMapping struct {
-	UserID       *string `json:"user_id,omitempty"`
-	EmailAddress *string `json:"email_address,omitempty"`
-	FirstName    *string `json:"first_name,omitempty"`
-	LastName     *string `json:"last_name,omitempty"`
-}
-
-// CreateEnterpriseConnectionParamsSAMLLoginHint is generated from an inline object.
-type CreateEnterpriseConnectionParamsSAMLLoginHint struct {
-	Mode   string  `json:"mode"`
-	Source *string `json:"source,omitempty"`
+	IdPEntityID       *string                                     `json:"idp_entity_id,omitempty"`
+	IdPSSOURL         *string                                     `json:"idp_sso_url,omitempty"`
+	IdPCertificate    *string                                     `json:"idp_certificate,omitempty"`
+	IdPMetadataURL    *string                                     `json:"idp_metadata_url,omitempty"`
+	IdPMetadata       *string                                     `json:"idp_metadata,omitempty"`
+	AttributeMapping  *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AllowSubdomains   *bool                                       `json:"allow_subdomains,omitempty"`
+	AllowIdPInitiated *bool                                       `json:"allow_idp_initiated,omitempty"`
+	ForceAuthn        *bool                                       `json:"force_authn,omitempty"`
+	LoginHint         *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
 }
 
 // CreateEnterpriseConnectionParamsOIDC is generated from an inline object.
@@ -241,58 +227,23 @@ type UpdateEnterpriseConnectionParams struct {
 	AllowOrganizationAccountLinking  *bool                                                  `json:"allow_organization_account_linking,omitempty"`
 	OrganizationID                   *string                                                `json:"organization_id,omitempty"`
 	SAML                             *UpdateEnterpriseConnectionParamsSAML                  `json:"saml,omitempty"`
-	OIDC                             *UpdateEnterpriseConnectionParamsOIDC                  `json:"oidc,omitempty"`
-	CustomAttributes                 []UpdateEnterpriseConnectionParamsCustomAttributesItem `json:"custom_attributes,omitempty"`
+	OIDC                             *CreateEnterpriseConnectionParamsOIDC                  `json:"oidc,omitempty"`
+	CustomAttributes                 []CreateEnterpriseConnectionParamsCustomAttributesItem `json:"custom_attributes,omitempty"`
 }
 
 // UpdateEnterpriseConnectionParamsSAML is generated from an inline object.
 type UpdateEnterpriseConnectionParamsSAML struct {
-	Name              *string                                               `json:"name,omitempty"`
-	IdPEntityID       *string                                               `json:"idp_entity_id,omitempty"`
-	IdPSSOURL         *string                                               `json:"idp_sso_url,omitempty"`
-	IdPCertificate    *string                                               `json:"idp_certificate,omitempty"`
-	IdPMetadataURL    *string                                               `json:"idp_metadata_url,omitempty"`
-	IdPMetadata       *string                                               `json:"idp_metadata,omitempty"`
-	AttributeMapping  *UpdateEnterpriseConnectionParamsSAMLAttributeMapping `json:"attribute_mapping,omitempty"`
-	AllowSubdomains   *bool                                                 `json:"allow_subdomains,omitempty"`
-	AllowIdPInitiated *bool                                                 `json:"allow_idp_initiated,omitempty"`
-	ForceAuthn        *bool                                                 `json:"force_authn,omitempty"`
-	LoginHint         *UpdateEnterpriseConnectionParamsSAMLLoginHint        `json:"login_hint,omitempty"`
-}
-
-// UpdateEnterpriseConnectionParamsSAMLAttributeMapping is generated from an inline object.
-type UpdateEnterpriseConnectionParamsSAMLAttributeMapping struct {
-	UserID       *string `json:"user_id,omitempty"`
-	EmailAddress *string `json:"email_address,omitempty"`
-	FirstName    *string `json:"first_name,omitempty"`
-	LastName     *string `json:"last_name,omitempty"`
-}
-
-// UpdateEnterpriseConnectionParamsSAMLLoginHint is generated from an inline object.
-type UpdateEnterpriseConnectionParamsSAMLLoginHint struct {
-	Mode   string  `json:"mode"`
-	Source *string `json:"source,omitempty"`
-}
-
-// UpdateEnterpriseConnectionParamsOIDC is generated from an inline object.
-type UpdateEnterpriseConnectionParamsOIDC struct {
-	ClientID     *string `json:"client_id,omitempty"`
-	ClientSecret *string `json:"client_secret,omitempty"`
-	DiscoveryURL *string `json:"discovery_url,omitempty"`
-	AuthURL      *string `json:"auth_url,omitempty"`
-	TokenURL     *string `json:"token_url,omitempty"`
-	UserInfoURL  *string `json:"user_info_url,omitempty"`
-	RequiresPkce *bool   `json:"requires_pkce,omitempty"`
-}
-
-// UpdateEnterpriseConnectionParamsCustomAttributesItem is generated from an inline object.
-type UpdateEnterpriseConnectionParamsCustomAttributesItem struct {
-	Name          string  `json:"name"`
-	Key           string  `json:"key"`
-	SSOPath       *string `json:"sso_path,omitempty"`
-	SCIMPath      *string `json:"scim_path,omitempty"`
-	DirectoryPath *string `json:"directory_path,omitempty"`
-	MultiValued   *bool   `json:"multi_valued,omitempty"`
+	Name              *string                                     `json:"name,omitempty"`
+	IdPEntityID       *string                                     `json:"idp_entity_id,omitempty"`
+	IdPSSOURL         *string                                     `json:"idp_sso_url,omitempty"`
+	IdPCertificate    *string                                     `json:"idp_certificate,omitempty"`
+	IdPMetadataURL    *string                                     `json:"idp_metadata_url,omitempty"`
+	IdPMetadata       *string                                     `json:"idp_metadata,omitempty"`
+	AttributeMapping  *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AllowSubdomains   *bool                                       `json:"allow_subdomains,omitempty"`
+	AllowIdPInitiated *bool                                       `json:"allow_idp_initiated,omitempty"`
+	ForceAuthn        *bool                                       `json:"force_authn,omitempty"`
+	LoginHint         *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
 }
 
 // ListEnterpriseConnectionTestRunsParams is generated from the parameters of operation ListEnterpriseConnectionTestRuns.

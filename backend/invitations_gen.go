@@ -26,16 +26,16 @@ func (s *InvitationsService) Create(ctx context.Context, params *CreateInvitatio
 }
 
 // List calls GET /invitations (operation ListInvitations).
-func (s *InvitationsService) List(ctx context.Context, params *ListInvitationsParams) ([]Invitation, error) {
+func (s *InvitationsService) List(ctx context.Context, params *ListInvitationsParams) (*List[Invitation], error) {
 	req := Request{Method: "GET", Path: "/invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []Invitation
+	var out List[Invitation]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -60,7 +60,7 @@ func (s *InvitationsService) ListAll(ctx context.Context, params *ListInvitation
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

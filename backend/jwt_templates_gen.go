@@ -13,16 +13,16 @@ import (
 type JWTTemplatesService struct{ c *Client }
 
 // List calls GET /jwt_templates (operation ListJWTTemplates).
-func (s *JWTTemplatesService) List(ctx context.Context, params *ListJWTTemplatesParams) ([]JWTTemplate, error) {
+func (s *JWTTemplatesService) List(ctx context.Context, params *ListJWTTemplatesParams) (*List[JWTTemplate], error) {
 	req := Request{Method: "GET", Path: "/jwt_templates"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []JWTTemplate
+	var out List[JWTTemplate]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -47,7 +47,7 @@ func (s *JWTTemplatesService) ListAll(ctx context.Context, params *ListJWTTempla
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

@@ -4,6 +4,7 @@ package backend
 
 import (
 	"context"
+	"iter"
 	"net/url"
 	"strconv"
 )
@@ -37,13 +38,38 @@ func (s *M2MTokensService) List(ctx context.Context, params *GetM2MTokensParams)
 	return &out, nil
 }
 
+// ListAll iterates over every result of List, fetching pages of
+// params.Limit items (DefaultPageSize when unset) from params.Offset on.
+func (s *M2MTokensService) ListAll(ctx context.Context, params *GetM2MTokensParams) iter.Seq2[M2MToken, error] {
+	var p GetM2MTokensParams
+	if params != nil {
+		p = *params
+	}
+	limit, offset := 0, 0
+	if p.Limit != nil {
+		limit = int(*p.Limit)
+	}
+	if p.Offset != nil {
+		offset = int(*p.Offset)
+	}
+	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]M2MToken, int64, error) {
+		q := p
+		q.Limit, q.Offset = Ptr(float64(limit)), Ptr(float64(offset))
+		out, err := s.List(ctx, &q)
+		if err != nil {
+			return nil, 0, err
+		}
+		return out.M2MTokens, int64(out.TotalCount), nil
+	})
+}
+
 // Revoke calls POST /m2m_tokens/{m2m_token_id}/revoke (operation revokeM2MToken).
-func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params *RevokeM2MTokenParams) (*RevokeM2MTokenResponse, error) {
+func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params *RevokeM2MTokenParams) (*M2MToken, error) {
 	req := Request{Method: "POST", Path: "/m2m_tokens/" + PathEscape(m2mTokenID) + "/revoke", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out RevokeM2MTokenResponse
+	var out M2MToken
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -106,12 +132,12 @@ func (p *GetM2MTokensParams) query() url.Values {
 
 // GetM2MTokensResponse is generated from an inline object.
 type GetM2MTokensResponse struct {
-	M2MTokens  []GetM2MTokensResponseM2MTokensItem `json:"m2m_tokens"`
-	TotalCount float64                             `json:"total_count"`
+	M2MTokens  []M2MToken `json:"m2m_tokens"`
+	TotalCount float64    `json:"total_count"`
 }
 
-// GetM2MTokensResponseM2MTokensItem is generated from an inline object.
-type GetM2MTokensResponseM2MTokensItem struct {
+// M2MToken is generated from an inline object.
+type M2MToken struct {
 	Object           string   `json:"object"`
 	ID               string   `json:"id"`
 	Subject          string   `json:"subject"`
@@ -129,20 +155,4 @@ type GetM2MTokensResponseM2MTokensItem struct {
 // RevokeM2MTokenParams is generated from the parameters of operation revokeM2MToken.
 type RevokeM2MTokenParams struct {
 	RevocationReason *string `json:"revocation_reason,omitempty"`
-}
-
-// RevokeM2MTokenResponse is generated from an inline object.
-type RevokeM2MTokenResponse struct {
-	Object           string   `json:"object"`
-	ID               string   `json:"id"`
-	Subject          string   `json:"subject"`
-	Claims           any      `json:"claims,omitempty"`
-	Scopes           []string `json:"scopes,omitempty"`
-	Revoked          bool     `json:"revoked"`
-	RevocationReason *string  `json:"revocation_reason,omitempty"`
-	Expired          bool     `json:"expired"`
-	Expiration       *float64 `json:"expiration,omitempty"`
-	LastUsedAt       *float64 `json:"last_used_at,omitempty"`
-	CreatedAt        float64  `json:"created_at"`
-	UpdatedAt        float64  `json:"updated_at"`
 }

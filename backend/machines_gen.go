@@ -87,9 +87,9 @@ func (s *MachinesService) Update(ctx context.Context, machineID string, params *
 }
 
 // Delete calls DELETE /machines/{machine_id} (operation DeleteMachine).
-func (s *MachinesService) Delete(ctx context.Context, machineID string) (*DeleteMachineResponse, error) {
+func (s *MachinesService) Delete(ctx context.Context, machineID string) (*DeletedResource, error) {
 	req := Request{Method: "DELETE", Path: "/machines/" + PathEscape(machineID)}
-	var out DeleteMachineResponse
+	var out DeletedResource
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -97,9 +97,9 @@ func (s *MachinesService) Delete(ctx context.Context, machineID string) (*Delete
 }
 
 // GetSecretKey calls GET /machines/{machine_id}/secret_key (operation GetMachineSecretKey).
-func (s *MachinesService) GetSecretKey(ctx context.Context, machineID string) (*GetMachineSecretKeyResponse, error) {
+func (s *MachinesService) GetSecretKey(ctx context.Context, machineID string) (*MachineSecretKey, error) {
 	req := Request{Method: "GET", Path: "/machines/" + PathEscape(machineID) + "/secret_key"}
-	var out GetMachineSecretKeyResponse
+	var out MachineSecretKey
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -107,12 +107,12 @@ func (s *MachinesService) GetSecretKey(ctx context.Context, machineID string) (*
 }
 
 // RotateSecretKey calls POST /machines/{machine_id}/secret_key/rotate (operation RotateMachineSecretKey).
-func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string, params *RotateMachineSecretKeyParams) (*RotateMachineSecretKeyResponse, error) {
+func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string, params *RotateMachineSecretKeyParams) (*MachineSecretKey, error) {
 	req := Request{Method: "POST", Path: "/machines/" + PathEscape(machineID) + "/secret_key/rotate"}
 	if params != nil {
 		req.Body = params
 	}
-	var out RotateMachineSecretKeyResponse
+	var out MachineSecretKey
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -199,15 +199,15 @@ type UpdateMachineParams struct {
 	DefaultTokenTTL *int64  `json:"default_token_ttl,omitempty"`
 }
 
-// DeleteMachineResponse is generated from an inline object.
-type DeleteMachineResponse struct {
+// DeletedResource is generated from an inline object.
+type DeletedResource struct {
 	Object  string `json:"object"`
 	ID      string `json:"id"`
 	Deleted bool   `json:"deleted"`
 }
 
-// GetMachineSecretKeyResponse is generated from an inline object.
-type GetMachineSecretKeyResponse struct {
+// MachineSecretKey is generated from an inline object.
+type MachineSecretKey struct {
 	Object string `json:"object"`
 	Secret string `json:"secret"`
 }
@@ -215,12 +215,6 @@ type GetMachineSecretKeyResponse struct {
 // RotateMachineSecretKeyParams is generated from the parameters of operation RotateMachineSecretKey.
 type RotateMachineSecretKeyParams struct {
 	PreviousTokenTTL int64 `json:"previous_token_ttl"`
-}
-
-// RotateMachineSecretKeyResponse is generated from an inline object.
-type RotateMachineSecretKeyResponse struct {
-	Object string `json:"object"`
-	Secret string `json:"secret"`
 }
 
 // CreateMachineScopeParams is generated from the parameters of operation CreateMachineScope.

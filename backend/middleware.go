@@ -116,8 +116,10 @@ func (s *M2MTokensService) Verify(ctx context.Context, token string) (*VerifiedM
 // POST /oauth_applications/access_tokens/verify. For an expired JWT access
 // token the server answers only {"active": false}: Active is then non-nil.
 type VerifiedOAuthAccessToken struct {
-	Object           string   `json:"object"`
-	ID               string   `json:"id"`
+	Object string `json:"object"`
+	ID     string `json:"id"`
+	// Type is sent by some servers ("oauth_token"); the spec omits it.
+	Type             string   `json:"type,omitempty"`
 	ClientID         string   `json:"client_id"`
 	Subject          string   `json:"subject"`
 	Scopes           []string `json:"scopes"`
@@ -183,9 +185,9 @@ type RefreshSessionParams struct {
 	RequestHeaders map[string][]string `json:"request_headers,omitempty"`
 	// Format selects "token" (JWT) or "cookie" (Set-Cookie directives).
 	Format *string `json:"format,omitempty"`
-	// SuffixedCookies asks for suffixed cookie names; it is sent in the
-	// query string, as the Express SDK does.
-	SuffixedCookies *bool `json:"-"`
+	// SuffixedCookies asks for suffixed cookie names. Like the Express SDK
+	// it travels in the query string, and only when true.
+	SuffixedCookies bool `json:"-"`
 }
 
 // SessionRefresh is the result of a refresh: JWT for format "token",
@@ -204,8 +206,8 @@ func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params 
 		return nil, errors.New("clerk: Sessions.Refresh: empty session id")
 	}
 	req := Request{Method: http.MethodPost, Path: "/sessions/" + PathEscape(sessionID) + "/refresh", Body: params}
-	if params.SuffixedCookies != nil {
-		req.Query = url.Values{"suffixed_cookies": {boolString(*params.SuffixedCookies)}}
+	if params.SuffixedCookies {
+		req.Query = url.Values{"suffixed_cookies": {"true"}}
 	}
 	var out SessionRefresh
 	if err := s.c.Do(ctx, req, &out); err != nil {
@@ -258,11 +260,4 @@ func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID
 		return nil, err
 	}
 	return &out, nil
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }

@@ -22,22 +22,22 @@ func (s *MiscellaneousService) GetPublicInterstitial(ctx context.Context, params
 
 // GetPublicInterstitialParams is generated from the parameters of operation GetPublicInterstitial.
 type GetPublicInterstitialParams struct {
-	FrontendAPI        string `json:"-"`
-	FrontendAPI2       string `json:"-"`
-	PublishableKey     string `json:"-"`
-	ProxyURL           string `json:"-"`
-	Domain             string `json:"-"`
-	SignInURL          string `json:"-"`
-	UseDomainForScript *bool  `json:"-"`
+	FrontendAPIDeprecated string `json:"-"`
+	FrontendAPI           string `json:"-"`
+	PublishableKey        string `json:"-"`
+	ProxyURL              string `json:"-"`
+	Domain                string `json:"-"`
+	SignInURL             string `json:"-"`
+	UseDomainForScript    *bool  `json:"-"`
 }
 
 func (p *GetPublicInterstitialParams) query() url.Values {
 	q := url.Values{}
-	if p.FrontendAPI != "" {
-		q.Set("frontendApi", p.FrontendAPI)
+	if p.FrontendAPIDeprecated != "" {
+		q.Set("frontendApi", p.FrontendAPIDeprecated)
 	}
-	if p.FrontendAPI2 != "" {
-		q.Set("frontend_api", p.FrontendAPI2)
+	if p.FrontendAPI != "" {
+		q.Set("frontend_api", p.FrontendAPI)
 	}
 	if p.PublishableKey != "" {
 		q.Set("publishable_key", p.PublishableKey)

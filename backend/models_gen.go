@@ -1801,29 +1801,19 @@ type SCIMGroupRoleMapping struct {
 
 // Directory is generated from the Directory schema.
 type Directory struct {
-	Object                  string                          `json:"object"`
-	ID                      string                          `json:"id"`
-	Name                    string                          `json:"name"`
-	EnterpriseConnectionID  *string                         `json:"enterprise_connection_id,omitempty"`
-	EndpointURL             string                          `json:"endpoint_url"`
-	Provider                string                          `json:"provider"`
-	Enabled                 bool                            `json:"enabled"`
-	GroupRoleMappingEnabled bool                            `json:"group_role_mapping_enabled"`
-	AttributeMapping        map[string]string               `json:"attribute_mapping"`
-	CustomAttributes        []DirectoryCustomAttributesItem `json:"custom_attributes,omitempty"`
-	APIKey                  *string                         `json:"api_key,omitempty"`
-	CreatedAt               int64                           `json:"created_at"`
-	UpdatedAt               int64                           `json:"updated_at"`
-}
-
-// DirectoryCustomAttributesItem is generated from an inline object.
-type DirectoryCustomAttributesItem struct {
-	Name          string `json:"name,omitempty"`
-	Key           string `json:"key,omitempty"`
-	SSOPath       string `json:"sso_path,omitempty"`
-	SCIMPath      string `json:"scim_path,omitempty"`
-	DirectoryPath string `json:"directory_path,omitempty"`
-	MultiValued   bool   `json:"multi_valued,omitempty"`
+	Object                  string                              `json:"object"`
+	ID                      string                              `json:"id"`
+	Name                    string                              `json:"name"`
+	EnterpriseConnectionID  *string                             `json:"enterprise_connection_id,omitempty"`
+	EndpointURL             string                              `json:"endpoint_url"`
+	Provider                string                              `json:"provider"`
+	Enabled                 bool                                `json:"enabled"`
+	GroupRoleMappingEnabled bool                                `json:"group_role_mapping_enabled"`
+	AttributeMapping        map[string]string                   `json:"attribute_mapping"`
+	CustomAttributes        []SCIMDirectoryCustomAttributesItem `json:"custom_attributes,omitempty"`
+	APIKey                  *string                             `json:"api_key,omitempty"`
+	CreatedAt               int64                               `json:"created_at"`
+	UpdatedAt               int64                               `json:"updated_at"`
 }
 
 // DirectoryGroupRoleMapping is generated from the DirectoryGroupRoleMapping schema.

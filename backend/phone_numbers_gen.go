@@ -56,9 +56,9 @@ func (s *PhoneNumbersService) Update(ctx context.Context, phoneNumberID string, 
 }
 
 // PrepareVerification calls POST /phone_numbers/{phone_number_id}/prepare_verification (operation PreparePhoneNumberVerification).
-func (s *PhoneNumbersService) PrepareVerification(ctx context.Context, phoneNumberID string) (*PreparePhoneNumberVerificationResponse, error) {
+func (s *PhoneNumbersService) PrepareVerification(ctx context.Context, phoneNumberID string) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers/" + PathEscape(phoneNumberID) + "/prepare_verification"}
-	var out PreparePhoneNumberVerificationResponse
+	var out VerificationStatus
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -66,12 +66,12 @@ func (s *PhoneNumbersService) PrepareVerification(ctx context.Context, phoneNumb
 }
 
 // AttemptVerification calls POST /phone_numbers/{phone_number_id}/attempt_verification (operation AttemptPhoneNumberVerification).
-func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumberID string, params *AttemptPhoneNumberVerificationParams) (*AttemptPhoneNumberVerificationResponse, error) {
+func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumberID string, params *AttemptPhoneNumberVerificationParams) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers/" + PathEscape(phoneNumberID) + "/attempt_verification"}
 	if params != nil {
 		req.Body = params
 	}
-	var out AttemptPhoneNumberVerificationResponse
+	var out VerificationStatus
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -107,32 +107,10 @@ type UpdatePhoneNumberParams struct {
 	ReservedForSecondFactor *bool `json:"reserved_for_second_factor,omitempty"`
 }
 
-// PreparePhoneNumberVerificationResponse is generated from an inline object.
-type PreparePhoneNumberVerificationResponse struct {
-	Object   string  `json:"object,omitempty"`
-	ID       string  `json:"id,omitempty"`
-	Status   string  `json:"status,omitempty"`
-	Strategy string  `json:"strategy,omitempty"`
-	Attempts *int64  `json:"attempts,omitempty"`
-	ExpireAt *int64  `json:"expire_at,omitempty"`
-	Channel  *string `json:"channel,omitempty"`
-}
-
 // AttemptPhoneNumberVerificationParams is generated from the parameters of operation AttemptPhoneNumberVerification.
 type AttemptPhoneNumberVerificationParams struct {
 	VerificationID string `json:"verification_id"`
 	Code           string `json:"code"`
-}
-
-// AttemptPhoneNumberVerificationResponse is generated from an inline object.
-type AttemptPhoneNumberVerificationResponse struct {
-	Object   string  `json:"object,omitempty"`
-	ID       string  `json:"id,omitempty"`
-	Status   string  `json:"status,omitempty"`
-	Strategy string  `json:"strategy,omitempty"`
-	Attempts *int64  `json:"attempts,omitempty"`
-	ExpireAt *int64  `json:"expire_at,omitempty"`
-	Channel  *string `json:"channel,omitempty"`
 }
 
 // ReplaceUserPhoneNumberParams is generated from the parameters of operation ReplaceUserPhoneNumber.

@@ -13,16 +13,16 @@ import (
 type RedirectURLsService struct{ c *Client }
 
 // List calls GET /redirect_urls (operation ListRedirectURLs).
-func (s *RedirectURLsService) List(ctx context.Context, params *ListRedirectURLsParams) ([]RedirectURL, error) {
+func (s *RedirectURLsService) List(ctx context.Context, params *ListRedirectURLsParams) (*List[RedirectURL], error) {
 	req := Request{Method: "GET", Path: "/redirect_urls"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []RedirectURL
+	var out List[RedirectURL]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -47,7 +47,7 @@ func (s *RedirectURLsService) ListAll(ctx context.Context, params *ListRedirectU
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

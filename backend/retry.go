@@ -7,6 +7,23 @@ import (
 	"time"
 )
 
+type maxRetriesKey struct{}
+
+// WithMaxRetries returns a context under which calls retry at most n times
+// (0 disables retries), overriding Config.MaxRetries. Latency-critical
+// callers, such as the middleware deciding a request's authentication,
+// use it to fail fast instead of backing off.
+func WithMaxRetries(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, maxRetriesKey{}, max(n, 0))
+}
+
+func (c *Client) retriesFor(ctx context.Context) int {
+	if n, ok := ctx.Value(maxRetriesKey{}).(int); ok {
+		return n
+	}
+	return c.maxRetries
+}
+
 // isIdempotent reports whether a method may be repeated safely. POST and
 // PATCH are never retried: the first attempt may have taken effect.
 func isIdempotent(method string) bool {

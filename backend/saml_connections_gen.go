@@ -167,7 +167,7 @@ type UpdateSAMLConnectionParams struct {
 	IdPMetadataURL                   *string                                     `json:"idp_metadata_url,omitempty"`
 	IdPMetadata                      *string                                     `json:"idp_metadata,omitempty"`
 	OrganizationID                   *string                                     `json:"organization_id,omitempty"`
-	AttributeMapping                 *UpdateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AttributeMapping                 *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
 	Active                           *bool                                       `json:"active,omitempty"`
 	SyncUserAttributes               *bool                                       `json:"sync_user_attributes,omitempty"`
 	AllowSubdomains                  *bool                                       `json:"allow_subdomains,omitempty"`
@@ -175,20 +175,6 @@ type UpdateSAMLConnectionParams struct {
 	DisableAdditionalIdentifications *bool                                       `json:"disable_additional_identifications,omitempty"`
 	AllowOrganizationAccountLinking  *bool                                       `json:"allow_organization_account_linking,omitempty"`
 	ForceAuthn                       *bool                                       `json:"force_authn,omitempty"`
-	LoginHint                        *UpdateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
+	LoginHint                        *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
 	ConsentVerifiedDomainsDeletion   *bool                                       `json:"consent_verified_domains_deletion,omitempty"`
-}
-
-// UpdateSAMLConnectionParamsAttributeMapping is generated from an inline object.
-type UpdateSAMLConnectionParamsAttributeMapping struct {
-	UserID       *string `json:"user_id,omitempty"`
-	EmailAddress *string `json:"email_address,omitempty"`
-	FirstName    *string `json:"first_name,omitempty"`
-	LastName     *string `json:"last_name,omitempty"`
-}
-
-// UpdateSAMLConnectionParamsLoginHint is generated from an inline object.
-type UpdateSAMLConnectionParamsLoginHint struct {
-	Mode   string  `json:"mode"`
-	Source *string `json:"source,omitempty"`
 }

@@ -130,12 +130,12 @@ func (s *SCIMDirectoriesService) CreateGroupRoleMapping(ctx context.Context, sci
 }
 
 // ReplaceGroupRoleMappings calls PUT /scim_directories/{scim_directory_id}/group_role_mappings (operation ReplaceSCIMGroupRoleMappings).
-func (s *SCIMDirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, scimDirectoryID string, params *ReplaceSCIMGroupRoleMappingsParams) (*ReplaceSCIMGroupRoleMappingsResponse, error) {
+func (s *SCIMDirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, scimDirectoryID string, params *ReplaceSCIMGroupRoleMappingsParams) (*ListSCIMGroupRoleMappingsResponse, error) {
 	req := Request{Method: "PUT", Path: "/scim_directories/" + PathEscape(scimDirectoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
 	}
-	var out ReplaceSCIMGroupRoleMappingsResponse
+	var out ListSCIMGroupRoleMappingsResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -143,9 +143,9 @@ func (s *SCIMDirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, s
 }
 
 // DeleteGroupRoleMapping calls DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id} (operation DeleteSCIMGroupRoleMapping).
-func (s *SCIMDirectoriesService) DeleteGroupRoleMapping(ctx context.Context, scimDirectoryID string, mappingID string) (*DeleteSCIMGroupRoleMappingResponse, error) {
+func (s *SCIMDirectoriesService) DeleteGroupRoleMapping(ctx context.Context, scimDirectoryID string, mappingID string) (*DeletedResource, error) {
 	req := Request{Method: "DELETE", Path: "/scim_directories/" + PathEscape(scimDirectoryID) + "/group_role_mappings/" + PathEscape(mappingID)}
-	var out DeleteSCIMGroupRoleMappingResponse
+	var out DeletedResource
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -222,17 +222,4 @@ type ReplaceSCIMGroupRoleMappingsParams struct {
 type ReplaceSCIMGroupRoleMappingsParamsMappingsItem struct {
 	SCIMGroupID string `json:"scim_group_id"`
 	RoleID      string `json:"role_id"`
-}
-
-// ReplaceSCIMGroupRoleMappingsResponse is generated from an inline object.
-type ReplaceSCIMGroupRoleMappingsResponse struct {
-	Data       []SCIMGroupRoleMapping `json:"data"`
-	TotalCount int64                  `json:"total_count"`
-}
-
-// DeleteSCIMGroupRoleMappingResponse is generated from an inline object.
-type DeleteSCIMGroupRoleMappingResponse struct {
-	Object  string `json:"object"`
-	ID      string `json:"id"`
-	Deleted bool   `json:"deleted"`
 }

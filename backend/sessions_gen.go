@@ -13,16 +13,16 @@ import (
 type SessionsService struct{ c *Client }
 
 // List calls GET /sessions (operation GetSessionList).
-func (s *SessionsService) List(ctx context.Context, params *GetSessionListParams) ([]Session, error) {
+func (s *SessionsService) List(ctx context.Context, params *GetSessionListParams) (*List[Session], error) {
 	req := Request{Method: "GET", Path: "/sessions"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []Session
+	var out List[Session]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -47,7 +47,7 @@ func (s *SessionsService) ListAll(ctx context.Context, params *GetSessionListPar
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

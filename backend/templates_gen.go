@@ -13,16 +13,16 @@ import (
 type TemplatesService struct{ c *Client }
 
 // List calls GET /templates/{template_type} (operation GetTemplateList).
-func (s *TemplatesService) List(ctx context.Context, templateType string, params *GetTemplateListParams) ([]Template, error) {
+func (s *TemplatesService) List(ctx context.Context, templateType string, params *GetTemplateListParams) (*List[Template], error) {
 	req := Request{Method: "GET", Path: "/templates/" + PathEscape(templateType)}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []Template
+	var out List[Template]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
@@ -47,7 +47,7 @@ func (s *TemplatesService) ListAll(ctx context.Context, templateType string, par
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 

@@ -258,21 +258,21 @@ func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID st
 }
 
 // GetOAuthAccessToken calls GET /users/{user_id}/oauth_access_tokens/{provider} (operation GetOAuthAccessToken).
-func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, provider string, params *GetOAuthAccessTokenParams) ([]GetOAuthAccessTokenResponseItem, error) {
+func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, provider string, params *GetOAuthAccessTokenParams) (*List[ProviderOAuthAccessToken], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/oauth_access_tokens/" + PathEscape(provider)}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []GetOAuthAccessTokenResponseItem
+	var out List[ProviderOAuthAccessToken]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // GetOAuthAccessTokenAll iterates over every result of GetOAuthAccessToken, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string, provider string, params *GetOAuthAccessTokenParams) iter.Seq2[GetOAuthAccessTokenResponseItem, error] {
+func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string, provider string, params *GetOAuthAccessTokenParams) iter.Seq2[ProviderOAuthAccessToken, error] {
 	var p GetOAuthAccessTokenParams
 	if params != nil {
 		p = *params
@@ -284,7 +284,7 @@ func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string
 	if p.Offset != nil {
 		offset = int(*p.Offset)
 	}
-	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]GetOAuthAccessTokenResponseItem, int64, error) {
+	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]ProviderOAuthAccessToken, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
@@ -292,7 +292,7 @@ func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 
@@ -412,9 +412,9 @@ func (s *UsersService) VerifyTOTP(ctx context.Context, userID string, params *Ve
 }
 
 // DisableMFA calls DELETE /users/{user_id}/mfa (operation DisableMFA).
-func (s *UsersService) DisableMFA(ctx context.Context, userID string) (*DisableMFAResponse, error) {
+func (s *UsersService) DisableMFA(ctx context.Context, userID string) (*UserIDResult, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/mfa"}
-	var out DisableMFAResponse
+	var out UserIDResult
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -422,9 +422,9 @@ func (s *UsersService) DisableMFA(ctx context.Context, userID string) (*DisableM
 }
 
 // DeleteBackupCodes calls DELETE /users/{user_id}/backup_code (operation DeleteBackupCode).
-func (s *UsersService) DeleteBackupCodes(ctx context.Context, userID string) (*DeleteBackupCodeResponse, error) {
+func (s *UsersService) DeleteBackupCodes(ctx context.Context, userID string) (*UserIDResult, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/backup_code"}
-	var out DeleteBackupCodeResponse
+	var out UserIDResult
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -472,9 +472,9 @@ func (s *UsersService) DeleteWeb3Wallet(ctx context.Context, userID string, web3
 }
 
 // DeleteTOTP calls DELETE /users/{user_id}/totp (operation DeleteTOTP).
-func (s *UsersService) DeleteTOTP(ctx context.Context, userID string) (*DeleteTOTPResponse, error) {
+func (s *UsersService) DeleteTOTP(ctx context.Context, userID string) (*UserIDResult, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/totp"}
-	var out DeleteTOTPResponse
+	var out UserIDResult
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -851,8 +851,8 @@ func (p *GetOAuthAccessTokenParams) query() url.Values {
 	return q
 }
 
-// GetOAuthAccessTokenResponseItem is generated from an inline object.
-type GetOAuthAccessTokenResponseItem struct {
+// ProviderOAuthAccessToken is generated from an inline object.
+type ProviderOAuthAccessToken struct {
 	Object            string         `json:"object"`
 	ExternalAccountID string         `json:"external_account_id"`
 	ProviderUserID    string         `json:"provider_user_id"`
@@ -930,13 +930,8 @@ type VerifyTOTPResponse struct {
 	CodeType string `json:"code_type,omitempty"`
 }
 
-// DisableMFAResponse is generated from an inline object.
-type DisableMFAResponse struct {
-	UserID string `json:"user_id,omitempty"`
-}
-
-// DeleteBackupCodeResponse is generated from an inline object.
-type DeleteBackupCodeResponse struct {
+// UserIDResult is generated from an inline object.
+type UserIDResult struct {
 	UserID string `json:"user_id,omitempty"`
 }
 
@@ -944,11 +939,6 @@ type DeleteBackupCodeResponse struct {
 type ListUserTrustedDevicesResponse struct {
 	Data       []TrustedDevice `json:"data"`
 	TotalCount int64           `json:"total_count"`
-}
-
-// DeleteTOTPResponse is generated from an inline object.
-type DeleteTOTPResponse struct {
-	UserID string `json:"user_id,omitempty"`
 }
 
 // SetUserPasswordCompromisedParams is generated from the parameters of operation SetUserPasswordCompromised.

@@ -73,7 +73,6 @@ type opInfo struct {
 	BodyKind             string // none, json, array, multipart, raw
 	BodyProps            []string
 	ParamsType           string
-	ParamsRequired       bool
 	RetType              string // "" when the operation returns nothing
 	ItemType             string // element type for the *All iterator
 	ItemsExpr, TotalExpr string
@@ -151,7 +150,7 @@ func build(sp *spec, taken map[string]bool) (*model, error) {
 	for _, n := range serviceByOp {
 		taken[n+"Service"] = true
 	}
-	tg := &typeGen{sp: sp, decls: map[string]*typeDecl{}, byComp: map[string]string{}, taken: taken}
+	tg := &typeGen{sp: sp, decls: map[string]*typeDecl{}, byComp: map[string]string{}, bySig: map[string]string{}, taken: taken}
 	m := &model{types: tg}
 	svcs := map[string]*serviceInfo{}
 	seenIDs := map[string]bool{}
@@ -266,14 +265,22 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", rp.Name, err)
 		}
-		if (t == "bool" || t == "int64" || t == "float64") && true {
-			t = "*" + t
+		if t == "bool" || t == "int64" || t == "float64" {
+			t = "*" + t // optional numbers and flags must be able to send 0/false
 		}
-		f := &field{goName: pascal(rp.Name), jsonName: rp.Name, goType: t, tag: `json:"-"`, in: "query",
+		goName := pascal(rp.Name)
+		if rp.Deprecated {
+			// A deprecated spelling of another parameter (frontendApi
+			// next to frontend_api) says so in its name.
+			for _, other := range all {
+				if o, err := sp.param(other); err == nil && o != rp && pascal(o.Name) == goName {
+					goName += "Deprecated"
+					break
+				}
+			}
+		}
+		f := &field{goName: goName, jsonName: rp.Name, goType: t, tag: `json:"-"`, in: "query",
 			explode: rp.Explode == nil || *rp.Explode, required: rp.Required}
-		if rp.Required {
-			oi.ParamsRequired = true
-		}
 		addField(d, f)
 		oi.Query = append(oi.Query, f)
 	}
@@ -292,7 +299,7 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 		}
 		if ct != "" {
 			sc := rb.Content.Vals[ct].Schema
-			if err := buildBody(tg, oi, ct, sc, params, file, rb.Required); err != nil {
+			if err := buildBody(tg, oi, ct, sc, params, file); err != nil {
 				return nil, fmt.Errorf("body: %w", err)
 			}
 		}
@@ -325,18 +332,20 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 			oi.RetType = t
 			break
 		}
+		// With paginated=true Clerk wraps array answers in
+		// {data, total_count}; List decodes both shapes.
+		if strings.HasPrefix(oi.RetType, "[]") && slices.ContainsFunc(oi.Query, func(f *field) bool { return f.jsonName == "paginated" }) {
+			oi.RetType = "*List[" + strings.TrimPrefix(oi.RetType, "[]") + "]"
+		}
 		setIterator(tg, oi)
 	}
 	return oi, nil
 }
 
-func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *typeDecl, file string, required bool) error {
+func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *typeDecl, file string) error {
 	rs, err := tg.resolve(sc)
 	if err != nil {
 		return err
-	}
-	if required {
-		oi.ParamsRequired = true
 	}
 	switch {
 	case ct == "multipart/form-data":
@@ -421,13 +430,21 @@ func setIterator(tg *typeGen, oi *opInfo) {
 	}
 	if strings.HasPrefix(oi.RetType, "[]") {
 		oi.ItemType, oi.ItemsExpr, oi.TotalExpr = strings.TrimPrefix(oi.RetType, "[]"), "out", "-1"
+	} else if strings.HasPrefix(oi.RetType, "*List[") {
+		oi.ItemType = strings.TrimSuffix(strings.TrimPrefix(oi.RetType, "*List["), "]")
+		oi.ItemsExpr, oi.TotalExpr = "out.Data", "out.TotalCount"
 	} else if d := tg.decls[strings.TrimPrefix(oi.RetType, "*")]; d != nil {
+		// The items are under "data", or else under the only array
+		// field next to total_count (m2m_tokens).
+		var arrays []*field
 		for _, f := range d.fields {
-			if f.jsonName == "data" && strings.HasPrefix(f.goType, "[]") {
-				oi.ItemType, oi.ItemsExpr = strings.TrimPrefix(f.goType, "[]"), "out.Data"
-				if f.goName != "Data" {
-					oi.ItemsExpr = "out." + f.goName
-				}
+			if strings.HasPrefix(f.goType, "[]") {
+				arrays = append(arrays, f)
+			}
+		}
+		for _, f := range arrays {
+			if f.jsonName == "data" || len(arrays) == 1 {
+				oi.ItemType, oi.ItemsExpr = strings.TrimPrefix(f.goType, "[]"), "out."+f.goName
 			}
 		}
 		if oi.ItemType == "" {

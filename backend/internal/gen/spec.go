@@ -82,13 +82,14 @@ type operation struct {
 }
 
 type param struct {
-	Ref      string  `yaml:"$ref"`
-	Name     string  `yaml:"name"`
-	In       string  `yaml:"in"`
-	Required bool    `yaml:"required"`
-	Style    string  `yaml:"style"`
-	Explode  *bool   `yaml:"explode"`
-	Schema   *schema `yaml:"schema"`
+	Ref        string  `yaml:"$ref"`
+	Name       string  `yaml:"name"`
+	In         string  `yaml:"in"`
+	Required   bool    `yaml:"required"`
+	Deprecated bool    `yaml:"deprecated"`
+	Style      string  `yaml:"style"`
+	Explode    *bool   `yaml:"explode"`
+	Schema     *schema `yaml:"schema"`
 }
 
 type requestBody struct {

@@ -38,6 +38,7 @@ type typeGen struct {
 	decls  map[string]*typeDecl
 	order  []string
 	byComp map[string]string // component schema name -> Go type name
+	bySig  map[string]string // inline struct signature -> Go type name
 	taken  map[string]bool   // names declared by hand-written code
 }
 
@@ -232,12 +233,48 @@ func (g *typeGen) component(name string) (string, error) {
 	return d.name, nil
 }
 
+// structFor generates the struct for an inline object schema. The spec
+// repeats many inline objects verbatim (the API key object appears in
+// every API key answer), so a struct identical to an earlier inline one is
+// replaced by it.
 func (g *typeGen) structFor(s *schema, ctx, file string, req bool, origin string) (string, error) {
-	d := g.newDecl(ctx, file, origin)
+	name := ctx
+	if r, ok := inlineRename[ctx]; ok {
+		name = r
+	}
+	d := g.newDecl(name, file, origin)
 	if err := g.fillStruct(d, s, req); err != nil {
 		return "", fmt.Errorf("%s: %w", ctx, err)
 	}
+	sig := signature(d)
+	if prev, ok := g.bySig[sig]; ok {
+		delete(g.decls, d.name)
+		g.order = slices.DeleteFunc(g.order, func(n string) bool { return n == d.name })
+		return prev, nil
+	}
+	g.bySig[sig] = d.name
 	return d.name, nil
+}
+
+// inlineRename gives the first occurrence of a repeated inline object a
+// resource name instead of its positional one.
+var inlineRename = map[string]string{
+	"GetAPIKeysResponseDataItem":              "APIKey",
+	"GetM2MTokensResponseM2MTokensItem":       "M2MToken",
+	"PrepareEmailAddressVerificationResponse": "VerificationStatus",
+	"DisableMFAResponse":                      "UserIDResult",
+	"DeleteMachineResponse":                   "DeletedResource",
+	"GetMachineSecretKeyResponse":             "MachineSecretKey",
+	"GetOAuthAccessTokenResponseItem":         "ProviderOAuthAccessToken",
+}
+
+func signature(d *typeDecl) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v|", d.hasBody)
+	for _, f := range d.fields {
+		fmt.Fprintf(&b, "%s %s %s %s;", f.goName, f.goType, f.tag, f.in)
+	}
+	return b.String()
 }
 
 // fillStruct adds the schema's properties as fields of d.
