@@ -54,7 +54,7 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 	if !ok {
 		return signedOutAuth("")
 	}
-	a := ra.auth
+	a := ra.inst.authFor(ra.state)
 	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
 		a = signedOutAuth("pending")
 	}

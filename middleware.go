@@ -96,6 +96,7 @@ func newInstance(opts Options) (*instance, error) {
 		size = 10000
 	}
 	c.Cache = authn.NewCache(size)
+	c.MachineCache = authn.NewMachineCache(o.MachineTokenCacheTTL, o.MachineTokenCacheSize)
 	c.Accepts = authn.AcceptsAny
 	if len(o.AcceptsToken) > 0 {
 		c.Accepts = authn.Accepts{List: true}
@@ -124,7 +125,6 @@ type ctxKey struct{}
 // requestAuth is what the middleware leaves in the request context.
 type requestAuth struct {
 	state *authn.State
-	auth  Auth // the auth object for acceptsToken "any", pending not yet applied
 	inst  *instance
 }
 
@@ -145,9 +145,9 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		auth, err := inst.authFor(st)
-		if err != nil {
-			inst.logger.Error("clerk: cannot build the auth object", "error", err)
+		if st.Session != nil && st.Session.Props.Err != nil {
+			// getAuth throws for such claims in Express; the route never runs.
+			inst.logger.Error("clerk: cannot build the auth object", "error", errors.Join(errMalformedClaims, st.Session.Props.Err))
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
@@ -156,8 +156,10 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 		}
 		h := w.Header()
 		for k, vs := range st.Headers {
-			for _, v := range vs {
-				h.Add(k, v)
+			if len(h[k]) == 0 {
+				h[k] = vs // keys are canonical; the slices are this request's own
+			} else {
+				h[k] = append(h[k], vs...)
 			}
 		}
 		if st.Headers.Get("Location") != "" {
@@ -169,29 +171,27 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		ctx := context.WithValue(r.Context(), ctxKey{}, &requestAuth{state: st, auth: auth, inst: inst})
+		ctx := context.WithValue(r.Context(), ctxKey{}, &requestAuth{state: st, inst: inst})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
 var errMalformedClaims = errors.New("clerk: the session token's claims cannot be turned into an auth object")
 
-// authFor is the reference's toAuth() for the middleware's state.
-func (inst *instance) authFor(st *authn.State) (Auth, error) {
+// authFor is the reference's toAuth() for the middleware's state (for
+// acceptsToken "any", before the pending rule).
+func (inst *instance) authFor(st *authn.State) Auth {
 	switch {
 	case st.Status == authn.StatusSignedIn && st.Session != nil:
-		if err := st.Session.Props.Err; err != nil {
-			return Auth{}, errors.Join(errMalformedClaims, err)
-		}
-		return sessionAuth(st.Session, st.Token, inst.client), nil
+		return sessionAuth(st.Session, st.Token, inst.client)
 	case st.Status == authn.StatusSignedIn && st.Machine != nil:
-		return machineAuth(st.Machine, st.Token), nil
+		return machineAuth(st.Machine, st.Token)
 	case st.TokenType == "":
-		return Auth{kind: kindInvalid}, nil
+		return Auth{kind: kindInvalid}
 	case st.TokenType == authn.TokenSession:
-		return signedOutAuth(""), nil
+		return signedOutAuth("")
 	default:
-		return machineSignedOutAuth(TokenType(st.TokenType)), nil
+		return machineSignedOutAuth(TokenType(st.TokenType))
 	}
 }
 

@@ -77,6 +77,14 @@ type Options struct {
 	// Logger receives debug output; nil uses slog.Default().
 	Logger *slog.Logger
 
+	// MachineTokenCacheTTL, when positive, caches successful verifications
+	// of opaque API keys, M2M and OAuth tokens for that long (never past the
+	// token's expiration), sparing a Backend API call per request. It is
+	// also the delay before a revoked token stops working. Off by default.
+	MachineTokenCacheTTL time.Duration
+	// MachineTokenCacheSize bounds that cache (default 10,000 tokens).
+	MachineTokenCacheSize int
+
 	// VerifiedTokenCacheSize bounds the cache of verified session tokens.
 	// Zero means 10,000; negative disables the cache.
 	VerifiedTokenCacheSize int

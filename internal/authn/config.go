@@ -27,7 +27,9 @@ type APIError struct {
 	Message string // message of the first error
 }
 
-func (e *APIError) Error() string { return "backend API error: status " + itoa(e.Status) + " " + e.Code }
+func (e *APIError) Error() string {
+	return "backend API error: status " + itoa(e.Status) + " " + e.Code
+}
 
 // Config is the validated configuration the decision runs with.
 type Config struct {
@@ -59,8 +61,10 @@ type Config struct {
 	Backend Backend
 	Now     func() time.Time
 	Cache   *Cache
-	Accepts Accepts
-	Logger  *slog.Logger // nil: no logging
+	// MachineCache, when set, caches opaque machine-token verifications.
+	MachineCache *MachineCache
+	Accepts      Accepts
+	Logger       *slog.Logger // nil: no logging
 }
 
 func (c *Config) now() time.Time {

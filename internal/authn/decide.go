@@ -28,6 +28,21 @@ type run struct {
 	handshakeNonce  string
 	redirectCounter float64
 	suffixed        bool
+
+	// The last decoded token: one request decodes the same token for
+	// several checks, so it is parsed once.
+	memoRaw string
+	memoTok *jwt.Token
+	memoErr error
+}
+
+// decode parses tok once per request.
+func (r *run) decode(tok string) (*jwt.Token, error) {
+	if r.memoTok == nil && r.memoErr == nil || r.memoRaw != tok {
+		r.memoRaw = tok
+		r.memoTok, r.memoErr = jwt.Decode(tok)
+	}
+	return r.memoTok, r.memoErr
 }
 
 // Authenticate decides one request. It never writes a response; the caller
@@ -121,7 +136,7 @@ func (r *run) usesSuffixedCookies() bool {
 	suffixedSession := ck.Get(CookieSession + sfx)
 	session := ck.Get(CookieSession)
 	if session != "" {
-		t, err := jwt.Decode(session)
+		t, err := r.decode(session)
 		if err != nil || !truthy(t.Claims.Iss) {
 			return false
 		}
@@ -178,7 +193,7 @@ func (r *run) headerTokenType() string {
 	if r.tokenInHeader == "" {
 		return ""
 	}
-	if t := machineTokenType(r.tokenInHeader); t != "" {
+	if t := r.machineTokenType(r.tokenInHeader); t != "" {
 		return t
 	}
 	return TokenSession
@@ -219,10 +234,13 @@ func fail(err error) *State { return &State{Err: err} }
 
 func (r *run) sessionInHeader() *State {
 	tok := r.tokenInHeader
-	if isMachineJWT(tok) || hasNonSessionCategory(tok) {
+	if st := r.cachedHeaderSession(); st != nil {
+		return st
+	}
+	if r.isMachineJWT(tok) || r.hasNonSessionCategory(tok) {
 		return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
 	}
-	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew)
+	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r.decode)
 	if err != nil {
 		return r.sessionTokenError(err, "header")
 	}
@@ -231,21 +249,38 @@ func (r *run) sessionInHeader() *State {
 
 func (r *run) anyInHeader() *State {
 	tok := r.tokenInHeader
-	if t := machineTokenType(tok); t != "" {
+	if st := r.cachedHeaderSession(); st != nil {
+		return st
+	}
+	if t := r.machineTokenType(tok); t != "" {
 		return r.machine(t)
 	}
-	if hasNonSessionCategory(tok) {
+	if r.hasNonSessionCategory(tok) {
 		return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
 	}
-	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew)
+	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r.decode)
 	if err != nil {
 		return r.sessionTokenError(err, "header")
 	}
 	return r.signedIn(s, tok, nil)
 }
 
+// cachedHeaderSession answers from the verified-token cache: a cached token
+// is known to be a valid session token, so the type checks are skipped.
+func (r *run) cachedHeaderSession() *State {
+	tok := r.tokenInHeader
+	s := r.c.Cache.get(tok, r.c.now())
+	if s == nil {
+		return nil
+	}
+	if err := s.Token.Claims.CheckTime(r.c.now(), r.c.ClockSkew); err != nil {
+		return r.sessionTokenError(err, "header")
+	}
+	return r.signedIn(s, tok, nil)
+}
+
 func (r *run) machineInHeader() *State {
-	t := machineTokenType(r.tokenInHeader)
+	t := r.machineTokenType(r.tokenInHeader)
 	if t == "" {
 		return r.signedOut(r.c.Accepts.single(), ReasonTokenTypeMismatch, "")
 	}
@@ -377,7 +412,7 @@ func (r *run) fromCookies() *State {
 	if cached := c.Cache.get(tok, c.now()); cached != nil {
 		s = cached
 	} else {
-		t, err := jwt.Decode(tok)
+		t, err := r.decode(tok)
 		if err != nil {
 			return r.sessionTokenError(err, "cookie")
 		}
@@ -393,7 +428,7 @@ func (r *run) fromCookies() *State {
 			return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
 		}
 	}
-	s, err := c.verifySession(r.ctx, tok, c.ClockSkew)
+	s, err := c.verifySession(r.ctx, tok, c.ClockSkew, r.decode)
 	if err != nil {
 		return r.sessionTokenError(err, "cookie")
 	}

@@ -25,8 +25,11 @@ type Facts struct {
 // is rebuilt from X-Forwarded-Host/Proto and Host.
 func FactsFromRequest(r *http.Request) Facts {
 	h := r.Header
+	// Server requests carry canonical header keys, so the map is indexed
+	// directly with canonical names (http.Header.Values would canonicalize
+	// each name again).
 	get := func(name string) string {
-		v := h.Values(name)
+		v := h[name]
 		switch len(v) {
 		case 0:
 			return ""
@@ -39,9 +42,11 @@ func FactsFromRequest(r *http.Request) Facts {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	forwardedProto := get("Cloudfront-Forwarded-Proto")
-	if forwardedProto == "" {
-		forwardedProto = get("X-Forwarded-Proto")
+	var cookies Cookies
+	if c := h["Cookie"]; len(c) == 1 {
+		cookies = ParseCookies(c[0])
+	} else if len(c) > 1 {
+		cookies = ParseCookies(strings.Join(c, "; "))
 	}
 	target := r.RequestURI
 	if target == "" || !strings.HasPrefix(target, "/") {
@@ -55,10 +60,9 @@ func FactsFromRequest(r *http.Request) Facts {
 		Referrer:      get("Referer"),
 		SecFetchDest:  get("Sec-Fetch-Dest"),
 		Accept:        get("Accept"),
-		Cookies:       ParseCookies(strings.Join(h.Values("Cookie"), "; ")),
+		Cookies:       cookies,
 		Header:        h,
 	}
-	_ = forwardedProto
 	return f
 }
 

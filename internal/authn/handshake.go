@@ -99,7 +99,7 @@ func (r *run) resolveHandshake() (*State, error) {
 	if sessionToken == "" {
 		return r.signedOutWith(ReasonSessionTokenMissing, "", h), nil
 	}
-	s, err := r.c.verifySession(r.ctx, sessionToken, r.c.ClockSkew)
+	s, err := r.c.verifySession(r.ctx, sessionToken, r.c.ClockSkew, nil)
 	if err == nil {
 		return r.signedIn(s, sessionToken, h), nil
 	}
@@ -107,7 +107,7 @@ func (r *run) resolveHandshake() (*State, error) {
 	if dev && ok && (te.Reason == jwt.ReasonTokenExpired || te.Reason == jwt.ReasonTokenNotActiveYet || te.Reason == jwt.ReasonTokenIatInTheFuture) {
 		// Development instances tolerate a badly set local clock.
 		r.logf("clock skew detected while resolving the handshake; retrying with a one-day tolerance", "reason", te.Reason)
-		s, err2 := r.c.verifySession(r.ctx, sessionToken, 24*time.Hour)
+		s, err2 := r.c.verifySession(r.ctx, sessionToken, 24*time.Hour, nil)
 		if err2 == nil {
 			return r.signedIn(s, sessionToken, h), nil
 		}

@@ -38,23 +38,23 @@ func (e *machineError) fullMessage() string {
 	return e.Message + " (code=" + e.Code + ", status=" + status + ")"
 }
 
-func isOAuthJWT(tok string) bool {
+func (r *run) isOAuthJWT(tok string) bool {
 	if !jwt.LooksLikeJWT(tok) {
 		return false
 	}
-	t, err := jwt.Decode(tok)
+	t, err := r.decode(tok)
 	return err == nil && t.Header.Typ.IsString && contains(oauthTyps, t.Header.Typ.Value)
 }
 
-func isM2MJWT(tok string) bool {
+func (r *run) isM2MJWT(tok string) bool {
 	if !jwt.LooksLikeJWT(tok) {
 		return false
 	}
-	t, err := jwt.Decode(tok)
+	t, err := r.decode(tok)
 	return err == nil && t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj)
 }
 
-func isMachineJWT(tok string) bool { return isOAuthJWT(tok) || isM2MJWT(tok) }
+func (r *run) isMachineJWT(tok string) bool { return r.isOAuthJWT(tok) || r.isM2MJWT(tok) }
 
 // isMachineDecoded is isMachineJWT for an already decoded token.
 func isMachineDecoded(raw string, t *jwt.Token) bool {
@@ -65,14 +65,14 @@ func isMachineDecoded(raw string, t *jwt.Token) bool {
 		(t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj))
 }
 
-func hasNonSessionCategory(tok string) bool {
-	t, err := jwt.Decode(tok)
+func (r *run) hasNonSessionCategory(tok string) bool {
+	t, err := r.decode(tok)
 	return err == nil && t.Header.IsNonSessionCategory()
 }
 
 // machineTokenType classifies a token by prefix or JWT shape; "" if it is
 // not a machine token.
-func machineTokenType(tok string) string {
+func (r *run) machineTokenType(tok string) string {
 	switch {
 	case strings.HasPrefix(tok, prefixM2M):
 		return TokenM2M
@@ -84,7 +84,7 @@ func machineTokenType(tok string) string {
 	if !jwt.LooksLikeJWT(tok) {
 		return ""
 	}
-	t, err := jwt.Decode(tok)
+	t, err := r.decode(tok)
 	if err != nil {
 		return ""
 	}
@@ -93,6 +93,19 @@ func machineTokenType(tok string) string {
 	}
 	if t.Header.Typ.IsString && contains(oauthTyps, t.Header.Typ.Value) {
 		return TokenOAuth
+	}
+	return ""
+}
+
+// prefixType classifies an opaque machine token by its prefix.
+func prefixType(tok string) string {
+	switch {
+	case strings.HasPrefix(tok, prefixM2M):
+		return TokenM2M
+	case strings.HasPrefix(tok, prefixOAuth):
+		return TokenOAuth
+	case strings.HasPrefix(tok, prefixAPIKey):
+		return TokenAPIKey
 	}
 	return ""
 }
@@ -113,36 +126,48 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 		}
 		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: "the JWT is neither an OAuth access token (typ at+jwt) nor an M2M token (sub mch_…)"}
 	}
-	if c.Backend == nil {
-		return nil, machineTokenType(tok), &machineError{Code: codeUnexpected, Message: "no Backend API client is configured"}
+	t := prefixType(tok)
+	if c.MachineCache == nil {
+		m, merr := c.verifyOpaque(ctx, t, tok)
+		return m, t, merr
 	}
-	switch machineTokenType(tok) {
+	m, merr := c.MachineCache.verify(ctx, tok, c.now, func(ctx context.Context) (*Machine, *machineError) {
+		return c.verifyOpaque(ctx, t, tok)
+	})
+	return m, t, merr
+}
+
+// verifyOpaque asks the Backend API about an opaque machine token.
+func (c *Config) verifyOpaque(ctx context.Context, t, tok string) (*Machine, *machineError) {
+	if c.Backend == nil {
+		return nil, &machineError{Code: codeUnexpected, Message: "no Backend API client is configured"}
+	}
+	switch t {
 	case TokenM2M:
 		raw, err := c.Backend.VerifyM2MToken(ctx, tok)
 		if err != nil {
-			return nil, TokenM2M, apiMachineError(err, "M2M token not found")
+			return nil, apiMachineError(err, "M2M token not found")
 		}
-		return machineFromJSON(TokenM2M, raw), TokenM2M, nil
+		return machineFromJSON(TokenM2M, raw), nil
 	case TokenOAuth:
 		raw, err := c.Backend.VerifyOAuthToken(ctx, tok)
 		if err != nil {
-			return nil, TokenOAuth, apiMachineError(err, "OAuth token not found")
+			return nil, apiMachineError(err, "OAuth token not found")
 		}
-		m := machineFromJSON(TokenOAuth, raw)
 		var aud struct {
 			Aud json.RawMessage `json:"aud"`
 		}
 		_ = json.Unmarshal(raw, &aud)
 		if err := checkOAuthAudience(aud.Aud, c.Audience); err != nil {
-			return nil, TokenOAuth, &machineError{Code: codeFailed, Message: err.Error()}
+			return nil, &machineError{Code: codeFailed, Message: err.Error()}
 		}
-		return m, TokenOAuth, nil
+		return machineFromJSON(TokenOAuth, raw), nil
 	default:
 		raw, err := c.Backend.VerifyAPIKey(ctx, tok)
 		if err != nil {
-			return nil, TokenAPIKey, apiMachineError(err, "API key not found")
+			return nil, apiMachineError(err, "API key not found")
 		}
-		return machineFromJSON(TokenAPIKey, raw), TokenAPIKey, nil
+		return machineFromJSON(TokenAPIKey, raw), nil
 	}
 }
 
@@ -169,15 +194,16 @@ func apiMachineError(err error, notFound string) *machineError {
 // machineFromJSON keeps the verification response's fields verbatim.
 func machineFromJSON(tokenType string, raw json.RawMessage) *Machine {
 	var v struct {
-		ID       json.RawMessage `json:"id"`
-		Subject  json.RawMessage `json:"subject"`
-		Name     json.RawMessage `json:"name"`
-		Claims   json.RawMessage `json:"claims"`
-		Scopes   json.RawMessage `json:"scopes"`
-		ClientID json.RawMessage `json:"client_id"`
+		ID         json.RawMessage `json:"id"`
+		Subject    json.RawMessage `json:"subject"`
+		Name       json.RawMessage `json:"name"`
+		Claims     json.RawMessage `json:"claims"`
+		Scopes     json.RawMessage `json:"scopes"`
+		ClientID   json.RawMessage `json:"client_id"`
+		Expiration json.RawMessage `json:"expiration"`
 	}
 	_ = json.Unmarshal(raw, &v)
-	return &Machine{TokenType: tokenType, ID: v.ID, Subject: v.Subject, Name: v.Name, Claims: v.Claims, Scopes: v.Scopes, ClientID: v.ClientID}
+	return &Machine{TokenType: tokenType, ID: v.ID, Subject: v.Subject, Name: v.Name, Claims: v.Claims, Scopes: v.Scopes, ClientID: v.ClientID, Expiration: v.Expiration}
 }
 
 func (c *Config) verifyM2MJWT(ctx context.Context, t *jwt.Token) (*Machine, string, *machineError) {

@@ -74,14 +74,22 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 
 	if c.V.IsNumber && c.V.Value == 2 {
 		if len(c.O) > 0 && truthyRaw(c.O) {
-			var o struct {
-				ID  jwt.Field `json:"id"`
-				Slg jwt.Field `json:"slg"`
-				Rol jwt.Field `json:"rol"`
-				Per jwt.Field `json:"per"`
-				Fpm jwt.Field `json:"fpm"`
-			}
-			_ = json.Unmarshal(c.O, &o) // non-objects leave every member absent
+			var o struct{ ID, Slg, Rol, Per, Fpm jwt.Field }
+			// A non-object leaves every member absent.
+			_ = jwt.ScanObject(c.O, func(k string, raw []byte) {
+				switch k {
+				case "id":
+					o.ID.UnmarshalJSON(raw)
+				case "slg":
+					o.Slg.UnmarshalJSON(raw)
+				case "rol":
+					o.Rol.UnmarshalJSON(raw)
+				case "per":
+					o.Per.UnmarshalJSON(raw)
+				case "fpm":
+					o.Fpm.UnmarshalJSON(raw)
+				}
+			})
 			if o.ID.Set {
 				p.RawOrgID, p.OrgID = o.ID.Raw, o.ID.Value
 			}

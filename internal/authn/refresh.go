@@ -62,7 +62,7 @@ func (r *run) attemptRefresh() (*State, string) {
 			token = parts[1]
 		}
 	}
-	s, err := r.c.verifySession(r.ctx, token, r.c.ClockSkew)
+	s, err := r.c.verifySession(r.ctx, token, r.c.ClockSkew, nil)
 	if err != nil {
 		return nil, "invalid-session-token"
 	}

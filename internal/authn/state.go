@@ -78,6 +78,8 @@ type Machine struct {
 	Claims    json.RawMessage
 	Scopes    json.RawMessage
 	ClientID  json.RawMessage
+	// Expiration is the Backend API's expiration (Unix ms), if any.
+	Expiration json.RawMessage
 }
 
 // Accepts is the acceptsToken option: "any", one type, or a list.
@@ -114,18 +116,26 @@ func (a Accepts) single() string {
 
 func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || t == TokenOAuth }
 
+// withDebugHeaders adds x-clerk-auth-status/-reason/-message. Keys are
+// written canonical and the values share one backing array: this runs on
+// every signed-out request.
 func withDebugHeaders(s *State) *State {
 	if s.Headers == nil {
-		s.Headers = http.Header{}
+		s.Headers = make(http.Header, 3)
+	}
+	vals := make([]string, 0, 3)
+	put := func(key, v string) {
+		vals = append(vals, v)
+		s.Headers[key] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	if s.Message != "" {
-		s.Headers.Set("X-Clerk-Auth-Message", sanitizeHeader(s.Message))
+		put("X-Clerk-Auth-Message", sanitizeHeader(s.Message))
 	}
 	if s.Reason != "" {
-		s.Headers.Set("X-Clerk-Auth-Reason", s.Reason)
+		put("X-Clerk-Auth-Reason", s.Reason)
 	}
 	if s.Status != "" {
-		s.Headers.Set("X-Clerk-Auth-Status", s.Status)
+		put("X-Clerk-Auth-Status", s.Status)
 	}
 	return s
 }

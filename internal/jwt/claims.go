@@ -39,6 +39,60 @@ type Claims struct {
 	Scp      json.RawMessage `json:"scp"`
 }
 
+// set records one payload member; raw is already validated JSON.
+func (c *Claims) set(key string, raw []byte) {
+	switch key {
+	case "sub":
+		c.Sub.set(raw)
+	case "sid":
+		c.Sid.set(raw)
+	case "sts":
+		c.Sts.set(raw)
+	case "azp":
+		c.Azp.set(raw)
+	case "iss":
+		c.Iss.set(raw)
+	case "aud":
+		c.Aud = raw
+	case "exp":
+		c.Exp.set(raw)
+	case "nbf":
+		c.Nbf.set(raw)
+	case "iat":
+		c.Iat.set(raw)
+	case "v":
+		c.V.set(raw)
+	case "fva":
+		c.Fva = raw
+	case "act":
+		c.Act = raw
+	case "o":
+		c.O = raw
+	case "fea":
+		c.Fea.set(raw)
+	case "pla":
+		c.Pla.set(raw)
+	case "org_id":
+		c.OrgID.set(raw)
+	case "org_role":
+		c.OrgRole.set(raw)
+	case "org_slug":
+		c.OrgSlug.set(raw)
+	case "org_permissions":
+		c.OrgPermissions = raw
+	case "jti":
+		c.Jti.set(raw)
+	case "client_id":
+		c.ClientID.set(raw)
+	case "scope":
+		c.Scope.set(raw)
+	case "scopes":
+		c.Scopes.set(raw)
+	case "scp":
+		c.Scp = raw
+	}
+}
+
 // Checks are the claim rules that depend on configuration, not on time.
 type Checks struct {
 	Audience          []string

@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -37,15 +39,21 @@ type Field struct {
 
 // UnmarshalJSON records presence and, for strings, the decoded value.
 func (f *Field) UnmarshalJSON(b []byte) error {
-	f.Set = true
-	f.Raw = append(f.Raw[:0], b...)
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &f.Value); err != nil {
-			return err
+	f.set(append([]byte(nil), b...))
+	return nil
+}
+
+// set records a raw JSON value (validated by the caller).
+func (f *Field) set(raw []byte) {
+	f.Set, f.Raw, f.IsString, f.Value = true, raw, false, ""
+	if len(raw) > 0 && raw[0] == '"' {
+		if v, ok := fastString(raw); ok {
+			f.Value = v
+		} else if json.Unmarshal(raw, &f.Value) != nil {
+			return
 		}
 		f.IsString = true
 	}
-	return nil
 }
 
 // IsNull reports whether the member was present with the JSON value null.
@@ -60,14 +68,22 @@ type Number struct {
 
 // UnmarshalJSON records presence and, for numbers, the value.
 func (n *Number) UnmarshalJSON(b []byte) error {
-	n.Set = true
-	if len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
-		if err := json.Unmarshal(b, &n.Value); err != nil {
-			return err
-		}
-		n.IsNumber = true
-	}
+	n.set(b)
 	return nil
+}
+
+func (n *Number) set(raw []byte) {
+	*n = Number{Set: true}
+	if len(raw) > 0 && (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9')) {
+		if v, err := strconv.ParseFloat(string(raw), 64); err == nil || isRangeErr(err) {
+			n.Value, n.IsNumber = v, true
+		}
+	}
+}
+
+func isRangeErr(err error) bool {
+	var ne *strconv.NumError
+	return errors.As(err, &ne) && ne.Err == strconv.ErrRange
 }
 
 // Header is the subset of the JOSE header Clerk's rules look at.
@@ -106,29 +122,31 @@ func Decode(raw string) (*Token, error) {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	t := &Token{Raw: raw, SigningInput: raw[:last], Payload: pb, Signature: sig}
-	if err := unmarshalObject(hb, &t.Header); err != nil {
-		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
-	}
-	if err := unmarshalObject(pb, &t.Claims); err != nil {
+	if scanObject(hb, t.Header.set) != nil || scanObject(pb, t.Claims.set) != nil {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	return t, nil
 }
 
-// unmarshalObject accepts any JSON value, as JSON.parse does, but only
-// objects fill v; other values leave it empty (their members are all absent).
-func unmarshalObject(b []byte, v any) error {
-	if !json.Valid(b) {
-		return errInvalidJSON
+// set records one header member.
+func (h *Header) set(key string, raw []byte) {
+	switch key {
+	case "alg":
+		h.Alg.set(raw)
+	case "kid":
+		h.Kid.set(raw)
+	case "typ":
+		h.Typ.set(raw)
+	case "cat":
+		h.Cat.set(raw)
 	}
-	trimmed := bytes.TrimLeft(b, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil
-	}
-	return json.Unmarshal(b, v)
 }
 
-var errInvalidJSON = errorf(ReasonTokenInvalid, "invalid JSON")
+// ScanObject calls member for each top-level member of a JSON object,
+// validating the whole text; other packages use it for nested claims.
+func ScanObject(b []byte, member func(key string, raw []byte)) error {
+	return scanObject(b, member)
+}
 
 // decodeSegment decodes base64url the way @clerk/backend's loose parser does:
 // padding is optional, any other character outside the alphabet is an error,
@@ -136,7 +154,7 @@ var errInvalidJSON = errorf(ReasonTokenInvalid, "invalid JSON")
 func decodeSegment(s string) ([]byte, error) {
 	s = strings.TrimRight(s, "=")
 	if strings.ContainsAny(s, "\r\n") { // Go skips newlines; Clerk does not
-		return nil, errInvalidJSON
+		return nil, errSyntax
 	}
 	return base64.RawURLEncoding.Strict().DecodeString(s)
 }

@@ -1,0 +1,305 @@
+package authn
+
+import (
+	"testing"
+)
+
+func satDev(tb testing.TB) *Config {
+	c := devConfig(tb)
+	c.IsSatellite = true
+	c.Domain = "satellite.example.org"
+	c.SignInURL = "https://primary.example.com/sign-in"
+	return c
+}
+
+func satProd(tb testing.TB) *Config {
+	c := prodConfig(tb)
+	c.IsSatellite = true
+	c.Domain = "satellite.example.org"
+	return c
+}
+
+const satHost = "Host: satellite.example.org"
+
+func TestSatellite(t *testing.T) {
+	tok := sessionToken(t, nil)
+
+	t.Run("dev first visit without cookies is signed out", func(t *testing.T) {
+		st := authenticate(t, satDev(t), facts(t, "GET", "/page", satHost, docDest))
+		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+	})
+	t.Run("dev needs sync goes to the primary's sign-in", func(t *testing.T) {
+		st := authenticate(t, satDev(t), facts(t, "GET", "/page?__clerk_synced=false&x=1", satHost, docDest))
+		expect(t, st, StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		want := "https://primary.example.com/sign-in?__clerk_redirect_url=" + q("http://satellite.example.org/page?__clerk_synced=false&x=1")
+		if got := st.Headers.Get("Location"); got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+		if st.Headers.Get("Cache-Control") != "no-store" || st.Headers.Get("Set-Cookie") == "" {
+			t.Errorf("headers = %v", st.Headers)
+		}
+	})
+	t.Run("dev sign-in URL keeps its query", func(t *testing.T) {
+		c := satDev(t)
+		c.SignInURL = "https://primary.example.com/sign-in?lang=fr"
+		st := authenticate(t, c, facts(t, "GET", "/p?__clerk_synced=false", satHost, docDest))
+		want := "https://primary.example.com/sign-in?lang=fr&__clerk_redirect_url=" + q("http://satellite.example.org/p?__clerk_synced=false")
+		if got := st.Headers.Get("Location"); got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+	})
+	t.Run("dev sync completed continues to the cookie rules", func(t *testing.T) {
+		st := authenticate(t, satDev(t), facts(t, "GET", "/page?__clerk_synced=true", satHost, docDest))
+		expect(t, st, StatusHandshake, ReasonDevBrowserMissing)
+		base, _ := location(t, st)
+		if base != "https://"+testFAPI+"/v1/client/handshake" {
+			t.Errorf("dev satellite handshake base = %q", base)
+		}
+	})
+	t.Run("dev autosync syncs on the first visit", func(t *testing.T) {
+		c := satDev(t)
+		c.SatelliteAutoSync = true
+		st := authenticate(t, c, facts(t, "GET", "/page", satHost, docDest))
+		expect(t, st, StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		want := "https://primary.example.com/sign-in?__clerk_redirect_url=" + q("http://satellite.example.org/page")
+		if got := st.Headers.Get("Location"); got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+	})
+	t.Run("dev satellite without an absolute sign-in URL fails", func(t *testing.T) {
+		c := satDev(t)
+		c.SignInURL = "/sign-in"
+		st := Authenticate(t.Context(), facts(t, "GET", "/page?__clerk_synced=false", satHost, docDest), c)
+		if st.Err == nil {
+			t.Fatalf("want State.Err, got %q/%q", st.Status, st.Reason)
+		}
+	})
+	t.Run("api requests are not synced", func(t *testing.T) {
+		st := authenticate(t, satDev(t), facts(t, "GET", "/page?__clerk_synced=false", satHost))
+		expect(t, st, StatusSignedOut, ReasonDevBrowserMissing)
+	})
+	t.Run("prod needs sync handshakes with the satellite's Frontend API", func(t *testing.T) {
+		st := authenticate(t, satProd(t), facts(t, "GET", "/orders?__clerk_synced=false", satHost, docDest))
+		expect(t, st, StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		base, p := location(t, st)
+		if base != "https://clerk.satellite.example.org/v1/client/handshake" {
+			t.Errorf("base = %q", base)
+		}
+		if got := param(t, p, "redirect_url"); got != "http://satellite.example.org/orders?__clerk_synced=false" {
+			t.Errorf("redirect_url = %q", got)
+		}
+	})
+	t.Run("prod first visit without cookies", func(t *testing.T) {
+		expect(t, authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest)), StatusSignedOut, ReasonSessionTokenAndUATMissing)
+	})
+	t.Run("prod autosync", func(t *testing.T) {
+		c := satProd(t)
+		c.SatelliteAutoSync = true
+		expect(t, authenticate(t, c, facts(t, "GET", "/", satHost, docDest)), StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+	})
+	t.Run("prod valid cookie session", func(t *testing.T) {
+		satTok := sessionToken(t, map[string]any{"iss": "https://clerk.satellite.example.org"})
+		st := authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest, cookie(uatCookie(), sessionCookie(satTok))))
+		expect(t, st, StatusSignedIn, "")
+	})
+	t.Run("prod unsuffixed session of another issuer is not this instance's", func(t *testing.T) {
+		// The primary's token (iss clerk.example.com) does not belong to the
+		// satellite's Frontend API, so only suffixed cookies are read.
+		st := authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest, cookie(uatCookie(), sessionCookie(tok))))
+		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		sfx := CookieSuffix(pkLive)
+		st = authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest, cookie(uatCookie(), sessionCookie(tok), "__client_uat_"+sfx+"=1", "__session_"+sfx+"="+tok)))
+		expect(t, st, StatusSignedIn, "")
+	})
+	t.Run("prod redirect loop stops", func(t *testing.T) {
+		st := authenticate(t, satProd(t), facts(t, "GET", "/?__clerk_synced=false", satHost, docDest, cookie("__clerk_redirect_count=3")))
+		expect(t, st, StatusSignedOut, ReasonSatelliteCookieNeedsSyncing)
+	})
+	t.Run("prod satellite with a proxy", func(t *testing.T) {
+		c := satProd(t)
+		c.ProxyURL = "https://satellite.example.org/__clerk"
+		st := authenticate(t, c, facts(t, "GET", "/?__clerk_synced=false", satHost, docDest))
+		base, _ := location(t, st)
+		if base != "https://satellite.example.org/__clerk/v1/client/handshake" {
+			t.Errorf("base = %q", base)
+		}
+	})
+}
+
+func TestPrimaryRespondsToSync(t *testing.T) {
+	back := "http://satellite.example.org/page?x=1"
+	target := "/sign-in?__clerk_redirect_url=" + q(back)
+
+	t.Run("redirects back with the dev browser", func(t *testing.T) {
+		st := authenticate(t, devConfig(t), facts(t, "GET", target, docDest, cookie(devCk)))
+		expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
+		want := "http://satellite.example.org/page?x=1&__clerk_db_jwt=" + testDevBrowse + "&__clerk_synced=true"
+		if got := st.Headers.Get("Location"); got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+	})
+	t.Run("replaces a stale __clerk_synced", func(t *testing.T) {
+		b := "http://satellite.example.org/?__clerk_synced=false"
+		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_redirect_url="+q(b), docDest, cookie(devCk)))
+		want := "http://satellite.example.org/?__clerk_synced=true&__clerk_db_jwt=" + testDevBrowse
+		if got := st.Headers.Get("Location"); got != want {
+			t.Errorf("Location = %q, want %q", got, want)
+		}
+	})
+	t.Run("without a dev browser", func(t *testing.T) {
+		st := authenticate(t, devConfig(t), facts(t, "GET", target, docDest))
+		expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
+		if got := st.Headers.Get("Location"); got != back+"&__clerk_synced=true" {
+			t.Errorf("Location = %q", got)
+		}
+	})
+	t.Run("api request is signed out", func(t *testing.T) {
+		expect(t, authenticate(t, devConfig(t), facts(t, "GET", target, cookie(devCk))), StatusSignedOut, ReasonPrimaryRespondsToSyncing)
+	})
+	t.Run("origin inside AuthorizedParties", func(t *testing.T) {
+		c := devConfig(t)
+		c.AuthorizedParties = []string{testOrigin, "http://satellite.example.org"}
+		expect(t, authenticate(t, c, facts(t, "GET", target, docDest, cookie(devCk))), StatusHandshake, ReasonPrimaryRespondsToSyncing)
+	})
+	t.Run("origin outside AuthorizedParties is ignored", func(t *testing.T) {
+		c := devConfig(t)
+		c.AuthorizedParties = []string{testOrigin}
+		st := authenticate(t, c, facts(t, "GET", "/sign-in?__clerk_redirect_url="+q("https://evil.example.net/steal"), docDest, cookie(devCk)))
+		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		if loc := st.Headers.Get("Location"); loc != "" {
+			t.Errorf("dev browser handed to %q", loc)
+		}
+	})
+	t.Run("relative redirect URL is ignored", func(t *testing.T) {
+		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_redirect_url=/elsewhere", docDest, cookie(devCk)))
+		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+	})
+	t.Run("production does not respond", func(t *testing.T) {
+		expect(t, authenticate(t, prodConfig(t), facts(t, "GET", target, docDest)), StatusSignedOut, ReasonSessionTokenAndUATMissing)
+	})
+	t.Run("a satellite does not respond", func(t *testing.T) {
+		st := authenticate(t, satDev(t), facts(t, "GET", target, satHost, docDest, cookie(devCk)))
+		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+	})
+}
+
+func TestPrimaryCrossOriginSync(t *testing.T) {
+	tok := sessionToken(t, nil)
+	ck := cookie(devCk, uatCookie(), sessionCookie(tok))
+	rows := []struct {
+		name    string
+		prod    bool
+		referer string
+		extra   []string
+		status  string
+		reason  string
+	}{
+		{name: "satellite referrer", referer: "https://satellite.example.org/page", status: StatusHandshake, reason: ReasonPrimaryDomainCrossOriginSync},
+		{name: "same origin referrer", referer: testOrigin + "/other", status: StatusSignedIn},
+		{name: "frontend api referrer", referer: "https://clerk.example.com/v1/x", status: StatusSignedIn},
+		{name: "account portal referrer", referer: "https://accounts.example.com/sign-in", status: StatusSignedIn},
+		{name: "dev account portal referrer", referer: "https://happy-cat-1.accounts.dev/sign-in", status: StatusSignedIn},
+		{name: "dev account portal referrer in production", prod: true, referer: "https://happy-cat-1.accounts.dev/sign-in", status: StatusHandshake, reason: ReasonPrimaryDomainCrossOriginSync},
+		{name: "loop counter set", referer: "https://satellite.example.org/", extra: []string{cookie(devCk, uatCookie(), sessionCookie(tok), "__clerk_redirect_count=1")}, status: StatusSignedIn},
+		{name: "not a document", referer: "https://satellite.example.org/", extra: []string{"Sec-Fetch-Dest: empty"}, status: StatusSignedIn},
+		{name: "malformed referrer", referer: "::not a url", status: StatusSignedIn},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			c := devConfig(t)
+			if r.prod {
+				c = prodConfig(t)
+			}
+			h := []string{"Referer: " + r.referer}
+			if len(r.extra) > 0 && r.extra[0][:6] == "Cookie" {
+				h = append(h, docDest, r.extra[0])
+			} else if len(r.extra) > 0 {
+				h = append(h, r.extra[0], ck)
+			} else {
+				h = append(h, docDest, ck)
+			}
+			st := authenticate(t, c, facts(t, "GET", "/", h...))
+			expect(t, st, r.status, r.reason)
+		})
+	}
+}
+
+func orgConfig(tb testing.TB) *Config {
+	tb.Helper()
+	c := devConfig(tb)
+	var err error
+	if c.OrgPatterns, err = CompilePatterns([]string{"/orgs/:slug", "/orgs/:slug/(.*)", "/org-by-id/:id"}); err != nil {
+		tb.Fatal(err)
+	}
+	if c.PersonalPatterns, err = CompilePatterns([]string{"/me", "/me/(.*)"}); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func TestOrganizationSync(t *testing.T) {
+	withOrg := sessionToken(t, map[string]any{"o": map[string]any{"id": "org_1", "slg": "acme", "rol": "admin", "per": "read", "fpm": "1"}, "fea": "o:reports"})
+	personal := sessionToken(t, nil)
+	pending := sessionToken(t, map[string]any{"sts": "pending"})
+	rows := []struct {
+		name    string
+		token   string
+		target  string
+		extra   []string
+		disable bool
+		status  string
+		orgID   *string // expected organization_id parameter
+	}{
+		{name: "slug matches", token: withOrg, target: "/orgs/acme/settings", status: StatusSignedIn},
+		{name: "slug match is case-insensitive path", token: withOrg, target: "/ORGS/acme", status: StatusSignedIn},
+		{name: "slug mismatch", token: withOrg, target: "/orgs/globex/settings", status: StatusHandshake, orgID: ptr("globex")},
+		{name: "id mismatch", token: withOrg, target: "/org-by-id/org_2", status: StatusHandshake, orgID: ptr("org_2")},
+		{name: "id matches", token: withOrg, target: "/org-by-id/org_1", status: StatusSignedIn},
+		{name: "slug with no active org", token: personal, target: "/orgs/acme", status: StatusHandshake, orgID: ptr("acme")},
+		{name: "personal account with active org", token: withOrg, target: "/me/profile", status: StatusHandshake, orgID: ptr("")},
+		{name: "personal account without org", token: personal, target: "/me", status: StatusSignedIn},
+		{name: "unmatched path", token: withOrg, target: "/elsewhere", status: StatusSignedIn},
+		{name: "loop counter 3 skips activation", token: withOrg, target: "/orgs/globex", extra: []string{"__clerk_redirect_count=3"}, status: StatusSignedIn},
+		{name: "loop counter 2 still activates", token: withOrg, target: "/orgs/globex", extra: []string{"__clerk_redirect_count=2"}, status: StatusHandshake, orgID: ptr("globex")},
+		{name: "api request stays signed in", token: withOrg, target: "/orgs/globex", extra: []string{"api"}, status: StatusSignedIn},
+		{name: "handshake disabled stays signed in", token: withOrg, target: "/orgs/globex", disable: true, status: StatusSignedIn},
+		{name: "pending session is not activated", token: pending, target: "/orgs/globex", status: StatusSignedIn},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			c := orgConfig(t)
+			c.DisableHandshake = r.disable
+			cks := []string{devCk, uatCookie(), sessionCookie(r.token)}
+			h := []string{docDest}
+			for _, e := range r.extra {
+				if e == "api" {
+					h = nil
+					continue
+				}
+				cks = append(cks, e)
+			}
+			h = append(h, cookie(cks...))
+			st := authenticate(t, c, facts(t, "GET", r.target, h...))
+			reason := ""
+			if r.status == StatusHandshake {
+				reason = ReasonActiveOrganizationMismatch
+			}
+			expect(t, st, r.status, reason)
+			if r.orgID == nil {
+				return
+			}
+			_, p := location(t, st)
+			if got := param(t, p, "organization_id"); got != *r.orgID {
+				t.Errorf("organization_id = %q, want %q", got, *r.orgID)
+			}
+			if got := param(t, p, "__session"); got != r.token {
+				t.Errorf("__session = %q", got)
+			}
+			if got := param(t, p, "redirect_url"); got != testOrigin+r.target {
+				t.Errorf("redirect_url = %q", got)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }

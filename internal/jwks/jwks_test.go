@@ -1,0 +1,252 @@
+package jwks
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/goclerk/clerk/internal/jwt"
+)
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func rsaJWK(t *testing.T, kid string) JWK {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return JWK{Kid: kid, Kty: "RSA", Alg: "RS256", N: base64.RawURLEncoding.EncodeToString(k.N.Bytes()), E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.E)).Bytes())}
+}
+
+// countingFetcher serves keys and counts calls; gate, when set, blocks each
+// fetch until closed so that concurrent callers pile up.
+type countingFetcher struct {
+	calls atomic.Int64
+	keys  []JWK
+	err   error
+	gate  chan struct{}
+}
+
+func (f *countingFetcher) fetch(ctx context.Context) ([]JWK, error) {
+	f.calls.Add(1)
+	if f.gate != nil {
+		<-f.gate
+	}
+	return f.keys, f.err
+}
+
+func reason(err error) string {
+	var je *jwt.Error
+	if errors.As(err, &je) {
+		return je.Reason
+	}
+	return ""
+}
+
+func TestColdCacheConcurrentMissesFetchOnce(t *testing.T) {
+	f := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_1")}, gate: make(chan struct{})}
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	src := NewRemoteSource(f.fetch, RemoteOptions{Now: clk.now})
+
+	const n = 1000
+	var wg sync.WaitGroup
+	var started sync.WaitGroup
+	errs := make(chan error, n)
+	started.Add(n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			started.Done()
+			k, err := src.Key(context.Background(), "ins_1")
+			if err == nil && k.Kid != "ins_1" {
+				err = errors.New("wrong key")
+			}
+			errs <- err
+		}()
+	}
+	started.Wait()
+	close(f.gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("Key: %v", err)
+		}
+	}
+	if got := f.calls.Load(); got != 1 {
+		t.Fatalf("JWKS fetched %d times for %d concurrent cold requests, want exactly 1", got, n)
+	}
+}
+
+func TestUnknownKidRefetchIsBounded(t *testing.T) {
+	f := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_1")}}
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	src := NewRemoteSource(f.fetch, RemoteOptions{Now: clk.now, MinInterval: 5 * time.Second})
+	if _, err := src.Key(context.Background(), "ins_1"); err != nil {
+		t.Fatal(err)
+	}
+	// A flood of forged kids right after a fetch causes no fetch at all.
+	for i := 0; i < 500; i++ {
+		_, err := src.Key(context.Background(), "forged_"+string(rune('a'+i%26)))
+		if reason(err) != jwt.ReasonJWKKidMismatch {
+			t.Fatalf("forged kid: got %v, want %s", err, jwt.ReasonJWKKidMismatch)
+		}
+	}
+	if got := f.calls.Load(); got != 1 {
+		t.Fatalf("fetches = %d, want 1", got)
+	}
+	// After the interval, one unknown kid may trigger exactly one refetch.
+	clk.add(5 * time.Second)
+	for i := 0; i < 100; i++ {
+		_, _ = src.Key(context.Background(), "forged")
+	}
+	if got := f.calls.Load(); got != 2 {
+		t.Fatalf("fetches after the interval = %d, want 2", got)
+	}
+}
+
+func TestRotationPicksUpNewKeyAfterInterval(t *testing.T) {
+	first, rotated := rsaJWK(t, "ins_1"), rsaJWK(t, "ins_2")
+	f := &countingFetcher{keys: []JWK{first}}
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	src := NewRemoteSource(f.fetch, RemoteOptions{Now: clk.now})
+	if _, err := src.Key(context.Background(), "ins_1"); err != nil {
+		t.Fatal(err)
+	}
+	f.keys = []JWK{first, rotated}
+	clk.add(6 * time.Second)
+	k, err := src.Key(context.Background(), "ins_2")
+	if err != nil || k.Kid != "ins_2" {
+		t.Fatalf("rotated key: %v %v", k, err)
+	}
+}
+
+func TestCacheHitDoesNotExtendLife(t *testing.T) {
+	f := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_1")}}
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	src := NewRemoteSource(f.fetch, RemoteOptions{Now: clk.now, TTL: 5 * time.Minute})
+	for i := 0; i < 10; i++ { // hits every 29 s for almost 5 minutes
+		if _, err := src.Key(context.Background(), "ins_1"); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(29 * time.Second)
+	}
+	if got := f.calls.Load(); got != 1 {
+		t.Fatalf("fetches within the TTL = %d, want 1", got)
+	}
+	clk.add(11 * time.Second) // 301 s after the fetch
+	if _, err := src.Key(context.Background(), "ins_1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calls.Load(); got != 2 {
+		t.Fatalf("fetches after the TTL = %d, want 2 (hits must not extend the entry)", got)
+	}
+}
+
+func TestFetchErrorsMapToReasons(t *testing.T) {
+	cases := []struct {
+		name   string
+		err    error
+		keys   []JWK
+		reason string
+	}{
+		{"invalid secret key", &FetchError{URL: "u", Status: 401, InvalidSecretKey: true, Message: "bad key"}, nil, jwt.ReasonInvalidSecretKey},
+		{"server error", &FetchError{URL: "u", Status: 500}, nil, jwt.ReasonRemoteJWKFailedToLoad},
+		{"empty key set", nil, []JWK{}, jwt.ReasonRemoteJWKFailedToLoad},
+		{"transport failure", errors.New("connection refused"), nil, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &countingFetcher{err: tc.err, keys: tc.keys}
+			clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+			src := NewRemoteSource(f.fetch, RemoteOptions{Now: clk.now, FailureBackoff: time.Second})
+			_, err := src.Key(context.Background(), "ins_1")
+			if err == nil || reason(err) != tc.reason {
+				t.Fatalf("got %v (reason %q), want reason %q", err, reason(err), tc.reason)
+			}
+			// A failing endpoint is not called again within the backoff...
+			_, err2 := src.Key(context.Background(), "ins_1")
+			if err2 == nil || f.calls.Load() != 1 {
+				t.Fatalf("second call: err=%v fetches=%d, want the cached error and 1 fetch", err2, f.calls.Load())
+			}
+			// ...but is after it.
+			clk.add(time.Second)
+			_, _ = src.Key(context.Background(), "ins_1")
+			if f.calls.Load() != 2 {
+				t.Fatalf("fetches after the backoff = %d, want 2", f.calls.Load())
+			}
+		})
+	}
+}
+
+func TestSourcesAreScopedPerInstance(t *testing.T) {
+	a := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_a")}}
+	b := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_b")}}
+	srcA := NewRemoteSource(a.fetch, RemoteOptions{})
+	srcB := NewRemoteSource(b.fetch, RemoteOptions{})
+	if _, err := srcA.Key(context.Background(), "ins_a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srcB.Key(context.Background(), "ins_a"); reason(err) != jwt.ReasonJWKKidMismatch {
+		t.Fatalf("instance B served instance A's key: %v", err)
+	}
+}
+
+func TestPEM(t *testing.T) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spki, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	for name, p := range map[string]string{
+		"spki":  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki})),
+		"pkcs1": string(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&k.PublicKey)})),
+	} {
+		src, err := NewPEMSource(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		key, _ := src.Key(context.Background(), "anything")
+		if !key.Public.(*rsa.PublicKey).Equal(&k.PublicKey) || key.Alg != "RS256" {
+			t.Fatalf("%s: wrong key", name)
+		}
+	}
+	for _, bad := range []string{"", "not pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"} {
+		if _, err := NewPEMSource(bad); err == nil {
+			t.Fatalf("NewPEMSource(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestJWKToKey(t *testing.T) {
+	j := rsaJWK(t, "ins_1")
+	if k := j.ToKey(); k.Public == nil {
+		t.Fatal("RSA JWK did not convert")
+	}
+	for _, bad := range []JWK{{Kid: "x", Kty: "EC"}, {Kid: "x", Kty: "RSA", N: "!!", E: "AQAB"}, {Kid: "x", Kty: "RSA", N: j.N, E: ""}} {
+		if k := bad.ToKey(); k.Public != nil {
+			t.Fatalf("%+v converted to a usable key", bad)
+		}
+	}
+}

@@ -1,0 +1,284 @@
+package jwt
+
+import (
+	"encoding/json"
+	"errors"
+	"unicode/utf8"
+)
+
+// scanObject walks a JSON text in one pass, validating all of it as
+// JSON.parse would, and calls member(key, raw) for each top-level member
+// when the text is an object. Other valid texts (arrays, strings, numbers)
+// produce no members. Later duplicates win, as in JSON.parse.
+func scanObject(b []byte, member func(key string, raw []byte)) error {
+	s := scanner{b: b}
+	s.ws()
+	if s.i < len(b) && b[s.i] == '{' {
+		if err := s.object(member); err != nil {
+			return err
+		}
+	} else if err := s.value(0); err != nil {
+		return err
+	}
+	s.ws()
+	if s.i != len(b) {
+		return errSyntax
+	}
+	return nil
+}
+
+var errSyntax = errors.New("invalid JSON")
+
+// maxDepth bounds nesting; tokens are at most MaxTokenSize anyway.
+const maxDepth = 512
+
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) object(member func(string, []byte)) error {
+	s.i++ // '{'
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.ws()
+		ks := s.i
+		if err := s.str(); err != nil {
+			return err
+		}
+		keyRaw := s.b[ks:s.i]
+		s.ws()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return errSyntax
+		}
+		s.i++
+		s.ws()
+		vs := s.i
+		if err := s.value(1); err != nil {
+			return err
+		}
+		if member != nil {
+			member(decodeKey(keyRaw), s.b[vs:s.i])
+		}
+		s.ws()
+		if s.i >= len(s.b) {
+			return errSyntax
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+func decodeKey(raw []byte) string {
+	if k, ok := fastString(raw); ok {
+		return k
+	}
+	var k string
+	_ = json.Unmarshal(raw, &k)
+	return k
+}
+
+// fastString unquotes a JSON string without escapes.
+func fastString(raw []byte) (string, bool) {
+	inner := raw[1 : len(raw)-1]
+	for _, c := range inner {
+		if c == '\\' {
+			return "", false
+		}
+	}
+	if !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
+}
+
+func (s *scanner) value(depth int) error {
+	if depth > maxDepth {
+		return errSyntax
+	}
+	if s.i >= len(s.b) {
+		return errSyntax
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		return s.str()
+	case c == '{':
+		s.i++
+		s.ws()
+		if s.i < len(s.b) && s.b[s.i] == '}' {
+			s.i++
+			return nil
+		}
+		for {
+			s.ws()
+			if err := s.str(); err != nil {
+				return err
+			}
+			s.ws()
+			if s.i >= len(s.b) || s.b[s.i] != ':' {
+				return errSyntax
+			}
+			s.i++
+			s.ws()
+			if err := s.value(depth + 1); err != nil {
+				return err
+			}
+			s.ws()
+			if s.i >= len(s.b) {
+				return errSyntax
+			}
+			if s.b[s.i] == '}' {
+				s.i++
+				return nil
+			}
+			if s.b[s.i] != ',' {
+				return errSyntax
+			}
+			s.i++
+		}
+	case c == '[':
+		s.i++
+		s.ws()
+		if s.i < len(s.b) && s.b[s.i] == ']' {
+			s.i++
+			return nil
+		}
+		for {
+			s.ws()
+			if err := s.value(depth + 1); err != nil {
+				return err
+			}
+			s.ws()
+			if s.i >= len(s.b) {
+				return errSyntax
+			}
+			if s.b[s.i] == ']' {
+				s.i++
+				return nil
+			}
+			if s.b[s.i] != ',' {
+				return errSyntax
+			}
+			s.i++
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		return s.number()
+	case c == 't':
+		return s.lit("true")
+	case c == 'f':
+		return s.lit("false")
+	case c == 'n':
+		return s.lit("null")
+	}
+	return errSyntax
+}
+
+func (s *scanner) lit(w string) error {
+	if len(s.b)-s.i < len(w) || string(s.b[s.i:s.i+len(w)]) != w {
+		return errSyntax
+	}
+	s.i += len(w)
+	return nil
+}
+
+func (s *scanner) str() error {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return errSyntax
+	}
+	s.i++
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return nil
+		case c == '\\':
+			if s.i+1 >= len(s.b) {
+				return errSyntax
+			}
+			switch s.b[s.i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.i += 2
+			case 'u':
+				if s.i+6 > len(s.b) {
+					return errSyntax
+				}
+				for _, h := range s.b[s.i+2 : s.i+6] {
+					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
+						return errSyntax
+					}
+				}
+				s.i += 6
+			default:
+				return errSyntax
+			}
+		case c < 0x20:
+			return errSyntax
+		default:
+			s.i++
+		}
+	}
+	return errSyntax
+}
+
+func (s *scanner) number() error {
+	b, i := s.b, s.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return errSyntax
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			return errSyntax
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			return errSyntax
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	s.i = i
+	return nil
+}

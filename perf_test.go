@@ -1,0 +1,222 @@
+package clerk
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// perfInstance is a fake instance for the benchmarks and the JWKS test.
+type perfInstance struct {
+	key *rsa.PrivateKey
+	pem string
+	pk  string
+}
+
+var (
+	perfOnce sync.Once
+	perfInst perfInstance
+)
+
+func perfSetup(tb testing.TB) perfInstance {
+	perfOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		spki, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+		perfInst = perfInstance{
+			key: k,
+			pem: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki})),
+			pk:  "pk_test_" + base64.StdEncoding.EncodeToString([]byte("clerk.example.com$")),
+		}
+	})
+	return perfInst
+}
+
+// perfToken mints a v2 session token for user i.
+func perfToken(tb testing.TB, in perfInstance, i int, now time.Time) string {
+	header := map[string]any{"alg": "RS256", "kid": "ins_perf", "typ": "JWT", "cat": "cl_B7d4PD111AAA"}
+	claims := map[string]any{
+		"sub": "user_" + strconv.Itoa(i), "sid": "sess_" + strconv.Itoa(i), "sts": "active", "v": 2,
+		"iss": "https://clerk.example.com", "azp": "http://localhost:3000", "fva": []int{0, -1},
+		"iat": now.Unix() - 10, "nbf": now.Unix() - 20, "exp": now.Unix() + 3600,
+		"o":   map[string]any{"id": "org_1", "slg": "acme", "rol": "admin", "per": "read,manage", "fpm": "3"},
+		"fea": "o:billing",
+	}
+	h, _ := json.Marshal(header)
+	c, _ := json.Marshal(claims)
+	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(c)
+	sum := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, in.key, crypto.SHA256, sum[:])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// perfHandler is the middleware around a handler that writes the user id.
+func perfHandler(tb testing.TB, opts Options) http.Handler {
+	mw, err := Middleware(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = GetAuth(r).UserID
+		w.WriteHeader(http.StatusNoContent)
+	}))
+}
+
+// discard is a minimal ResponseWriter so benchmarks measure the middleware,
+// not httptest.ResponseRecorder.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+func TestColdJWKSConcurrentRequestsFetchOnce(t *testing.T) {
+	in := perfSetup(t)
+	var fetches atomic.Int64
+	release := make(chan struct{})
+	jwk := map[string]any{"keys": []map[string]string{{
+		"kid": "ins_perf", "kty": "RSA", "alg": "RS256", "use": "sig",
+		"n": base64.RawURLEncoding.EncodeToString(in.key.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(in.key.E)).Bytes()),
+	}}}
+	bapi := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/jwks" {
+			http.NotFound(w, r)
+			return
+		}
+		fetches.Add(1)
+		<-release // hold the fetch until every request is in flight
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(jwk)
+	}))
+	defer bapi.Close()
+
+	h := perfHandler(t, Options{SecretKey: "sk_test_perf", PublishableKey: in.pk, APIURL: bapi.URL})
+	const n = 1000
+	tokens := make([]string, n)
+	now := time.Now()
+	for i := range tokens {
+		tokens[i] = perfToken(t, in, i%50, now) // 50 users, 20 requests each
+	}
+	var wg, started sync.WaitGroup
+	var failed atomic.Int64
+	started.Add(n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(tok string) {
+			defer wg.Done()
+			r := httptest.NewRequest("GET", "/api", nil)
+			r.Header.Set("Authorization", "Bearer "+tok)
+			w := httptest.NewRecorder()
+			started.Done()
+			h.ServeHTTP(w, r)
+			if w.Code != http.StatusNoContent || w.Header().Get("X-Clerk-Auth-Status") != "" {
+				failed.Add(1)
+			}
+		}(tokens[i])
+	}
+	started.Wait()
+	time.Sleep(50 * time.Millisecond) // let the goroutines reach the key lookup; the count below does not depend on it
+	close(release)
+	wg.Wait()
+	if f := failed.Load(); f != 0 {
+		t.Fatalf("%d of %d requests were not signed in", f, n)
+	}
+	if got := fetches.Load(); got != 1 {
+		t.Fatalf("%d concurrent requests with a cold cache made %d /v1/jwks fetches, want exactly 1", n, got)
+	}
+}
+
+func benchOptions(in perfInstance) Options {
+	return Options{SecretKey: "sk_test_perf", PublishableKey: in.pk, JWTKey: in.pem, AuthorizedParties: []string{"http://localhost:3000"}}
+}
+
+// BenchmarkMiddlewareCacheHit: the same valid token on every request.
+func BenchmarkMiddlewareCacheHit(b *testing.B) {
+	in := perfSetup(b)
+	h := perfHandler(b, benchOptions(in))
+	tok := perfToken(b, in, 1, time.Now())
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	w := &discard{h: http.Header{}}
+	h.ServeHTTP(w, r)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkMiddlewareCacheMiss: full verification on every request (the
+// verified-token cache is off).
+func BenchmarkMiddlewareCacheMiss(b *testing.B) {
+	in := perfSetup(b)
+	o := benchOptions(in)
+	o.VerifiedTokenCacheSize = -1
+	h := perfHandler(b, o)
+	tok := perfToken(b, in, 1, time.Now())
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkMiddlewareSignedOut: an API request without any token.
+func BenchmarkMiddlewareSignedOut(b *testing.B) {
+	in := perfSetup(b)
+	h := perfHandler(b, benchOptions(in))
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Accept", "application/json")
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkBareRS256Verify is the floor for the cache-miss path: SHA-256 of
+// the signing input and crypto/rsa PKCS#1 v1.5 verification, nothing else.
+func BenchmarkBareRS256Verify(b *testing.B) {
+	in := perfSetup(b)
+	tok := perfToken(b, in, 1, time.Now())
+	dot := len(tok) - 1
+	for tok[dot] != '.' {
+		dot--
+	}
+	input := []byte(tok[:dot])
+	sig, _ := base64.RawURLEncoding.DecodeString(tok[dot+1:])
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		sum := sha256.Sum256(input)
+		if err := rsa.VerifyPKCS1v15(&in.key.PublicKey, crypto.SHA256, sum[:], sig); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
