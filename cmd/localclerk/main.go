@@ -1,0 +1,151 @@
+// Command localclerk runs an offline, Clerk-compatible development
+// instance and prints the environment lines that point an app at it.
+//
+//	go run ./cmd/localclerk -seed
+//	go run ./cmd/localclerk -addr 127.0.0.1:4401 -data ~/.cache/localclerk.db -seed
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/goclerk/clerk/localclerk"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "localclerk:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the parsed command line.
+type config struct {
+	opts       localclerk.Options
+	exportPath string
+	importPath string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("localclerk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	var origins string
+	fs.StringVar(&c.opts.Addr, "addr", "127.0.0.1:4401", "listen address (loopback by default; use :0 for a random port)")
+	fs.StringVar(&c.opts.DataFile, "data", "localclerk.db", "SQLite data file; empty keeps data in memory")
+	fs.BoolVar(&c.opts.Seed, "seed", false, "seed demo users, an organization, a machine and an API key on first run")
+	fs.StringVar(&c.opts.SeedFile, "seed-file", "", "JSON fixture to seed instead of the demo data (fixed ids)")
+	fs.DurationVar(&c.opts.TokenLifetime, "token-lifetime", 60*time.Second, "session token lifetime")
+	fs.StringVar(&origins, "allowed-origins", "", "comma-separated extra redirect origins (localhost is always allowed)")
+	fs.StringVar(&c.opts.WebhookURL, "webhook-url", "", "send Svix-signed Clerk webhooks (user.*, organization.*, session.*) to this URL")
+	fs.StringVar(&c.opts.WebhookSecret, "webhook-secret", "", "webhook signing secret (whsec_...); generated and kept in the data file when empty")
+	fs.StringVar(&c.exportPath, "export", "", "write the instance as JSON to this file (- for stdout) and exit")
+	fs.StringVar(&c.importPath, "import", "", "replace the instance's records with this JSON export before serving")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if c.opts.TokenLifetime < time.Second {
+		return nil, fmt.Errorf("-token-lifetime must be at least 1s")
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.opts.AllowedOrigins = append(c.opts.AllowedOrigins, o)
+		}
+	}
+	return &c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	c.opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	inst, err := localclerk.Start(ctx, c.opts)
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
+
+	if c.importPath != "" {
+		f, err := os.Open(c.importPath)
+		if err != nil {
+			return fmt.Errorf("open import file: %w", err)
+		}
+		err = inst.Import(ctx, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if c.exportPath != "" {
+		return export(ctx, inst, c.exportPath, stdout)
+	}
+
+	printBanner(stdout, inst)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "\nlocalclerk: shutting down")
+	return inst.Close()
+}
+
+func export(ctx context.Context, inst *localclerk.Instance, path string, stdout io.Writer) error {
+	if path == "-" {
+		return inst.Export(ctx, stdout)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("create export file: %w", err)
+	}
+	if err := inst.Export(ctx, f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func printBanner(w io.Writer, inst *localclerk.Instance) {
+	fmt.Fprintf(w, "localclerk is running (development instance)\n\n")
+	fmt.Fprintf(w, "  Frontend API   %s\n", inst.FrontendAPIURL)
+	fmt.Fprintf(w, "  Backend API    %s\n", inst.BackendAPIURL)
+	fmt.Fprintf(w, "  Sign in        %s/sign-in\n", inst.FrontendAPIURL)
+	fmt.Fprintf(w, "  Sign up        %s/sign-up\n", inst.FrontendAPIURL)
+	fmt.Fprintf(w, "  Account        %s/user\n\n", inst.FrontendAPIURL)
+	fmt.Fprintf(w, "Environment for your app:\n\n")
+	for _, l := range inst.EnvLines() {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+	if d := inst.Demo; d != nil {
+		fmt.Fprintf(w, "\nDemo data:\n\n")
+		for _, u := range d.Users {
+			fmt.Fprintf(w, "  %-32s %-22s %s\n", u.Email, u.Password, u.ID)
+		}
+		if d.OrganizationID != "" {
+			fmt.Fprintf(w, "  organization   %s (/%s)\n", d.OrganizationID, d.OrganizationSlug)
+		}
+		if d.APIKey != "" {
+			fmt.Fprintf(w, "  API key        %s\n", d.APIKey)
+		}
+		if d.MachineID != "" {
+			fmt.Fprintf(w, "  machine        %s  secret %s\n", d.MachineID, d.MachineSecretKey)
+		}
+	}
+	fmt.Fprintf(w, "\nPress Ctrl+C to stop.\n")
+}

@@ -1,0 +1,271 @@
+package localclerk
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type ctxKey int
+
+const machineCtxKey ctxKey = 1
+
+// bapiHandler serves the Backend API. Paths arrive without the /api
+// prefix; /v1 is optional, because @clerk/backend calls the machine-token
+// endpoints (api_keys, m2m_tokens, oauth_applications) without it.
+func (inst *Instance) bapiHandler() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request) (any, int, error)) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			v, status, err := fn(w, r)
+			if err != nil {
+				inst.writeError(w, r, err)
+				return
+			}
+			if status == 0 {
+				status = http.StatusOK
+			}
+			writeJSON(w, status, v)
+		})
+	}
+	h("GET /jwks", func(w http.ResponseWriter, r *http.Request) (any, int, error) { return inst.key().jwks(), 0, nil })
+
+	h("GET /users", inst.bapiListUsers)
+	h("GET /users/count", inst.bapiCountUsers)
+	h("POST /users", inst.bapiCreateUser)
+	h("GET /users/{id}", inst.bapiGetUser)
+	h("PATCH /users/{id}", inst.bapiUpdateUser)
+	h("DELETE /users/{id}", inst.bapiDeleteUser)
+	h("PATCH /users/{id}/metadata", inst.bapiUserMetadata)
+	h("POST /users/{id}/ban", inst.bapiBanUser(true))
+	h("POST /users/{id}/unban", inst.bapiBanUser(false))
+	h("POST /users/{id}/verify_password", inst.bapiVerifyPassword)
+	h("GET /users/{id}/organization_memberships", inst.bapiUserMemberships)
+
+	h("GET /organizations", inst.bapiListOrgs)
+	h("POST /organizations", inst.bapiCreateOrg)
+	h("GET /organizations/{id}", inst.bapiGetOrg)
+	h("PATCH /organizations/{id}", inst.bapiUpdateOrg)
+	h("DELETE /organizations/{id}", inst.bapiDeleteOrg)
+	h("PATCH /organizations/{id}/metadata", inst.bapiOrgMetadata)
+	h("GET /organizations/{id}/memberships", inst.bapiListMemberships)
+	h("POST /organizations/{id}/memberships", inst.bapiCreateMembership)
+	h("PATCH /organizations/{id}/memberships/{uid}", inst.bapiUpdateMembership)
+	h("DELETE /organizations/{id}/memberships/{uid}", inst.bapiDeleteMembership)
+	h("GET /organization_roles", inst.bapiListRoles)
+	h("POST /organization_roles", inst.bapiCreateRole)
+	h("GET /organization_roles/{id}", inst.bapiGetRole)
+	h("DELETE /organization_roles/{id}", inst.bapiDeleteRole)
+	h("GET /organization_permissions", inst.bapiListPermissions)
+	h("POST /organization_permissions", inst.bapiCreatePermission)
+
+	h("GET /sessions", inst.bapiListSessions)
+	h("POST /sessions", inst.bapiCreateSession)
+	h("GET /sessions/{id}", inst.bapiGetSession)
+	h("POST /sessions/{id}/revoke", inst.bapiRevokeSession)
+	h("POST /sessions/{id}/tokens", inst.bapiSessionToken)
+	h("POST /sessions/{id}/tokens/{template}", inst.bapiSessionToken)
+	h("GET /clients/handshake_payload", inst.bapiHandshakePayload)
+	h("GET /clients/{id}", inst.bapiGetClient)
+	h("GET /jwt_templates", inst.bapiListTemplates)
+	h("POST /jwt_templates", inst.bapiCreateTemplate)
+	h("GET /jwt_templates/{id}", inst.bapiGetTemplate)
+	h("DELETE /jwt_templates/{id}", inst.bapiDeleteTemplate)
+	h("POST /sign_in_tokens", inst.bapiCreateSignInToken)
+	h("POST /sign_in_tokens/{id}/revoke", inst.bapiRevokeSignInToken)
+
+	h("GET /api_keys", inst.bapiListAPIKeys)
+	h("POST /api_keys", inst.bapiCreateAPIKey)
+	h("POST /api_keys/verify", inst.bapiVerifyAPIKey)
+	h("GET /api_keys/{id}", inst.bapiGetAPIKey)
+	h("GET /api_keys/{id}/secret", inst.bapiAPIKeySecret)
+	h("POST /api_keys/{id}/revoke", inst.bapiRevokeAPIKey)
+	h("DELETE /api_keys/{id}", inst.bapiDeleteAPIKey)
+	h("GET /m2m_tokens", inst.bapiListM2M)
+	h("POST /m2m_tokens", inst.bapiCreateM2M)
+	h("POST /m2m_tokens/verify", inst.bapiVerifyM2M)
+	h("POST /m2m_tokens/{id}/revoke", inst.bapiRevokeM2M)
+	h("POST /oauth_applications/access_tokens/verify", inst.bapiVerifyOAuth)
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		inst.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
+			Long: fmt.Sprintf("%s %s is not part of localclerk's Backend API subset.", r.Method, r.URL.Path)})
+	})
+
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/v1"); ok && (rest == "" || rest[0] == '/') {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = rest
+			r2.URL.RawPath = ""
+			r = r2
+		}
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		tok = strings.TrimSpace(tok)
+		if ok && tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(inst.secretKey())) == 1 {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		if ok && tok != "" && strings.HasPrefix(r.URL.Path, "/m2m_tokens") {
+			var mid string
+			err := inst.store.view(r.Context(), func(t *txn) error {
+				var err error
+				mid, err = t.lookup(nsMachineKey, tok)
+				return err
+			})
+			if err == nil {
+				mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), machineCtxKey, mid)))
+				return
+			}
+		}
+		inst.writeError(w, r, errUnauthorized)
+	})
+}
+
+// paging reads limit (default 10, 1..500) and offset.
+func paging(q url.Values) (limit, offset int, err error) {
+	limit, offset = 10, 0
+	if s := q.Get("limit"); s != "" {
+		n, e := strconv.Atoi(s)
+		if e != nil || n < 1 || n > 500 {
+			return 0, 0, errParam(http.StatusBadRequest, "form_param_value_invalid", "limit", "limit must be an integer between 1 and 500.")
+		}
+		limit = n
+	}
+	if s := q.Get("offset"); s != "" {
+		n, e := strconv.Atoi(s)
+		if e != nil || n < 0 {
+			return 0, 0, errParam(http.StatusBadRequest, "form_param_value_invalid", "offset", "offset must be a non-negative integer.")
+		}
+		offset = n
+	}
+	return limit, offset, nil
+}
+
+func page[T any](items []T, limit, offset int) []T {
+	if offset >= len(items) {
+		return []T{}
+	}
+	end := min(len(items), offset+limit)
+	return items[offset:end]
+}
+
+// multi returns every value of a list parameter, accepting both name and
+// name[] spellings and comma-free repetition.
+func multi(q url.Values, name string) []string {
+	var out []string
+	for _, v := range append(q[name], q[name+"[]"]...) {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// orderBy parses "+field"/"-field" against the allowed fields.
+func orderBy(q url.Values, def string, allowed ...string) (field string, desc bool, err error) {
+	s := q.Get("order_by")
+	if s == "" {
+		s = def
+	}
+	desc = strings.HasPrefix(s, "-")
+	field = strings.TrimLeft(s, "+-")
+	for _, a := range allowed {
+		if a == field {
+			return field, desc, nil
+		}
+	}
+	return "", false, errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", "order_by",
+		fmt.Sprintf("order_by must be one of %s, optionally prefixed with + or -.", strings.Join(allowed, ", ")))
+}
+
+// sortBy sorts stably by key, keeping creation order among equals.
+func sortBy[T any](items []T, desc bool, less func(a, b T) int) {
+	sort.SliceStable(items, func(i, j int) bool {
+		c := less(items[i], items[j])
+		if desc {
+			return c > 0
+		}
+		return c < 0
+	})
+}
+
+func cmpStr(a, b string) int { return strings.Compare(a, b) }
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// checkMetadata requires a JSON object (or absence).
+func checkMetadata(name string, m json.RawMessage) error {
+	if len(m) == 0 || string(m) == "null" {
+		return nil
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(m, &obj); err != nil {
+		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", name, name+" must be a JSON object.")
+	}
+	return nil
+}
+
+// mergeMetadata applies Clerk's metadata merge: top-level keys replace,
+// null deletes, nested objects merge recursively.
+func mergeMetadata(old, patch json.RawMessage) (json.RawMessage, error) {
+	var a, b map[string]any
+	if len(old) > 0 {
+		if err := json.Unmarshal(old, &a); err != nil {
+			return nil, fmt.Errorf("decode stored metadata: %w", err)
+		}
+	}
+	if err := json.Unmarshal(patch, &b); err != nil {
+		return nil, fmt.Errorf("decode metadata patch: %w", err)
+	}
+	if a == nil {
+		a = map[string]any{}
+	}
+	deepMerge(a, b)
+	return json.Marshal(a)
+}
+
+func deepMerge(dst, src map[string]any) {
+	for k, v := range src {
+		if v == nil {
+			delete(dst, k)
+			continue
+		}
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				deepMerge(dm, sm)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+func notFoundAs(err error, what string) error {
+	if errors.Is(err, errNotFound) {
+		return errNotFoundResource(what)
+	}
+	return err
+}
+
+func deletedJSON(object, id string, extra ...string) map[string]any {
+	m := map[string]any{"object": object, "id": id, "deleted": true}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i]] = extra[i+1]
+	}
+	return m
+}

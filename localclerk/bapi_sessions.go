@@ -1,0 +1,445 @@
+package localclerk
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+func sessionJSON(s *session) map[string]any {
+	var org any
+	if s.ActiveOrgID != "" {
+		org = s.ActiveOrgID
+	}
+	var actor any
+	if s.ActorJSON != "" {
+		actor = json.RawMessage(s.ActorJSON)
+	}
+	return map[string]any{"object": "session", "id": s.ID, "user_id": s.UserID, "client_id": s.ClientID,
+		"actor": actor, "status": s.Status, "last_active_organization_id": org, "last_active_at": s.LastActiveAt,
+		"latest_activity": nil, "expire_at": s.ExpireAt, "abandon_at": s.AbandonAt,
+		"updated_at": s.UpdatedAt, "created_at": s.CreatedAt, "tasks": nil}
+}
+
+func clientJSON(t *txn, c *client) (map[string]any, error) {
+	sessions := []any{}
+	for _, id := range c.SessionIDs {
+		var s session
+		if err := t.get(kindSession, id, &s); err != nil {
+			if errors.Is(err, errNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		sessions = append(sessions, sessionJSON(&s))
+	}
+	var last any
+	if c.LastActiveSessionID != "" {
+		last = c.LastActiveSessionID
+	}
+	ids := c.SessionIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	return map[string]any{"object": "client", "id": c.ID, "session_ids": ids, "sessions": sessions,
+		"sign_in_id": nil, "sign_up_id": nil, "last_active_session_id": last, "last_authentication_strategy": nil,
+		"updated_at": c.UpdatedAt, "created_at": c.CreatedAt}, nil
+}
+
+func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	q := r.URL.Query()
+	limit, offset, err := paging(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	status := q.Get("status")
+	switch status {
+	case "", "active", "revoked", "ended", "expired", "removed", "abandoned", "replaced", "pending":
+	default:
+		return nil, 0, errInvalid("status", "status is not a session status.")
+	}
+	var out []*session
+	now := inst.now()
+	err = inst.store.view(r.Context(), func(t *txn) error {
+		return each(t, kindSession, func(s *session) bool {
+			if s.Status == "active" && ms(now) >= s.ExpireAt {
+				s.Status = "expired"
+			}
+			if (q.Get("user_id") == "" || s.UserID == q.Get("user_id")) &&
+				(q.Get("client_id") == "" || s.ClientID == q.Get("client_id")) &&
+				(status == "" || s.Status == status) {
+				out = append(out, s)
+			}
+			return true
+		})
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	sortBy(out, true, func(a, b *session) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
+	data := []any{}
+	for _, s := range page(out, limit, offset) {
+		data = append(data, sessionJSON(s))
+	}
+	if q.Get("paginated") == "true" {
+		return map[string]any{"data": data, "total_count": len(out)}, 0, nil
+	}
+	return data, 0, nil
+}
+
+func (inst *Instance) bapiGetSession(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var s session
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindSession, r.PathValue("id"), &s) }); err != nil {
+		return nil, 0, notFoundAs(err, "session")
+	}
+	if s.Status == "active" && ms(inst.now()) >= s.ExpireAt {
+		s.Status = "expired"
+	}
+	return sessionJSON(&s), 0, nil
+}
+
+// bapiCreateSession signs a user in on a new client, as Clerk's testing
+// endpoint does; useful for tests that need a session without a browser.
+func (inst *Instance) bapiCreateSession(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		UserID               string `json:"user_id"`
+		ActiveOrganizationID string `json:"active_organization_id"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	if p.UserID == "" {
+		return nil, 0, errMissing("user_id")
+	}
+	now := inst.now()
+	var s *session
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindUser, p.UserID, &user{}); err != nil {
+			return notFoundAs(err, "user")
+		}
+		c, err := inst.newClient(t, now)
+		if err != nil {
+			return err
+		}
+		orgID := ""
+		if p.ActiveOrganizationID != "" {
+			o, err := orgByIDOrSlug(t, p.ActiveOrganizationID)
+			if err != nil {
+				return notFoundAs(err, "organization")
+			}
+			orgID = o.ID
+		}
+		s, err = inst.startSession(t, c, p.UserID, orgID, now)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return sessionJSON(s), 0, nil
+}
+
+func (inst *Instance) bapiRevokeSession(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var s session
+	now := inst.now()
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+			return notFoundAs(err, "session")
+		}
+		if s.Status == "active" || s.Status == "pending" {
+			s.Status = "revoked"
+			s.UpdatedAt = ms(now)
+			if err := t.put(kindSession, s.ID, &s); err != nil {
+				return err
+			}
+			t.emit("session.revoked", sessionJSON(&s))
+			var c client
+			if err := t.get(kindClient, s.ClientID, &c); err == nil && c.LastActiveSessionID == s.ID {
+				c.LastActiveSessionID = ""
+				c.UpdatedAt = ms(now)
+				return t.put(kindClient, c.ID, &c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return sessionJSON(&s), 0, nil
+}
+
+func (inst *Instance) bapiSessionToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	lifetime := inst.lifetime
+	if p.ExpiresInSeconds != nil {
+		if *p.ExpiresInSeconds < 30 || *p.ExpiresInSeconds > 315360000 {
+			return nil, 0, errInvalid("expires_in_seconds", "expires_in_seconds must be between 30 and 315360000.")
+		}
+		lifetime = time.Duration(*p.ExpiresInSeconds) * time.Second
+	}
+	now := inst.now()
+	var jwt string
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		var s session
+		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+			return notFoundAs(err, "session")
+		}
+		if s.Status != "active" || ms(now) >= s.ExpireAt {
+			return &apiError{Status: http.StatusNotFound, Code: "session_not_active", Message: "session is not active",
+				Long: "Tokens can only be created for active sessions."}
+		}
+		var err error
+		if name := r.PathValue("template"); name != "" {
+			tpl, err := templateByName(t, name)
+			if err != nil {
+				return err
+			}
+			if p.ExpiresInSeconds != nil {
+				tpl.Lifetime = *p.ExpiresInSeconds
+			}
+			jwt, err = inst.mintTemplateToken(t, &s, tpl, now, lifetime)
+			return err
+		}
+		jwt, err = inst.mintSessionToken(t, &s, now, lifetime)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return map[string]any{"object": "token", "jwt": jwt}, 0, nil
+}
+
+func (inst *Instance) bapiHandshakePayload(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	nonce := r.URL.Query().Get("nonce")
+	if nonce == "" {
+		return nil, 0, errParam(http.StatusBadRequest, "form_param_missing", "nonce", "nonce must be included.")
+	}
+	var dirs []string
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		var err error
+		dirs, err = inst.takeNonce(t, nonce, inst.now())
+		return err
+	})
+	if err != nil {
+		return nil, 0, notFoundAs(err, "handshake nonce")
+	}
+	return map[string]any{"directives": dirs}, 0, nil
+}
+
+func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var out map[string]any
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		var c client
+		if err := t.get(kindClient, r.PathValue("id"), &c); err != nil {
+			return notFoundAs(err, "client")
+		}
+		var err error
+		out, err = clientJSON(t, &c)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, 0, nil
+}
+
+func templateJSON(tpl *jwtTemplate) map[string]any {
+	return map[string]any{"object": "jwt_template", "id": tpl.ID, "name": tpl.Name, "claims": rawOrEmpty(tpl.Claims),
+		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": false,
+		"signing_algorithm": "RS256", "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
+}
+
+func templateByName(t *txn, name string) (*jwtTemplate, error) {
+	id, err := t.lookup(nsTemplate, name)
+	if err != nil {
+		return nil, notFoundAs(err, "JWT template")
+	}
+	var tpl jwtTemplate
+	if err := t.get(kindTemplate, id, &tpl); err != nil {
+		return nil, notFoundAs(err, "JWT template")
+	}
+	return &tpl, nil
+}
+
+type templateParams struct {
+	Name             string          `json:"name"`
+	Claims           json.RawMessage `json:"claims"`
+	Lifetime         *int64          `json:"lifetime"`
+	AllowedClockSkew *int64          `json:"allowed_clock_skew"`
+}
+
+func createTemplate(t *txn, p *templateParams, id string, now time.Time) (*jwtTemplate, error) {
+	if p.Name == "" {
+		return nil, errMissing("name")
+	}
+	if len(p.Claims) == 0 {
+		return nil, errMissing("claims")
+	}
+	if err := checkMetadata("claims", p.Claims); err != nil {
+		return nil, err
+	}
+	tpl := &jwtTemplate{ID: id, Name: p.Name, Claims: p.Claims, Lifetime: 60, AllowedClockSkew: 5, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	if tpl.ID == "" {
+		tpl.ID = newID("jtmp")
+	}
+	if p.Lifetime != nil {
+		if *p.Lifetime < 30 || *p.Lifetime > 315360000 {
+			return nil, errInvalid("lifetime", "lifetime must be between 30 and 315360000 seconds.")
+		}
+		tpl.Lifetime = *p.Lifetime
+	}
+	if p.AllowedClockSkew != nil {
+		if *p.AllowedClockSkew < 0 || *p.AllowedClockSkew > 300 {
+			return nil, errInvalid("allowed_clock_skew", "allowed_clock_skew must be between 0 and 300 seconds.")
+		}
+		tpl.AllowedClockSkew = *p.AllowedClockSkew
+	}
+	err := t.claim(nsTemplate, tpl.Name, tpl.ID)
+	if errors.Is(err, errConflict) {
+		return nil, errTaken("name", "A JWT template with that name already exists.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tpl, t.put(kindTemplate, tpl.ID, tpl)
+}
+
+func (inst *Instance) bapiCreateTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p templateParams
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	var tpl *jwtTemplate
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		var err error
+		tpl, err = createTemplate(t, &p, "", inst.now())
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return templateJSON(tpl), 0, nil
+}
+
+func (inst *Instance) bapiListTemplates(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var tpls []*jwtTemplate
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		var err error
+		tpls, err = all[jwtTemplate](t, kindTemplate)
+		return err
+	}); err != nil {
+		return nil, 0, err
+	}
+	data := []any{}
+	for _, tpl := range tpls {
+		data = append(data, templateJSON(tpl))
+	}
+	return data, 0, nil
+}
+
+func (inst *Instance) bapiGetTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var tpl jwtTemplate
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindTemplate, r.PathValue("id"), &tpl) }); err != nil {
+		return nil, 0, notFoundAs(err, "JWT template")
+	}
+	return templateJSON(&tpl), 0, nil
+}
+
+func (inst *Instance) bapiDeleteTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	id := r.PathValue("id")
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindTemplate, id) }); err != nil {
+		return nil, 0, notFoundAs(err, "JWT template")
+	}
+	return deletedJSON("jwt_template", id), 0, nil
+}
+
+func (inst *Instance) signInTokenJSON(st *signInToken, withSecret bool) map[string]any {
+	m := map[string]any{"object": "sign_in_token", "id": st.ID, "status": st.Status, "user_id": st.UserID,
+		"created_at": st.CreatedAt, "updated_at": st.UpdatedAt}
+	if withSecret {
+		m["token"] = st.Token
+		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?ticket=" + url.QueryEscape(st.Token)
+	}
+	return m
+}
+
+func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		UserID           string `json:"user_id"`
+		OrgID            string `json:"org_id"`
+		ExpiresInSeconds *int64 `json:"expires_in_seconds"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	if p.UserID == "" {
+		return nil, 0, errMissing("user_id")
+	}
+	exp := int64(30 * 24 * 3600)
+	if p.ExpiresInSeconds != nil {
+		if *p.ExpiresInSeconds < 1 || *p.ExpiresInSeconds > 315360000 {
+			return nil, 0, errInvalid("expires_in_seconds", "expires_in_seconds must be between 1 and 315360000.")
+		}
+		exp = *p.ExpiresInSeconds
+	}
+	now := inst.now()
+	st := &signInToken{ID: newID("sit"), UserID: p.UserID, Token: randString(48), Status: "pending", OrgID: p.OrgID,
+		ExpiresAt: ms(now) + exp*1000, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindUser, p.UserID, &user{}); err != nil {
+			return notFoundAs(err, "user")
+		}
+		if err := t.claim(nsTicket, st.Token, st.ID); err != nil {
+			return err
+		}
+		return t.put(kindSignIn, st.ID, st)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return inst.signInTokenJSON(st, true), 0, nil
+}
+
+func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var st signInToken
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindSignIn, r.PathValue("id"), &st); err != nil {
+			return notFoundAs(err, "sign-in token")
+		}
+		if st.Status != "pending" {
+			return &apiError{Status: http.StatusBadRequest, Code: "sign_in_token_cannot_be_revoked", Message: "cannot revoke",
+				Long: "Only pending sign-in tokens can be revoked."}
+		}
+		st.Status = "revoked"
+		st.UpdatedAt = ms(inst.now())
+		return t.put(kindSignIn, st.ID, &st)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return inst.signInTokenJSON(&st, false), 0, nil
+}
+
+// redeemTicket consumes a sign-in token and returns its user and org.
+func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signInToken, error) {
+	id, err := t.lookup(nsTicket, ticket)
+	if err != nil {
+		return nil, err
+	}
+	var st signInToken
+	if err := t.get(kindSignIn, id, &st); err != nil {
+		return nil, err
+	}
+	if st.Status != "pending" || ms(now) >= st.ExpiresAt {
+		return nil, errNotFound
+	}
+	st.Status = "accepted"
+	st.UpdatedAt = ms(now)
+	return &st, t.put(kindSignIn, st.ID, &st)
+}

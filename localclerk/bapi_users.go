@@ -1,0 +1,603 @@
+package localclerk
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+func emailJSON(e emailAddress) map[string]any {
+	strategy := "admin"
+	if isTestEmail(e.Address) {
+		strategy = "email_code"
+	}
+	var ver any
+	if e.Verified {
+		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": strategy, "attempts": nil, "expire_at": nil}
+	} else {
+		ver = map[string]any{"object": "verification_email_code", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
+	}
+	return map[string]any{"id": e.ID, "object": "email_address", "email_address": e.Address, "reserved": false,
+		"verification": ver, "linked_to": []any{}, "matches_sso_connection": false,
+		"created_at": e.CreatedAt, "updated_at": e.CreatedAt}
+}
+
+// userJSON renders a user in the Backend API's User shape.
+func userJSON(u *user) map[string]any {
+	emails := make([]any, 0, len(u.Emails))
+	for _, e := range u.Emails {
+		emails = append(emails, emailJSON(e))
+	}
+	var primary any
+	if u.PrimaryEmailID != "" {
+		primary = u.PrimaryEmailID
+	}
+	img := "https://img.clerk.com/placeholder.png"
+	return map[string]any{
+		"id": u.ID, "object": "user",
+		"external_id": u.ExternalID, "username": u.Username,
+		"first_name": u.FirstName, "last_name": u.LastName, "locale": nil,
+		"primary_email_address_id": primary, "primary_phone_number_id": nil, "primary_web3_wallet_id": nil,
+		"profile_image_url": img, "image_url": img, "has_image": false,
+		"public_metadata": rawOrEmpty(u.PublicMeta), "private_metadata": rawOrEmpty(u.PrivateMeta),
+		"unsafe_metadata": rawOrEmpty(u.UnsafeMeta),
+		"email_addresses": emails, "phone_numbers": []any{}, "web3_wallets": []any{}, "passkeys": []any{},
+		"password_enabled": u.PasswordHash != "", "two_factor_enabled": false, "totp_enabled": false,
+		"backup_code_enabled": false, "mfa_enabled_at": nil, "mfa_disabled_at": nil, "password_last_updated_at": nil,
+		"external_accounts": []any{}, "saml_accounts": []any{}, "enterprise_accounts": []any{},
+		"last_sign_in_at": u.LastSignInAt, "banned": u.Banned, "locked": u.Locked, "deprovisioned": false,
+		"lockout_expires_in_seconds": nil, "verification_attempts_remaining": 100,
+		"updated_at": u.UpdatedAt, "created_at": u.CreatedAt,
+		"delete_self_enabled": true, "create_organization_enabled": true, "create_organizations_limit": nil,
+		"last_active_at": u.LastActiveAt, "legal_accepted_at": nil,
+	}
+}
+
+// userParams is the body of POST/PATCH /users. Pointers distinguish
+// "absent" from "set to empty".
+type userParams struct {
+	ExternalID              *string         `json:"external_id"`
+	FirstName               *string         `json:"first_name"`
+	LastName                *string         `json:"last_name"`
+	Username                *string         `json:"username"`
+	EmailAddress            []string        `json:"email_address"`
+	PrimaryEmailAddressID   *string         `json:"primary_email_address_id"`
+	Password                *string         `json:"password"`
+	SkipPasswordChecks      *bool           `json:"skip_password_checks"`
+	SkipPasswordRequirement *bool           `json:"skip_password_requirement"`
+	PublicMetadata          json.RawMessage `json:"public_metadata"`
+	PrivateMetadata         json.RawMessage `json:"private_metadata"`
+	UnsafeMetadata          json.RawMessage `json:"unsafe_metadata"`
+	Banned                  *bool           `json:"banned"`
+	Locked                  *bool           `json:"locked"`
+	ID                      string          `json:"-"` // fixtures only
+}
+
+var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+var usernameRe = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,64}$`)
+
+// isTestEmail reports a Clerk test identity (…+clerk_test@…), whose
+// verification code is always 424242 in development.
+func isTestEmail(addr string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	return strings.Contains(local, "+clerk_test")
+}
+
+const testVerificationCode = "424242"
+
+func validatePassword(p *string, skip *bool) error {
+	if p == nil {
+		return nil
+	}
+	if len(*p) > 256 {
+		return errInvalid("password", "Passwords must be at most 256 characters.")
+	}
+	if (skip == nil || !*skip) && len(*p) < 8 {
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_length_too_short", Message: "Passwords must be 8 characters or more.",
+			Long: "Passwords must be 8 characters or more.", Meta: map[string]any{"param_name": "password"}}
+	}
+	return nil
+}
+
+// createUser validates p and inserts a new user (verified e-mail
+// addresses unless verified is false).
+func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified bool) (*user, error) {
+	if len(p.EmailAddress) == 0 && (p.Username == nil || *p.Username == "") {
+		return nil, errMissing("email_address")
+	}
+	for _, m := range []struct {
+		n string
+		v json.RawMessage
+	}{{"public_metadata", p.PublicMetadata}, {"private_metadata", p.PrivateMetadata}, {"unsafe_metadata", p.UnsafeMetadata}} {
+		if err := checkMetadata(m.n, m.v); err != nil {
+			return nil, err
+		}
+	}
+	if err := validatePassword(p.Password, p.SkipPasswordChecks); err != nil {
+		return nil, err
+	}
+	id := p.ID
+	if id == "" {
+		id = newID("user")
+	}
+	u := &user{ID: id, ExternalID: p.ExternalID, FirstName: p.FirstName, LastName: p.LastName,
+		PublicMeta: p.PublicMetadata, PrivateMeta: p.PrivateMetadata, UnsafeMeta: p.UnsafeMetadata,
+		Emails: []emailAddress{}, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	if p.Banned != nil {
+		u.Banned = *p.Banned
+	}
+	if p.Locked != nil {
+		u.Locked = *p.Locked
+	}
+	if err := t.get(kindUser, id, &user{}); err == nil {
+		return nil, errTaken("id", "A user with id "+id+" already exists.")
+	}
+	if err := inst.setUsername(t, u, p.Username); err != nil {
+		return nil, err
+	}
+	if err := setExternalID(t, u, p.ExternalID); err != nil {
+		return nil, err
+	}
+	for _, addr := range p.EmailAddress {
+		if err := addEmail(t, u, addr, verified, now); err != nil {
+			return nil, err
+		}
+	}
+	if len(u.Emails) > 0 {
+		u.PrimaryEmailID = u.Emails[0].ID
+	}
+	if p.Password != nil {
+		h, err := hashPassword(*p.Password)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = h
+	}
+	if err := t.put(kindUser, u.ID, u); err != nil {
+		return nil, err
+	}
+	t.emit("user.created", userJSON(u))
+	return u, nil
+}
+
+func addEmail(t *txn, u *user, addr string, verified bool, now time.Time) error {
+	addr = strings.TrimSpace(addr)
+	if len(addr) > 254 || !emailRe.MatchString(addr) {
+		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
+	}
+	err := t.claim(nsEmail, normEmail(addr), u.ID)
+	if errors.Is(err, errConflict) {
+		return errTaken("email_address", "That email address is taken. Please try another.")
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range u.Emails {
+		if normEmail(e.Address) == normEmail(addr) {
+			return nil
+		}
+	}
+	u.Emails = append(u.Emails, emailAddress{ID: newID("idn"), Address: addr, Verified: verified, CreatedAt: ms(now)})
+	return nil
+}
+
+func (inst *Instance) setUsername(t *txn, u *user, name *string) error {
+	if name == nil {
+		return nil
+	}
+	if err := t.release(nsUsername, u.ID); err != nil {
+		return err
+	}
+	if *name == "" {
+		u.Username = nil
+		return nil
+	}
+	if !usernameRe.MatchString(*name) {
+		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "username", "username must be 3-64 letters, digits, '_', '.' or '-'.")
+	}
+	err := t.claim(nsUsername, strings.ToLower(*name), u.ID)
+	if errors.Is(err, errConflict) {
+		return errTaken("username", "That username is taken. Please try another.")
+	}
+	if err != nil {
+		return err
+	}
+	n := *name
+	u.Username = &n
+	return nil
+}
+
+func setExternalID(t *txn, u *user, ext *string) error {
+	if ext == nil {
+		return nil
+	}
+	if err := t.release(nsExternalID, u.ID); err != nil {
+		return err
+	}
+	if *ext == "" {
+		u.ExternalID = nil
+		return nil
+	}
+	err := t.claim(nsExternalID, *ext, u.ID)
+	if errors.Is(err, errConflict) {
+		return errTaken("external_id", "That external_id is taken.")
+	}
+	if err != nil {
+		return err
+	}
+	e := *ext
+	u.ExternalID = &e
+	return nil
+}
+
+func (inst *Instance) bapiCreateUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p userParams
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	var u *user
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		var err error
+		u, err = inst.createUser(t, &p, inst.now(), true)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return userJSON(u), 0, nil
+}
+
+func (inst *Instance) bapiGetUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var u user
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) })
+	if err != nil {
+		return nil, 0, notFoundAs(err, "user")
+	}
+	return userJSON(&u), 0, nil
+}
+
+// filterUsers applies the list/count filters of GET /users.
+func filterUsers(t *txn, q url.Values) ([]*user, error) {
+	emails := multi(q, "email_address")
+	ids := multi(q, "user_id")
+	exts := multi(q, "external_id")
+	names := multi(q, "username")
+	orgs := multi(q, "organization_id")
+	query := strings.ToLower(strings.TrimSpace(q.Get("query")))
+	inOrg := map[string]bool{}
+	if len(orgs) > 0 {
+		ms, err := all[membership](t, kindMembership)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			for _, o := range orgs {
+				if m.OrgID == o {
+					inOrg[m.UserID] = true
+				}
+			}
+		}
+	}
+	var out []*user
+	err := each(t, kindUser, func(u *user) bool {
+		if len(ids) > 0 && !contains(ids, u.ID) {
+			return true
+		}
+		if len(exts) > 0 && (u.ExternalID == nil || !contains(exts, *u.ExternalID)) {
+			return true
+		}
+		if len(names) > 0 && (u.Username == nil || !containsFold(names, *u.Username)) {
+			return true
+		}
+		if len(emails) > 0 {
+			ok := false
+			for _, e := range u.Emails {
+				ok = ok || containsFold(emails, e.Address)
+			}
+			if !ok {
+				return true
+			}
+		}
+		if len(orgs) > 0 && !inOrg[u.ID] {
+			return true
+		}
+		if query != "" {
+			hay := []string{u.ID, deref(u.FirstName), deref(u.LastName), deref(u.Username), deref(u.ExternalID)}
+			for _, e := range u.Emails {
+				hay = append(hay, e.Address)
+			}
+			if !strings.Contains(strings.ToLower(strings.Join(hay, "\x00")), query) {
+				return true
+			}
+		}
+		if b := q.Get("banned"); b != "" && (b == "true") != u.Banned {
+			return true
+		}
+		out = append(out, u)
+		return true
+	})
+	return out, err
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(strings.TrimSpace(v), s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (inst *Instance) bapiListUsers(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	q := r.URL.Query()
+	limit, offset, err := paging(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	field, desc, err := orderBy(q, "-created_at", "created_at", "updated_at", "email_address", "web3wallet", "first_name",
+		"last_name", "phone_number", "username", "last_active_at", "last_sign_in_at")
+	if err != nil {
+		return nil, 0, err
+	}
+	var users []*user
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		users, err = filterUsers(t, q)
+		return err
+	}); err != nil {
+		return nil, 0, err
+	}
+	num := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	sortBy(users, desc, func(a, b *user) int {
+		switch field {
+		case "updated_at":
+			return cmpInt(a.UpdatedAt, b.UpdatedAt)
+		case "email_address":
+			return cmpStr(a.primaryEmail(), b.primaryEmail())
+		case "first_name":
+			return cmpStr(deref(a.FirstName), deref(b.FirstName))
+		case "last_name":
+			return cmpStr(deref(a.LastName), deref(b.LastName))
+		case "username":
+			return cmpStr(deref(a.Username), deref(b.Username))
+		case "last_active_at":
+			return cmpInt(num(a.LastActiveAt), num(b.LastActiveAt))
+		case "last_sign_in_at":
+			return cmpInt(num(a.LastSignInAt), num(b.LastSignInAt))
+		}
+		return cmpInt(a.CreatedAt, b.CreatedAt)
+	})
+	out := []any{}
+	for _, u := range page(users, limit, offset) {
+		out = append(out, userJSON(u))
+	}
+	return out, 0, nil
+}
+
+func (inst *Instance) bapiCountUsers(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var n int
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		users, err := filterUsers(t, r.URL.Query())
+		n = len(users)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return map[string]any{"object": "total_count", "total_count": n}, 0, nil
+}
+
+func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p userParams
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	now := inst.now()
+	var u user
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+			return notFoundAs(err, "user")
+		}
+		for _, m := range []struct {
+			n string
+			v json.RawMessage
+		}{{"public_metadata", p.PublicMetadata}, {"private_metadata", p.PrivateMetadata}, {"unsafe_metadata", p.UnsafeMetadata}} {
+			if err := checkMetadata(m.n, m.v); err != nil {
+				return err
+			}
+		}
+		if err := validatePassword(p.Password, p.SkipPasswordChecks); err != nil {
+			return err
+		}
+		if p.FirstName != nil {
+			u.FirstName = p.FirstName
+		}
+		if p.LastName != nil {
+			u.LastName = p.LastName
+		}
+		if err := inst.setUsername(t, &u, p.Username); err != nil {
+			return err
+		}
+		if err := setExternalID(t, &u, p.ExternalID); err != nil {
+			return err
+		}
+		if p.PrimaryEmailAddressID != nil {
+			ok := false
+			for _, e := range u.Emails {
+				ok = ok || e.ID == *p.PrimaryEmailAddressID
+			}
+			if !ok {
+				return errInvalid("primary_email_address_id", "primary_email_address_id must be one of the user's email address ids.")
+			}
+			u.PrimaryEmailID = *p.PrimaryEmailAddressID
+		}
+		if p.Password != nil {
+			h, err := hashPassword(*p.Password)
+			if err != nil {
+				return err
+			}
+			u.PasswordHash = h
+		}
+		if len(p.PublicMetadata) > 0 {
+			u.PublicMeta = p.PublicMetadata
+		}
+		if len(p.PrivateMetadata) > 0 {
+			u.PrivateMeta = p.PrivateMetadata
+		}
+		if len(p.UnsafeMetadata) > 0 {
+			u.UnsafeMeta = p.UnsafeMetadata
+		}
+		u.UpdatedAt = ms(now)
+		t.emit("user.updated", userJSON(&u))
+		return t.put(kindUser, u.ID, &u)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return userJSON(&u), 0, nil
+}
+
+func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		PublicMetadata  json.RawMessage `json:"public_metadata"`
+		PrivateMetadata json.RawMessage `json:"private_metadata"`
+		UnsafeMetadata  json.RawMessage `json:"unsafe_metadata"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	var u user
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+			return notFoundAs(err, "user")
+		}
+		for _, m := range []struct {
+			n   string
+			v   json.RawMessage
+			dst *json.RawMessage
+		}{{"public_metadata", p.PublicMetadata, &u.PublicMeta}, {"private_metadata", p.PrivateMetadata, &u.PrivateMeta}, {"unsafe_metadata", p.UnsafeMetadata, &u.UnsafeMeta}} {
+			if len(m.v) == 0 || string(m.v) == "null" {
+				continue
+			}
+			if err := checkMetadata(m.n, m.v); err != nil {
+				return err
+			}
+			merged, err := mergeMetadata(*m.dst, m.v)
+			if err != nil {
+				return err
+			}
+			*m.dst = merged
+		}
+		u.UpdatedAt = ms(inst.now())
+		t.emit("user.updated", userJSON(&u))
+		return t.put(kindUser, u.ID, &u)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return userJSON(&u), 0, nil
+}
+
+func (inst *Instance) bapiBanUser(ban bool) func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+		now := inst.now()
+		var u user
+		err := inst.store.update(r.Context(), func(t *txn) error {
+			if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+				return notFoundAs(err, "user")
+			}
+			u.Banned = ban
+			u.UpdatedAt = ms(now)
+			if ban {
+				if err := revokeUserSessions(t, u.ID, now); err != nil {
+					return err
+				}
+			}
+			return t.put(kindUser, u.ID, &u)
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		return userJSON(&u), 0, nil
+	}
+}
+
+func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		Password string `json:"password"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	var u user
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) }); err != nil {
+		return nil, 0, notFoundAs(err, "user")
+	}
+	if u.PasswordHash == "" || !checkPassword(u.PasswordHash, p.Password) {
+		return nil, 0, &apiError{Status: http.StatusUnprocessableEntity, Code: "incorrect_password", Message: "Password is incorrect.",
+			Long: "Password is incorrect.", Meta: map[string]any{"param_name": "password"}}
+	}
+	return map[string]any{"verified": true}, 0, nil
+}
+
+func revokeUserSessions(t *txn, userID string, now time.Time) error {
+	ss, err := all[session](t, kindSession)
+	if err != nil {
+		return err
+	}
+	for _, s := range ss {
+		if s.UserID == userID && (s.Status == "active" || s.Status == "pending") {
+			s.Status = "revoked"
+			s.UpdatedAt = ms(now)
+			if err := t.put(kindSession, s.ID, s); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (inst *Instance) bapiDeleteUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	id := r.PathValue("id")
+	now := inst.now()
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindUser, id, &user{}); err != nil {
+			return notFoundAs(err, "user")
+		}
+		if err := revokeUserSessions(t, id, now); err != nil {
+			return err
+		}
+		mems, err := userMemberships(t, id)
+		if err != nil {
+			return err
+		}
+		for _, m := range mems {
+			if err := t.del(kindMembership, m.ID); err != nil {
+				return err
+			}
+		}
+		t.emit("user.deleted", deletedJSON("user", id))
+		return t.del(kindUser, id)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return deletedJSON("user", id), 0, nil
+}

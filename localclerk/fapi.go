@@ -1,0 +1,508 @@
+package localclerk
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// clientCookie is localclerk's first-party cookie on its own origin; it
+// identifies the browser's client when no dev browser id is passed.
+const clientCookie = "__localclerk_client"
+
+// nonceTTL bounds how long a handshake nonce can be redeemed.
+const nonceTTL = 5 * time.Minute
+
+// sessionLifetime is how long a session lives without sign-out (Clerk's
+// default inactivity-free maximum is 7 days).
+const sessionLifetime = 7 * 24 * time.Hour
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// routes builds the instance's handler: FAPI and pages at the root, the
+// Backend API under /api, and /__clerk accepted as a proxy prefix.
+func (inst *Instance) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /.well-known/jwks.json", inst.handleJWKS)
+	mux.HandleFunc("GET /v1/jwks", inst.handleJWKS)
+	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"status": "pass"})
+	})
+	mux.HandleFunc("POST /v1/dev_browser", inst.handleDevBrowserCreate)
+	mux.HandleFunc("GET /v1/dev_browser", inst.handleDevBrowserGet)
+	mux.HandleFunc("GET /v1/client/handshake", inst.handleHandshake)
+	mux.HandleFunc("GET /v1/client", inst.handleClientGet)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleFAPIToken)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleFAPIToken)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/end", inst.handleFAPIEnd)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/remove", inst.handleFAPIEnd)
+	mux.HandleFunc("DELETE /v1/client/sessions", inst.handleFAPIEnd)
+	mux.HandleFunc("DELETE /v1/client", inst.handleFAPIEnd)
+	inst.pageRoutes(mux)
+	mux.Handle("/api/", http.StripPrefix("/api", inst.bapiHandler()))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			inst.handleHome(w, r)
+			return
+		}
+		inst.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
+			Long: fmt.Sprintf("%s %s is not served by localclerk.", r.Method, r.URL.Path)})
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				inst.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/__clerk"); ok && (rest == "" || rest[0] == '/') {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = rest
+			r2.URL.RawPath = ""
+			if r2.URL.Path == "" {
+				r2.URL.Path = "/"
+			}
+			r = r2
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func (inst *Instance) handleJWKS(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, inst.key().jwks())
+}
+
+// newClient creates a client with a fresh dev browser.
+func (inst *Instance) newClient(t *txn, now time.Time) (*client, error) {
+	c := &client{ID: newID("client"), SessionIDs: []string{}, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	db := &devBrowser{ID: newID("dvb"), ClientID: c.ID, CreatedAt: ms(now)}
+	c.DevBrowserID = db.ID
+	if err := t.put(kindDevBrowser, db.ID, db); err != nil {
+		return nil, err
+	}
+	if err := t.put(kindClient, c.ID, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// devBrowserFromRequest returns the dev browser id a request carries: the
+// __clerk_db_jwt query parameter or form value, or a Bearer dvb_ token.
+func devBrowserFromRequest(r *http.Request) string {
+	if v := r.URL.Query().Get("__clerk_db_jwt"); v != "" {
+		return v
+	}
+	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer dvb_") {
+		return strings.TrimPrefix(h, "Bearer ")
+	}
+	return ""
+}
+
+// findClient resolves the client of a request from a dev browser id, else
+// from localclerk's own cookie. It returns nil, nil when there is none.
+func (inst *Instance) findClient(t *txn, r *http.Request, dvb string) (*client, error) {
+	if dvb != "" {
+		var db devBrowser
+		err := t.get(kindDevBrowser, dvb, &db)
+		if err == nil {
+			var c client
+			if err := t.get(kindClient, db.ClientID, &c); err == nil {
+				return &c, nil
+			} else if !errors.Is(err, errNotFound) {
+				return nil, err
+			}
+		} else if !errors.Is(err, errNotFound) {
+			return nil, err
+		}
+	}
+	if ck, err := r.Cookie(clientCookie); err == nil && ck.Value != "" && len(ck.Value) < 100 {
+		var c client
+		err := t.get(kindClient, ck.Value, &c)
+		if err == nil {
+			return &c, nil
+		}
+		if !errors.Is(err, errNotFound) {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// activeSession returns the client's current session if it is still
+// active, marking it expired when its lifetime has passed.
+func activeSession(t *txn, c *client, now time.Time) (*session, error) {
+	if c == nil || c.LastActiveSessionID == "" {
+		return nil, nil
+	}
+	var s session
+	if err := t.get(kindSession, c.LastActiveSessionID, &s); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if s.Status == "active" && ms(now) >= s.ExpireAt {
+		s.Status = "expired"
+		s.UpdatedAt = ms(now)
+		if err := t.put(kindSession, s.ID, &s); err != nil {
+			return nil, err
+		}
+	}
+	if s.Status != "active" {
+		return nil, nil
+	}
+	return &s, nil
+}
+
+// startSession signs userID in on client c (single-session mode: other
+// sessions of the client end), activating orgID when the user belongs to
+// it, or their first organization when orgID is empty.
+func (inst *Instance) startSession(t *txn, c *client, userID, orgID string, now time.Time) (*session, error) {
+	var u user
+	if err := t.get(kindUser, userID, &u); err != nil {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	if err := inst.endClientSessions(t, c, now); err != nil {
+		return nil, err
+	}
+	s := &session{ID: newID("sess"), ClientID: c.ID, UserID: userID, Status: "active",
+		FirstFactorAt: ms(now), LastActiveAt: ms(now), ExpireAt: ms(now.Add(sessionLifetime)),
+		AbandonAt: ms(now.Add(30 * 24 * time.Hour)), CreatedAt: ms(now), UpdatedAt: ms(now)}
+	if orgID == "" {
+		mems, err := userMemberships(t, userID)
+		if err != nil {
+			return nil, err
+		}
+		if len(mems) > 0 {
+			orgID = mems[0].OrgID
+		}
+	}
+	if orgID != "" {
+		if _, _, _, err := activeOrg(t, orgID, userID); err == nil {
+			s.ActiveOrgID = orgID
+		}
+	}
+	if err := t.put(kindSession, s.ID, s); err != nil {
+		return nil, err
+	}
+	t.emit("session.created", sessionJSON(s))
+	c.SessionIDs = append(c.SessionIDs, s.ID)
+	c.LastActiveSessionID = s.ID
+	c.UpdatedAt = ms(now)
+	if err := t.put(kindClient, c.ID, c); err != nil {
+		return nil, err
+	}
+	n := ms(now)
+	u.LastSignInAt = &n
+	u.LastActiveAt = &n
+	u.UpdatedAt = n
+	if err := t.put(kindUser, u.ID, &u); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// endClientSessions ends every active session of the client.
+func (inst *Instance) endClientSessions(t *txn, c *client, now time.Time) error {
+	for _, id := range c.SessionIDs {
+		var s session
+		if err := t.get(kindSession, id, &s); err != nil {
+			if errors.Is(err, errNotFound) {
+				continue
+			}
+			return err
+		}
+		if s.Status == "active" || s.Status == "pending" {
+			s.Status = "ended"
+			s.UpdatedAt = ms(now)
+			if err := t.put(kindSession, s.ID, &s); err != nil {
+				return err
+			}
+			t.emit("session.ended", sessionJSON(&s))
+		}
+	}
+	c.LastActiveSessionID = ""
+	c.UpdatedAt = ms(now)
+	return t.put(kindClient, c.ID, c)
+}
+
+// activateOrg sets the session's active organization by id or slug (empty
+// = personal account). Organizations the user does not belong to are
+// ignored, as on Clerk.
+func activateOrg(t *txn, s *session, idOrSlug string) error {
+	if idOrSlug == "" {
+		s.ActiveOrgID = ""
+		return nil
+	}
+	o, err := orgByIDOrSlug(t, idOrSlug)
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, _, _, err := activeOrg(t, o.ID, s.UserID); err == nil {
+		s.ActiveOrgID = o.ID
+	} else if !errors.Is(err, errNotFound) {
+		return err
+	}
+	return nil
+}
+
+// directives are the Set-Cookie values a handshake hands to the app. An
+// empty token means signed out.
+func (inst *Instance) directives(token string, uat int64, dvb string, suffixed bool) []string {
+	var out []string
+	add := func(name, rest string) {
+		out = append(out, name+rest)
+		if suffixed {
+			out = append(out, name+"_"+inst.CookieSuffix+rest)
+		}
+	}
+	if token != "" {
+		add("__session", "="+token+"; Path=/; SameSite=Lax")
+	} else {
+		add("__session", "=; Path=/; Max-Age=0; SameSite=Lax")
+	}
+	add("__client_uat", fmt.Sprintf("=%d; Path=/; Max-Age=315360000; SameSite=Lax", uat))
+	if dvb != "" {
+		add("__clerk_db_jwt", "="+dvb+"; Path=/; Max-Age=315360000; SameSite=Lax")
+	}
+	return out
+}
+
+func (inst *Instance) setClientCookie(w http.ResponseWriter, c *client) {
+	http.SetCookie(w, &http.Cookie{Name: clientCookie, Value: c.ID, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, MaxAge: 315360000})
+}
+
+// handleHandshake answers /v1/client/handshake: it refreshes the client's
+// session token (or reports signed out) and sends the browser back to
+// redirect_url carrying the cookie directives.
+func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
+	hr, aerr := parseHandshakeQuery(r.URL.Query(), inst.allowed, inst.FrontendAPIURL)
+	if aerr != nil {
+		inst.writeError(w, r, aerr)
+		return
+	}
+	now := inst.now()
+	var dirs []string
+	var c *client
+	var nonce string
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		var err error
+		c, err = inst.findClient(t, r, hr.DevBrowser)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			if c, err = inst.newClient(t, now); err != nil {
+				return err
+			}
+		}
+		s, err := activeSession(t, c, now)
+		if err != nil {
+			return err
+		}
+		token, uat := "", int64(0)
+		if s != nil {
+			if hr.OrgSet {
+				if err := activateOrg(t, s, hr.OrgID); err != nil {
+					return err
+				}
+			}
+			s.Azp = origin(hr.Redirect)
+			s.LastActiveAt = ms(now)
+			s.UpdatedAt = ms(now)
+			if err := t.put(kindSession, s.ID, s); err != nil {
+				return err
+			}
+			if token, err = inst.mintSessionToken(t, s, now, inst.lifetime); err != nil {
+				return err
+			}
+			uat = c.UpdatedAt / 1000
+		}
+		dirs = inst.directives(token, uat, c.DevBrowserID, hr.Suffixed)
+		if hr.Format == "nonce" {
+			n := &handshakeNonce{ID: randString(40), Directives: dirs, CreatedAt: ms(now)}
+			nonce = n.ID
+			return t.put(kindNonce, n.ID, n)
+		}
+		return nil
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	var loc string
+	if hr.Format == "nonce" {
+		loc = withQuery(hr.Redirect, "__clerk_handshake_nonce", nonce, "__clerk_db_jwt", c.DevBrowserID)
+	} else {
+		tok, err := inst.key().sign(map[string]any{"handshake": dirs}, catSessionToken)
+		if err != nil {
+			inst.writeError(w, r, err)
+			return
+		}
+		loc = withQuery(hr.Redirect, "__clerk_handshake", tok, "__clerk_db_jwt", c.DevBrowserID)
+	}
+	inst.setClientCookie(w, c)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", loc)
+	w.WriteHeader(http.StatusTemporaryRedirect)
+}
+
+// takeNonce redeems a handshake nonce once.
+func (inst *Instance) takeNonce(t *txn, nonce string, now time.Time) ([]string, error) {
+	var n handshakeNonce
+	if err := t.get(kindNonce, nonce, &n); err != nil {
+		return nil, err
+	}
+	if err := t.del(kindNonce, nonce); err != nil {
+		return nil, err
+	}
+	if ms(now)-n.CreatedAt > nonceTTL.Milliseconds() {
+		return nil, errNotFound
+	}
+	return n.Directives, nil
+}
+
+func devBrowserJSON(db *devBrowser) map[string]any {
+	return map[string]any{"object": "dev_browser", "id": db.ID, "token": db.ID, "client_id": db.ClientID,
+		"created_at": db.CreatedAt, "updated_at": db.CreatedAt}
+}
+
+func (inst *Instance) handleDevBrowserCreate(w http.ResponseWriter, r *http.Request) {
+	now := inst.now()
+	var db devBrowser
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		c, err := inst.newClient(t, now)
+		if err != nil {
+			return err
+		}
+		return t.get(kindDevBrowser, c.DevBrowserID, &db)
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, devBrowserJSON(&db))
+}
+
+func (inst *Instance) handleDevBrowserGet(w http.ResponseWriter, r *http.Request) {
+	id := devBrowserFromRequest(r)
+	if id == "" {
+		inst.writeError(w, r, &apiError{Status: http.StatusUnauthorized, Code: "dev_browser_unauthenticated", Message: "Unauthenticated",
+			Long: "Pass the dev browser id as __clerk_db_jwt or Authorization: Bearer."})
+		return
+	}
+	var db devBrowser
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindDevBrowser, id, &db) })
+	if errors.Is(err, errNotFound) {
+		err = errNotFoundResource("dev browser")
+	}
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, devBrowserJSON(&db))
+}
+
+// fapiClient loads the client of a FAPI request or fails with 401.
+func (inst *Instance) fapiClient(t *txn, r *http.Request) (*client, error) {
+	c, err := inst.findClient(t, r, devBrowserFromRequest(r))
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, &apiError{Status: http.StatusUnauthorized, Code: "dev_browser_unauthenticated", Message: "Unauthenticated",
+			Long: "No client: pass a dev browser id as __clerk_db_jwt."}
+	}
+	return c, nil
+}
+
+func (inst *Instance) handleClientGet(w http.ResponseWriter, r *http.Request) {
+	var out map[string]any
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		c, err := inst.fapiClient(t, r)
+		if err != nil {
+			return err
+		}
+		out, err = clientJSON(t, c)
+		return err
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"response": out, "client": out})
+}
+
+// handleFAPIToken issues a fresh session token (or template token) for a
+// session of the calling client.
+func (inst *Instance) handleFAPIToken(w http.ResponseWriter, r *http.Request) {
+	now := inst.now()
+	var jwt string
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		c, err := inst.fapiClient(t, r)
+		if err != nil {
+			return err
+		}
+		s, err := activeSession(t, c, now)
+		if err != nil {
+			return err
+		}
+		if s == nil || s.ID != r.PathValue("sid") {
+			return errNotFoundResource("session")
+		}
+		if name := r.PathValue("template"); name != "" {
+			tpl, err := templateByName(t, name)
+			if err != nil {
+				return err
+			}
+			jwt, err = inst.mintTemplateToken(t, s, tpl, now, inst.lifetime)
+			return err
+		}
+		jwt, err = inst.mintSessionToken(t, s, now, inst.lifetime)
+		return err
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "token", "jwt": jwt})
+}
+
+// handleFAPIEnd signs the calling client out (one session or all).
+func (inst *Instance) handleFAPIEnd(w http.ResponseWriter, r *http.Request) {
+	now := inst.now()
+	var out map[string]any
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		c, err := inst.fapiClient(t, r)
+		if err != nil {
+			return err
+		}
+		if sid := r.PathValue("sid"); sid != "" {
+			found := false
+			for _, id := range c.SessionIDs {
+				found = found || id == sid
+			}
+			if !found {
+				return errNotFoundResource("session")
+			}
+		}
+		if err := inst.endClientSessions(t, c, now); err != nil {
+			return err
+		}
+		out, err = clientJSON(t, c)
+		return err
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"response": out, "client": out})
+}

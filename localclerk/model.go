@@ -1,0 +1,329 @@
+package localclerk
+
+import (
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Record kinds (the "kind" column) and unique-key namespaces.
+const (
+	kindUser       = "user"
+	kindOrg        = "org"
+	kindMembership = "membership"
+	kindRole       = "role"
+	kindPermission = "permission"
+	kindClient     = "client"
+	kindSession    = "session"
+	kindDevBrowser = "dev_browser"
+	kindNonce      = "nonce"
+	kindAPIKey     = "api_key"
+	kindMachine    = "machine"
+	kindM2M        = "m2m"
+	kindOAuth      = "oauth"
+	kindSignIn     = "sign_in_token"
+	kindTemplate   = "jwt_template"
+	kindCode       = "code"
+
+	nsEmail      = "user:email"
+	nsUsername   = "user:username"
+	nsExternalID = "user:external_id"
+	nsSlug       = "org:slug"
+	nsMember     = "membership:pair"
+	nsRoleKey    = "role:key"
+	nsPermKey    = "permission:key"
+	nsAPISecret  = "api_key:secret"
+	nsMachineKey = "machine:secret"
+	nsM2MToken   = "m2m:token"
+	nsOAuthToken = "oauth:token"
+	nsTicket     = "sign_in_token:ticket"
+	nsTemplate   = "jwt_template:name"
+)
+
+type emailAddress struct {
+	ID        string `json:"id"`
+	Address   string `json:"address"`
+	Verified  bool   `json:"verified"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+type user struct {
+	ID             string          `json:"id"`
+	ExternalID     *string         `json:"external_id,omitempty"`
+	FirstName      *string         `json:"first_name,omitempty"`
+	LastName       *string         `json:"last_name,omitempty"`
+	Username       *string         `json:"username,omitempty"`
+	Emails         []emailAddress  `json:"emails"`
+	PrimaryEmailID string          `json:"primary_email_id,omitempty"`
+	PasswordHash   string          `json:"password_hash,omitempty"`
+	PublicMeta     json.RawMessage `json:"public_metadata,omitempty"`
+	PrivateMeta    json.RawMessage `json:"private_metadata,omitempty"`
+	UnsafeMeta     json.RawMessage `json:"unsafe_metadata,omitempty"`
+	Banned         bool            `json:"banned"`
+	Locked         bool            `json:"locked"`
+	LastSignInAt   *int64          `json:"last_sign_in_at,omitempty"`
+	LastActiveAt   *int64          `json:"last_active_at,omitempty"`
+	CreatedAt      int64           `json:"created_at"`
+	UpdatedAt      int64           `json:"updated_at"`
+}
+
+func (u *user) primaryEmail() string {
+	for _, e := range u.Emails {
+		if e.ID == u.PrimaryEmailID {
+			return e.Address
+		}
+	}
+	if len(u.Emails) > 0 {
+		return u.Emails[0].Address
+	}
+	return ""
+}
+
+func (u *user) displayName() string {
+	var parts []string
+	if u.FirstName != nil && *u.FirstName != "" {
+		parts = append(parts, *u.FirstName)
+	}
+	if u.LastName != nil && *u.LastName != "" {
+		parts = append(parts, *u.LastName)
+	}
+	if len(parts) > 0 {
+		return strings.Join(parts, " ")
+	}
+	if u.Username != nil && *u.Username != "" {
+		return *u.Username
+	}
+	return u.primaryEmail()
+}
+
+type organization struct {
+	ID                    string          `json:"id"`
+	Name                  string          `json:"name"`
+	Slug                  string          `json:"slug"`
+	MaxAllowedMemberships int             `json:"max_allowed_memberships"`
+	AdminDeleteEnabled    bool            `json:"admin_delete_enabled"`
+	PublicMeta            json.RawMessage `json:"public_metadata,omitempty"`
+	PrivateMeta           json.RawMessage `json:"private_metadata,omitempty"`
+	CreatedBy             string          `json:"created_by,omitempty"`
+	CreatedAt             int64           `json:"created_at"`
+	UpdatedAt             int64           `json:"updated_at"`
+}
+
+type membership struct {
+	ID          string          `json:"id"`
+	OrgID       string          `json:"org_id"`
+	UserID      string          `json:"user_id"`
+	Role        string          `json:"role"`
+	PublicMeta  json.RawMessage `json:"public_metadata,omitempty"`
+	PrivateMeta json.RawMessage `json:"private_metadata,omitempty"`
+	CreatedAt   int64           `json:"created_at"`
+	UpdatedAt   int64           `json:"updated_at"`
+}
+
+type role struct {
+	ID          string   `json:"id"`
+	Key         string   `json:"key"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Permissions []string `json:"permissions"`
+	CreatedAt   int64    `json:"created_at"`
+	UpdatedAt   int64    `json:"updated_at"`
+}
+
+type permission struct {
+	ID          string `json:"id"`
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Type        string `json:"type"`
+	CreatedAt   int64  `json:"created_at"`
+	UpdatedAt   int64  `json:"updated_at"`
+}
+
+// client is a browser (or device) as Clerk sees it; sessions belong to it.
+type client struct {
+	ID                  string   `json:"id"`
+	SessionIDs          []string `json:"session_ids"`
+	LastActiveSessionID string   `json:"last_active_session_id,omitempty"`
+	DevBrowserID        string   `json:"dev_browser_id,omitempty"`
+	CreatedAt           int64    `json:"created_at"`
+	UpdatedAt           int64    `json:"updated_at"`
+}
+
+type session struct {
+	ID             string `json:"id"`
+	ClientID       string `json:"client_id"`
+	UserID         string `json:"user_id"`
+	Status         string `json:"status"`
+	ActiveOrgID    string `json:"active_org_id,omitempty"`
+	Azp            string `json:"azp,omitempty"`
+	FirstFactorAt  int64  `json:"first_factor_at"`
+	LastActiveAt   int64  `json:"last_active_at"`
+	ExpireAt       int64  `json:"expire_at"`
+	AbandonAt      int64  `json:"abandon_at"`
+	CreatedAt      int64  `json:"created_at"`
+	UpdatedAt      int64  `json:"updated_at"`
+	ActorJSON      string `json:"actor,omitempty"`
+	TokenCounter   int64  `json:"token_counter,omitempty"`
+	ActivatedOrgAt int64  `json:"activated_org_at,omitempty"`
+}
+
+type devBrowser struct {
+	ID        string `json:"id"`
+	ClientID  string `json:"client_id"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+type handshakeNonce struct {
+	ID         string   `json:"id"`
+	Directives []string `json:"directives"`
+	CreatedAt  int64    `json:"created_at"`
+}
+
+type apiKey struct {
+	ID               string          `json:"id"`
+	Type             string          `json:"type"`
+	Subject          string          `json:"subject"`
+	Name             string          `json:"name"`
+	Description      *string         `json:"description,omitempty"`
+	Claims           json.RawMessage `json:"claims,omitempty"`
+	Scopes           []string        `json:"scopes"`
+	Secret           string          `json:"secret"`
+	Revoked          bool            `json:"revoked"`
+	RevocationReason *string         `json:"revocation_reason,omitempty"`
+	Expiration       *int64          `json:"expiration,omitempty"`
+	CreatedBy        *string         `json:"created_by,omitempty"`
+	LastUsedAt       *int64          `json:"last_used_at,omitempty"`
+	CreatedAt        int64           `json:"created_at"`
+	UpdatedAt        int64           `json:"updated_at"`
+}
+
+type machine struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	SecretKey string `json:"secret_key"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+type m2mToken struct {
+	ID               string          `json:"id"`
+	Subject          string          `json:"subject"`
+	Token            string          `json:"token"`
+	Claims           json.RawMessage `json:"claims,omitempty"`
+	Scopes           []string        `json:"scopes"`
+	Revoked          bool            `json:"revoked"`
+	RevocationReason *string         `json:"revocation_reason,omitempty"`
+	Expiration       *int64          `json:"expiration,omitempty"`
+	LastUsedAt       *int64          `json:"last_used_at,omitempty"`
+	CreatedAt        int64           `json:"created_at"`
+	UpdatedAt        int64           `json:"updated_at"`
+}
+
+type oauthToken struct {
+	ID         string   `json:"id"`
+	ClientID   string   `json:"client_id"`
+	Subject    string   `json:"subject"`
+	Token      string   `json:"token"`
+	Scopes     []string `json:"scopes"`
+	Revoked    bool     `json:"revoked"`
+	Expiration *int64   `json:"expiration,omitempty"`
+	CreatedAt  int64    `json:"created_at"`
+	UpdatedAt  int64    `json:"updated_at"`
+}
+
+type signInToken struct {
+	ID        string `json:"id"`
+	UserID    string `json:"user_id"`
+	Token     string `json:"token"`
+	Status    string `json:"status"`
+	OrgID     string `json:"org_id,omitempty"`
+	ExpiresAt int64  `json:"expires_at"`
+	CreatedAt int64  `json:"created_at"`
+	UpdatedAt int64  `json:"updated_at"`
+}
+
+type jwtTemplate struct {
+	ID               string          `json:"id"`
+	Name             string          `json:"name"`
+	Claims           json.RawMessage `json:"claims"`
+	Lifetime         int64           `json:"lifetime"`
+	AllowedClockSkew int64           `json:"allowed_clock_skew"`
+	CreatedAt        int64           `json:"created_at"`
+	UpdatedAt        int64           `json:"updated_at"`
+}
+
+// verificationCode is a pending e-mail verification (sign-up of a
+// +clerk_test address).
+type verificationCode struct {
+	ID        string `json:"id"`
+	UserID    string `json:"user_id"`
+	Code      string `json:"code"`
+	Redirect  string `json:"redirect"`
+	ClientID  string `json:"client_id"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// newID returns prefix_ followed by 27 random base62 characters, the
+// length of Clerk's own ids.
+func newID(prefix string) string {
+	return prefix + "_" + randString(27)
+}
+
+func randString(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("localclerk: crypto/rand failed: %v", err)) // never happens on supported platforms
+	}
+	for i := range b {
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
+	}
+	return string(b)
+}
+
+const pbkdf2Iterations = 4096
+
+// hashPassword derives a salted PBKDF2-SHA256 hash. localclerk is a
+// development tool, but passwords typed into it are often reused ones.
+func hashPassword(pw string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	key, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iterations, 32)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return "pbkdf2$" + base64.RawStdEncoding.EncodeToString(salt) + "$" + base64.RawStdEncoding.EncodeToString(key), nil
+}
+
+func checkPassword(hash, pw string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 3 || parts[0] != "pbkdf2" {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[1])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[2])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iterations, len(want))
+	if err != nil {
+		return false
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// rawOrEmpty returns metadata as JSON, defaulting to {}.
+func rawOrEmpty(m json.RawMessage) json.RawMessage {
+	if len(m) == 0 || string(m) == "null" {
+		return json.RawMessage("{}")
+	}
+	return m
+}
