@@ -175,11 +175,11 @@ func (a Auth) MarshalJSON() ([]byte, error) {
 	case kindSession:
 		p := a.session.Props
 		b.str("tokenType", string(SessionToken))
+		b.optional("actor", p.RawActor) // second, as in signedInAuthObject
 		b.json("sessionClaims", a.SessionClaims)
 		b.optional("sessionId", p.RawSessionID)
 		b.json("sessionStatus", p.RawSessionStatus)
 		b.str("userId", p.UserID)
-		b.optional("actor", p.RawActor)
 		b.optional("orgId", p.RawOrgID)
 		b.optional("orgRole", p.RawOrgRole)
 		b.optional("orgSlug", p.RawOrgSlug)

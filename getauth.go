@@ -46,10 +46,7 @@ func TreatPendingAsSignedOut(v bool) AuthOption {
 // only (getAuth(req)). It needs Middleware upstream; without it every
 // request reads as signed out.
 func GetAuth(r *http.Request, opts ...AuthOption) Auth {
-	var o authOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := applyAuthOptions(opts)
 	ra, ok := r.Context().Value(ctxKey{}).(*requestAuth)
 	if !ok {
 		return signedOutAuth("")
@@ -59,6 +56,19 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 		a = signedOutAuth("pending")
 	}
 	return filterAccepted(a, o)
+}
+
+// applyAuthOptions allocates only when options are given (GetAuth runs on
+// every request).
+func applyAuthOptions(opts []AuthOption) authOptions {
+	if len(opts) == 0 {
+		return authOptions{}
+	}
+	o := new(authOptions)
+	for _, opt := range opts {
+		opt(o)
+	}
+	return *o
 }
 
 // filterAccepted is getAuthObjectForAcceptedToken.

@@ -117,7 +117,7 @@ func hasScoped(claim, want string) bool {
 	parts := strings.Split(want, ":")
 	scope, id := parts[0], parts[0]
 	explicit := len(parts) > 1
-	if explicit {
+	if explicit && parts[1] != "" { // rawId || rawScope
 		id = parts[1]
 	}
 	in := func(list []string) bool {

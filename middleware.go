@@ -126,6 +126,7 @@ type ctxKey struct{}
 type requestAuth struct {
 	state *authn.State
 	inst  *instance
+	facts authn.Facts // kept here to save an allocation per request
 }
 
 func (inst *instance) middleware(next http.Handler) http.Handler {
@@ -138,8 +139,9 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			inst.proxy.ServeHTTP(w, r)
 			return
 		}
-		facts := authn.FactsFromRequest(r)
-		st := authn.Authenticate(r.Context(), &facts, &inst.cfg)
+		ra := &requestAuth{inst: inst, facts: authn.FactsFromRequest(r)}
+		st := authn.Authenticate(r.Context(), &ra.facts, &inst.cfg)
+		ra.state = st
 		if st.Err != nil {
 			inst.logger.Error("clerk: cannot authenticate the request", "error", st.Err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -152,7 +154,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			return
 		}
 		if inst.debug {
-			inst.logDecision(r, &facts, st)
+			inst.logDecision(r, &ra.facts, st)
 		}
 		h := w.Header()
 		for k, vs := range st.Headers {
@@ -171,7 +173,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		ctx := context.WithValue(r.Context(), ctxKey{}, &requestAuth{state: st, inst: inst})
+		ctx := context.WithValue(r.Context(), ctxKey{}, ra)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

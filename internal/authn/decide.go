@@ -408,25 +408,22 @@ func (r *run) fromCookies() *State {
 	}
 
 	tok := r.sessionCookie
-	var s *Session
+	// A cached token is a verified session token: only the client_uat rule
+	// is left to check before verification answers from the cache.
+	var t *jwt.Token
 	if cached := c.Cache.get(tok, c.now()); cached != nil {
-		s = cached
+		t = cached.Token
 	} else {
-		t, err := r.decode(tok)
-		if err != nil {
+		var err error
+		if t, err = r.decode(tok); err != nil {
 			return r.sessionTokenError(err, "cookie")
 		}
 		if isMachineDecoded(tok, t) || t.Header.IsNonSessionCategory() {
 			return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
 		}
-		if t.Claims.Iat.IsNumber && t.Claims.Iat.Value < r.clientUat {
-			return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
-		}
 	}
-	if s != nil {
-		if iat := s.Token.Claims.Iat; iat.IsNumber && iat.Value < r.clientUat {
-			return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
-		}
+	if t.Claims.Iat.IsNumber && t.Claims.Iat.Value < r.clientUat {
+		return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
 	}
 	s, err := c.verifySession(r.ctx, tok, c.ClockSkew, r.decode)
 	if err != nil {

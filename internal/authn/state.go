@@ -60,6 +60,8 @@ type State struct {
 	// Err, when set, means the request cannot be decided (a configuration or
 	// handshake failure the reference answers with an error): answer 500.
 	Err error
+
+	debug [3]string // backing store of the debug header values
 }
 
 // Session is a verified session token and what the auth object derives from it.
@@ -117,16 +119,17 @@ func (a Accepts) single() string {
 func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || t == TokenOAuth }
 
 // withDebugHeaders adds x-clerk-auth-status/-reason/-message. Keys are
-// written canonical and the values share one backing array: this runs on
+// written canonical and the values live in the State itself: this runs on
 // every signed-out request.
 func withDebugHeaders(s *State) *State {
 	if s.Headers == nil {
 		s.Headers = make(http.Header, 3)
 	}
-	vals := make([]string, 0, 3)
+	n := 0
 	put := func(key, v string) {
-		vals = append(vals, v)
-		s.Headers[key] = vals[len(vals)-1 : len(vals) : len(vals)]
+		s.debug[n] = v
+		s.Headers[key] = s.debug[n : n+1 : n+1]
+		n++
 	}
 	if s.Message != "" {
 		put("X-Clerk-Auth-Message", sanitizeHeader(s.Message))
