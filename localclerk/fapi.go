@@ -328,6 +328,9 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		}
 		dirs = inst.directives(token, uat, c.DevBrowserID, hr.Suffixed)
 		if hr.Format == "nonce" {
+			if err := t.purgeOlder(kindNonce, ms(now)-nonceTTL.Milliseconds()); err != nil {
+				return err
+			}
 			n := &handshakeNonce{ID: randString(40), Directives: dirs, CreatedAt: ms(now)}
 			nonce = n.ID
 			return t.put(kindNonce, n.ID, n)

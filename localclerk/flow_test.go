@@ -90,6 +90,9 @@ func TestSignInHandshakeRefreshSignOut(t *testing.T) {
 	if want := []string{"org:billing:manage", "org:billing:read", "org:reports:read"}; !slices.Equal(perms, want) {
 		t.Errorf("permissions %v, want %v", perms, want)
 	}
+	if claims["pla"] != "u:free_user,o:pro" || !strings.Contains(claims["fea"].(string), "o:analytics") {
+		t.Errorf("pla %v fea %v", claims["pla"], claims["fea"])
+	}
 	fva := claims["fva"].([]any)
 	if fva[0] != float64(0) || fva[1] != float64(-1) {
 		t.Errorf("fva %v", fva)

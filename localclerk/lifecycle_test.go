@@ -413,3 +413,65 @@ func TestSignInContinueWhenSignedIn(t *testing.T) {
 		t.Errorf("continue: %d %s", resp.StatusCode, loc)
 	}
 }
+
+func TestFAPIClientEndpoints(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	dvb := signInAlice(t, h)
+	do := func(method, path string) (int, map[string]any) {
+		req, _ := http.NewRequest(method, h.inst.FrontendAPIURL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+dvb)
+		resp, err := h.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		decodeJSON(t, resp, &m)
+		return resp.StatusCode, m
+	}
+	st, c := do("GET", "/v1/client")
+	if st != 200 {
+		t.Fatalf("client: %d %v", st, c)
+	}
+	sid, _ := c["response"].(map[string]any)["last_active_session_id"].(string)
+	st, tok := do("POST", "/v1/client/sessions/"+sid+"/tokens")
+	if st != 200 || tok["object"] != "token" {
+		t.Fatalf("token: %d %v", st, tok)
+	}
+	if _, claims := h.verifyJWT(tok["jwt"].(string)); claims["sid"] != sid {
+		t.Errorf("sid %v", claims["sid"])
+	}
+	if st, _ := do("POST", "/v1/client/sessions/sess_other/tokens"); st != 404 {
+		t.Errorf("foreign session token: %d", st)
+	}
+	if st, _ := do("POST", "/v1/client/sessions/"+sid+"/tokens/demo"); st != 200 {
+		t.Errorf("template token: %d", st)
+	}
+	if st, _ := do("DELETE", "/v1/client/sessions"); st != 200 {
+		t.Errorf("sign out: %d", st)
+	}
+	if st, _ := do("POST", "/v1/client/sessions/"+sid+"/tokens"); st != 404 {
+		t.Errorf("token after sign-out: %d", st)
+	}
+	resp, _ := h.http.Get(h.inst.FrontendAPIURL + "/v1/client")
+	var e clerkErrors
+	decodeJSON(t, resp, &e)
+	h.wantError(401, "dev_browser_unauthenticated", resp.StatusCode, e)
+}
+
+func TestExpiredNoncesArePurged(t *testing.T) {
+	h := start(t, Options{})
+	for range 3 {
+		h.get(h.handshakeURL(app, "nonce", "", false))
+	}
+	h.clock.Advance(nonceTTL + time.Second)
+	h.get(h.handshakeURL(app, "nonce", "", false))
+	var n int
+	h.inst.store.view(t.Context(), func(tx *txn) error {
+		ns, err := all[handshakeNonce](tx, kindNonce)
+		n = len(ns)
+		return err
+	})
+	if n != 1 {
+		t.Errorf("%d nonces stored, want 1", n)
+	}
+}

@@ -41,6 +41,16 @@
 // __clerk_db_jwt in the query, the app's middleware performs a handshake
 // against /v1/client/handshake, and the handshake answers with the
 // session cookies, exactly as on a Clerk development instance.
+//
+// # Data
+//
+// Options.Seed (or a JSON Fixture in Options.SeedFile, with fixed ids)
+// creates demo users, an organization with roles, permissions and a billing
+// plan, a machine and an API key once per data file; DemoInfo lists them.
+// Export and Import move a whole instance as JSON. Addresses containing
+// +clerk_test are Clerk test identities: their e-mail code is 424242.
+// Options.WebhookURL receives Svix-signed user.*, organization.*,
+// organizationMembership.* and session.* events.
 package localclerk
 
 import (
@@ -202,27 +212,11 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	inst.PublishableKey = "pk_test_" + base64.StdEncoding.EncodeToString([]byte(host+"$"))
 	inst.CookieSuffix = cookieSuffix(inst.PublishableKey)
 
-	if err := inst.loadOrCreateKeys(ctx); err != nil {
+	if err := inst.prepare(ctx); err != nil {
 		ln.Close()
-		st.close()
-		return nil, err
-	}
-	if opts.WebhookURL != "" {
-		if err := inst.startWebhooks(ctx); err != nil {
-			ln.Close()
-			st.close()
-			return nil, err
+		if inst.webhooks != nil {
+			inst.webhooks.close()
 		}
-	}
-	if opts.Seed || opts.SeedFile != "" {
-		if err := inst.seed(ctx); err != nil {
-			ln.Close()
-			st.close()
-			return nil, err
-		}
-	}
-	if err := inst.loadDemoInfo(ctx); err != nil {
-		ln.Close()
 		st.close()
 		return nil, err
 	}
@@ -255,6 +249,25 @@ func DefaultDataFile() (string, error) {
 		return "", fmt.Errorf("localclerk: create %s: %w", dir, err)
 	}
 	return filepath.Join(dir, "localclerk.db"), nil
+}
+
+// prepare loads keys, starts webhook delivery and seeds: the start-up
+// steps that need the store but not the server.
+func (inst *Instance) prepare(ctx context.Context) error {
+	if err := inst.loadOrCreateKeys(ctx); err != nil {
+		return err
+	}
+	if inst.opts.WebhookURL != "" {
+		if err := inst.startWebhooks(ctx); err != nil {
+			return err
+		}
+	}
+	if inst.opts.Seed || inst.opts.SeedFile != "" {
+		if err := inst.seed(ctx); err != nil {
+			return err
+		}
+	}
+	return inst.loadDemoInfo(ctx)
 }
 
 // checkDataFile rejects a data file that exists but is clearly not SQLite,

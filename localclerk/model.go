@@ -66,6 +66,8 @@ type user struct {
 	UnsafeMeta     json.RawMessage `json:"unsafe_metadata,omitempty"`
 	Banned         bool            `json:"banned"`
 	Locked         bool            `json:"locked"`
+	Plan           string          `json:"plan,omitempty"`     // billing plan key, for the pla claim
+	Features       []string        `json:"features,omitempty"` // plan features, for the fea claim
 	LastSignInAt   *int64          `json:"last_sign_in_at,omitempty"`
 	LastActiveAt   *int64          `json:"last_active_at,omitempty"`
 	CreatedAt      int64           `json:"created_at"`
@@ -110,6 +112,8 @@ type organization struct {
 	PublicMeta            json.RawMessage `json:"public_metadata,omitempty"`
 	PrivateMeta           json.RawMessage `json:"private_metadata,omitempty"`
 	CreatedBy             string          `json:"created_by,omitempty"`
+	Plan                  string          `json:"plan,omitempty"`
+	Features              []string        `json:"features,omitempty"`
 	CreatedAt             int64           `json:"created_at"`
 	UpdatedAt             int64           `json:"updated_at"`
 }

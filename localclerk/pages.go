@@ -751,7 +751,7 @@ input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(-
 button{margin-top:1rem;width:100%;padding:.65rem;border:0;border-radius:8px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.link{background:transparent;color:var(--accent);border:1px solid var(--line)}
 .secondary{margin-top:1.5rem;padding-top:1rem;border-top:1px solid var(--line)}
-.demo{list-style:none;padding:0;margin:0}.demo li{margin:.5rem 0}.demo button{margin-top:0}
+.demo{list-style:none;padding:0;margin:0}.demo li{margin:.5rem 0}.demo button{margin-top:0;background:transparent;color:var(--accent);border:1px solid var(--accent)}
 .hint{color:var(--muted);font-weight:400;font-size:.85rem}
 .error{color:var(--err);border-left:3px solid var(--err);padding-left:.6rem}.notice{color:var(--ok);border-left:3px solid var(--ok);padding-left:.6rem}
 dl.profile{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dl.profile dt{color:var(--muted)}dl.profile dd{margin:0;overflow-wrap:anywhere}

@@ -50,6 +50,10 @@ type FixtureUser struct {
 	ExternalID     string          `json:"external_id,omitempty"`
 	PublicMetadata json.RawMessage `json:"public_metadata,omitempty"`
 	Demo           bool            `json:"demo,omitempty"`
+	// Plan and Features model Clerk Billing for the pla/fea claims
+	// (has({ plan }), has({ feature })).
+	Plan     string   `json:"plan,omitempty"`
+	Features []string `json:"features,omitempty"`
 }
 
 // FixtureOrg is an organization with its members.
@@ -58,6 +62,9 @@ type FixtureOrg struct {
 	Name    string          `json:"name"`
 	Slug    string          `json:"slug,omitempty"`
 	Members []FixtureMember `json:"members,omitempty"`
+	// Plan and Features: the organization's billing plan and its features.
+	Plan     string   `json:"plan,omitempty"`
+	Features []string `json:"features,omitempty"`
 }
 
 // FixtureMember is one organization membership.
@@ -107,9 +114,10 @@ type DemoUser struct {
 	Name     string `json:"name"`
 }
 
-// DemoFixture is the built-in seed: Alice (org admin), Bob (member), a
-// +clerk_test user, the Acme organization with billing/reports
-// permissions, a machine, an API key and a JWT template.
+// DemoFixture is the built-in seed: Alice (org admin, plan free_user), Bob
+// (member), a +clerk_test user, the Acme organization (plan pro, feature
+// analytics) with billing/reports permissions, a machine, an API key and a
+// JWT template.
 func DemoFixture() Fixture {
 	return Fixture{
 		Permissions: []FixturePermission{
@@ -122,11 +130,11 @@ func DemoFixture() Fixture {
 			{Key: "org:member", Name: "Member", Permissions: []string{"org:billing:read", "org:reports:read"}},
 		},
 		Users: []FixtureUser{
-			{ID: "user_demo_alice", Email: "alice@example.com", Password: "alice-password", FirstName: "Alice", LastName: "Admin", Username: "alice", Demo: true},
+			{ID: "user_demo_alice", Email: "alice@example.com", Password: "alice-password", FirstName: "Alice", LastName: "Admin", Username: "alice", Demo: true, Plan: "free_user"},
 			{ID: "user_demo_bob", Email: "bob@example.com", Password: "bob-password", FirstName: "Bob", LastName: "Member", Username: "bob", Demo: true},
 			{ID: "user_demo_carol", Email: "carol+clerk_test@example.com", FirstName: "Carol", LastName: "Tester", Demo: true},
 		},
-		Organizations: []FixtureOrg{{ID: "org_demo_acme", Name: "Acme Inc", Slug: "acme", Members: []FixtureMember{
+		Organizations: []FixtureOrg{{ID: "org_demo_acme", Name: "Acme Inc", Slug: "acme", Plan: "pro", Features: []string{"analytics"}, Members: []FixtureMember{
 			{UserID: "user_demo_alice", Role: "org:admin"}, {UserID: "user_demo_bob", Role: "org:member"}}}},
 		Machines:     []FixtureMachine{{ID: "mch_demo_worker", Name: "Demo worker"}},
 		APIKeys:      []FixtureAPIKey{{ID: "ak_demo_alice", Name: "Alice's demo key", Subject: "user_demo_alice", Scopes: []string{"read"}}},
@@ -237,6 +245,12 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", fu.Email, err)
 		}
+		if fu.Plan != "" || len(fu.Features) > 0 {
+			u.Plan, u.Features = fu.Plan, fu.Features
+			if err := t.put(kindUser, u.ID, u); err != nil {
+				return nil, err
+			}
+		}
 		if fu.Demo {
 			pw := fu.Password
 			if pw == "" && isTestEmail(fu.Email) {
@@ -254,6 +268,12 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 		o, err := inst.createOrg(t, p, now)
 		if err != nil {
 			return nil, fmt.Errorf("organization %s: %w", fo.Name, err)
+		}
+		if fo.Plan != "" || len(fo.Features) > 0 {
+			o.Plan, o.Features = fo.Plan, fo.Features
+			if err := t.put(kindOrg, o.ID, o); err != nil {
+				return nil, err
+			}
 		}
 		for _, m := range fo.Members {
 			if _, err := addMember(t, o, m.UserID, m.Role, now); err != nil {

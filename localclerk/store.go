@@ -314,6 +314,16 @@ func (t *txn) setMeta(key, value string) error {
 	return nil
 }
 
+// purgeOlder deletes records of a kind whose created_at (ms) is before
+// cutoff; used for short-lived records such as handshake nonces.
+func (t *txn) purgeOlder(kind string, cutoff int64) error {
+	_, err := t.tx.ExecContext(t.ctx, "DELETE FROM objects WHERE kind = ? AND json_extract(data, '$.created_at') < ?", kind, cutoff)
+	if err != nil {
+		return fmt.Errorf("purge %s: %w", kind, err)
+	}
+	return nil
+}
+
 // dumpRow is one stored record in an export.
 type dumpRow struct {
 	Kind string          `json:"kind"`

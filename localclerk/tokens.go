@@ -182,6 +182,11 @@ func (inst *Instance) sessionClaims(t *txn, s *session, now time.Time, lifetime 
 	if s.ActorJSON != "" {
 		c["act"] = json.RawMessage(s.ActorJSON)
 	}
+	var u user
+	if err := t.get(kindUser, s.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+		return nil, err
+	}
+	var fea, pla []string
 	if s.ActiveOrgID != "" {
 		o, m, r, err := activeOrg(t, s.ActiveOrgID, s.UserID)
 		if err != nil && !errors.Is(err, errNotFound) {
@@ -193,15 +198,38 @@ func (inst *Instance) sessionClaims(t *txn, s *session, now time.Time, lifetime 
 				perms = r.Permissions
 			}
 			feats, per, fpm := encodeOrgPermissions(perms)
-			c["o"] = orgClaim{ID: o.ID, Slug: o.Slug, Role: strings.TrimPrefix(m.Role, "org:"), Per: per, Fpm: fpm}
-			if len(feats) > 0 {
-				fea := make([]string, len(feats))
-				for i, f := range feats {
-					fea[i] = "o:" + f
+			// Plan features without permissions follow, with empty masks,
+			// so fpm stays aligned with the org features of fea.
+			for _, f := range o.Features {
+				if claimWord.MatchString(f) && !contains(feats, f) {
+					feats = append(feats, f)
+					if fpm != "" {
+						fpm += ",0"
+					}
 				}
-				c["fea"] = strings.Join(fea, ",")
+			}
+			c["o"] = orgClaim{ID: o.ID, Slug: o.Slug, Role: strings.TrimPrefix(m.Role, "org:"), Per: per, Fpm: fpm}
+			for _, f := range feats {
+				fea = append(fea, "o:"+f)
+			}
+			if claimWord.MatchString(o.Plan) {
+				pla = append(pla, "o:"+o.Plan)
 			}
 		}
+	}
+	for _, f := range u.Features {
+		if claimWord.MatchString(f) {
+			fea = append(fea, "u:"+f)
+		}
+	}
+	if claimWord.MatchString(u.Plan) {
+		pla = append([]string{"u:" + u.Plan}, pla...)
+	}
+	if len(fea) > 0 {
+		c["fea"] = strings.Join(fea, ",")
+	}
+	if len(pla) > 0 {
+		c["pla"] = strings.Join(pla, ",")
 	}
 	return c, nil
 }

@@ -56,7 +56,9 @@ assert.equal(auth.orgId, 'org_demo_acme');
 assert.equal(auth.orgRole, 'org:admin');
 assert.ok(auth.has({ permission: 'org:billing:manage' }), 'has org:billing:manage');
 assert.ok(!auth.has({ permission: 'org:billing:delete' }), 'not org:billing:delete');
-ok(`authenticateRequest(cookie) → signed-in ${auth.userId} ${auth.orgSlug} ${auth.orgRole}, has(org:billing:manage)`);
+assert.ok(auth.has({ plan: 'o:pro' }) && auth.has({ plan: 'free_user' }), 'plans');
+assert.ok(auth.has({ feature: 'o:analytics' }) && !auth.has({ feature: 'u:analytics' }), 'features');
+ok(`authenticateRequest(cookie) → signed-in ${auth.userId} ${auth.orgSlug} ${auth.orgRole}, has(org:billing:manage), has(plan o:pro, feature o:analytics)`);
 
 // Networkless verification with CLERK_JWT_KEY (the one-line PEM).
 state = await clerk.authenticateRequest(new Request(appUrl, { headers: { authorization: `Bearer ${jwt}` } }), { jwtKey: env('CLERK_JWT_KEY') });
