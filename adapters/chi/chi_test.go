@@ -1,0 +1,74 @@
+package clerkchi_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	clerk "github.com/goclerk/clerk"
+	"github.com/goclerk/clerk/clerktest"
+)
+
+// app serves the decision-table routes with chi and the core middleware.
+func app(opts clerk.Options) (http.Handler, error) {
+	mw, err := clerk.Middleware(opts)
+	if err != nil {
+		return nil, err
+	}
+	r := chi.NewRouter()
+	r.Use(mw)
+	auth := func(opts ...clerk.AuthOption) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(clerktest.AuthBody(clerk.GetAuth(r, opts...)))
+		}
+	}
+	r.Get(clerktest.AuthPath, auth(clerk.AcceptsAnyToken()))
+	r.Post(clerktest.AuthPath, auth(clerk.AcceptsAnyToken()))
+	r.Get(clerktest.SessionPath, auth())
+	r.With(clerk.RequireAuth(clerktest.SignInPath)).Get(clerktest.ProtectedPath, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, clerktest.ProtectedBody(clerk.GetAuth(r, clerk.AcceptsAnyToken())))
+	})
+	return r, nil
+}
+
+func TestDecisionTable(t *testing.T) {
+	s := clerktest.NewDecisionSuite(t)
+	if n := s.Run(t, "chi", app); n != len(s.Cases) {
+		t.Errorf("chi: %d of %d cases differ from net/http", len(s.Cases)-n, len(s.Cases))
+	}
+}
+
+func TestBrowserHandshake(t *testing.T) {
+	clerktest.RunBrowserHandshake(t, "chi", func(opts clerk.Options) (string, func(), error) {
+		h, err := app(opts)
+		if err != nil {
+			return "", nil, err
+		}
+		srv := httptest.NewServer(h)
+		return srv.URL, srv.Close, nil
+	})
+}
+
+// BenchmarkSessionHeader measures a signed-in request with a session token
+// in the Authorization header (networkless verification, cached).
+func BenchmarkSessionHeader(b *testing.B) {
+	inst := clerktest.New(b)
+	h, err := app(inst.Options())
+	if err != nil {
+		b.Fatal(err)
+	}
+	auth := "Bearer " + inst.SessionToken(clerktest.Session{})
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, clerktest.AuthPath, nil)
+		req.Header.Set("Authorization", auth)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}

@@ -1,0 +1,328 @@
+package clerktest_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	clerk "github.com/goclerk/clerk"
+	"github.com/goclerk/clerk/clerktest"
+)
+
+// authOf runs one request through the middleware built from opts and
+// returns what GetAuth sees with the given options, and the response.
+func authOf(t *testing.T, opts clerk.Options, req *http.Request, ao ...clerk.AuthOption) (clerk.Auth, *httptest.ResponseRecorder) {
+	t.Helper()
+	mw, err := clerk.Middleware(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got clerk.Auth
+	rec := httptest.NewRecorder()
+	mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = clerk.GetAuth(r, ao...) })).ServeHTTP(rec, req)
+	return got, rec
+}
+
+func bearer(tok string) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	return r
+}
+
+func TestKeys(t *testing.T) {
+	inst := clerktest.New(t)
+	if !strings.HasPrefix(inst.PublishableKey, "pk_test_") || !strings.HasPrefix(inst.SecretKey, "sk_test_") {
+		t.Errorf("development keys expected, got %s %s", inst.PublishableKey, inst.SecretKey)
+	}
+	if got := clerktest.PublishableKey("clerk.example.com", false); got != "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k" {
+		t.Errorf("PublishableKey = %s", got)
+	}
+	prod := clerktest.New(t, clerktest.WithProduction(), clerktest.WithFrontendAPI("clerk.example.com"))
+	if prod.PublishableKey != "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k" || !strings.HasPrefix(prod.SecretKey, "sk_live_") {
+		t.Errorf("production keys expected, got %s %s", prod.PublishableKey, prod.SecretKey)
+	}
+	if !strings.Contains(inst.JWTKey, "BEGIN PUBLIC KEY") || inst.PrivateKey.N.BitLen() != 2048 {
+		t.Error("want an RSA 2048 key and its PEM public key")
+	}
+}
+
+func TestSessionClaims(t *testing.T) {
+	inst := clerktest.New(t)
+	tok := inst.SessionToken(clerktest.Session{
+		UserID: "user_9", SessionID: "sess_9",
+		Org:      &clerktest.Org{ID: "org_9", Slug: "nine", Role: "org:billing", Permissions: []string{"org:invoices:read", "org:invoices:manage", "org:reports:read"}},
+		Actor:    &clerktest.Actor{Subject: "user_support"},
+		Features: "u:beta", Plans: "u:pro",
+		FactorAge: []int{5, 5},
+	})
+	a, _ := authOf(t, inst.Options(), bearer(tok))
+	if !a.IsAuthenticated || a.UserID != "user_9" || a.SessionID != "sess_9" || a.OrgID != "org_9" || a.OrgSlug != "nine" || a.OrgRole != "org:billing" {
+		t.Fatalf("unexpected auth %+v", a)
+	}
+	want := []string{"org:invoices:read", "org:invoices:manage", "org:reports:read"}
+	if !slices.Equal(a.OrgPermissions, want) {
+		t.Errorf("permissions %v, want %v", a.OrgPermissions, want)
+	}
+	if string(a.Actor) != `{"sub":"user_support"}` {
+		t.Errorf("actor %s", a.Actor)
+	}
+	checks := map[string]bool{
+		"permission":   a.Has(clerk.Permission("org:reports:read")),
+		"no such perm": !a.Has(clerk.Permission("org:reports:manage")),
+		"feature":      a.Has(clerk.Feature("beta")),
+		"org feature":  a.Has(clerk.Feature("org:invoices")),
+		"plan":         a.Has(clerk.Plan("pro")),
+		"reverify":     a.Has(clerk.Check{Reverification: &clerk.Reverification{Preset: "strict"}}),
+	}
+	for name, ok := range checks {
+		if !ok {
+			t.Errorf("Has: %s failed", name)
+		}
+	}
+}
+
+func TestSessionStates(t *testing.T) {
+	inst := clerktest.New(t)
+	cases := []struct {
+		name, tok, reason string
+		signedIn          bool
+	}{
+		{"active", inst.SessionToken(clerktest.Session{}), "", true},
+		{"expired", inst.SessionToken(clerktest.Session{TTL: -time.Minute}), "session-token-expired-refresh-non-eligible-no-refresh-cookie", false},
+		{"not yet valid", inst.SessionToken(clerktest.Session{IssuedAt: time.Now().Add(time.Hour)}), "session-token-nbf", false},
+		{"foreign key", clerktest.New(t).SessionToken(clerktest.Session{}), "token-invalid-signature", false},
+		{"claims removed", inst.SessionToken(clerktest.Session{Claims: map[string]any{"sub": nil}}), "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, rec := authOf(t, inst.Options(), bearer(c.tok))
+			if a.IsAuthenticated != c.signedIn {
+				t.Errorf("signed in = %v, want %v", a.IsAuthenticated, c.signedIn)
+			}
+			if c.reason != "" && rec.Header().Get("X-Clerk-Auth-Reason") != c.reason {
+				t.Errorf("reason %q, want %q", rec.Header().Get("X-Clerk-Auth-Reason"), c.reason)
+			}
+		})
+	}
+	pending := inst.SessionToken(clerktest.Session{Status: "pending"})
+	if a, _ := authOf(t, inst.Options(), bearer(pending)); a.IsAuthenticated || a.SessionStatus != "pending" {
+		t.Errorf("pending session: %+v", a)
+	}
+	if a, _ := authOf(t, inst.Options(), bearer(pending), clerk.TreatPendingAsSignedOut(false)); !a.IsAuthenticated {
+		t.Error("pending session kept: want signed in")
+	}
+}
+
+func TestClock(t *testing.T) {
+	past := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	inst := clerktest.New(t, clerktest.WithClock(func() time.Time { return past }))
+	a, _ := authOf(t, inst.Options(), bearer(inst.SessionToken(clerktest.Session{})))
+	if !a.IsAuthenticated {
+		t.Fatal("a token minted by the instance clock must verify with Options().Now")
+	}
+	var claims struct{ Iat int64 }
+	if err := a.DecodeSessionClaims(&claims); err != nil || claims.Iat != past.Unix() {
+		t.Errorf("iat %d (%v), want %d", claims.Iat, err, past.Unix())
+	}
+}
+
+func TestRemoteJWKS(t *testing.T) {
+	inst := clerktest.New(t)
+	opts := inst.Options()
+	opts.JWTKey = ""
+	t.Setenv("CLERK_JWT_KEY", "")
+	if a, _ := authOf(t, opts, bearer(inst.SessionToken(clerktest.Session{UserID: "user_r"}))); a.UserID != "user_r" {
+		t.Fatalf("JWKS from the fake Backend API: got %+v", a)
+	}
+}
+
+func TestCookies(t *testing.T) {
+	inst := clerktest.New(t)
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.Header.Set("Sec-Fetch-Dest", "document")
+	inst.SignInRequest(r, inst.SessionToken(clerktest.Session{UserID: "user_c"}))
+	if a, _ := authOf(t, inst.Options(), r); a.UserID != "user_c" {
+		t.Fatalf("cookie sign-in: got %+v", a)
+	}
+}
+
+func TestMachineTokens(t *testing.T) {
+	inst := clerktest.New(t)
+	opts := inst.Options()
+	cases := []struct {
+		name, tok string
+		typ       clerk.TokenType
+		ok        bool
+		check     func(clerk.Auth) bool
+	}{
+		{"api key", inst.APIKey(clerktest.APIKey{Subject: "org_1", Name: "k", Scopes: []string{"a"}, Claims: map[string]any{"x": 1.0}}), clerk.APIKey, true,
+			func(a clerk.Auth) bool { return a.OrgID == "org_1" && a.Name == "k" && a.Claims["x"] == 1.0 }},
+		{"revoked api key", inst.APIKey(clerktest.APIKey{Revoked: true}), clerk.APIKey, false, nil},
+		{"expired api key", inst.APIKey(clerktest.APIKey{Expired: true}), clerk.APIKey, false, nil},
+		{"m2m", inst.M2MToken(clerktest.M2MToken{Subject: "mch_7", Scopes: []string{"mch_8"}}), clerk.M2MToken, true,
+			func(a clerk.Auth) bool { return a.MachineID == "mch_7" && slices.Equal(a.Scopes, []string{"mch_8"}) }},
+		{"oauth", inst.OAuthToken(clerktest.OAuthToken{Subject: "user_o", ClientID: "c1"}), clerk.OAuthToken, true,
+			func(a clerk.Auth) bool { return a.UserID == "user_o" && a.ClientID == "c1" }},
+		{"unknown", "ak_deadbeef", clerk.APIKey, false, nil},
+		{"m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Subject: "mch_j", Scopes: []string{"mch_k"}, Claims: map[string]any{"env": "ci"}}), clerk.M2MToken, true,
+			func(a clerk.Auth) bool {
+				return a.MachineID == "mch_j" && slices.Equal(a.Scopes, []string{"mch_k"}) && a.Claims["env"] == "ci"
+			}},
+		{"expired m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Expired: true}), clerk.M2MToken, false, nil},
+		{"oauth jwt", inst.OAuthTokenJWT(clerktest.OAuthToken{Subject: "user_j", ClientID: "c2", Scopes: []string{"email", "profile"}}), clerk.OAuthToken, true,
+			func(a clerk.Auth) bool {
+				return a.UserID == "user_j" && a.ClientID == "c2" && slices.Equal(a.Scopes, []string{"email", "profile"})
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, _ := authOf(t, opts, bearer(c.tok), clerk.AcceptsToken(c.typ))
+			if a.IsAuthenticated != c.ok || a.TokenType != c.typ || (c.check != nil && !c.check(a)) {
+				t.Errorf("got %+v", a)
+			}
+		})
+	}
+	// The M2M endpoint also takes the machine secret key.
+	opts.MachineSecretKey = inst.MachineSecretKey
+	if a, _ := authOf(t, opts, bearer(inst.M2MToken(clerktest.M2MToken{})), clerk.AcceptsToken(clerk.M2MToken)); !a.IsAuthenticated {
+		t.Error("M2M with the machine secret key: want signed in")
+	}
+}
+
+func TestFakeBackendAPI(t *testing.T) {
+	inst := clerktest.New(t)
+	key := inst.APIKey(clerktest.APIKey{Name: "n"})
+	call := func(path, secret, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodPost, inst.APIURL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, out
+	}
+	status, obj := call("/api_keys/verify", inst.SecretKey, `{"secret":"`+key+`"}`)
+	if status != 200 || obj["object"] != "api_key" || obj["name"] != "n" || obj["revoked"] != false || obj["type"] != "api_key" {
+		t.Errorf("verify: %d %v", status, obj)
+	}
+	for _, field := range []string{"id", "subject", "scopes", "claims", "expired", "expiration", "created_at", "updated_at"} {
+		if _, ok := obj[field]; !ok {
+			t.Errorf("api_key object lacks %q", field)
+		}
+	}
+	status, obj = call("/api_keys/verify", inst.SecretKey, `{"secret":"ak_nope"}`)
+	errs, _ := obj["errors"].([]any)
+	if status != 404 || len(errs) != 1 || errs[0].(map[string]any)["code"] == "" {
+		t.Errorf("unknown key: %d %v", status, obj)
+	}
+	if status, _ := call("/api_keys/verify", "sk_test_wrong", `{"secret":"`+key+`"}`); status != 401 {
+		t.Errorf("wrong secret key: %d, want 401", status)
+	}
+	if status, _ := call("/v1/api_keys/verify", inst.SecretKey, `{"secret":"`+key+`"}`); status != 404 {
+		t.Errorf("the verify endpoints have no /v1 prefix; got %d", status)
+	}
+	// Tokens do not cross kinds.
+	if status, _ := call("/m2m_tokens/verify", inst.SecretKey, `{"token":"`+key+`"}`); status != 404 {
+		t.Errorf("an API key verified as an M2M token: %d", status)
+	}
+}
+
+func TestHandle(t *testing.T) {
+	inst := clerktest.New(t)
+	inst.Handle("GET /v1/users/{id}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"id":"` + r.PathValue("id") + `"}`))
+	}))
+	res, err := http.Get(inst.APIURL + "/v1/users/user_1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("custom endpoint: %d", res.StatusCode)
+	}
+}
+
+// The shared decision table, through the net/http middleware itself, with a
+// few outcomes pinned so the table cannot silently degenerate.
+func TestDecisionTable(t *testing.T) {
+	s := clerktest.NewDecisionSuite(t)
+	if n := s.Run(t, "net/http", clerktest.NetHTTPApp); n != len(s.Cases) {
+		t.Fatalf("net/http differs from itself in %d cases", len(s.Cases)-n)
+	}
+	want := map[string]struct {
+		status  int
+		cookies int
+	}{
+		"session header signed in":                                      {200, 0},
+		"no token, document without dev browser (handshake)":            {307, 1},
+		"handshake token resolution (Set-Cookie, 307)":                  {307, 2},
+		"handshake nonce resolution (Set-Cookie, 307)":                  {307, 2},
+		"handshake signed by another instance (500)":                    {500, 0},
+		"production: handshake resolution signs in (Set-Cookie on 200)": {200, 2},
+		"RequireAuth without auth (302)":                                {302, 0},
+		"API key of a user":                                             {200, 0},
+	}
+	seen := 0
+	for _, c := range s.Cases {
+		w, ok := want[c.Name]
+		if !ok {
+			continue
+		}
+		seen++
+		if c.Want.Status != w.status || len(c.Want.Header["Set-Cookie"]) != w.cookies {
+			t.Errorf("%s: status %d with %d Set-Cookie, want %d with %d", c.Name, c.Want.Status, len(c.Want.Header["Set-Cookie"]), w.status, w.cookies)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("found %d of the %d pinned cases", seen, len(want))
+	}
+}
+
+// The table notices an adapter that loses what the middleware decided.
+func TestDecisionTableCatchesDifferences(t *testing.T) {
+	s := clerktest.NewDecisionSuite(t)
+	mutations := map[string]func(http.Header){
+		"drops Set-Cookie":      func(h http.Header) { h.Del("Set-Cookie") },
+		"keeps one Set-Cookie":  func(h http.Header) { h["Set-Cookie"] = h["Set-Cookie"][:min(1, len(h["Set-Cookie"]))] },
+		"drops x-clerk headers": func(h http.Header) { h.Del("X-Clerk-Auth-Reason") },
+		"rewrites Location": func(h http.Header) {
+			if loc := h.Get("Location"); loc != "" {
+				h.Set("Location", strings.ToLower(loc))
+			}
+		},
+	}
+	for name, mutate := range mutations {
+		diffs, err := s.Compare(func(opts clerk.Options) (http.Handler, error) {
+			app, err := clerktest.NetHTTPApp(opts)
+			if err != nil {
+				return nil, err
+			}
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				app.ServeHTTP(rec, r)
+				mutate(rec.Header())
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+			}), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(diffs) == 0 {
+			t.Errorf("an app that %s passed the table", name)
+		}
+		t.Logf("an app that %s differs in %d cases", name, len(diffs))
+	}
+}
