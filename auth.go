@@ -77,7 +77,7 @@ type Auth struct {
 	client  *backend.Client
 }
 
-// Claims of the session token, decoded into v.
+// DecodeSessionClaims decodes the verified session token payload into v.
 func (a Auth) DecodeSessionClaims(v any) error {
 	if len(a.SessionClaims) == 0 {
 		return errors.New("clerk: no session claims")

@@ -97,10 +97,17 @@ func newFrontendAPIProxy(proxyPath, frontendAPI, secretKey string) http.Handler 
 			h.Set("Clerk-Proxy-Url", publicProxyURL(in))
 			h.Set("Clerk-Secret-Key", secretKey)
 			h.Set("Accept-Encoding", "identity")
-			if in.Header.Get("X-Forwarded-Host") == "" {
+			// Rewrite runs after ReverseProxy removed the inbound
+			// X-Forwarded-* headers; forward an upstream proxy's values as
+			// the reference does, else describe this hop.
+			if v := in.Header.Values("X-Forwarded-Host"); len(v) > 0 {
+				h.Set("X-Forwarded-Host", strings.Join(v, ", "))
+			} else {
 				h.Set("X-Forwarded-Host", in.Host)
 			}
-			if in.Header.Get("X-Forwarded-Proto") == "" {
+			if v := in.Header.Values("X-Forwarded-Proto"); len(v) > 0 {
+				h.Set("X-Forwarded-Proto", strings.Join(v, ", "))
+			} else {
 				proto := "http"
 				if in.TLS != nil {
 					proto = "https"
@@ -115,7 +122,8 @@ func newFrontendAPIProxy(proxyPath, frontendAPI, secretKey string) http.Handler 
 			resp.Header.Del("Content-Encoding")
 			if loc := resp.Header.Get("Location"); loc != "" {
 				if u, err := base.Parse(loc); err == nil && u.Host == base.Host {
-					rewritten := publicProxyURL(resp.Request) + u.EscapedPath()
+					// The public proxy URL computed from the inbound request.
+					rewritten := resp.Request.Header.Get("Clerk-Proxy-Url") + u.EscapedPath()
 					if u.RawQuery != "" {
 						rewritten += "?" + u.RawQuery
 					}

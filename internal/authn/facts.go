@@ -38,6 +38,14 @@ func FactsFromRequest(r *http.Request) Facts {
 		}
 		return strings.Join(v, ", ")
 	}
+	// Node keeps only the first of some repeated headers (Authorization and
+	// Referer among them) and joins the others with ", ".
+	first := func(name string) string {
+		if v := h[name]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -55,9 +63,9 @@ func FactsFromRequest(r *http.Request) Facts {
 	f := Facts{
 		Method:        r.Method,
 		URL:           DeriveURL(scheme, r.Host, get("X-Forwarded-Host"), get("X-Forwarded-Proto"), target),
-		Authorization: get("Authorization"),
+		Authorization: first("Authorization"),
 		Origin:        get("Origin"),
-		Referrer:      get("Referer"),
+		Referrer:      first("Referer"),
 		SecFetchDest:  get("Sec-Fetch-Dest"),
 		Accept:        get("Accept"),
 		Cookies:       cookies,

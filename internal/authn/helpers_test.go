@@ -5,7 +5,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
-	_ "crypto/sha256" // registers SHA-256 for crypto.Hash.New
+	"crypto/sha256"
 	_ "crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
@@ -37,12 +37,11 @@ var (
 )
 
 var (
-	keysOnce              sync.Once
-	mainKey, foreignKey   *rsa.PrivateKey
-	keysErr               error
-	testSuffixMemo        string
-	testSuffixMemoOnce    sync.Once
-	devPKMemo, prodPKMemo PublishableKey
+	keysOnce            sync.Once
+	mainKey, foreignKey *rsa.PrivateKey
+	keysErr             error
+	testSuffixMemo      string
+	testSuffixMemoOnce  sync.Once
 )
 
 // testKeys returns the instance key and a key of another instance.
@@ -275,13 +274,6 @@ func prodConfig(tb testing.TB) *Config {
 
 var acceptsSession = Accepts{Types: []string{TokenSession}}
 
-// request describes one request for facts().
-type request struct {
-	method string
-	target string // path and query, or an absolute URL
-	header []string
-}
-
 // facts builds Facts from an http.Request like the middleware does. Each
 // header entry is "Name: value".
 func facts(tb testing.TB, method, target string, header ...string) *Facts {
@@ -375,3 +367,12 @@ func param(tb testing.TB, q Params, name string) string {
 }
 
 var errTransport = errors.New("dial tcp: connection refused")
+
+func crypto256(input string) []byte {
+	h := sha256.Sum256([]byte(input))
+	return h[:]
+}
+
+func rsaSign(k *rsa.PrivateKey, digest []byte) ([]byte, error) {
+	return rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, digest)
+}

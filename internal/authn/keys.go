@@ -61,7 +61,15 @@ func decodeAtob(s string) (string, error) {
 		}
 		return r
 	}, s)
-	s = strings.TrimRight(s, "=")
+	// atob drops one or two '=' only when they complete a multiple of
+	// four; any other '=' makes the input invalid.
+	if len(s)%4 == 0 {
+		if strings.HasSuffix(s, "==") {
+			s = s[:len(s)-2]
+		} else if strings.HasSuffix(s, "=") {
+			s = s[:len(s)-1]
+		}
+	}
 	b, err := base64.RawStdEncoding.DecodeString(s)
 	if err != nil {
 		return "", err

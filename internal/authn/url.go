@@ -52,6 +52,7 @@ func DeriveURL(connScheme, host, fwdHost, fwdProto, target string) ClerkURL {
 	if path == "" {
 		path = "/"
 	}
+	path, query = whatwgEscape(path, true), whatwgEscape(query, false)
 	h := host
 	if fwdHost != "" {
 		h, _, _ = strings.Cut(fwdHost, ",")
@@ -65,12 +66,46 @@ func DeriveURL(connScheme, host, fwdHost, fwdProto, target string) ClerkURL {
 		// The reference falls back to its placeholder origin when the
 		// forwarded values do not form a URL.
 		u.Scheme, u.Host = connScheme, "clerk-dummy"
-		if host != "" && validHost(host) {
-			u.Host = normalizeHost(host, connScheme)
+		if h := normalizeHost(host, connScheme); h != "" { // ":80" normalizes to ""
+			u.Host = h
 		}
 	}
 	u.Params = ParseParams(query)
 	return u
+}
+
+// whatwgEscape percent-encodes what the WHATWG URL parser encodes in a
+// path (path) or in the query of a special URL: C0 controls, space,
+// non-ASCII bytes and a few delimiters. Existing %-sequences stay as sent.
+func whatwgEscape(s string, path bool) string {
+	i := 0
+	for i < len(s) && !mustEscape(s[i], path) {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+16)
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		if c := s[i]; mustEscape(c, path) {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func mustEscape(c byte, path bool) bool {
+	switch {
+	case c <= ' ' || c >= 0x7f, c == '"', c == '#', c == '<', c == '>':
+		return true
+	case path:
+		return c == '?' || c == '`' || c == '{' || c == '}'
+	}
+	return c == '\''
 }
 
 func validScheme(s string) bool {
