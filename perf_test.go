@@ -1,6 +1,7 @@
 package clerk
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -17,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/goclerk/clerk/internal/authn"
 )
 
 // perfInstance is a fake instance for the benchmarks and the JWKS test.
@@ -217,6 +220,27 @@ func BenchmarkBareRS256Verify(b *testing.B) {
 		sum := sha256.Sum256(input)
 		if err := rsa.VerifyPKCS1v15(&in.key.PublicKey, crypto.SHA256, sum[:], sig); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecideCacheMiss is the decision alone (decode, verify, derive the
+// auth properties) for a header token, without net/http around it.
+func BenchmarkDecideCacheMiss(b *testing.B) {
+	in := perfSetup(b)
+	o := benchOptions(in)
+	o.VerifiedTokenCacheSize = -1
+	inst, err := newInstance(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+perfToken(b, in, 1, time.Now()))
+	f := authn.FactsFromRequest(r)
+	b.ReportAllocs()
+	for b.Loop() {
+		if st := authn.Authenticate(context.Background(), &f, &inst.cfg); st.Status != authn.StatusSignedIn {
+			b.Fatal(st.Reason)
 		}
 	}
 }

@@ -685,6 +685,13 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 	}
 	roles := multi(q, "role")
 	users := multi(q, "user_id")
+	text, err := parseUserTextFilters(q, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	// created_at filters a membership by its own creation time.
+	createdBefore, createdAfter := text.createdBefore, text.createdAfter
+	text.createdBefore, text.createdAfter = nil, nil
 	var data []any
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
@@ -694,7 +701,15 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 		}
 		var keep []*membership
 		for _, m := range mems {
-			if (len(roles) == 0 || contains(roles, m.Role)) && (len(users) == 0 || contains(users, m.UserID)) {
+			if (len(roles) > 0 && !contains(roles, m.Role)) || (len(users) > 0 && !contains(users, m.UserID)) ||
+				(createdBefore != nil && m.CreatedAt >= *createdBefore) || (createdAfter != nil && m.CreatedAt <= *createdAfter) {
+				continue
+			}
+			var u user
+			if err := t.get(kindUser, m.UserID, &u); err != nil {
+				return err
+			}
+			if text.match(&u) {
 				keep = append(keep, m)
 			}
 		}

@@ -268,6 +268,10 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 	names := multi(q, "username")
 	orgs := multi(q, "organization_id")
 	query := strings.ToLower(strings.TrimSpace(q.Get("query")))
+	text, err := parseUserTextFilters(q, false)
+	if err != nil {
+		return nil, err
+	}
 	inOrg := map[string]bool{}
 	if len(orgs) > 0 {
 		ms, err := all[membership](t, kindMembership)
@@ -283,7 +287,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 		}
 	}
 	var out []*user
-	err := each(t, kindUser, func(u *user) bool {
+	err = each(t, kindUser, func(u *user) bool {
 		if len(ids) > 0 && !contains(ids, u.ID) {
 			return true
 		}
@@ -315,6 +319,9 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 			}
 		}
 		if b := q.Get("banned"); b != "" && (b == "true") != u.Banned {
+			return true
+		}
+		if !text.match(u) {
 			return true
 		}
 		out = append(out, u)
