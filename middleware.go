@@ -156,14 +156,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 		if inst.debug {
 			inst.logDecision(r, &ra.facts, st)
 		}
-		h := w.Header()
-		for k, vs := range st.Headers {
-			if len(h[k]) == 0 {
-				h[k] = vs // keys are canonical; the slices are this request's own
-			} else {
-				h[k] = append(h[k], vs...)
-			}
-		}
+		st.WriteHeaders(w.Header())
 		if st.Headers.Get("Location") != "" {
 			w.WriteHeader(http.StatusTemporaryRedirect)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwks"
@@ -65,6 +66,24 @@ type Config struct {
 	MachineCache *MachineCache
 	Accepts      Accepts
 	Logger       *slog.Logger // nil: no logging
+
+	suffixOnce    sync.Once
+	suffixedNames map[string]string
+}
+
+// suffixed returns name + "_" + the cookie suffix, built once per name.
+func (c *Config) suffixed(name string) string {
+	c.suffixOnce.Do(func() {
+		sfx := "_" + c.PK.CookieSuffix
+		c.suffixedNames = map[string]string{}
+		for _, n := range []string{CookieSession, CookieRefresh, CookieClientUat, CookieDevBrowser, CookieHandshake, CookieHandshakeNonce, CookieRedirectCount} {
+			c.suffixedNames[n] = n + sfx
+		}
+	})
+	if v, ok := c.suffixedNames[name]; ok {
+		return v
+	}
+	return name + "_" + c.PK.CookieSuffix
 }
 
 func (c *Config) now() time.Time {

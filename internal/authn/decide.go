@@ -46,7 +46,7 @@ func (r *run) decode(tok string) (*jwt.Token, error) {
 }
 
 // Authenticate decides one request. It never writes a response; the caller
-// applies State.Headers and answers 307 when they carry a Location.
+// applies State.WriteHeaders and answers 307 when they carry a Location.
 func Authenticate(ctx context.Context, f *Facts, c *Config) *State {
 	r := &run{ctx: ctx, f: f, c: c}
 	r.init()
@@ -92,7 +92,9 @@ func (r *run) init() {
 	}
 	r.suffixed = r.usesSuffixedCookies()
 	r.sessionCookie = r.cookie(CookieSession)
-	r.refreshCookie = f.Cookies.Get(CookieRefresh + "_" + c.PK.CookieSuffix)
+	if len(f.Cookies) > 0 {
+		r.refreshCookie = f.Cookies.Get(c.suffixed(CookieRefresh))
+	}
 	r.clientUat = jsParseInt(r.cookie(CookieClientUat))
 	r.devBrowser = r.param(ParamDevBrowser)
 	if r.devBrowser == "" {
@@ -117,8 +119,11 @@ func (r *run) param(name string) string {
 // cookie reads the suffixed or the unsuffixed variant, whichever the
 // instance uses for this request.
 func (r *run) cookie(name string) string {
+	if len(r.f.Cookies) == 0 {
+		return ""
+	}
 	if r.suffixed {
-		return r.f.Cookies.Get(name + "_" + r.c.PK.CookieSuffix)
+		return r.f.Cookies.Get(r.c.suffixed(name))
 	}
 	return r.f.Cookies.Get(name)
 }
@@ -127,13 +132,16 @@ func (r *run) cookie(name string) string {
 // (and the other cookies) when both may be present, e.g. several Clerk apps
 // on one domain.
 func (r *run) usesSuffixedCookies() bool {
-	ck, sfx := r.f.Cookies, "_"+r.c.PK.CookieSuffix
-	suffixedUat := ck.Get(CookieClientUat + sfx)
+	ck := r.f.Cookies
+	if len(ck) == 0 {
+		return false
+	}
+	suffixedUat := ck.Get(r.c.suffixed(CookieClientUat))
 	uat, uatSet := ck[CookieClientUat]
 	if uat == "" {
 		uatSet = false
 	}
-	suffixedSession := ck.Get(CookieSession + sfx)
+	suffixedSession := ck.Get(r.c.suffixed(CookieSession))
 	session := ck.Get(CookieSession)
 	if session != "" {
 		t, err := r.decode(session)

@@ -292,7 +292,7 @@ func FuzzAuthenticate(f *testing.F) {
 		if loc := st.Headers.Get("Location"); loc != "" && !strings.HasPrefix(loc, "http://") && !strings.HasPrefix(loc, "https://") {
 			t.Fatalf("relative Location %q", loc)
 		}
-		for k, vs := range st.Headers {
+		for k, vs := range st.ResponseHeader() {
 			for _, v := range vs {
 				if strings.ContainsAny(v, "\r\n\x00") {
 					t.Fatalf("header %s carries a control character: %q", k, v)

@@ -337,10 +337,10 @@ func expect(tb testing.TB, st *State, status, reason string) {
 		tb.Fatalf("got status=%q reason=%q message=%q, want status=%q reason=%q", st.Status, st.Reason, st.Message, status, reason)
 	}
 	if st.Status != StatusSignedIn {
-		if got := st.Headers.Get("X-Clerk-Auth-Status"); got != status {
+		if got := st.ResponseHeader().Get("X-Clerk-Auth-Status"); got != status {
 			tb.Errorf("X-Clerk-Auth-Status = %q, want %q", got, status)
 		}
-		if got := st.Headers.Get("X-Clerk-Auth-Reason"); got != reason {
+		if got := st.ResponseHeader().Get("X-Clerk-Auth-Reason"); got != reason {
 			tb.Errorf("X-Clerk-Auth-Reason = %q, want %q", got, reason)
 		}
 	}

@@ -56,10 +56,7 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 	p.RawFVA = jsonNull
 	if len(c.Fva) > 0 && string(c.Fva) != "null" {
 		p.RawFVA = c.Fva
-		var v []float64
-		if json.Unmarshal(c.Fva, &v) == nil && len(v) == 2 {
-			p.FVA, p.FVAValid = v, true
-		}
+		p.FVA, p.FVAValid = parsePair(c.Fva)
 	}
 	if c.Fea.IsString {
 		p.Features = c.Fea.Value
@@ -76,18 +73,18 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 		if len(c.O) > 0 && truthyRaw(c.O) {
 			var o struct{ ID, Slg, Rol, Per, Fpm jwt.Field }
 			// A non-object leaves every member absent.
-			_ = jwt.ScanObject(c.O, func(k string, raw []byte) {
+			_ = jwt.ScanObject(c.O, c.OStr, func(k string, raw []byte, str string) {
 				switch k {
 				case "id":
-					o.ID.UnmarshalJSON(raw)
+					o.ID.Assign(raw, str)
 				case "slg":
-					o.Slg.UnmarshalJSON(raw)
+					o.Slg.Assign(raw, str)
 				case "rol":
-					o.Rol.UnmarshalJSON(raw)
+					o.Rol.Assign(raw, str)
 				case "per":
-					o.Per.UnmarshalJSON(raw)
+					o.Per.Assign(raw, str)
 				case "fpm":
-					o.Fpm.UnmarshalJSON(raw)
+					o.Fpm.Assign(raw, str)
 				}
 			})
 			if o.ID.Set {
@@ -102,7 +99,7 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 				} else {
 					p.OrgRole = "org:" + strings.Trim(string(o.Rol.Raw), `"`)
 				}
-				p.RawOrgRole, _ = json.Marshal(p.OrgRole)
+				p.RawOrgRole = appendJSONString(nil, p.OrgRole)
 			}
 			orgFeatures, err := splitOrgFeatures(c.Fea)
 			if err != nil {
@@ -110,7 +107,7 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 			}
 			perms := buildOrgPermissions(orgFeatures, o.Per, o.Fpm)
 			p.OrgPermissions, p.HasOrgPermissions = perms, true
-			p.RawOrgPermissions, _ = json.Marshal(perms)
+			p.RawOrgPermissions = jsonStrings(perms)
 		}
 	} else {
 		if c.OrgID.Set {
@@ -158,11 +155,57 @@ func truthyRaw(raw json.RawMessage) bool {
 	case "", "null", "false", `""`, "0", "-0":
 		return false
 	default:
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f == 0 {
-			return false
+		if c := s[0]; c == '-' || c >= '0' && c <= '9' {
+			if f, err := strconv.ParseFloat(s, 64); err == nil && f == 0 {
+				return false
+			}
 		}
 		return true
 	}
+}
+
+// parsePair reads a JSON array of exactly two numbers (the fva claim).
+func parsePair(raw json.RawMessage) ([]float64, bool) {
+	s := strings.TrimSpace(string(raw))
+	if len(s) < 5 || s[0] != '[' || s[len(s)-1] != ']' {
+		return nil, false
+	}
+	a, b, ok := strings.Cut(s[1:len(s)-1], ",")
+	if !ok || strings.Contains(b, ",") {
+		return nil, false
+	}
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	return []float64{x, y}, true
+}
+
+// jsonStrings encodes a string list as a JSON array.
+func jsonStrings(list []string) json.RawMessage {
+	out := make([]byte, 0, 16*len(list)+2)
+	out = append(out, '[')
+	for i, s := range list {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = appendJSONString(out, s)
+	}
+	return append(out, ']')
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			b, _ := json.Marshal(s)
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // errMalformedScopes reports a features/plans claim element without a scope.

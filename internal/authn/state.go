@@ -52,7 +52,8 @@ type State struct {
 	// all (the reference's null token type).
 	TokenType string
 	// Headers go on the response: Location (then the middleware answers 307),
-	// Set-Cookie, Cache-Control, CORS and the x-clerk-auth-* debug headers.
+	// Set-Cookie, Cache-Control and CORS. WriteHeaders adds them and the
+	// x-clerk-auth-* debug headers to a response.
 	Headers http.Header
 	Token   string
 	Session *Session
@@ -61,7 +62,8 @@ type State struct {
 	// handshake failure the reference answers with an error): answer 500.
 	Err error
 
-	debug [3]string // backing store of the debug header values
+	debug     bool      // answer with the x-clerk-auth-* headers
+	debugVals [3]string // their values, so no slice is allocated
 }
 
 // Session is a verified session token and what the auth object derives from it.
@@ -118,17 +120,33 @@ func (a Accepts) single() string {
 
 func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || t == TokenOAuth }
 
-// withDebugHeaders adds x-clerk-auth-status/-reason/-message. Keys are
-// written canonical and the values live in the State itself: this runs on
-// every signed-out request.
+// withDebugHeaders marks a signed-out or handshake state as answering with
+// x-clerk-auth-status/-reason/-message (WriteHeaders adds them).
 func withDebugHeaders(s *State) *State {
-	if s.Headers == nil {
-		s.Headers = make(http.Header, 3)
+	s.debug = true
+	return s
+}
+
+// WriteHeaders adds the state's response headers to dst: the protocol
+// headers (Location, Set-Cookie, Cache-Control, CORS) and, for signed-out
+// and handshake states, x-clerk-auth-status, -reason and -message. It
+// writes canonical keys directly and keeps the debug values in the State,
+// so a signed-out request costs no intermediate map.
+func (s *State) WriteHeaders(dst http.Header) {
+	for k, vs := range s.Headers {
+		if len(dst[k]) == 0 {
+			dst[k] = vs
+		} else {
+			dst[k] = append(dst[k], vs...)
+		}
+	}
+	if !s.debug {
+		return
 	}
 	n := 0
 	put := func(key, v string) {
-		s.debug[n] = v
-		s.Headers[key] = s.debug[n : n+1 : n+1]
+		s.debugVals[n] = v
+		dst[key] = s.debugVals[n : n+1 : n+1]
 		n++
 	}
 	if s.Message != "" {
@@ -140,7 +158,13 @@ func withDebugHeaders(s *State) *State {
 	if s.Status != "" {
 		put("X-Clerk-Auth-Status", s.Status)
 	}
-	return s
+}
+
+// ResponseHeader returns what WriteHeaders adds, in a new map.
+func (s *State) ResponseHeader() http.Header {
+	h := make(http.Header, len(s.Headers)+3)
+	s.WriteHeaders(h)
+	return h
 }
 
 // sanitizeHeader keeps a message usable as a header value.

@@ -22,8 +22,10 @@ type Claims struct {
 	Fva json.RawMessage `json:"fva"`
 	Act json.RawMessage `json:"act"`
 	O   json.RawMessage `json:"o"`
-	Fea Field           `json:"fea"`
-	Pla Field           `json:"pla"`
+	// OStr is O as a string when the decoder had one ("" otherwise).
+	OStr string `json:"-"`
+	Fea  Field  `json:"fea"`
+	Pla  Field  `json:"pla"`
 
 	// Version 1 organization claims.
 	OrgID          Field           `json:"org_id"`
@@ -39,19 +41,20 @@ type Claims struct {
 	Scp      json.RawMessage `json:"scp"`
 }
 
-// set records one payload member; raw is already validated JSON.
-func (c *Claims) set(key string, raw []byte) {
+// set records one payload member; raw is already validated JSON and str,
+// when not empty, the same text as a string.
+func (c *Claims) set(key string, raw []byte, str string) {
 	switch key {
 	case "sub":
-		c.Sub.set(raw)
+		c.Sub.setStr(raw, str)
 	case "sid":
-		c.Sid.set(raw)
+		c.Sid.setStr(raw, str)
 	case "sts":
-		c.Sts.set(raw)
+		c.Sts.setStr(raw, str)
 	case "azp":
-		c.Azp.set(raw)
+		c.Azp.setStr(raw, str)
 	case "iss":
-		c.Iss.set(raw)
+		c.Iss.setStr(raw, str)
 	case "aud":
 		c.Aud = raw
 	case "exp":
@@ -67,27 +70,27 @@ func (c *Claims) set(key string, raw []byte) {
 	case "act":
 		c.Act = raw
 	case "o":
-		c.O = raw
+		c.O, c.OStr = raw, str
 	case "fea":
-		c.Fea.set(raw)
+		c.Fea.setStr(raw, str)
 	case "pla":
-		c.Pla.set(raw)
+		c.Pla.setStr(raw, str)
 	case "org_id":
-		c.OrgID.set(raw)
+		c.OrgID.setStr(raw, str)
 	case "org_role":
-		c.OrgRole.set(raw)
+		c.OrgRole.setStr(raw, str)
 	case "org_slug":
-		c.OrgSlug.set(raw)
+		c.OrgSlug.setStr(raw, str)
 	case "org_permissions":
 		c.OrgPermissions = raw
 	case "jti":
-		c.Jti.set(raw)
+		c.Jti.setStr(raw, str)
 	case "client_id":
-		c.ClientID.set(raw)
+		c.ClientID.setStr(raw, str)
 	case "scope":
-		c.Scope.set(raw)
+		c.Scope.setStr(raw, str)
 	case "scopes":
-		c.Scopes.set(raw)
+		c.Scopes.setStr(raw, str)
 	case "scp":
 		c.Scp = raw
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxTokenSize bounds the size of a token we are willing to parse. Clerk
@@ -38,23 +39,37 @@ type Field struct {
 }
 
 // UnmarshalJSON records presence and, for strings, the decoded value.
+// The bytes are copied, as json.Unmarshaler requires.
 func (f *Field) UnmarshalJSON(b []byte) error {
 	f.set(append([]byte(nil), b...))
 	return nil
 }
 
 // set records a raw JSON value (validated by the caller).
-func (f *Field) set(raw []byte) {
+func (f *Field) set(raw []byte) { f.setStr(raw, "") }
+
+// setStr is set with the value's text as a string (or ""): a string value
+// without escapes is then a substring, not a copy.
+func (f *Field) setStr(raw []byte, str string) {
 	f.Set, f.Raw, f.IsString, f.Value = true, raw, false, ""
 	if len(raw) > 0 && raw[0] == '"' {
-		if v, ok := fastString(raw); ok {
-			f.Value = v
-		} else if json.Unmarshal(raw, &f.Value) != nil {
-			return
+		switch {
+		case str != "" && !hasEscape(raw) && utf8.Valid(raw):
+			f.Value = str[1 : len(str)-1]
+		default:
+			if v, ok := fastString(raw); ok {
+				f.Value = v
+			} else if json.Unmarshal(raw, &f.Value) != nil {
+				return
+			}
 		}
 		f.IsString = true
 	}
 }
+
+// Assign records a raw JSON value handed out by ScanObject (and its text as
+// a string, or ""), without copying it.
+func (f *Field) Assign(raw []byte, str string) { f.setStr(raw, str) }
 
 // IsNull reports whether the member was present with the JSON value null.
 func (f Field) IsNull() bool { return f.Set && bytes.Equal(f.Raw, []byte("null")) }
@@ -115,71 +130,82 @@ func Decode(raw string) (*Token, error) {
 	if first < 0 || first == last || strings.IndexByte(raw[first+1:last], '.') >= 0 {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a JWT has exactly three dot-separated parts")
 	}
-	hb, err1 := decodeSegment(raw[:first])
-	pb, err2 := decodeSegment(raw[first+1 : last])
-	sig, err3 := decodeSegment(raw[last+1:])
+	h64, p64, s64 := raw[:first], raw[first+1:last], raw[last+1:]
+	// One buffer holds the three decoded segments.
+	buf := make([]byte, base64.RawURLEncoding.DecodedLen(len(raw)))
+	hb, n1, err1 := decodeSegmentInto(buf, h64)
+	pb, n2, err2 := decodeSegmentInto(buf[n1:], p64)
+	sig, _, err3 := decodeSegmentInto(buf[n1+n2:], s64)
 	if err1 != nil || err2 != nil || err3 != nil {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	t := &Token{Raw: raw, SigningInput: raw[:last], Payload: pb, Signature: sig}
-	if scanObject(hb, t.Header.set) != nil || scanObject(pb, t.Claims.set) != nil {
+	// One copy per segment; header and claim strings are substrings of it.
+	if scanObjectStr(hb, string(hb), t.Header.set) != nil || scanObjectStr(pb, string(pb), t.Claims.set) != nil {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	return t, nil
 }
 
 // set records one header member.
-func (h *Header) set(key string, raw []byte) {
+func (h *Header) set(key string, raw []byte, str string) {
 	switch key {
 	case "alg":
-		h.Alg.set(raw)
+		h.Alg.setStr(raw, str)
 	case "kid":
-		h.Kid.set(raw)
+		h.Kid.setStr(raw, str)
 	case "typ":
-		h.Typ.set(raw)
+		h.Typ.setStr(raw, str)
 	case "cat":
-		h.Cat.set(raw)
+		h.Cat.setStr(raw, str)
 	}
 }
 
 // ScanObject calls member for each top-level member of a JSON object,
-// validating the whole text; other packages use it for nested claims.
-func ScanObject(b []byte, member func(key string, raw []byte)) error {
-	return scanObject(b, member)
+// validating the whole text; other packages use it for nested claims. With
+// src (the same text as a string), str is the member's text as a substring.
+func ScanObject(b []byte, src string, member func(key string, raw []byte, str string)) error {
+	return scanObjectStr(b, src, member)
 }
 
-// decodeSegment decodes base64url the way @clerk/backend's loose parser does:
-// padding is optional, any other character outside the alphabet is an error,
-// and leftover bits must be zero.
-func decodeSegment(s string) ([]byte, error) {
-	s = strings.TrimRight(s, "=")
-	if strings.ContainsAny(s, "\r\n") { // Go skips newlines; Clerk does not
-		return nil, errSyntax
+// decodeSegmentInto decodes one segment into the start of buf and returns
+// the decoded bytes and their length.
+func decodeSegmentInto(buf []byte, seg string) ([]byte, int, error) {
+	seg = strings.TrimRight(seg, "=")
+	if strings.ContainsAny(seg, "\r\n") { // Go skips newlines; Clerk does not
+		return nil, 0, errSyntax
 	}
-	return base64.RawURLEncoding.Strict().DecodeString(s)
+	n, err := base64.RawURLEncoding.Strict().Decode(buf, []byte(seg))
+	if err != nil {
+		return nil, 0, err
+	}
+	return buf[:n:n], n, nil
 }
+
+// b64url marks the bytes of the base64url alphabet.
+var b64url = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		t[c] = true
+	}
+	return t
+}()
 
 // LooksLikeJWT reports whether s has the shape @clerk/backend's isJwtFormat
 // accepts: three non-empty base64url segments.
 func LooksLikeJWT(s string) bool {
-	parts := 0
-	n := 0
+	dots, start := 0, 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c == '.':
-			if n == 0 {
-				return false
-			}
-			parts++
-			n = 0
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-			n++
-		default:
+		if b64url[c] {
+			continue
+		}
+		if c != '.' || i == start || dots == 2 {
 			return false
 		}
+		dots++
+		start = i + 1
 	}
-	return parts == 2 && n > 0
+	return dots == 2 && start < len(s)
 }
 
 // IsNonSessionCategory reports whether the header's "cat" marks a token that

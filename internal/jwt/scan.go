@@ -11,7 +11,18 @@ import (
 // when the text is an object. Other valid texts (arrays, strings, numbers)
 // produce no members. Later duplicates win, as in JSON.parse.
 func scanObject(b []byte, member func(key string, raw []byte)) error {
-	s := scanner{b: b}
+	return scanObjectStr(b, "", func(k string, raw []byte, _ string) {
+		if member != nil {
+			member(k, raw)
+		}
+	})
+}
+
+// scanObjectStr is scanObject for callers that also hold the text as a
+// string (src, the same bytes as b): keys and values are then handed out as
+// substrings of src, so decoding copies nothing.
+func scanObjectStr(b []byte, src string, member func(key string, raw []byte, str string)) error {
+	s := scanner{b: b, src: src}
 	s.ws()
 	if s.i < len(b) && b[s.i] == '{' {
 		if err := s.object(member); err != nil {
@@ -33,8 +44,9 @@ var errSyntax = errors.New("invalid JSON")
 const maxDepth = 512
 
 type scanner struct {
-	b []byte
-	i int
+	b   []byte
+	src string // optional string form of b
+	i   int
 }
 
 func (s *scanner) ws() {
@@ -48,7 +60,7 @@ func (s *scanner) ws() {
 	}
 }
 
-func (s *scanner) object(member func(string, []byte)) error {
+func (s *scanner) object(member func(string, []byte, string)) error {
 	s.i++ // '{'
 	s.ws()
 	if s.i < len(s.b) && s.b[s.i] == '}' {
@@ -73,7 +85,14 @@ func (s *scanner) object(member func(string, []byte)) error {
 			return err
 		}
 		if member != nil {
-			member(decodeKey(keyRaw), s.b[vs:s.i])
+			var key, str string
+			if s.src != "" {
+				str = s.src[vs:s.i]
+				key = decodeKeyStr(keyRaw, s.src[ks:ks+len(keyRaw)])
+			} else {
+				key = decodeKey(keyRaw)
+			}
+			member(key, s.b[vs:s.i], str)
 		}
 		s.ws()
 		if s.i >= len(s.b) {
@@ -98,6 +117,23 @@ func decodeKey(raw []byte) string {
 	var k string
 	_ = json.Unmarshal(raw, &k)
 	return k
+}
+
+// decodeKeyStr is decodeKey with the key's text as a substring.
+func decodeKeyStr(raw []byte, str string) string {
+	if !hasEscape(raw) && utf8.Valid(raw) {
+		return str[1 : len(str)-1]
+	}
+	return decodeKey(raw)
+}
+
+func hasEscape(raw []byte) bool {
+	for _, c := range raw[1 : len(raw)-1] {
+		if c == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // fastString unquotes a JSON string without escapes.

@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
-	"hash"
 )
 
 // Key is a public verification key. Alg, when set, is the algorithm the key
@@ -54,17 +53,19 @@ func (t *Token) VerifySignature(k *Key) error {
 	if !ok || !known || (k.Alg != "" && k.Alg != alg) {
 		return errorf(ReasonTokenVerificationFailed, "the key cannot verify a %s signature", alg)
 	}
-	var hh hash.Hash
+	var digest []byte
 	switch h {
 	case crypto.SHA256:
-		hh = sha256.New()
+		d := sha256.Sum256([]byte(t.SigningInput))
+		digest = d[:]
 	case crypto.SHA384:
-		hh = sha512.New384()
+		d := sha512.Sum384([]byte(t.SigningInput))
+		digest = d[:]
 	default:
-		hh = sha512.New()
+		d := sha512.Sum512([]byte(t.SigningInput))
+		digest = d[:]
 	}
-	hh.Write([]byte(t.SigningInput))
-	if rsa.VerifyPKCS1v15(pub, h, hh.Sum(nil), t.Signature) != nil {
+	if rsa.VerifyPKCS1v15(pub, h, digest, t.Signature) != nil {
 		return errorf(ReasonTokenInvalidSignature, "the token signature is invalid")
 	}
 	return nil
