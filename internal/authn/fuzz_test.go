@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -204,7 +205,7 @@ func FuzzHandshakePayload(f *testing.F) {
 			}
 		}
 		for _, sc := range st.Headers.Values("Set-Cookie") {
-			if !contains(directives, sc) && !strings.HasPrefix(sc, CookieRedirectCount+"=") {
+			if !slices.Contains(directives, sc) && !strings.HasPrefix(sc, CookieRedirectCount+"=") {
 				t.Fatalf("Set-Cookie %q is not a directive of %s", sc, payload)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -159,7 +160,7 @@ func (r *run) primaryRespondsToSync(back string) *State {
 	if !ok {
 		return nil
 	}
-	if len(r.c.AuthorizedParties) > 0 && !contains(r.c.AuthorizedParties, u.Origin()) {
+	if len(r.c.AuthorizedParties) > 0 && !slices.Contains(r.c.AuthorizedParties, u.Origin()) {
 		r.logf("ignoring a sync redirect to an origin outside AuthorizedParties", "origin", u.Origin())
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/goclerk/clerk/internal/jwt"
@@ -38,31 +39,30 @@ func (e *machineError) fullMessage() string {
 	return e.Message + " (code=" + e.Code + ", status=" + status + ")"
 }
 
-func (r *run) isOAuthJWT(tok string) bool {
+// jwtMachineType classifies a decoded JWT: an M2M token by its mch_
+// subject, an OAuth access token by its at+jwt type, "" otherwise.
+func jwtMachineType(t *jwt.Token) string {
+	switch {
+	case t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj):
+		return TokenM2M
+	case t.Header.Typ.IsString && slices.Contains(oauthTyps, t.Header.Typ.Value):
+		return TokenOAuth
+	}
+	return ""
+}
+
+// isMachineJWT reports whether tok is an M2M or OAuth JWT.
+func (r *run) isMachineJWT(tok string) bool {
 	if !jwt.LooksLikeJWT(tok) {
 		return false
 	}
 	t, err := r.decode(tok)
-	return err == nil && t.Header.Typ.IsString && contains(oauthTyps, t.Header.Typ.Value)
+	return err == nil && jwtMachineType(t) != ""
 }
-
-func (r *run) isM2MJWT(tok string) bool {
-	if !jwt.LooksLikeJWT(tok) {
-		return false
-	}
-	t, err := r.decode(tok)
-	return err == nil && t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj)
-}
-
-func (r *run) isMachineJWT(tok string) bool { return r.isOAuthJWT(tok) || r.isM2MJWT(tok) }
 
 // isMachineDecoded is isMachineJWT for an already decoded token.
 func isMachineDecoded(raw string, t *jwt.Token) bool {
-	if !jwt.LooksLikeJWT(raw) {
-		return false
-	}
-	return (t.Header.Typ.IsString && contains(oauthTyps, t.Header.Typ.Value)) ||
-		(t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj))
+	return jwt.LooksLikeJWT(raw) && jwtMachineType(t) != ""
 }
 
 func (r *run) hasNonSessionCategory(tok string) bool {
@@ -73,28 +73,14 @@ func (r *run) hasNonSessionCategory(tok string) bool {
 // machineTokenType classifies a token by prefix or JWT shape; "" if it is
 // not a machine token.
 func (r *run) machineTokenType(tok string) string {
-	switch {
-	case strings.HasPrefix(tok, prefixM2M):
-		return TokenM2M
-	case strings.HasPrefix(tok, prefixOAuth):
-		return TokenOAuth
-	case strings.HasPrefix(tok, prefixAPIKey):
-		return TokenAPIKey
+	if t := prefixType(tok); t != "" {
+		return t
 	}
-	if !jwt.LooksLikeJWT(tok) {
+	if !r.isMachineJWT(tok) {
 		return ""
 	}
-	t, err := r.decode(tok)
-	if err != nil {
-		return ""
-	}
-	if t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj) {
-		return TokenM2M
-	}
-	if t.Header.Typ.IsString && contains(oauthTyps, t.Header.Typ.Value) {
-		return TokenOAuth
-	}
-	return ""
+	t, _ := r.decode(tok)
+	return jwtMachineType(t)
 }
 
 // prefixType classifies an opaque machine token by its prefix.
@@ -118,10 +104,10 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 		if err != nil {
 			return nil, TokenM2M, &machineError{Code: codeInvalid, Message: err.(*jwt.Error).Message}
 		}
-		if t.Claims.Sub.IsString && strings.HasPrefix(t.Claims.Sub.Value, prefixM2MSubj) {
+		switch jwtMachineType(t) {
+		case TokenM2M:
 			return c.verifyM2MJWT(ctx, t)
-		}
-		if t.Header.Typ.IsString && contains(oauthTyps, t.Header.Typ.Value) {
+		case TokenOAuth:
 			return c.verifyOAuthJWT(ctx, t)
 		}
 		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: "the JWT is neither an OAuth access token (typ at+jwt) nor an M2M token (sub mch_…)"}
@@ -283,7 +269,7 @@ func errMessage(err error) string {
 // checkOAuthAudience: with audiences configured, an OAuth token must name at
 // least one of them in a non-empty aud.
 func checkOAuthAudience(raw json.RawMessage, audience []string) error {
-	want := nonEmptyStrings(audience)
+	want := slices.DeleteFunc(slices.Clone(audience), func(a string) bool { return a == "" })
 	if len(want) == 0 {
 		return nil
 	}
@@ -302,28 +288,9 @@ func checkOAuthAudience(raw json.RawMessage, audience []string) error {
 		}
 	}
 	for _, a := range list {
-		if contains(want, a) {
+		if slices.Contains(want, a) {
 			return nil
 		}
 	}
 	return errors.New("the OAuth token's audience does not match the configured audience")
-}
-
-func nonEmptyStrings(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package jwt
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -112,15 +113,7 @@ func (c *Claims) CheckStatic(chk Checks) error {
 		return err
 	}
 	if len(chk.AuthorizedParties) > 0 {
-		ok := false
-		if c.Azp.IsString && c.Azp.Value != "" {
-			for _, p := range chk.AuthorizedParties {
-				if p == c.Azp.Value {
-					ok = true
-					break
-				}
-			}
-		}
+		ok := c.Azp.IsString && c.Azp.Value != "" && slices.Contains(chk.AuthorizedParties, c.Azp.Value)
 		if !ok {
 			return errorf(ReasonTokenInvalidAuthorizedParties, "the authorized party claim (azp) %s is not one of the configured authorized parties", quoteOrAbsent(c.Azp))
 		}
@@ -147,7 +140,7 @@ func checkAudience(raw json.RawMessage, audience []string) error {
 		if one == "" {
 			return nil
 		}
-		if !contains(want, one) {
+		if !slices.Contains(want, one) {
 			return errorf(ReasonTokenVerificationFailed, "the audience claim (aud) %q is not one of the configured audiences", one)
 		}
 		return nil
@@ -168,7 +161,7 @@ func checkAudience(raw json.RawMessage, audience []string) error {
 		return nil
 	}
 	for _, s := range strs {
-		if contains(want, s) {
+		if slices.Contains(want, s) {
 			return nil
 		}
 	}
@@ -183,15 +176,6 @@ func nonEmpty(in []string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // CheckTime applies the expiry, not-before and issued-at rules with the given

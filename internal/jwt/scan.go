@@ -25,7 +25,7 @@ func scanObjectStr(b []byte, src string, member func(key string, raw []byte, str
 	s := scanner{b: b, src: src}
 	s.ws()
 	if s.i < len(b) && b[s.i] == '{' {
-		if err := s.object(member); err != nil {
+		if err := s.object(member, 0); err != nil {
 			return err
 		}
 	} else if err := s.value(0); err != nil {
@@ -60,7 +60,8 @@ func (s *scanner) ws() {
 	}
 }
 
-func (s *scanner) object(member func(string, []byte, string)) error {
+// object scans an object; member, when not nil, receives each member.
+func (s *scanner) object(member func(string, []byte, string), depth int) error {
 	s.i++ // '{'
 	s.ws()
 	if s.i < len(s.b) && s.b[s.i] == '}' {
@@ -81,7 +82,7 @@ func (s *scanner) object(member func(string, []byte, string)) error {
 		s.i++
 		s.ws()
 		vs := s.i
-		if err := s.value(1); err != nil {
+		if err := s.value(depth + 1); err != nil {
 			return err
 		}
 		if member != nil {
@@ -161,39 +162,7 @@ func (s *scanner) value(depth int) error {
 	case c == '"':
 		return s.str()
 	case c == '{':
-		s.i++
-		s.ws()
-		if s.i < len(s.b) && s.b[s.i] == '}' {
-			s.i++
-			return nil
-		}
-		for {
-			s.ws()
-			if err := s.str(); err != nil {
-				return err
-			}
-			s.ws()
-			if s.i >= len(s.b) || s.b[s.i] != ':' {
-				return errSyntax
-			}
-			s.i++
-			s.ws()
-			if err := s.value(depth + 1); err != nil {
-				return err
-			}
-			s.ws()
-			if s.i >= len(s.b) {
-				return errSyntax
-			}
-			if s.b[s.i] == '}' {
-				s.i++
-				return nil
-			}
-			if s.b[s.i] != ',' {
-				return errSyntax
-			}
-			s.i++
-		}
+		return s.object(nil, depth)
 	case c == '[':
 		s.i++
 		s.ws()

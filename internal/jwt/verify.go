@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
+	"slices"
 )
 
 // Key is a public verification key. Alg, when set, is the algorithm the key
@@ -32,7 +33,7 @@ func (t *Token) CheckHeader(allowedTyp []string) error {
 		if allowed == nil {
 			allowed = []string{"JWT"}
 		}
-		if !typ.IsString || !contains(allowed, typ.Value) {
+		if !typ.IsString || !slices.Contains(allowed, typ.Value) {
 			return errorf(ReasonTokenInvalid, "the token type (typ) %s is not accepted", quoteOrAbsent(typ))
 		}
 	}
