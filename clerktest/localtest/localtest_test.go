@@ -1,4 +1,4 @@
-package clerktest_test
+package localtest_test
 
 import (
 	"context"
@@ -8,12 +8,12 @@ import (
 	"testing"
 
 	"github.com/goclerk/clerk"
-	"github.com/goclerk/clerk/clerktest"
+	"github.com/goclerk/clerk/clerktest/localtest"
 	"github.com/goclerk/clerk/localclerk"
 )
 
-func TestLocalclerk(t *testing.T) {
-	inst, opts := clerktest.Localclerk(t, localclerk.Options{Seed: true})
+func TestStart(t *testing.T) {
+	inst, opts := localtest.Start(t, localclerk.Options{Seed: true})
 	sid, _, err := inst.CreateSession(context.Background(), "user_demo_alice", "")
 	if err != nil {
 		t.Fatal(err)

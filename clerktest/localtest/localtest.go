@@ -1,4 +1,6 @@
-package clerktest
+// Package localtest starts an in-memory localclerk for tests. It is apart
+// from clerktest so that tests which only mint tokens do not compile SQLite.
+package localtest
 
 import (
 	"context"
@@ -8,17 +10,17 @@ import (
 	"github.com/goclerk/clerk/localclerk"
 )
 
-// Localclerk starts an in-memory localclerk instance for the test (closed
+// Start starts an in-memory localclerk instance for the test (closed
 // when the test ends) and returns it with clerk.Options pointing at it:
 // real hosted sign-in pages, handshakes and a Backend API, with no network.
 // opts may set Seed, TokenLifetime, Now or AllowedOrigins; DataFile is left
 // empty so nothing touches the disk.
-func Localclerk(tb testing.TB, opts localclerk.Options) (*localclerk.Instance, clerk.Options) {
+func Start(tb testing.TB, opts localclerk.Options) (*localclerk.Instance, clerk.Options) {
 	tb.Helper()
 	opts.DataFile = ""
 	inst, err := localclerk.Start(context.Background(), opts)
 	if err != nil {
-		tb.Fatalf("clerktest: start localclerk: %v", err)
+		tb.Fatalf("localtest: start localclerk: %v", err)
 	}
 	tb.Cleanup(func() { _ = inst.Close() })
 	return inst, clerk.Options{
