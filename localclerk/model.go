@@ -261,17 +261,6 @@ type jwtTemplate struct {
 	UpdatedAt        int64           `json:"updated_at"`
 }
 
-// verificationCode is a pending e-mail verification (sign-up of a
-// +clerk_test address).
-type verificationCode struct {
-	ID        string `json:"id"`
-	UserID    string `json:"user_id"`
-	Code      string `json:"code"`
-	Redirect  string `json:"redirect"`
-	ClientID  string `json:"client_id"`
-	CreatedAt int64  `json:"created_at"`
-}
-
 const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 // newID returns prefix_ followed by 27 random base62 characters, the

@@ -6,21 +6,11 @@ import (
 	"unicode/utf8"
 )
 
-// scanObject walks a JSON text in one pass, validating all of it as
-// JSON.parse would, and calls member(key, raw) for each top-level member
-// when the text is an object. Other valid texts (arrays, strings, numbers)
-// produce no members. Later duplicates win, as in JSON.parse.
-func scanObject(b []byte, member func(key string, raw []byte)) error {
-	return scanObjectStr(b, "", func(k string, raw []byte, _ string) {
-		if member != nil {
-			member(k, raw)
-		}
-	})
-}
-
-// scanObjectStr is scanObject for callers that also hold the text as a
-// string (src, the same bytes as b): keys and values are then handed out as
-// substrings of src, so decoding copies nothing.
+// scanObjectStr walks a JSON text in one pass, validating all of it as
+// JSON.parse would, and calls member(key, raw, str) for each top-level
+// member when the text is an object (later duplicates win, as in
+// JSON.parse); other valid texts produce no members. When src holds the
+// same bytes as b, keys and str are substrings of it, so nothing is copied.
 func scanObjectStr(b []byte, src string, member func(key string, raw []byte, str string)) error {
 	s := scanner{b: b, src: src}
 	s.ws()
