@@ -147,12 +147,6 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		if st.Session != nil && st.Session.Props.Err != nil {
-			// getAuth throws for such claims in Express; the route never runs.
-			inst.logger.Error("clerk: cannot build the auth object", "error", errors.Join(errMalformedClaims, st.Session.Props.Err))
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
-		}
 		if inst.debug {
 			inst.logDecision(r, &ra.facts, st)
 		}
@@ -163,6 +157,14 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 		}
 		if st.Status == authn.StatusHandshake {
 			inst.logger.Error("clerk: handshake state without a redirect")
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		if st.Session != nil && st.Session.Props.Err != nil {
+			// getAuth throws for such claims in Express: the route cannot
+			// run. (A redirect above never builds the auth object.)
+			clear(w.Header())
+			inst.logger.Error("clerk: cannot build the auth object", "error", errors.Join(errMalformedClaims, st.Session.Props.Err))
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
