@@ -156,6 +156,24 @@ func page[T any](items []T, limit, offset int) []T {
 	return items[offset:end]
 }
 
+// pageJSON converts the requested page of items with toJSON.
+func pageJSON[T any](items []T, limit, offset int, toJSON func(T) (any, error)) ([]any, error) {
+	out := []any{}
+	for _, it := range page(items, limit, offset) {
+		j, err := toJSON(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, nil
+}
+
+// infallible adapts a conversion that cannot fail for pageJSON.
+func infallible[T, J any](f func(T) J) func(T) (any, error) {
+	return func(v T) (any, error) { return f(v), nil }
+}
+
 // multi returns every value of a list parameter, accepting both name and
 // name[] spellings and comma-free repetition.
 func multi(q url.Values, name string) []string {

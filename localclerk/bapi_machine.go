@@ -140,10 +140,7 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 		return nil, 0, err
 	}
 	sortBy(keys, true, func(a, b *apiKey) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
-	data := []any{}
-	for _, k := range page(keys, limit, offset) {
-		data = append(data, apiKeyJSON(k, now, false))
-	}
+	data, _ := pageJSON(keys, limit, offset, infallible(func(k *apiKey) any { return apiKeyJSON(k, now, false) }))
 	return map[string]any{"data": data, "total_count": len(keys)}, 0, nil
 }
 
@@ -370,10 +367,7 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 		return nil, 0, err
 	}
 	sortBy(toks, true, func(a, b *m2mToken) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
-	data := []any{}
-	for _, m := range page(toks, limit, offset) {
-		data = append(data, m2mJSON(m, now, false))
-	}
+	data, _ := pageJSON(toks, limit, offset, infallible(func(m *m2mToken) any { return m2mJSON(m, now, false) }))
 	return map[string]any{"m2m_tokens": data, "total_count": len(toks)}, 0, nil
 }
 

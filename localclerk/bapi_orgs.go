@@ -423,15 +423,14 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 			return cmpInt(a.CreatedAt, b.CreatedAt)
 		})
 		total = len(keep)
-		data = []any{}
-		for _, o := range page(keep, limit, offset) {
+		data, _ = pageJSON(keep, limit, offset, infallible(func(o *organization) any {
 			var n *int
 			if q.Get("include_members_count") == "true" {
 				c := count[o.ID]
 				n = &c
 			}
-			data = append(data, orgJSON(o, n))
-		}
+			return orgJSON(o, n)
+		}))
 		return nil
 	})
 	if err != nil {
@@ -720,15 +719,8 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 			return cmpInt(a.CreatedAt, b.CreatedAt)
 		})
 		total = len(keep)
-		data = []any{}
-		for _, m := range page(keep, limit, offset) {
-			j, err := membershipJSON(t, m)
-			if err != nil {
-				return err
-			}
-			data = append(data, j)
-		}
-		return nil
+		data, err = pageJSON(keep, limit, offset, func(m *membership) (any, error) { return membershipJSON(t, m) })
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
@@ -771,15 +763,8 @@ func (inst *Instance) bapiListRoles(w http.ResponseWriter, r *http.Request) (any
 			return err
 		}
 		total = len(roles)
-		data = []any{}
-		for _, ro := range page(roles, limit, offset) {
-			j, err := roleJSON(t, ro)
-			if err != nil {
-				return err
-			}
-			data = append(data, j)
-		}
-		return nil
+		data, err = pageJSON(roles, limit, offset, func(ro *role) (any, error) { return roleJSON(t, ro) })
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
@@ -905,10 +890,7 @@ func (inst *Instance) bapiListPermissions(w http.ResponseWriter, r *http.Request
 			return err
 		}
 		total = len(ps)
-		data = []any{}
-		for _, p := range page(ps, limit, offset) {
-			data = append(data, permissionJSON(p))
-		}
+		data, _ = pageJSON(ps, limit, offset, infallible(permissionJSON))
 		return nil
 	})
 	if err != nil {

@@ -79,10 +79,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 		return nil, 0, err
 	}
 	sortBy(out, true, func(a, b *session) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
-	data := []any{}
-	for _, s := range page(out, limit, offset) {
-		data = append(data, sessionJSON(s))
-	}
+	data, _ := pageJSON(out, limit, offset, infallible(sessionJSON))
 	if q.Get("paginated") == "true" {
 		return map[string]any{"data": data, "total_count": len(out)}, 0, nil
 	}

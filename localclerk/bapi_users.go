@@ -391,10 +391,7 @@ func (inst *Instance) bapiListUsers(w http.ResponseWriter, r *http.Request) (any
 		}
 		return cmpInt(a.CreatedAt, b.CreatedAt)
 	})
-	out := []any{}
-	for _, u := range page(users, limit, offset) {
-		out = append(out, userJSON(u))
-	}
+	out, _ := pageJSON(users, limit, offset, infallible(userJSON))
 	return out, 0, nil
 }
 
