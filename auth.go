@@ -299,12 +299,9 @@ func (a Auth) GetToken(ctx context.Context, template string) (string, error) {
 	if a.client == nil || a.SessionID == "" {
 		return "", errors.New("clerk: no Backend API client to create a token from a template")
 	}
-	var out struct {
-		JWT string `json:"jwt"`
-	}
-	err := a.client.Do(ctx, backend.Request{Method: "POST", Path: "/sessions/" + backend.PathEscape(a.SessionID) + "/tokens/" + backend.PathEscape(template)}, &out)
+	tok, err := a.client.Sessions.CreateTokenFromTemplate(ctx, a.SessionID, template, nil)
 	if err != nil {
 		return "", err
 	}
-	return out.JWT, nil
+	return tok.JWT, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/goclerk/clerk/backend"
 	"github.com/goclerk/clerk/internal/authn"
@@ -35,19 +34,23 @@ func (b bapi) VerifyOAuthToken(ctx context.Context, token string) (json.RawMessa
 }
 
 func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, error) {
-	var out struct {
-		Directives []string `json:"directives"`
+	p, err := b.c.Clients.GetHandshakePayload(ctx, nonce)
+	if err != nil {
+		return nil, apiError(err)
 	}
-	err := b.c.Do(ctx, backend.Request{Method: http.MethodGet, Path: "/clients/handshake_payload", Query: url.Values{"nonce": {nonce}}}, &out)
-	return out.Directives, apiError(err)
+	return p.Directives, nil
 }
 
-func (b bapi) RefreshSession(ctx context.Context, sessionID string, body map[string]any) ([]string, error) {
-	var out struct {
-		Cookies []string `json:"cookies"`
+func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.RefreshRequest) ([]string, error) {
+	format := "cookie"
+	out, err := b.c.Sessions.Refresh(ctx, sessionID, backend.RefreshSessionParams{
+		ExpiredToken: req.ExpiredToken, RefreshToken: req.RefreshToken, RequestOrigin: req.RequestOrigin,
+		RequestHeaders: req.RequestHeaders, Format: &format, SuffixedCookies: req.SuffixedCookies,
+	})
+	if err != nil {
+		return nil, apiError(err)
 	}
-	err := b.c.Do(ctx, backend.Request{Method: http.MethodPost, Path: "/sessions/" + backend.PathEscape(sessionID) + "/refresh", Body: body}, &out)
-	return out.Cookies, apiError(err)
+	return out.Cookies, nil
 }
 
 // apiError converts the client's error answers to the decision's type and

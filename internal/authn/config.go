@@ -18,7 +18,17 @@ type Backend interface {
 	VerifyM2MToken(ctx context.Context, token string) (json.RawMessage, error)
 	VerifyOAuthToken(ctx context.Context, token string) (json.RawMessage, error)
 	HandshakePayload(ctx context.Context, nonce string) ([]string, error)
-	RefreshSession(ctx context.Context, sessionID string, body map[string]any) ([]string, error)
+	RefreshSession(ctx context.Context, sessionID string, req RefreshRequest) ([]string, error)
+}
+
+// RefreshRequest is what the session refresh endpoint receives; the answer
+// is always in cookie format.
+type RefreshRequest struct {
+	ExpiredToken    string
+	RefreshToken    string
+	RequestOrigin   string
+	RequestHeaders  map[string][]string
+	SuffixedCookies bool
 }
 
 // APIError is a Backend API error answer.

@@ -250,7 +250,7 @@ func FuzzAuthenticate(f *testing.F) {
 		}
 		c.Backend = machineBackend()
 		c.Backend.(*fakeBackend).nonces = map[string][]string{"n": signedInDirectives(tok)}
-		c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) { return []string{"__session=" + tok}, nil }
+		c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) { return []string{"__session=" + tok}, nil }
 		switch mode / 4 % 4 {
 		case 1:
 			c.Accepts = acceptsSession

@@ -224,7 +224,7 @@ func TestRefresh(t *testing.T) {
 	t.Run("success", func(t *testing.T) {
 		c := devConfig(t)
 		be := c.Backend.(*fakeBackend)
-		be.refresh = func(sid string, body map[string]any) ([]string, error) { return newCookies, nil }
+		be.refresh = func(sid string, body RefreshRequest) ([]string, error) { return newCookies, nil }
 		f := facts(t, "GET", "/api/items", cookie(devCk, oldUat, sessionCookie(expired), refreshCk), "X-Custom: a", "X-Custom: b")
 		st := authenticate(t, c, f)
 		expect(t, st, StatusSignedIn, "")
@@ -241,25 +241,25 @@ func TestRefresh(t *testing.T) {
 			t.Errorf("calls = %v", be.calls)
 		}
 		b := be.refreshBody
-		if b["format"] != "cookie" || b["expired_token"] != expired || b["refresh_token"] != "rt_123" ||
-			b["request_origin"] != testOrigin || b["suffixed_cookies"] != false {
-			t.Errorf("refresh body = %v", b)
+		if b.ExpiredToken != expired || b.RefreshToken != "rt_123" ||
+			b.RequestOrigin != testOrigin || b.SuffixedCookies {
+			t.Errorf("refresh body = %+v", b)
 		}
-		hdrs, _ := b["request_headers"].(map[string][]string)
+		hdrs := b.RequestHeaders
 		if got := hdrs["x-custom"]; len(got) != 1 || got[0] != "a, b" {
 			t.Errorf("request_headers[x-custom] = %v (all: %v)", got, hdrs)
 		}
 	})
 	t.Run("document request refreshes without a handshake", func(t *testing.T) {
 		c := prodConfig(t)
-		c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) { return newCookies[1:2], nil }
+		c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) { return newCookies[1:2], nil }
 		prodRefresh := "__refresh_" + CookieSuffix(pkLive) + "=rt_123"
 		st := authenticate(t, c, facts(t, "GET", "/", docDest, cookie(oldUat, sessionCookie(expired), prodRefresh)))
 		expect(t, st, StatusSignedIn, "")
 	})
 	t.Run("header token refresh", func(t *testing.T) {
 		c := devConfig(t)
-		c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) { return newCookies[1:2], nil }
+		c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) { return newCookies[1:2], nil }
 		st := authenticate(t, c, facts(t, "GET", "/", bearer(expired), cookie(refreshCk)))
 		expect(t, st, StatusSignedIn, "")
 	})
@@ -272,29 +272,29 @@ func TestRefresh(t *testing.T) {
 	}{
 		{"no backend", expired, func(c *Config) { c.Backend = nil }, "missing-api-client"},
 		{"fetch error", expired, func(c *Config) {
-			c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) { return nil, errTransport }
+			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) { return nil, errTransport }
 		}, "fetch-error"},
 		{"unexpected_error code", expired, func(c *Config) {
-			c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) {
+			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) {
 				return nil, &APIError{Status: 500, Code: "unexpected_error"}
 			}
 		}, "fetch-error"},
 		{"api error code", expired, func(c *Config) {
-			c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) {
+			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) {
 				return nil, &APIError{Status: 401, Code: "refresh_token_invalid"}
 			}
 		}, "refresh_token_invalid"},
 		{"api error without code", expired, func(*Config) {}, "unexpected-bapi-error"},
 		{"empty cookies", expired, func(c *Config) {
-			c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) { return nil, nil }
+			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) { return nil, nil }
 		}, "unexpected-sdk-error"},
 		{"refreshed token invalid", expired, func(c *Config) {
-			c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) {
+			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) {
 				return []string{"__session=" + expired + "; Path=/"}, nil
 			}
 		}, "invalid-session-token"},
 		{"no session directive", expired, func(c *Config) {
-			c.Backend.(*fakeBackend).refresh = func(string, map[string]any) ([]string, error) {
+			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) {
 				return []string{"__client_uat=1; Path=/"}, nil
 			}
 		}, "invalid-session-token"},
@@ -327,7 +327,7 @@ func TestRefresh(t *testing.T) {
 	t.Run("not attempted for POST", func(t *testing.T) {
 		c := devConfig(t)
 		be := c.Backend.(*fakeBackend)
-		be.refresh = func(string, map[string]any) ([]string, error) { return newCookies, nil }
+		be.refresh = func(string, RefreshRequest) ([]string, error) { return newCookies, nil }
 		st := authenticate(t, c, facts(t, "POST", "/", cookie(devCk, oldUat, sessionCookie(expired), refreshCk)))
 		expect(t, st, StatusSignedOut, "session-token-expired-refresh-non-eligible-non-get")
 		if be.refreshCalls != 0 {

@@ -184,10 +184,10 @@ type fakeBackend struct {
 	// nonces maps handshake nonces to cookie directives; unknown nonces 404.
 	nonces map[string][]string
 	// refresh answers RefreshSession; nil answers 404 with no code.
-	refresh func(sessionID string, body map[string]any) ([]string, error)
+	refresh func(sessionID string, body RefreshRequest) ([]string, error)
 
 	calls        []string
-	refreshBody  map[string]any
+	refreshBody  RefreshRequest
 	refreshCalls int
 }
 
@@ -230,7 +230,7 @@ func (b *fakeBackend) HandshakePayload(_ context.Context, nonce string) ([]strin
 	return nil, errNotFound
 }
 
-func (b *fakeBackend) RefreshSession(_ context.Context, sessionID string, body map[string]any) ([]string, error) {
+func (b *fakeBackend) RefreshSession(_ context.Context, sessionID string, body RefreshRequest) ([]string, error) {
 	b.record("refresh:" + sessionID)
 	b.mu.Lock()
 	b.refreshCalls++

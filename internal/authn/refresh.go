@@ -29,13 +29,12 @@ func (r *run) attemptRefresh() (*State, string) {
 	for k, v := range r.f.Header {
 		headers[strings.ToLower(k)] = []string{strings.Join(v, ", ")}
 	}
-	cookies, err := r.c.Backend.RefreshSession(r.ctx, t.Claims.Sid.Value, map[string]any{
-		"format":           "cookie",
-		"suffixed_cookies": r.suffixed,
-		"expired_token":    expired,
-		"refresh_token":    r.refreshCookie,
-		"request_origin":   r.f.URL.Origin(),
-		"request_headers":  headers,
+	cookies, err := r.c.Backend.RefreshSession(r.ctx, t.Claims.Sid.Value, RefreshRequest{
+		ExpiredToken:    expired,
+		RefreshToken:    r.refreshCookie,
+		RequestOrigin:   r.f.URL.Origin(),
+		RequestHeaders:  headers,
+		SuffixedCookies: r.suffixed,
 	})
 	if err != nil {
 		var ae *APIError
