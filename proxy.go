@@ -72,13 +72,16 @@ func newFrontendAPIProxy(proxyPath, frontendAPI, secretKey string) http.Handler 
 		})
 	}
 	publicProxyURL := func(r *http.Request) string {
-		f := authn.FactsFromRequest(r)
 		proto := firstValue(r.Header.Get("X-Forwarded-Proto"))
 		host := firstValue(r.Header.Get("X-Forwarded-Host"))
 		if proto != "" && host != "" {
 			return proto + "://" + host + proxyPath
 		}
-		return f.URL.Origin() + proxyPath
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		return authn.DeriveURL(scheme, r.Host, host, proto, "/").Origin() + proxyPath
 	}
 	rp := &httputil.ReverseProxy{
 		FlushInterval: -1,
