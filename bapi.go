@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/goclerk/clerk/backend"
 	"github.com/goclerk/clerk/internal/authn"
@@ -15,9 +16,20 @@ import (
 // client users get, keeping verification answers verbatim.
 type bapi struct{ c *backend.Client }
 
+// authCallTimeout bounds each Backend API call made while deciding a
+// request, whatever the client's own Timeout.
+const authCallTimeout = 5 * time.Second
+
+// authPath is the context of a call on the authentication path: one attempt,
+// no retry, so that an outsider's request costs the instance's rate limit at
+// most one call, and a failing Backend API holds the request briefly.
+func authPath(ctx context.Context) context.Context {
+	return backend.WithAttemptTimeout(backend.WithMaxRetries(ctx, 0), authCallTimeout)
+}
+
 func (b bapi) post(ctx context.Context, path string, body any, machineKey bool) (json.RawMessage, error) {
 	var out json.RawMessage
-	err := b.c.Do(ctx, backend.Request{Method: http.MethodPost, Path: path, Body: body, SkipVersion: true, UseMachineKey: machineKey}, &out)
+	err := b.c.Do(authPath(ctx), backend.Request{Method: http.MethodPost, Path: path, Body: body, SkipVersion: true, UseMachineKey: machineKey}, &out)
 	return out, apiError(err)
 }
 
@@ -34,7 +46,7 @@ func (b bapi) VerifyOAuthToken(ctx context.Context, token string) (json.RawMessa
 }
 
 func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, error) {
-	p, err := b.c.Clients.GetHandshakePayload(ctx, nonce)
+	p, err := b.c.Clients.GetHandshakePayload(authPath(ctx), nonce)
 	if err != nil {
 		return nil, apiError(err)
 	}
@@ -43,7 +55,7 @@ func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, err
 
 func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.RefreshRequest) ([]string, error) {
 	format := "cookie"
-	out, err := b.c.Sessions.Refresh(ctx, sessionID, backend.RefreshSessionParams{
+	out, err := b.c.Sessions.Refresh(authPath(ctx), sessionID, backend.RefreshSessionParams{
 		ExpiredToken: req.ExpiredToken, RefreshToken: req.RefreshToken, RequestOrigin: req.RequestOrigin,
 		RequestHeaders: req.RequestHeaders, Format: &format, SuffixedCookies: req.SuffixedCookies,
 	})

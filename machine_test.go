@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/goclerk/clerk/internal/authn"
 )
 
 // mtBackend is a stub Backend API for machine tokens. Each known token maps
@@ -253,8 +255,10 @@ func TestMachineCacheTTLAndExpiration(t *testing.T) {
 	if got := b2.calls.Load(); got != 2 {
 		t.Fatalf("at expiration: calls = %d, want 2 (never cached past the token's expiry)", got)
 	}
-	// Failures are never cached.
+	// An unknown token is remembered only for InvalidTokenTTL, not the
+	// cache's TTL (see TestUnknownTokenIsRememberedForInvalidTokenTTL).
 	mtGet(h2, "mt_unknown", "m2m_token")
+	advance(authn.InvalidTokenTTL)
 	mtGet(h2, "mt_unknown", "m2m_token")
 	if got := b2.calls.Load(); got != 4 {
 		t.Fatalf("failed verifications: calls = %d, want 4", got)

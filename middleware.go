@@ -54,8 +54,8 @@ func newInstance(opts Options) (*instance, error) {
 		client, err = backend.NewClient(backend.Config{
 			SecretKey: o.SecretKey, MachineSecretKey: o.MachineSecretKey,
 			APIURL: o.APIURL, APIVersion: o.APIVersion,
-			// Requests on the authentication path are kept short: a
-			// failing Backend API must not hold requests for long.
+			// JWKS fetches and Auth.GetToken retry briefly; the calls
+			// that decide a request never retry (see authPath).
 			MaxRetries: 2, MaxRetryElapsed: 3e9,
 		})
 		if err != nil {

@@ -290,9 +290,9 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 
 // attempt performs one HTTP exchange and reads the whole response body.
 func (c *Client) attempt(ctx context.Context, method, fullURL, key, contentType string, body []byte, extra http.Header) (*http.Response, []byte, error) {
-	if c.timeout > 0 {
+	if timeout := c.timeoutFor(ctx); timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
 	var rd io.Reader

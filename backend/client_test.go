@@ -620,3 +620,30 @@ func TestWithMaxRetriesOverride(t *testing.T) {
 		t.Errorf("calls=%d, want 2", calls.Load())
 	}
 }
+
+// roundTripFunc lets a test see each outgoing request without a server.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestWithAttemptTimeoutOverridesTheClientTimeout(t *testing.T) {
+	var left []time.Duration
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		dl, ok := r.Context().Deadline()
+		if !ok {
+			t.Fatal("the attempt has no deadline")
+		}
+		left = append(left, time.Until(dl))
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(`{"keys":[]}`))}, nil
+	})}
+	c, _ := newTestClient(t, "https://api.example.test", func(cfg *backend.Config) { cfg.HTTPClient, cfg.Timeout = hc, time.Hour })
+	if _, err := c.JWKS.Get(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.JWKS.Get(backend.WithAttemptTimeout(context.Background(), 5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 2 || left[0] <= 5*time.Second || left[1] > 5*time.Second || left[1] <= 4*time.Second {
+		t.Fatalf("time left per attempt = %v, want ~1h (Config.Timeout) then <= 5s (WithAttemptTimeout)", left)
+	}
+}

@@ -17,6 +17,24 @@ func WithMaxRetries(ctx context.Context, n int) context.Context {
 	return context.WithValue(ctx, maxRetriesKey{}, max(n, 0))
 }
 
+type attemptTimeoutKey struct{}
+
+// WithAttemptTimeout returns a context under which each HTTP attempt is
+// bounded by d, in place of Config.Timeout. The middleware uses it with
+// WithMaxRetries(ctx, 0) on the authentication path, so that a slow Backend
+// API holds a request for a few seconds at most whatever the client's
+// defaults. A d <= 0 leaves Config.Timeout in force.
+func WithAttemptTimeout(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, attemptTimeoutKey{}, d)
+}
+
+func (c *Client) timeoutFor(ctx context.Context) time.Duration {
+	if d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration); ok && d > 0 {
+		return d
+	}
+	return c.timeout
+}
+
 func (c *Client) retriesFor(ctx context.Context) int {
 	if n, ok := ctx.Value(maxRetriesKey{}).(int); ok {
 		return n

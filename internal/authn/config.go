@@ -72,13 +72,26 @@ type Config struct {
 	Backend Backend
 	Now     func() time.Time
 	Cache   *Cache
-	// MachineCache, when set, caches opaque machine-token verifications.
+	// MachineCache coalesces and caches opaque machine-token
+	// verifications; nil uses one without positive caching.
 	MachineCache *MachineCache
 	Accepts      Accepts
 	Logger       *slog.Logger // nil: no logging
 
 	suffixOnce    sync.Once
 	suffixedNames map[string]string
+	machineOnce   sync.Once
+}
+
+// machineCache returns MachineCache, creating a default one when unset so
+// that concurrent verifications are always shared.
+func (c *Config) machineCache() *MachineCache {
+	c.machineOnce.Do(func() {
+		if c.MachineCache == nil {
+			c.MachineCache = NewMachineCache(0, 0)
+		}
+	})
+	return c.MachineCache
 }
 
 // suffixed returns name + "_" + the cookie suffix, built once per name.

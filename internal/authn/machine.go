@@ -113,11 +113,7 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: "the JWT is neither an OAuth access token (typ at+jwt) nor an M2M token (sub mch_…)"}
 	}
 	t := prefixType(tok)
-	if c.MachineCache == nil {
-		m, merr := c.verifyOpaque(ctx, t, tok)
-		return m, t, merr
-	}
-	m, merr := c.MachineCache.verify(ctx, tok, c.now, func(ctx context.Context) (*Machine, *machineError) {
+	m, merr := c.machineCache().verify(ctx, tok, c.now, func(ctx context.Context) (*Machine, *machineError) {
 		return c.verifyOpaque(ctx, t, tok)
 	})
 	return m, t, merr

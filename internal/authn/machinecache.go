@@ -10,66 +10,89 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// MachineCache remembers successful verifications of opaque machine tokens
-// (API keys, M2M and OAuth tokens) for a TTL the user chooses, and never
-// beyond the token's own expiration. Tokens are keyed by their SHA-256, so
-// no secret is kept in memory. Concurrent verifications of the same token
-// share one Backend API call. A revoked token keeps working until its entry
-// expires: the TTL is the revocation delay.
+// InvalidTokenTTL is how long a token the Backend API called unknown (404)
+// is answered from memory instead of being verified again: long enough that
+// one bad token repeated costs one call, short enough that a key created a
+// moment after a failed attempt soon works.
+const InvalidTokenTTL = 10 * time.Second
+
+const defaultMachineCacheSize = 10000
+
+// MachineCache stands between the decision and the Backend API's
+// verification of opaque machine tokens (API keys, M2M and OAuth tokens).
+// Concurrent verifications of one token always share a single call. It
+// remembers tokens the Backend API called invalid for InvalidTokenTTL, and,
+// when its TTL is positive, successful verifications for that TTL (never
+// beyond the token's own expiration; the TTL is then the delay before a
+// revoked token stops working). Both maps are bounded and keyed by the
+// token's SHA-256, so no secret is kept in memory.
 type MachineCache struct {
-	ttl   time.Duration
-	max   int
-	mu    sync.Mutex
-	items map[[32]byte]machineEntry
-	group singleflight.Group
+	ttl     time.Duration
+	max     int
+	mu      sync.Mutex
+	valid   map[[32]byte]machineEntry
+	invalid map[[32]byte]machineEntry
+	group   singleflight.Group
 }
 
 type machineEntry struct {
-	m       *Machine
+	m       *Machine      // valid entries
+	err     *machineError // invalid entries
 	expires time.Time
 }
 
-// NewMachineCache builds a cache; ttl <= 0 disables it (nil).
+// NewMachineCache builds a cache; ttl <= 0 keeps no successful
+// verification, max <= 0 means 10,000 entries per map.
 func NewMachineCache(ttl time.Duration, max int) *MachineCache {
-	if ttl <= 0 {
-		return nil
-	}
 	if max <= 0 {
-		max = 10000
+		max = defaultMachineCacheSize
 	}
-	return &MachineCache{ttl: ttl, max: max, items: map[[32]byte]machineEntry{}}
+	return &MachineCache{ttl: ttl, max: max, valid: map[[32]byte]machineEntry{}, invalid: map[[32]byte]machineEntry{}}
 }
 
-// verify returns the cached verification of tok or runs fetch once for all
-// concurrent callers.
+// verify answers from memory or runs fetch once for all concurrent callers.
 func (mc *MachineCache) verify(ctx context.Context, tok string, now func() time.Time, fetch func(context.Context) (*Machine, *machineError)) (*Machine, *machineError) {
 	key := sha256.Sum256([]byte(tok))
-	mc.mu.Lock()
-	e, ok := mc.items[key]
-	if ok && !now().Before(e.expires) {
-		delete(mc.items, key)
-		ok = false
-	}
-	mc.mu.Unlock()
-	if ok {
-		return e.m, nil
-	}
-	type result struct {
-		m   *Machine
-		err *machineError
+	if e, ok := mc.lookup(key, now()); ok {
+		return e.m, e.err
 	}
 	v, _, _ := mc.group.Do(string(key[:]), func() (any, error) {
-		m, merr := fetch(context.WithoutCancel(ctx))
-		if merr == nil {
-			mc.put(key, m, now())
+		// A flight that ended between the lookup above and this one has
+		// already stored its answer.
+		if e, ok := mc.lookup(key, now()); ok {
+			return e, nil
 		}
-		return result{m, merr}, nil
+		// The call is shared: one caller's cancellation must not fail the
+		// others. The client's per-attempt timeout still bounds it.
+		m, merr := fetch(context.WithoutCancel(ctx))
+		switch {
+		case merr == nil && mc.ttl > 0:
+			mc.putValid(key, m, now())
+		case merr != nil && merr.Code == codeInvalid && merr.Status == 404:
+			mc.put(mc.invalid, key, machineEntry{err: merr, expires: now().Add(InvalidTokenTTL)}, now())
+		}
+		return machineEntry{m: m, err: merr}, nil
 	})
-	r := v.(result)
-	return r.m, r.err
+	e := v.(machineEntry)
+	return e.m, e.err
 }
 
-func (mc *MachineCache) put(key [32]byte, m *Machine, now time.Time) {
+// lookup returns a live entry for key, dropping an expired one.
+func (mc *MachineCache) lookup(key [32]byte, now time.Time) (machineEntry, bool) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	for _, m := range []map[[32]byte]machineEntry{mc.valid, mc.invalid} {
+		if e, ok := m[key]; ok {
+			if now.Before(e.expires) {
+				return e, true
+			}
+			delete(m, key)
+		}
+	}
+	return machineEntry{}, false
+}
+
+func (mc *MachineCache) putValid(key [32]byte, m *Machine, now time.Time) {
 	expires := now.Add(mc.ttl)
 	if exp, ok := expirationOf(m); ok {
 		if !exp.After(now) {
@@ -79,19 +102,25 @@ func (mc *MachineCache) put(key [32]byte, m *Machine, now time.Time) {
 			expires = exp
 		}
 	}
+	mc.put(mc.valid, key, machineEntry{m: m, expires: expires}, now)
+}
+
+// put stores e, first making room in a full map: expired entries go, then
+// arbitrary ones until a quarter is free.
+func (mc *MachineCache) put(m map[[32]byte]machineEntry, key [32]byte, e machineEntry, now time.Time) {
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	if len(mc.items) >= mc.max {
-		for k, e := range mc.items {
-			if !now.Before(e.expires) || len(mc.items) >= mc.max {
-				delete(mc.items, k)
+	if len(m) >= mc.max {
+		for k, old := range m {
+			if !now.Before(old.expires) || len(m) >= mc.max {
+				delete(m, k)
 			}
-			if len(mc.items) < mc.max-mc.max/4 {
+			if len(m) < mc.max-mc.max/4 {
 				break
 			}
 		}
 	}
-	mc.items[key] = machineEntry{m: m, expires: expires}
+	m[key] = e
 }
 
 // expirationOf reads the verification's "expiration" (Unix milliseconds).
@@ -106,12 +135,12 @@ func expirationOf(m *Machine) (time.Time, bool) {
 	return time.UnixMilli(int64(ms)), true
 }
 
-// Len reports the number of cached verifications.
+// Len reports the number of cached successful verifications.
 func (mc *MachineCache) Len() int {
 	if mc == nil {
 		return 0
 	}
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	return len(mc.items)
+	return len(mc.valid)
 }
