@@ -102,3 +102,18 @@ func jwksFetcher(c *backend.Client) jwks.Fetcher {
 		return set.Keys, nil
 	}
 }
+
+// domainsFetcher lists the instance's domains, on the authentication path.
+func domainsFetcher(c *backend.Client) authn.DomainFetcher {
+	return func(ctx context.Context) ([]authn.Domain, error) {
+		list, err := c.Domains.List(authPath(ctx))
+		if err != nil {
+			return nil, err
+		}
+		out := make([]authn.Domain, len(list.Data))
+		for i, d := range list.Data {
+			out[i] = authn.Domain{Name: d.Name, IsSatellite: d.IsSatellite, DevelopmentOrigin: d.DevelopmentOrigin}
+		}
+		return out, nil
+	}
+}

@@ -19,8 +19,10 @@ type instance struct {
 	signInURL string
 	proxyPath string // FrontendAPIProxy path, "" when disabled
 	proxy     http.Handler
-	debug     bool
-	logger    *slog.Logger
+	// ignoreForwarded is Options.IgnoreForwardedHeaders.
+	ignoreForwarded bool
+	debug           bool
+	logger          *slog.Logger
 }
 
 // Middleware validates opts and returns the net/http middleware that
@@ -66,7 +68,7 @@ func newInstance(opts Options) (*instance, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	inst := &instance{client: client, signInURL: o.SignInURL, debug: o.Debug, logger: logger}
+	inst := &instance{client: client, signInURL: o.SignInURL, ignoreForwarded: o.IgnoreForwardedHeaders, debug: o.Debug, logger: logger}
 	c := &inst.cfg
 	c.SecretKey, c.MachineSecretKey, c.PK = o.SecretKey, o.MachineSecretKey, pk
 	if o.JWTKey != "" {
@@ -79,6 +81,14 @@ func newInstance(opts Options) (*instance, error) {
 		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now})
 	}
 	c.Audience, c.AuthorizedParties, c.ClockSkew = o.Audience, o.AuthorizedParties, o.ClockSkew
+	if c.AllowedRedirectOrigins, err = redirectOrigins(o.AllowedRedirectOrigins); err != nil {
+		return nil, err
+	}
+	if pk.InstanceType == authn.Development && !o.IsSatellite {
+		// Only a development primary redirects to satellites (with the dev
+		// browser); it learns which they are from the Backend API.
+		c.SatelliteDomains = authn.NewDomainSource(domainsFetcher(client), o.Now)
+	}
 	c.Domain, c.IsSatellite, c.ProxyURL, c.SignInURL, c.SatelliteAutoSync = o.Domain, o.IsSatellite, o.ProxyURL, o.SignInURL, o.SatelliteAutoSync
 	c.DisableHandshake = o.EnableHandshake != nil && !*o.EnableHandshake
 	if s := o.OrganizationSyncOptions; s != nil {
@@ -139,7 +149,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			inst.proxy.ServeHTTP(w, r)
 			return
 		}
-		ra := &requestAuth{inst: inst, facts: authn.FactsFromRequest(r)}
+		ra := &requestAuth{inst: inst, facts: authn.FactsFromRequest(r, inst.ignoreForwarded)}
 		st := authn.Authenticate(r.Context(), &ra.facts, &inst.cfg)
 		ra.state = st
 		if st.Err != nil {

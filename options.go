@@ -41,6 +41,20 @@ type Options struct {
 	AuthorizedParties []string
 	// ClockSkew tolerated on exp/nbf/iat. Zero means 5 seconds.
 	ClockSkew time.Duration
+	// AllowedRedirectOrigins are origins ("https://app.example.com") a
+	// development primary may send a satellite's sync request back to, in
+	// addition to the request's own origin, loopback hosts, the
+	// AuthorizedParties and the instance's satellite domains (listed by the
+	// Backend API). A __clerk_redirect_url anywhere else is ignored, so the
+	// dev browser token is never handed to an arbitrary site.
+	AllowedRedirectOrigins []string
+	// IgnoreForwardedHeaders stops the middleware from reading
+	// X-Forwarded-Host and X-Forwarded-Proto. By default, as in
+	// @clerk/express, they give the URL the client saw, from which redirect
+	// URLs and the request origin are built; a client that reaches the
+	// application directly can set them to any value. Set it when no proxy
+	// stands in front of the application (or yours does not overwrite them).
+	IgnoreForwardedHeaders bool
 
 	// Domain of a satellite application. Env: CLERK_DOMAIN.
 	Domain string
@@ -200,6 +214,25 @@ func (o Options) validateURLs() error {
 		return optErr("ClockSkew", "must not be negative")
 	}
 	return nil
+}
+
+// redirectOrigins validates AllowedRedirectOrigins and returns them in the
+// form the decision compares: lower-case, default port removed.
+func redirectOrigins(list []string) ([]string, error) {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+			return nil, optErr("AllowedRedirectOrigins", "%q is not an origin (scheme://host[:port])", s)
+		}
+		host := strings.ToLower(u.Host)
+		if p := u.Port(); (u.Scheme == "http" && p == "80") || (u.Scheme == "https" && p == "443") {
+			host = strings.TrimSuffix(host, ":"+p)
+		}
+		out = append(out, u.Scheme+"://"+host)
+	}
+	return out, nil
 }
 
 func isHTTPURL(s string) bool {

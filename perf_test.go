@@ -236,7 +236,7 @@ func BenchmarkDecideCacheMiss(b *testing.B) {
 	}
 	r := httptest.NewRequest("GET", "/api", nil)
 	r.Header.Set("Authorization", "Bearer "+perfToken(b, in, 1, time.Now()))
-	f := authn.FactsFromRequest(r)
+	f := authn.FactsFromRequest(r, false)
 	b.ReportAllocs()
 	for b.Loop() {
 		if st := authn.Authenticate(context.Background(), &f, &inst.cfg); st.Status != authn.StatusSignedIn {

@@ -22,8 +22,10 @@ type Facts struct {
 
 // FactsFromRequest reads r as @clerk/express reads an incoming message:
 // multi-valued headers are joined with ", ", cookies with "; ", and the URL
-// is rebuilt from X-Forwarded-Host/Proto and Host.
-func FactsFromRequest(r *http.Request) Facts {
+// is rebuilt from X-Forwarded-Host/Proto and Host. With ignoreForwarded,
+// the X-Forwarded-* headers are not read: the URL is the Host header and
+// the connection's scheme, for applications no proxy stands in front of.
+func FactsFromRequest(r *http.Request, ignoreForwarded bool) Facts {
 	h := r.Header
 	// Server requests carry canonical header keys, so the map is indexed
 	// directly with canonical names (http.Header.Values would canonicalize
@@ -60,9 +62,13 @@ func FactsFromRequest(r *http.Request) Facts {
 	if target == "" || !strings.HasPrefix(target, "/") {
 		target = r.URL.RequestURI()
 	}
+	var fwdHost, fwdProto string
+	if !ignoreForwarded {
+		fwdHost, fwdProto = get("X-Forwarded-Host"), get("X-Forwarded-Proto")
+	}
 	f := Facts{
 		Method:        r.Method,
-		URL:           DeriveURL(scheme, r.Host, get("X-Forwarded-Host"), get("X-Forwarded-Proto"), target),
+		URL:           DeriveURL(scheme, r.Host, fwdHost, fwdProto, target),
 		Authorization: first("Authorization"),
 		Origin:        get("Origin"),
 		Referrer:      first("Referer"),

@@ -13,7 +13,7 @@ func TestFactsRepeatedHeaders(t *testing.T) {
 	r.Header["Referer"] = []string{"https://a.example/", "https://b.example/"}
 	r.Header["Accept"] = []string{"text/html", "application/json"}
 	r.Header["Cookie"] = []string{"a=1", "b=2; a=3"}
-	f := FactsFromRequest(r)
+	f := FactsFromRequest(r, false)
 	if f.Authorization != "Bearer first" || TokenInHeader(f.Authorization) != "first" {
 		t.Errorf("Authorization = %q, want the first header", f.Authorization)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -233,6 +235,8 @@ func FuzzAuthenticate(f *testing.F) {
 	f.Add("POST", "Bearer ak_user", "", "a=1", "", "", uint8(2))
 	f.Add("GET", "Bearer mt_x", "", "", "", "", uint8(3))
 	f.Add("GET", "", "__clerk_redirect_count=3; __clerk_db_jwt=x", "__clerk_db_jwt=q&__clerk_redirect_url=http%3A%2F%2Fs.example.org%2F", "document", "", uint8(4))
+	f.Add("GET", "", "__clerk_db_jwt=x", "__clerk_redirect_url=https%3A%2F%2Fevil.example%2F", "document", "", uint8(0))
+	f.Add("GET", "", "__clerk_db_jwt=x", "__clerk_redirect_url=http%3A%2F%2F127.0.0.1.evil%3A80%2F", "document", "", uint8(0))
 	f.Add("GET", "", "", "__clerk_synced=false&__clerk_handshake=a.b.c", "document", "", uint8(5))
 	f.Add("GET", "", "__clerk_handshake_nonce=n", "__clerk_handshake_nonce=n", "iframe", "", uint8(6))
 	f.Add("HEAD", "Basic x", "__session=garbage; __client_uat=0x10", "%zz=%", "document", "text/html", uint8(7))
@@ -241,6 +245,7 @@ func FuzzAuthenticate(f *testing.F) {
 		switch mode % 4 {
 		case 0:
 			c = devConfig(t)
+			c.SatelliteDomains = (&domainsStub{domains: []Domain{{Name: "s.example.org", IsSatellite: true}}}).source(c.Now)
 		case 1:
 			c = prodConfig(t)
 		case 2:
@@ -292,6 +297,19 @@ func FuzzAuthenticate(f *testing.F) {
 		}
 		if loc := st.Headers.Get("Location"); loc != "" && !strings.HasPrefix(loc, "http://") && !strings.HasPrefix(loc, "https://") {
 			t.Fatalf("relative Location %q", loc)
+		}
+		if loc := st.Headers.Get("Location"); loc != "" && st.Reason == ReasonPrimaryRespondsToSyncing {
+			// The dev browser goes only to the app itself, loopback or the
+			// instance's satellite.
+			u, err := url.Parse(loc)
+			h := ""
+			if err == nil {
+				h = u.Hostname()
+			}
+			ip := net.ParseIP(h)
+			if !(h == "localhost" || strings.HasSuffix(h, ".localhost") || ip != nil && ip.IsLoopback() || h == "s.example.org") {
+				t.Fatalf("sync redirect to %q", loc)
+			}
 		}
 		for k, vs := range st.ResponseHeader() {
 			for _, v := range vs {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -54,17 +53,6 @@ func boolString(b bool) string {
 		return "true"
 	}
 	return "false"
-}
-
-// isLoopbackHost reports whether host (with optional port) is a loopback
-// name or address.
-func isLoopbackHost(host string) bool {
-	h := host
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
-	}
-	h = strings.Trim(h, "[]")
-	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "::1"
 }
 
 // resolveHandshake applies the cookie directives a returning handshake
@@ -152,16 +140,16 @@ func (r *run) handshakeDirectives() ([]string, error) {
 
 // primaryRespondsToSync answers a satellite's sync request on the primary:
 // back to the satellite with the dev browser and __clerk_synced=true. The
-// target must be an absolute http(s) URL and, when authorized parties are
-// configured, one of their origins: the dev browser is not handed to
-// arbitrary sites.
+// target must be an absolute http(s) URL the instance allows
+// (syncTargetAllowed); otherwise the request is decided as if it carried no
+// redirect URL, so the dev browser is never handed to an arbitrary site.
 func (r *run) primaryRespondsToSync(back string) *State {
 	u, ok := parseAbsolute(back)
 	if !ok {
 		return nil
 	}
-	if len(r.c.AuthorizedParties) > 0 && !slices.Contains(r.c.AuthorizedParties, u.Origin()) {
-		r.logf("ignoring a sync redirect to an origin outside AuthorizedParties", "origin", u.Origin())
+	if !r.syncTargetAllowed(u) {
+		r.logf("ignoring a sync redirect to an origin that is not the application's, a satellite's or allowed", "origin", u.Origin())
 		return nil
 	}
 	p := u.Params

@@ -30,7 +30,7 @@ func TestDisableHandshake(t *testing.T) {
 		{"iat in the future", devConfig, "/", []string{docDest, bearer(sessionToken(t, map[string]any{"iat": n + 900}))}, ReasonSessionTokenIatInTheFuture},
 		{"satellite needs syncing prod", satProd, "/?__clerk_synced=false", []string{satHost, docDest}, ReasonSatelliteCookieNeedsSyncing},
 		{"satellite needs syncing dev", satDev, "/?__clerk_synced=false", []string{satHost, docDest}, ReasonSatelliteCookieNeedsSyncing},
-		{"primary responds to syncing", devConfig, "/?__clerk_redirect_url=" + q("http://sat.example.org/"), []string{docDest, cookie(devCk)}, ReasonPrimaryRespondsToSyncing},
+		{"primary responds to syncing", devConfig, "/?__clerk_redirect_url=" + q("http://localhost:3001/"), []string{docDest, cookie(devCk)}, ReasonPrimaryRespondsToSyncing},
 		{"cross-origin sync", devConfig, "/", []string{docDest, "Referer: https://satellite.example.org/", cookie(devCk, uatCookie(), sessionCookie(valid))}, ReasonPrimaryDomainCrossOriginSync},
 	}
 	for _, r := range rows {

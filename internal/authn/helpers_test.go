@@ -297,7 +297,7 @@ func facts(tb testing.TB, method, target string, header ...string) *Facts {
 		}
 		r.Header.Add(name, value)
 	}
-	f := FactsFromRequest(r)
+	f := FactsFromRequest(r, false)
 	return &f
 }
 

@@ -1,7 +1,13 @@
 package authn
 
 import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func satDev(tb testing.TB) *Config {
@@ -126,12 +132,41 @@ func TestSatellite(t *testing.T) {
 	})
 }
 
+// domainsStub serves GET /v1/domains answers to a DomainSource.
+type domainsStub struct {
+	domains []Domain
+	err     error
+	calls   int
+}
+
+func (d *domainsStub) source(now func() time.Time) *DomainSource {
+	return NewDomainSource(func(context.Context) ([]Domain, error) {
+		d.calls++
+		return d.domains, d.err
+	}, now)
+}
+
+// devPrimary is a development primary whose instance has the satellite
+// satellite.example.org (and one on localhost:3001 with a port).
+func devPrimary(tb testing.TB) (*Config, *domainsStub) {
+	c := devConfig(tb)
+	d := &domainsStub{domains: []Domain{
+		{Name: "example.com"},
+		{Name: "satellite.example.org", IsSatellite: true},
+		{Name: "sat.example.net:8443", IsSatellite: true, DevelopmentOrigin: "http://dev.sat.example.net:5173"},
+	}}
+	c.SatelliteDomains = d.source(c.Now)
+	return c, d
+}
+
 func TestPrimaryRespondsToSync(t *testing.T) {
 	back := "http://satellite.example.org/page?x=1"
 	target := "/sign-in?__clerk_redirect_url=" + q(back)
+	syncTo := func(u string) string { return "/sign-in?__clerk_redirect_url=" + q(u) }
 
-	t.Run("redirects back with the dev browser", func(t *testing.T) {
-		st := authenticate(t, devConfig(t), facts(t, "GET", target, docDest, cookie(devCk)))
+	t.Run("redirects back to a satellite with the dev browser", func(t *testing.T) {
+		c, _ := devPrimary(t)
+		st := authenticate(t, c, facts(t, "GET", target, docDest, cookie(devCk)))
 		expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
 		want := "http://satellite.example.org/page?x=1&__clerk_db_jwt=" + testDevBrowse + "&__clerk_synced=true"
 		if got := st.Headers.Get("Location"); got != want {
@@ -139,40 +174,90 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 		}
 	})
 	t.Run("replaces a stale __clerk_synced", func(t *testing.T) {
+		c, _ := devPrimary(t)
 		b := "http://satellite.example.org/?__clerk_synced=false"
-		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_redirect_url="+q(b), docDest, cookie(devCk)))
+		st := authenticate(t, c, facts(t, "GET", "/?__clerk_redirect_url="+q(b), docDest, cookie(devCk)))
 		want := "http://satellite.example.org/?__clerk_synced=true&__clerk_db_jwt=" + testDevBrowse
 		if got := st.Headers.Get("Location"); got != want {
 			t.Errorf("Location = %q, want %q", got, want)
 		}
 	})
 	t.Run("without a dev browser", func(t *testing.T) {
-		st := authenticate(t, devConfig(t), facts(t, "GET", target, docDest))
+		c, _ := devPrimary(t)
+		st := authenticate(t, c, facts(t, "GET", target, docDest))
 		expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
 		if got := st.Headers.Get("Location"); got != back+"&__clerk_synced=true" {
 			t.Errorf("Location = %q", got)
 		}
 	})
 	t.Run("api request is signed out", func(t *testing.T) {
-		expect(t, authenticate(t, devConfig(t), facts(t, "GET", target, cookie(devCk))), StatusSignedOut, ReasonPrimaryRespondsToSyncing)
+		c, _ := devPrimary(t)
+		expect(t, authenticate(t, c, facts(t, "GET", target, cookie(devCk))), StatusSignedOut, ReasonPrimaryRespondsToSyncing)
 	})
-	t.Run("origin inside AuthorizedParties", func(t *testing.T) {
-		c := devConfig(t)
-		c.AuthorizedParties = []string{testOrigin, "http://satellite.example.org"}
-		expect(t, authenticate(t, c, facts(t, "GET", target, docDest, cookie(devCk))), StatusHandshake, ReasonPrimaryRespondsToSyncing)
-	})
-	t.Run("origin outside AuthorizedParties is ignored", func(t *testing.T) {
-		c := devConfig(t)
-		c.AuthorizedParties = []string{testOrigin}
-		st := authenticate(t, c, facts(t, "GET", "/sign-in?__clerk_redirect_url="+q("https://evil.example.net/steal"), docDest, cookie(devCk)))
+
+	// Every allowed target, and the refused ones, which are decided as if
+	// the parameter were absent (here: signed in with no redirect at all).
+	valid := sessionToken(t, nil)
+	signedIn := cookie(devCk, uatCookie(), sessionCookie(valid))
+	rows := []struct {
+		name, to string
+		parties  []string
+		allowed  []string
+		ok       bool
+	}{
+		{name: "satellite domain", to: "http://satellite.example.org/p", ok: true},
+		{name: "satellite domain over https", to: "https://satellite.example.org/p", ok: true},
+		{name: "satellite domain with its development port", to: "http://sat.example.net:8443/", ok: true},
+		{name: "satellite domain on another port", to: "http://sat.example.net:9000/"},
+		{name: "satellite development origin", to: "http://dev.sat.example.net:5173/x", ok: true},
+		{name: "request's own origin", to: testOrigin + "/elsewhere", ok: true},
+		{name: "loopback name", to: "http://localhost:4000/", ok: true},
+		{name: "loopback address", to: "http://127.0.0.1:4000/", ok: true},
+		{name: "loopback IPv6", to: "http://[::1]:4000/", ok: true},
+		{name: "127.* is not loopback as a name", to: "http://127.evil.example/"},
+		{name: "AuthorizedParties origin", to: "https://app.example.io/x", parties: []string{"https://app.example.io"}, ok: true},
+		{name: "AllowedRedirectOrigins origin", to: "https://app.example.io/x", allowed: []string{"https://app.example.io"}, ok: true},
+		{name: "the primary domain is not a satellite", to: "https://example.com/"},
+		{name: "a subdomain of a satellite", to: "https://x.satellite.example.org/"},
+		{name: "unknown origin", to: "https://evil.example/x"},
+		{name: "unknown origin with AuthorizedParties set", to: "https://evil.example/x", parties: []string{testOrigin}},
+		{name: "relative URL", to: "/elsewhere"},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			c, _ := devPrimary(t)
+			c.AuthorizedParties, c.AllowedRedirectOrigins = row.parties, row.allowed
+			st := authenticate(t, c, facts(t, "GET", syncTo(row.to), docDest, signedIn))
+			loc := st.Headers.Get("Location")
+			if row.ok {
+				expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
+				if !strings.HasPrefix(loc, row.to) || !strings.Contains(loc, "__clerk_db_jwt="+testDevBrowse) {
+					t.Errorf("Location = %q, want %s with the dev browser", loc, row.to)
+				}
+				return
+			}
+			expect(t, st, StatusSignedIn, "")
+			if loc != "" {
+				t.Errorf("dev browser handed to %q", loc)
+			}
+		})
+	}
+
+	t.Run("the dev browser is not handed to an outsider's site", func(t *testing.T) {
+		c, _ := devPrimary(t)
+		st := authenticate(t, c, facts(t, "GET", syncTo("https://evil.example/x"), docDest, cookie(devCk)))
 		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
 		if loc := st.Headers.Get("Location"); loc != "" {
 			t.Errorf("dev browser handed to %q", loc)
 		}
 	})
-	t.Run("relative redirect URL is ignored", func(t *testing.T) {
-		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_redirect_url=/elsewhere", docDest, cookie(devCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+	t.Run("satellites unknown when the domains cannot be listed", func(t *testing.T) {
+		c, d := devPrimary(t)
+		d.err = errors.New("backend down")
+		st := authenticate(t, c, facts(t, "GET", target, docDest, signedIn))
+		expect(t, st, StatusSignedIn, "")
+		c.SatelliteDomains = nil
+		expect(t, authenticate(t, c, facts(t, "GET", target, docDest, signedIn)), StatusSignedIn, "")
 	})
 	t.Run("production does not respond", func(t *testing.T) {
 		expect(t, authenticate(t, prodConfig(t), facts(t, "GET", target, docDest)), StatusSignedOut, ReasonSessionTokenAndUATMissing)
@@ -181,6 +266,72 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 		st := authenticate(t, satDev(t), facts(t, "GET", target, satHost, docDest, cookie(devCk)))
 		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
 	})
+}
+
+// The domain list is cached like the JWKS: one fetch serves requests for
+// domainsTTL; an origin not in it refetches at most every
+// domainsMinInterval; a failure is retried after domainsFailureBackoff.
+func TestDomainSourceCaching(t *testing.T) {
+	now := testNow
+	clock := func() time.Time { return now }
+	d := &domainsStub{domains: []Domain{{Name: "satellite.example.org", IsSatellite: true}}}
+	s := d.source(clock)
+	sat, _ := parseAbsolute("http://satellite.example.org/")
+	other, _ := parseAbsolute("https://evil.example/")
+	check := func(u ClerkURL, want bool, calls int) {
+		t.Helper()
+		if got := s.allows(t.Context(), u); got != want || d.calls != calls {
+			t.Fatalf("allows(%s) = %v after %d fetches, want %v after %d", u.Origin(), got, d.calls, want, calls)
+		}
+	}
+	check(sat, true, 1)
+	check(sat, true, 1)
+	check(other, false, 1) // just fetched: no refetch for an unknown origin
+	now = now.Add(domainsMinInterval - time.Nanosecond)
+	check(other, false, 1)
+	now = now.Add(time.Nanosecond)
+	check(other, false, 2) // a new satellite would have been found now
+	for range 100 {
+		check(other, false, 2)
+	}
+	now = now.Add(domainsTTL) // stale: refetched before answering
+	d.domains = nil           // the satellite was removed
+	check(sat, false, 3)
+
+	d.err = errors.New("backend down")
+	now = now.Add(domainsTTL)
+	check(sat, false, 4)
+	check(sat, false, 4) // backing off
+	now = now.Add(domainsFailureBackoff)
+	d.err, d.domains = nil, []Domain{{Name: "satellite.example.org", IsSatellite: true}}
+	check(sat, true, 5)
+}
+
+func TestDomainSourceSharesConcurrentFetches(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int64
+	s := NewDomainSource(func(context.Context) ([]Domain, error) {
+		calls.Add(1)
+		<-release
+		return []Domain{{Name: "satellite.example.org", IsSatellite: true}}, nil
+	}, func() time.Time { return testNow })
+	sat, _ := parseAbsolute("http://satellite.example.org/")
+	var wg sync.WaitGroup
+	var refused atomic.Int64
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !s.allows(t.Context(), sat) {
+				refused.Add(1)
+			}
+		}()
+	}
+	close(release)
+	wg.Wait()
+	if calls.Load() != 1 || refused.Load() != 0 {
+		t.Fatalf("50 concurrent lookups: %d fetches, %d refused; want 1 fetch, none refused", calls.Load(), refused.Load())
+	}
 }
 
 func TestPrimaryCrossOriginSync(t *testing.T) {

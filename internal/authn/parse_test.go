@@ -256,7 +256,7 @@ func TestFactsFromRequest(t *testing.T) {
 	r.Header.Set("Accept", "text/html")
 	r.Header.Set("Origin", "https://o.example.com")
 	r.Header.Set("Referer", "https://r.example.com/x")
-	f := FactsFromRequest(r)
+	f := FactsFromRequest(r, false)
 	if f.URL.String() != "https://one.example.com/a/b?x=1&y=%20" {
 		t.Errorf("URL = %q (TLS scheme, first forwarded host)", f.URL.String())
 	}
@@ -270,7 +270,7 @@ func TestFactsFromRequest(t *testing.T) {
 	r = httptest.NewRequest("GET", "/p", nil)
 	r.Host = "EXAMPLE.com:80"
 	r.Header.Set("X-Forwarded-Proto", "https")
-	if got := FactsFromRequest(r).URL.String(); got != "https://example.com:80/p" {
+	if got := FactsFromRequest(r, false).URL.String(); got != "https://example.com:80/p" {
 		t.Errorf("URL = %q", got)
 	}
 }
