@@ -138,7 +138,13 @@ func TestAuthenticationCallsHaveTheirOwnTimeout(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer ak_x")
 	h.ServeHTTP(httptest.NewRecorder(), r)
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/?__clerk_handshake_nonce=n1", nil))
-	for _, p := range []string{"/api_keys/verify", "/v1/clients/handshake_payload"} {
+	// An expired session cookie with a refresh cookie: the session refresh.
+	expired := perfToken(t, in, 1, time.Now().Add(-2*time.Hour))
+	r = httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Cookie", "__clerk_db_jwt=dvb; __session="+expired+"; __client_uat=1; __refresh_"+authn.CookieSuffix(in.pk)+"=rt")
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	h.ServeHTTP(httptest.NewRecorder(), syncRequest("https://unknown.example/")) // lists the satellites
+	for _, p := range []string{"/api_keys/verify", "/v1/clients/handshake_payload", "/v1/sessions/sess_1/refresh", "/v1/domains"} {
 		d, ok := left[p]
 		if !ok || d > authCallTimeout || d < authCallTimeout-time.Second {
 			t.Errorf("%s: time left %v (seen %v), want about %v", p, d, ok, authCallTimeout)
