@@ -320,3 +320,35 @@ func FuzzAuthenticate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFactsFromRequest: with ignoreForwarded the client-facing URL comes
+// from Host alone, whatever X-Forwarded-* say; and isLoopbackHost agrees
+// with the IP parser on the result.
+func FuzzFactsFromRequest(f *testing.F) {
+	f.Add("app.example.com", "evil.example", "https", "/p?a=1")
+	f.Add("localhost:3000", "", "", "/")
+	f.Add("[::1]:8080", "127.0.0.1.evil, x", "http,https", "/x#y")
+	f.Add("127.0.0.1", "bad host", "1nvalid", "/?__clerk_redirect_url=http%3A%2F%2Flocalhost")
+	f.Fuzz(func(t *testing.T, host, fwdHost, fwdProto, target string) {
+		if !strings.HasPrefix(target, "/") {
+			target = "/" + target
+		}
+		r := &http.Request{Method: "GET", Host: host, RequestURI: target, URL: &url.URL{Path: "/"},
+			Header: http.Header{"X-Forwarded-Host": {fwdHost}, "X-Forwarded-Proto": {fwdProto}}}
+		ignored := FactsFromRequest(r, true).URL
+		direct := DeriveURL("http", host, "", "", target)
+		if ignored.Origin() != direct.Origin() {
+			t.Fatalf("ignoring forwarded headers: origin %q, want %q from Host", ignored.Origin(), direct.Origin())
+		}
+		_ = FactsFromRequest(r, false)
+		h := ignored.Host
+		if u, err := url.Parse("http://" + h); err == nil {
+			name := u.Hostname()
+			ip := net.ParseIP(name)
+			want := name == "localhost" || strings.HasSuffix(name, ".localhost") || (ip != nil && ip.IsLoopback() && !strings.Contains(name, "%"))
+			if got := isLoopbackHost(h); got != want && !strings.HasSuffix(name, ".") {
+				t.Fatalf("isLoopbackHost(%q) = %v, want %v", h, got, want)
+			}
+		}
+	})
+}
