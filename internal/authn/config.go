@@ -55,13 +55,14 @@ type Config struct {
 
 	Audience          []string
 	AuthorizedParties []string
+	ClockSkew         time.Duration
+
 	// AllowedRedirectOrigins are further origins (normalized) a development
 	// primary may send the dev browser to when a satellite asks to sync.
 	AllowedRedirectOrigins []string
 	// SatelliteDomains lists the instance's satellites for that check; nil
 	// knows none.
 	SatelliteDomains *DomainSource
-	ClockSkew        time.Duration
 
 	Domain            string
 	IsSatellite       bool
