@@ -114,6 +114,8 @@ func TestDeriveURL(t *testing.T) {
 		{"http", "h", "", "1nvalid", "/", "http://h/"},
 		{"http", "", "", "", "/", "http://clerk-dummy/"},
 		{"http", ":80", " ", "0", "/p", "http://clerk-dummy/p"},
+		{"http", ":80:80", "", "", "/p", "http://clerk-dummy/p"},
+		{"http", "h", ":8080", "", "/p", "http://h/p"},
 		// Percent-encoding as the WHATWG URL parser does (path and query
 		// sets differ); existing escapes stay.
 		{"http", "h", "", "", "/a{b}|`^<>\"\u00e9?q={x}|`'\u00e9\"<>", "http://h/a%7Bb%7D|%60^%3C%3E%22%C3%A9?q={x}|`%27%C3%A9%22%3C%3E"},

@@ -135,6 +135,9 @@ func normalizeHost(h, scheme string) string {
 	} else if scheme == "https" {
 		h = strings.TrimSuffix(h, ":443")
 	}
+	if strings.HasPrefix(h, ":") {
+		return "" // a port without a host name is no URL (":80:80" → ":80")
+	}
 	return h
 }
 
