@@ -91,6 +91,12 @@ type Options struct {
 	// redirect_url may point to. http(s) on localhost, 127.0.0.1 and [::1]
 	// (any port) are always allowed.
 	AllowedOrigins []string
+	// AfterSignInURL is where a user who signed in or up without a
+	// redirect_url is sent (with the dev browser id, so the app's
+	// middleware picks the session up), as Clerk sends them to the
+	// application's home URL. It must be on an allowed origin. Empty keeps
+	// them on the account page (/user).
+	AfterSignInURL string
 	// Now is the clock; default time.Now. Tests inject one to control
 	// token expiry exactly.
 	Now func() time.Time
@@ -172,6 +178,11 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, err
 	}
 	inst.allowed = allowed
+	if opts.AfterSignInURL != "" {
+		if _, aerr := checkRedirectURL(opts.AfterSignInURL, allowed, ""); aerr != nil {
+			return nil, fmt.Errorf("localclerk: AfterSignInURL %q: %s", opts.AfterSignInURL, aerr.Long)
+		}
+	}
 
 	if opts.DataFile != "" {
 		if err := checkDataFile(opts.DataFile); err != nil {
