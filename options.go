@@ -20,8 +20,9 @@ type Options struct {
 	// SecretKey (sk_test_… / sk_live_…) authenticates Backend API calls.
 	// Env: CLERK_SECRET_KEY. Required.
 	SecretKey string
-	// MachineSecretKey (msk_…) verifies M2M tokens in place of the secret
-	// key. Env: CLERK_MACHINE_SECRET_KEY.
+	// MachineSecretKey (ak_…: Clerk's machine secret keys share the API
+	// key prefix) verifies M2M tokens in place of the secret key.
+	// Env: CLERK_MACHINE_SECRET_KEY.
 	MachineSecretKey string
 	// PublishableKey (pk_test_… / pk_live_…) names the instance: its
 	// Frontend API host, its type and the cookie suffix. Env:

@@ -110,6 +110,10 @@ func TestPrintedEnvironmentStartsAGoclerkApp(t *testing.T) {
 	if len(exports) < 7 || env["CLERK_JWT_KEY"] == "" {
 		t.Fatalf("banner has no export lines with CLERK_JWT_KEY:\n%s", banner)
 	}
+	// Clerk's machine secret keys start with ak_, as the docs say.
+	if !strings.HasPrefix(env["CLERK_MACHINE_SECRET_KEY"], "ak_") {
+		t.Errorf("CLERK_MACHINE_SECRET_KEY %q does not start with ak_", env["CLERK_MACHINE_SECRET_KEY"])
+	}
 	if !strings.Contains(banner, "set -a; . '"+envFile+"'; set +a") {
 		t.Errorf("banner does not say how to load %s:\n%s", envFile, banner)
 	}
