@@ -338,7 +338,8 @@ func (inst *Instance) Close() error {
 // EnvLines returns the environment lines that point a Clerk SDK (goclerk,
 // @clerk/express, @clerk/backend) at this instance. CLERK_FAPI_URL is
 // where a Frontend API proxy forwards to; CLERK_MACHINE_SECRET_KEY is
-// present when a machine was seeded.
+// present when a machine was seeded. Values are unquoted (for os.Setenv
+// and the like); cmd/localclerk prints them shell-quoted.
 func (inst *Instance) EnvLines() []string {
 	lines := []string{
 		"CLERK_PUBLISHABLE_KEY=" + inst.PublishableKey,
@@ -347,8 +348,8 @@ func (inst *Instance) EnvLines() []string {
 		"CLERK_FAPI_URL=" + inst.FrontendAPIURL,
 		"CLERK_SIGN_IN_URL=" + inst.FrontendAPIURL + "/sign-in",
 		"CLERK_SIGN_UP_URL=" + inst.FrontendAPIURL + "/sign-up",
-		// One line, as Clerk's dashboard shows it; the SDKs strip the
-		// armour and whitespace themselves.
+		// One line, as Clerk's dashboard shows it; goclerk and Clerk's
+		// SDKs read it without the line breaks.
 		"CLERK_JWT_KEY=" + strings.ReplaceAll(strings.TrimSpace(inst.PublicKeyPEM), "\n", ""),
 	}
 	if inst.WebhookSecret != "" {

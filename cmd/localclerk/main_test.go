@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +21,18 @@ func TestParseFlags(t *testing.T) {
 	if c.opts.Addr != "127.0.0.1:0" || c.opts.DataFile != "" || !c.opts.Seed || c.opts.TokenLifetime != 5*time.Second ||
 		len(c.opts.AllowedOrigins) != 2 {
 		t.Errorf("parsed %+v", c.opts)
+	}
+	// By default the data lives in the user's cache directory, not in the
+	// directory localclerk is started from (a project's checkout).
+	c, err = parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache, err := os.UserCacheDir(); err != nil || c.opts.DataFile != filepath.Join(cache, "localclerk", "localclerk.db") {
+		t.Errorf("default data file %q (cache dir %q, %v)", c.opts.DataFile, cache, err)
+	}
+	if c.opts.AfterSignInURL != "http://localhost:8080/" {
+		t.Errorf("default after-sign-in URL %q", c.opts.AfterSignInURL)
 	}
 	for _, bad := range [][]string{{"-token-lifetime", "1ms"}, {"extra"}, {"-nope"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
