@@ -137,6 +137,23 @@ func TestReadmeOwnAppWithLocalclerk(t *testing.T) {
 			resp.Header.Get("X-Clerk-Auth-Reason"), appLog.String())
 	}
 
+	// Another browser signs in on localclerk's page directly, with no
+	// redirect_url: it is sent to the app (-after-sign-in-url) with its dev
+	// browser, and the app picks the session up — no stop on the account
+	// page, no loop.
+	jar, _ = cookiejar.New(nil)
+	browser.Jar = jar
+	req, _ = http.NewRequest("POST", signIn.Scheme+"://"+signIn.Host+"/sign-in",
+		strings.NewReader("email=alice%40example.com&password=alice-password"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, _ = nav(req); resp.Request.URL.Host != appAddr {
+		t.Fatalf("signing in without redirect_url ended at %s, not in the app", resp.Request.URL)
+	}
+	req, _ = http.NewRequest("GET", appURL+"/dashboard", nil)
+	if resp, body = nav(req); resp.Request.URL.Host != appAddr || body != "hello user_demo_alice" {
+		t.Fatalf("after signing in without redirect_url, /dashboard: %d at %s: %q", resp.StatusCode, resp.Request.URL, body)
+	}
+
 	// The curl tip, with the environment loaded the same way.
 	tip := strings.ReplaceAll(readmeBlock(t, "## Use localclerk with your own app", "sh", "curl"), "http://localhost:8080", appURL)
 	curl := exec.Command(bash, "-euo", "pipefail", "-c", `set -a; . "$1"; set +a; eval "$2"`, "bash", envFile, tip)
