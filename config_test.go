@@ -132,6 +132,32 @@ func TestEnvFallback(t *testing.T) {
 			t.Fatalf("CLERK_SECRET_KEY not used: %v", err)
 		}
 	})
+	t.Run("missing keys name the variable", func(t *testing.T) {
+		for option, env := range map[string]string{"SecretKey": "CLERK_SECRET_KEY", "PublishableKey": "CLERK_PUBLISHABLE_KEY"} {
+			rtClearEnv(t)
+			o := rtOptions(t)
+			if option == "SecretKey" {
+				o.SecretKey = ""
+			} else {
+				o.PublishableKey = ""
+			}
+			_, err := clerk.Middleware(o)
+			var oe *clerk.OptionError
+			if !errors.As(err, &oe) || oe.Option != option {
+				t.Fatalf("%s: err = %v", option, err)
+			}
+			want := "clerk: Options." + option + " (" + env + "): missing"
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("%s: message %q, want it to start with %q", option, err, want)
+			}
+		}
+		rtClearEnv(t)
+		o := rtOptions(t)
+		o.JWTKey = "garbage"
+		if _, err := clerk.Middleware(o); err == nil || !strings.Contains(err.Error(), "Options.JWTKey (CLERK_JWT_KEY): ") {
+			t.Errorf("JWTKey error %v does not name CLERK_JWT_KEY", err)
+		}
+	})
 	t.Run("satellite from the environment", func(t *testing.T) {
 		rtClearEnv(t)
 		t.Setenv("CLERK_IS_SATELLITE", "true")

@@ -103,7 +103,15 @@ func filterAccepted(a Auth, o authOptions) Auth {
 // signInURL, else to the middleware's SignInURL, else CLERK_SIGN_IN_URL,
 // else "/", as requireAuth() does. API keys and OAuth tokens that belong
 // to a user pass; pending sessions do not.
-func RequireAuth(signInURL string) func(http.Handler) http.Handler {
+//
+// Like requireAuth(), it adds no return URL, so after signing in on a
+// hosted page the user stays there; pass ReturnBack() to add redirect_url
+// with the current URL, as RedirectToSignIn does.
+func RequireAuth(signInURL string, opts ...RequireAuthOption) func(http.Handler) http.Handler {
+	var c requireAuthConfig
+	for _, o := range opts {
+		o(&c)
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			a := GetAuth(r, AcceptsAnyToken())
@@ -111,22 +119,70 @@ func RequireAuth(signInURL string) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			target := signInURL
-			if target == "" {
-				if ra, ok := r.Context().Value(ctxKey{}).(*requestAuth); ok {
-					target = ra.inst.signInURL
-				}
+			if c.returnBack {
+				redirectToSignIn(w, r, signInURL)
+				return
 			}
-			if target == "" {
-				target = os.Getenv("CLERK_SIGN_IN_URL")
-			}
-			if target == "" {
-				target = "/"
-			}
-			w.Header().Set("Location", target)
+			w.Header().Set("Location", signInTarget(r, signInURL))
 			w.WriteHeader(http.StatusFound)
 		})
 	}
+}
+
+// RequireAuthOption changes what RequireAuth does for a signed-out request.
+type RequireAuthOption func(*requireAuthConfig)
+
+type requireAuthConfig struct{ returnBack bool }
+
+// ReturnBack makes RequireAuth redirect as RedirectToSignIn does: with
+// redirect_url set to the URL that was asked for, so that the sign-in page
+// sends the user back there.
+func ReturnBack() RequireAuthOption {
+	return func(c *requireAuthConfig) { c.returnBack = true }
+}
+
+// RedirectToSignIn answers with a redirect (302) to the sign-in page (the
+// middleware's SignInURL, else CLERK_SIGN_IN_URL, else "/") that comes
+// back to the current URL afterwards, as redirectToSignIn() of Clerk's
+// Next.js SDK does: the current absolute URL goes in redirect_url, and on
+// a development instance a sign-in page on another host also gets the
+// browser's dev browser token (__clerk_db_jwt).
+func RedirectToSignIn(w http.ResponseWriter, r *http.Request) {
+	redirectToSignIn(w, r, "")
+}
+
+func redirectToSignIn(w http.ResponseWriter, r *http.Request, signInURL string) {
+	ra, _ := r.Context().Value(ctxKey{}).(*requestAuth)
+	var cur authn.ClerkURL
+	var devBrowser string
+	if ra != nil {
+		cur = ra.facts.URL // the URL as the middleware derived it
+		if pk := ra.inst.cfg.PK; pk.InstanceType == authn.Development {
+			devBrowser = ra.facts.Cookies.Get(authn.CookieDevBrowser + "_" + pk.CookieSuffix)
+			if devBrowser == "" {
+				devBrowser = ra.facts.Cookies.Get(authn.CookieDevBrowser)
+			}
+		}
+	} else {
+		cur = authn.FactsFromRequest(r).URL
+	}
+	w.Header().Set("Location", authn.SignInRedirect(cur, signInTarget(r, signInURL), cur.String(), devBrowser))
+	w.WriteHeader(http.StatusFound)
+}
+
+// signInTarget is the sign-in URL RequireAuth uses: the given one, the
+// middleware's SignInURL, CLERK_SIGN_IN_URL, or "/".
+func signInTarget(r *http.Request, signInURL string) string {
+	if signInURL != "" {
+		return signInURL
+	}
+	if ra, ok := r.Context().Value(ctxKey{}).(*requestAuth); ok && ra.inst.signInURL != "" {
+		return ra.inst.signInURL
+	}
+	if v := os.Getenv("CLERK_SIGN_IN_URL"); v != "" {
+		return v
+	}
+	return "/"
 }
 
 // State reports the middleware's decision for the request: its status

@@ -42,7 +42,10 @@ func Middleware(opts Options) (func(http.Handler) http.Handler, error) {
 func newInstance(opts Options) (*instance, error) {
 	o := opts.resolve()
 	if o.SecretKey == "" && o.Client == nil {
-		return nil, &OptionError{Option: "SecretKey", Err: errMissingSecretKey}
+		return nil, &OptionError{Option: "SecretKey", Err: errMissing}
+	}
+	if o.PublishableKey == "" {
+		return nil, &OptionError{Option: "PublishableKey", Err: errMissing}
 	}
 	pk, err := authn.ParsePublishableKey(o.PublishableKey)
 	if err != nil {

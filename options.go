@@ -20,8 +20,9 @@ type Options struct {
 	// SecretKey (sk_test_… / sk_live_…) authenticates Backend API calls.
 	// Env: CLERK_SECRET_KEY. Required.
 	SecretKey string
-	// MachineSecretKey (msk_…) verifies M2M tokens in place of the secret
-	// key. Env: CLERK_MACHINE_SECRET_KEY.
+	// MachineSecretKey (ak_…: Clerk's machine secret keys share the API
+	// key prefix) verifies M2M tokens in place of the secret key.
+	// Env: CLERK_MACHINE_SECRET_KEY.
 	MachineSecretKey string
 	// PublishableKey (pk_test_… / pk_live_…) names the instance: its
 	// Frontend API host, its type and the cookie suffix. Env:
@@ -130,7 +131,25 @@ type OptionError struct {
 	Err    error
 }
 
-func (e *OptionError) Error() string { return "clerk: Options." + e.Option + ": " + e.Err.Error() }
+// Error names the option and, for an option read from the environment, the
+// variable too, since that is where most keys come from.
+func (e *OptionError) Error() string {
+	name := "Options." + e.Option
+	if env := optionEnv[e.Option]; env != "" {
+		name += " (" + env + ")"
+	}
+	return "clerk: " + name + ": " + e.Err.Error()
+}
+
+// optionEnv maps the options resolve reads from the environment to their
+// variables.
+var optionEnv = map[string]string{
+	"SecretKey": "CLERK_SECRET_KEY", "MachineSecretKey": "CLERK_MACHINE_SECRET_KEY",
+	"PublishableKey": "CLERK_PUBLISHABLE_KEY", "JWTKey": "CLERK_JWT_KEY",
+	"APIURL": "CLERK_API_URL", "APIVersion": "CLERK_API_VERSION", "Domain": "CLERK_DOMAIN",
+	"ProxyURL": "CLERK_PROXY_URL", "SignInURL": "CLERK_SIGN_IN_URL", "SignUpURL": "CLERK_SIGN_UP_URL",
+	"IsSatellite": "CLERK_IS_SATELLITE", "Debug": "CLERK_DEBUG",
+}
 
 // Unwrap returns the underlying error.
 func (e *OptionError) Unwrap() error { return e.Err }
@@ -240,4 +259,6 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-var errMissingSecretKey = errors.New("missing secret key: set Options.SecretKey or CLERK_SECRET_KEY")
+// errMissing reports a required key that is neither set nor in the
+// environment; OptionError names both.
+var errMissing = errors.New("missing: set the option or the environment variable")

@@ -37,7 +37,7 @@ type Config struct {
 	// CLERK_SECRET_KEY. It may stay empty when the caller never makes a
 	// request that needs it; such requests fail with ErrMissingSecretKey.
 	SecretKey string
-	// MachineSecretKey (msk_...) authenticates M2M token endpoints when
+	// MachineSecretKey (ak_..., as Clerk issues machine secret keys) authenticates M2M token endpoints when
 	// set. Defaults to CLERK_MACHINE_SECRET_KEY.
 	MachineSecretKey string
 	// APIURL is the Backend API origin. Defaults to CLERK_API_URL, then

@@ -100,12 +100,12 @@ func TestSkipVersionAndMachineKey(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	c, _ := newTestClient(t, srv.URL, func(cfg *backend.Config) { cfg.MachineSecretKey = "msk_machine" })
+	c, _ := newTestClient(t, srv.URL, func(cfg *backend.Config) { cfg.MachineSecretKey = "ak_machine" })
 	tok, err := c.M2MTokens.Verify(context.Background(), "mt_secret")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if path != "/m2m_tokens/verify" || auth != "Bearer msk_machine" || tok.Subject != "mch_1" {
+	if path != "/m2m_tokens/verify" || auth != "Bearer ak_machine" || tok.Subject != "mch_1" {
 		t.Errorf("path=%s auth=%s tok=%+v", path, auth, tok)
 	}
 

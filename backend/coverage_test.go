@@ -150,7 +150,7 @@ func TestCoverageEveryOperation(t *testing.T) {
 	rec := &recorder{}
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
-	c, err := backend.NewClient(backend.Config{SecretKey: testSecret, MachineSecretKey: "msk_test_machine", APIURL: srv.URL})
+	c, err := backend.NewClient(backend.Config{SecretKey: testSecret, MachineSecretKey: "ak_test_machine", APIURL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func checkRequest(t *testing.T, f opFact, got *recorded) {
 	}
 	wantAuth := "Bearer " + testSecret
 	if f.MachineKey {
-		wantAuth = "Bearer msk_test_machine"
+		wantAuth = "Bearer ak_test_machine"
 	}
 	if got.auth != wantAuth {
 		t.Errorf("authorization = %q, want %q", got.auth, wantAuth)

@@ -57,9 +57,9 @@ type Instance struct {
 	PublishableKey string
 	// SecretKey authenticates calls to the fake Backend API.
 	SecretKey string
-	// MachineSecretKey (msk_…) is also accepted by the M2M verification
-	// endpoint. Options does not set it; assign it to
-	// clerk.Options.MachineSecretKey to exercise that path.
+	// MachineSecretKey (ak_…, Clerk's prefix for machine secret keys) is
+	// also accepted by the M2M verification endpoint. Options does not set
+	// it; assign it to clerk.Options.MachineSecretKey to exercise that path.
 	MachineSecretKey string
 	// FrontendAPI is the instance's Frontend API host.
 	FrontendAPI string
@@ -158,7 +158,7 @@ func NewInstance(opts ...Option) (*Instance, error) {
 	}
 	inst := &Instance{
 		SecretKey:        "sk_" + env + "_" + randomHex(20),
-		MachineSecretKey: "msk_" + randomHex(20),
+		MachineSecretKey: "ak_" + randomHex(20),
 		FrontendAPI:      cfg.frontendAPI,
 		Production:       cfg.production,
 		KeyID:            "ins_" + randomHex(12),

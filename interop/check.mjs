@@ -3,7 +3,9 @@
 // run.sh with the instance's keys in INTEROP_* variables. Prints one line
 // per check and a final "N passed, M failed"; exits 1 when any failed.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createClerkClient } from '@clerk/backend';
 import { clerkMiddleware, getAuth } from '@clerk/express';
 import express from 'express';
@@ -19,6 +21,7 @@ const apiUrl = need('INTEROP_API_URL');
 const fapi = need('INTEROP_FAPI_URL');
 const demoAPIKey = need('INTEROP_API_KEY');
 const machineSecretKey = need('INTEROP_MACHINE_SECRET');
+const envFile = need('INTEROP_ENV_FILE');
 // The built-in demo fixture of localclerk (-seed).
 const alice = { id: 'user_demo_alice', email: 'alice@example.com', password: 'alice-password', firstName: 'Alice' };
 
@@ -133,9 +136,13 @@ try {
   await check('(i) @clerk/express authenticates a localclerk session token sent as Authorization: Bearer', async () => {
     // Sign in on the hosted page (no app involved), then ask the Frontend
     // API for the client's session and a fresh token, as clerk-js does.
-    const signIn = await navigate(`${fapi}/sign-in`, { method: 'POST', form: { email: alice.email, password: alice.password } });
-    const dvb = new URL(signIn.hops[0].location ?? '', fapi).searchParams.get('__clerk_db_jwt');
-    assert.match(dvb ?? '', /^dvb_/, `sign-in did not hand out a dev browser: ${signIn.trace}`);
+    // Without a redirect_url localclerk sends the user on to its
+    // after-sign-in URL (not listening here), so only the first hop is read.
+    const signIn = await fetch(`${fapi}/sign-in`, {
+      method: 'POST', redirect: 'manual', body: new URLSearchParams({ email: alice.email, password: alice.password }),
+    });
+    const dvb = new URL(signIn.headers.get('location') ?? '', fapi).searchParams.get('__clerk_db_jwt');
+    assert.match(dvb ?? '', /^dvb_/, `sign-in did not hand out a dev browser: ${signIn.status} ${signIn.headers.get('location')}`);
     const client = await (await fetch(`${fapi}/v1/client?__clerk_db_jwt=${dvb}`)).json();
     sessionId = client.response.last_active_session_id;
     assert.match(sessionId ?? '', /^sess_/, `no active session on the client: ${JSON.stringify(client)}`);
@@ -164,6 +171,36 @@ try {
     assert.equal(auth.isAuthenticated, false, JSON.stringify(auth));
     assert.equal(auth.userId, null);
     return `getAuth(req) → isAuthenticated ${auth.isAuthenticated}, userId ${auth.userId}`;
+  });
+
+  await check('(env) an Express app configured only by localclerk\'s -env-file (loaded by bash: set -a; . file) accepts its token', async () => {
+    assert.ok(token, 'no token from the first check');
+    const script = fileURLToPath(new URL('./envapp.mjs', import.meta.url));
+    const child = spawn('bash', ['-c', 'set -a; . "$1"; set +a; exec node "$2"', 'bash', envFile, script], {
+      env: { PATH: process.env.PATH, CLERK_TELEMETRY_DISABLED: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = out.match(/^app (http:\S+)\n/);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`envapp.mjs exited (${code}): ${stderr}`)));
+      });
+      const res = await fetch(`${url}/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200);
+      const auth = await res.json();
+      assert.equal(auth.isAuthenticated, true, `${JSON.stringify(auth)} reason ${res.headers.get('x-clerk-auth-reason')}`);
+      assert.equal(auth.userId, alice.id);
+      return `clerkMiddleware() from the environment → userId ${auth.userId}`;
+    } finally {
+      child.stdin.end();
+    }
   });
 
   // (ii) The browser flow: document request → handshake against localclerk.

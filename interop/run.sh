@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 (cd "$root" && go build -o "$tmp/localclerk" ./cmd/localclerk)
-"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed >"$tmp/banner" 2>"$tmp/log" &
+"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -env-file "$tmp/env" >"$tmp/banner" 2>"$tmp/log" &
 lc_pid=$!
 
 for _ in $(seq 1 200); do
@@ -48,15 +48,17 @@ if ! grep -q '^Press Ctrl+C' "$tmp/banner"; then
   echo "0 passed, 1 failed"; exit 1
 fi
 
-# The banner's environment lines: "  CLERK_NAME=value".
-envline() { sed -n "s/^ *$1=//p" "$tmp/banner" | head -n1; }
+# The instance's environment, read back the way the README tells users to
+# load it: set -a; . the -env-file.
+envline() { (set -a; . "$tmp/env"; set +a; printenv "$1"); }
 INTEROP_PUBLISHABLE_KEY="$(envline CLERK_PUBLISHABLE_KEY)"
 INTEROP_SECRET_KEY="$(envline CLERK_SECRET_KEY)"
 INTEROP_API_URL="$(envline CLERK_API_URL)"
 INTEROP_FAPI_URL="$(envline CLERK_FAPI_URL)"
 INTEROP_MACHINE_SECRET="$(envline CLERK_MACHINE_SECRET_KEY)"
 INTEROP_API_KEY="$(sed -n 's/^ *API key  *//p' "$tmp/banner" | head -n1)"
-export INTEROP_PUBLISHABLE_KEY INTEROP_SECRET_KEY INTEROP_API_URL INTEROP_FAPI_URL INTEROP_MACHINE_SECRET INTEROP_API_KEY
+INTEROP_ENV_FILE="$tmp/env"
+export INTEROP_PUBLISHABLE_KEY INTEROP_SECRET_KEY INTEROP_API_URL INTEROP_FAPI_URL INTEROP_MACHINE_SECRET INTEROP_API_KEY INTEROP_ENV_FILE
 
 # Only the explicit options configure the SDKs: no CLERK_* from the caller.
 set +e

@@ -91,6 +91,12 @@ type Options struct {
 	// redirect_url may point to. http(s) on localhost, 127.0.0.1 and [::1]
 	// (any port) are always allowed.
 	AllowedOrigins []string
+	// AfterSignInURL is where a user who signed in or up without a
+	// redirect_url is sent (with the dev browser id, so the app's
+	// middleware picks the session up), as Clerk sends them to the
+	// application's home URL. It must be on an allowed origin. Empty keeps
+	// them on the account page (/user).
+	AfterSignInURL string
 	// Now is the clock; default time.Now. Tests inject one to control
 	// token expiry exactly.
 	Now func() time.Time
@@ -172,6 +178,11 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, err
 	}
 	inst.allowed = allowed
+	if opts.AfterSignInURL != "" {
+		if _, aerr := checkRedirectURL(opts.AfterSignInURL, allowed, ""); aerr != nil {
+			return nil, fmt.Errorf("localclerk: AfterSignInURL %q: %s", opts.AfterSignInURL, aerr.Long)
+		}
+	}
 
 	if opts.DataFile != "" {
 		if err := checkDataFile(opts.DataFile); err != nil {
@@ -327,7 +338,8 @@ func (inst *Instance) Close() error {
 // EnvLines returns the environment lines that point a Clerk SDK (goclerk,
 // @clerk/express, @clerk/backend) at this instance. CLERK_FAPI_URL is
 // where a Frontend API proxy forwards to; CLERK_MACHINE_SECRET_KEY is
-// present when a machine was seeded.
+// present when a machine was seeded. Values are unquoted (for os.Setenv
+// and the like); cmd/localclerk prints them shell-quoted.
 func (inst *Instance) EnvLines() []string {
 	lines := []string{
 		"CLERK_PUBLISHABLE_KEY=" + inst.PublishableKey,
@@ -336,8 +348,8 @@ func (inst *Instance) EnvLines() []string {
 		"CLERK_FAPI_URL=" + inst.FrontendAPIURL,
 		"CLERK_SIGN_IN_URL=" + inst.FrontendAPIURL + "/sign-in",
 		"CLERK_SIGN_UP_URL=" + inst.FrontendAPIURL + "/sign-up",
-		// One line, as Clerk's dashboard shows it; the SDKs strip the
-		// armour and whitespace themselves.
+		// One line, as Clerk's dashboard shows it; goclerk and Clerk's
+		// SDKs read it without the line breaks.
 		"CLERK_JWT_KEY=" + strings.ReplaceAll(strings.TrimSpace(inst.PublicKeyPEM), "\n", ""),
 	}
 	if inst.WebhookSecret != "" {

@@ -228,6 +228,9 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 
 func (inst *Instance) backToApp(w http.ResponseWriter, r *http.Request, redirect string, c *client) {
 	if redirect == "" {
+		redirect = inst.opts.AfterSignInURL
+	}
+	if redirect == "" {
 		target := "/user"
 		if c != nil && c.DevBrowserID != "" {
 			target += "?__clerk_db_jwt=" + url.QueryEscape(c.DevBrowserID)

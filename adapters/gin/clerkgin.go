@@ -64,6 +64,8 @@ func GetAuth(c *gin.Context, opts ...clerk.AuthOption) clerk.Auth {
 // RequireAuth lets requests with a signed-in user through and redirects
 // the others (302) as clerk.RequireAuth does: to signInURL, else the
 // middleware's SignInURL, else CLERK_SIGN_IN_URL, else "/".
-func RequireAuth(signInURL string) gin.HandlerFunc {
-	return Wrap(clerk.RequireAuth(signInURL))
+// With clerk.ReturnBack() the redirect carries redirect_url, the current
+// URL, so the sign-in page sends the user back.
+func RequireAuth(signInURL string, opts ...clerk.RequireAuthOption) gin.HandlerFunc {
+	return Wrap(clerk.RequireAuth(signInURL, opts...))
 }

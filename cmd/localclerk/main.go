@@ -1,8 +1,11 @@
 // Command localclerk runs an offline, Clerk-compatible development
 // instance and prints the environment lines that point an app at it.
 //
-//	go run ./cmd/localclerk -seed
-//	go run ./cmd/localclerk -addr 127.0.0.1:4401 -data ~/.cache/localclerk.db -seed
+//	go run ./cmd/localclerk -seed -env-file .env
+//	set -a; . ./.env; set +a     # then start your app in this shell
+//
+// The data file defaults to localclerk/localclerk.db in the user's cache
+// directory, so nothing lands in the project you run it from.
 package main
 
 import (
@@ -14,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +40,7 @@ type config struct {
 	opts       localclerk.Options
 	exportPath string
 	importPath string
+	envFile    string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -44,7 +49,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	var c config
 	var origins string
 	fs.StringVar(&c.opts.Addr, "addr", "127.0.0.1:4401", "listen address (loopback by default; use :0 for a random port)")
-	fs.StringVar(&c.opts.DataFile, "data", "localclerk.db", "SQLite data file; empty keeps data in memory")
+	fs.StringVar(&c.opts.DataFile, "data", defaultDataFile(), "SQLite data file; empty keeps data in memory")
+	fs.StringVar(&c.envFile, "env-file", "", "also write the environment lines to this file (NAME='value', for set -a; . FILE or a dotenv loader)")
+	fs.StringVar(&c.opts.AfterSignInURL, "after-sign-in-url", "http://localhost:8080/", "where a user who signs in without a redirect_url goes (your app); empty: the account page")
 	fs.BoolVar(&c.opts.Seed, "seed", false, "seed demo users, an organization, a machine and an API key on first run")
 	fs.StringVar(&c.opts.SeedFile, "seed-file", "", "JSON fixture to seed instead of the demo data (fixed ids)")
 	fs.DurationVar(&c.opts.TokenLifetime, "token-lifetime", 60*time.Second, "session token lifetime")
@@ -79,6 +86,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if d := filepath.Dir(c.opts.DataFile); c.opts.DataFile != "" && d != "." {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("create the data directory: %w", err)
+		}
+	}
 	inst, err := localclerk.Start(ctx, c.opts)
 	if err != nil {
 		return err
@@ -99,8 +111,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.exportPath != "" {
 		return export(ctx, inst, c.exportPath, stdout)
 	}
+	if c.envFile != "" {
+		if err := writeEnvFile(c.envFile, inst.EnvLines()); err != nil {
+			return err
+		}
+	}
 
-	printBanner(stdout, inst)
+	printBanner(stdout, inst, c)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "\nlocalclerk: shutting down")
 	return inst.Close()
@@ -121,16 +138,29 @@ func export(ctx context.Context, inst *localclerk.Instance, path string, stdout 
 	return f.Close()
 }
 
-func printBanner(w io.Writer, inst *localclerk.Instance) {
+func printBanner(w io.Writer, inst *localclerk.Instance, c *config) {
 	fmt.Fprintf(w, "localclerk is running (development instance)\n\n")
 	fmt.Fprintf(w, "  Frontend API   %s\n", inst.FrontendAPIURL)
 	fmt.Fprintf(w, "  Backend API    %s\n", inst.BackendAPIURL)
 	fmt.Fprintf(w, "  Sign in        %s/sign-in\n", inst.FrontendAPIURL)
 	fmt.Fprintf(w, "  Sign up        %s/sign-up\n", inst.FrontendAPIURL)
-	fmt.Fprintf(w, "  Account        %s/user\n\n", inst.FrontendAPIURL)
-	fmt.Fprintf(w, "Environment for your app:\n\n")
+	fmt.Fprintf(w, "  Account        %s/user\n", inst.FrontendAPIURL)
+	if c.opts.AfterSignInURL != "" {
+		fmt.Fprintf(w, "  After sign-in  %s (-after-sign-in-url, when no redirect_url is given)\n", c.opts.AfterSignInURL)
+	}
+	data := "in memory (lost on exit)"
+	if c.opts.DataFile != "" {
+		data = c.opts.DataFile + " (delete it to start over)"
+	}
+	fmt.Fprintf(w, "  Data           %s\n", data)
+	fmt.Fprintf(w, "  Session tokens live %s; pages refresh them through a handshake\n\n", c.opts.TokenLifetime)
+	if c.envFile != "" {
+		fmt.Fprintf(w, "Environment for your app, also written to %s (load it with: set -a; . %s; set +a):\n\n", c.envFile, shellPath(c.envFile))
+	} else {
+		fmt.Fprintf(w, "Environment for your app (paste into your shell, or run with -env-file .env):\n\n")
+	}
 	for _, l := range inst.EnvLines() {
-		fmt.Fprintf(w, "  %s\n", l)
+		fmt.Fprintf(w, "  export %s\n", shellLine(l))
 	}
 	if d := inst.Demo; d != nil {
 		fmt.Fprintf(w, "\nDemo data:\n\n")

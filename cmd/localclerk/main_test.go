@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +21,18 @@ func TestParseFlags(t *testing.T) {
 	if c.opts.Addr != "127.0.0.1:0" || c.opts.DataFile != "" || !c.opts.Seed || c.opts.TokenLifetime != 5*time.Second ||
 		len(c.opts.AllowedOrigins) != 2 {
 		t.Errorf("parsed %+v", c.opts)
+	}
+	// By default the data lives in the user's cache directory, not in the
+	// directory localclerk is started from (a project's checkout).
+	c, err = parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache, err := os.UserCacheDir(); err != nil || c.opts.DataFile != filepath.Join(cache, "localclerk", "localclerk.db") {
+		t.Errorf("default data file %q (cache dir %q, %v)", c.opts.DataFile, cache, err)
+	}
+	if c.opts.AfterSignInURL != "http://localhost:8080/" {
+		t.Errorf("default after-sign-in URL %q", c.opts.AfterSignInURL)
 	}
 	for _, bad := range [][]string{{"-token-lifetime", "1ms"}, {"extra"}, {"-nope"}} {
 		if _, err := parseFlags(bad, io.Discard); err == nil {
@@ -61,7 +74,7 @@ func TestRunPrintsBannerAndStops(t *testing.T) {
 		}
 		got.Write(buf[:n])
 	}
-	for _, want := range []string{"CLERK_PUBLISHABLE_KEY=pk_test_", "CLERK_SECRET_KEY=sk_test_", "CLERK_API_URL=http://127.0.0.1:", "alice@example.com"} {
+	for _, want := range []string{"export CLERK_PUBLISHABLE_KEY='pk_test_", "export CLERK_SECRET_KEY='sk_test_", "export CLERK_API_URL='http://127.0.0.1:", "Data           " + data, "alice@example.com"} {
 		if !strings.Contains(got.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, got.String())
 		}

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"log"
 	"net/http"
+	"net/url"
 
 	"github.com/goclerk/clerk"
 )
@@ -24,7 +25,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, page st
 		Auth:      clerk.GetAuth(r),
 		Data:      data,
 		SignInURL: a.signInFor("/dashboard"),
-		SignUpURL: a.setup.signUpURL + "?redirect_url=" + a.appURL + "/dashboard",
+		SignUpURL: a.setup.signUpURL + "?redirect_url=" + url.QueryEscape(a.appURL+"/dashboard"),
 		Local:     a.setup.local,
 		Page:      page,
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"html"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,6 +133,15 @@ func TestFreshUserGoRun(t *testing.T) {
 	resp, body := browse(t, jar, s.url+"/")
 	if resp.StatusCode != 200 || !strings.Contains(body, "You are signed out") {
 		t.Fatalf("home page: %d\n%s", resp.StatusCode, body)
+	}
+	// The sign-up link's redirect_url is one encoded query value.
+	m := regexp.MustCompile(`href="([^"]*/sign-up\?[^"]*)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no sign-up link on the home page:\n%s", body)
+	}
+	signUp, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil || signUp.Query().Get("redirect_url") != s.url+"/dashboard" || !strings.HasPrefix(signUp.RawQuery, "redirect_url=http%3A%2F%2F") {
+		t.Errorf("sign-up link %q: redirect_url is not URL-encoded (%v)", m[1], err)
 	}
 	resp, body = browse(t, jar, s.url+"/dashboard")
 	if resp.StatusCode != 200 || !strings.HasSuffix(resp.Request.URL.Path, "/sign-in") ||

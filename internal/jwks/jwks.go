@@ -8,9 +8,7 @@ package jwks
 import (
 	"context"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
@@ -26,26 +24,6 @@ import (
 // a Clerk reason, or another error for unexpected failures.
 type Source interface {
 	Key(ctx context.Context, kid string) (*jwt.Key, error)
-}
-
-// ParsePEM parses an SPKI ("PUBLIC KEY") or PKCS#1 ("RSA PUBLIC KEY") RSA key.
-func ParsePEM(s string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(s))
-	if block == nil {
-		return nil, errors.New("no PEM block found")
-	}
-	if k, err := x509.ParsePKIXPublicKey(block.Bytes); err == nil {
-		rk, ok := k.(*rsa.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("the key is a %T, not an RSA key", k)
-		}
-		return rk, nil
-	}
-	k, err := x509.ParsePKCS1PublicKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("parse RSA public key: %w", err)
-	}
-	return k, nil
 }
 
 // PEMSource serves one configured key for every key id, as a networkless

@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"math/big"
 	"sync"
@@ -210,32 +208,6 @@ func TestSourcesAreScopedPerInstance(t *testing.T) {
 	}
 	if _, err := srcB.Key(context.Background(), "ins_a"); reason(err) != jwt.ReasonJWKKidMismatch {
 		t.Fatalf("instance B served instance A's key: %v", err)
-	}
-}
-
-func TestPEM(t *testing.T) {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spki, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	for name, p := range map[string]string{
-		"spki":  string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki})),
-		"pkcs1": string(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&k.PublicKey)})),
-	} {
-		src, err := NewPEMSource(p)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		key, _ := src.Key(context.Background(), "anything")
-		if !key.Public.(*rsa.PublicKey).Equal(&k.PublicKey) || key.Alg != "RS256" {
-			t.Fatalf("%s: wrong key", name)
-		}
-	}
-	for _, bad := range []string{"", "not pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"} {
-		if _, err := NewPEMSource(bad); err == nil {
-			t.Fatalf("NewPEMSource(%q) succeeded", bad)
-		}
 	}
 }
 
