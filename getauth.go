@@ -164,7 +164,7 @@ func redirectToSignIn(w http.ResponseWriter, r *http.Request, signInURL string) 
 			}
 		}
 	} else {
-		cur = authn.FactsFromRequest(r).URL
+		cur = authn.FactsFromRequest(r, false).URL // no middleware: the default, forwarded headers trusted
 	}
 	w.Header().Set("Location", authn.SignInRedirect(cur, signInTarget(r, signInURL), cur.String(), devBrowser))
 	w.WriteHeader(http.StatusFound)
