@@ -77,6 +77,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("GET /jwt_templates", inst.bapiListTemplates)
 	h("POST /jwt_templates", inst.bapiCreateTemplate)
 	h("GET /jwt_templates/{id}", inst.bapiGetTemplate)
+	h("PATCH /jwt_templates/{id}", inst.bapiUpdateTemplate)
 	h("DELETE /jwt_templates/{id}", inst.bapiDeleteTemplate)
 	h("POST /sign_in_tokens", inst.bapiCreateSignInToken)
 	h("POST /sign_in_tokens/{id}/revoke", inst.bapiRevokeSignInToken)
