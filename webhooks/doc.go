@@ -15,6 +15,15 @@
 // decoding. Deliveries whose timestamp lies more than five minutes away from
 // the local clock are refused, which bounds replay of captured requests.
 //
+// Within the tolerance a captured delivery still verifies, so an attacker
+// who records one can send it again. Reject replays by deduplicating on the
+// message id for the tolerance window: after verifying, record
+// [Event.MessageID] and acknowledge, without processing, an id already
+// recorded. [ReplayGuard] does that in memory for a single process (an
+// application with several instances uses a shared store: a unique key on
+// the message id kept for twice the tolerance). Svix redelivers a failed
+// message under the same id, so forget an id whose processing failed.
+//
 // Build a [Verifier] once from the secret and use [Verifier.Verify] or
 // [Verifier.Handler]; [Verify] is a one-shot shortcut. A verified [Event]
 // exposes the raw payload in [Event.Data] plus typed decoders such as

@@ -2,6 +2,7 @@ package webhooks_test
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -67,8 +68,38 @@ func ExampleVerifier_Handler() {
 			deleted, _ := evt.Deleted()
 			log.Printf("delete user %s", deleted.ID)
 		}
-		// Any 2xx tells Clerk the delivery succeeded; use evt.MessageID
-		// to skip retries you have already processed.
+		// Any 2xx tells Clerk the delivery succeeded; see ReplayGuard to
+		// skip deliveries you have already processed.
 		w.WriteHeader(http.StatusNoContent)
 	}))
 }
+
+func ExampleReplayGuard() {
+	v, err := webhooks.NewVerifier("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Same tolerance as the Verifier (the default here).
+	guard, err := webhooks.NewReplayGuard(webhooks.ReplayGuardOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.Handle("POST /webhooks/clerk", v.Handler(func(w http.ResponseWriter, r *http.Request, evt webhooks.Event) {
+		switch err := guard.Check(evt.MessageID); {
+		case errors.Is(err, webhooks.ErrReplayed):
+			w.WriteHeader(http.StatusNoContent) // already handled: acknowledge only
+			return
+		case err != nil:
+			http.Error(w, "busy", http.StatusServiceUnavailable) // Clerk retries later
+			return
+		}
+		if err := process(evt); err != nil {
+			guard.Forget(evt.MessageID) // let Clerk's retry through
+			http.Error(w, "could not process", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+}
+
+func process(webhooks.Event) error { return nil }
