@@ -128,7 +128,11 @@ func newInstance(opts Options) (*instance, error) {
 		if c.ProxyURL == "" {
 			c.ProxyURL = inst.proxyPath
 		}
-		inst.proxy = newFrontendAPIProxy(inst.proxyPath, pk.FrontendAPI, o.SecretKey)
+		trusted, err := parseTrustedProxies(p.TrustedProxies)
+		if err != nil {
+			return nil, err
+		}
+		inst.proxy = newFrontendAPIProxy(inst.proxyPath, pk.FrontendAPI, o.SecretKey, trusted)
 	}
 	return inst, nil
 }

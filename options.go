@@ -120,6 +120,13 @@ type OrganizationSyncOptions struct {
 type FrontendAPIProxy struct {
 	Enabled bool
 	Path    string
+	// TrustedProxies lists the reverse proxies in front of the application
+	// (IP addresses or CIDR prefixes, e.g. "10.0.0.0/8"). Only a request
+	// arriving from one of them has its X-Forwarded-For/Host/Proto,
+	// X-Real-Ip and Cf-Connecting-Ip headers passed on to the Frontend API
+	// and used for Clerk-Proxy-Url; any other request is described from its
+	// connection (peer address, Host, TLS). Empty trusts no one.
+	TrustedProxies []string
 }
 
 // Bool returns a pointer to b, for optional boolean options.

@@ -2,6 +2,8 @@ package clerk_test
 
 import (
 	"bufio"
+	"errors"
+	"net"
 	"io"
 	"net/http"
 	"strings"
@@ -107,6 +109,9 @@ func TestFrontendAPIProxy(t *testing.T) {
 		w.WriteHeader(204)
 	}))
 	appHost := strings.TrimPrefix(app.URL, "http://")
+	o = rtOptions(t)
+	o.FrontendAPIProxy = &clerk.FrontendAPIProxy{Enabled: true, TrustedProxies: []string{"127.0.0.0/8", "::1"}}
+	behindProxy := rtServe(t, o, http.NotFoundHandler())
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 	t.Run("path, query, headers and body are forwarded", func(t *testing.T) {
@@ -148,7 +153,8 @@ func TestFrontendAPIProxy(t *testing.T) {
 			"Clerk-Secret-Key":  "sk_test_rt",
 			"X-Forwarded-Host":  appHost,
 			"X-Forwarded-Proto": "http",
-			"X-Forwarded-For":   "203.0.113.9",
+			"X-Forwarded-For":   "127.0.0.1", // the peer; X-Real-Ip is not trusted
+			"X-Real-Ip":         "",
 			"Cookie":            "__client_uat=0",
 			"Content-Type":      "application/x-www-form-urlencoded",
 			"Authorization":     "Bearer not-a-session",
@@ -159,26 +165,69 @@ func TestFrontendAPIProxy(t *testing.T) {
 			}
 		}
 	})
-	t.Run("forwarding headers of an upstream proxy", func(t *testing.T) {
-		req, _ := http.NewRequest("GET", app.URL+"/__clerk/v1/environment", nil)
-		req.Header.Set("X-Forwarded-Host", "www.example.com")
-		req.Header.Set("X-Forwarded-Proto", "https")
-		req.Header.Set("X-Forwarded-For", "198.51.100.7, 10.0.0.1")
+	forwarded := func(t *testing.T, url string, hdr map[string]string) http.Header {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url, nil)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
 		resp, err := noFollow.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		s := log.last(t)
+		return log.last(t).header
+	}
+	upstream := map[string]string{"X-Forwarded-Host": "www.example.com", "X-Forwarded-Proto": "https",
+		"X-Forwarded-For": "198.51.100.7, 10.0.0.1", "X-Real-Ip": "198.51.100.7"}
+	t.Run("forwarding headers of a trusted proxy", func(t *testing.T) {
+		got := forwarded(t, behindProxy.URL+"/__clerk/v1/environment", upstream)
 		for k, v := range map[string]string{
 			"Clerk-Proxy-Url":   "https://www.example.com/__clerk",
 			"X-Forwarded-Host":  "www.example.com",
 			"X-Forwarded-Proto": "https",
-			"X-Forwarded-For":   "198.51.100.7",
+			"X-Forwarded-For":   "198.51.100.7, 10.0.0.1, 127.0.0.1",
+			"X-Real-Ip":         "198.51.100.7",
 		} {
-			if got := s.header.Get(k); got != v {
+			if got := got.Get(k); got != v {
 				t.Errorf("forwarded %s = %q, want %q", k, got, v)
 			}
+		}
+		got = forwarded(t, behindProxy.URL+"/__clerk/v1/environment", map[string]string{"X-Real-Ip": "198.51.100.8"})
+		if v := got.Get("X-Forwarded-For"); v != "198.51.100.8, 127.0.0.1" {
+			t.Errorf("X-Real-Ip of a trusted proxy: X-Forwarded-For = %q", v)
+		}
+	})
+	t.Run("forwarding headers of an untrusted client are ignored", func(t *testing.T) {
+		got := forwarded(t, app.URL+"/__clerk/v1/environment", map[string]string{"X-Forwarded-Host": "evil.example",
+			"X-Forwarded-Proto": "https", "X-Forwarded-For": "9.9.9.9", "X-Real-Ip": "9.9.9.9", "Cf-Connecting-Ip": "9.9.9.9"})
+		for k, v := range map[string]string{
+			"Clerk-Proxy-Url":   "http://" + appHost + "/__clerk",
+			"X-Forwarded-Host":  appHost,
+			"X-Forwarded-Proto": "http",
+			"X-Forwarded-For":   "127.0.0.1",
+			"X-Real-Ip":         "",
+			"Cf-Connecting-Ip":  "",
+		} {
+			if got := got.Get(k); got != v {
+				t.Errorf("forwarded %s = %q, want %q", k, got, v)
+			}
+		}
+	})
+	t.Run("dot segments cannot leave the proxy path", func(t *testing.T) {
+		n := len(log.reqs)
+		for _, p := range []string{"/__clerk/../../x", "/__clerk/%2e%2e/x", "/__clerk/v1/../../admin"} {
+			resp, body := rtRawGet(t, appHost, p)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "proxy_path_mismatch") {
+				t.Errorf("%s: status %d body %s", p, resp.StatusCode, body)
+			}
+		}
+		if len(log.reqs) != n {
+			t.Errorf("forwarded %v", log.reqs[n:])
+		}
+		resp, _ := rtRawGet(t, appHost, "/__clerk/v1/x/..//client/./sign_ins/")
+		if s := log.last(t); resp.StatusCode != 201 || s.path != "/v1/client/sign_ins/" {
+			t.Errorf("cleaned path: status %d, forwarded %q", resp.StatusCode, s.path)
 		}
 	})
 	t.Run("the proxy path itself", func(t *testing.T) {
@@ -215,7 +264,7 @@ func TestFrontendAPIProxy(t *testing.T) {
 		if got, want := resp.Header.Get("Location"), "http://"+appHost+"/__clerk/v1/client/sign_ins?x=1#frag"; resp.StatusCode != 302 || got != want {
 			t.Errorf("status %d Location %q, want %q", resp.StatusCode, got, want)
 		}
-		req, _ := http.NewRequest("GET", app.URL+"/__clerk/v1/redirect", nil)
+		req, _ := http.NewRequest("GET", behindProxy.URL+"/__clerk/v1/redirect", nil)
 		req.Header.Set("X-Forwarded-Host", "www.example.com")
 		req.Header.Set("X-Forwarded-Proto", "https")
 		resp, err = noFollow.Do(req)
@@ -302,6 +351,15 @@ func TestFrontendAPIProxy(t *testing.T) {
 			t.Errorf("handshake Location = %q", loc)
 		}
 	})
+	t.Run("TrustedProxies is validated", func(t *testing.T) {
+		o := rtOptions(t)
+		o.FrontendAPIProxy = &clerk.FrontendAPIProxy{Enabled: true, TrustedProxies: []string{"10.0.0.0/8", "proxy.internal"}}
+		_, err := clerk.Middleware(o)
+		var oe *clerk.OptionError
+		if !errors.As(err, &oe) || oe.Option != "FrontendAPIProxy.TrustedProxies" || !strings.Contains(err.Error(), "proxy.internal") {
+			t.Errorf("err = %v", err)
+		}
+	})
 	t.Run("unreachable Frontend API", func(t *testing.T) {
 		t.Setenv("CLERK_FAPI_URL", "http://127.0.0.1:1")
 		o := rtOptions(t)
@@ -312,4 +370,24 @@ func TestFrontendAPIProxy(t *testing.T) {
 			t.Errorf("status %d body %s", resp.StatusCode, body)
 		}
 	})
+}
+
+// rtRawGet sends a GET with the request target exactly as given, as a
+// hostile client can (http.Client would clean nothing either, but this
+// keeps the bytes on the wire explicit).
+func rtRawGet(t *testing.T, hostport, target string) (*http.Response, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", hostport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET "+target+" HTTP/1.1\r\nHost: "+hostport+"\r\nConnection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
 }
