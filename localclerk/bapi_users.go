@@ -93,8 +93,8 @@ func validatePassword(p *string, skip *bool) error {
 	if p == nil {
 		return nil
 	}
-	if len(*p) > 256 {
-		return errInvalid("password", "Passwords must be at most 256 characters.")
+	if len(*p) > maxPasswordBytes {
+		return errPasswordTooLong
 	}
 	if (skip == nil || !*skip) && len(*p) < 8 {
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_length_too_short", Message: "Passwords must be 8 characters or more.",
@@ -554,10 +554,12 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) }); err != nil {
 		return nil, 0, notFoundAs(err, "user")
 	}
-	if u.PasswordHash == "" || !checkPassword(u.PasswordHash, p.Password) {
+	ok, upgraded := verifyPassword(u.PasswordHash, p.Password)
+	if !ok {
 		return nil, 0, &apiError{Status: http.StatusUnprocessableEntity, Code: "incorrect_password", Message: "Password is incorrect.",
 			Long: "Password is incorrect.", Meta: map[string]any{"param_name": "password"}}
 	}
+	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
 	return map[string]any{"verified": true}, 0, nil
 }
 

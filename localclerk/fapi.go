@@ -352,7 +352,10 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		}
 		loc = withQuery(hr.Redirect, "__clerk_handshake", tok, "__clerk_db_jwt", c.DevBrowserID)
 	}
-	inst.setClientCookie(w, c)
+	if c.DevBrowserID != hr.DevBrowser {
+		// Never from the query's dev browser (see browser.go).
+		inst.setClientCookie(w, c)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", loc)
 	w.WriteHeader(http.StatusTemporaryRedirect)

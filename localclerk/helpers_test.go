@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync"
@@ -77,7 +78,13 @@ func start(t *testing.T, opts Options) *harness {
 		t.Fatalf("Start: %v", err)
 	}
 	t.Cleanup(func() { inst.Close() })
+	// The jar keeps localclerk's own client cookie, as a browser does.
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &harness{t: t, inst: inst, clock: clock, http: &http.Client{
+		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       30 * time.Second,
 	}}

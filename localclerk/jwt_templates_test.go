@@ -1,9 +1,12 @@
 package localclerk
 
 import (
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,7 +92,8 @@ func TestTemplateTokenIsNotASessionToken(t *testing.T) {
 	}
 
 	mw, err := clerk.Middleware(clerk.Options{PublishableKey: h.inst.PublishableKey, SecretKey: h.inst.SecretKey,
-		JWTKey: h.inst.PublicKeyPEM, APIURL: h.inst.BackendAPIURL, Now: h.clock.Now})
+		JWTKey: h.inst.PublicKeyPEM, APIURL: h.inst.BackendAPIURL, Now: h.clock.Now,
+		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,4 +140,26 @@ func TestTemplateTokenIsNotASessionToken(t *testing.T) {
 			t.Errorf("%s template token signed the handshake request in: %q", name, w.Body)
 		}
 	}
+}
+
+// FuzzTemplateClaims: checkTemplateClaims never panics and accepts only a
+// JSON object naming no reserved claim.
+func FuzzTemplateClaims(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"sub":"x"}`, `{"handshake":[]}`, `[]`, `null`, `{"a":{"sub":1}}`, `{"\u0073ub":1}`, `{"o":1,"o":2}`, `"x"`, `{`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if checkTemplateClaims(raw) != nil {
+			return
+		}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
+			t.Fatalf("accepted a non-object %q", raw)
+		}
+		for k := range obj {
+			if slices.Contains(reservedTemplateClaims, k) {
+				t.Fatalf("accepted reserved claim %q in %q", k, raw)
+			}
+		}
+	})
 }

@@ -452,7 +452,8 @@ func TestFAPIClientEndpoints(t *testing.T) {
 	if st, _ := do("POST", "/v1/client/sessions/"+sid+"/tokens"); st != 404 {
 		t.Errorf("token after sign-out: %d", st)
 	}
-	resp, _ := h.http.Get(h.inst.FrontendAPIURL + "/v1/client")
+	// Neither a dev browser nor localclerk's cookie: no client.
+	resp, _ := http.Get(h.inst.FrontendAPIURL + "/v1/client")
 	var e clerkErrors
 	decodeJSON(t, resp, &e)
 	h.wantError(401, "dev_browser_unauthenticated", resp.StatusCode, e)

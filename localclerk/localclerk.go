@@ -74,7 +74,8 @@ import (
 // unseeded instance on a random loopback port.
 type Options struct {
 	// DataFile is the SQLite database path; empty keeps everything in
-	// memory (lost on Close).
+	// memory (lost on Close). It holds the keys and password hashes, so it
+	// and its -wal/-shm files are kept at mode 0600.
 	DataFile string
 	// Addr is the listen address; default "127.0.0.1:0". Non-loopback
 	// addresses expose the instance's unauthenticated pages to the network.
@@ -89,7 +90,9 @@ type Options struct {
 	SeedFile string
 	// AllowedOrigins lists extra origins (scheme://host[:port]) that
 	// redirect_url may point to. http(s) on localhost, 127.0.0.1 and [::1]
-	// (any port) are always allowed.
+	// (any port) are always allowed. Requests are answered only when their
+	// Host is one of those, the listener's address or an allowed origin's
+	// host (DNS rebinding protection).
 	AllowedOrigins []string
 	// AfterSignInURL is where a user who signed in or up without a
 	// redirect_url is sent (with the dev browser id, so the app's
@@ -188,6 +191,9 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		if err := checkDataFile(opts.DataFile); err != nil {
 			return nil, err
 		}
+		if err := privateDataFile(opts.DataFile); err != nil {
+			return nil, err
+		}
 	}
 	st, err := openStore(ctx, opts.DataFile)
 	if err != nil {
@@ -232,7 +238,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, err
 	}
 
-	inst.handler = inst.routes()
+	inst.handler = inst.hostCheck(inst.routes())
 	inst.srv = &http.Server{
 		Handler:           inst.handler,
 		ReadHeaderTimeout: 10 * time.Second,

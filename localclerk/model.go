@@ -1,11 +1,7 @@
 package localclerk
 
 import (
-	"crypto/pbkdf2"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -278,39 +274,6 @@ func randString(n int) string {
 		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
 	}
 	return string(b)
-}
-
-const pbkdf2Iterations = 4096
-
-// hashPassword derives a salted PBKDF2-SHA256 hash. localclerk is a
-// development tool, but passwords typed into it are often reused ones.
-func hashPassword(pw string) (string, error) {
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("password salt: %w", err)
-	}
-	key, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iterations, 32)
-	if err != nil {
-		return "", fmt.Errorf("hash password: %w", err)
-	}
-	return "pbkdf2$" + base64.RawStdEncoding.EncodeToString(salt) + "$" + base64.RawStdEncoding.EncodeToString(key), nil
-}
-
-func checkPassword(hash, pw string) bool {
-	parts := strings.Split(hash, "$")
-	if len(parts) != 3 || parts[0] != "pbkdf2" {
-		return false
-	}
-	salt, err1 := base64.RawStdEncoding.DecodeString(parts[1])
-	want, err2 := base64.RawStdEncoding.DecodeString(parts[2])
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	got, err := pbkdf2.Key(sha256.New, pw, salt, pbkdf2Iterations, len(want))
-	if err != nil {
-		return false
-	}
-	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
 // rawOrEmpty returns metadata as JSON, defaulting to {}.

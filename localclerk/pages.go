@@ -90,7 +90,8 @@ func (inst *Instance) pageRedirect(w http.ResponseWriter, raw string) (string, b
 
 // sameOrigin rejects cross-site form posts (a minimal CSRF guard).
 func (inst *Instance) sameOrigin(w http.ResponseWriter, r *http.Request) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && !strings.EqualFold(o, inst.FrontendAPIURL) && !strings.EqualFold(o, "http://"+r.Host) {
+	// "null" is what a sandboxed frame or a cross-origin redirect chain sends.
+	if o := r.Header.Get("Origin"); o != "" && !strings.EqualFold(o, inst.FrontendAPIURL) && !strings.EqualFold(o, "http://"+r.Host) {
 		inst.render(w, http.StatusForbidden, "error", &pageData{Title: "Forbidden", Error: "Cross-origin form posts are not accepted."})
 		return false
 	}
@@ -133,19 +134,19 @@ func (inst *Instance) pageSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t := q.Get("__clerk_ticket"); t != "" {
-		inst.signInWithTicket(w, r, t, red, q.Get("__clerk_db_jwt"))
+		inst.signInWithTicket(w, r, t, red)
 		return
 	}
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: q.Get("__clerk_db_jwt"), Demo: inst.demoUsers(r)}
-	d.User = inst.currentUser(r, d.DevBrowser)
+	d.User = inst.currentUser(r)
 	inst.render(w, http.StatusOK, "sign-in", d)
 }
 
-// currentUser returns the signed-in user of the request's client, if any.
-func (inst *Instance) currentUser(r *http.Request, dvb string) *pageUser {
+// currentUser returns the signed-in user of the browser's client, if any.
+func (inst *Instance) currentUser(r *http.Request) *pageUser {
 	var pu *pageUser
 	inst.store.view(r.Context(), func(t *txn) error {
-		c, err := inst.findClient(t, r, dvb)
+		c, err := inst.browserClient(t, r)
 		if err != nil || c == nil {
 			return err
 		}
@@ -175,21 +176,20 @@ func (inst *Instance) postSignInContinue(w http.ResponseWriter, r *http.Request)
 	var c *client
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
-		c, err = inst.findClient(t, r, r.PostForm.Get("__clerk_db_jwt"))
+		c, err = inst.browserClient(t, r)
 		return err
 	})
 	if err != nil || c == nil {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return
 	}
-	inst.setClientCookie(w, c)
 	inst.backToApp(w, r, red, c)
 }
 
-// completeSignIn starts a session for userID on the request's client and
-// sends the browser back to the app with the dev browser in the query, as
-// a Clerk development instance does.
-func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, userID, orgID, redirect, dvb string) {
+// completeSignIn starts a session for userID on the browser's client (see
+// signInClient) and sends the browser back to the app with the dev browser
+// in the query, as a Clerk development instance does.
+func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, userID, orgID, redirect string) {
 	now := inst.now()
 	var c *client
 	err := inst.store.update(r.Context(), func(t *txn) error {
@@ -201,13 +201,8 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 			return &apiError{Status: http.StatusForbidden, Code: "user_locked", Long: "This account is banned or locked."}
 		}
 		var err error
-		if c, err = inst.findClient(t, r, dvb); err != nil {
+		if c, err = inst.signInClient(t, r, now); err != nil {
 			return err
-		}
-		if c == nil {
-			if c, err = inst.newClient(t, now); err != nil {
-				return err
-			}
 		}
 		_, err = inst.startSession(t, c, userID, orgID, now)
 		return err
@@ -265,7 +260,11 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 		}
 		return t.get(kindUser, id, &u)
 	})
-	if err != nil || u.PasswordHash == "" || !checkPassword(u.PasswordHash, pw) {
+	ok, upgraded := false, ""
+	if err == nil {
+		ok, upgraded = verifyPassword(u.PasswordHash, pw)
+	}
+	if !ok {
 		if err != nil && !errors.Is(err, errNotFound) {
 			inst.log.Error("localclerk: sign in lookup", "err", err)
 		}
@@ -273,7 +272,8 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
-	inst.completeSignIn(w, r, u.ID, "", red, d.DevBrowser)
+	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
+	inst.completeSignIn(w, r, u.ID, "", red)
 }
 
 func (inst *Instance) postSignInDemo(w http.ResponseWriter, r *http.Request) {
@@ -287,7 +287,7 @@ func (inst *Instance) postSignInDemo(w http.ResponseWriter, r *http.Request) {
 	id := r.PostForm.Get("user_id")
 	for _, d := range inst.demoUsers(r) {
 		if d.ID == id {
-			inst.completeSignIn(w, r, id, "", red, r.PostForm.Get("__clerk_db_jwt"))
+			inst.completeSignIn(w, r, id, "", red)
 			return
 		}
 	}
@@ -336,7 +336,7 @@ func (inst *Instance) postSignInCode(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
-	inst.completeSignIn(w, r, uid, "", red, d.DevBrowser)
+	inst.completeSignIn(w, r, uid, "", red)
 }
 
 func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
@@ -345,11 +345,11 @@ func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	inst.signInWithTicket(w, r, q.Get("ticket"), red, q.Get("__clerk_db_jwt"))
+	inst.signInWithTicket(w, r, q.Get("ticket"), red)
 }
 
 // signInWithTicket signs in with a Backend API sign-in token.
-func (inst *Instance) signInWithTicket(w http.ResponseWriter, r *http.Request, ticket, red, dvb string) {
+func (inst *Instance) signInWithTicket(w http.ResponseWriter, r *http.Request, ticket, red string) {
 	var st *signInToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var err error
@@ -360,7 +360,7 @@ func (inst *Instance) signInWithTicket(w http.ResponseWriter, r *http.Request, t
 		inst.render(w, http.StatusUnprocessableEntity, "error", &pageData{Title: "Invalid sign-in link", Error: "This sign-in token is unknown, used, revoked or expired."})
 		return
 	}
-	inst.completeSignIn(w, r, st.UserID, st.OrgID, red, dvb)
+	inst.completeSignIn(w, r, st.UserID, st.OrgID, red)
 }
 
 func (inst *Instance) pageSignUp(w http.ResponseWriter, r *http.Request) {
@@ -437,7 +437,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
 		return
 	}
-	inst.completeSignIn(w, r, u.ID, "", red, d.DevBrowser)
+	inst.completeSignIn(w, r, u.ID, "", red)
 }
 
 func errText(err error) string {
@@ -488,7 +488,7 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
 		return
 	}
-	inst.completeSignIn(w, r, u.ID, "", red, d.DevBrowser)
+	inst.completeSignIn(w, r, u.ID, "", red)
 }
 
 // pageUser shows the signed-in user and the organization switcher.
@@ -542,7 +542,6 @@ func (inst *Instance) pageUser(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return
 	}
-	inst.setClientCookie(w, c)
 	d.DevBrowser = c.DevBrowserID
 	if red != "" {
 		u, _ := url.Parse(red)

@@ -1,0 +1,99 @@
+package localclerk
+
+import (
+	"context"
+	"crypto/pbkdf2"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Passwords are stored as bcrypt hashes. localclerk is a development tool,
+// but passwords typed into it are often reused ones and its data file may
+// be copied around. Hashes written by earlier versions (PBKDF2-SHA256 with
+// 4,096 iterations, "pbkdf2$salt$key") still verify and are replaced by a
+// bcrypt hash at the next successful sign-in.
+
+// bcryptCost is the bcrypt work factor; tests lower it to keep -race runs
+// fast.
+var bcryptCost = bcrypt.DefaultCost
+
+// maxPasswordBytes is what bcrypt can hash; longer passwords are refused
+// rather than silently truncated.
+const maxPasswordBytes = 72
+
+var errPasswordTooLong = &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_length_too_long",
+	Message: "Passwords must be 72 characters or fewer.", Long: "Passwords must be 72 characters or fewer.",
+	Meta: map[string]any{"param_name": "password"}}
+
+// hashPassword returns the stored form of a new password.
+func hashPassword(pw string) (string, error) {
+	if len(pw) > maxPasswordBytes {
+		return "", errPasswordTooLong
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// verifyPassword reports whether pw matches the stored hash. When it does
+// and the hash is of an older scheme (or a lower bcrypt cost), upgraded is
+// its replacement, to be stored; else upgraded is "".
+func verifyPassword(hash, pw string) (ok bool, upgraded string) {
+	if rest, isPBKDF2 := strings.CutPrefix(hash, "pbkdf2$"); isPBKDF2 {
+		if !checkLegacyPBKDF2(rest, pw) {
+			return false, ""
+		}
+	} else {
+		if len(pw) > maxPasswordBytes || bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) != nil {
+			return false, ""
+		}
+		if c, err := bcrypt.Cost([]byte(hash)); err == nil && c >= bcryptCost {
+			return true, ""
+		}
+	}
+	h, err := hashPassword(pw)
+	if err != nil {
+		return true, "" // keep the old hash; the password still matched
+	}
+	return true, h
+}
+
+// checkLegacyPBKDF2 verifies "salt$key" of a PBKDF2-SHA256 hash.
+func checkLegacyPBKDF2(saltKey, pw string) bool {
+	salt64, key64, found := strings.Cut(saltKey, "$")
+	salt, err1 := base64.RawStdEncoding.DecodeString(salt64)
+	want, err2 := base64.RawStdEncoding.DecodeString(key64)
+	if !found || err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got, err := pbkdf2.Key(sha256.New, pw, salt, 4096, len(want))
+	return err == nil && subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// upgradePasswordHash stores upgraded as userID's password hash, unless the
+// hash changed since old was read (the password was set meanwhile). A
+// failure is logged, not returned: the sign-in itself succeeded.
+func (inst *Instance) upgradePasswordHash(ctx context.Context, userID, old, upgraded string) {
+	if upgraded == "" {
+		return
+	}
+	err := inst.store.update(ctx, func(t *txn) error {
+		var u user
+		if err := t.get(kindUser, userID, &u); err != nil || u.PasswordHash != old {
+			return err
+		}
+		u.PasswordHash = upgraded
+		return t.put(kindUser, u.ID, &u)
+	})
+	if err != nil {
+		inst.log.Warn("localclerk: could not upgrade a password hash", "user", userID, "err", err)
+	}
+}
