@@ -7,8 +7,8 @@ import (
 	"net/http/httputil"
 	"net/netip"
 	"net/url"
-	"path"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/goclerk/clerk/internal/authn"

@@ -3,8 +3,8 @@ package clerk_test
 import (
 	"bufio"
 	"errors"
-	"net"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
