@@ -81,3 +81,22 @@ func TestSignInDoesNotAdoptAForeignDevBrowser(t *testing.T) {
 		t.Errorf("the victim's own dev browser holds no session")
 	}
 }
+
+// TestUserPageDoesNotAdoptAForeignDevBrowser: /user with a signed-in dev
+// browser in the URL shows it, but does not make it the visiting browser's
+// client (which would sign the visitor in as someone else and put their
+// next sign-in on that client).
+func TestUserPageDoesNotAdoptAForeignDevBrowser(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	dvbA := signInAlice(t, h) // the attacker's browser: h's cookie jar
+
+	victim := &http.Client{CheckRedirect: h.http.CheckRedirect}
+	resp, err := victim.Get(h.inst.FrontendAPIURL + "/user?__clerk_db_jwt=" + dvbA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if c := resp.Header.Values("Set-Cookie"); resp.StatusCode != http.StatusOK || len(c) != 0 {
+		t.Errorf("/user with a foreign dev browser: %d, Set-Cookie %v", resp.StatusCode, c)
+	}
+}
