@@ -122,7 +122,10 @@ type MismatchError struct {
 
 func (e *MismatchError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s -> %d does not match the spec (%s): %d violation(s)", e.Method, e.Path, e.Status, e.Operation, len(e.Violations))
+	if e.Method != "" {
+		fmt.Fprintf(&b, "%s %s -> %d: ", e.Method, e.Path, e.Status)
+	}
+	fmt.Fprintf(&b, "does not match the spec (%s): %d violation(s)", e.Operation, len(e.Violations))
 	for _, v := range e.Violations {
 		b.WriteString("\n\t")
 		b.WriteString(v.String())
@@ -234,6 +237,25 @@ func (f *Facts) Check(method, path string, status int, body []byte) error {
 	case sch == nil:
 		return nil
 	}
+	return f.checkBody(sch, body, e)
+}
+
+// CheckSchema checks body against the named component schema, for
+// answers to routes the specification does not list (localclerk's
+// /v1/jwks serves the JWKS document, for instance).
+func CheckSchema(name string, body []byte) error {
+	f, err := Load()
+	if err != nil {
+		return err
+	}
+	if _, ok := f.Schemas[name]; !ok {
+		return fmt.Errorf("fapishape: no schema %q in %s", name, f.Spec)
+	}
+	return f.checkBody(&Schema{Ref: name}, body, &MismatchError{Operation: "schema " + name})
+}
+
+// checkBody decodes body and fills e with its violations of sch.
+func (f *Facts) checkBody(sch *Schema, body []byte, e *MismatchError) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any

@@ -152,3 +152,16 @@ func TestCommittedFactsCheckClerkErrors(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestCheckSchema(t *testing.T) {
+	if err := CheckSchema("ClerkErrors", []byte(`{"errors":[]}`)); err != nil {
+		t.Fatal(err)
+	}
+	var me *MismatchError
+	if err := CheckSchema("ClerkErrors", []byte(`{"errors":{}}`)); !errors.As(err, &me) || me.Violations[0].Kind != WrongType {
+		t.Fatalf("got %v", err)
+	}
+	if err := CheckSchema("NoSuchSchema", []byte(`{}`)); err == nil {
+		t.Fatal("unknown schema accepted")
+	}
+}
