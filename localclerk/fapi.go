@@ -24,7 +24,8 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 // routes builds the instance's handler: FAPI and pages at the root, the
 // Backend API under /api, and /__clerk accepted as a proxy prefix.
 func (inst *Instance) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := newRouteMux()
+	inst.mux = mux
 	mux.HandleFunc("GET /.well-known/jwks.json", inst.handleJWKS)
 	mux.HandleFunc("GET /v1/jwks", inst.handleJWKS)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
