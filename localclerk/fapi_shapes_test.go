@@ -1,0 +1,233 @@
+package localclerk
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/goclerk/clerk/localclerk/internal/fapishape"
+)
+
+// shapeCase is one Frontend API request and the answer localclerk must
+// give; its JSON body is checked against the FAPI specification's schema.
+type shapeCase struct {
+	name  string
+	route string // the registered pattern exercised
+	// method and path of the request. {dvb} and {sid} become the fixture's
+	// dev browser and session; clerk-js's version parameters are added.
+	method, path string
+	form         url.Values // form-encoded body, as clerk-js sends
+	signedIn     bool       // Alice signed in on the dev browser; else a fresh dev browser
+	status       int
+	// notInSpec marks routes the specification does not list (the test
+	// proves it still does not). Their error answers are checked against
+	// Clerk's error schema, their other answers against schema if set.
+	notInSpec bool
+	schema    string
+	// page marks answers that are HTML pages or redirects, not JSON.
+	page bool
+}
+
+const clerkJSQuery = "__clerk_api_version=2026-05-12&_clerk_js_version=6.40.0"
+
+var shapeCases = []shapeCase{
+	{name: "jwks", route: "GET /.well-known/jwks.json", method: "GET", path: "/.well-known/jwks.json", status: 200},
+	{name: "jwks under v1", route: "GET /v1/jwks", method: "GET", path: "/v1/jwks", status: 200, notInSpec: true, schema: "JWKS"},
+	{name: "health", route: "GET /v1/health", method: "GET", path: "/v1/health", status: 200},
+
+	{name: "create dev browser", route: "POST /v1/dev_browser", method: "POST", path: "/v1/dev_browser", status: 200},
+	{name: "get dev browser", route: "GET /v1/dev_browser", method: "GET", path: "/v1/dev_browser?__clerk_db_jwt={dvb}", status: 200, notInSpec: true},
+	{name: "get dev browser without id", route: "GET /v1/dev_browser", method: "GET", path: "/v1/dev_browser", status: 401, notInSpec: true},
+	{name: "get unknown dev browser", route: "GET /v1/dev_browser", method: "GET", path: "/v1/dev_browser?__clerk_db_jwt=dvb_nope", status: 404, notInSpec: true},
+
+	{name: "handshake signed in", route: "GET /v1/client/handshake", method: "GET", signedIn: true, status: 307,
+		path: "/v1/client/handshake?redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&format=nonce&__clerk_db_jwt={dvb}"},
+	{name: "handshake to a foreign origin", route: "GET /v1/client/handshake", method: "GET", status: 400,
+		path: "/v1/client/handshake?redirect_url=https%3A%2F%2Fevil.example%2F&__clerk_db_jwt={dvb}"},
+
+	{name: "client signed in", route: "GET /v1/client", method: "GET", path: "/v1/client?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "client signed out", route: "GET /v1/client", method: "GET", path: "/v1/client?__clerk_db_jwt={dvb}", status: 200},
+	{name: "client without dev browser", route: "GET /v1/client", method: "GET", path: "/v1/client", status: 401},
+
+	{name: "token", route: "POST /v1/client/sessions/{sid}/tokens", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
+		form: url.Values{"organization_id": {"org_demo_acme"}}, signedIn: true, status: 200},
+	{name: "token for personal account", route: "POST /v1/client/sessions/{sid}/tokens", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
+		form: url.Values{"organization_id": {""}}, signedIn: true, status: 200},
+	{name: "token for unknown session", route: "POST /v1/client/sessions/{sid}/tokens", method: "POST", path: "/v1/client/sessions/sess_nope/tokens?__clerk_db_jwt={dvb}",
+		signedIn: true, status: 404},
+	{name: "token without client", route: "POST /v1/client/sessions/{sid}/tokens", method: "POST", path: "/v1/client/sessions/sess_nope/tokens", status: 401},
+	{name: "template token", route: "POST /v1/client/sessions/{sid}/tokens/{template}", method: "POST", path: "/v1/client/sessions/{sid}/tokens/demo?__clerk_db_jwt={dvb}",
+		signedIn: true, status: 200},
+	{name: "unknown template", route: "POST /v1/client/sessions/{sid}/tokens/{template}", method: "POST", path: "/v1/client/sessions/{sid}/tokens/nope?__clerk_db_jwt={dvb}",
+		signedIn: true, status: 404},
+
+	{name: "end session", route: "POST /v1/client/sessions/{sid}/end", method: "POST", path: "/v1/client/sessions/{sid}/end?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "end unknown session", route: "POST /v1/client/sessions/{sid}/end", method: "POST", path: "/v1/client/sessions/sess_nope/end?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "remove session", route: "POST /v1/client/sessions/{sid}/remove", method: "POST", path: "/v1/client/sessions/{sid}/remove?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove session without client", route: "POST /v1/client/sessions/{sid}/remove", method: "POST", path: "/v1/client/sessions/sess_nope/remove", status: 401},
+	{name: "remove all sessions", route: "DELETE /v1/client/sessions", method: "DELETE", path: "/v1/client/sessions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "sign out everywhere", route: "DELETE /v1/client", method: "DELETE", path: "/v1/client?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "sign out without client", route: "DELETE /v1/client", method: "DELETE", path: "/v1/client", status: 401},
+
+	// The ticket link is a hosted page: a person follows it in a browser.
+	{name: "accept unknown ticket", route: "GET /v1/tickets/accept", method: "GET", path: "/v1/tickets/accept?ticket=nope&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F", status: 422, page: true},
+}
+
+// TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk
+// registers and checks each JSON answer, errors included, against the
+// schema the specification gives for that operation and status.
+func TestFAPIShapesMatchTheSpec(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	facts, err := fapishape.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range shapeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newShapeFixture(t, h, tc.signedIn)
+			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid).Replace(tc.path)
+			if strings.Contains(path, "?") {
+				path += "&" + clerkJSQuery
+			} else {
+				path += "?" + clerkJSQuery
+			}
+			resp, body := h.fapi(tc.method, path, tc.form)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("%s %s: status %d, want %d: %s", tc.method, path, resp.StatusCode, tc.status, body)
+			}
+			if resp.StatusCode/100 == 3 && resp.Header.Get("Location") == "" {
+				t.Errorf("redirect without Location")
+			}
+			if tc.page {
+				if ct := resp.Header.Get("Content-Type"); resp.StatusCode/100 != 3 && !strings.HasPrefix(ct, "text/html") {
+					t.Errorf("page answered with %q", ct)
+				}
+				return
+			}
+			if resp.StatusCode/100 != 3 {
+				if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+					t.Errorf("content-type %q: %s", ct, body)
+				}
+			}
+			switch {
+			case !tc.notInSpec:
+				err = fapishape.Check(tc.method, path, resp.StatusCode, body)
+			default:
+				if op, err := facts.Match(tc.method, path); err == nil {
+					t.Errorf("the spec lists %s %s now: drop notInSpec", op.Method, op.Path)
+				}
+				schema := tc.schema
+				if resp.StatusCode >= 400 {
+					schema = "ClerkErrors"
+				}
+				if schema != "" {
+					err = fapishape.CheckSchema(schema, body)
+				} else if !json.Valid(body) {
+					err = errors.New("not JSON")
+				}
+			}
+			if err != nil {
+				t.Errorf("%v\nbody: %s", err, body)
+			}
+		})
+	}
+}
+
+// TestEveryFAPIRouteHasAShapeCase fails when a Frontend API route is added
+// to localclerk without a row in shapeCases, or a row names a route that
+// is gone, so the shape check keeps up with the routes.
+func TestEveryFAPIRouteHasAShapeCase(t *testing.T) {
+	h := start(t, Options{})
+	routes := h.inst.mux.fapiRoutes()
+	if len(routes) < 10 {
+		t.Fatalf("only %d FAPI routes registered: %v", len(routes), routes)
+	}
+	success := map[string]bool{}
+	for _, tc := range shapeCases {
+		if !slices.Contains(routes, tc.route) {
+			t.Errorf("row %q exercises %q, which localclerk does not register", tc.name, tc.route)
+		}
+		if tc.status < 400 {
+			success[tc.route] = true
+		}
+	}
+	for _, r := range routes {
+		if !slices.ContainsFunc(shapeCases, func(c shapeCase) bool { return c.route == r }) {
+			t.Errorf("FAPI route %q has no row in shapeCases", r)
+		} else if !success[r] && !slices.ContainsFunc(shapeCases, func(c shapeCase) bool { return c.route == r && c.page }) {
+			t.Errorf("FAPI route %q has no row for a successful answer", r)
+		}
+	}
+}
+
+type shapeFixture struct{ dvb, sid string }
+
+// newShapeFixture returns a dev browser, with Alice signed in on it when
+// signedIn is set.
+func newShapeFixture(t *testing.T, h *harness, signedIn bool) shapeFixture {
+	t.Helper()
+	if !signedIn {
+		resp, body := h.fapi("POST", "/v1/dev_browser", nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("dev browser: %d %s", resp.StatusCode, body)
+		}
+		var db struct{ ID string }
+		mustJSON(t, body, &db)
+		return shapeFixture{dvb: db.ID}
+	}
+	dvb := signInAlice(t, h)
+	resp, body := h.fapi("GET", "/v1/client?__clerk_db_jwt="+dvb, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("client: %d %s", resp.StatusCode, body)
+	}
+	var c struct {
+		Response struct {
+			LastActiveSessionID string `json:"last_active_session_id"`
+		}
+	}
+	mustJSON(t, body, &c)
+	if c.Response.LastActiveSessionID == "" {
+		t.Fatalf("Alice has no session: %s", body)
+	}
+	return shapeFixture{dvb: dvb, sid: c.Response.LastActiveSessionID}
+}
+
+// fapi sends a Frontend API request the way clerk-js does (form body,
+// Origin of the app) and returns the answer with its body.
+func (h *harness) fapi(method, path string, form url.Values) (*http.Response, []byte) {
+	h.t.Helper()
+	var rd io.Reader
+	if form != nil {
+		rd = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, h.inst.FrontendAPIURL+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Origin", "http://localhost:3000")
+	resp, err := h.http.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil && !errors.Is(err, io.EOF) {
+		h.t.Fatal(err)
+	}
+	return resp, body
+}
+
+func mustJSON(t *testing.T, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+}
