@@ -18,8 +18,9 @@ import (
 type shapeCase struct {
 	name  string
 	route string // the registered pattern exercised
-	// method and path of the request. {dvb} and {sid} become the fixture's
-	// dev browser and session; clerk-js's version parameters are added.
+	// method and path of the request. {dvb}, {sid} and {ticket} become the
+	// fixture's dev browser, session and a fresh sign-in token for Alice;
+	// clerk-js's version parameters are added.
 	method, path string
 	form         url.Values // form-encoded body, as clerk-js sends
 	signedIn     bool       // Alice signed in on the dev browser; else a fresh dev browser
@@ -75,6 +76,8 @@ var shapeCases = []shapeCase{
 	{name: "sign out without client", route: "DELETE /v1/client", method: "DELETE", path: "/v1/client", status: 401},
 
 	// The ticket link is a hosted page: a person follows it in a browser.
+	{name: "accept ticket", route: "GET /v1/tickets/accept", method: "GET", status: 303, page: true,
+		path: "/v1/tickets/accept?ticket={ticket}&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&__clerk_db_jwt={dvb}"},
 	{name: "accept unknown ticket", route: "GET /v1/tickets/accept", method: "GET", path: "/v1/tickets/accept?ticket=nope&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F", status: 422, page: true},
 }
 
@@ -90,7 +93,14 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 	for _, tc := range shapeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := newShapeFixture(t, h, tc.signedIn)
-			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid).Replace(tc.path)
+			if strings.Contains(tc.path, "{ticket}") {
+				var st struct{ Token string }
+				if code := h.bapi("POST", "/v1/sign_in_tokens", map[string]any{"user_id": "user_demo_alice"}, &st); code != 200 || st.Token == "" {
+					t.Fatalf("sign-in token: %d", code)
+				}
+				fx.ticket = st.Token
+			}
+			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket)).Replace(tc.path)
 			if strings.Contains(path, "?") {
 				path += "&" + clerkJSQuery
 			} else {
@@ -165,7 +175,7 @@ func TestEveryFAPIRouteHasAShapeCase(t *testing.T) {
 	}
 }
 
-type shapeFixture struct{ dvb, sid string }
+type shapeFixture struct{ dvb, sid, ticket string }
 
 // newShapeFixture returns a dev browser, with Alice signed in on it when
 // signedIn is set.
