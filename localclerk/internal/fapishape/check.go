@@ -281,14 +281,15 @@ func (f *Facts) validate(s *Schema, v any, ptr string, out []Violation) []Violat
 		s = f.Schemas[s.Ref]
 		nullable = nullable || s.Nullable
 	}
-	if v == nil {
-		// An untyped schema is "anything"; otherwise null must be allowed.
-		if nullable || (s.Type == "" && len(s.AnyOf) == 0) {
-			return out
-		}
+	switch {
+	case v != nil:
+	case nullable, s.Type == "" && len(s.AnyOf) == 0: // an untyped schema is "anything"
+		return out
+	case s.Type != "":
 		return append(out, Violation{ptr, Null, "want " + describe(s)})
 	}
-	if s.Type != "" {
+	// null left only for alternatives, one of which may allow it.
+	if s.Type != "" && v != nil {
 		if got := jsonType(v); !typeFits(s.Type, got) {
 			return append(out, Violation{ptr, WrongType, "want " + s.Type + ", got " + got})
 		}

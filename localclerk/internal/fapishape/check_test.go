@@ -66,6 +66,8 @@ func TestCheckReportsEachViolation(t *testing.T) {
 			{Pointer: "/response/factor", Kind: NoVariant}, {Pointer: "/response/factor/strategy", Kind: NotInEnum}}},
 		{"several at once", 200, `{"response":{"id":1,"count":1,"ratio":1,"tags":[],"status":"ended","owner":"u","meta":{}},"client":{}}`, []Violation{
 			{Pointer: "/client/id", Kind: Missing}, {Pointer: "/response/id", Kind: WrongType}}},
+		{"null matching no alternative", 200, strings.Replace(goodThing, `"factor":{"strategy":"email_code","email_address_id":"idn_1"}`, `"factor":null`, 1), []Violation{
+			{Pointer: "/response/factor", Kind: NoVariant}, {Pointer: "/response/factor", Kind: Null}}},
 		{"not an object", 200, `[]`, []Violation{{Pointer: "", Kind: WrongType}}},
 		{"not JSON", 200, `{"response":`, []Violation{{Kind: BadBody}}},
 		{"trailing data", 200, goodThing + `{}`, []Violation{{Kind: BadBody}}},
@@ -91,6 +93,15 @@ func TestCheckReportsEachViolation(t *testing.T) {
 				t.Errorf("error does not name the operation: %v", err)
 			}
 		})
+	}
+}
+
+func TestCheckNullAlternative(t *testing.T) {
+	f := toyFacts(t)
+	f.Schemas["Code"].Nullable = true
+	body := strings.Replace(goodThing, `"factor":{"strategy":"email_code","email_address_id":"idn_1"}`, `"factor":null`, 1)
+	if err := f.Check("POST", "/v1/things/t_1", 200, []byte(body)); err != nil {
+		t.Fatal(err)
 	}
 }
 
