@@ -24,11 +24,12 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 // routes builds the instance's handler: FAPI and pages at the root, the
 // Backend API under /api, and /__clerk accepted as a proxy prefix.
 func (inst *Instance) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := newRouteMux()
+	inst.mux = mux
 	mux.HandleFunc("GET /.well-known/jwks.json", inst.handleJWKS)
 	mux.HandleFunc("GET /v1/jwks", inst.handleJWKS)
 	mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"status": "pass"})
+		writeJSON(w, http.StatusOK, map[string]any{"status": "healthy"})
 	})
 	mux.HandleFunc("POST /v1/dev_browser", inst.handleDevBrowserCreate)
 	mux.HandleFunc("GET /v1/dev_browser", inst.handleDevBrowserGet)
@@ -437,7 +438,7 @@ func (inst *Instance) handleClientGet(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		out, err = clientJSON(t, c)
+		out, err = fapiClientResource(t, c, inst.now())
 		return err
 	})
 	if err != nil {
@@ -445,6 +446,50 @@ func (inst *Instance) handleClientGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"response": out, "client": out})
+}
+
+// fapiClientResource is the Frontend API's Client: the Backend API client
+// plus the fields clerk-js reads (no sign-in or sign-up in progress).
+func fapiClientResource(t *txn, c *client, now time.Time) (map[string]any, error) {
+	out, err := clientJSON(t, c)
+	if err != nil {
+		return nil, err
+	}
+	sessions := []any{}
+	for _, id := range c.SessionIDs {
+		s, err := fapiSessionResource(t, id, now)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil {
+			sessions = append(sessions, s)
+		}
+	}
+	out["sessions"] = sessions
+	out["sign_in"], out["sign_up"], out["cookie_expires_at"], out["captcha_bypass"] = nil, nil, nil, false
+	return out, nil
+}
+
+// fapiSessionResource is the Frontend API's Session (nil when it is gone):
+// the Backend API session plus the user's public data and the minutes
+// since the first factor (-1: no second factor).
+func fapiSessionResource(t *txn, id string, now time.Time) (map[string]any, error) {
+	var s session
+	if err := t.get(kindSession, id, &s); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var u user
+	if err := t.get(kindUser, s.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+		return nil, err
+	}
+	out := sessionJSON(&s)
+	out["public_user_data"] = map[string]any{"first_name": u.FirstName, "last_name": u.LastName, "identifier": u.primaryEmail(),
+		"has_image": false, "image_url": nil, "user_id": s.UserID}
+	out["factor_verification_age"] = []int64{(ms(now) - s.FirstFactorAt) / 60000, -1}
+	return out, nil
 }
 
 // handleFAPIToken issues a fresh session token (or template token) for a
@@ -485,7 +530,7 @@ func (inst *Instance) handleFAPIToken(w http.ResponseWriter, r *http.Request) {
 // handleFAPIEnd signs the calling client out (one session or all).
 func (inst *Instance) handleFAPIEnd(w http.ResponseWriter, r *http.Request) {
 	now := inst.now()
-	var out map[string]any
+	var out, resp map[string]any
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		c, err := inst.fapiClient(t, r)
 		if err != nil {
@@ -503,12 +548,18 @@ func (inst *Instance) handleFAPIEnd(w http.ResponseWriter, r *http.Request) {
 		if err := inst.endClientSessions(t, c, now); err != nil {
 			return err
 		}
-		out, err = clientJSON(t, c)
+		if out, err = fapiClientResource(t, c, now); err != nil {
+			return err
+		}
+		resp = out
+		if sid := r.PathValue("sid"); sid != "" {
+			resp, err = fapiSessionResource(t, sid, now) // end and remove answer with the session
+		}
 		return err
 	})
 	if err != nil {
 		inst.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"response": out, "client": out})
+	writeJSON(w, http.StatusOK, map[string]any{"response": resp, "client": out})
 }

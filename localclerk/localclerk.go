@@ -152,6 +152,7 @@ type Instance struct {
 	ln       net.Listener
 	allowed  map[string]bool
 	handler  http.Handler
+	mux      *routeMux // what routes registered; tests enumerate it
 	done     chan struct{}
 	serveErr error
 

@@ -11,7 +11,7 @@ import (
 )
 
 // pageRoutes registers the hosted pages.
-func (inst *Instance) pageRoutes(mux *http.ServeMux) {
+func (inst *Instance) pageRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /assets/localclerk.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "max-age=300")

@@ -1,0 +1,255 @@
+package localclerk
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/goclerk/clerk/localclerk/internal/fapishape"
+)
+
+// shapeCase is one Frontend API request and the answer localclerk must
+// give; its JSON body is checked against the FAPI specification's schema.
+type shapeCase struct {
+	name string
+	// method and path of the request. {dvb}, {sid} and {ticket} become the
+	// fixture's dev browser, session and a fresh sign-in token for Alice;
+	// clerk-js's version parameters are added.
+	method, path string
+	form         url.Values // form-encoded body, as clerk-js sends
+	signedIn     bool       // Alice signed in on the dev browser; else a fresh dev browser
+	status       int
+	// notInSpec marks routes the specification does not list (the test
+	// proves it still does not). Their error answers are checked against
+	// Clerk's error schema, their other answers against schema if set.
+	notInSpec bool
+	schema    string
+	// notJSON marks answers that are pages, images or redirects: only the
+	// status is checked.
+	notJSON bool
+}
+
+const clerkJSQuery = "__clerk_api_version=2026-05-12&_clerk_js_version=6.40.0"
+
+var shapeCases = []shapeCase{
+	{name: "jwks", method: "GET", path: "/.well-known/jwks.json", status: 200},
+	{name: "jwks under v1", method: "GET", path: "/v1/jwks", status: 200, notInSpec: true, schema: "JWKS"},
+	{name: "health", method: "GET", path: "/v1/health", status: 200},
+
+	{name: "create dev browser", method: "POST", path: "/v1/dev_browser", status: 200},
+	{name: "get dev browser", method: "GET", path: "/v1/dev_browser?__clerk_db_jwt={dvb}", status: 200, notInSpec: true},
+	{name: "get dev browser without id", method: "GET", path: "/v1/dev_browser", status: 401, notInSpec: true},
+	{name: "get unknown dev browser", method: "GET", path: "/v1/dev_browser?__clerk_db_jwt=dvb_nope", status: 404, notInSpec: true},
+
+	{name: "handshake signed in", method: "GET", signedIn: true, status: 307,
+		path: "/v1/client/handshake?redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&format=nonce&__clerk_db_jwt={dvb}"},
+	{name: "handshake to a foreign origin", method: "GET", status: 400,
+		path: "/v1/client/handshake?redirect_url=https%3A%2F%2Fevil.example%2F&__clerk_db_jwt={dvb}"},
+
+	{name: "client signed in", method: "GET", path: "/v1/client?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "client signed out", method: "GET", path: "/v1/client?__clerk_db_jwt={dvb}", status: 200},
+	{name: "client without dev browser", method: "GET", path: "/v1/client", status: 401},
+
+	{name: "token", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
+		form: url.Values{"organization_id": {"org_demo_acme"}}, signedIn: true, status: 200},
+	{name: "token for personal account", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
+		form: url.Values{"organization_id": {""}}, signedIn: true, status: 200},
+	{name: "token for unknown session", method: "POST", path: "/v1/client/sessions/sess_nope/tokens?__clerk_db_jwt={dvb}",
+		signedIn: true, status: 404},
+	{name: "token without client", method: "POST", path: "/v1/client/sessions/sess_nope/tokens", status: 401},
+	{name: "template token", method: "POST", path: "/v1/client/sessions/{sid}/tokens/demo?__clerk_db_jwt={dvb}",
+		signedIn: true, status: 200},
+	{name: "unknown template", method: "POST", path: "/v1/client/sessions/{sid}/tokens/nope?__clerk_db_jwt={dvb}",
+		signedIn: true, status: 404},
+
+	{name: "end session", method: "POST", path: "/v1/client/sessions/{sid}/end?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "end unknown session", method: "POST", path: "/v1/client/sessions/sess_nope/end?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "remove session", method: "POST", path: "/v1/client/sessions/{sid}/remove?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove session without client", method: "POST", path: "/v1/client/sessions/sess_nope/remove", status: 401},
+	{name: "remove all sessions", method: "DELETE", path: "/v1/client/sessions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "sign out everywhere", method: "DELETE", path: "/v1/client?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "sign out without client", method: "DELETE", path: "/v1/client", status: 401},
+
+	// The ticket link is a hosted page a person follows in a browser: an
+	// unknown ticket gets an HTML page with 422, where the spec documents a
+	// Clerk error body with 400 or 404.
+	{name: "accept ticket", method: "GET", status: 303, notJSON: true,
+		path: "/v1/tickets/accept?ticket={ticket}&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&__clerk_db_jwt={dvb}"},
+	{name: "accept unknown ticket", method: "GET", path: "/v1/tickets/accept?ticket=nope&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F", status: 422, notJSON: true},
+}
+
+// TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk
+// registers and checks each JSON answer, errors included, against the
+// schema the specification gives for that operation and status. A route
+// without a row for a successful answer fails the test, so the check
+// keeps up with the routes.
+func TestFAPIShapesMatchTheSpec(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	facts, err := fapishape.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exercised := map[string]bool{} // route pattern -> a row got a non-error answer
+	for _, tc := range shapeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newShapeFixture(t, h, tc.signedIn)
+			if strings.Contains(tc.path, "{ticket}") {
+				var st struct{ Token string }
+				if code := h.bapi("POST", "/v1/sign_in_tokens", map[string]any{"user_id": "user_demo_alice"}, &st); code != 200 || st.Token == "" {
+					t.Fatalf("sign-in token: %d", code)
+				}
+				fx.ticket = st.Token
+			}
+			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket)).Replace(tc.path)
+			if strings.Contains(path, "?") {
+				path += "&" + clerkJSQuery
+			} else {
+				path += "?" + clerkJSQuery
+			}
+			req := h.fapiRequest(tc.method, path, tc.form)
+			// clerk-js sends PATCH and DELETE as POST with _method; the
+			// operation is the overriding method's.
+			method := tc.method
+			if m := req.URL.Query().Get("_method"); m != "" && method == http.MethodPost {
+				method = strings.ToUpper(m)
+			}
+			lookup := req.Clone(req.Context())
+			lookup.Method = method
+			_, route := h.inst.mux.Handler(lookup) // the pattern that serves the request
+			if _, ok := exercised[route]; !ok {
+				exercised[route] = false
+			}
+			resp, body := h.do(req)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, tc.status, body)
+			}
+			exercised[route] = exercised[route] || resp.StatusCode < 400
+			if resp.StatusCode/100 == 3 && resp.Header.Get("Location") == "" {
+				t.Errorf("redirect without Location")
+			}
+			if tc.notJSON {
+				return
+			}
+			if ct := resp.Header.Get("Content-Type"); resp.StatusCode/100 != 3 && ct != "application/json" {
+				t.Errorf("content-type %q: %s", ct, body)
+			}
+			var err error
+			switch {
+			case !tc.notInSpec:
+				err = fapishape.Check(method, path, resp.StatusCode, body)
+			default:
+				if op, err := facts.Match(method, path); err == nil {
+					t.Errorf("the spec lists %s %s now: drop notInSpec", op.Method, op.Path)
+				}
+				schema := tc.schema
+				if resp.StatusCode >= 400 {
+					schema = "ClerkErrors"
+				}
+				if schema != "" {
+					err = fapishape.CheckSchema(schema, body)
+				} else if !json.Valid(body) {
+					err = errors.New("not JSON")
+				}
+			}
+			if err != nil {
+				t.Errorf("%v\nbody: %s", err, body)
+			}
+		})
+	}
+	routes := h.inst.mux.fapiRoutes()
+	if len(routes) < 10 {
+		t.Fatalf("only %d FAPI routes registered: %v", len(routes), routes)
+	}
+	for _, r := range routes {
+		ok, seen := exercised[r]
+		switch {
+		case !seen:
+			t.Errorf("FAPI route %q has no row in shapeCases", r)
+		case !ok:
+			t.Errorf("FAPI route %q has no row for a successful answer", r)
+		}
+	}
+	for r := range exercised {
+		if !slices.Contains(routes, r) {
+			t.Errorf("a row's request is served by %q, not a Frontend API route", r)
+		}
+	}
+}
+
+type shapeFixture struct{ dvb, sid, ticket string }
+
+// newShapeFixture returns a dev browser, with Alice signed in on it when
+// signedIn is set.
+func newShapeFixture(t *testing.T, h *harness, signedIn bool) shapeFixture {
+	t.Helper()
+	if !signedIn {
+		resp, body := h.do(h.fapiRequest("POST", "/v1/dev_browser", nil))
+		if resp.StatusCode != 200 {
+			t.Fatalf("dev browser: %d %s", resp.StatusCode, body)
+		}
+		var db struct{ ID string }
+		mustJSON(t, body, &db)
+		return shapeFixture{dvb: db.ID}
+	}
+	dvb := signInAlice(t, h)
+	resp, body := h.do(h.fapiRequest("GET", "/v1/client?__clerk_db_jwt="+dvb, nil))
+	if resp.StatusCode != 200 {
+		t.Fatalf("client: %d %s", resp.StatusCode, body)
+	}
+	var c struct {
+		Response struct {
+			LastActiveSessionID string `json:"last_active_session_id"`
+		}
+	}
+	mustJSON(t, body, &c)
+	if c.Response.LastActiveSessionID == "" {
+		t.Fatalf("Alice has no session: %s", body)
+	}
+	return shapeFixture{dvb: dvb, sid: c.Response.LastActiveSessionID}
+}
+
+// fapiRequest builds a Frontend API request the way clerk-js sends it
+// (form body, the app's Origin).
+func (h *harness) fapiRequest(method, path string, form url.Values) *http.Request {
+	h.t.Helper()
+	var rd io.Reader
+	if form != nil {
+		rd = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, h.inst.FrontendAPIURL+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Origin", "http://localhost:3000")
+	return req
+}
+
+// do sends req and returns the answer with its body.
+func (h *harness) do(req *http.Request) (*http.Response, []byte) {
+	h.t.Helper()
+	resp, err := h.http.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return resp, body
+}
+
+func mustJSON(t *testing.T, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"testing"
+
+	"github.com/goclerk/clerk/localclerk/internal/fapishape"
+)
+
+// specFromPackage is ../shared/reference seen from this directory.
+const specFromPackage = "../../../../../shared/reference/fapi-2026-05-12.yml"
+
+const committed = "../facts.json"
+
+// clerkJSNeeds are the operations clerk-js 6 calls for load, sign-in,
+// sign-up, organization switching, token refresh and sign-out.
+var clerkJSNeeds = []string{
+	"POST /v1/dev_browser",
+	"GET /v1/environment",
+	"GET /v1/client",
+	"DELETE /v1/client",
+	"POST /v1/client/sign_ins",
+	"POST /v1/client/sign_ins/{sign_in_id}/prepare_first_factor",
+	"POST /v1/client/sign_ins/{sign_in_id}/attempt_first_factor",
+	"POST /v1/client/sign_ups",
+	"PATCH /v1/client/sign_ups/{sign_up_id}",
+	"POST /v1/client/sign_ups/{sign_up_id}/prepare_verification",
+	"POST /v1/client/sign_ups/{sign_up_id}/attempt_verification",
+	"POST /v1/client/sessions/{session_id}/touch",
+	"POST /v1/client/sessions/{session_id}/tokens",
+	"POST /v1/client/sessions/{session_id}/tokens/{template_name}",
+	"POST /v1/client/sessions/{session_id}/end",
+	"POST /v1/client/sessions/{session_id}/remove",
+	"DELETE /v1/client/sessions",
+	"GET /v1/me/organization_memberships",
+	"GET /v1/me/organization_invitations",
+	"GET /v1/me/organization_suggestions",
+	"GET /.well-known/jwks.json",
+}
+
+// TestCommittedFactsAreUsable runs in every clone: the committed file
+// parses, every reference resolves, and the operations clerk-js needs are
+// there with a schema for their success answer where the spec gives one.
+func TestCommittedFactsAreUsable(t *testing.T) {
+	data, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := fapishape.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]*fapishape.Operation{}
+	for _, op := range f.Operations {
+		key := op.Method + " " + op.Path
+		if ops[key] != nil {
+			t.Errorf("%s listed twice", key)
+		}
+		ops[key] = op
+	}
+	for _, need := range clerkJSNeeds {
+		op := ops[need]
+		if op == nil {
+			t.Errorf("facts lack %s", need)
+			continue
+		}
+		if len(op.Responses) == 0 {
+			t.Errorf("%s has no responses", need)
+		}
+	}
+	// Spot-check facts the localclerk shape test relies on.
+	cl := f.Schemas["Client.Client"]
+	if cl == nil || !cl.Nullable || len(cl.Required) < 5 || cl.Props["sessions"] == nil || cl.Props["sessions"].Items.Ref != "Client.Session" {
+		t.Errorf("Client.Client is not the nullable object with sessions it is in the spec: %+v", cl)
+	}
+	if s := f.Schemas["Client.Session"]; s == nil || s.Type != "object" || len(s.Required) < 8 {
+		t.Errorf("Client.Session's allOf is not merged: %+v", s)
+	}
+}
+
+// TestOutputIsCurrentAndDeterministic regenerates from the specification
+// when ../shared/reference is present and compares with the committed file.
+// Without the specification it checks that the generator fails cleanly
+// and that the committed file survives its own encoder byte for byte, the
+// property regeneration relies on.
+func TestOutputIsCurrentAndDeterministic(t *testing.T) {
+	want, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(specFromPackage); errors.Is(err, fs.ErrNotExist) {
+		if _, err := generate(specFromPackage); err == nil {
+			t.Error("generate succeeded without a specification")
+		}
+		f, err := fapishape.Parse(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := encode(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Error("facts.json is not in the generator's canonical form: run go generate ./localclerk/internal/fapishape")
+		}
+		return
+	}
+	first, err := generate(specFromPackage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := generate(specFromPackage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Fatal("two runs of the generator differ")
+	}
+	if !bytes.Equal(first, want) {
+		t.Error("facts.json is stale: run go generate ./localclerk/internal/fapishape")
+	}
+}
+
+// TestAllOfAndAlternatives pins the normalization rules on a small spec.
+func TestAllOfAndAlternatives(t *testing.T) {
+	const y = `
+paths:
+  /v1/x:
+    get:
+      responses:
+        '200':
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Both'
+        '302':
+          description: redirect
+  /v1/empty: {}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        id: {type: string}
+      required: [id]
+    Both:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          properties:
+            kind: {type: string, enum: [a, b]}
+            wrapped:
+              type: object
+              nullable: true
+              allOf:
+                - $ref: '#/components/schemas/Base'
+            alt:
+              oneOf:
+                - $ref: '#/components/schemas/Base'
+                - type: integer
+          required: [kind]
+    ClerkErrors:
+      type: object
+`
+	f, err := extract([]byte(y), "t.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Operations) != 1 || f.Operations[0].Method != "GET" || f.Operations[0].Responses["302"] != nil {
+		t.Fatalf("operations: %+v", f.Operations)
+	}
+	b := f.Schemas["Both"]
+	if b.Type != "object" || len(b.Required) != 2 || b.Props["id"] == nil || b.Props["kind"].Enum[1] != "b" {
+		t.Errorf("allOf not merged: %+v", b)
+	}
+	if w := b.Props["wrapped"]; w.Ref != "Base" || !w.Nullable {
+		t.Errorf("nullable wrapper: %+v", w)
+	}
+	if a := b.Props["alt"]; len(a.AnyOf) != 2 || a.AnyOf[1].Type != "integer" {
+		t.Errorf("oneOf: %+v", a)
+	}
+	if _, err := fapishape.Parse(mustEncode(t, f)); err != nil {
+		t.Error(err)
+	}
+}
+
+func mustEncode(t *testing.T, f *fapishape.Facts) []byte {
+	t.Helper()
+	b, err := encode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
