@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strings"
@@ -187,6 +188,12 @@ type shapeFixture struct{ dvb, sid, ticket string }
 // signedIn is set.
 func newShapeFixture(t *testing.T, h *harness, signedIn bool) shapeFixture {
 	t.Helper()
+	// Each row is a fresh browser: no client cookie from an earlier row.
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.http.Jar = jar
 	if !signedIn {
 		resp, body := h.do(h.fapiRequest("POST", "/v1/dev_browser", nil))
 		if resp.StatusCode != 200 {
