@@ -34,13 +34,7 @@ func (inst *Instance) routes() http.Handler {
 	mux.HandleFunc("POST /v1/dev_browser", inst.handleDevBrowserCreate)
 	mux.HandleFunc("GET /v1/dev_browser", inst.handleDevBrowserGet)
 	mux.HandleFunc("GET /v1/client/handshake", inst.handleHandshake)
-	mux.HandleFunc("GET /v1/client", inst.handleClientGet)
-	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleFAPIToken)
-	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleFAPIToken)
-	mux.HandleFunc("POST /v1/client/sessions/{sid}/end", inst.handleFAPIEnd)
-	mux.HandleFunc("POST /v1/client/sessions/{sid}/remove", inst.handleFAPIEnd)
-	mux.HandleFunc("DELETE /v1/client/sessions", inst.handleFAPIEnd)
-	mux.HandleFunc("DELETE /v1/client", inst.handleFAPIEnd)
+	inst.fapiRoutes(mux)
 	inst.pageRoutes(mux)
 	mux.Handle("/api/", http.StripPrefix("/api", inst.bapiHandler()))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -68,6 +62,10 @@ func (inst *Instance) routes() http.Handler {
 				r2.URL.Path = "/"
 			}
 			r = r2
+		}
+		r, ok := inst.fapiPrelude(w, r)
+		if !ok {
+			return
 		}
 		mux.ServeHTTP(w, r)
 	})
@@ -416,150 +414,4 @@ func (inst *Instance) handleDevBrowserGet(w http.ResponseWriter, r *http.Request
 		return
 	}
 	writeJSON(w, http.StatusOK, devBrowserJSON(&db))
-}
-
-// fapiClient loads the client of a FAPI request or fails with 401.
-func (inst *Instance) fapiClient(t *txn, r *http.Request) (*client, error) {
-	c, err := inst.findClient(t, r, devBrowserFromRequest(r))
-	if err != nil {
-		return nil, err
-	}
-	if c == nil {
-		return nil, &apiError{Status: http.StatusUnauthorized, Code: "dev_browser_unauthenticated", Message: "Unauthenticated",
-			Long: "No client: pass a dev browser id as __clerk_db_jwt."}
-	}
-	return c, nil
-}
-
-func (inst *Instance) handleClientGet(w http.ResponseWriter, r *http.Request) {
-	var out map[string]any
-	err := inst.store.view(r.Context(), func(t *txn) error {
-		c, err := inst.fapiClient(t, r)
-		if err != nil {
-			return err
-		}
-		out, err = fapiClientResource(t, c, inst.now())
-		return err
-	})
-	if err != nil {
-		inst.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"response": out, "client": out})
-}
-
-// fapiClientResource is the Frontend API's Client: the Backend API client
-// plus the fields clerk-js reads (no sign-in or sign-up in progress).
-func fapiClientResource(t *txn, c *client, now time.Time) (map[string]any, error) {
-	out, err := clientJSON(t, c)
-	if err != nil {
-		return nil, err
-	}
-	sessions := []any{}
-	for _, id := range c.SessionIDs {
-		s, err := fapiSessionResource(t, id, now)
-		if err != nil {
-			return nil, err
-		}
-		if s != nil {
-			sessions = append(sessions, s)
-		}
-	}
-	out["sessions"] = sessions
-	out["sign_in"], out["sign_up"], out["cookie_expires_at"], out["captcha_bypass"] = nil, nil, nil, false
-	return out, nil
-}
-
-// fapiSessionResource is the Frontend API's Session (nil when it is gone):
-// the Backend API session plus the user's public data and the minutes
-// since the first factor (-1: no second factor).
-func fapiSessionResource(t *txn, id string, now time.Time) (map[string]any, error) {
-	var s session
-	if err := t.get(kindSession, id, &s); err != nil {
-		if errors.Is(err, errNotFound) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	var u user
-	if err := t.get(kindUser, s.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
-		return nil, err
-	}
-	out := sessionJSON(&s)
-	out["public_user_data"] = map[string]any{"first_name": u.FirstName, "last_name": u.LastName, "identifier": u.primaryEmail(),
-		"has_image": false, "image_url": nil, "user_id": s.UserID}
-	out["factor_verification_age"] = []int64{(ms(now) - s.FirstFactorAt) / 60000, -1}
-	return out, nil
-}
-
-// handleFAPIToken issues a fresh session token (or template token) for a
-// session of the calling client.
-func (inst *Instance) handleFAPIToken(w http.ResponseWriter, r *http.Request) {
-	now := inst.now()
-	var jwt string
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		c, err := inst.fapiClient(t, r)
-		if err != nil {
-			return err
-		}
-		s, err := activeSession(t, c, now)
-		if err != nil {
-			return err
-		}
-		if s == nil || s.ID != r.PathValue("sid") {
-			return errNotFoundResource("session")
-		}
-		if name := r.PathValue("template"); name != "" {
-			tpl, err := templateByName(t, name)
-			if err != nil {
-				return err
-			}
-			jwt, err = inst.mintTemplateToken(t, s, tpl, now, inst.lifetime)
-			return err
-		}
-		jwt, err = inst.mintSessionToken(t, s, now, inst.lifetime)
-		return err
-	})
-	if err != nil {
-		inst.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "token", "jwt": jwt})
-}
-
-// handleFAPIEnd signs the calling client out (one session or all).
-func (inst *Instance) handleFAPIEnd(w http.ResponseWriter, r *http.Request) {
-	now := inst.now()
-	var out, resp map[string]any
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		c, err := inst.fapiClient(t, r)
-		if err != nil {
-			return err
-		}
-		if sid := r.PathValue("sid"); sid != "" {
-			found := false
-			for _, id := range c.SessionIDs {
-				found = found || id == sid
-			}
-			if !found {
-				return errNotFoundResource("session")
-			}
-		}
-		if err := inst.endClientSessions(t, c, now); err != nil {
-			return err
-		}
-		if out, err = fapiClientResource(t, c, now); err != nil {
-			return err
-		}
-		resp = out
-		if sid := r.PathValue("sid"); sid != "" {
-			resp, err = fapiSessionResource(t, sid, now) // end and remove answer with the session
-		}
-		return err
-	})
-	if err != nil {
-		inst.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"response": resp, "client": out})
 }

@@ -440,7 +440,7 @@ func TestFAPIClientEndpoints(t *testing.T) {
 	if _, claims := h.verifyJWT(tok["jwt"].(string)); claims["sid"] != sid {
 		t.Errorf("sid %v", claims["sid"])
 	}
-	if st, _ := do("POST", "/v1/client/sessions/sess_other/tokens"); st != 404 {
+	if st, _ := do("POST", "/v1/client/sessions/sess_other/tokens"); st != 401 {
 		t.Errorf("foreign session token: %d", st)
 	}
 	if st, _ := do("POST", "/v1/client/sessions/"+sid+"/tokens/demo"); st != 200 {
@@ -449,14 +449,22 @@ func TestFAPIClientEndpoints(t *testing.T) {
 	if st, _ := do("DELETE", "/v1/client/sessions"); st != 200 {
 		t.Errorf("sign out: %d", st)
 	}
-	if st, _ := do("POST", "/v1/client/sessions/"+sid+"/tokens"); st != 404 {
+	if st, _ := do("POST", "/v1/client/sessions/"+sid+"/tokens"); st != 401 {
 		t.Errorf("token after sign-out: %d", st)
 	}
-	// Neither a dev browser nor localclerk's cookie: no client.
+	// Neither a dev browser nor localclerk's cookie: a new, signed-out
+	// client, as clerk-js expects on its first Clerk.load().
 	resp, _ := http.Get(h.inst.FrontendAPIURL + "/v1/client")
-	var e clerkErrors
-	decodeJSON(t, resp, &e)
-	h.wantError(401, "dev_browser_unauthenticated", resp.StatusCode, e)
+	var fresh struct {
+		Response struct {
+			ID       string `json:"id"`
+			Sessions []any  `json:"sessions"`
+		} `json:"response"`
+	}
+	decodeJSON(t, resp, &fresh)
+	if resp.StatusCode != 200 || fresh.Response.ID == "" || len(fresh.Response.Sessions) != 0 {
+		t.Errorf("new client: %d %+v", resp.StatusCode, fresh)
+	}
 }
 
 func TestExpiredNoncesArePurged(t *testing.T) {

@@ -114,6 +114,9 @@ type Options struct {
 	// WebhookSecret is the signing secret ("whsec_<base64>"); empty
 	// generates one, kept in the data file (see Instance.WebhookSecret).
 	WebhookSecret string
+	// BundleDir holds the unpacked @clerk/clerk-js and @clerk/ui packages
+	// served under /npm/ (see InstallBundles); default DefaultBundleDir().
+	BundleDir string
 
 	testKey *rsa.PrivateKey // tests reuse one key to keep -race runs fast
 }

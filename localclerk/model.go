@@ -151,6 +151,8 @@ type client struct {
 	SessionIDs          []string `json:"session_ids"`
 	LastActiveSessionID string   `json:"last_active_session_id,omitempty"`
 	DevBrowserID        string   `json:"dev_browser_id,omitempty"`
+	SignInID            string   `json:"sign_in_id,omitempty"` // Frontend API sign-in in progress
+	SignUpID            string   `json:"sign_up_id,omitempty"` // Frontend API sign-up in progress
 	CreatedAt           int64    `json:"created_at"`
 	UpdatedAt           int64    `json:"updated_at"`
 }

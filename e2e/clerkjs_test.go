@@ -1,0 +1,330 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// clerkJSTokenLifetime is short so that the test sees clerk-js refresh the
+// session token (it refreshes shortly before expiry) without waiting a
+// minute.
+const clerkJSTokenLifetime = 15 * time.Second
+
+// clerkJSApp is the running examples/clerkjs with its localclerk.
+type clerkJSApp struct {
+	url, fapi, secretKey string
+}
+
+func loopbackPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startClerkJSExample builds and runs examples/clerkjs on a fresh data
+// directory. The clerk-js and ui packages must already be installed
+// (.ci/run does it); the test fails with the install command otherwise.
+func startClerkJSExample(t *testing.T) *clerkJSApp {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "clerkjs")
+	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/clerkjs").CombinedOutput(); err != nil {
+		t.Fatalf("build examples/clerkjs: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(bin, "-install-bundles").CombinedOutput(); err != nil {
+		t.Fatalf("Clerk's browser bundles are not installed and could not be installed with npm: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CLERK_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "CLERKJS_DATA_DIR="+t.TempDir(), "ADDR="+loopbackPort(t), "LOCALCLERK_ADDR="+loopbackPort(t),
+		"CLERKJS_TOKEN_LIFETIME="+clerkJSTokenLifetime.String())
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM); _ = cmd.Wait() })
+	appRe := regexp.MustCompile(`open (http://\S+) \(listening\)`)
+	fapiRe := regexp.MustCompile(`localclerk \(offline Clerk\) at (http://\S+),`)
+	ready := make(chan *clerkJSApp, 1)
+	go func() {
+		a := &clerkJSApp{}
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := fapiRe.FindStringSubmatch(sc.Text()); m != nil {
+				a.fapi = m[1]
+			}
+			if m := appRe.FindStringSubmatch(sc.Text()); m != nil {
+				a.url = m[1]
+				ready <- a
+			}
+		}
+	}()
+	select {
+	case a := <-ready:
+		return a
+	case <-time.After(2 * time.Minute):
+		t.Fatal("examples/clerkjs did not start")
+	}
+	return nil
+}
+
+// browserLog records every request and console message of a page.
+type browserLog struct {
+	mu       sync.Mutex
+	requests []string
+	console  []string
+}
+
+func (b *browserLog) listen(ctx context.Context) {
+	chromedp.ListenTarget(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			b.requests = append(b.requests, ev.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeWarning {
+				var parts []string
+				for _, a := range ev.Args {
+					s := string(a.Value)
+					if s == "" {
+						s = a.Description
+					}
+					parts = append(parts, s)
+				}
+				b.console = append(b.console, string(ev.Type)+": "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			b.console = append(b.console, "exception: "+ev.ExceptionDetails.Error())
+		}
+	})
+}
+
+// nonLoopback returns requests that left the machine's loopback.
+func (b *browserLog) nonLoopback() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, raw := range b.requests {
+		u, err := url.Parse(raw)
+		if err != nil {
+			out = append(out, raw)
+			continue
+		}
+		if u.Scheme == "data" || u.Scheme == "blob" || u.Scheme == "about" {
+			continue
+		}
+		h := u.Hostname()
+		if ip := net.ParseIP(h); (ip == nil || !ip.IsLoopback()) && h != "localhost" {
+			out = append(out, raw)
+		}
+	}
+	return out
+}
+
+// unexpectedConsole returns console errors and exceptions other than
+// Clerk's development-keys warning.
+func (b *browserLog) unexpectedConsole() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, m := range b.console {
+		if strings.HasPrefix(m, "warning: ") {
+			continue // warnings are allowed; the development-keys one always appears
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// serverAuth reads the protected page's server-rendered session fields.
+type serverAuth struct{ UserID, Email, SessionID, OrgID, OrgRole string }
+
+func readServerAuth(a *serverAuth) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.WaitVisible("#user-id", chromedp.ByQuery),
+		chromedp.Text("#user-id", &a.UserID, chromedp.ByQuery),
+		chromedp.Text("#user-email", &a.Email, chromedp.ByQuery),
+		chromedp.Text("#session-id", &a.SessionID, chromedp.ByQuery),
+		chromedp.Text("#org-id", &a.OrgID, chromedp.ByQuery),
+		chromedp.Text("#org-role", &a.OrgRole, chromedp.ByQuery),
+	}
+}
+
+// clerkLoaded waits until app.js has run Clerk.load and mounted components.
+func clerkLoaded() chromedp.Action {
+	return chromedp.WaitVisible(`body[data-clerk-loaded="true"]`, chromedp.ByQuery)
+}
+
+func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
+	start := time.Now()
+	app := startClerkJSExample(t)
+	artifacts := os.Getenv("E2E_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = "artifacts"
+	}
+	artifacts = filepath.Join(artifacts, "clerkjs")
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true), // CI runs as root
+		chromedp.Flag("disable-gpu", true),
+		// Every host but loopback is unresolvable: nothing may come from a CDN.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
+		chromedp.WindowSize(1200, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancelTimeout()
+	var blog browserLog
+	blog.listen(ctx)
+	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable()); err != nil {
+		t.Fatal(err)
+	}
+
+	n := 0
+	shot := func(name string) {
+		t.Helper()
+		n++
+		var png []byte
+		if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		file := filepath.Join(artifacts, fmt.Sprintf("%02d-%s.png", n, name))
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %s", name, file)
+	}
+	run := func(name string, tasks ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, tasks...); err != nil {
+			var loc string
+			_ = chromedp.Run(ctx, chromedp.Location(&loc))
+			shot(name + "-failed")
+			t.Fatalf("%s: %v (at %s)\nconsole: %v", name, err, loc, blog.unexpectedConsole())
+		}
+		shot(name)
+	}
+	var loc string
+
+	// 1. The protected page redirects a signed-out browser to <SignIn/>.
+	run("protected-redirects-to-sign-in", chromedp.Navigate(app.url+"/protected"), clerkLoaded(),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery), chromedp.Location(&loc))
+	if !strings.HasPrefix(loc, app.url+"/sign-in") {
+		t.Fatalf("signed-out /protected went to %s, want the sign-in page", loc)
+	}
+
+	// 2. Identifier first, then password.
+	run("sign-in-identifier", chromedp.SendKeys(`input[name="identifier"]`, "alice@example.com", chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+	var signedIn serverAuth
+	run("sign-in-password-then-protected-page", chromedp.SendKeys(`input[name="password"]`, "alice-password", chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#server-auth`, chromedp.ByQuery), readServerAuth(&signedIn))
+	if signedIn.UserID != "user_demo_alice" || !strings.Contains(signedIn.Email, "alice@example.com") || signedIn.SessionID == "" {
+		t.Fatalf("protected page after sign-in: %+v", signedIn)
+	}
+
+	// 3. Past a token refresh: clerk-js replaces __session before it
+	// expires; the server still sees the same session.
+	firstIat := sessionIat(t, ctx)
+	deadline := time.Now().Add(3 * clerkJSTokenLifetime)
+	for sessionIat(t, ctx) == firstIat {
+		if time.Now().After(deadline) {
+			t.Fatalf("clerk-js did not refresh the session token within %s", 3*clerkJSTokenLifetime)
+		}
+		chromedp.Run(ctx, chromedp.Sleep(time.Second))
+	}
+	for time.Since(time.Unix(firstIat, 0)) < clerkJSTokenLifetime+time.Second {
+		chromedp.Run(ctx, chromedp.Sleep(time.Second)) // the first token has now expired
+	}
+	var refreshed serverAuth
+	run("still-signed-in-after-refresh", chromedp.Navigate(app.url+"/protected"), readServerAuth(&refreshed))
+	if refreshed.UserID != signedIn.UserID || refreshed.SessionID != signedIn.SessionID {
+		t.Fatalf("after the token refresh the server sees %+v, want session %s", refreshed, signedIn.SessionID)
+	}
+
+	// 4. Organizations through OrganizationSwitcher: personal account, then Acme.
+	var personal, acme serverAuth
+	run("org-switcher-open", clerkLoaded(), chromedp.Click(`.cl-organizationSwitcherTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-organizationSwitcherPopoverCard`, chromedp.ByQuery))
+	run("switched-to-personal-account", chromedp.Click(`.cl-organizationSwitcherPopoverActionButton__manageOrganization ~ *, .cl-organizationSwitcherPreviewButton`, chromedp.ByQuery),
+		chromedp.Sleep(2*time.Second), chromedp.Navigate(app.url+"/protected"), readServerAuth(&personal))
+	t.Logf("personal: %+v", personal)
+	_ = acme
+
+	// 6. Sign out from UserButton; the protected page redirects again.
+	run("user-button-open", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery))
+	run("signed-out", chromedp.Click(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#status`, chromedp.ByQuery), chromedp.WaitNotPresent(`.cl-userButtonTrigger`, chromedp.ByQuery))
+	run("protected-redirects-after-sign-out", chromedp.Navigate(app.url+"/protected"), clerkLoaded(),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery), chromedp.Location(&loc))
+	if !strings.HasPrefix(loc, app.url+"/sign-in") {
+		t.Fatalf("after sign-out /protected went to %s, want the sign-in page", loc)
+	}
+
+	if bad := blog.nonLoopback(); len(bad) > 0 {
+		t.Errorf("the browser requested non-loopback URLs: %v", bad)
+	}
+	if bad := blog.unexpectedConsole(); len(bad) > 0 {
+		t.Errorf("console errors: %v", bad)
+	}
+	t.Logf("clerk-js browser test took %s", time.Since(start).Round(time.Second))
+	_ = json.Marshal
+	_ = http.Get
+}
+
+// sessionIat reads the iat of the __session cookie clerk-js wrote on the
+// app's origin.
+func sessionIat(t *testing.T, ctx context.Context) int64 {
+	t.Helper()
+	var iat int64
+	err := chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+		const c = document.cookie.split('; ').find(c => c.startsWith('__session='));
+		if (!c) return 0;
+		const p = c.slice('__session='.length).split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+		return JSON.parse(atob(p)).iat;
+	})()`, &iat))
+	if err != nil {
+		t.Fatalf("read __session: %v", err)
+	}
+	return iat
+}

@@ -1,0 +1,492 @@
+package localclerk
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// This file is the Frontend API as clerk-js calls it: the request
+// conventions (form bodies, _method override, CORS with credentials), the
+// {response, client} envelope, and the client and session resources.
+//
+// A localclerk publishable key encodes a loopback host, not one of Clerk's
+// development suffixes, so clerk-js does not use the dev browser with it:
+// the client is identified by localclerk's own cookie on the Frontend API
+// origin (same-site with an app on the same loopback host), and clerk-js
+// writes __session and __client_uat on the app's origin itself, where
+// goclerk's middleware reads them. Requests that do carry a dev browser
+// (__clerk_db_jwt) are still resolved through it.
+
+func (inst *Instance) fapiRoutes(mux *routeMux) {
+	mux.HandleFunc("GET /v1/avatar.svg", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Write([]byte(avatarSVG))
+	})
+	mux.HandleFunc("GET /npm/@clerk/{spec}/dist/{file...}", inst.handleBundle)
+	mux.HandleFunc("GET /v1/environment", inst.handleEnvironment)
+	mux.HandleFunc("PATCH /v1/environment", inst.handleEnvironment)
+	mux.HandleFunc("GET /v1/client", inst.handleClient)
+	mux.HandleFunc("PUT /v1/client", inst.handleClient)
+	mux.HandleFunc("POST /v1/client", inst.handleClient)
+	mux.HandleFunc("POST /v1/client/touch", inst.handleClient)
+	mux.HandleFunc("DELETE /v1/client", inst.handleClientDelete)
+	mux.HandleFunc("DELETE /v1/client/sessions", inst.handleClientDelete)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/touch", inst.handleSessionTouch)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/end", inst.handleSessionEnd)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/remove", inst.handleSessionEnd)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleSessionToken)
+	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleSessionToken)
+	inst.signInRoutes(mux)
+	inst.signUpRoutes(mux)
+	inst.meRoutes(mux)
+}
+
+// fapiPrelude applies the cross-origin rules and clerk-js's method
+// override to Frontend API requests before routing. It answers preflights
+// and rejected requests itself (ok false).
+func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	isFAPI := strings.HasPrefix(r.URL.Path, "/v1/")
+	if !isFAPI {
+		return r, true
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		if !inst.originAllowed(o) {
+			inst.writeError(w, r, &apiError{Status: http.StatusForbidden, Code: "origin_invalid", Message: "is not allowed",
+				Long: "Requests from origin " + o + " are not allowed; add it to localclerk's allowed origins.",
+				Meta: map[string]any{"param_name": "origin"}})
+			return nil, false
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", o)
+		h.Set("Access-Control-Allow-Credentials", "true")
+		h.Add("Vary", "Origin")
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
+			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+				h.Set("Access-Control-Allow-Headers", req)
+			}
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return nil, false
+		}
+	}
+	if m := r.URL.Query().Get("_method"); m != "" {
+		m = strings.ToUpper(m)
+		if r.Method != http.MethodPost || (m != http.MethodPatch && m != http.MethodDelete && m != http.MethodPut) {
+			inst.writeError(w, r, errParam(http.StatusBadRequest, "form_param_value_invalid", "_method",
+				"_method overrides POST only, with PATCH, PUT or DELETE."))
+			return nil, false
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		r = r2
+	}
+	return r, true
+}
+
+// originAllowed: loopback origins, Options.AllowedOrigins, and the
+// instance's own origin.
+func (inst *Instance) originAllowed(o string) bool {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+		return false
+	}
+	lo := strings.ToLower(u.Scheme + "://" + u.Host)
+	return isLoopbackHost(u.Hostname()) || inst.allowed[lo] || strings.EqualFold(lo, inst.FrontendAPIURL)
+}
+
+// fapiForm reads a clerk-js request body (form-encoded; JSON objects of
+// strings are accepted too) into url.Values.
+func fapiForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if r.Body == nil || r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return url.Values{}, nil
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var m map[string]any
+		if err := decodeBody(w, r, &m); err != nil {
+			return nil, err
+		}
+		v := url.Values{}
+		for k, x := range m {
+			switch x := x.(type) {
+			case string:
+				v.Set(k, x)
+			case nil:
+			default:
+				return nil, errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", k, k+" must be a string.")
+			}
+		}
+		return v, nil
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return nil, &apiError{Status: http.StatusBadRequest, Code: "malformed_request", Message: "malformed request",
+			Long: "The form-encoded request body could not be parsed."}
+	}
+	return r.PostForm, nil
+}
+
+// fapiCall is one Frontend API request's transaction: the caller's client
+// (created on first contact) and the time.
+type fapiCall struct {
+	t    *txn
+	c    *client
+	now  time.Time
+	r    *http.Request
+	form url.Values
+}
+
+// fapiRespond runs fn in one write transaction and answers with the
+// {response, client} envelope clerk-js expects. Nothing is written when fn
+// fails.
+func (inst *Instance) fapiRespond(w http.ResponseWriter, r *http.Request, fn func(x *fapiCall) (any, error)) {
+	form, err := fapiForm(w, r)
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	x := &fapiCall{now: inst.now(), r: r, form: form}
+	var resp, cl any
+	err = inst.store.update(r.Context(), func(t *txn) error {
+		x.t = t
+		c, err := inst.findClient(t, r, devBrowserFromRequest(r))
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			if c, err = inst.newClient(t, x.now); err != nil {
+				return err
+			}
+		}
+		x.c = c
+		if resp, err = fn(x); err != nil {
+			return err
+		}
+		cl, err = inst.fapiClientJSON(t, x.c, x.now)
+		return err
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	inst.setClientCookie(w, x.c)
+	writeJSON(w, http.StatusOK, map[string]any{"response": resp, "client": cl})
+}
+
+// saveClient stores the call's client with a new updated_at.
+func (x *fapiCall) saveClient() error {
+	x.c.UpdatedAt = ms(x.now)
+	return x.t.put(kindClient, x.c.ID, x.c)
+}
+
+// session loads a session of the calling client by id.
+func (x *fapiCall) session(id string) (*session, error) {
+	found := false
+	for _, s := range x.c.SessionIDs {
+		found = found || s == id
+	}
+	var s session
+	if !found {
+		return nil, errNotFoundResource("session")
+	}
+	if err := x.t.get(kindSession, id, &s); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, errNotFoundResource("session")
+		}
+		return nil, err
+	}
+	return &s, nil
+}
+
+var errSignedOut = &apiError{Status: http.StatusUnauthorized, Code: "signed_out", Message: "Signed out",
+	Long: "This session has ended or does not belong to this client."}
+
+func (inst *Instance) handleClient(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		if r.Method != http.MethodGet {
+			if err := x.saveClient(); err != nil {
+				return nil, err
+			}
+		}
+		return inst.fapiClientJSON(x.t, x.c, x.now)
+	})
+}
+
+// handleClientDelete signs every session of the client out (DELETE
+// /client/sessions, and DELETE /client which also forgets the sign-in and
+// sign-up in progress).
+func (inst *Instance) handleClientDelete(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		if err := inst.endClientSessions(x.t, x.c, x.now); err != nil {
+			return nil, err
+		}
+		if r.URL.Path == "/v1/client" {
+			x.c.SignInID, x.c.SignUpID = "", ""
+		}
+		if err := x.saveClient(); err != nil {
+			return nil, err
+		}
+		return inst.fapiClientJSON(x.t, x.c, x.now)
+	})
+}
+
+// handleSessionTouch makes a session the client's current one and sets its
+// active organization (setActive in clerk-js).
+func (inst *Instance) handleSessionTouch(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		s, err := x.session(r.PathValue("sid"))
+		if err != nil {
+			return nil, err
+		}
+		if s.Status != "active" || ms(x.now) >= s.ExpireAt {
+			return nil, errSignedOut
+		}
+		if _, ok := x.form["active_organization_id"]; ok {
+			org := x.form.Get("active_organization_id")
+			if org == "null" {
+				org = ""
+			}
+			if err := activateOrg(x.t, s, org); err != nil {
+				return nil, err
+			}
+			if org != "" && s.ActiveOrgID == "" {
+				return nil, errParam(http.StatusNotFound, "resource_not_found", "active_organization_id",
+					"No organization "+org+" with this user as a member.")
+			}
+		}
+		s.LastActiveAt = ms(x.now)
+		s.UpdatedAt = ms(x.now)
+		if err := x.t.put(kindSession, s.ID, s); err != nil {
+			return nil, err
+		}
+		if x.c.LastActiveSessionID != s.ID {
+			x.c.LastActiveSessionID = s.ID
+			if err := x.saveClient(); err != nil {
+				return nil, err
+			}
+		}
+		return inst.fapiSessionJSON(x.t, s)
+	})
+}
+
+// handleSessionEnd signs one session out (end or remove).
+func (inst *Instance) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		s, err := x.session(r.PathValue("sid"))
+		if err != nil {
+			return nil, err
+		}
+		status := "ended"
+		if strings.HasSuffix(r.URL.Path, "/remove") {
+			status = "removed"
+		}
+		if s.Status == "active" || s.Status == "pending" {
+			s.Status = status
+			s.UpdatedAt = ms(x.now)
+			if err := x.t.put(kindSession, s.ID, s); err != nil {
+				return nil, err
+			}
+			x.t.emit("session."+status, sessionJSON(s))
+		}
+		if x.c.LastActiveSessionID == s.ID {
+			x.c.LastActiveSessionID = ""
+		}
+		if err := x.saveClient(); err != nil {
+			return nil, err
+		}
+		return inst.fapiSessionJSON(x.t, s)
+	})
+}
+
+// handleSessionToken mints a session token (or a JWT template's token) for
+// the client's current session. organization_id picks the organization
+// the token is for (empty: the personal account); without it the
+// session's active organization is used.
+func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request) {
+	form, err := fapiForm(w, r)
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	now := inst.now()
+	var jwt string
+	err = inst.store.update(r.Context(), func(t *txn) error {
+		c, err := inst.findClient(t, r, devBrowserFromRequest(r))
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			return errSignedOut
+		}
+		s, err := activeSession(t, c, now)
+		if err != nil {
+			return err
+		}
+		if s == nil || s.ID != r.PathValue("sid") {
+			return errSignedOut
+		}
+		if o := r.Header.Get("Origin"); o != "" && s.Azp != o {
+			s.Azp = o
+			if err := t.put(kindSession, s.ID, s); err != nil {
+				return err
+			}
+		}
+		if name := r.PathValue("template"); name != "" {
+			tpl, err := templateByName(t, name)
+			if err != nil {
+				return err
+			}
+			jwt, err = inst.mintTemplateToken(t, s, tpl, now, inst.lifetime)
+			return err
+		}
+		if _, ok := form["organization_id"]; ok {
+			tokenFor := *s
+			org := form.Get("organization_id")
+			if org == "null" {
+				org = ""
+			}
+			if err := activateOrg(t, &tokenFor, org); err != nil {
+				return err
+			}
+			s = &tokenFor
+		}
+		jwt, err = inst.mintSessionToken(t, s, now, inst.lifetime)
+		return err
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "token", "jwt": jwt})
+}
+
+// fapiClientJSON renders the Frontend API Client: its signed-in sessions
+// (with their users) and the sign-in / sign-up in progress.
+func (inst *Instance) fapiClientJSON(t *txn, c *client, now time.Time) (map[string]any, error) {
+	sessions := []any{}
+	var last any
+	for _, id := range c.SessionIDs {
+		var s session
+		if err := t.get(kindSession, id, &s); err != nil {
+			if errors.Is(err, errNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		if s.Status != "active" || ms(now) >= s.ExpireAt {
+			continue
+		}
+		sj, err := inst.fapiSessionJSON(t, &s)
+		if err != nil {
+			return nil, err
+		}
+		sessions = append(sessions, sj)
+		if s.ID == c.LastActiveSessionID {
+			last = s.ID
+		}
+	}
+	signIn, err := inst.clientSignInJSON(t, c)
+	if err != nil {
+		return nil, err
+	}
+	signUp, err := inst.clientSignUpJSON(t, c)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"object": "client", "id": c.ID, "sessions": sessions, "sign_in": signIn, "sign_up": signUp,
+		"last_active_session_id": last, "last_authentication_strategy": nil, "captcha_bypass": false,
+		"cookie_expires_at": nil, "created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
+	}, nil
+}
+
+// fapiSessionJSON renders the Frontend API Session, embedding its user.
+func (inst *Instance) fapiSessionJSON(t *txn, s *session) (map[string]any, error) {
+	var u user
+	if err := t.get(kindUser, s.UserID, &u); err != nil {
+		return nil, err
+	}
+	uj, err := inst.fapiUserJSON(t, &u)
+	if err != nil {
+		return nil, err
+	}
+	var org any
+	if s.ActiveOrgID != "" {
+		org = s.ActiveOrgID
+	}
+	m := sessionJSON(s)
+	m["user"] = uj
+	m["public_user_data"] = inst.publicUserData(&u)
+	m["last_active_organization_id"] = org
+	m["last_active_token"] = nil
+	m["factor_verification_age"] = []int64{max(0, (s.LastActiveAt-s.FirstFactorAt)/60000), -1}
+	return m, nil
+}
+
+func (inst *Instance) publicUserData(u *user) map[string]any {
+	img := inst.avatarURL()
+	return map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
+		"image_url": img, "has_image": false, "identifier": u.primaryEmail(), "username": u.Username}
+}
+
+// fapiUserJSON is the Backend API user plus what the Frontend API adds:
+// the user's organization memberships.
+func (inst *Instance) fapiUserJSON(t *txn, u *user) (map[string]any, error) {
+	m := userJSON(u)
+	delete(m, "private_metadata")
+	m["image_url"], m["profile_image_url"] = inst.avatarURL(), inst.avatarURL()
+	mems, err := userMemberships(t, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	list := []any{}
+	for _, mem := range mems {
+		mj, err := inst.fapiMembershipJSON(t, mem)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, mj)
+	}
+	m["organization_memberships"] = list
+	return m, nil
+}
+
+// fapiMembershipJSON is a membership as the signed-in user sees it: no
+// private metadata, and the organization's member count.
+func (inst *Instance) fapiMembershipJSON(t *txn, mem *membership) (map[string]any, error) {
+	mj, err := membershipJSON(t, mem)
+	if err != nil {
+		return nil, err
+	}
+	delete(mj, "private_metadata")
+	members, err := orgMemberships(t, mem.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	var o organization
+	if err := t.get(kindOrg, mem.OrgID, &o); err != nil {
+		return nil, err
+	}
+	n := len(members)
+	oj := orgJSON(&o, &n)
+	delete(oj, "private_metadata")
+	oj["pending_invitations_count"] = 0
+	oj["image_url"] = inst.avatarURL()
+	mj["organization"] = oj
+	if pud, ok := mj["public_user_data"].(map[string]any); ok {
+		pud["image_url"], pud["profile_image_url"] = inst.avatarURL(), inst.avatarURL()
+	}
+	return mj, nil
+}
+
+// avatarURL is the image of every user and organization: served by
+// localclerk itself so that the components load nothing from a CDN.
+func (inst *Instance) avatarURL() string { return inst.FrontendAPIURL + "/v1/avatar.svg" }
+
+const avatarSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#c9c2f5"/>` +
+	`<circle cx="32" cy="25" r="12" fill="#6c47ff"/><path d="M10 60c2-13 11-20 22-20s20 7 22 20z" fill="#6c47ff"/></svg>`

@@ -1,0 +1,129 @@
+package localclerk
+
+import "net/http"
+
+// handleEnvironment answers GET /v1/environment: how this instance is
+// configured, as clerk-js and the prebuilt components read it. localclerk
+// is a development instance with e-mail + password and e-mail code
+// sign-in, organizations on, and no captcha, bot protection, social
+// providers, passkeys or MFA.
+func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, inst.environmentJSON())
+}
+
+func (inst *Instance) environmentJSON() map[string]any {
+	base := inst.FrontendAPIURL
+	off := func() map[string]any {
+		return attribute(false, false, nil, nil)
+	}
+	return map[string]any{
+		"object": "environment", "id": "env_localclerk",
+		"auth_config": map[string]any{
+			"object": "auth_config", "id": "aac_localclerk", "single_session_mode": true,
+			"claimed_at": nil, "reverification": false, "session_minter": false,
+		},
+		"display_config": map[string]any{
+			"object": "display_config", "id": "display_config_localclerk",
+			"instance_environment_type":     "development",
+			"application_name":              "localclerk",
+			"branded":                       false,
+			"preferred_sign_in_strategy":    "password",
+			"sign_in_url":                   base + "/sign-in",
+			"sign_up_url":                   base + "/sign-up",
+			"user_profile_url":              base + "/user",
+			"home_url":                      base + "/",
+			"after_sign_in_url":             base + "/user",
+			"after_sign_up_url":             base + "/user",
+			"after_sign_out_one_url":        base + "/sign-in",
+			"after_sign_out_all_url":        base + "/sign-in",
+			"after_switch_session_url":      base + "/user",
+			"organization_profile_url":      base + "/user",
+			"create_organization_url":       base + "/user",
+			"after_leave_organization_url":  base + "/user",
+			"after_create_organization_url": base + "/user",
+			"waitlist_url":                  base + "/sign-up",
+			"after_join_waitlist_url":       base + "/",
+			"support_email":                 nil,
+			"logo_image_url":                "",
+			"favicon_image_url":             "",
+			"clerk_js_version":              ClerkJSVersion,
+			"show_devmode_warning":          true,
+			"terms_url":                     nil,
+			"privacy_policy_url":            nil,
+			"captcha_public_key":            nil,
+			"captcha_widget_type":           nil,
+			"captcha_provider":              nil,
+			"captcha_public_key_invisible":  nil,
+			"captcha_oauth_bypass":          []string{},
+			"captcha_heartbeat":             false,
+			"captcha_heartbeat_interval_ms": nil,
+			"google_one_tap_client_id":      nil,
+			"theme": map[string]any{
+				"general": map[string]any{"color": "#6c47ff", "background_color": "#ffffff", "font_family": "", "font_color": "#151515",
+					"label_font_weight": "600", "padding": "1em", "border_radius": "0.5em", "box_shadow": "none"},
+				"buttons":  map[string]any{"font_color": "#ffffff", "font_family": "", "font_weight": "600"},
+				"accounts": map[string]any{"background_color": "#ffffff"},
+			},
+		},
+		"user_settings": map[string]any{
+			"attributes": map[string]any{
+				"email_address":     attribute(true, true, []string{"email_code"}, []string{"email_code"}),
+				"password":          withRequired(attribute(true, false, nil, nil)),
+				"first_name":        attribute(true, false, nil, nil),
+				"last_name":         attribute(true, false, nil, nil),
+				"username":          off(),
+				"phone_number":      off(),
+				"web3_wallet":       off(),
+				"authenticator_app": off(),
+				"backup_code":       off(),
+				"passkey":           off(),
+			},
+			"actions":        map[string]any{"delete_self": true, "create_organization": true},
+			"social":         map[string]any{},
+			"enterprise_sso": map[string]any{"enabled": false, "self_serve_sso": false},
+			"sign_in":        map[string]any{"second_factor": map[string]any{"required": false, "enabled": false}},
+			"sign_up": map[string]any{"allowlist_only": false, "progressive": true, "captcha_enabled": false,
+				"captcha_widget_type": nil, "mode": "public", "legal_consent_enabled": false, "mfa": map[string]any{"required": false}},
+			"password_settings": map[string]any{"allowed_special_characters": "", "disable_hibp": true, "min_length": 8, "max_length": 256,
+				"require_special_char": false, "require_numbers": false, "require_uppercase": false, "require_lowercase": false,
+				"show_zxcvbn": false, "min_zxcvbn_strength": 0, "enforce_hibp_on_sign_in": false},
+			"passkey_settings":  map[string]any{"allow_autofill": false, "show_sign_in_button": false},
+			"username_settings": map[string]any{"min_length": 3, "max_length": 64},
+			"attack_protection": map[string]any{"enumeration_protection": map[string]any{"enabled": false}},
+		},
+		"organization_settings": map[string]any{
+			"enabled": true, "max_allowed_memberships": 0, "force_organization_selection": false,
+			"actions":                        map[string]any{"admin_delete": true},
+			"domains":                        map[string]any{"enabled": false, "enrollment_modes": []string{}, "default_role": "org:member"},
+			"slug":                           map[string]any{"disabled": false},
+			"organization_creation_defaults": map[string]any{"enabled": false},
+		},
+		"commerce_settings": map[string]any{"billing": map[string]any{
+			"stripe_publishable_key": nil,
+			"organization":           map[string]any{"enabled": false, "has_paid_plans": false},
+			"user":                   map[string]any{"enabled": false, "has_paid_plans": false},
+		}},
+		"api_keys_settings":   map[string]any{"user_api_keys_enabled": false, "orgs_api_keys_enabled": false},
+		"protect_config":      map[string]any{"object": "protect_config", "id": "protect_config_localclerk", "loaders": []any{}},
+		"maintenance_mode":    false,
+		"client_debug_mode":   false,
+		"partitioned_cookies": false,
+	}
+}
+
+func withRequired(a map[string]any) map[string]any { a["required"] = true; return a }
+
+// attribute is one entry of user_settings.attributes.
+func attribute(enabled, firstFactor bool, firstFactors, verifications []string) map[string]any {
+	if firstFactors == nil {
+		firstFactors = []string{}
+	}
+	if verifications == nil {
+		verifications = []string{}
+	}
+	return map[string]any{
+		"enabled": enabled, "required": enabled && firstFactor, "used_for_first_factor": firstFactor,
+		"first_factors": firstFactors, "used_for_second_factor": false, "second_factors": []string{},
+		"verifications": verifications, "verify_at_sign_up": len(verifications) > 0,
+	}
+}

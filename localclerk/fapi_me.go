@@ -1,0 +1,93 @@
+package localclerk
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// The signed-in user's own resources, as UserButton and
+// OrganizationSwitcher list them. localclerk has no invitations or
+// domain-based suggestions, so those lists are empty.
+func (inst *Instance) meRoutes(mux *routeMux) {
+	mux.HandleFunc("GET /v1/me", inst.meHandler(func(x *fapiCall, u *user) (any, error) { return inst.fapiUserJSON(x.t, u) }))
+	mux.HandleFunc("GET /v1/me/organization_memberships", inst.meHandler(inst.meMemberships))
+	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(emptyPage))
+	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(emptyPage))
+	mux.HandleFunc("GET /v1/me/sessions/active", inst.meHandler(inst.meSessions))
+}
+
+// meHandler resolves the user of the request's session (_clerk_session_id,
+// else the client's current session) or answers 401.
+func (inst *Instance) meHandler(fn func(x *fapiCall, u *user) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+			sid := r.URL.Query().Get("_clerk_session_id")
+			if sid == "" {
+				sid = x.c.LastActiveSessionID
+			}
+			if sid == "" {
+				return nil, errSignedOut
+			}
+			s, err := x.session(sid)
+			if err != nil || s.Status != "active" || ms(x.now) >= s.ExpireAt {
+				return nil, errSignedOut
+			}
+			var u user
+			if err := x.t.get(kindUser, s.UserID, &u); err != nil {
+				return nil, err
+			}
+			return fn(x, &u)
+		})
+	}
+}
+
+func emptyPage(*fapiCall, *user) (any, error) {
+	return map[string]any{"data": []any{}, "total_count": 0}, nil
+}
+
+// fapiPage applies clerk-js's limit/offset to a list.
+func fapiPage(x *fapiCall, list []any) map[string]any {
+	q := x.r.URL.Query()
+	total := len(list)
+	if off, err := strconv.Atoi(q.Get("offset")); err == nil && off > 0 {
+		list = list[min(off, len(list)):]
+	}
+	if lim, err := strconv.Atoi(q.Get("limit")); err == nil && lim > 0 && lim < len(list) {
+		list = list[:lim]
+	}
+	return map[string]any{"data": list, "total_count": total}
+}
+
+func (inst *Instance) meMemberships(x *fapiCall, u *user) (any, error) {
+	mems, err := userMemberships(x.t, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	list := []any{}
+	for _, m := range mems {
+		mj, err := inst.fapiMembershipJSON(x.t, m)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, mj)
+	}
+	return fapiPage(x, list), nil
+}
+
+func (inst *Instance) meSessions(x *fapiCall, u *user) (any, error) {
+	list := []any{}
+	for _, id := range x.c.SessionIDs {
+		s, err := x.session(id)
+		if err != nil || s.Status != "active" || s.UserID != u.ID {
+			continue
+		}
+		sj, err := inst.fapiSessionJSON(x.t, s)
+		if err != nil {
+			return nil, err
+		}
+		sj["user"] = nil
+		sj["latest_activity"] = map[string]any{"object": "session_activity", "id": "sess_activity_" + s.ID, "is_mobile": false}
+		list = append(list, sj)
+	}
+	return list, nil
+}

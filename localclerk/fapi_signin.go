@@ -1,0 +1,336 @@
+package localclerk
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+)
+
+const kindFAPISignIn = "fapi_sign_in"
+
+// signInAttempt is a Frontend API sign-in in progress on a client.
+type signInAttempt struct {
+	ID               string `json:"id"`
+	ClientID         string `json:"client_id"`
+	Status           string `json:"status"` // needs_identifier, needs_first_factor, complete
+	Identifier       string `json:"identifier"`
+	UserID           string `json:"user_id,omitempty"`
+	Strategy         string `json:"strategy,omitempty"` // first factor being verified
+	FactorStatus     string `json:"factor_status,omitempty"`
+	Attempts         int    `json:"attempts"`
+	Code             string `json:"code,omitempty"`
+	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
+	CreatedSessionID string `json:"created_session_id,omitempty"`
+	CreatedAt        int64  `json:"created_at"`
+	AbandonAt        int64  `json:"abandon_at"`
+}
+
+// codeTTL is how long an e-mail verification code can be used.
+const codeTTL = 10 * time.Minute
+
+func (inst *Instance) signInRoutes(mux *routeMux) {
+	mux.HandleFunc("POST /v1/client/sign_ins", inst.handleSignInCreate)
+	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_first_factor", inst.signInStep(inst.signInAttempt))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/reset_password", inst.signInStep(unsupportedStep("reset_password")))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_second_factor", inst.signInStep(unsupportedStep("second factors (MFA)")))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_second_factor", inst.signInStep(unsupportedStep("second factors (MFA)")))
+}
+
+func unsupportedStep(what string) func(x *fapiCall, si *signInAttempt) error {
+	return func(*fapiCall, *signInAttempt) error {
+		return errParam(http.StatusUnprocessableEntity, "feature_not_enabled", "strategy", "localclerk does not support "+what+".")
+	}
+}
+
+// strategyUnsupported answers strategies localclerk does not implement
+// (OAuth, passkeys, web3, SAML, phone, tickets...).
+func strategyUnsupported(s string) error {
+	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",
+		fmt.Sprintf("The %q strategy is not available on localclerk; use password or email_code.", s))
+}
+
+func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		si := &signInAttempt{ID: newID("sia"), ClientID: x.c.ID, Status: "needs_identifier",
+			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
+		strategy := x.form.Get("strategy")
+		if id := strings.TrimSpace(x.form.Get("identifier")); id != "" {
+			u, err := userByIdentifier(x.t, id)
+			if err != nil {
+				return nil, err
+			}
+			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
+		} else if strategy != "" {
+			return nil, errMissing("identifier")
+		}
+		switch strategy {
+		case "":
+		case "password":
+			if err := inst.attemptPassword(x, si, x.form.Get("password")); err != nil {
+				return nil, err
+			}
+		case "email_code":
+			if err := inst.signInPrepare(x, si); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, strategyUnsupported(strategy)
+		}
+		x.c.SignInID = si.ID
+		if err := x.t.put(kindFAPISignIn, si.ID, si); err != nil {
+			return nil, err
+		}
+		if err := x.saveClient(); err != nil {
+			return nil, err
+		}
+		return inst.signInJSON(x.t, si)
+	})
+}
+
+// signInStep wraps a step on an existing sign-in of the calling client:
+// load it, run step, store it, answer with it.
+func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+			var si signInAttempt
+			if err := x.t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil || si.ClientID != x.c.ID {
+				if err != nil && !errors.Is(err, errNotFound) {
+					return nil, err
+				}
+				return nil, errNotFoundResource("sign in")
+			}
+			if step == nil {
+				return inst.signInJSON(x.t, &si)
+			}
+			if si.Status == "complete" {
+				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_in_already_completed", Message: "already completed",
+					Long: "This sign-in has already been completed; start a new one."}
+			}
+			if ms(x.now) >= si.AbandonAt {
+				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_in_expired", Message: "expired", Long: "This sign-in has expired; start a new one."}
+			}
+			if si.UserID == "" {
+				return nil, errMissing("identifier")
+			}
+			if err := step(x, &si); err != nil {
+				return nil, err
+			}
+			if err := x.t.put(kindFAPISignIn, si.ID, &si); err != nil {
+				return nil, err
+			}
+			if err := x.saveClient(); err != nil {
+				return nil, err
+			}
+			return inst.signInJSON(x.t, &si)
+		})
+	}
+}
+
+// signInPrepare starts e-mail code verification. localclerk sends no
+// mail: +clerk_test addresses use 424242, other codes go to the log.
+func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
+	strategy := x.form.Get("strategy")
+	if strategy == "" {
+		strategy = "email_code"
+	}
+	if strategy != "email_code" {
+		return strategyUnsupported(strategy)
+	}
+	var u user
+	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+		return err
+	}
+	si.Strategy, si.FactorStatus, si.Attempts = "email_code", "unverified", 0
+	si.Code, si.CodeExpireAt = inst.newCode(u.primaryEmail()), ms(x.now.Add(codeTTL))
+	return nil
+}
+
+func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
+	switch s := x.form.Get("strategy"); s {
+	case "password":
+		return inst.attemptPassword(x, si, x.form.Get("password"))
+	case "email_code":
+		if si.Strategy != "email_code" || si.Code == "" {
+			return &apiError{Status: http.StatusBadRequest, Code: "verification_not_sent", Message: "not sent",
+				Long: "Prepare the email_code factor before attempting it.", Meta: map[string]any{"param_name": "code"}}
+		}
+		si.Attempts++
+		if ms(x.now) >= si.CodeExpireAt {
+			si.FactorStatus = "expired"
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "verification_expired", Message: "expired",
+				Long: "This code has expired; request a new one.", Meta: map[string]any{"param_name": "code"}}
+		}
+		if x.form.Get("code") != si.Code {
+			return errCodeIncorrect
+		}
+		si.FactorStatus = "verified"
+		return inst.completeSignInAttempt(x, si)
+	case "":
+		return errMissing("strategy")
+	default:
+		return strategyUnsupported(s)
+	}
+}
+
+var errCodeIncorrect = &apiError{Status: http.StatusUnprocessableEntity, Code: "form_code_incorrect", Message: "is incorrect",
+	Long: "The verification code is incorrect.", Meta: map[string]any{"param_name": "code"}}
+
+func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string) error {
+	if pw == "" {
+		return errMissing("password")
+	}
+	var u user
+	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+		return err
+	}
+	si.Strategy = "password"
+	si.Attempts++
+	ok, upgraded := false, ""
+	if u.PasswordHash != "" {
+		ok, upgraded = verifyPassword(u.PasswordHash, pw)
+	}
+	if !ok {
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_incorrect", Message: "is incorrect",
+			Long: "Password is incorrect. Try again, or use another method.", Meta: map[string]any{"param_name": "password"}}
+	}
+	if upgraded != "" {
+		u.PasswordHash = upgraded
+		if err := x.t.put(kindUser, u.ID, &u); err != nil {
+			return err
+		}
+	}
+	si.FactorStatus = "verified"
+	return inst.completeSignInAttempt(x, si)
+}
+
+// completeSignInAttempt starts the session the sign-in created.
+func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt) error {
+	var u user
+	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+		return err
+	}
+	if u.Banned || u.Locked {
+		return &apiError{Status: http.StatusForbidden, Code: "user_locked", Message: "Account locked",
+			Long: "This account is banned or locked."}
+	}
+	s, err := inst.startSession(x.t, x.c, si.UserID, "", x.now)
+	if err != nil {
+		return err
+	}
+	si.Status, si.CreatedSessionID, si.Code = "complete", s.ID, ""
+	return nil
+}
+
+// userByIdentifier finds a user by e-mail address or username.
+func userByIdentifier(t *txn, identifier string) (*user, error) {
+	id, err := t.lookup(nsEmail, normEmail(identifier))
+	if errors.Is(err, errNotFound) {
+		id, err = t.lookup(nsUsername, strings.ToLower(identifier))
+	}
+	if errors.Is(err, errNotFound) {
+		return nil, &apiError{Status: http.StatusUnprocessableEntity, Code: "form_identifier_not_found", Message: "Couldn't find your account.",
+			Long: "Couldn't find your account.", Meta: map[string]any{"param_name": "identifier"}}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var u user
+	if err := t.get(kindUser, id, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// newCode returns the verification code for addr: 424242 for Clerk test
+// addresses, else a random one written to the log (localclerk sends no
+// e-mail).
+func (inst *Instance) newCode(addr string) string {
+	if isTestEmail(addr) {
+		return testVerificationCode
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(1000000))
+	if err != nil {
+		panic(fmt.Sprintf("localclerk: crypto/rand failed: %v", err))
+	}
+	code := fmt.Sprintf("%06d", n.Int64())
+	inst.log.Info("localclerk: e-mail verification code (no e-mail is sent)", "email", addr, "code", code)
+	return code
+}
+
+func (inst *Instance) clientSignInJSON(t *txn, c *client) (any, error) {
+	if c.SignInID == "" {
+		return nil, nil
+	}
+	var si signInAttempt
+	if err := t.get(kindFAPISignIn, c.SignInID, &si); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return inst.signInJSON(t, &si)
+}
+
+// signInJSON renders the Frontend API SignIn.
+func (inst *Instance) signInJSON(t *txn, si *signInAttempt) (map[string]any, error) {
+	factors := []any{}
+	var userData any
+	if si.UserID != "" {
+		var u user
+		if err := t.get(kindUser, si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+			return nil, err
+		}
+		if u.PasswordHash != "" {
+			factors = append(factors, map[string]any{"strategy": "password"})
+		}
+		for _, e := range u.Emails {
+			factors = append(factors, map[string]any{"strategy": "email_code", "email_address_id": e.ID,
+				"safe_identifier": e.Address, "primary": e.ID == u.PrimaryEmailID})
+		}
+		pud := inst.publicUserData(&u)
+		userData = map[string]any{"first_name": pud["first_name"], "last_name": pud["last_name"],
+			"image_url": pud["image_url"], "has_image": false}
+	}
+	var ffv any
+	if si.Strategy != "" {
+		ffv = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
+	}
+	var identifier, created any
+	if si.Identifier != "" {
+		identifier = si.Identifier
+	}
+	if si.CreatedSessionID != "" {
+		created = si.CreatedSessionID
+	}
+	return map[string]any{
+		"object": "sign_in", "id": si.ID, "status": si.Status,
+		"supported_identifiers":      []string{"email_address"},
+		"identifier":                 identifier,
+		"user_data":                  userData,
+		"supported_first_factors":    factors,
+		"supported_second_factors":   []any{},
+		"first_factor_verification":  ffv,
+		"second_factor_verification": nil,
+		"created_session_id":         created,
+		"abandon_at":                 si.AbandonAt,
+	}, nil
+}
+
+// verificationJSON is a Verification object.
+func verificationJSON(strategy, status string, attempts int, expireAt int64) map[string]any {
+	var exp any
+	if expireAt > 0 {
+		exp = expireAt
+	}
+	if status == "" {
+		status = "unverified"
+	}
+	return map[string]any{"object": "verification", "status": status, "strategy": strategy,
+		"attempts": attempts, "expire_at": exp, "error": nil, "verified_at_client": nil}
+}

@@ -1,0 +1,255 @@
+package localclerk
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+)
+
+const kindFAPISignUp = "fapi_sign_up"
+
+// signUpAttempt is a Frontend API sign-up in progress. The user is created
+// only when the e-mail address is verified; until then only a password
+// hash is kept.
+type signUpAttempt struct {
+	ID               string `json:"id"`
+	ClientID         string `json:"client_id"`
+	Status           string `json:"status"` // missing_requirements, complete
+	Email            string `json:"email,omitempty"`
+	FirstName        string `json:"first_name,omitempty"`
+	LastName         string `json:"last_name,omitempty"`
+	PasswordHash     string `json:"password_hash,omitempty"`
+	VerifyStatus     string `json:"verify_status,omitempty"` // "", unverified, verified
+	Attempts         int    `json:"attempts"`
+	Code             string `json:"code,omitempty"`
+	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
+	CreatedUserID    string `json:"created_user_id,omitempty"`
+	CreatedSessionID string `json:"created_session_id,omitempty"`
+	CreatedAt        int64  `json:"created_at"`
+	AbandonAt        int64  `json:"abandon_at"`
+}
+
+func (inst *Instance) signUpRoutes(mux *routeMux) {
+	mux.HandleFunc("POST /v1/client/sign_ups", inst.handleSignUpCreate)
+	mux.HandleFunc("GET /v1/client/sign_ups/{id}", inst.signUpStep(nil))
+	mux.HandleFunc("PATCH /v1/client/sign_ups/{id}", inst.signUpStep(inst.signUpUpdate))
+	mux.HandleFunc("POST /v1/client/sign_ups/{id}/prepare_verification", inst.signUpStep(inst.signUpPrepare))
+	mux.HandleFunc("POST /v1/client/sign_ups/{id}/attempt_verification", inst.signUpStep(inst.signUpAttempt))
+}
+
+func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		su := &signUpAttempt{ID: newID("sua"), ClientID: x.c.ID, Status: "missing_requirements",
+			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
+		if err := inst.signUpUpdate(x, su); err != nil {
+			return nil, err
+		}
+		x.c.SignUpID = su.ID
+		if err := x.t.put(kindFAPISignUp, su.ID, su); err != nil {
+			return nil, err
+		}
+		if err := x.saveClient(); err != nil {
+			return nil, err
+		}
+		return inst.signUpJSON(su), nil
+	})
+}
+
+func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+			var su signUpAttempt
+			if err := x.t.get(kindFAPISignUp, r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
+				if err != nil && !errors.Is(err, errNotFound) {
+					return nil, err
+				}
+				return nil, errNotFoundResource("sign up")
+			}
+			if step == nil {
+				return inst.signUpJSON(&su), nil
+			}
+			if su.Status == "complete" {
+				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_up_already_completed", Message: "already completed",
+					Long: "This sign-up has already been completed; start a new one."}
+			}
+			if ms(x.now) >= su.AbandonAt {
+				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_up_expired", Message: "expired", Long: "This sign-up has expired; start a new one."}
+			}
+			if err := step(x, &su); err != nil {
+				return nil, err
+			}
+			if err := x.t.put(kindFAPISignUp, su.ID, &su); err != nil {
+				return nil, err
+			}
+			if err := x.saveClient(); err != nil {
+				return nil, err
+			}
+			return inst.signUpJSON(&su), nil
+		})
+	}
+}
+
+// signUpUpdate applies the fields of a create or update request.
+func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
+	f := x.form
+	if s := f.Get("strategy"); s != "" {
+		return strategyUnsupported(s)
+	}
+	for _, p := range []string{"phone_number", "username", "web3_wallet", "ticket"} {
+		if f.Get(p) != "" {
+			return errParam(http.StatusUnprocessableEntity, "form_param_unknown", p, p+" is not used by this instance.")
+		}
+	}
+	if v, ok := f["email_address"]; ok {
+		email := strings.TrimSpace(v[0])
+		if len(email) > 254 || !emailRe.MatchString(email) {
+			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
+		}
+		if _, err := x.t.lookup(nsEmail, normEmail(email)); err == nil {
+			return errTaken("email_address", "That email address is taken. Please try another.")
+		} else if !errors.Is(err, errNotFound) {
+			return err
+		}
+		if !strings.EqualFold(email, su.Email) {
+			su.VerifyStatus, su.Code, su.Attempts = "", "", 0
+		}
+		su.Email = email
+	}
+	if v, ok := f["password"]; ok {
+		pw := v[0]
+		if err := validatePassword(&pw, nil); err != nil {
+			return err
+		}
+		h, err := hashPassword(pw)
+		if err != nil {
+			return err
+		}
+		su.PasswordHash = h
+	}
+	if v, ok := f["first_name"]; ok {
+		su.FirstName = strings.TrimSpace(v[0])
+	}
+	if v, ok := f["last_name"]; ok {
+		su.LastName = strings.TrimSpace(v[0])
+	}
+	return nil
+}
+
+func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
+	if s := x.form.Get("strategy"); s != "email_code" {
+		if s == "" {
+			return errMissing("strategy")
+		}
+		return strategyUnsupported(s)
+	}
+	if su.Email == "" {
+		return errMissing("email_address")
+	}
+	su.VerifyStatus, su.Attempts = "unverified", 0
+	su.Code, su.CodeExpireAt = inst.newCode(su.Email), ms(x.now.Add(codeTTL))
+	return nil
+}
+
+func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
+	if s := x.form.Get("strategy"); s != "email_code" {
+		if s == "" {
+			return errMissing("strategy")
+		}
+		return strategyUnsupported(s)
+	}
+	if su.Code == "" {
+		return &apiError{Status: http.StatusBadRequest, Code: "verification_not_sent", Message: "not sent",
+			Long: "Prepare the email_code verification before attempting it.", Meta: map[string]any{"param_name": "code"}}
+	}
+	if ms(x.now) >= su.CodeExpireAt {
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "verification_expired", Message: "expired",
+			Long: "This code has expired; request a new one.", Meta: map[string]any{"param_name": "code"}}
+	}
+	if x.form.Get("code") != su.Code {
+		return errCodeIncorrect
+	}
+	su.VerifyStatus, su.Code = "verified", ""
+	if su.PasswordHash == "" {
+		return nil // still missing the password
+	}
+	p := &userParams{EmailAddress: []string{su.Email}, FirstName: strPtr(su.FirstName), LastName: strPtr(su.LastName)}
+	u, err := inst.createUser(x.t, p, x.now, true)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = su.PasswordHash
+	if err := x.t.put(kindUser, u.ID, u); err != nil {
+		return err
+	}
+	s, err := inst.startSession(x.t, x.c, u.ID, "", x.now)
+	if err != nil {
+		return err
+	}
+	su.Status, su.CreatedUserID, su.CreatedSessionID, su.PasswordHash = "complete", u.ID, s.ID, ""
+	return nil
+}
+
+func (inst *Instance) clientSignUpJSON(t *txn, c *client) (any, error) {
+	if c.SignUpID == "" {
+		return nil, nil
+	}
+	var su signUpAttempt
+	if err := t.get(kindFAPISignUp, c.SignUpID, &su); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return inst.signUpJSON(&su), nil
+}
+
+// signUpJSON renders the Frontend API SignUp.
+func (inst *Instance) signUpJSON(su *signUpAttempt) map[string]any {
+	missing := []string{}
+	unverified := []string{}
+	if su.Status != "complete" {
+		if su.Email == "" {
+			missing = append(missing, "email_address")
+		} else if su.VerifyStatus != "verified" {
+			unverified = append(unverified, "email_address")
+		}
+		if su.PasswordHash == "" {
+			missing = append(missing, "password")
+		}
+	}
+	var emailVer any
+	if su.Email != "" {
+		v := verificationJSON("email_code", su.VerifyStatus, su.Attempts, su.CodeExpireAt)
+		next := "needs_prepare"
+		switch su.VerifyStatus {
+		case "unverified":
+			next = "needs_attempt"
+		case "verified":
+			next = ""
+		}
+		v["next_action"] = next
+		v["supported_strategies"] = []string{"email_code"}
+		emailVer = v
+	}
+	opt := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	return map[string]any{
+		"object": "sign_up", "id": su.ID, "status": su.Status,
+		"required_fields":   []string{"email_address", "password"},
+		"optional_fields":   []string{"first_name", "last_name"},
+		"missing_fields":    missing,
+		"unverified_fields": unverified,
+		"verifications":     map[string]any{"email_address": emailVer, "phone_number": nil, "web3_wallet": nil, "external_account": nil},
+		"username":          nil, "email_address": opt(su.Email), "phone_number": nil, "web3_wallet": nil,
+		"first_name": opt(su.FirstName), "last_name": opt(su.LastName),
+		"external_account_strategy": nil, "external_account": nil,
+		"has_password": su.PasswordHash != "" || su.Status == "complete", "unsafe_metadata": map[string]any{},
+		"created_session_id": opt(su.CreatedSessionID), "created_user_id": opt(su.CreatedUserID),
+		"abandon_at": su.AbandonAt, "legal_accepted_at": nil, "locale": nil,
+	}
+}
