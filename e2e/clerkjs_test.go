@@ -3,10 +3,8 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -281,25 +279,60 @@ func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
 		t.Fatalf("after the token refresh the server sees %+v, want session %s", refreshed, signedIn.SessionID)
 	}
 
-	// 4. Organizations through OrganizationSwitcher: personal account, then Acme.
+	// 4. Organizations through OrganizationSwitcher: Alice's session starts
+	// in Acme; switch to the personal account, then back to Acme. The
+	// switcher navigates to /protected, rendered from the new token.
 	var personal, acme serverAuth
 	run("org-switcher-open", clerkLoaded(), chromedp.Click(`.cl-organizationSwitcherTrigger`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.cl-organizationSwitcherPopoverCard`, chromedp.ByQuery))
-	run("switched-to-personal-account", chromedp.Click(`.cl-organizationSwitcherPopoverActionButton__manageOrganization ~ *, .cl-organizationSwitcherPreviewButton`, chromedp.ByQuery),
-		chromedp.Sleep(2*time.Second), chromedp.Navigate(app.url+"/protected"), readServerAuth(&personal))
-	t.Logf("personal: %+v", personal)
-	_ = acme
-
-	// 6. Sign out from UserButton; the protected page redirects again.
-	run("user-button-open", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery))
-	run("signed-out", chromedp.Click(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#status`, chromedp.ByQuery), chromedp.WaitNotPresent(`.cl-userButtonTrigger`, chromedp.ByQuery))
-	run("protected-redirects-after-sign-out", chromedp.Navigate(app.url+"/protected"), clerkLoaded(),
-		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery), chromedp.Location(&loc))
-	if !strings.HasPrefix(loc, app.url+"/sign-in") {
-		t.Fatalf("after sign-out /protected went to %s, want the sign-in page", loc)
+		chromedp.WaitVisible(`.cl-organizationSwitcherPreviewButton`, chromedp.ByQuery))
+	run("switched-to-personal-account", chromedp.Click(`.cl-organizationSwitcherPreviewButton`, chromedp.ByQuery),
+		waitText("#org-id", ""), readServerAuth(&personal))
+	if personal.OrgID != "" || personal.SessionID != signedIn.SessionID {
+		t.Fatalf("after switching to the personal account the server sees %+v", personal)
 	}
+	run("switched-to-acme", clerkLoaded(), chromedp.Click(`.cl-organizationSwitcherTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-organizationSwitcherPreviewButton`, chromedp.ByQuery),
+		chromedp.Click(`.cl-organizationSwitcherPreviewButton`, chromedp.ByQuery),
+		waitText("#org-id", "org_demo_acme"), readServerAuth(&acme))
+	if acme.OrgID != "org_demo_acme" || acme.OrgRole != "org:admin" {
+		t.Fatalf("after switching to Acme the server sees %+v, want org_demo_acme as org:admin", acme)
+	}
+
+	// 5. Sign out from UserButton: the protected page redirects again.
+	signOut := func(name string) {
+		t.Helper()
+		run(name+"-user-button-open", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery))
+		run(name+"-signed-out", chromedp.Click(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#status`, chromedp.ByQuery), chromedp.WaitNotPresent(`.cl-userButtonTrigger`, chromedp.ByQuery))
+		run(name+"-protected-redirects-to-sign-in", chromedp.Navigate(app.url+"/protected"), clerkLoaded(),
+			chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery), chromedp.Location(&loc))
+		if !strings.HasPrefix(loc, app.url+"/sign-in") {
+			t.Fatalf("after sign-out /protected went to %s, want the sign-in page", loc)
+		}
+	}
+	signOut("alice")
+
+	// 6. Sign up a Clerk test identity through <SignUp/>, code 424242.
+	email := "dave+clerk_test@example.com"
+	run("sign-up-form", chromedp.Navigate(app.url+"/sign-up"), clerkLoaded(),
+		chromedp.WaitVisible(`input[name="emailAddress"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="emailAddress"]`, email, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="password"]`, "dave-password-1", chromedp.ByQuery))
+	run("sign-up-code", chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[autocomplete="one-time-code"]`, chromedp.ByQuery))
+	var dave serverAuth
+	run("signed-up-protected-page", chromedp.SendKeys(`input[autocomplete="one-time-code"]`, "424242", chromedp.ByQuery),
+		chromedp.WaitVisible(`#server-auth`, chromedp.ByQuery), readServerAuth(&dave))
+	if !strings.HasPrefix(dave.UserID, "user_") || dave.UserID == signedIn.UserID || !strings.Contains(dave.Email, email) {
+		t.Fatalf("protected page after sign-up: %+v", dave)
+	}
+	var users string
+	run("backend-api-lists-new-user", chromedp.Navigate(app.url+"/users"), chromedp.Text("#users", &users, chromedp.ByQuery))
+	if !strings.Contains(users, dave.UserID) || !strings.Contains(users, email) {
+		t.Fatalf("the Backend API does not list %s (%s): %q", email, dave.UserID, users)
+	}
+	signOut("dave")
 
 	if bad := blog.nonLoopback(); len(bad) > 0 {
 		t.Errorf("the browser requested non-loopback URLs: %v", bad)
@@ -308,8 +341,27 @@ func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
 		t.Errorf("console errors: %v", bad)
 	}
 	t.Logf("clerk-js browser test took %s", time.Since(start).Round(time.Second))
-	_ = json.Marshal
-	_ = http.Get
+}
+
+// waitText waits until the element's text is want, across the
+// navigations clerk-js makes meanwhile.
+func waitText(sel, want string) chromedp.Action {
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.trim() === %q; })()`, sel, want)
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(js, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s never showed %q", sel, want)
+			}
+			if err := chromedp.Sleep(200 * time.Millisecond).Do(ctx); err != nil {
+				return err
+			}
+		}
+	})
 }
 
 // sessionIat reads the iat of the __session cookie clerk-js wrote on the

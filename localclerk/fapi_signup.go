@@ -112,7 +112,11 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 			return err
 		}
 		if !strings.EqualFold(email, su.Email) {
-			su.VerifyStatus, su.Code, su.Attempts = "", "", 0
+			// The components attempt the code without preparing it first
+			// when the address is already "unverified", so the code is
+			// issued as soon as the address is given.
+			su.VerifyStatus, su.Attempts = "unverified", 0
+			su.Code, su.CodeExpireAt = inst.newCode(email), ms(x.now.Add(codeTTL))
 		}
 		su.Email = email
 	}

@@ -43,6 +43,7 @@ func newApp(inst *localclerk.Instance, appURL string) (http.Handler, error) {
 	mux.HandleFunc("GET /sign-in", a.page("sign-in"))
 	mux.HandleFunc("GET /sign-up", a.page("sign-up"))
 	mux.Handle("GET /protected", clerk.RequireAuth(appURL+"/sign-in?redirect_url="+url.QueryEscape(appURL+"/protected"))(http.HandlerFunc(a.protected)))
+	mux.Handle("GET /users", clerk.RequireAuth(appURL+"/sign-in?redirect_url="+url.QueryEscape(appURL+"/users"))(http.HandlerFunc(a.users)))
 	mux.HandleFunc("GET /api/me", a.apiMe)
 	mux.HandleFunc("GET /app.js", serveAppJS)
 	return withClerk(mux), nil
@@ -57,6 +58,7 @@ type pageData struct {
 	ClerkUI        string
 	Auth           clerk.Auth
 	User           *backend.User
+	Users          []backend.User
 	UserError      string
 }
 
@@ -87,6 +89,18 @@ func (a *app) protected(w http.ResponseWriter, r *http.Request) {
 		d.User = u
 	}
 	a.render(w, "protected", d)
+}
+
+// users lists the instance's users through the Backend API.
+func (a *app) users(w http.ResponseWriter, r *http.Request) {
+	d := a.data(r, "users")
+	limit := int64(50)
+	users, err := a.client.Users.List(r.Context(), &backend.GetUserListParams{Limit: &limit})
+	if err != nil {
+		d.UserError = err.Error()
+	}
+	d.Users = users
+	a.render(w, "users", d)
 }
 
 // apiMe answers the server's view of the session as JSON.
@@ -155,7 +169,7 @@ dt{font-weight:600}dd{margin:0;font-family:ui-monospace,monospace;overflow-wrap:
 <script src="{{.ClerkJS}}" crossorigin="anonymous" data-clerk-publishable-key="{{.PublishableKey}}" data-clerk-proxy-url="{{.FAPI}}"></script>
 <script src="/app.js" defer></script>
 </head><body>
-<header><strong>goclerk + clerk-js</strong><a href="/">Home</a><a href="/protected">Protected page</a>
+<header><strong>goclerk + clerk-js</strong><a href="/">Home</a><a href="/protected">Protected page</a><a href="/users">Users</a>
 <span class="spacer"></span>
 {{if .Auth.UserID}}<div id="org-switcher"></div><div id="user-button"></div>{{else}}<a href="/sign-in">Sign in</a><a href="/sign-up">Sign up</a>{{end}}
 </header><main>{{end}}
@@ -182,5 +196,11 @@ The <a href="/protected">protected page</a> is rendered on the server by goclerk
 <dt>Organization</dt><dd id="org-id">{{.Auth.OrgID}}</dd>
 <dt>Role</dt><dd id="org-role">{{.Auth.OrgRole}}</dd>
 </dl>
+{{template "foot" .}}{{end}}
+
+{{define "users"}}{{template "head" .}}
+<h1>Users</h1>
+<p>Listed by the server through the Backend API.</p>
+<ul id="users">{{range .Users}}<li>{{.ID}}{{range .EmailAddresses}} {{.EmailAddress}}{{end}}</li>{{end}}</ul>{{.UserError}}
 {{template "foot" .}}{{end}}
 `))
