@@ -247,16 +247,8 @@ func (inst *Instance) handleSessionTouch(w http.ResponseWriter, r *http.Request)
 			return nil, errSignedOut
 		}
 		if _, ok := x.form["active_organization_id"]; ok {
-			org := x.form.Get("active_organization_id")
-			if org == "null" {
-				org = ""
-			}
-			if err := activateOrg(x.t, s, org); err != nil {
+			if err := switchOrg(x.t, s, x.form.Get("active_organization_id"), "active_organization_id"); err != nil {
 				return nil, err
-			}
-			if org != "" && s.ActiveOrgID == "" {
-				return nil, errParam(http.StatusNotFound, "resource_not_found", "active_organization_id",
-					"No organization "+org+" with this user as a member.")
 			}
 		}
 		s.LastActiveAt = ms(x.now)
@@ -346,11 +338,7 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		}
 		if _, ok := form["organization_id"]; ok {
 			tokenFor := *s
-			org := form.Get("organization_id")
-			if org == "null" {
-				org = ""
-			}
-			if err := activateOrg(t, &tokenFor, org); err != nil {
+			if err := switchOrg(t, &tokenFor, form.Get("organization_id"), "organization_id"); err != nil {
 				return err
 			}
 			s = &tokenFor
@@ -363,6 +351,23 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"object": "token", "jwt": jwt})
+}
+
+// switchOrg makes org (id or slug; empty or "null" for the personal
+// account) the session's active organization, or fails with 404 when the
+// user is not a member of it.
+func switchOrg(t *txn, s *session, org, param string) error {
+	if org == "null" {
+		org = ""
+	}
+	s.ActiveOrgID = ""
+	if err := activateOrg(t, s, org); err != nil {
+		return err
+	}
+	if org != "" && s.ActiveOrgID == "" {
+		return errParam(http.StatusNotFound, "resource_not_found", param, "No organization "+org+" with this user as a member.")
+	}
+	return nil
 }
 
 // fapiClientJSON renders the Frontend API Client: its signed-in sessions
