@@ -18,8 +18,13 @@
 //
 //   - Frontend API at the root: /v1/client/handshake, /.well-known/jwks.json,
 //     /v1/jwks, /v1/dev_browser, /v1/client, /v1/client/sessions/{id}/tokens,
-//     /v1/tickets/accept. The same paths under /__clerk are accepted, for
-//     apps that proxy the Frontend API.
+//     /v1/tickets/accept, and what clerk-js calls: /v1/environment,
+//     /v1/client/sign_ins, /v1/client/sign_ups, session touch, tokens and
+//     sign-out, /v1/me/... (see docs/clerkjs.md). The same paths under
+//     /__clerk are accepted, for apps that proxy the Frontend API.
+//   - Clerk's browser bundles: /npm/@clerk/clerk-js@<v>/dist/... and
+//     /npm/@clerk/ui@<v>/dist/..., from packages unpacked by
+//     InstallBundles (ClerkJSVersion, ClerkUIVersion).
 //   - Hosted pages: /sign-in, /sign-up, /user (profile and active
 //     organization), /sign-out.
 //   - Backend API under /api: CLERK_API_URL is <FrontendAPIURL>/api, so
@@ -35,6 +40,11 @@
 // from the publishable key, so give them proxyUrl = FrontendAPIURL as
 // well, e.g. clerkMiddleware({ proxyUrl: inst.FrontendAPIURL }) with
 // CLERK_API_URL set.
+//
+// clerk-js in the browser needs proxyUrl = FrontendAPIURL and an app on
+// the same loopback host (same-site): it then keeps its client in
+// localclerk's cookie and writes __session and __client_uat on the app's
+// origin itself, where goclerk reads them; see examples/clerkjs.
 //
 // In development Clerk hands the session to the app through the dev
 // browser: after sign-in the browser returns to redirect_url with
