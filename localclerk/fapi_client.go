@@ -103,9 +103,6 @@ func (inst *Instance) originAllowed(o string) bool {
 // fapiForm reads a clerk-js request body (form-encoded; JSON objects of
 // strings are accepted too) into url.Values.
 func fapiForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	if r.Body == nil || r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
-		return url.Values{}, nil
-	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var m map[string]any
 		if err := decodeBody(w, r, &m); err != nil {
