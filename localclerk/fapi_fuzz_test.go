@@ -1,6 +1,7 @@
 package localclerk
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -22,9 +23,12 @@ func FuzzFAPIRequest(f *testing.F) {
 		f.Add(uint8(i), "_method=DELETE", s)
 		f.Add(uint8(i+1), "", s)
 	}
-	h := start(&testing.T{}, Options{Seed: true})
-	defer h.inst.Close()
-	handler := h.inst.Handler()
+	inst, err := Start(context.Background(), Options{Seed: true, testKey: sharedTestKey(f)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer inst.Close()
+	handler := inst.Handler()
 	f.Fuzz(func(t *testing.T, pathIdx uint8, query, body string) {
 		target := paths[int(pathIdx)%len(paths)] + "?" + query
 		if u, err := url.ParseRequestURI(target); err != nil || u.Fragment != "" || strings.ContainsAny(query, " #") {
