@@ -44,7 +44,7 @@ func loopbackPort(t *testing.T) string {
 // startClerkJSExample builds and runs examples/clerkjs on a fresh data
 // directory. The clerk-js and ui packages must already be installed
 // (.ci/run does it); the test fails with the install command otherwise.
-func startClerkJSExample(t *testing.T) *clerkJSApp {
+func startClerkJSExample(t *testing.T, extraEnv ...string) *clerkJSApp {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "clerkjs")
 	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/clerkjs").CombinedOutput(); err != nil {
@@ -62,6 +62,7 @@ func startClerkJSExample(t *testing.T) *clerkJSApp {
 	}
 	cmd.Env = append(env, "CLERKJS_DATA_DIR="+t.TempDir(), "ADDR="+loopbackPort(t), "LOCALCLERK_ADDR="+loopbackPort(t),
 		"CLERKJS_TOKEN_LIFETIME="+clerkJSTokenLifetime.String())
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -182,18 +183,27 @@ func clerkLoaded() chromedp.Action {
 	return chromedp.WaitVisible(`body[data-clerk-loaded="true"]`, chromedp.ByQuery)
 }
 
-func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
-	start := time.Now()
-	app := startClerkJSExample(t)
+// clerkJSBrowser is a headless Chromium in which only loopback resolves,
+// recording requests and console output, screenshotting every step into
+// $E2E_ARTIFACTS/<dir>.
+type clerkJSBrowser struct {
+	t         *testing.T
+	ctx       context.Context
+	log       *browserLog
+	artifacts string
+	n         int
+}
+
+func newClerkJSBrowser(t *testing.T, dir string) *clerkJSBrowser {
+	t.Helper()
 	artifacts := os.Getenv("E2E_ARTIFACTS")
 	if artifacts == "" {
 		artifacts = "artifacts"
 	}
-	artifacts = filepath.Join(artifacts, "clerkjs")
+	artifacts = filepath.Join(artifacts, dir)
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Flag("headless", true),
@@ -204,41 +214,62 @@ func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
 		chromedp.WindowSize(1200, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
-	defer cancelTimeout()
-	var blog browserLog
-	blog.listen(ctx)
+	t.Cleanup(cancelTimeout)
+	b := &clerkJSBrowser{t: t, ctx: ctx, log: &browserLog{}, artifacts: artifacts}
+	b.log.listen(ctx)
 	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable()); err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
 
-	n := 0
-	shot := func(name string) {
-		t.Helper()
-		n++
-		var png []byte
-		if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		file := filepath.Join(artifacts, fmt.Sprintf("%02d-%s.png", n, name))
-		if err := os.WriteFile(file, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: %s", name, file)
+func (b *clerkJSBrowser) shot(name string) {
+	b.t.Helper()
+	b.n++
+	var png []byte
+	if err := chromedp.Run(b.ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
-	run := func(name string, tasks ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, tasks...); err != nil {
-			var loc string
-			_ = chromedp.Run(ctx, chromedp.Location(&loc))
-			shot(name + "-failed")
-			t.Fatalf("%s: %v (at %s)\nconsole: %v", name, err, loc, blog.unexpectedConsole())
-		}
-		shot(name)
+	file := filepath.Join(b.artifacts, fmt.Sprintf("%02d-%s.png", b.n, name))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
 	}
+	b.t.Logf("%s: %s", name, file)
+}
+
+// run performs one step and screenshots it (also when it fails).
+func (b *clerkJSBrowser) run(name string, tasks ...chromedp.Action) {
+	b.t.Helper()
+	if err := chromedp.Run(b.ctx, tasks...); err != nil {
+		var loc string
+		_ = chromedp.Run(b.ctx, chromedp.Location(&loc))
+		b.shot(name + "-failed")
+		b.t.Fatalf("%s: %v (at %s)\nconsole: %v", name, err, loc, b.log.unexpectedConsole())
+	}
+	b.shot(name)
+}
+
+// checkOffline asserts that every request stayed on loopback and the
+// console showed nothing but Clerk's development-keys warning.
+func (b *clerkJSBrowser) checkOffline() {
+	b.t.Helper()
+	if bad := b.log.nonLoopback(); len(bad) > 0 {
+		b.t.Errorf("the browser requested non-loopback URLs: %v", bad)
+	}
+	if bad := b.log.unexpectedConsole(); len(bad) > 0 {
+		b.t.Errorf("console errors: %v", bad)
+	}
+}
+
+func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
+	start := time.Now()
+	app := startClerkJSExample(t)
+	br := newClerkJSBrowser(t, "clerkjs")
+	ctx, run := br.ctx, br.run
 	var loc string
 
 	// 1. The protected page redirects a signed-out browser to <SignIn/>.
@@ -344,12 +375,7 @@ func TestClerkJSComponentsAgainstLocalclerk(t *testing.T) {
 	}
 	signOut("dave")
 
-	if bad := blog.nonLoopback(); len(bad) > 0 {
-		t.Errorf("the browser requested non-loopback URLs: %v", bad)
-	}
-	if bad := blog.unexpectedConsole(); len(bad) > 0 {
-		t.Errorf("console errors: %v", bad)
-	}
+	br.checkOffline()
 	t.Logf("clerk-js browser test took %s", time.Since(start).Round(time.Second))
 }
 
@@ -389,4 +415,44 @@ func sessionIat(t *testing.T, ctx context.Context) int64 {
 		t.Fatalf("read __session: %v", err)
 	}
 	return iat
+}
+
+// TestClerkJSThroughFrontendAPIProxy runs sign-in and sign-out with the
+// browser reaching localclerk only through the app's /__clerk proxy (a
+// relative proxyUrl): scripts, Frontend API calls and the handshake all go
+// to the app's origin.
+func TestClerkJSThroughFrontendAPIProxy(t *testing.T) {
+	app := startClerkJSExample(t, "CLERKJS_PROXY=1")
+	br := newClerkJSBrowser(t, "clerkjs-proxy")
+	var loc string
+	br.run("protected-redirects-to-sign-in", chromedp.Navigate(app.url+"/protected"), clerkLoaded(),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery), chromedp.Location(&loc))
+	if !strings.HasPrefix(loc, app.url+"/sign-in") {
+		t.Fatalf("signed-out /protected went to %s", loc)
+	}
+	br.run("sign-in-identifier", chromedp.SendKeys(`input[name="identifier"]`, "bob@example.com", chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery), chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+	var bob serverAuth
+	br.run("protected-page", chromedp.SendKeys(`input[name="password"]`, "bob-password", chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery), readServerAuth(&bob))
+	if bob.UserID != "user_demo_bob" || bob.OrgID != "org_demo_acme" || bob.OrgRole != "org:member" {
+		t.Fatalf("protected page through the proxy: %+v", bob)
+	}
+	br.run("user-button-open", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery))
+	br.run("signed-out", chromedp.Click(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#status`, chromedp.ByQuery), chromedp.WaitNotPresent(`.cl-userButtonTrigger`, chromedp.ByQuery))
+	br.run("protected-redirects-after-sign-out", chromedp.Navigate(app.url+"/protected"), clerkLoaded(),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery), chromedp.Location(&loc))
+	if !strings.HasPrefix(loc, app.url+"/sign-in") {
+		t.Fatalf("after sign-out /protected went to %s", loc)
+	}
+	br.checkOffline()
+	br.log.mu.Lock()
+	defer br.log.mu.Unlock()
+	for _, u := range br.log.requests {
+		if strings.HasPrefix(u, app.fapi) {
+			t.Errorf("the browser called localclerk directly in proxy mode: %s", u)
+		}
+	}
 }

@@ -136,6 +136,7 @@ type fapiCall struct {
 	now  time.Time
 	r    *http.Request
 	form url.Values
+	base string // public base URL of the Frontend API, for image URLs
 }
 
 // fapiRespond runs fn in one write transaction and answers with the
@@ -147,7 +148,7 @@ func (inst *Instance) fapiRespond(w http.ResponseWriter, r *http.Request, fn fun
 		inst.writeError(w, r, err)
 		return
 	}
-	x := &fapiCall{now: inst.now(), r: r, form: form}
+	x := &fapiCall{now: inst.now(), r: r, form: form, base: inst.publicBase(r)}
 	var resp, cl any
 	err = inst.store.update(r.Context(), func(t *txn) error {
 		x.t = t
@@ -164,7 +165,7 @@ func (inst *Instance) fapiRespond(w http.ResponseWriter, r *http.Request, fn fun
 		if resp, err = fn(x); err != nil {
 			return err
 		}
-		cl, err = inst.fapiClientJSON(t, x.c, x.now)
+		cl, err = inst.fapiClientJSON(x)
 		return err
 	})
 	if err != nil {
@@ -210,7 +211,7 @@ func (inst *Instance) handleClient(w http.ResponseWriter, r *http.Request) {
 				return nil, err
 			}
 		}
-		return inst.fapiClientJSON(x.t, x.c, x.now)
+		return inst.fapiClientJSON(x)
 	})
 }
 
@@ -228,7 +229,7 @@ func (inst *Instance) handleClientDelete(w http.ResponseWriter, r *http.Request)
 		if err := x.saveClient(); err != nil {
 			return nil, err
 		}
-		return inst.fapiClientJSON(x.t, x.c, x.now)
+		return inst.fapiClientJSON(x)
 	})
 }
 
@@ -259,7 +260,7 @@ func (inst *Instance) handleSessionTouch(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 		}
-		return inst.fapiSessionJSON(x.t, s)
+		return inst.fapiSessionJSON(x, s)
 	})
 }
 
@@ -288,7 +289,7 @@ func (inst *Instance) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 		if err := x.saveClient(); err != nil {
 			return nil, err
 		}
-		return inst.fapiSessionJSON(x.t, s)
+		return inst.fapiSessionJSON(x, s)
 	})
 }
 
@@ -369,12 +370,13 @@ func switchOrg(t *txn, s *session, org, param string) error {
 
 // fapiClientJSON renders the Frontend API Client: its signed-in sessions
 // (with their users) and the sign-in / sign-up in progress.
-func (inst *Instance) fapiClientJSON(t *txn, c *client, now time.Time) (map[string]any, error) {
+func (inst *Instance) fapiClientJSON(x *fapiCall) (map[string]any, error) {
+	c, now := x.c, x.now
 	sessions := []any{}
 	var last any
 	for _, id := range c.SessionIDs {
 		var s session
-		if err := t.get(kindSession, id, &s); err != nil {
+		if err := x.t.get(kindSession, id, &s); err != nil {
 			if errors.Is(err, errNotFound) {
 				continue
 			}
@@ -383,7 +385,7 @@ func (inst *Instance) fapiClientJSON(t *txn, c *client, now time.Time) (map[stri
 		if s.Status != "active" || ms(now) >= s.ExpireAt {
 			continue
 		}
-		sj, err := inst.fapiSessionJSON(t, &s)
+		sj, err := inst.fapiSessionJSON(x, &s)
 		if err != nil {
 			return nil, err
 		}
@@ -392,11 +394,11 @@ func (inst *Instance) fapiClientJSON(t *txn, c *client, now time.Time) (map[stri
 			last = s.ID
 		}
 	}
-	signIn, err := inst.clientSignInJSON(t, c)
+	signIn, err := inst.clientSignInJSON(x)
 	if err != nil {
 		return nil, err
 	}
-	signUp, err := inst.clientSignUpJSON(t, c)
+	signUp, err := inst.clientSignUpJSON(x.t, c)
 	if err != nil {
 		return nil, err
 	}
@@ -408,12 +410,12 @@ func (inst *Instance) fapiClientJSON(t *txn, c *client, now time.Time) (map[stri
 }
 
 // fapiSessionJSON renders the Frontend API Session, embedding its user.
-func (inst *Instance) fapiSessionJSON(t *txn, s *session) (map[string]any, error) {
+func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (map[string]any, error) {
 	var u user
-	if err := t.get(kindUser, s.UserID, &u); err != nil {
+	if err := x.t.get(kindUser, s.UserID, &u); err != nil {
 		return nil, err
 	}
-	uj, err := inst.fapiUserJSON(t, &u)
+	uj, err := inst.fapiUserJSON(x, &u)
 	if err != nil {
 		return nil, err
 	}
@@ -423,32 +425,31 @@ func (inst *Instance) fapiSessionJSON(t *txn, s *session) (map[string]any, error
 	}
 	m := sessionJSON(s)
 	m["user"] = uj
-	m["public_user_data"] = inst.publicUserData(&u)
+	m["public_user_data"] = publicUserData(&u, x.avatar())
 	m["last_active_organization_id"] = org
 	m["last_active_token"] = nil
 	m["factor_verification_age"] = []int64{max(0, (s.LastActiveAt-s.FirstFactorAt)/60000), -1}
 	return m, nil
 }
 
-func (inst *Instance) publicUserData(u *user) map[string]any {
-	img := inst.avatarURL()
+func publicUserData(u *user, img string) map[string]any {
 	return map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
 		"image_url": img, "has_image": false, "identifier": u.primaryEmail(), "username": u.Username}
 }
 
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
 // the user's organization memberships.
-func (inst *Instance) fapiUserJSON(t *txn, u *user) (map[string]any, error) {
+func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error) {
 	m := userJSON(u)
 	delete(m, "private_metadata")
-	m["image_url"], m["profile_image_url"] = inst.avatarURL(), inst.avatarURL()
-	mems, err := userMemberships(t, u.ID)
+	m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+	mems, err := userMemberships(x.t, u.ID)
 	if err != nil {
 		return nil, err
 	}
 	list := []any{}
 	for _, mem := range mems {
-		mj, err := inst.fapiMembershipJSON(t, mem)
+		mj, err := inst.fapiMembershipJSON(x, mem)
 		if err != nil {
 			return nil, err
 		}
@@ -460,35 +461,49 @@ func (inst *Instance) fapiUserJSON(t *txn, u *user) (map[string]any, error) {
 
 // fapiMembershipJSON is a membership as the signed-in user sees it: no
 // private metadata, and the organization's member count.
-func (inst *Instance) fapiMembershipJSON(t *txn, mem *membership) (map[string]any, error) {
-	mj, err := membershipJSON(t, mem)
+func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[string]any, error) {
+	mj, err := membershipJSON(x.t, mem)
 	if err != nil {
 		return nil, err
 	}
 	delete(mj, "private_metadata")
-	members, err := orgMemberships(t, mem.OrgID)
+	members, err := orgMemberships(x.t, mem.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	var o organization
-	if err := t.get(kindOrg, mem.OrgID, &o); err != nil {
+	if err := x.t.get(kindOrg, mem.OrgID, &o); err != nil {
 		return nil, err
 	}
 	n := len(members)
 	oj := orgJSON(&o, &n)
 	delete(oj, "private_metadata")
 	oj["pending_invitations_count"] = 0
-	oj["image_url"] = inst.avatarURL()
+	oj["image_url"] = x.avatar()
 	mj["organization"] = oj
 	if pud, ok := mj["public_user_data"].(map[string]any); ok {
-		pud["image_url"], pud["profile_image_url"] = inst.avatarURL(), inst.avatarURL()
+		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()
 	}
 	return mj, nil
 }
 
-// avatarURL is the image of every user and organization: served by
-// localclerk itself so that the components load nothing from a CDN.
-func (inst *Instance) avatarURL() string { return inst.FrontendAPIURL + "/v1/avatar.svg" }
+// avatar is the image of every user and organization, served by
+// localclerk itself so that the components load nothing from a CDN; behind
+// a Frontend API proxy its URL is the proxy's (Clerk-Proxy-Url).
+func (x *fapiCall) avatar() string { return x.base + "/v1/avatar.svg" }
+
+// publicBase is where the browser reaches this Frontend API: the
+// Clerk-Proxy-Url a proxy sends when it is an allowed origin, else the
+// instance's own URL.
+func (inst *Instance) publicBase(r *http.Request) string {
+	if p := r.Header.Get("Clerk-Proxy-Url"); p != "" {
+		if u, err := url.Parse(p); err == nil && u.User == nil && u.RawQuery == "" && u.Fragment == "" &&
+			inst.originAllowed(u.Scheme+"://"+u.Host) {
+			return strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/")
+		}
+	}
+	return inst.FrontendAPIURL
+}
 
 const avatarSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#c9c2f5"/>` +
 	`<circle cx="32" cy="25" r="12" fill="#6c47ff"/><path d="M10 60c2-13 11-20 22-20s20 7 22 20z" fill="#6c47ff"/></svg>`

@@ -24,6 +24,7 @@ type browser struct {
 	h      *harness
 	client *http.Client
 	origin string
+	header http.Header // extra request headers
 }
 
 func newBrowser(h *harness) *browser {
@@ -56,6 +57,9 @@ func (b *browser) call(method, path string, form url.Values) (int, map[string]an
 	}
 	if b.origin != "" {
 		req.Header.Set("Origin", b.origin)
+	}
+	for k, v := range b.header {
+		req.Header[k] = v
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {
@@ -403,6 +407,26 @@ func TestUntarPackageStaysInside(t *testing.T) {
 	for _, p := range []string{filepath.Join(dir, "escape.js"), filepath.Join(dst, "x.js"), filepath.Join(dst, "..", "escape.js")} {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s was written", p)
+		}
+	}
+}
+
+func TestFAPIImageURLsFollowTheProxy(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	for _, c := range []struct{ proxy, want string }{
+		{"", h.inst.FrontendAPIURL},
+		{testAppOrigin + "/__clerk", testAppOrigin + "/__clerk"},
+		{"https://evil.example/__clerk", h.inst.FrontendAPIURL},
+		{"http://user@127.0.0.1:3010/__clerk", h.inst.FrontendAPIURL},
+	} {
+		b := newBrowser(h)
+		if c.proxy != "" {
+			b.header = http.Header{"Clerk-Proxy-Url": {c.proxy}}
+		}
+		_, m := b.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com"))
+		img, _ := resp(m)["user_data"].(map[string]any)["image_url"].(string)
+		if img != c.want+"/v1/avatar.svg" {
+			t.Errorf("Clerk-Proxy-Url %q: image_url %q, want %s/v1/avatar.svg", c.proxy, img, c.want)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 // OrganizationSwitcher list them. localclerk has no invitations or
 // domain-based suggestions, so those lists are empty.
 func (inst *Instance) meRoutes(mux *routeMux) {
-	mux.HandleFunc("GET /v1/me", inst.meHandler(func(x *fapiCall, u *user) (any, error) { return inst.fapiUserJSON(x.t, u) }))
+	mux.HandleFunc("GET /v1/me", inst.meHandler(func(x *fapiCall, u *user) (any, error) { return inst.fapiUserJSON(x, u) }))
 	mux.HandleFunc("GET /v1/me/organization_memberships", inst.meHandler(inst.meMemberships))
 	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(emptyPage))
 	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(emptyPage))
@@ -65,7 +65,7 @@ func (inst *Instance) meMemberships(x *fapiCall, u *user) (any, error) {
 	}
 	list := []any{}
 	for _, m := range mems {
-		mj, err := inst.fapiMembershipJSON(x.t, m)
+		mj, err := inst.fapiMembershipJSON(x, m)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +81,7 @@ func (inst *Instance) meSessions(x *fapiCall, u *user) (any, error) {
 		if err != nil || s.Status != "active" || s.UserID != u.ID {
 			continue
 		}
-		sj, err := inst.fapiSessionJSON(x.t, s)
+		sj, err := inst.fapiSessionJSON(x, s)
 		if err != nil {
 			return nil, err
 		}

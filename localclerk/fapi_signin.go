@@ -89,7 +89,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 		if err := x.saveClient(); err != nil {
 			return nil, err
 		}
-		return inst.signInJSON(x.t, si)
+		return inst.signInJSON(x, si)
 	})
 }
 
@@ -106,7 +106,7 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 				return nil, errNotFoundResource("sign in")
 			}
 			if step == nil {
-				return inst.signInJSON(x.t, &si)
+				return inst.signInJSON(x, &si)
 			}
 			if si.Status == "complete" {
 				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_in_already_completed", Message: "already completed",
@@ -127,7 +127,7 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 			if err := x.saveClient(); err != nil {
 				return nil, err
 			}
-			return inst.signInJSON(x.t, &si)
+			return inst.signInJSON(x, &si)
 		})
 	}
 }
@@ -263,27 +263,28 @@ func (inst *Instance) newCode(addr string) string {
 	return code
 }
 
-func (inst *Instance) clientSignInJSON(t *txn, c *client) (any, error) {
+func (inst *Instance) clientSignInJSON(x *fapiCall) (any, error) {
+	c := x.c
 	if c.SignInID == "" {
 		return nil, nil
 	}
 	var si signInAttempt
-	if err := t.get(kindFAPISignIn, c.SignInID, &si); err != nil {
+	if err := x.t.get(kindFAPISignIn, c.SignInID, &si); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
 		return nil, err
 	}
-	return inst.signInJSON(t, &si)
+	return inst.signInJSON(x, &si)
 }
 
 // signInJSON renders the Frontend API SignIn.
-func (inst *Instance) signInJSON(t *txn, si *signInAttempt) (map[string]any, error) {
+func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (map[string]any, error) {
 	factors := []any{}
 	var userData any
 	if si.UserID != "" {
 		var u user
-		if err := t.get(kindUser, si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+		if err := x.t.get(kindUser, si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
 		if u.PasswordHash != "" {
@@ -293,7 +294,7 @@ func (inst *Instance) signInJSON(t *txn, si *signInAttempt) (map[string]any, err
 			factors = append(factors, map[string]any{"strategy": "email_code", "email_address_id": e.ID,
 				"safe_identifier": e.Address, "primary": e.ID == u.PrimaryEmailID})
 		}
-		pud := inst.publicUserData(&u)
+		pud := publicUserData(&u, x.avatar())
 		userData = map[string]any{"first_name": pud["first_name"], "last_name": pud["last_name"],
 			"image_url": pud["image_url"], "has_image": false}
 	}

@@ -17,14 +17,26 @@ type app struct {
 	inst   *localclerk.Instance
 	client *backend.Client
 	appURL string
+	proxy  bool
 }
 
-func newApp(inst *localclerk.Instance, appURL string) (http.Handler, error) {
+// proxyPath is where the app serves the Frontend API when proxy mode is on.
+const proxyPath = "/__clerk"
+
+// newApp builds the app. With proxy set, the browser reaches localclerk
+// only through the app (goclerk's Frontend API proxy at /__clerk and a
+// relative proxyUrl), so the app need not be same-site with localclerk.
+func newApp(inst *localclerk.Instance, appURL string, proxy bool) (http.Handler, error) {
 	client, err := backend.NewClient(backend.Config{SecretKey: inst.SecretKey, APIURL: inst.BackendAPIURL})
 	if err != nil {
 		return nil, err
 	}
+	var fapiProxy *clerk.FrontendAPIProxy
+	if proxy {
+		fapiProxy = &clerk.FrontendAPIProxy{Enabled: true, Path: proxyPath}
+	}
 	withClerk, err := clerk.Middleware(clerk.Options{
+		FrontendAPIProxy:  fapiProxy,
 		PublishableKey:    inst.PublishableKey,
 		SecretKey:         inst.SecretKey,
 		JWTKey:            inst.PublicKeyPEM,
@@ -37,7 +49,7 @@ func newApp(inst *localclerk.Instance, appURL string) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{inst: inst, client: client, appURL: appURL}
+	a := &app{inst: inst, client: client, appURL: appURL, proxy: proxy}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.page("home"))
 	mux.HandleFunc("GET /sign-in", a.page("sign-in"))
@@ -63,12 +75,16 @@ type pageData struct {
 }
 
 func (a *app) data(r *http.Request, title string) *pageData {
+	fapi := a.inst.FrontendAPIURL
+	if a.proxy {
+		fapi = proxyPath
+	}
 	return &pageData{
 		Title:          title,
-		FAPI:           a.inst.FrontendAPIURL,
+		FAPI:           fapi,
 		PublishableKey: a.inst.PublishableKey,
-		ClerkJS:        a.inst.FrontendAPIURL + "/npm/@clerk/clerk-js@" + localclerk.ClerkJSVersion + "/dist/clerk.browser.js",
-		ClerkUI:        a.inst.FrontendAPIURL + "/npm/@clerk/ui@" + localclerk.ClerkUIVersion + "/dist/ui.browser.js",
+		ClerkJS:        fapi + "/npm/@clerk/clerk-js@" + localclerk.ClerkJSVersion + "/dist/clerk.browser.js",
+		ClerkUI:        fapi + "/npm/@clerk/ui@" + localclerk.ClerkUIVersion + "/dist/ui.browser.js",
 		Auth:           clerk.GetAuth(r),
 	}
 }
@@ -124,9 +140,10 @@ func serveAppJS(w http.ResponseWriter, r *http.Request) {
 }
 
 // appJS loads clerk-js with the @clerk/ui components and mounts every
-// element that asks for a component. proxyUrl is localclerk's http://
-// address: the publishable key names a loopback host, for which clerk-js
-// would otherwise build https:// Frontend API URLs.
+// element that asks for a component. The page's data-clerk-proxy-url is
+// localclerk's http:// address (the publishable key names a loopback host,
+// for which clerk-js would otherwise build https:// Frontend API URLs), or
+// the app's own /__clerk in proxy mode.
 const appJS = `
 (async () => {
   const clerk = window.Clerk;

@@ -21,7 +21,7 @@ func newTestApp(t *testing.T) (*httptest.Server, *localclerk.Instance) {
 	t.Cleanup(func() { inst.Close() })
 	srv := httptest.NewUnstartedServer(nil)
 	appURL := "http://" + srv.Listener.Addr().String()
-	h, err := newApp(inst, appURL)
+	h, err := newApp(inst, appURL, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,11 +10,12 @@
 // Environment: ADDR (default 127.0.0.1:3010), LOCALCLERK_ADDR (default
 // 127.0.0.1:3110), CLERKJS_DATA_DIR (default <user cache dir>/goclerk-clerkjs),
 // CLERKJS_TOKEN_LIFETIME (session token lifetime, default 60s),
-// LOCALCLERK_BUNDLE_DIR (where the npm packages are unpacked).
+// LOCALCLERK_BUNDLE_DIR (where the npm packages are unpacked), CLERKJS_PROXY=1
+// (the browser talks to localclerk only through the app's /__clerk proxy).
 //
-// The app and localclerk must be on the same loopback host (both 127.0.0.1,
-// or both localhost): clerk-js identifies its client by localclerk's cookie,
-// which the browser sends only to a same-site Frontend API.
+// Without the proxy the app and localclerk must be on the same loopback host
+// (both 127.0.0.1, or both localhost): clerk-js identifies its client by
+// localclerk's cookie, which the browser sends only to a same-site Frontend API.
 package main
 
 import (
@@ -80,7 +81,8 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	defer inst.Close()
 
-	handler, err := newApp(inst, appURL)
+	proxy := os.Getenv("CLERKJS_PROXY") == "1"
+	handler, err := newApp(inst, appURL, proxy)
 	if err != nil {
 		ln.Close()
 		return err
