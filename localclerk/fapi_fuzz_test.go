@@ -35,6 +35,7 @@ func FuzzFAPIRequest(f *testing.F) {
 			return
 		}
 		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		req.Host = strings.TrimPrefix(inst.FrontendAPIURL, "http://")
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Origin", testAppOrigin)
 		rec := httptest.NewRecorder()
