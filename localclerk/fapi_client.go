@@ -32,8 +32,6 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("PATCH /v1/environment", inst.handleEnvironment)
 	mux.HandleFunc("GET /v1/client", inst.handleClient)
 	mux.HandleFunc("PUT /v1/client", inst.handleClient)
-	mux.HandleFunc("POST /v1/client", inst.handleClient)
-	mux.HandleFunc("POST /v1/client/touch", inst.handleClient)
 	mux.HandleFunc("DELETE /v1/client", inst.handleClientDelete)
 	mux.HandleFunc("DELETE /v1/client/sessions", inst.handleClientDelete)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/touch", inst.handleSessionTouch)
@@ -443,6 +441,14 @@ func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error)
 	m := userJSON(u)
 	delete(m, "private_metadata")
 	m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+	m["create_organizations_limit"] = 0 // the Frontend API's integer; clerk-js reads 0 as no limit
+	for _, e := range m["email_addresses"].([]any) {
+		// A test address verified by its code shows a one-time-code verification.
+		if v, ok := e.(map[string]any)["verification"].(map[string]any); ok && v["strategy"] == "email_code" {
+			v["object"] = "verification_otp"
+			v["expire_at"] = e.(map[string]any)["created_at"] // the code's expiry is long past
+		}
+	}
 	mems, err := userMemberships(x.t, u.ID)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ func (inst *Instance) meRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/me/organization_memberships", inst.meHandler(inst.meMemberships))
 	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(emptyPage))
 	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(emptyPage))
-	mux.HandleFunc("GET /v1/me/sessions/active", inst.meHandler(inst.meSessions))
 }
 
 // meHandler resolves the user of the request's session (_clerk_session_id,
@@ -72,22 +71,4 @@ func (inst *Instance) meMemberships(x *fapiCall, u *user) (any, error) {
 		list = append(list, mj)
 	}
 	return fapiPage(x, list), nil
-}
-
-func (inst *Instance) meSessions(x *fapiCall, u *user) (any, error) {
-	list := []any{}
-	for _, id := range x.c.SessionIDs {
-		s, err := x.session(id)
-		if err != nil || s.Status != "active" || s.UserID != u.ID {
-			continue
-		}
-		sj, err := inst.fapiSessionJSON(x, s)
-		if err != nil {
-			return nil, err
-		}
-		sj["user"] = nil
-		sj["latest_activity"] = map[string]any{"object": "session_activity", "id": "sess_activity_" + s.ID, "is_mobile": false}
-		list = append(list, sj)
-	}
-	return list, nil
 }

@@ -19,8 +19,9 @@ import (
 type shapeCase struct {
 	name string
 	// method and path of the request. {dvb}, {sid} and {ticket} become the
-	// fixture's dev browser, session and a fresh sign-in token for Alice;
-	// clerk-js's version parameters are added.
+	// fixture's dev browser, session and a fresh sign-in token for Alice,
+	// {sia} and {sua} a sign-in (Alice) and a sign-up started on the dev
+	// browser; clerk-js's version parameters are added.
 	method, path string
 	form         url.Values // form-encoded body, as clerk-js sends
 	signedIn     bool       // Alice signed in on the dev browser; else a fresh dev browser
@@ -54,14 +55,17 @@ var shapeCases = []shapeCase{
 
 	{name: "client signed in", method: "GET", path: "/v1/client?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "client signed out", method: "GET", path: "/v1/client?__clerk_db_jwt={dvb}", status: 200},
-	{name: "client without dev browser", method: "GET", path: "/v1/client", status: 401},
+	// clerk-js identifies its client by localclerk's cookie (its key's host
+	// is no Clerk development suffix): a first request gets a new client.
+	{name: "client without dev browser", method: "GET", path: "/v1/client", status: 200},
+	{name: "create client", method: "PUT", path: "/v1/client", status: 200},
 
 	{name: "token", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
 		form: url.Values{"organization_id": {"org_demo_acme"}}, signedIn: true, status: 200},
 	{name: "token for personal account", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
 		form: url.Values{"organization_id": {""}}, signedIn: true, status: 200},
 	{name: "token for unknown session", method: "POST", path: "/v1/client/sessions/sess_nope/tokens?__clerk_db_jwt={dvb}",
-		signedIn: true, status: 404},
+		signedIn: true, status: 401},
 	{name: "token without client", method: "POST", path: "/v1/client/sessions/sess_nope/tokens", status: 401},
 	{name: "template token", method: "POST", path: "/v1/client/sessions/{sid}/tokens/demo?__clerk_db_jwt={dvb}",
 		signedIn: true, status: 200},
@@ -71,10 +75,48 @@ var shapeCases = []shapeCase{
 	{name: "end session", method: "POST", path: "/v1/client/sessions/{sid}/end?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "end unknown session", method: "POST", path: "/v1/client/sessions/sess_nope/end?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 	{name: "remove session", method: "POST", path: "/v1/client/sessions/{sid}/remove?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
-	{name: "remove session without client", method: "POST", path: "/v1/client/sessions/sess_nope/remove", status: 401},
+	{name: "remove session without client", method: "POST", path: "/v1/client/sessions/sess_nope/remove", status: 404},
 	{name: "remove all sessions", method: "DELETE", path: "/v1/client/sessions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "sign out everywhere", method: "DELETE", path: "/v1/client?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
-	{name: "sign out without client", method: "DELETE", path: "/v1/client", status: 401},
+	{name: "sign out without client", method: "DELETE", path: "/v1/client", status: 200},
+
+	// What clerk-js calls from Clerk.load and its components.
+	{name: "environment", method: "GET", path: "/v1/environment", status: 200},
+	{name: "environment update", method: "POST", path: "/v1/environment?_method=PATCH", status: 200},
+	{name: "avatar", method: "GET", path: "/v1/avatar.svg", status: 200, notJSON: true},
+	{name: "touch session", method: "POST", path: "/v1/client/sessions/{sid}/touch?__clerk_db_jwt={dvb}",
+		form: url.Values{"active_organization_id": {"org_demo_acme"}}, signedIn: true, status: 200},
+	{name: "touch session into a foreign organization", method: "POST", path: "/v1/client/sessions/{sid}/touch?__clerk_db_jwt={dvb}",
+		form: url.Values{"active_organization_id": {"org_nope"}}, signedIn: true, status: 404},
+	{name: "start sign-in", method: "POST", path: "/v1/client/sign_ins?__clerk_db_jwt={dvb}",
+		form: url.Values{"identifier": {"alice@example.com"}}, status: 200},
+	{name: "start sign-in for an unknown identifier", method: "POST", path: "/v1/client/sign_ins?__clerk_db_jwt={dvb}",
+		form: url.Values{"identifier": {"nobody@example.com"}}, status: 422},
+	{name: "get sign-in", method: "GET", path: "/v1/client/sign_ins/{sia}?__clerk_db_jwt={dvb}", status: 200},
+	{name: "prepare e-mail code", method: "POST", path: "/v1/client/sign_ins/{sia}/prepare_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"email_code"}}, status: 200},
+	{name: "attempt password", method: "POST", path: "/v1/client/sign_ins/{sia}/attempt_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"password"}, "password": {"alice-password"}}, status: 200},
+	{name: "attempt a wrong password", method: "POST", path: "/v1/client/sign_ins/{sia}/attempt_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"password"}, "password": {"wrong"}}, status: 422},
+	{name: "start sign-up", method: "POST", path: "/v1/client/sign_ups?__clerk_db_jwt={dvb}",
+		form: url.Values{"email_address": {"shape+clerk_test@example.com"}, "password": {"shape-password-1"}}, status: 200},
+	{name: "start sign-up with a taken address", method: "POST", path: "/v1/client/sign_ups?__clerk_db_jwt={dvb}",
+		form: url.Values{"email_address": {"alice@example.com"}, "password": {"shape-password-1"}}, status: 422},
+	{name: "get sign-up", method: "GET", path: "/v1/client/sign_ups/{sua}?__clerk_db_jwt={dvb}", status: 200},
+	{name: "update sign-up", method: "POST", path: "/v1/client/sign_ups/{sua}?_method=PATCH&__clerk_db_jwt={dvb}",
+		form: url.Values{"first_name": {"Shape"}}, status: 200},
+	{name: "prepare sign-up verification", method: "POST", path: "/v1/client/sign_ups/{sua}/prepare_verification?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"email_code"}}, status: 200},
+	{name: "attempt sign-up verification", method: "POST", path: "/v1/client/sign_ups/{sua}/attempt_verification?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"email_code"}, "code": {"424242"}}, status: 200},
+	{name: "attempt a wrong sign-up code", method: "POST", path: "/v1/client/sign_ups/{sua}/attempt_verification?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"email_code"}, "code": {"000000"}}, status: 422},
+	{name: "me", method: "GET", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "me signed out", method: "GET", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
+	{name: "my memberships", method: "GET", path: "/v1/me/organization_memberships?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "my invitations", method: "GET", path: "/v1/me/organization_invitations?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "my suggestions", method: "GET", path: "/v1/me/organization_suggestions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 
 	// The ticket link is a hosted page a person follows in a browser: an
 	// unknown ticket gets an HTML page with 422, where the spec documents a
@@ -106,7 +148,14 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 				}
 				fx.ticket = st.Token
 			}
-			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket)).Replace(tc.path)
+			if strings.Contains(tc.path, "{sia}") {
+				fx.sia = fx.start(t, h, "/v1/client/sign_ins", url.Values{"identifier": {"alice@example.com"}})
+			}
+			if strings.Contains(tc.path, "{sua}") {
+				fx.sua = fx.start(t, h, "/v1/client/sign_ups", url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"}, "password": {"shape-password-1"}})
+			}
+			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
+				"{sia}", fx.sia, "{sua}", fx.sua).Replace(tc.path)
 			if strings.Contains(path, "?") {
 				path += "&" + clerkJSQuery
 			} else {
@@ -182,7 +231,20 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 	}
 }
 
-type shapeFixture struct{ dvb, sid, ticket string }
+type shapeFixture struct{ dvb, sid, ticket, sia, sua string }
+
+// start creates a sign-in or sign-up (path "/v1/client/sign_ins" or
+// "/v1/client/sign_ups") on the fixture's dev browser and returns its id.
+func (fx shapeFixture) start(t *testing.T, h *harness, path string, form url.Values) string {
+	t.Helper()
+	resp, body := h.do(h.fapiRequest("POST", path+"?__clerk_db_jwt="+fx.dvb+"&"+clerkJSQuery, form))
+	var out struct{ Response struct{ ID string } }
+	mustJSON(t, body, &out)
+	if resp.StatusCode != 200 || out.Response.ID == "" {
+		t.Fatalf("POST %s: %d %s", path, resp.StatusCode, body)
+	}
+	return out.Response.ID
+}
 
 // newShapeFixture returns a dev browser, with Alice signed in on it when
 // signedIn is set.

@@ -37,15 +37,6 @@ func (inst *Instance) signInRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_first_factor", inst.signInStep(inst.signInAttempt))
-	mux.HandleFunc("POST /v1/client/sign_ins/{id}/reset_password", inst.signInStep(unsupportedStep("reset_password")))
-	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_second_factor", inst.signInStep(unsupportedStep("second factors (MFA)")))
-	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_second_factor", inst.signInStep(unsupportedStep("second factors (MFA)")))
-}
-
-func unsupportedStep(what string) func(x *fapiCall, si *signInAttempt) error {
-	return func(*fapiCall, *signInAttempt) error {
-		return errParam(http.StatusUnprocessableEntity, "feature_not_enabled", "strategy", "localclerk does not support "+what+".")
-	}
 }
 
 // strategyUnsupported answers strategies localclerk does not implement
@@ -310,7 +301,7 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (map[string]any
 		created = si.CreatedSessionID
 	}
 	return map[string]any{
-		"object": "sign_in", "id": si.ID, "status": si.Status,
+		"object": "sign_in_attempt", "id": si.ID, "status": si.Status,
 		"supported_identifiers":      []string{"email_address"},
 		"identifier":                 identifier,
 		"user_data":                  userData,
@@ -323,7 +314,7 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (map[string]any
 	}, nil
 }
 
-// verificationJSON is a Verification object.
+// verificationJSON is a Verification: a password check or a one-time code.
 func verificationJSON(strategy, status string, attempts int, expireAt int64) map[string]any {
 	var exp any
 	if expireAt > 0 {
@@ -332,6 +323,10 @@ func verificationJSON(strategy, status string, attempts int, expireAt int64) map
 	if status == "" {
 		status = "unverified"
 	}
-	return map[string]any{"object": "verification", "status": status, "strategy": strategy,
+	object := "verification_otp"
+	if strategy == "password" {
+		object = "verification_password"
+	}
+	return map[string]any{"object": object, "status": status, "strategy": strategy,
 		"attempts": attempts, "expire_at": exp, "error": nil, "verified_at_client": nil}
 }

@@ -243,7 +243,7 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) map[string]any {
 		return s
 	}
 	return map[string]any{
-		"object": "sign_up", "id": su.ID, "status": su.Status,
+		"object": "sign_up_attempt", "id": su.ID, "status": su.Status,
 		"required_fields":   []string{"email_address", "password"},
 		"optional_fields":   []string{"first_name", "last_name"},
 		"missing_fields":    missing,
@@ -253,6 +253,7 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) map[string]any {
 		"first_name": opt(su.FirstName), "last_name": opt(su.LastName),
 		"external_account_strategy": nil, "external_account": nil,
 		"has_password": su.PasswordHash != "" || su.Status == "complete", "unsafe_metadata": map[string]any{},
+		"password_enabled": su.PasswordHash != "" || su.Status == "complete", "custom_action": false, "external_id": nil,
 		"created_session_id": opt(su.CreatedSessionID), "created_user_id": opt(su.CreatedUserID),
 		"abandon_at": su.AbandonAt, "legal_accepted_at": nil, "locale": nil,
 	}
