@@ -244,3 +244,60 @@ func BenchmarkDecideCacheMiss(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMiddlewareCacheHitJSON: a cache hit whose handler encodes the
+// auth object as users do (json.Marshal(GetAuth(r)), as the README's
+// json.NewEncoder(w).Encode does).
+func BenchmarkMiddlewareCacheHitJSON(b *testing.B) {
+	in := perfSetup(b)
+	mw, err := Middleware(benchOptions(in))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		out, err := json.Marshal(GetAuth(r))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = w.Write(out)
+	}))
+	tok := perfToken(b, in, 1, time.Now())
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	w := &discard{h: http.Header{}}
+	h.ServeHTTP(w, r)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkMiddlewareCacheChurn: every request brings a token the cache has
+// not seen and the cache is full, so each one is verified, inserted and
+// makes room (the --tokens 20000 load of shared/perf).
+func BenchmarkMiddlewareCacheChurn(b *testing.B) {
+	in := perfSetup(b)
+	o := benchOptions(in)
+	o.VerifiedTokenCacheSize = 1000
+	h := perfHandler(b, o)
+	now := time.Now()
+	reqs := make([]*http.Request, 3000)
+	for i := range reqs {
+		reqs[i] = httptest.NewRequest("GET", "/api", nil)
+		reqs[i].Header.Set("Authorization", "Bearer "+perfToken(b, in, i, now))
+	}
+	w := &discard{h: http.Header{}}
+	for _, r := range reqs {
+		h.ServeHTTP(w, r)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, reqs[i%len(reqs)])
+		i++
+	}
+}
