@@ -1,7 +1,6 @@
 package clerk
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -91,36 +90,32 @@ func signedOutAuth(status string) Auth {
 
 func sessionAuth(s *authn.Session, token string, client *backend.Client) Auth {
 	p := s.Props
-	a := Auth{
-		TokenType:       SessionToken,
-		IsAuthenticated: true,
-		UserID:          p.UserID,
-		SessionID:       p.SessionID,
-		SessionStatus:   p.SessionStatus,
-		SessionClaims:   s.Token.Payload,
-		Actor:           p.RawActor,
-		OrgID:           p.OrgID,
-		OrgRole:         p.OrgRole,
-		OrgSlug:         p.OrgSlug,
-		OrgPermissions:  p.OrgPermissions,
-		kind:            kindSession,
-		token:           token,
-		session:         s,
-		client:          client,
+	return Auth{
+		TokenType:             SessionToken,
+		IsAuthenticated:       true,
+		UserID:                p.UserID,
+		SessionID:             p.SessionID,
+		SessionStatus:         p.SessionStatus,
+		SessionClaims:         s.Payload,
+		Actor:                 s.Actor,
+		OrgID:                 p.OrgID,
+		OrgRole:               p.OrgRole,
+		OrgSlug:               p.OrgSlug,
+		OrgPermissions:        p.OrgPermissions,
+		FactorVerificationAge: p.FVAInts,
+		kind:                  kindSession,
+		token:                 token,
+		session:               s,
+		client:                client,
 	}
-	if p.FVAValid {
-		a.FactorVerificationAge = []int{int(p.FVA[0]), int(p.FVA[1])}
-	}
-	return a
 }
 
 func machineAuth(m *authn.Machine, token string) Auth {
-	a := Auth{TokenType: TokenType(m.TokenType), IsAuthenticated: true, kind: kindMachine, token: token, machine: m}
-	a.ID = jsonString(m.ID)
-	a.Subject = jsonString(m.Subject)
-	a.Name = jsonString(m.Name)
-	_ = json.Unmarshal(m.Scopes, &a.Scopes)
+	f := m.Fields()
+	a := Auth{TokenType: TokenType(m.TokenType), IsAuthenticated: true, kind: kindMachine, token: token, machine: m,
+		ID: f.ID, Subject: f.Subject, Name: f.Name, Scopes: f.Scopes}
 	if len(m.Claims) > 0 {
+		// Decoded per call: a map handed to every request would be shared.
 		_ = json.Unmarshal(m.Claims, &a.Claims)
 	}
 	switch a.TokenType {
@@ -135,7 +130,7 @@ func machineAuth(m *authn.Machine, token string) Auth {
 		a.MachineID = a.Subject
 	case OAuthToken:
 		a.UserID = a.Subject
-		a.ClientID = jsonString(m.ClientID)
+		a.ClientID = f.ClientID
 	}
 	return a
 }
@@ -144,143 +139,69 @@ func machineSignedOutAuth(t TokenType) Auth {
 	return Auth{TokenType: t, kind: kindMachineSignedOut}
 }
 
-func jsonString(raw json.RawMessage) string {
-	var s string
-	_ = json.Unmarshal(raw, &s)
-	return s
-}
-
 // MarshalJSON writes the auth object with the keys, nulls and absences of
-// @clerk/express, so Go and Node services can exchange it.
+// @clerk/express, so Go and Node services can exchange it. A signed-in
+// session's JSON is encoded once per verified token; the slice returned is
+// then shared, as json.RawMessage shares its bytes: do not modify it.
 func (a Auth) MarshalJSON() ([]byte, error) {
-	var b jsonObject
+	var b authn.JSONObject
 	switch a.kind {
 	case kindInvalid:
-		b.raw("isAuthenticated", "false")
-		b.raw("tokenType", "null")
+		b.Raw("isAuthenticated", "false")
+		b.Raw("tokenType", "null")
 	case kindSessionSignedOut:
-		b.str("tokenType", string(SessionToken))
-		for _, k := range []string{"sessionClaims", "sessionId"} {
-			b.raw(k, "null")
-		}
-		if a.SessionStatus != "" {
-			b.str("sessionStatus", a.SessionStatus)
-		} else {
-			b.raw("sessionStatus", "null")
-		}
+		b.Str("tokenType", string(SessionToken))
+		b.Raw("sessionClaims", "null")
+		b.Raw("sessionId", "null")
+		b.Nullable("sessionStatus", a.SessionStatus)
 		for _, k := range []string{"userId", "actor", "orgId", "orgRole", "orgSlug", "orgPermissions", "factorVerificationAge"} {
-			b.raw(k, "null")
+			b.Raw(k, "null")
 		}
-		b.raw("isAuthenticated", "false")
+		b.Raw("isAuthenticated", "false")
 	case kindSession:
-		p := a.session.Props
-		b.str("tokenType", string(SessionToken))
-		b.optional("actor", p.RawActor) // second, as in signedInAuthObject
-		b.json("sessionClaims", a.SessionClaims)
-		b.optional("sessionId", p.RawSessionID)
-		b.json("sessionStatus", p.RawSessionStatus)
-		b.str("userId", p.UserID)
-		b.optional("orgId", p.RawOrgID)
-		b.optional("orgRole", p.RawOrgRole)
-		b.optional("orgSlug", p.RawOrgSlug)
-		b.optional("orgPermissions", p.RawOrgPermissions)
-		b.json("factorVerificationAge", p.RawFVA)
-		b.raw("isAuthenticated", "true")
+		return a.session.AuthJSON(a.SessionClaims), nil
 	case kindMachine:
 		m := a.machine
-		b.optional("id", m.ID)
-		b.optional("subject", m.Subject)
-		b.raw("isAuthenticated", "true")
-		b.str("tokenType", string(a.TokenType))
+		b.Optional("id", m.ID)
+		b.Optional("subject", m.Subject)
+		b.Raw("isAuthenticated", "true")
+		b.Str("tokenType", string(a.TokenType))
 		switch a.TokenType {
 		case APIKey:
-			b.optional("name", m.Name)
-			b.optional("claims", m.Claims)
-			b.optional("scopes", m.Scopes)
-			b.nullable("userId", a.UserID)
-			b.nullable("orgId", a.OrgID)
+			b.Optional("name", m.Name)
+			b.Optional("claims", m.Claims)
+			b.Optional("scopes", m.Scopes)
+			b.Nullable("userId", a.UserID)
+			b.Nullable("orgId", a.OrgID)
 		case M2MToken:
-			b.optional("claims", m.Claims)
-			b.optional("scopes", m.Scopes)
-			b.optional("machineId", m.Subject)
+			b.Optional("claims", m.Claims)
+			b.Optional("scopes", m.Scopes)
+			b.Optional("machineId", m.Subject)
 		case OAuthToken:
-			b.optional("scopes", m.Scopes)
-			b.optional("userId", m.Subject)
-			b.optional("clientId", m.ClientID)
+			b.Optional("scopes", m.Scopes)
+			b.Optional("userId", m.Subject)
+			b.Optional("clientId", m.ClientID)
 		}
 	case kindMachineSignedOut:
-		b.raw("id", "null")
-		b.raw("subject", "null")
-		b.raw("scopes", "null")
-		b.raw("isAuthenticated", "false")
-		b.str("tokenType", string(a.TokenType))
+		b.Raw("id", "null")
+		b.Raw("subject", "null")
+		b.Raw("scopes", "null")
+		b.Raw("isAuthenticated", "false")
+		b.Str("tokenType", string(a.TokenType))
 		switch a.TokenType {
 		case APIKey:
 			for _, k := range []string{"name", "claims", "userId", "orgId"} {
-				b.raw(k, "null")
+				b.Raw(k, "null")
 			}
 		case M2MToken:
-			b.raw("claims", "null")
-			b.raw("machineId", "null")
+			b.Raw("claims", "null")
+			b.Raw("machineId", "null")
 		case OAuthToken:
-			b.raw("userId", "null")
-			b.raw("clientId", "null")
+			b.Raw("userId", "null")
+			b.Raw("clientId", "null")
 		}
 	}
-	return b.bytes(), nil
-}
-
-// jsonObject writes a JSON object member by member.
-type jsonObject struct{ buf bytes.Buffer }
-
-func (o *jsonObject) key(k string) {
-	if o.buf.Len() == 0 {
-		o.buf.WriteByte('{')
-	} else {
-		o.buf.WriteByte(',')
-	}
-	o.buf.WriteByte('"')
-	o.buf.WriteString(k)
-	o.buf.WriteString(`":`)
-}
-
-func (o *jsonObject) raw(k, v string) { o.key(k); o.buf.WriteString(v) }
-
-func (o *jsonObject) str(k, v string) {
-	o.key(k)
-	b, _ := json.Marshal(v)
-	o.buf.Write(b)
-}
-
-func (o *jsonObject) json(k string, v json.RawMessage) {
-	if len(v) == 0 {
-		v = json.RawMessage("null")
-	}
-	o.key(k)
-	o.buf.Write(v)
-}
-
-// optional writes v unless it is absent (JavaScript undefined).
-func (o *jsonObject) optional(k string, v json.RawMessage) {
-	if len(v) > 0 {
-		o.json(k, v)
-	}
-}
-
-func (o *jsonObject) nullable(k, v string) {
-	if v == "" {
-		o.raw(k, "null")
-		return
-	}
-	o.str(k, v)
-}
-
-func (o *jsonObject) bytes() []byte {
-	if o.buf.Len() == 0 {
-		return []byte("{}")
-	}
-	o.buf.WriteByte('}')
-	return o.buf.Bytes()
+	return b.Bytes(), nil
 }
 
 // ErrNotAuthenticated is returned by GetToken for signed-out requests.

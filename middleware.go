@@ -139,11 +139,23 @@ func newInstance(opts Options) (*instance, error) {
 
 type ctxKey struct{}
 
-// requestAuth is what the middleware leaves in the request context.
+// requestAuth is what the middleware leaves in the request context. It is
+// the context itself (a value context for ctxKey), and holds the facts and
+// the decision's room, so a request costs one allocation here.
 type requestAuth struct {
+	context.Context
 	state *authn.State
 	inst  *instance
-	facts authn.Facts // kept here to save an allocation per request
+	facts authn.Facts
+	room  authn.State
+}
+
+// Value answers ctxKey with the request's auth and delegates the rest.
+func (ra *requestAuth) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return ra
+	}
+	return ra.Context.Value(key)
 }
 
 func (inst *instance) middleware(next http.Handler) http.Handler {
@@ -156,8 +168,8 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			inst.proxy.ServeHTTP(w, r)
 			return
 		}
-		ra := &requestAuth{inst: inst, facts: authn.FactsFromRequest(r, inst.ignoreForwarded)}
-		st := authn.Authenticate(r.Context(), &ra.facts, &inst.cfg)
+		ra := &requestAuth{Context: r.Context(), inst: inst, facts: authn.FactsFromRequest(r, inst.ignoreForwarded)}
+		st := authn.AuthenticateInto(ra.Context, &ra.facts, &inst.cfg, &ra.room)
 		ra.state = st
 		if st.Err != nil {
 			inst.logger.Error("clerk: cannot authenticate the request", "error", st.Err)
@@ -185,8 +197,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
 		}
-		ctx := context.WithValue(r.Context(), ctxKey{}, ra)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(ra))
 	})
 }
 

@@ -1,23 +1,28 @@
 package authn
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Cache remembers tokens whose signature and static claims were verified,
-// so that a repeated request costs a map lookup and the time checks. It is
-// bounded; an entry is dropped once its token has expired, and a hit never
-// extends it.
+// so that a repeated request costs a hash, a map lookup and the time
+// checks. It is bounded; an entry is dropped once its token has expired,
+// and a hit never extends it.
+//
+// Tokens are keyed by their SHA-256: an entry costs 32 bytes of key rather
+// than the token, and no bearer token is kept in memory.
 type Cache struct {
 	mu      sync.RWMutex
-	entries map[string]*cacheEntry
+	entries map[[sha256.Size]byte]cacheEntry
 	max     int
 }
 
 type cacheEntry struct {
 	session *Session
-	expires time.Time // exp plus the clock skew: useless afterwards
+	expires int64 // Unix ms of exp plus the clock skew: useless afterwards
 }
 
 // NewCache builds a cache of at most max tokens (max <= 0 disables it).
@@ -25,23 +30,29 @@ func NewCache(max int) *Cache {
 	if max <= 0 {
 		return nil
 	}
-	return &Cache{entries: make(map[string]*cacheEntry, 64), max: max}
+	return &Cache{entries: make(map[[sha256.Size]byte]cacheEntry, min(max, 1024)), max: max}
+}
+
+// cacheKey hashes the token in place: the hash only reads the bytes.
+func cacheKey(token string) [sha256.Size]byte {
+	return sha256.Sum256(unsafe.Slice(unsafe.StringData(token), len(token)))
 }
 
 func (c *Cache) get(token string, now time.Time) *Session {
-	if c == nil {
+	if c == nil || token == "" {
 		return nil
 	}
+	k := cacheKey(token)
 	c.mu.RLock()
-	e := c.entries[token]
+	e, ok := c.entries[k]
 	c.mu.RUnlock()
-	if e == nil {
+	if !ok {
 		return nil
 	}
-	if !now.Before(e.expires) {
+	if now.UnixMilli() >= e.expires {
 		c.mu.Lock()
-		if c.entries[token] == e {
-			delete(c.entries, token)
+		if cur, ok := c.entries[k]; ok && cur.session == e.session {
+			delete(c.entries, k)
 		}
 		c.mu.Unlock()
 		return nil
@@ -53,19 +64,21 @@ func (c *Cache) put(token string, s *Session, expires, now time.Time) {
 	if c == nil || !now.Before(expires) {
 		return
 	}
+	k := cacheKey(token)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= c.max {
-		c.evict(now)
+	if _, ok := c.entries[k]; !ok && len(c.entries) >= c.max {
+		c.evict(now.UnixMilli())
 	}
-	c.entries[token] = &cacheEntry{session: s, expires: expires}
+	c.entries[k] = cacheEntry{session: s, expires: expires.UnixMilli()}
 }
 
 // evict drops expired entries, then arbitrary ones until a quarter of the
-// capacity is free. Callers hold mu.
-func (c *Cache) evict(now time.Time) {
+// capacity is free, so that a full cache is scanned once per max/4
+// inserts. Callers hold mu.
+func (c *Cache) evict(nowMs int64) {
 	for k, e := range c.entries {
-		if !now.Before(e.expires) {
+		if nowMs >= e.expires {
 			delete(c.entries, k)
 		}
 	}

@@ -34,6 +34,23 @@ type run struct {
 	memoRaw string
 	memoTok *jwt.Token
 	memoErr error
+
+	// out, when set, is the caller's room for the outcome (used once).
+	out *State
+}
+
+// state returns s in the caller's room, or in a new allocation once that
+// is taken (a decision may build a state it then discards).
+func (r *run) state(s State) *State {
+	if r.out != nil {
+		p := r.out
+		r.out = nil
+		*p = s
+		return p
+	}
+	p := new(State)
+	*p = s
+	return p
 }
 
 // decode parses tok once per request.
@@ -48,11 +65,17 @@ func (r *run) decode(tok string) (*jwt.Token, error) {
 // Authenticate decides one request. It never writes a response; the caller
 // applies State.WriteHeaders and answers 307 when they carry a Location.
 func Authenticate(ctx context.Context, f *Facts, c *Config) *State {
-	r := &run{ctx: ctx, f: f, c: c}
+	return AuthenticateInto(ctx, f, c, nil)
+}
+
+// AuthenticateInto is Authenticate, writing the outcome into dst when it
+// can (it returns dst then) to save an allocation per request.
+func AuthenticateInto(ctx context.Context, f *Facts, c *Config, dst *State) *State {
+	r := &run{ctx: ctx, f: f, c: c, out: dst}
 	r.init()
 	acc := c.Accepts
 	if acc.List && !r.headerTypeAccepted() {
-		return withDebugHeaders(&State{Status: StatusSignedOut, Reason: ReasonTokenTypeMismatch})
+		return r.state(State{Status: StatusSignedOut, Reason: ReasonTokenTypeMismatch, debug: true})
 	}
 	if r.tokenInHeader != "" {
 		switch {
@@ -218,22 +241,19 @@ func (r *run) headerTypeAccepted() bool {
 // --- states -----------------------------------------------------------------
 
 func (r *run) signedIn(s *Session, token string, h http.Header) *State {
-	if h == nil {
-		h = http.Header{}
-	}
-	return &State{Status: StatusSignedIn, TokenType: TokenSession, Session: s, Token: token, Headers: h}
+	return r.state(State{Status: StatusSignedIn, TokenType: TokenSession, Session: s, Token: token, Headers: h})
 }
 
 func (r *run) signedOut(tokenType, reason, message string) *State {
-	return withDebugHeaders(&State{Status: StatusSignedOut, TokenType: tokenType, Reason: reason, Message: message})
+	return r.state(State{Status: StatusSignedOut, TokenType: tokenType, Reason: reason, Message: message, debug: true})
 }
 
 func (r *run) signedOutWith(reason, message string, h http.Header) *State {
-	return withDebugHeaders(&State{Status: StatusSignedOut, TokenType: TokenSession, Reason: reason, Message: message, Headers: h})
+	return r.state(State{Status: StatusSignedOut, TokenType: TokenSession, Reason: reason, Message: message, Headers: h, debug: true})
 }
 
 func (r *run) handshake(reason, message string, h http.Header) *State {
-	return withDebugHeaders(&State{Status: StatusHandshake, TokenType: TokenSession, Reason: reason, Message: message, Headers: h})
+	return r.state(State{Status: StatusHandshake, TokenType: TokenSession, Reason: reason, Message: message, Headers: h, debug: true})
 }
 
 func fail(err error) *State { return &State{Err: err} }
@@ -281,7 +301,7 @@ func (r *run) cachedHeaderSession() *State {
 	if s == nil {
 		return nil
 	}
-	if err := s.Token.Claims.CheckTime(r.c.now(), r.c.ClockSkew); err != nil {
+	if err := s.Times.Check(r.c.now(), r.c.ClockSkew); err != nil {
 		return r.sessionTokenError(err, "header")
 	}
 	return r.signedIn(s, tok, nil)
@@ -307,7 +327,7 @@ func (r *run) machine(t string) *State {
 	if merr != nil {
 		return r.signedOut(tokenType, merr.Code, merr.fullMessage())
 	}
-	return &State{Status: StatusSignedIn, TokenType: tokenType, Machine: m, Token: r.tokenInHeader, Headers: http.Header{}}
+	return r.state(State{Status: StatusSignedIn, TokenType: tokenType, Machine: m, Token: r.tokenInHeader})
 }
 
 // sessionTokenError turns a verification failure into a state: refresh when
@@ -418,19 +438,20 @@ func (r *run) fromCookies() *State {
 	tok := r.sessionCookie
 	// A cached token is a verified session token: only the client_uat rule
 	// is left to check before verification answers from the cache.
-	var t *jwt.Token
+	var iat jwt.Number
 	if cached := c.Cache.get(tok, c.now()); cached != nil {
-		t = cached.Token
+		iat = cached.Times.Iat
 	} else {
-		var err error
-		if t, err = r.decode(tok); err != nil {
+		t, err := r.decode(tok)
+		if err != nil {
 			return r.sessionTokenError(err, "cookie")
 		}
 		if isMachineDecoded(tok, t) || t.Header.IsNonSessionCategory() {
 			return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
 		}
+		iat = t.Claims.Iat
 	}
-	if t.Claims.Iat.IsNumber && t.Claims.Iat.Value < r.clientUat {
+	if iat.IsNumber && iat.Value < r.clientUat {
 		return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
 	}
 	s, err := c.verifySession(r.ctx, tok, c.ClockSkew, r.decode)

@@ -10,25 +10,16 @@ import (
 )
 
 // SessionProps are the auth-object properties derived from session claims,
-// computed once per verified token. Raw fields keep the JSON the reference
-// prints (nil = absent); typed fields serve Go callers and Has.
+// computed once per verified token, for Go callers and Has.
 type SessionProps struct {
 	UserID string
-
-	RawSessionID      json.RawMessage
-	RawSessionStatus  json.RawMessage
-	RawActor          json.RawMessage
-	RawOrgID          json.RawMessage
-	RawOrgRole        json.RawMessage
-	RawOrgSlug        json.RawMessage
-	RawOrgPermissions json.RawMessage
-	RawFVA            json.RawMessage
 
 	SessionID, SessionStatus, OrgID, OrgRole, OrgSlug string
 	OrgPermissions                                    []string
 	HasOrgPermissions                                 bool // orgPermissions is an array
 	FVA                                               []float64
 	FVAValid                                          bool
+	FVAInts                                           []int // FVA for Auth.FactorVerificationAge, set with the Session
 
 	Features, Plans   string // fea / pla when strings
 	FeaturesNonString bool   // fea present, truthy and not a string
@@ -37,25 +28,32 @@ type SessionProps struct {
 	Pending           bool
 }
 
+// rawProps are the same properties as the JSON the reference prints (nil:
+// absent), needed only to encode Session.JSON.
+type rawProps struct {
+	SessionID, SessionStatus, Actor, OrgID, OrgRole, OrgSlug, OrgPermissions, FVA json.RawMessage
+}
+
 var jsonNull = json.RawMessage("null")
 
-// DeriveProps mirrors Clerk's JWT-payload-to-auth-object rules for v1 (org_*)
-// and v2 ("o", "fea", "fpm") session claims.
-func DeriveProps(c *jwt.Claims) *SessionProps {
-	p := &SessionProps{UserID: c.Sub.Value}
+// deriveProps mirrors Clerk's JWT-payload-to-auth-object rules for v1
+// (org_*) and v2 ("o", "fea", "fpm") session claims, writing into p.
+func deriveProps(c *jwt.Claims, p *SessionProps) rawProps {
+	var raw rawProps
+	p.UserID = c.Sub.Value
 	if c.Sid.Set {
-		p.RawSessionID = c.Sid.Raw
+		raw.SessionID = c.Sid.Raw
 		p.SessionID = c.Sid.Value
 	}
-	p.RawSessionStatus = orNull(c.Sts)
+	raw.SessionStatus = orNull(c.Sts)
 	p.SessionStatus = c.Sts.Value
 	p.Pending = c.Sts.IsString && c.Sts.Value == "pending"
 	if len(c.Act) > 0 {
-		p.RawActor = c.Act
+		raw.Actor = c.Act
 	}
-	p.RawFVA = jsonNull
+	raw.FVA = jsonNull
 	if len(c.Fva) > 0 && string(c.Fva) != "null" {
-		p.RawFVA = c.Fva
+		raw.FVA = c.Fva
 		p.FVA, p.FVAValid = parsePair(c.Fva)
 	}
 	if c.Fea.IsString {
@@ -88,10 +86,10 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 				}
 			})
 			if o.ID.Set {
-				p.RawOrgID, p.OrgID = o.ID.Raw, o.ID.Value
+				raw.OrgID, p.OrgID = o.ID.Raw, o.ID.Value
 			}
 			if o.Slg.Set {
-				p.RawOrgSlug, p.OrgSlug = o.Slg.Raw, o.Slg.Value
+				raw.OrgSlug, p.OrgSlug = o.Slg.Raw, o.Slg.Value
 			}
 			if truthy(o.Rol) {
 				if o.Rol.IsString {
@@ -99,7 +97,7 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 				} else {
 					p.OrgRole = "org:" + strings.Trim(string(o.Rol.Raw), `"`)
 				}
-				p.RawOrgRole = appendJSONString(nil, p.OrgRole)
+				raw.OrgRole = appendJSONString(nil, p.OrgRole)
 			}
 			orgFeatures, err := splitOrgFeatures(c.Fea)
 			if err != nil {
@@ -107,20 +105,20 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 			}
 			perms := buildOrgPermissions(orgFeatures, o.Per, o.Fpm)
 			p.OrgPermissions, p.HasOrgPermissions = perms, true
-			p.RawOrgPermissions = jsonStrings(perms)
+			raw.OrgPermissions = jsonStrings(perms)
 		}
 	} else {
 		if c.OrgID.Set {
-			p.RawOrgID, p.OrgID = c.OrgID.Raw, c.OrgID.Value
+			raw.OrgID, p.OrgID = c.OrgID.Raw, c.OrgID.Value
 		}
 		if c.OrgRole.Set {
-			p.RawOrgRole, p.OrgRole = c.OrgRole.Raw, c.OrgRole.Value
+			raw.OrgRole, p.OrgRole = c.OrgRole.Raw, c.OrgRole.Value
 		}
 		if c.OrgSlug.Set {
-			p.RawOrgSlug, p.OrgSlug = c.OrgSlug.Raw, c.OrgSlug.Value
+			raw.OrgSlug, p.OrgSlug = c.OrgSlug.Raw, c.OrgSlug.Value
 		}
 		if len(c.OrgPermissions) > 0 {
-			p.RawOrgPermissions = c.OrgPermissions
+			raw.OrgPermissions = c.OrgPermissions
 			var arr []any
 			if json.Unmarshal(c.OrgPermissions, &arr) == nil && arr != nil {
 				p.HasOrgPermissions = true
@@ -132,7 +130,7 @@ func DeriveProps(c *jwt.Claims) *SessionProps {
 			}
 		}
 	}
-	return p
+	return raw
 }
 
 func orNull(f jwt.Field) json.RawMessage {

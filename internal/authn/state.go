@@ -3,8 +3,7 @@ package authn
 import (
 	"encoding/json"
 	"net/http"
-
-	"github.com/goclerk/clerk/internal/jwt"
+	"sync"
 )
 
 // Authentication statuses, as in the x-clerk-auth-status header.
@@ -66,12 +65,6 @@ type State struct {
 	debugVals [3]string // their values, so no slice is allocated
 }
 
-// Session is a verified session token and what the auth object derives from it.
-type Session struct {
-	Token *jwt.Token
-	Props *SessionProps
-}
-
 // Machine is a verified machine token. Fields hold the JSON values the
 // verification produced, verbatim; nil means absent.
 type Machine struct {
@@ -84,6 +77,36 @@ type Machine struct {
 	ClientID  json.RawMessage
 	// Expiration is the Backend API's expiration (Unix ms), if any.
 	Expiration json.RawMessage
+
+	decodeOnce sync.Once
+	decoded    MachineFields
+}
+
+// MachineFields are a machine token's string and list fields decoded ("" or
+// nil when absent or of another type).
+type MachineFields struct {
+	ID, Subject, Name, ClientID string
+	Scopes                      []string
+}
+
+// Fields decodes the token's fields once per verification: a cached
+// verification serves many requests.
+func (m *Machine) Fields() *MachineFields {
+	m.decodeOnce.Do(func() {
+		d := &m.decoded
+		d.ID, d.Subject, d.Name, d.ClientID = jsonString(m.ID), jsonString(m.Subject), jsonString(m.Name), jsonString(m.ClientID)
+		_ = json.Unmarshal(m.Scopes, &d.Scopes)
+	})
+	return &m.decoded
+}
+
+func jsonString(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	_ = json.Unmarshal(raw, &s)
+	return s
 }
 
 // Accepts is the acceptsToken option: "any", one type, or a list.
@@ -119,13 +142,6 @@ func (a Accepts) single() string {
 }
 
 func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || t == TokenOAuth }
-
-// withDebugHeaders marks a signed-out or handshake state as answering with
-// x-clerk-auth-status/-reason/-message (WriteHeaders adds them).
-func withDebugHeaders(s *State) *State {
-	s.debug = true
-	return s
-}
 
 // WriteHeaders adds the state's response headers to dst: the protocol
 // headers (Location, Set-Cookie, Cache-Control, CORS) and, for signed-out

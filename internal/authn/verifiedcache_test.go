@@ -1,6 +1,8 @@
 package authn
 
 import (
+	"encoding/base64"
+	"runtime"
 	"testing"
 	"time"
 
@@ -10,7 +12,7 @@ import (
 func TestVerifiedCacheBoundsAndExpiry(t *testing.T) {
 	now := time.Unix(1_900_000_000, 0)
 	c := NewCache(100)
-	s := &Session{Token: &jwt.Token{}}
+	s := &Session{}
 	for i := 0; i < 1000; i++ {
 		c.put(string(rune('a'+i%26))+itoa(i), s, now.Add(time.Minute), now)
 		if c.Len() > 100 {
@@ -42,7 +44,7 @@ func TestVerifiedCacheBoundsAndExpiry(t *testing.T) {
 func TestVerifiedCacheEvictsExpiredFirst(t *testing.T) {
 	now := time.Unix(1_900_000_000, 0)
 	c := NewCache(4)
-	s := &Session{Token: &jwt.Token{}}
+	s := &Session{}
 	c.put("short1", s, now.Add(time.Second), now)
 	c.put("short2", s, now.Add(time.Second), now)
 	c.put("long1", s, now.Add(time.Hour), now)
@@ -53,5 +55,45 @@ func TestVerifiedCacheEvictsExpiredFirst(t *testing.T) {
 		if c.get(k, later) == nil {
 			t.Fatalf("%s was evicted while expired entries were present", k)
 		}
+	}
+}
+
+// perfLikeToken is shaped like shared/perf's tokens (745 bytes): a v2
+// session token with an active organization and a 2048-bit signature.
+func perfLikeToken(i int) string {
+	b64 := base64.RawURLEncoding
+	h := b64.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT","kid":"ins_test"}`))
+	p := b64.EncodeToString([]byte(`{"azp":"http://localhost:3000","exp":1900007200,"fva":[0,-1],"iat":1899999995,"iss":"https://clerk.example.com","nbf":1899999990,"o":{"id":"org_1","slg":"acme","rol":"admin","per":"read,manage","fpm":"3"},"sid":"sess_` + itoa(i) + `","sts":"active","sub":"user_` + itoa(i) + `","v":2}`))
+	return h + "." + p + "." + b64.EncodeToString(make([]byte, 256))
+}
+
+// BenchmarkVerifiedCacheEntryBytes reports the live heap one cached
+// verification holds (B/entry): 10,000 distinct tokens, each stored as
+// verifySession stores it, with the request's copy of the token as the
+// only other reference to the token's memory.
+func BenchmarkVerifiedCacheEntryBytes(b *testing.B) {
+	const n = 10000
+	now := time.Unix(1_900_000_000, 0)
+	for b.Loop() {
+		c := NewCache(n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := 0; i < n; i++ {
+			raw := "Bearer " + perfLikeToken(i) // what net/http hands the middleware
+			tok := raw[len("Bearer "):]
+			t, err := jwt.Decode(tok)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c.put(tok, newSession(t), now.Add(time.Hour), now)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if c.Len() != n {
+			b.Fatalf("cache holds %d entries, want %d", c.Len(), n)
+		}
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/entry")
+		runtime.KeepAlive(c)
 	}
 }

@@ -14,7 +14,7 @@ import (
 func (c *Config) verifySession(ctx context.Context, raw string, skew time.Duration, decode func(string) (*jwt.Token, error)) (*Session, error) {
 	now := c.now()
 	if s := c.Cache.get(raw, now); s != nil {
-		if err := s.Token.Claims.CheckTime(now, skew); err != nil {
+		if err := s.Times.Check(now, skew); err != nil {
 			return nil, err
 		}
 		return s, nil
@@ -45,7 +45,7 @@ func (c *Config) verifySession(ctx context.Context, raw string, skew time.Durati
 	if err := t.Claims.CheckTime(now, skew); err != nil {
 		return nil, err
 	}
-	s := &Session{Token: t, Props: DeriveProps(&t.Claims)}
+	s := newSession(t)
 	if skew == c.ClockSkew {
 		c.Cache.put(raw, s, time.UnixMilli(expMillis(&t.Claims)).Add(skew), now)
 	}

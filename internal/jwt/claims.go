@@ -179,30 +179,45 @@ func nonEmpty(in []string) []string {
 }
 
 // CheckTime applies the expiry, not-before and issued-at rules with the given
-// clock skew. It is cheap and re-run on every use of a cached verification.
+// clock skew.
 func (c *Claims) CheckTime(now time.Time, skew time.Duration) error {
+	return c.Times().Check(now, skew)
+}
+
+// Times are the time claims of a token: all a verified token needs to be
+// re-checked on every later use.
+type Times struct {
+	Exp, Nbf, Iat Number
+}
+
+// Times returns the claims' exp, nbf and iat.
+func (c *Claims) Times() Times { return Times{Exp: c.Exp, Nbf: c.Nbf, Iat: c.Iat} }
+
+// Check applies the expiry, not-before and issued-at rules with the given
+// clock skew. It is cheap and re-run on every use of a cached verification.
+func (t Times) Check(now time.Time, skew time.Duration) error {
 	nowMs := now.UnixMilli()
 	skewMs := skew.Milliseconds()
-	if !c.Exp.IsNumber {
+	if !t.Exp.IsNumber {
 		return errorf(ReasonTokenVerificationFailed, "the expiry claim (exp) must be a number")
 	}
-	if seconds(c.Exp.Value) <= nowMs-skewMs {
-		return errorf(ReasonTokenExpired, "the token expired at %s; it is now %s", fmtTime(c.Exp.Value), now.UTC().Format(time.RFC1123))
+	if seconds(t.Exp.Value) <= nowMs-skewMs {
+		return errorf(ReasonTokenExpired, "the token expired at %s; it is now %s", fmtTime(t.Exp.Value), now.UTC().Format(time.RFC1123))
 	}
-	if c.Nbf.Set {
-		if !c.Nbf.IsNumber {
+	if t.Nbf.Set {
+		if !t.Nbf.IsNumber {
 			return errorf(ReasonTokenVerificationFailed, "the not-before claim (nbf) must be a number")
 		}
-		if seconds(c.Nbf.Value) > nowMs+skewMs {
-			return errorf(ReasonTokenNotActiveYet, "the token is not valid before %s; it is now %s", fmtTime(c.Nbf.Value), now.UTC().Format(time.RFC1123))
+		if seconds(t.Nbf.Value) > nowMs+skewMs {
+			return errorf(ReasonTokenNotActiveYet, "the token is not valid before %s; it is now %s", fmtTime(t.Nbf.Value), now.UTC().Format(time.RFC1123))
 		}
 	}
-	if c.Iat.Set {
-		if !c.Iat.IsNumber {
+	if t.Iat.Set {
+		if !t.Iat.IsNumber {
 			return errorf(ReasonTokenVerificationFailed, "the issued-at claim (iat) must be a number")
 		}
-		if seconds(c.Iat.Value) > nowMs+skewMs {
-			return errorf(ReasonTokenIatInTheFuture, "the token claims to be issued at %s, in the future; it is now %s", fmtTime(c.Iat.Value), now.UTC().Format(time.RFC1123))
+		if seconds(t.Iat.Value) > nowMs+skewMs {
+			return errorf(ReasonTokenIatInTheFuture, "the token claims to be issued at %s, in the future; it is now %s", fmtTime(t.Iat.Value), now.UTC().Format(time.RFC1123))
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strings"
 	"time"
@@ -94,8 +95,20 @@ func main() {
 	} else {
 		handler = mw(routes())
 	}
+	if a := os.Getenv("CONFORMANCE_PPROF"); a != "" {
+		// Profiling under load (docs/performance.md): a separate listener,
+		// so the served routes stay exactly the oracle's.
+		go servePprof(a)
+	}
 	addr := "127.0.0.1:" + os.Getenv("PORT")
 	log.Fatal((&http.Server{Addr: addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}).ListenAndServe())
+}
+
+func servePprof(addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	log.Printf("conformance: pprof on %s: %v", addr, http.ListenAndServe(addr, mux))
 }
 
 func routes() http.Handler {
@@ -160,7 +173,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	fmt.Fprint(w, string(b))
+	_, _ = w.Write(b)
 }
 
 // parseQuery keeps the first value of each parameter, decoding as
