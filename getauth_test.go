@@ -1,7 +1,9 @@
 package clerk_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -201,3 +203,84 @@ func TestRequireAuth(t *testing.T) {
 		}
 	})
 }
+
+// TestGetAuthJSONCachedPerToken: a signed-in session's JSON is encoded once
+// per verified token; replacing SessionClaims on one Auth changes only that
+// Auth's encoding, never what later requests with the token get.
+func TestGetAuthJSONCachedPerToken(t *testing.T) {
+	rtClearEnv(t)
+	claims := rtClaims(map[string]any{"act": map[string]any{"sub": "user_admin"}})
+	want := `{"tokenType":"session_token","actor":{"sub":"user_admin"},"sessionClaims":` + rtPayload(t, claims) +
+		`,"sessionId":"sess_1","sessionStatus":"active","userId":"user_1","factorVerificationAge":[0,-1],"isAuthenticated":true}`
+	var got []string
+	srv := rtServe(t, rtOptions(t), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := clerk.GetAuth(r)
+		if string(a.Actor) != `{"sub":"user_admin"}` || string(a.SessionClaims) != rtPayload(t, claims) {
+			t.Errorf("Actor = %s, SessionClaims = %s", a.Actor, a.SessionClaims)
+		}
+		b, _ := json.Marshal(a)
+		got = append(got, string(b))
+		a.SessionClaims = json.RawMessage(`{"replaced":true}`)
+		b, _ = json.Marshal(a)
+		got = append(got, string(b))
+		a.SessionClaims = nil
+		b, _ = json.Marshal(a)
+		got = append(got, string(b))
+	}))
+	tok := rtSign(t, map[string]any{"cat": "cl_B7d4PD111AAA"}, claims)
+	rtGet(t, srv.URL, "Authorization: Bearer "+tok)
+	rtGet(t, srv.URL, "Authorization: Bearer "+tok) // a cache hit
+	replaced := strings.Replace(want, rtPayload(t, claims), `{"replaced":true}`, 1)
+	null := strings.Replace(want, rtPayload(t, claims), `null`, 1)
+	wantAll := []string{want, replaced, null, want, replaced, null}
+	if len(got) != len(wantAll) {
+		t.Fatalf("got %d encodings, want %d", len(got), len(wantAll))
+	}
+	for i := range got {
+		if got[i] != wantAll[i] {
+			t.Errorf("encoding %d =\n%s\nwant\n%s", i, got[i], wantAll[i])
+		}
+	}
+}
+
+// TestMiddlewareContextPassesThrough: the context GetAuth reads from still
+// carries the outer context's values, deadline and cancellation.
+func TestMiddlewareContextPassesThrough(t *testing.T) {
+	rtClearEnv(t)
+	type key struct{}
+	ctx, cancel := context.WithCancelCause(context.WithValue(context.Background(), key{}, "outer"))
+	defer cancel(nil)
+	mw, err := clerk.Middleware(rtOptions(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if ctx.Value(key{}) != "outer" {
+			t.Errorf("outer value = %v", ctx.Value(key{}))
+		}
+		if !clerk.GetAuth(r).IsAuthenticated {
+			t.Error("not signed in")
+		}
+		child, stop := context.WithCancel(ctx)
+		defer stop()
+		if child.Err() != nil {
+			t.Fatal("canceled too early")
+		}
+		w.WriteHeader(http.StatusNoContent)
+		cancel(errOuter)
+		<-child.Done() // canceled through the middleware's context
+		if !errors.Is(child.Err(), context.Canceled) || context.Cause(ctx) != errOuter {
+			t.Errorf("child err = %v, cause = %v", child.Err(), context.Cause(ctx))
+		}
+	}))
+	r := httptest.NewRequest("GET", "/", nil).WithContext(ctx)
+	r.Header.Set("Authorization", "Bearer "+rtSession(t, nil))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusNoContent {
+		t.Fatalf("status %d", w.Code)
+	}
+}
+
+var errOuter = errors.New("outer canceled")

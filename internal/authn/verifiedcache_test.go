@@ -1,6 +1,7 @@
 package authn
 
 import (
+	"context"
 	"encoding/base64"
 	"runtime"
 	"testing"
@@ -95,5 +96,67 @@ func BenchmarkVerifiedCacheEntryBytes(b *testing.B) {
 		}
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/entry")
 		runtime.KeepAlive(c)
+	}
+}
+
+// TestSessionKeepsItsOwnMemory: a Session's payload and actor are parts of
+// its JSON (not of the decoded token), and its JSON is the signed-in auth
+// object.
+func TestSessionKeepsItsOwnMemory(t *testing.T) {
+	tok := perfLikeToken(7)
+	d, err := jwt.Decode(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSession(d)
+	if string(s.Payload) != string(d.Payload) || &s.Payload[0] != &s.JSON[s.claimsAt] {
+		t.Fatal("the payload is not the one inside the session's JSON")
+	}
+	if s.Props.UserID != "user_7" || s.Props.OrgRole != "org:admin" || s.Props.OrgSlug != "acme" || len(s.Props.FVAInts) != 2 {
+		t.Fatalf("props = %+v", s.Props)
+	}
+	want := `{"tokenType":"session_token","sessionClaims":` + string(d.Payload) + `,"sessionId":"sess_7","sessionStatus":"active","userId":"user_7","orgId":"org_1","orgRole":"org:admin","orgSlug":"acme","orgPermissions":[],"factorVerificationAge":[0,-1],"isAuthenticated":true}`
+	if got := string(s.AuthJSON(s.Payload)); got != want {
+		t.Fatalf("JSON =\n%s\nwant\n%s", got, want)
+	}
+	if cap(s.AuthJSON(s.Payload)) != len(s.JSON) {
+		t.Fatal("the shared JSON can be appended to in place")
+	}
+}
+
+// TestVerifiedCacheKeyIsTheWholeToken: a token differing from a cached one
+// in any byte misses.
+func TestVerifiedCacheKeyIsTheWholeToken(t *testing.T) {
+	now := time.Unix(1_900_000_000, 0)
+	c := NewCache(10)
+	tok := perfLikeToken(1)
+	c.put(tok, &Session{}, now.Add(time.Hour), now)
+	if c.get(tok, now) == nil {
+		t.Fatal("miss for the cached token")
+	}
+	for _, i := range []int{0, len(tok) / 2, len(tok) - 1} {
+		other := []byte(tok)
+		other[i] ^= 1
+		if c.get(string(other), now) != nil {
+			t.Fatalf("a token differing at byte %d hit the cache", i)
+		}
+	}
+	if c.get(tok[:len(tok)-1], now) != nil || c.get("", now) != nil {
+		t.Fatal("a prefix of the cached token hit the cache")
+	}
+}
+
+// TestAuthenticateIntoUsesTheRoom: the outcome is written into the caller's
+// State, so a decided request costs no State allocation.
+func TestAuthenticateIntoUsesTheRoom(t *testing.T) {
+	c := &Config{PK: PublishableKey{InstanceType: Production, FrontendAPI: "clerk.example.com"}, Accepts: AcceptsAny}
+	f := Facts{Method: "GET", URL: DeriveURL("https", "example.com", "", "", "/")}
+	var room State
+	st := AuthenticateInto(context.Background(), &f, c, &room)
+	if st != &room || st.Status != StatusSignedOut || st.Reason != ReasonSessionTokenAndUATMissing {
+		t.Fatalf("state = %p %+v, room %p", st, st, &room)
+	}
+	if got := testing.AllocsPerRun(100, func() { AuthenticateInto(context.Background(), &f, c, &room) }); got != 0 {
+		t.Fatalf("a signed-out decision allocates %v times, want 0", got)
 	}
 }
