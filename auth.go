@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"strings"
 
 	"github.com/goclerk/clerk/backend"
@@ -44,6 +45,10 @@ const (
 // token, or nothing. Session fields are set for session tokens, machine
 // fields for API keys, M2M and OAuth tokens. Its JSON encoding is exactly
 // what JSON.stringify(getAuth(req)) prints in Express.
+//
+// Its slices, raw JSON and the values in Claims are decoded once per
+// verified token and shared by every request with that token: read them,
+// do not modify them.
 type Auth struct {
 	TokenType       TokenType // "" when the token's type was not accepted
 	IsAuthenticated bool
@@ -114,10 +119,9 @@ func machineAuth(m *authn.Machine, token string) Auth {
 	f := m.Fields()
 	a := Auth{TokenType: TokenType(m.TokenType), IsAuthenticated: true, kind: kindMachine, token: token, machine: m,
 		ID: f.ID, Subject: f.Subject, Name: f.Name, Scopes: f.Scopes}
-	if len(m.Claims) > 0 {
-		// Decoded per call: a map handed to every request would be shared.
-		_ = json.Unmarshal(m.Claims, &a.Claims)
-	}
+	// Each Auth gets its own map (its values are shared with other requests
+	// for the token).
+	a.Claims = maps.Clone(f.Claims)
 	switch a.TokenType {
 	case APIKey:
 		if strings.HasPrefix(a.Subject, "user_") {

@@ -288,3 +288,34 @@ func BenchmarkMiddlewareAPIKeyCacheHit(b *testing.B) {
 		h.ServeHTTP(w, r)
 	}
 }
+
+// TestMachineClaimsMapPerAuth: the decoded claims are cached per
+// verification, but each Auth has its own map: a handler changing it does
+// not change what the next request sees.
+func TestMachineClaimsMapPerAuth(t *testing.T) {
+	bk := newMTBackend(t, time.Now())
+	in := perfSetup(t)
+	mw, err := Middleware(Options{SecretKey: "sk_test_machine", PublishableKey: in.pk, JWTKey: in.pem, APIURL: bk.srv.URL, MachineTokenCacheTTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []any
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := GetAuth(r, AcceptsToken(APIKey))
+		seen = append(seen, a.Claims["team"])
+		a.Claims["team"] = "changed"
+		b := GetAuth(r, AcceptsToken(APIKey))
+		seen = append(seen, b.Claims["team"])
+	}))
+	for range 2 {
+		r := httptest.NewRequest("GET", "/api", nil)
+		r.Header.Set("Authorization", "Bearer ak_valid")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if len(seen) != 4 || seen[0] != "a" || seen[1] != "a" || seen[2] != "a" || seen[3] != "a" {
+		t.Fatalf("claims[team] seen = %v, want a four times", seen)
+	}
+	if got := bk.calls.Load(); got != 1 {
+		t.Fatalf("backend calls = %d, want 1 (cached)", got)
+	}
+}

@@ -82,11 +82,12 @@ type Machine struct {
 	decoded    MachineFields
 }
 
-// MachineFields are a machine token's string and list fields decoded ("" or
-// nil when absent or of another type).
+// MachineFields are a machine token's fields decoded ("" or nil when absent
+// or of another type).
 type MachineFields struct {
 	ID, Subject, Name, ClientID string
 	Scopes                      []string
+	Claims                      map[string]any
 }
 
 // Fields decodes the token's fields once per verification: a cached
@@ -96,6 +97,9 @@ func (m *Machine) Fields() *MachineFields {
 		d := &m.decoded
 		d.ID, d.Subject, d.Name, d.ClientID = jsonString(m.ID), jsonString(m.Subject), jsonString(m.Name), jsonString(m.ClientID)
 		_ = json.Unmarshal(m.Scopes, &d.Scopes)
+		if len(m.Claims) > 0 {
+			_ = json.Unmarshal(m.Claims, &d.Claims)
+		}
 	})
 	return &m.decoded
 }
