@@ -42,7 +42,14 @@ func (c *Cache) get(token string, now time.Time) *Session {
 	if c == nil || token == "" {
 		return nil
 	}
-	k := cacheKey(token)
+	return c.getKey(cacheKey(token), now)
+}
+
+// getKey is get for a token hashed by cacheKey.
+func (c *Cache) getKey(k [sha256.Size]byte, now time.Time) *Session {
+	if c == nil {
+		return nil
+	}
 	c.mu.RLock()
 	e, ok := c.entries[k]
 	c.mu.RUnlock()
@@ -61,10 +68,16 @@ func (c *Cache) get(token string, now time.Time) *Session {
 }
 
 func (c *Cache) put(token string, s *Session, expires, now time.Time) {
+	if c != nil {
+		c.putKey(cacheKey(token), s, expires, now)
+	}
+}
+
+// putKey is put for a token hashed by cacheKey.
+func (c *Cache) putKey(k [sha256.Size]byte, s *Session, expires, now time.Time) {
 	if c == nil || !now.Before(expires) {
 		return
 	}
-	k := cacheKey(token)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[k]; !ok && len(c.entries) >= c.max {

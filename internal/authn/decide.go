@@ -37,6 +37,18 @@ type run struct {
 
 	// out, when set, is the caller's room for the outcome (used once).
 	out *State
+
+	// The verified-token cache key of keyTok.
+	keyTok string
+	key    [32]byte
+}
+
+// cacheKey hashes tok once per request.
+func (r *run) cacheKey(tok string) [32]byte {
+	if r.keyTok != tok || tok == "" {
+		r.keyTok, r.key = tok, cacheKey(tok)
+	}
+	return r.key
 }
 
 // state returns s in the caller's room, or in a new allocation once that
@@ -268,7 +280,7 @@ func (r *run) sessionInHeader() *State {
 	if r.isMachineJWT(tok) || r.hasNonSessionCategory(tok) {
 		return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
 	}
-	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r.decode)
+	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r)
 	if err != nil {
 		return r.sessionTokenError(err, "header")
 	}
@@ -286,7 +298,7 @@ func (r *run) anyInHeader() *State {
 	if r.hasNonSessionCategory(tok) {
 		return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
 	}
-	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r.decode)
+	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r)
 	if err != nil {
 		return r.sessionTokenError(err, "header")
 	}
@@ -296,12 +308,15 @@ func (r *run) anyInHeader() *State {
 // cachedHeaderSession answers from the verified-token cache: a cached token
 // is known to be a valid session token, so the type checks are skipped.
 func (r *run) cachedHeaderSession() *State {
-	tok := r.tokenInHeader
-	s := r.c.Cache.get(tok, r.c.now())
+	tok, now := r.tokenInHeader, r.c.now()
+	if r.c.Cache == nil {
+		return nil
+	}
+	s := r.c.Cache.getKey(r.cacheKey(tok), now)
 	if s == nil {
 		return nil
 	}
-	if err := s.Times.Check(r.c.now(), r.c.ClockSkew); err != nil {
+	if err := s.Times.Check(now, r.c.ClockSkew); err != nil {
 		return r.sessionTokenError(err, "header")
 	}
 	return r.signedIn(s, tok, nil)
@@ -439,7 +454,11 @@ func (r *run) fromCookies() *State {
 	// A cached token is a verified session token: only the client_uat rule
 	// is left to check before verification answers from the cache.
 	var iat jwt.Number
-	if cached := c.Cache.get(tok, c.now()); cached != nil {
+	var cached *Session
+	if c.Cache != nil {
+		cached = c.Cache.getKey(r.cacheKey(tok), c.now())
+	}
+	if cached != nil {
 		iat = cached.Times.Iat
 	} else {
 		t, err := r.decode(tok)
@@ -454,7 +473,7 @@ func (r *run) fromCookies() *State {
 	if iat.IsNumber && iat.Value < r.clientUat {
 		return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
 	}
-	s, err := c.verifySession(r.ctx, tok, c.ClockSkew, r.decode)
+	s, err := c.verifySession(r.ctx, tok, c.ClockSkew, r)
 	if err != nil {
 		return r.sessionTokenError(err, "cookie")
 	}

@@ -10,17 +10,23 @@ import (
 
 // verifySession verifies a session token as @clerk/backend's verifyToken
 // does: category, key resolution, header, signature, then claims. A cached
-// verification only repeats the time checks.
-func (c *Config) verifySession(ctx context.Context, raw string, skew time.Duration, decode func(string) (*jwt.Token, error)) (*Session, error) {
+// verification only repeats the time checks. With memo, the request's
+// decoded token and cache key are reused.
+func (c *Config) verifySession(ctx context.Context, raw string, skew time.Duration, memo *run) (*Session, error) {
 	now := c.now()
-	if s := c.Cache.get(raw, now); s != nil {
+	decode, hash := jwt.Decode, cacheKey
+	if memo != nil {
+		decode, hash = memo.decode, memo.cacheKey
+	}
+	var k [32]byte
+	if c.Cache != nil {
+		k = hash(raw)
+	}
+	if s := c.Cache.getKey(k, now); s != nil {
 		if err := s.Times.Check(now, skew); err != nil {
 			return nil, err
 		}
 		return s, nil
-	}
-	if decode == nil {
-		decode = jwt.Decode
 	}
 	t, err := decode(raw)
 	if err != nil {
@@ -47,7 +53,7 @@ func (c *Config) verifySession(ctx context.Context, raw string, skew time.Durati
 	}
 	s := newSession(t)
 	if skew == c.ClockSkew {
-		c.Cache.put(raw, s, time.UnixMilli(expMillis(&t.Claims)).Add(skew), now)
+		c.Cache.putKey(k, s, time.UnixMilli(expMillis(&t.Claims)).Add(skew), now)
 	}
 	return s, nil
 }
