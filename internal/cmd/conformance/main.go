@@ -179,6 +179,9 @@ func writeJSON(w http.ResponseWriter, v any) {
 // parseQuery keeps the first value of each parameter, decoding as
 // URLSearchParams does ('+' is a space, malformed escapes stay as they are).
 func parseQuery(raw string) map[string]string {
+	if raw == "" {
+		return nil // most requests: nothing to allocate
+	}
 	out := map[string]string{}
 	for _, part := range strings.Split(raw, "&") {
 		if part == "" {
