@@ -283,6 +283,7 @@ func BenchmarkMiddlewareAPIKeyCacheHit(b *testing.B) {
 	h.ServeHTTP(w, r)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, r)

@@ -163,6 +163,7 @@ func BenchmarkMiddlewareCacheHit(b *testing.B) {
 	h.ServeHTTP(w, r)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, r)
@@ -182,6 +183,7 @@ func BenchmarkMiddlewareCacheMiss(b *testing.B) {
 	w := &discard{h: http.Header{}}
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, r)
@@ -197,6 +199,7 @@ func BenchmarkMiddlewareSignedOut(b *testing.B) {
 	w := &discard{h: http.Header{}}
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, r)
@@ -268,6 +271,7 @@ func BenchmarkMiddlewareCacheHitJSON(b *testing.B) {
 	h.ServeHTTP(w, r)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, r)
@@ -295,6 +299,7 @@ func BenchmarkMiddlewareCacheChurn(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	i := 0
+	defer reportCPU(b)()
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, reqs[i%len(reqs)])
