@@ -184,13 +184,3 @@ func signInTarget(r *http.Request, signInURL string) string {
 	}
 	return "/"
 }
-
-// State reports the middleware's decision for the request: its status
-// ("signed-in", "signed-out"), and the reason when signed out.
-func State(r *http.Request) (status, reason string) {
-	ra, ok := r.Context().Value(ctxKey{}).(*requestAuth)
-	if !ok {
-		return authn.StatusSignedOut, "middleware-missing"
-	}
-	return ra.state.Status, ra.state.Reason
-}

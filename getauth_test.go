@@ -142,7 +142,7 @@ func TestGetAuthWithoutMiddleware(t *testing.T) {
 	if a := clerk.GetAuth(r, clerk.AcceptsAnyToken()); a.IsAuthenticated {
 		t.Errorf("any token without middleware = %+v", a)
 	}
-	if status, reason := clerk.State(r); status != "signed-out" || reason != "middleware-missing" {
+	if status, reason := clerk.State(r); status != clerk.StatusSignedOut || reason != clerk.ReasonMiddlewareMissing {
 		t.Errorf("State = %q, %q", status, reason)
 	}
 	if a.Has(clerk.Role("admin")) {

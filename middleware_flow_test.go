@@ -126,18 +126,19 @@ func TestStateAndDebugLog(t *testing.T) {
 	o := rtOptions(t)
 	o.Debug = true
 	o.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var status, reason string
+	var status clerk.AuthStatus
+	var reason clerk.AuthReason
 	srv := rtServe(t, o, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, reason = clerk.State(r)
 	}))
 	tok := rtSession(t, nil)
 	rtGet(t, srv.URL, "Authorization: Bearer "+tok)
-	if status != "signed-in" || reason != "" {
+	if status != clerk.StatusSignedIn || reason != "" {
 		t.Errorf("State = %q, %q", status, reason)
 	}
 	rtGet(t, srv.URL, "Cookie: __clerk_db_jwt=dvb_secret_value; __client_uat=1; __session="+tok)
 	rtGet(t, srv.URL)
-	if status != "signed-out" || reason != "dev-browser-missing" {
+	if status != clerk.StatusSignedOut || reason != clerk.ReasonDevBrowserMissing {
 		t.Errorf("State = %q, %q", status, reason)
 	}
 	logs := buf.String()

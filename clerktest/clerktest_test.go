@@ -88,13 +88,14 @@ func TestSessionClaims(t *testing.T) {
 func TestSessionStates(t *testing.T) {
 	inst := clerktest.New(t)
 	cases := []struct {
-		name, tok, reason string
-		signedIn          bool
+		name, tok string
+		reason    clerk.AuthReason
+		signedIn  bool
 	}{
 		{"active", inst.SessionToken(clerktest.Session{}), "", true},
 		{"expired", inst.SessionToken(clerktest.Session{TTL: -time.Minute}), "session-token-expired-refresh-non-eligible-no-refresh-cookie", false},
-		{"not yet valid", inst.SessionToken(clerktest.Session{IssuedAt: time.Now().Add(time.Hour)}), "session-token-nbf", false},
-		{"foreign key", clerktest.New(t).SessionToken(clerktest.Session{}), "token-invalid-signature", false},
+		{"not yet valid", inst.SessionToken(clerktest.Session{IssuedAt: time.Now().Add(time.Hour)}), clerk.ReasonSessionTokenNBF, false},
+		{"foreign key", clerktest.New(t).SessionToken(clerktest.Session{}), clerk.ReasonTokenInvalidSignature, false},
 		{"claims removed", inst.SessionToken(clerktest.Session{Claims: map[string]any{"sub": nil}}), "", false},
 	}
 	for _, c := range cases {
@@ -103,7 +104,7 @@ func TestSessionStates(t *testing.T) {
 			if a.IsAuthenticated != c.signedIn {
 				t.Errorf("signed in = %v, want %v", a.IsAuthenticated, c.signedIn)
 			}
-			if c.reason != "" && rec.Header().Get("X-Clerk-Auth-Reason") != c.reason {
+			if c.reason != "" && clerk.AuthReason(rec.Header().Get("X-Clerk-Auth-Reason")) != c.reason {
 				t.Errorf("reason %q, want %q", rec.Header().Get("X-Clerk-Auth-Reason"), c.reason)
 			}
 		})

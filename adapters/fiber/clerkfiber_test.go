@@ -119,7 +119,7 @@ func TestConvertedRequest(t *testing.T) {
 		if clerk.GetAuth(r).UserID != auth.UserID {
 			t.Error("Request and GetAuth disagree")
 		}
-		if got, _ := clerk.State(r); got != "signed-in" {
+		if got, _ := clerk.State(r); got != clerk.StatusSignedIn {
 			t.Errorf("state %q, want signed-in", got)
 		}
 		return c.SendStatus(http.StatusNoContent)

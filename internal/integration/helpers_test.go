@@ -74,21 +74,21 @@ func newBackendClient(t *testing.T, inst *localclerk.Instance, secret, machineSe
 // whoami is what the test application answers on every route: the
 // middleware's decision and the auth object its handler sees.
 type whoami struct {
-	Path           string   `json:"path"`
-	Status         string   `json:"status"`
-	Reason         string   `json:"reason"`
-	Authenticated  bool     `json:"authenticated"`
-	TokenType      string   `json:"token_type"`
-	UserID         string   `json:"user_id"`
-	SessionID      string   `json:"session_id"`
-	OrgID          string   `json:"org_id"`
-	OrgSlug        string   `json:"org_slug"`
-	OrgRole        string   `json:"org_role"`
-	OrgPermissions []string `json:"org_permissions"`
-	CanManageBill  bool     `json:"can_manage_billing"`
-	IssuedAt       int64    `json:"iat"`
-	Expires        int64    `json:"exp"`
-	Azp            string   `json:"azp"`
+	Path           string           `json:"path"`
+	Status         clerk.AuthStatus `json:"status"`
+	Reason         clerk.AuthReason `json:"reason"`
+	Authenticated  bool             `json:"authenticated"`
+	TokenType      string           `json:"token_type"`
+	UserID         string           `json:"user_id"`
+	SessionID      string           `json:"session_id"`
+	OrgID          string           `json:"org_id"`
+	OrgSlug        string           `json:"org_slug"`
+	OrgRole        string           `json:"org_role"`
+	OrgPermissions []string         `json:"org_permissions"`
+	CanManageBill  bool             `json:"can_manage_billing"`
+	IssuedAt       int64            `json:"iat"`
+	Expires        int64            `json:"exp"`
+	Azp            string           `json:"azp"`
 	// Machine tokens.
 	ID        string         `json:"id"`
 	Subject   string         `json:"subject"`

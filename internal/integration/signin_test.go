@@ -117,7 +117,7 @@ func TestSignInFlow(t *testing.T) {
 	n := b.open(e.app + "/dashboard")
 	e.expectHandshake(t, n, "dev-browser-missing")
 	w := n.whoami(t)
-	if w.Authenticated || w.Status != "signed-out" || w.Path != "/dashboard" {
+	if w.Authenticated || w.Status != clerk.StatusSignedOut || w.Path != "/dashboard" {
 		t.Fatalf("first visit: %+v, want signed out on /dashboard", w)
 	}
 	dvb := b.cookie(e.app, "__clerk_db_jwt")
@@ -130,7 +130,7 @@ func TestSignInFlow(t *testing.T) {
 	// Once the dev browser is known, the next visit needs no handshake.
 	n = b.open(e.app + "/dashboard")
 	noHandshake(t, n)
-	if w := n.whoami(t); w.Authenticated || w.Reason != "session-token-and-uat-missing" && w.Reason != "" {
+	if w := n.whoami(t); w.Authenticated || w.Reason != clerk.ReasonSessionTokenAndUATMissing && w.Reason != "" {
 		t.Errorf("second signed-out visit: %+v", w)
 	}
 
@@ -228,7 +228,7 @@ func TestSignInFlow(t *testing.T) {
 	e.clock.Advance(tokenLifetime + 15*time.Second)
 	n = b.fetch(e.app + "/dashboard")
 	noHandshake(t, n)
-	if w := n.whoami(t); w.Authenticated || !strings.HasPrefix(w.Reason, "session-token-expired") {
+	if w := n.whoami(t); w.Authenticated || w.Reason.Base() != clerk.ReasonSessionTokenExpired {
 		t.Errorf("fetch with an expired token: %+v, want signed out (session-token-expired)", w)
 	}
 	n = b.open(e.app + "/dashboard")
@@ -255,7 +255,7 @@ func TestSignInFlow(t *testing.T) {
 	n = b.submit(fapi+"/sign-out", fapi, url.Values{"redirect_url": {e.app + "/dashboard"}, "__clerk_db_jwt": {dvb}})
 	e.expectHandshake(t, n, "dev-browser-sync")
 	w = n.whoami(t)
-	if w.Authenticated || w.UserID != "" || w.Status != "signed-out" {
+	if w.Authenticated || w.UserID != "" || w.Status != clerk.StatusSignedOut {
 		t.Fatalf("after sign-out: %+v, want signed out", w)
 	}
 	if got := b.cookie(e.app, "__session"); got != "" {
