@@ -1,10 +1,12 @@
 package clerk_test
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	clerk "github.com/goclerk/clerk"
 	"github.com/goclerk/clerk/clerktest"
@@ -166,4 +168,64 @@ func ExampleAcceptsToken() {
 	// 200 api_key user_1 [reports:read]
 	// 200 m2m_token mch_billing [mch_reports]
 	// 401 machine credentials required
+}
+
+// State tells a handler why a request is signed out; the reasons are
+// constants, so a switch needs no string literals.
+func ExampleState() {
+	inst, _ := clerktest.NewInstance(clerktest.WithProduction())
+	defer inst.Close()
+	withClerk, err := clerk.Middleware(inst.Options())
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := withClerk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch status, reason := clerk.State(r); {
+		case status == clerk.StatusSignedIn:
+			fmt.Fprint(w, "welcome")
+		case reason.Base() == clerk.ReasonSessionTokenExpired:
+			fmt.Fprint(w, "your session expired: ", reason)
+		case reason == clerk.ReasonSessionTokenAndUATMissing:
+			fmt.Fprint(w, "please sign in")
+		default:
+			fmt.Fprint(w, "signed out: ", reason)
+		}
+	}))
+	exServe(app, exRequest("/", inst.SessionToken(clerktest.Session{})))
+	exServe(app, exRequest("/", inst.SessionToken(clerktest.Session{TTL: -time.Minute})))
+	exServe(app, exRequest("/", ""))
+	exServe(app, exRequest("/", "not-a-jwt"))
+	// Output:
+	// 200 welcome
+	// 200 your session expired: session-token-expired-refresh-non-eligible-no-refresh-cookie
+	// 200 please sign in
+	// 200 signed out: token-invalid
+}
+
+// ErrorHandler answers the requests the middleware cannot decide, here a
+// development handshake signed by another instance's key.
+func ExampleOptions_errorHandler() {
+	inst, _ := clerktest.NewInstance()
+	defer inst.Close()
+	other, _ := clerktest.NewInstance()
+	defer other.Close()
+
+	opts := inst.Options()
+	opts.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		var me *clerk.MiddlewareError
+		if errors.As(err, &me) {
+			fmt.Println("reason:", me.Reason)
+		}
+		http.Error(w, "sign-in is unavailable", http.StatusServiceUnavailable)
+	}
+	withClerk, err := clerk.Middleware(opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := withClerk(http.NotFoundHandler())
+	forged := other.HandshakeToken(other.HandshakeDirectives(other.SessionToken(clerktest.Session{}))...)
+	exServe(app, exRequest("/?__clerk_handshake="+forged, ""))
+	// Output:
+	// reason: token-invalid-signature
+	// 503 sign-in is unavailable
 }

@@ -2,7 +2,7 @@ package clerk
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -23,6 +23,7 @@ type instance struct {
 	ignoreForwarded bool
 	debug           bool
 	logger          *slog.Logger
+	errorHandler    func(http.ResponseWriter, *http.Request, error)
 }
 
 // Middleware validates opts and returns the net/http middleware that
@@ -71,7 +72,7 @@ func newInstance(opts Options) (*instance, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	inst := &instance{client: client, signInURL: o.SignInURL, ignoreForwarded: o.IgnoreForwardedHeaders, debug: o.Debug, logger: logger}
+	inst := &instance{client: client, signInURL: o.SignInURL, ignoreForwarded: o.IgnoreForwardedHeaders, debug: o.Debug, logger: logger, errorHandler: o.ErrorHandler}
 	c := &inst.cfg
 	c.SecretKey, c.MachineSecretKey, c.PK = o.SecretKey, o.MachineSecretKey, pk
 	if o.JWTKey != "" {
@@ -172,8 +173,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 		st := authn.AuthenticateInto(ra.Context, &ra.facts, &inst.cfg, &ra.room)
 		ra.state = st
 		if st.Err != nil {
-			inst.logger.Error("clerk: cannot authenticate the request", "error", st.Err)
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			inst.fail(w, r, middlewareError(st.Err))
 			return
 		}
 		if inst.debug {
@@ -185,23 +185,19 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			return
 		}
 		if st.Status == authn.StatusHandshake {
-			inst.logger.Error("clerk: handshake state without a redirect")
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			inst.fail(w, r, middlewareError(errNoRedirect))
 			return
 		}
 		if st.Session != nil && st.Session.Props.Err != nil {
 			// getAuth throws for such claims in Express: the route cannot
 			// run. (A redirect above never builds the auth object.)
 			clear(w.Header())
-			inst.logger.Error("clerk: cannot build the auth object", "error", errors.Join(errMalformedClaims, st.Session.Props.Err))
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			inst.fail(w, r, middlewareError(fmt.Errorf("%w: %w", errMalformedClaims, st.Session.Props.Err)))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(ra))
 	})
 }
-
-var errMalformedClaims = errors.New("clerk: the session token's claims cannot be turned into an auth object")
 
 // authFor is the reference's toAuth() for the middleware's state (for
 // acceptsToken "any", before the pending rule).

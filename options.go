@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -91,6 +92,12 @@ type Options struct {
 	Debug bool
 	// Logger receives debug output; nil uses slog.Default().
 	Logger *slog.Logger
+	// ErrorHandler answers a request the middleware cannot decide (a
+	// *MiddlewareError, e.g. a development handshake whose session token
+	// cannot be verified), where clerkMiddleware() calls next(err). Nil logs
+	// the error to Logger and answers 500 "internal error". It is not called
+	// for requests that are merely signed out.
+	ErrorHandler func(w http.ResponseWriter, r *http.Request, err error)
 
 	// MachineTokenCacheTTL, when positive, caches successful verifications
 	// of opaque API keys, M2M and OAuth tokens for that long (never past the
