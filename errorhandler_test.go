@@ -102,7 +102,9 @@ func TestErrorHandler(t *testing.T) {
 
 	t.Run("not for signed-out requests", func(t *testing.T) {
 		o := inst.Options()
-		o.ErrorHandler = func(http.ResponseWriter, *http.Request, error) { t.Error("ErrorHandler called for a signed-out request") }
+		o.ErrorHandler = func(http.ResponseWriter, *http.Request, error) {
+			t.Error("ErrorHandler called for a signed-out request")
+		}
 		mw, err := clerk.Middleware(o)
 		if err != nil {
 			t.Fatal(err)
