@@ -19,9 +19,8 @@
 // session given to SetBrowserSession, so a client with a cookie jar (or a
 // real browser) goes through the whole handshake.
 //
-// The package also holds what the framework adapters run to prove they
-// decide exactly as the net/http middleware does: the decision table
-// (NewDecisionSuite) and the browser handshake (RunBrowserHandshake).
+// Package clerktest/localtest runs a whole localclerk instance in memory,
+// for tests that sign users in through its hosted pages.
 package clerktest
 
 import (

@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	clerk "github.com/goclerk/clerk"
-	"github.com/goclerk/clerk/clerktest"
+	"github.com/goclerk/clerk/internal/adaptertest"
 )
 
 // app serves the decision-table routes with chi and the core middleware.
@@ -22,27 +22,27 @@ func app(opts clerk.Options) (http.Handler, error) {
 	auth := func(opts ...clerk.AuthOption) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write(clerktest.AuthBody(clerk.GetAuth(r, opts...)))
+			_, _ = w.Write(adaptertest.AuthBody(clerk.GetAuth(r, opts...)))
 		}
 	}
-	r.Get(clerktest.AuthPath, auth(clerk.AcceptsAnyToken()))
-	r.Post(clerktest.AuthPath, auth(clerk.AcceptsAnyToken()))
-	r.Get(clerktest.SessionPath, auth())
-	r.With(clerk.RequireAuth(clerktest.SignInPath)).Get(clerktest.ProtectedPath, func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, clerktest.ProtectedBody(clerk.GetAuth(r, clerk.AcceptsAnyToken())))
+	r.Get(adaptertest.AuthPath, auth(clerk.AcceptsAnyToken()))
+	r.Post(adaptertest.AuthPath, auth(clerk.AcceptsAnyToken()))
+	r.Get(adaptertest.SessionPath, auth())
+	r.With(clerk.RequireAuth(adaptertest.SignInPath)).Get(adaptertest.ProtectedPath, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, adaptertest.ProtectedBody(clerk.GetAuth(r, clerk.AcceptsAnyToken())))
 	})
 	return r, nil
 }
 
 func TestDecisionTable(t *testing.T) {
-	s := clerktest.NewDecisionSuite(t)
+	s := adaptertest.NewDecisionSuite(t)
 	if n := s.Run(t, "chi", app); n != len(s.Cases) {
 		t.Errorf("chi: %d of %d cases differ from net/http", len(s.Cases)-n, len(s.Cases))
 	}
 }
 
 func TestBrowserHandshake(t *testing.T) {
-	clerktest.RunBrowserHandshake(t, "chi", func(opts clerk.Options) (string, func(), error) {
+	adaptertest.RunBrowserHandshake(t, "chi", func(opts clerk.Options) (string, func(), error) {
 		h, err := app(opts)
 		if err != nil {
 			return "", nil, err
@@ -54,4 +54,4 @@ func TestBrowserHandshake(t *testing.T) {
 
 // BenchmarkSessionHeader measures a signed-in request with a session token
 // in the Authorization header (networkless verification, cached).
-func BenchmarkSessionHeader(b *testing.B) { clerktest.BenchmarkSessionHeader(b, app) }
+func BenchmarkSessionHeader(b *testing.B) { adaptertest.BenchmarkSessionHeader(b, app) }

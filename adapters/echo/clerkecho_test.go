@@ -8,6 +8,7 @@ import (
 	clerk "github.com/goclerk/clerk"
 	clerkecho "github.com/goclerk/clerk/adapters/echo"
 	"github.com/goclerk/clerk/clerktest"
+	"github.com/goclerk/clerk/internal/adaptertest"
 	"github.com/labstack/echo/v4"
 )
 
@@ -19,23 +20,23 @@ func app(opts clerk.Options) (http.Handler, error) {
 	}
 	e := echo.New()
 	e.Use(mw)
-	e.GET(clerktest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
-	e.POST(clerktest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
-	e.GET(clerktest.SessionPath, authRoute())
-	e.GET(clerktest.ProtectedPath, func(c echo.Context) error {
-		return c.String(http.StatusOK, clerktest.ProtectedBody(clerkecho.GetAuth(c, clerk.AcceptsAnyToken())))
-	}, clerkecho.RequireAuth(clerktest.SignInPath))
+	e.GET(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
+	e.POST(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
+	e.GET(adaptertest.SessionPath, authRoute())
+	e.GET(adaptertest.ProtectedPath, func(c echo.Context) error {
+		return c.String(http.StatusOK, adaptertest.ProtectedBody(clerkecho.GetAuth(c, clerk.AcceptsAnyToken())))
+	}, clerkecho.RequireAuth(adaptertest.SignInPath))
 	return e, nil
 }
 
 func authRoute(opts ...clerk.AuthOption) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		return c.Blob(http.StatusOK, "application/json", clerktest.AuthBody(clerkecho.GetAuth(c, opts...)))
+		return c.Blob(http.StatusOK, "application/json", adaptertest.AuthBody(clerkecho.GetAuth(c, opts...)))
 	}
 }
 
 func TestDecisionTable(t *testing.T) {
-	s := clerktest.NewDecisionSuite(t)
+	s := adaptertest.NewDecisionSuite(t)
 	if n := s.Run(t, "echo", app); n != len(s.Cases) {
 		t.Errorf("echo: %d of %d cases differ from net/http", len(s.Cases)-n, len(s.Cases))
 	}
@@ -75,7 +76,7 @@ func TestRequireAuthStopsTheChain(t *testing.T) {
 }
 
 func TestBrowserHandshake(t *testing.T) {
-	clerktest.RunBrowserHandshake(t, "echo", func(opts clerk.Options) (string, func(), error) {
+	adaptertest.RunBrowserHandshake(t, "echo", func(opts clerk.Options) (string, func(), error) {
 		h, err := app(opts)
 		if err != nil {
 			return "", nil, err
@@ -87,4 +88,4 @@ func TestBrowserHandshake(t *testing.T) {
 
 // BenchmarkSessionHeader measures a signed-in request with a session token
 // in the Authorization header (networkless verification, cached).
-func BenchmarkSessionHeader(b *testing.B) { clerktest.BenchmarkSessionHeader(b, app) }
+func BenchmarkSessionHeader(b *testing.B) { adaptertest.BenchmarkSessionHeader(b, app) }

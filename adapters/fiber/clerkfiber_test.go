@@ -11,6 +11,7 @@ import (
 	clerk "github.com/goclerk/clerk"
 	clerkfiber "github.com/goclerk/clerk/adapters/fiber"
 	"github.com/goclerk/clerk/clerktest"
+	"github.com/goclerk/clerk/internal/adaptertest"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
@@ -23,11 +24,11 @@ func app(opts clerk.Options) (*fiber.App, error) {
 	}
 	a := fiber.New(fiber.Config{DisableStartupMessage: true})
 	a.Use(mw)
-	a.Get(clerktest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
-	a.Post(clerktest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
-	a.Get(clerktest.SessionPath, authRoute())
-	a.Get(clerktest.ProtectedPath, clerkfiber.RequireAuth(clerktest.SignInPath), func(c *fiber.Ctx) error {
-		return c.SendString(clerktest.ProtectedBody(clerkfiber.GetAuth(c, clerk.AcceptsAnyToken())))
+	a.Get(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
+	a.Post(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
+	a.Get(adaptertest.SessionPath, authRoute())
+	a.Get(adaptertest.ProtectedPath, clerkfiber.RequireAuth(adaptertest.SignInPath), func(c *fiber.Ctx) error {
+		return c.SendString(adaptertest.ProtectedBody(clerkfiber.GetAuth(c, clerk.AcceptsAnyToken())))
 	})
 	return a, nil
 }
@@ -35,7 +36,7 @@ func app(opts clerk.Options) (*fiber.App, error) {
 func authRoute(opts ...clerk.AuthOption) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(clerktest.AuthBody(clerkfiber.GetAuth(c, opts...)))
+		return c.Send(adaptertest.AuthBody(clerkfiber.GetAuth(c, opts...)))
 	}
 }
 
@@ -59,7 +60,7 @@ func handler(t *testing.T, a *fiber.App) http.Handler {
 }
 
 func TestDecisionTable(t *testing.T) {
-	s := clerktest.NewDecisionSuite(t)
+	s := adaptertest.NewDecisionSuite(t)
 	n := s.Run(t, "fiber", func(opts clerk.Options) (http.Handler, error) {
 		a, err := app(opts)
 		if err != nil {
@@ -217,7 +218,7 @@ func TestSetCookiesWithHandlerCookies(t *testing.T) {
 // The whole handshake with a real fasthttp listener, as a browser goes
 // through it.
 func TestBrowserHandshake(t *testing.T) {
-	clerktest.RunBrowserHandshake(t, "fiber", func(opts clerk.Options) (string, func(), error) {
+	adaptertest.RunBrowserHandshake(t, "fiber", func(opts clerk.Options) (string, func(), error) {
 		a, err := app(opts)
 		if err != nil {
 			return "", nil, err
@@ -254,7 +255,7 @@ func BenchmarkSessionHeader(b *testing.B) {
 	for b.Loop() {
 		ctx.Request.Reset()
 		ctx.Response.Reset()
-		ctx.Request.SetRequestURI(clerktest.AuthPath)
+		ctx.Request.SetRequestURI(adaptertest.AuthPath)
 		ctx.Request.Header.SetHost("app.goclerk.test")
 		ctx.Request.Header.Set("Authorization", auth)
 		h(&ctx)

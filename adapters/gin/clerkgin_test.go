@@ -9,6 +9,7 @@ import (
 	clerk "github.com/goclerk/clerk"
 	clerkgin "github.com/goclerk/clerk/adapters/gin"
 	"github.com/goclerk/clerk/clerktest"
+	"github.com/goclerk/clerk/internal/adaptertest"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
@@ -21,23 +22,23 @@ func app(opts clerk.Options) (http.Handler, error) {
 	}
 	r := gin.New()
 	r.Use(mw)
-	r.GET(clerktest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
-	r.POST(clerktest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
-	r.GET(clerktest.SessionPath, authRoute())
-	r.GET(clerktest.ProtectedPath, clerkgin.RequireAuth(clerktest.SignInPath), func(c *gin.Context) {
-		c.String(http.StatusOK, "%s", clerktest.ProtectedBody(clerkgin.GetAuth(c, clerk.AcceptsAnyToken())))
+	r.GET(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
+	r.POST(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
+	r.GET(adaptertest.SessionPath, authRoute())
+	r.GET(adaptertest.ProtectedPath, clerkgin.RequireAuth(adaptertest.SignInPath), func(c *gin.Context) {
+		c.String(http.StatusOK, "%s", adaptertest.ProtectedBody(clerkgin.GetAuth(c, clerk.AcceptsAnyToken())))
 	})
 	return r, nil
 }
 
 func authRoute(opts ...clerk.AuthOption) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		c.Data(http.StatusOK, "application/json", clerktest.AuthBody(clerkgin.GetAuth(c, opts...)))
+		c.Data(http.StatusOK, "application/json", adaptertest.AuthBody(clerkgin.GetAuth(c, opts...)))
 	}
 }
 
 func TestDecisionTable(t *testing.T) {
-	s := clerktest.NewDecisionSuite(t)
+	s := adaptertest.NewDecisionSuite(t)
 	if n := s.Run(t, "gin", app); n != len(s.Cases) {
 		t.Errorf("gin: %d of %d cases differ from net/http", len(s.Cases)-n, len(s.Cases))
 	}
@@ -77,7 +78,7 @@ func TestRequireAuthAbortsTheChain(t *testing.T) {
 }
 
 func TestBrowserHandshake(t *testing.T) {
-	clerktest.RunBrowserHandshake(t, "gin", func(opts clerk.Options) (string, func(), error) {
+	adaptertest.RunBrowserHandshake(t, "gin", func(opts clerk.Options) (string, func(), error) {
 		h, err := app(opts)
 		if err != nil {
 			return "", nil, err
@@ -89,4 +90,4 @@ func TestBrowserHandshake(t *testing.T) {
 
 // BenchmarkSessionHeader measures a signed-in request with a session token
 // in the Authorization header (networkless verification, cached).
-func BenchmarkSessionHeader(b *testing.B) { clerktest.BenchmarkSessionHeader(b, app) }
+func BenchmarkSessionHeader(b *testing.B) { adaptertest.BenchmarkSessionHeader(b, app) }

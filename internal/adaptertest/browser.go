@@ -1,4 +1,4 @@
-package clerktest
+package adaptertest
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	clerk "github.com/goclerk/clerk"
+	"github.com/goclerk/clerk/clerktest"
 )
 
 // StartFunc starts an application serving the decision-table routes (see
@@ -19,7 +20,7 @@ type StartFunc func(opts clerk.Options) (baseURL string, stop func(), err error)
 
 // RunBrowserHandshake drives the whole handshake as a browser does, on a
 // development and a production instance whose Frontend API is the fake
-// (WithLocalFrontendAPI): a client with a cookie jar navigates to the
+// (clerktest.WithLocalFrontendAPI): a client with a cookie jar navigates to the
 // application, follows the redirect to the Frontend API and back with a
 // handshake nonce, keeps the cookies the application sets and must end
 // signed out while the Frontend API has no session, and signed in on
@@ -28,13 +29,13 @@ func RunBrowserHandshake(t *testing.T, adapter string, start StartFunc) {
 	t.Helper()
 	for _, prod := range []bool{false, true} {
 		name := DevInstance
-		opts := []Option{WithLocalFrontendAPI()}
+		opts := []clerktest.Option{clerktest.WithLocalFrontendAPI()}
 		if prod {
 			name = ProdInstance
-			opts = append(opts, WithProduction())
+			opts = append(opts, clerktest.WithProduction())
 		}
 		t.Run(name, func(t *testing.T) {
-			inst := New(t, opts...)
+			inst := clerktest.New(t, opts...)
 			base, stop, err := start(inst.Options())
 			if err != nil {
 				t.Fatalf("%s: start the app: %v", adapter, err)
@@ -60,7 +61,7 @@ func RunBrowserHandshake(t *testing.T, adapter string, start StartFunc) {
 
 			// The user signs in at the Frontend API, which marks the client
 			// active without a session token on the application's domain.
-			inst.SetBrowserSession(&Session{UserID: "user_browser"})
+			inst.SetBrowserSession(&clerktest.Session{UserID: "user_browser"})
 			u, err := url.Parse(base)
 			if err != nil {
 				t.Fatal(err)

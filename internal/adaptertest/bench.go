@@ -1,4 +1,4 @@
-package clerktest
+package adaptertest
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/goclerk/clerk"
+	"github.com/goclerk/clerk/clerktest"
 )
 
 // BenchmarkSessionHeader measures the handler build returns on a signed-in
@@ -13,12 +14,12 @@ import (
 // (networkless verification, cached after the first request), GET AuthPath.
 // Each request must answer 200.
 func BenchmarkSessionHeader(b *testing.B, build func(clerk.Options) (http.Handler, error)) {
-	inst := New(b)
+	inst := clerktest.New(b)
 	h, err := build(inst.Options())
 	if err != nil {
 		b.Fatal(err)
 	}
-	auth := "Bearer " + inst.SessionToken(Session{})
+	auth := "Bearer " + inst.SessionToken(clerktest.Session{})
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, AuthPath, nil)

@@ -1,4 +1,10 @@
-package clerktest
+// Package adaptertest is the test kit the framework adapters (adapters/*,
+// nested modules) run to prove they decide every request exactly as the
+// net/http middleware does: the shared decision table (NewDecisionSuite),
+// the browser handshake (RunBrowserHandshake) and a benchmark
+// (BenchmarkSessionHeader). It builds on clerktest's fake instances; it is
+// internal because it is no part of what users' own tests need.
+package adaptertest
 
 import (
 	"encoding/json"
@@ -13,6 +19,7 @@ import (
 	"time"
 
 	clerk "github.com/goclerk/clerk"
+	"github.com/goclerk/clerk/clerktest"
 )
 
 // Routes every application under a DecisionSuite serves. An adapter's test
@@ -52,7 +59,7 @@ func AuthBody(a clerk.Auth) []byte {
 // ProtectedBody is the body of ProtectedPath.
 func ProtectedBody(a clerk.Auth) string { return "hello " + a.UserID }
 
-// NetHTTPApp is the reference application of the decision table: the
+// NetHTTPApp is the baseline application of the decision table: the
 // net/http middleware in front of the three routes.
 func NetHTTPApp(opts clerk.Options) (http.Handler, error) {
 	mw, err := clerk.Middleware(opts)
@@ -177,7 +184,7 @@ func (o Outcome) Diff(got Outcome) string {
 // API, and RequireAuth — with the outcomes the plain net/http middleware
 // produces. Adapters run it to show they decide identically.
 type DecisionSuite struct {
-	Dev, Prod *Instance
+	Dev, Prod *clerktest.Instance
 	Cases     []DecisionCase
 }
 
@@ -190,8 +197,8 @@ func NewDecisionSuite(tb testing.TB) *DecisionSuite {
 	// "the token expired at …; it is now …" must not depend on when a case
 	// runs.
 	now := time.Now().Truncate(time.Second)
-	clock := WithClock(func() time.Time { return now })
-	s := &DecisionSuite{Dev: New(tb, clock), Prod: New(tb, clock, WithProduction(), WithFrontendAPI("clerk.prod.goclerk.test"))}
+	clock := clerktest.WithClock(func() time.Time { return now })
+	s := &DecisionSuite{Dev: clerktest.New(tb, clock), Prod: clerktest.New(tb, clock, clerktest.WithProduction(), clerktest.WithFrontendAPI("clerk.prod.goclerk.test"))}
 	s.Cases = s.table()
 	apps := map[string]http.Handler{}
 	for _, name := range []string{DevInstance, ProdInstance} {
@@ -308,18 +315,18 @@ func (s *DecisionSuite) table() []DecisionCase {
 	now := dev.Now()
 	expiredAt := now.Add(-2 * time.Hour)
 
-	user := dev.SessionToken(Session{UserID: "user_1", SessionID: "sess_1"})
-	orgUser := dev.SessionToken(Session{UserID: "user_2", Org: &Org{ID: "org_1", Slug: "acme", Role: "admin",
+	user := dev.SessionToken(clerktest.Session{UserID: "user_1", SessionID: "sess_1"})
+	orgUser := dev.SessionToken(clerktest.Session{UserID: "user_2", Org: &clerktest.Org{ID: "org_1", Slug: "acme", Role: "admin",
 		Permissions: []string{"org:invoices:read", "org:invoices:manage"}}, Features: "u:beta", Plans: "u:pro"})
-	pending := dev.SessionToken(Session{UserID: "user_3", Status: "pending"})
-	actor := dev.SessionToken(Session{UserID: "user_4", Actor: &Actor{Subject: "user_admin"}})
-	expired := dev.SessionToken(Session{UserID: "user_1", IssuedAt: expiredAt})
-	foreign := prod.SessionToken(Session{UserID: "user_1"})
-	apiKey := dev.APIKey(APIKey{Subject: "user_1", Name: "ci", Scopes: []string{"read"}, Claims: map[string]any{"team": "core"}})
-	orgKey := dev.APIKey(APIKey{Subject: "org_1"})
-	revokedKey := dev.APIKey(APIKey{Revoked: true})
-	m2m := dev.M2MToken(M2MToken{Subject: "mch_1", Scopes: []string{"mch_2"}, Claims: map[string]any{"env": "test"}})
-	oauth := dev.OAuthToken(OAuthToken{Subject: "user_5", ClientID: "client_9", Scopes: []string{"profile"}})
+	pending := dev.SessionToken(clerktest.Session{UserID: "user_3", Status: "pending"})
+	actor := dev.SessionToken(clerktest.Session{UserID: "user_4", Actor: &clerktest.Actor{Subject: "user_admin"}})
+	expired := dev.SessionToken(clerktest.Session{UserID: "user_1", IssuedAt: expiredAt})
+	foreign := prod.SessionToken(clerktest.Session{UserID: "user_1"})
+	apiKey := dev.APIKey(clerktest.APIKey{Subject: "user_1", Name: "ci", Scopes: []string{"read"}, Claims: map[string]any{"team": "core"}})
+	orgKey := dev.APIKey(clerktest.APIKey{Subject: "org_1"})
+	revokedKey := dev.APIKey(clerktest.APIKey{Revoked: true})
+	m2m := dev.M2MToken(clerktest.M2MToken{Subject: "mch_1", Scopes: []string{"mch_2"}, Claims: map[string]any{"env": "test"}})
+	oauth := dev.OAuthToken(clerktest.OAuthToken{Subject: "user_5", ClientID: "client_9", Scopes: []string{"profile"}})
 	dvb := dev.DevBrowser()
 
 	bearer := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
@@ -338,7 +345,7 @@ func (s *DecisionSuite) table() []DecisionCase {
 		h.Add("Cookie", cookieHeader(cs...))
 		return h
 	}
-	signedIn := func(inst *Instance, tok string) []*http.Cookie { return inst.SessionCookies(tok) }
+	signedIn := func(inst *clerktest.Instance, tok string) []*http.Cookie { return inst.SessionCookies(tok) }
 	devBrowser := &http.Cookie{Name: "__clerk_db_jwt", Value: dvb}
 	uatOnly := &http.Cookie{Name: "__client_uat", Value: fmt.Sprint(now.Unix())}
 
@@ -369,7 +376,7 @@ func (s *DecisionSuite) table() []DecisionCase {
 	}
 	forwarded := document(http.Header{"X-Forwarded-Host": {"public.goclerk.test"}, "X-Forwarded-Proto": {"https"}})
 	split := http.Header{"Cookie": {"__session=" + user, "__client_uat=" + fmt.Sprint(now.Unix()) + "; __clerk_db_jwt=" + dvb}}
-	uat := fmt.Sprint(issuedAt(user))
+	uat := clientUAT(dev, user)
 	rawCookie := func(v string) http.Header { return document(http.Header{"Cookie": {v}}) }
 	withHost := func(c DecisionCase, host string) DecisionCase { c.Host = host; return c }
 
@@ -416,8 +423,8 @@ func (s *DecisionSuite) table() []DecisionCase {
 		get("M2M token", AuthPath, bearer(m2m)),
 		get("unknown M2M token", AuthPath, bearer("mt_"+strings.Repeat("1", 32))),
 		get("OAuth access token", AuthPath, bearer(oauth)),
-		get("M2M token in JWT form", AuthPath, bearer(dev.M2MTokenJWT(M2MToken{Subject: "mch_3", Scopes: []string{"mch_4"}}))),
-		get("OAuth access token in JWT form", AuthPath, bearer(dev.OAuthTokenJWT(OAuthToken{Subject: "user_6", Scopes: []string{"email"}}))),
+		get("M2M token in JWT form", AuthPath, bearer(dev.M2MTokenJWT(clerktest.M2MToken{Subject: "mch_3", Scopes: []string{"mch_4"}}))),
+		get("OAuth access token in JWT form", AuthPath, bearer(dev.OAuthTokenJWT(clerktest.OAuthToken{Subject: "user_6", Scopes: []string{"email"}}))),
 		get("RequireAuth without auth (302)", ProtectedPath, nil),
 		get("RequireAuth with a session", ProtectedPath, bearer(user)),
 		get("RequireAuth with a user's API key", ProtectedPath, bearer(apiKey)),
@@ -429,7 +436,17 @@ func (s *DecisionSuite) table() []DecisionCase {
 		prodGet("production: no cookies", AuthPath, document(nil)),
 		prodGet("production: handshake resolution signs in (Set-Cookie on 200)", q(AuthPath, "__clerk_handshake", prod.HandshakeToken(prod.HandshakeDirectives(foreign)...)), document(nil)),
 		prodGet("production: handshake resolution signs out", q(AuthPath, "__clerk_handshake", prod.HandshakeToken(prod.HandshakeDirectives("")...)), document(nil)),
-		prodGet("production: expired session cookie (handshake)", AuthPath, document(cookies(nil, signedIn(prod, prod.SessionToken(Session{IssuedAt: expiredAt}))...))),
+		prodGet("production: expired session cookie (handshake)", AuthPath, document(cookies(nil, signedIn(prod, prod.SessionToken(clerktest.Session{IssuedAt: expiredAt}))...))),
 		prodGet("production: RequireAuth without auth (302)", ProtectedPath, document(nil)),
 	}
+}
+
+// clientUAT is the __client_uat value the instance sets with token.
+func clientUAT(inst *clerktest.Instance, token string) string {
+	for _, c := range inst.SessionCookies(token) {
+		if c.Name == "__client_uat" {
+			return c.Value
+		}
+	}
+	return ""
 }
