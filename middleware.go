@@ -199,7 +199,7 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// authFor is the reference's toAuth() for the middleware's state (for
+// authFor is @clerk/backend's RequestState.toAuth() for the middleware's state (for
 // acceptsToken "any", before the pending rule).
 func (inst *instance) authFor(st *authn.State) Auth {
 	switch {

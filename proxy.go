@@ -226,7 +226,7 @@ func (p *frontendAPIProxy) setForwarded(in *http.Request, h http.Header) {
 		h.Set("X-Forwarded-For", strings.Join(chain, ", "))
 	}
 
-	// The public origin, derived as the reference does from the first
+	// The public origin, derived as @clerk/backend's clerkFrontendApiProxy does from the first
 	// forwarded values.
 	host, proto := firstValue(fwdHost[0]), firstValue(fwdProto[0])
 	origin := proto + "://" + host

@@ -30,7 +30,7 @@ const SecretEnv = "CLERK_WEBHOOK_SIGNING_SECRET"
 
 // SecretPrefix marks a Svix signing secret. It is stripped before the
 // base64-encoded key is decoded; a secret without it is accepted too, as
-// the reference implementation does.
+// the standardwebhooks library (which @clerk/backend's verifyWebhook uses) does.
 const SecretPrefix = "whsec_"
 
 // DefaultTolerance is how far a delivery's timestamp may lie from the local
@@ -144,7 +144,7 @@ func decodeSecret(secret string) ([]byte, error) {
 	}
 	encoded := strings.TrimPrefix(secret, SecretPrefix)
 	// Svix secrets are padded standard base64; accept them unpadded too,
-	// as the reference decoder does.
+	// as standardwebhooks' decoder does.
 	key, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(encoded, "="))
 	if err != nil {
 		return nil, fmt.Errorf("%w: the part after %q is not valid base64", ErrInvalidSecret, SecretPrefix)
@@ -168,7 +168,7 @@ func Verify(secret string, header http.Header, body []byte, opts ...Option) (Eve
 
 // Verify checks the svix-* headers and the signature over body, then decodes
 // body into an Event. body must be the request body exactly as received.
-// Checks run in the reference order: headers present, timestamp well-formed
+// Checks run in standardwebhooks' order: headers present, timestamp well-formed
 // and within tolerance, signature, payload.
 func (v *Verifier) Verify(header http.Header, body []byte) (Event, error) {
 	id := strings.TrimSpace(header.Get(HeaderID))
@@ -234,7 +234,7 @@ func (v *Verifier) Sign(id string, timestamp time.Time, body []byte) string {
 }
 
 // sign computes the base64 HMAC-SHA256 of "<id>.<ts>.<body>". The timestamp
-// is formatted from its parsed value, as the reference does, so the signed
+// is formatted from its parsed value, as standardwebhooks does, so the signed
 // content never depends on odd spellings of the header.
 func (v *Verifier) sign(id string, ts int64, body []byte) string {
 	mac := hmac.New(sha256.New, v.key)
@@ -249,10 +249,10 @@ func (v *Verifier) sign(id string, ts int64, body []byte) string {
 // parseSignatureHeader returns the signatures of the v1 entries in an
 // svix-signature value. Entries are separated by whitespace and shaped
 // "<version>,<signature>"; entries of other versions or without a comma are
-// skipped, and anything after a second comma is ignored, as in the
-// reference. Signatures are returned still base64-encoded: they are compared
-// as text against the expected encoding, so malformed base64 simply fails to
-// match.
+// skipped, and anything after a second comma is ignored, as in
+// standardwebhooks. Signatures are returned still base64-encoded: they are
+// compared as text against the expected encoding, so malformed base64
+// simply fails to match.
 func parseSignatureHeader(value string) []string {
 	var out []string
 	for _, entry := range strings.Fields(value) {

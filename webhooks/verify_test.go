@@ -53,7 +53,7 @@ func signed(v *Verifier, id string, ts time.Time, body string) http.Header {
 func TestVerifyKnownAnswer(t *testing.T) {
 	v := newTestVerifier(t, testTime)
 	if got := v.Sign(testMessageID, testTime, []byte(testBody)); got != testSignature {
-		t.Fatalf("Sign = %q, want the reference signature %q", got, testSignature)
+		t.Fatalf("Sign = %q, want the standardwebhooks signature %q", got, testSignature)
 	}
 	evt, err := v.Verify(headers(testMessageID, strconv.Itoa(testUnix), testSignature), []byte(testBody))
 	if err != nil {
@@ -176,7 +176,7 @@ func TestVerifyTolerance(t *testing.T) {
 		})
 	}
 
-	// The clock's sub-second part is dropped, as in the reference (Unix
+	// The clock's sub-second part is dropped, as in standardwebhooks (Unix
 	// seconds, floored).
 	late := newTestVerifier(t, testTime.Add(5*time.Minute+999*time.Millisecond))
 	if _, err := late.Verify(signed(v, testMessageID, testTime, testBody), body); err != nil {

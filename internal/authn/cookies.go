@@ -53,8 +53,8 @@ func decodeCookieValue(v string) string {
 	return d
 }
 
-// Get returns the cookie value, treating an empty value as absent as the
-// reference does.
+// Get returns the cookie value, treating an empty value as absent as
+// AuthenticateContext.getCookie does (value || undefined).
 func (c Cookies) Get(name string) string { return c[name] }
 
 // Cookie names of the Clerk protocol.

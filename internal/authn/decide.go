@@ -8,7 +8,7 @@ import (
 	"github.com/goclerk/clerk/internal/jwt"
 )
 
-// run holds one request's derived context (the reference's
+// run holds one request's derived context (@clerk/backend's
 // AuthenticateContext) while it is being decided.
 type run struct {
 	ctx context.Context
@@ -478,7 +478,7 @@ func (r *run) fromCookies() *State {
 		return r.sessionTokenError(err, "cookie")
 	}
 	if s.Props.Err != nil {
-		// The reference fails building the auth object and reports it as an
+		// authenticateRequestWithTokenInCookie fails building the auth object and reports it as an
 		// unexpected error on the cookie path.
 		return r.signedOut(TokenSession, ReasonUnexpectedError, "")
 	}

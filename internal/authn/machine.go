@@ -153,7 +153,8 @@ func (c *Config) verifyOpaque(ctx context.Context, t, tok string) (*Machine, *ma
 	}
 }
 
-// apiMachineError maps Backend API failures as the reference does: 401 is
+// apiMachineError maps Backend API failures as verifyMachineAuthToken's
+// handleClerkAPIError does: 401 is
 // an invalid secret key, 404 an invalid token, anything else unexpected.
 func apiMachineError(err error, notFound string) *machineError {
 	var ae *APIError

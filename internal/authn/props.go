@@ -24,7 +24,7 @@ type SessionProps struct {
 	Features, Plans   string // fea / pla when strings
 	FeaturesNonString bool   // fea present, truthy and not a string
 	PlansNonString    bool
-	Err               error // claims the reference cannot turn into an auth object
+	Err               error // claims signedInAuthObject cannot turn into an auth object
 	Pending           bool
 }
 

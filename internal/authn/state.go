@@ -48,7 +48,7 @@ type State struct {
 	Reason  string
 	Message string
 	// TokenType is "" when the presented token's type was not accepted at
-	// all (the reference's null token type).
+	// all (@clerk/backend's null token type).
 	TokenType string
 	// Headers go on the response: Location (then the middleware answers 307),
 	// Set-Cookie, Cache-Control and CORS. WriteHeaders adds them and the
@@ -58,7 +58,7 @@ type State struct {
 	Session *Session
 	Machine *Machine
 	// Err, when set, means the request cannot be decided (a configuration or
-	// handshake failure the reference answers with an error): answer 500.
+	// handshake failure authenticateRequest throws for): answer 500.
 	Err error
 
 	debug     bool      // answer with the x-clerk-auth-* headers

@@ -63,8 +63,10 @@ func DeriveURL(connScheme, host, fwdHost, fwdProto, target string) ClerkURL {
 	}
 	u := ClerkURL{Scheme: strings.ToLower(scheme), Host: normalizeHost(h, strings.ToLower(scheme)), Path: path, Query: query}
 	if u.Host == "" || !validScheme(u.Scheme) {
-		// The reference falls back to its placeholder origin when the
-		// forwarded values do not form a URL.
+		// ClerkRequest.deriveUrlFromHeaders falls back to the request's own
+		// URL when the forwarded values do not form one, and
+		// @clerk/express's incomingMessageToRequest (utils.ts) builds that
+		// URL on the placeholder host clerk-dummy.
 		u.Scheme, u.Host = connScheme, "clerk-dummy"
 		if h := normalizeHost(host, connScheme); h != "" { // ":80" normalizes to ""
 			u.Host = h
