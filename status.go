@@ -3,9 +3,6 @@ package clerk
 import (
 	"net/http"
 	"strings"
-
-	"github.com/goclerk/clerk/internal/authn"
-	"github.com/goclerk/clerk/internal/jwt"
 )
 
 // AuthStatus is the middleware's verdict on a request (@clerk/backend's
@@ -16,13 +13,13 @@ type AuthStatus string
 // the middleware answers a handshake itself.
 const (
 	// StatusSignedIn: a session token or machine token was verified.
-	StatusSignedIn AuthStatus = authn.StatusSignedIn
+	StatusSignedIn AuthStatus = "signed-in"
 	// StatusSignedOut: no valid token; the AuthReason says why.
-	StatusSignedOut AuthStatus = authn.StatusSignedOut
+	StatusSignedOut AuthStatus = "signed-out"
 	// StatusHandshake: the browser must refresh its session at the Frontend
 	// API. The middleware answers 307 to the handshake URL; the status
 	// appears only in that response's x-clerk-auth-status header.
-	StatusHandshake AuthStatus = authn.StatusHandshake
+	StatusHandshake AuthStatus = "handshake"
 )
 
 // AuthReason says why a request is signed out or needs a handshake
@@ -39,61 +36,61 @@ const (
 	// ReasonSessionTokenAndUATMissing: neither a session cookie nor
 	// __client_uat; the browser has never signed in (or signed out). Also a
 	// satellite's first request when SatelliteAutoSync is off.
-	ReasonSessionTokenAndUATMissing AuthReason = authn.ReasonSessionTokenAndUATMissing
+	ReasonSessionTokenAndUATMissing AuthReason = "session-token-and-uat-missing"
 	// ReasonSessionTokenWithoutClientUAT: a session cookie but no
 	// __client_uat cookie.
-	ReasonSessionTokenWithoutClientUAT AuthReason = authn.ReasonSessionTokenWithoutClientUAT
+	ReasonSessionTokenWithoutClientUAT AuthReason = "session-token-but-no-client-uat"
 	// ReasonClientUATWithoutSessionToken: __client_uat says the browser is
 	// signed in, but there is no session cookie on this domain yet.
-	ReasonClientUATWithoutSessionToken AuthReason = authn.ReasonClientUATWithoutSessionToken
+	ReasonClientUATWithoutSessionToken AuthReason = "client-uat-but-no-session-token"
 	// ReasonSessionTokenIATBeforeClientUAT: the session cookie was issued
 	// before the last sign-in recorded in __client_uat (a stale cookie).
-	ReasonSessionTokenIATBeforeClientUAT AuthReason = authn.ReasonSessionTokenIATBeforeUAT
+	ReasonSessionTokenIATBeforeClientUAT AuthReason = "session-token-iat-before-client-uat"
 	// ReasonSessionTokenExpired: the session token has expired. The reason
 	// reported is longer: "session-token-expired-refresh-" followed by why
 	// the token was not refreshed with the refresh cookie
 	// ("non-eligible-non-get", "non-eligible-no-refresh-cookie",
 	// "fetch-error", a Backend API error code, …). Compare with
 	// reason.Base() == ReasonSessionTokenExpired.
-	ReasonSessionTokenExpired AuthReason = authn.ReasonSessionTokenExpired
+	ReasonSessionTokenExpired AuthReason = "session-token-expired"
 	// ReasonSessionTokenNBF: the session token is not valid yet (nbf), even
 	// with ClockSkew.
-	ReasonSessionTokenNBF AuthReason = authn.ReasonSessionTokenNBF
+	ReasonSessionTokenNBF AuthReason = "session-token-nbf"
 	// ReasonSessionTokenIATInTheFuture: the session token was issued in the
 	// future (iat), even with ClockSkew; the server's clock is off.
-	ReasonSessionTokenIATInTheFuture AuthReason = authn.ReasonSessionTokenIatInTheFuture
+	ReasonSessionTokenIATInTheFuture AuthReason = "session-token-iat-in-the-future"
 	// ReasonSessionTokenMissing: a handshake resolved without a session
 	// token: the browser is signed out at the Frontend API.
-	ReasonSessionTokenMissing AuthReason = authn.ReasonSessionTokenMissing
+	ReasonSessionTokenMissing AuthReason = "session-token-missing"
 	// ReasonDevBrowserMissing: a development instance without the dev
 	// browser (__clerk_db_jwt) cookie or query parameter.
-	ReasonDevBrowserMissing AuthReason = authn.ReasonDevBrowserMissing
+	ReasonDevBrowserMissing AuthReason = "dev-browser-missing"
 	// ReasonDevBrowserSync: a development instance received the dev browser
 	// in the query (__clerk_db_jwt) and handshakes to store it as a cookie.
-	ReasonDevBrowserSync AuthReason = authn.ReasonDevBrowserSync
+	ReasonDevBrowserSync AuthReason = "dev-browser-sync"
 	// ReasonSatelliteCookieNeedsSyncing: a satellite domain (IsSatellite)
 	// has no session cookies, or was asked to sync (__clerk_synced=false).
-	ReasonSatelliteCookieNeedsSyncing AuthReason = authn.ReasonSatelliteCookieNeedsSyncing
+	ReasonSatelliteCookieNeedsSyncing AuthReason = "satellite-needs-syncing"
 	// ReasonPrimaryRespondsToSyncing: a development primary domain sends the
 	// browser back to the satellite named in __clerk_redirect_url.
-	ReasonPrimaryRespondsToSyncing AuthReason = authn.ReasonPrimaryRespondsToSyncing
+	ReasonPrimaryRespondsToSyncing AuthReason = "primary-responds-to-syncing"
 	// ReasonPrimaryDomainCrossOriginSync: a navigation to the primary domain
 	// came from another origin (a satellite); a handshake syncs the session.
-	ReasonPrimaryDomainCrossOriginSync AuthReason = authn.ReasonPrimaryDomainCrossOriginSync
+	ReasonPrimaryDomainCrossOriginSync AuthReason = "primary-domain-cross-origin-sync"
 	// ReasonActiveOrganizationMismatch: the URL names an organization
 	// (OrganizationSyncOptions) other than the session's active one; a
 	// handshake activates it.
-	ReasonActiveOrganizationMismatch AuthReason = authn.ReasonActiveOrganizationMismatch
+	ReasonActiveOrganizationMismatch AuthReason = "active-organization-mismatch"
 	// ReasonTokenTypeMismatch: the token's type is not one AcceptsToken
 	// allows, or a machine token is where a session token must be.
-	ReasonTokenTypeMismatch AuthReason = authn.ReasonTokenTypeMismatch
+	ReasonTokenTypeMismatch AuthReason = "token-type-mismatch"
 	// ReasonUnexpectedError: the session token could not be checked for a
 	// reason that is not a verification failure (e.g. claims that cannot
 	// form an auth object on the cookie path); debug logs say more.
-	ReasonUnexpectedError AuthReason = authn.ReasonUnexpectedError
+	ReasonUnexpectedError AuthReason = "unexpected-error"
 	// ReasonNoTokenInHeader: AcceptsToken allows only machine tokens and
 	// the request has no Authorization bearer token.
-	ReasonNoTokenInHeader AuthReason = authn.ReasonNoTokenInHeader
+	ReasonNoTokenInHeader AuthReason = "No token in header"
 	// ReasonMiddlewareMissing: State was called on a request that did not
 	// pass through Middleware. It is goclerk's own; Express has no such
 	// reason.
@@ -108,31 +105,31 @@ const (
 const (
 	// ReasonTokenInvalid: not a well-formed JWT, or a machine token the
 	// Backend API does not know or has revoked.
-	ReasonTokenInvalid AuthReason = jwt.ReasonTokenInvalid
+	ReasonTokenInvalid AuthReason = "token-invalid"
 	// ReasonTokenInvalidAlgorithm: the JWT is not signed with RS256.
-	ReasonTokenInvalidAlgorithm AuthReason = jwt.ReasonTokenInvalidAlgorithm
+	ReasonTokenInvalidAlgorithm AuthReason = "token-invalid-algorithm"
 	// ReasonTokenInvalidSignature: the signature does not verify with the
 	// instance's key.
-	ReasonTokenInvalidSignature AuthReason = jwt.ReasonTokenInvalidSignature
+	ReasonTokenInvalidSignature AuthReason = "token-invalid-signature"
 	// ReasonTokenInvalidAuthorizedParties: the azp claim is not one of
 	// AuthorizedParties.
-	ReasonTokenInvalidAuthorizedParties AuthReason = jwt.ReasonTokenInvalidAuthorizedParties
+	ReasonTokenInvalidAuthorizedParties AuthReason = "token-invalid-authorized-parties"
 	// ReasonTokenVerificationFailed: another check failed: a claim of the
 	// wrong type, an audience not in Audience, or a machine token the
 	// Backend API could not verify.
-	ReasonTokenVerificationFailed AuthReason = jwt.ReasonTokenVerificationFailed
+	ReasonTokenVerificationFailed AuthReason = "token-verification-failed"
 	// ReasonJWKKidMismatch: the instance's JWKS has no key with the token's
 	// kid; the token comes from another Clerk instance.
-	ReasonJWKKidMismatch AuthReason = jwt.ReasonJWKKidMismatch
+	ReasonJWKKidMismatch AuthReason = "jwk-kid-mismatch"
 	// ReasonJWKFailedToResolve: no key to verify with: neither JWTKey nor a
 	// secret key to fetch the JWKS.
-	ReasonJWKFailedToResolve AuthReason = jwt.ReasonJWKFailedToResolve
+	ReasonJWKFailedToResolve AuthReason = "jwk-failed-to-resolve"
 	// ReasonRemoteJWKFailedToLoad: the JWKS could not be fetched from the
 	// Backend API (network failure, or no signing keys in it).
-	ReasonRemoteJWKFailedToLoad AuthReason = jwt.ReasonRemoteJWKFailedToLoad
+	ReasonRemoteJWKFailedToLoad AuthReason = "jwk-remote-failed-to-load"
 	// ReasonInvalidSecretKey: the Backend API refused the secret key while
 	// fetching the JWKS or verifying a machine token.
-	ReasonInvalidSecretKey AuthReason = jwt.ReasonInvalidSecretKey
+	ReasonInvalidSecretKey AuthReason = "secret-key-invalid"
 )
 
 // expiredRefresh prefixes every ReasonSessionTokenExpired reason.
