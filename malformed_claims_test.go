@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -62,5 +63,25 @@ func TestMalformedFeaturesClaim(t *testing.T) {
 	h.ServeHTTP(w, r)
 	if w.Code != http.StatusTemporaryRedirect || len(w.Header().Values("Set-Cookie")) != 2 {
 		t.Fatalf("handshake with such a token: status %d, Set-Cookie %v; want 307 with the directives", w.Code, w.Header().Values("Set-Cookie"))
+	}
+
+	// Options.ErrorHandler answers instead, told why, with no Clerk headers
+	// already on the response.
+	opts := benchOptions(in)
+	var got error
+	opts.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		got = err
+		if len(w.Header()) != 0 {
+			t.Errorf("ErrorHandler finds headers already set: %v", w.Header())
+		}
+		w.WriteHeader(http.StatusTeapot)
+	}
+	r = httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	w = httptest.NewRecorder()
+	perfHandler(t, opts).ServeHTTP(w, r)
+	var me *MiddlewareError
+	if w.Code != http.StatusTeapot || !errors.As(got, &me) || !errors.Is(got, errMalformedClaims) || me.Reason != "" {
+		t.Errorf("ErrorHandler: status %d, error %v; want its own answer and an error wrapping errMalformedClaims", w.Code, got)
 	}
 }
