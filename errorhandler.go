@@ -14,9 +14,10 @@ import (
 type MiddlewareError struct {
 	// Reason is set when a token failed verification where Clerk answers
 	// with an error rather than a signed-out state: the session token of a
-	// handshake on a development instance (e.g. ReasonJWKKidMismatch for a
-	// handshake signed by another instance, ReasonRemoteJWKFailedToLoad
-	// when the Backend API cannot serve the JWKS). It is "" otherwise.
+	// handshake on a development instance (e.g. ReasonJWKKidMismatch or,
+	// with JWTKey, ReasonTokenInvalidSignature for a handshake signed by
+	// another instance; ReasonRemoteJWKFailedToLoad when the Backend API
+	// cannot serve the JWKS). It is "" otherwise.
 	Reason AuthReason
 	// Err is the cause.
 	Err error

@@ -199,8 +199,8 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// authFor is @clerk/backend's RequestState.toAuth() for the middleware's state (for
-// acceptsToken "any", before the pending rule).
+// authFor is @clerk/backend's RequestState.toAuth() for the middleware's
+// state (for acceptsToken "any", before the pending rule).
 func (inst *instance) authFor(st *authn.State) Auth {
 	switch {
 	case st.Status == authn.StatusSignedIn && st.Session != nil:

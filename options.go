@@ -90,7 +90,9 @@ type Options struct {
 	Client *backend.Client
 	// Debug logs each decision (token prefixes only) to Logger.
 	Debug bool
-	// Logger receives debug output; nil uses slog.Default().
+	// Logger receives debug output, and the errors of requests the
+	// middleware cannot decide when ErrorHandler is nil; nil uses
+	// slog.Default().
 	Logger *slog.Logger
 	// ErrorHandler answers a request the middleware cannot decide (a
 	// *MiddlewareError, e.g. a development handshake whose session token

@@ -64,7 +64,7 @@ func ProtectedBody(a clerk.Auth) string { return "hello " + a.UserID }
 func NetHTTPApp(opts clerk.Options) (http.Handler, error) {
 	mw, err := clerk.Middleware(opts)
 	if err != nil {
-		return nil, fmt.Errorf("clerktest: build the net/http middleware: %w", err)
+		return nil, fmt.Errorf("adaptertest: build the net/http middleware: %w", err)
 	}
 	return mw(NetHTTPRoutes()), nil
 }
@@ -137,7 +137,7 @@ func OutcomeOf(res *http.Response) (Outcome, error) {
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("clerktest: read the response body: %w", err)
+		return Outcome{}, fmt.Errorf("adaptertest: read the response body: %w", err)
 	}
 	o := Outcome{Status: res.StatusCode, Header: http.Header{}, Body: string(b)}
 	for k, vs := range res.Header {
