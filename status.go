@@ -28,10 +28,11 @@ const (
 // header. It is "" for a signed-in request.
 type AuthReason string
 
-// Reasons of the cookie path: the session cookie, __client_uat, the dev
-// browser and multi-domain rules (@clerk/backend's AuthErrorReason). On a
-// GET document navigation most of them answer a handshake redirect; on
-// other requests, or after three redirects in a row, they sign out.
+// Reasons of the decision (@clerk/backend's AuthErrorReason), most of them
+// from the cookie path: the session cookie, __client_uat, the dev browser
+// and multi-domain rules. On a GET document navigation those answer a
+// handshake redirect; on other requests, after three redirects in a row, or
+// with EnableHandshake false, they sign out.
 const (
 	// ReasonSessionTokenAndUATMissing: neither a session cookie nor
 	// __client_uat; the browser has never signed in (or signed out). Also a
@@ -84,9 +85,11 @@ const (
 	// ReasonTokenTypeMismatch: the token's type is not one AcceptsToken
 	// allows, or a machine token is where a session token must be.
 	ReasonTokenTypeMismatch AuthReason = "token-type-mismatch"
-	// ReasonUnexpectedError: the session token could not be checked for a
-	// reason that is not a verification failure (e.g. claims that cannot
-	// form an auth object on the cookie path); debug logs say more.
+	// ReasonUnexpectedError: a token could not be checked for a reason that
+	// is not a verification failure: the JWKS fetch failed in transport,
+	// session claims cannot form an auth object (cookie path), or the
+	// Backend API failed while verifying a machine token. Debug logs say
+	// more.
 	ReasonUnexpectedError AuthReason = "unexpected-error"
 	// ReasonNoTokenInHeader: AcceptsToken allows only machine tokens and
 	// the request has no Authorization bearer token.
@@ -103,8 +106,9 @@ const (
 // of a session token are reported as ReasonSessionTokenExpired,
 // ReasonSessionTokenNBF and ReasonSessionTokenIATInTheFuture instead.
 const (
-	// ReasonTokenInvalid: not a well-formed JWT, or a machine token the
-	// Backend API does not know or has revoked.
+	// ReasonTokenInvalid: not a well-formed JWT (or one of a type or
+	// category that is not accepted), or a machine token the Backend API
+	// does not know, or has revoked or expired.
 	ReasonTokenInvalid AuthReason = "token-invalid"
 	// ReasonTokenInvalidAlgorithm: the JWT is not signed with RS256.
 	ReasonTokenInvalidAlgorithm AuthReason = "token-invalid-algorithm"
