@@ -1,7 +1,9 @@
 package clerk_test
 
 import (
+	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -37,4 +39,63 @@ func TestDocsCoverOptions(t *testing.T) {
 			t.Errorf("docs/migration.md does not mention %s", name)
 		}
 	}
+}
+
+// docs/architecture.md places every top-level and internal/ directory that
+// holds Go code, so a new package cannot go unmapped.
+func TestArchitectureCoversPackages(t *testing.T) {
+	doc, err := os.ReadFile("docs/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, parent := range []string{".", "internal"} {
+		entries, err := os.ReadDir(parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !e.IsDir() || strings.HasPrefix(name, ".") || name == "testdata" || parent == "." && name == "internal" {
+				continue
+			}
+			path := name
+			if parent != "." {
+				path = parent + "/" + name
+			}
+			if hasGo(t, path) {
+				dirs = append(dirs, path)
+			}
+		}
+	}
+	if len(dirs) < 10 {
+		t.Fatalf("found only %v", dirs)
+	}
+	for _, d := range dirs {
+		if !strings.Contains(string(doc), "`"+d) {
+			t.Errorf("docs/architecture.md does not place %s/", d)
+		}
+	}
+}
+
+// hasGo reports whether dir or a directory below it holds a .go file.
+func hasGo(t *testing.T, dir string) bool {
+	found := false
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".go") {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }
