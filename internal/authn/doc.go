@@ -13,7 +13,8 @@
 //	File            Part of the decision                   @clerk/backend (tokens/ unless noted)
 //	facts.go        what is read from the request, once    ClerkRequest / createClerkRequest (clerkRequest.ts)
 //	url.go          the URL as the client saw it           createClerkUrl, ClerkUrl (clerkUrl.ts); WHATWG URLSearchParams
-//	cookies.go      cookie parsing, protocol names         the cookie parser; constants.ts (Cookies, QueryParameters)
+//	cookies.go      cookie parsing, protocol names         ClerkRequest.parseCookies (the cookie package's parse);
+//	                                                        Cookies, QueryParameters (constants.ts, in src/)
 //	config.go       options and the Backend API calls      AuthenticateRequestOptions (types.ts)
 //	keys.go         publishable key, cookie suffix         parsePublishableKey, getCookieSuffix (@clerk/shared keys.ts)
 //	decide.go       the decision itself: token in the      authenticateRequest and, inside it,
