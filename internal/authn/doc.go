@@ -41,6 +41,8 @@
 //	props.go        session claims → auth object fields     signedInAuthObject (authObjects.ts);
 //	                                                        __experimental_JWTPayloadToAuthObjectProperties
 //	                                                        (@clerk/shared jwtPayloadParser.ts)
+//	session.go      a verified session as cached, with the  the members and order of signedInAuthObject
+//	                auth object's JSON encoded once         (authObjects.ts), as JSON.stringify prints them
 //	signin.go       redirect to sign-in with a return URL   createRedirect (createRedirect.ts), as Next.js's
 //	                                                        redirectToSignIn uses it
 //	state.go        the outcome and its debug headers       RequestState, signedIn, signedOut, handshake,

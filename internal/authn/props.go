@@ -28,8 +28,8 @@ type SessionProps struct {
 	Pending           bool
 }
 
-// rawProps are the same properties as the JSON the reference prints (nil:
-// absent), needed only to encode Session.JSON.
+// rawProps are the same properties as the JSON Express's auth object
+// prints (nil: absent), needed only to encode Session.JSON.
 type rawProps struct {
 	SessionID, SessionStatus, Actor, OrgID, OrgRole, OrgSlug, OrgPermissions, FVA json.RawMessage
 }
