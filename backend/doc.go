@@ -26,7 +26,7 @@
 // Keys never appear in errors or logs.
 package backend
 
-//go:generate go run ./internal/gen -spec ../../shared/reference/bapi-2026-05-12.yml -out .
+//go:generate go run -C ../tools ./bapigen -spec spec/bapi-2026-05-12.yml -out ../backend
 
 // Version is the goclerk release reported in the User-Agent header.
 const Version = "0.1.0"
