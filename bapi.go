@@ -55,7 +55,7 @@ func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, err
 
 func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.RefreshRequest) ([]string, error) {
 	format := "cookie"
-	out, err := b.c.Sessions.Refresh(authPath(ctx), sessionID, backend.RefreshSessionParams{
+	out, err := b.c.Sessions.Refresh(authPath(ctx), sessionID, backend.SessionRefreshParams{
 		ExpiredToken: req.ExpiredToken, RefreshToken: req.RefreshToken, RequestOrigin: req.RequestOrigin,
 		RequestHeaders: req.RequestHeaders, Format: &format, SuffixedCookies: req.SuffixedCookies,
 	})

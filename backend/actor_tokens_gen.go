@@ -10,7 +10,7 @@ import (
 type ActorTokensService struct{ c *Client }
 
 // Create calls POST /actor_tokens (operation CreateActorToken).
-func (s *ActorTokensService) Create(ctx context.Context, params *CreateActorTokenParams) (*ActorToken, error) {
+func (s *ActorTokensService) Create(ctx context.Context, params *ActorTokenCreateParams) (*ActorToken, error) {
 	req := Request{Method: "POST", Path: "/actor_tokens"}
 	if params != nil {
 		req.Body = params
@@ -32,15 +32,15 @@ func (s *ActorTokensService) Revoke(ctx context.Context, actorTokenID string) (*
 	return &out, nil
 }
 
-// CreateActorTokenParams is generated from the parameters of operation CreateActorToken.
-type CreateActorTokenParams struct {
+// ActorTokenCreateParams is generated from the parameters of ActorTokens.Create.
+type ActorTokenCreateParams struct {
 	UserID                      string                       `json:"user_id"`
-	Actor                       *CreateActorTokenParamsActor `json:"actor"`
+	Actor                       *ActorTokenCreateParamsActor `json:"actor"`
 	ExpiresInSeconds            *int64                       `json:"expires_in_seconds,omitempty"`
 	SessionMaxDurationInSeconds *int64                       `json:"session_max_duration_in_seconds,omitempty"`
 }
 
-// CreateActorTokenParamsActor is generated from an inline object.
-type CreateActorTokenParamsActor struct {
+// ActorTokenCreateParamsActor is generated from an inline object.
+type ActorTokenCreateParamsActor struct {
 	Sub string `json:"sub"`
 }

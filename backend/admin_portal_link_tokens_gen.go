@@ -10,12 +10,12 @@ import (
 type AdminPortalLinkTokensService struct{ c *Client }
 
 // Create calls POST /admin_portal_link_tokens (operation createAdminPortalLinkToken).
-func (s *AdminPortalLinkTokensService) Create(ctx context.Context, params *CreateAdminPortalLinkTokenParams) (*CreateAdminPortalLinkTokenResponse, error) {
+func (s *AdminPortalLinkTokensService) Create(ctx context.Context, params *AdminPortalLinkTokenCreateParams) (*AdminPortalLinkTokenCreateResponse, error) {
 	req := Request{Method: "POST", Path: "/admin_portal_link_tokens"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CreateAdminPortalLinkTokenResponse
+	var out AdminPortalLinkTokenCreateResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -23,28 +23,28 @@ func (s *AdminPortalLinkTokensService) Create(ctx context.Context, params *Creat
 }
 
 // Revoke calls POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke (operation revokeAdminPortalLinkToken).
-func (s *AdminPortalLinkTokensService) Revoke(ctx context.Context, adminPortalLinkTokenID string, params *RevokeAdminPortalLinkTokenParams) (*RevokeAdminPortalLinkTokenResponse, error) {
+func (s *AdminPortalLinkTokensService) Revoke(ctx context.Context, adminPortalLinkTokenID string, params *AdminPortalLinkTokenRevokeParams) (*AdminPortalLinkTokenRevokeResponse, error) {
 	req := Request{Method: "POST", Path: "/admin_portal_link_tokens/" + PathEscape(adminPortalLinkTokenID) + "/revoke"}
 	if params != nil {
 		req.Body = params
 	}
-	var out RevokeAdminPortalLinkTokenResponse
+	var out AdminPortalLinkTokenRevokeResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// CreateAdminPortalLinkTokenParams is generated from the parameters of operation createAdminPortalLinkToken.
-type CreateAdminPortalLinkTokenParams struct {
+// AdminPortalLinkTokenCreateParams is generated from the parameters of AdminPortalLinkTokens.Create.
+type AdminPortalLinkTokenCreateParams struct {
 	OrganizationID         *string  `json:"organization_id,omitempty"`
 	ItContactID            *string  `json:"it_contact_id,omitempty"`
 	Scopes                 []string `json:"scopes,omitempty"`
 	SecondsUntilExpiration *int64   `json:"seconds_until_expiration,omitempty"`
 }
 
-// CreateAdminPortalLinkTokenResponse is generated from an inline object.
-type CreateAdminPortalLinkTokenResponse struct {
+// AdminPortalLinkTokenCreateResponse is generated from an inline object.
+type AdminPortalLinkTokenCreateResponse struct {
 	Object            string   `json:"object"`
 	ID                string   `json:"id"`
 	AdminPortalLinkID string   `json:"admin_portal_link_id"`
@@ -61,13 +61,13 @@ type CreateAdminPortalLinkTokenResponse struct {
 	UpdatedAt         float64  `json:"updated_at"`
 }
 
-// RevokeAdminPortalLinkTokenParams is generated from the parameters of operation revokeAdminPortalLinkToken.
-type RevokeAdminPortalLinkTokenParams struct {
+// AdminPortalLinkTokenRevokeParams is generated from the parameters of AdminPortalLinkTokens.Revoke.
+type AdminPortalLinkTokenRevokeParams struct {
 	RevocationReason *string `json:"revocation_reason,omitempty"`
 }
 
-// RevokeAdminPortalLinkTokenResponse is generated from an inline object.
-type RevokeAdminPortalLinkTokenResponse struct {
+// AdminPortalLinkTokenRevokeResponse is generated from an inline object.
+type AdminPortalLinkTokenRevokeResponse struct {
 	Object            string   `json:"object"`
 	ID                string   `json:"id"`
 	AdminPortalLinkID string   `json:"admin_portal_link_id"`

@@ -10,7 +10,7 @@ import (
 type AgentTasksService struct{ c *Client }
 
 // Create calls POST /agents/tasks (operation CreateAgentTask).
-func (s *AgentTasksService) Create(ctx context.Context, params *CreateAgentTaskParams) (*AgentTask, error) {
+func (s *AgentTasksService) Create(ctx context.Context, params *AgentTaskCreateParams) (*AgentTask, error) {
 	req := Request{Method: "POST", Path: "/agents/tasks"}
 	if params != nil {
 		req.Body = params
@@ -32,9 +32,9 @@ func (s *AgentTasksService) Revoke(ctx context.Context, agentTaskID string) (*Ag
 	return &out, nil
 }
 
-// CreateAgentTaskParams is generated from the parameters of operation CreateAgentTask.
-type CreateAgentTaskParams struct {
-	OnBehalfOf                  *CreateAgentTaskParamsOnBehalfOf `json:"on_behalf_of"`
+// AgentTaskCreateParams is generated from the parameters of AgentTasks.Create.
+type AgentTaskCreateParams struct {
+	OnBehalfOf                  *AgentTaskCreateParamsOnBehalfOf `json:"on_behalf_of"`
 	Permissions                 string                           `json:"permissions"`
 	AgentName                   string                           `json:"agent_name"`
 	TaskDescription             string                           `json:"task_description"`
@@ -42,8 +42,8 @@ type CreateAgentTaskParams struct {
 	SessionMaxDurationInSeconds *int64                           `json:"session_max_duration_in_seconds,omitempty"`
 }
 
-// CreateAgentTaskParamsOnBehalfOf is generated from an inline object.
-type CreateAgentTaskParamsOnBehalfOf struct {
+// AgentTaskCreateParamsOnBehalfOf is generated from an inline object.
+type AgentTaskCreateParamsOnBehalfOf struct {
 	UserID     *string `json:"user_id,omitempty"`
 	Identifier *string `json:"identifier,omitempty"`
 }

@@ -13,12 +13,12 @@ import (
 type AllowlistIdentifiersService struct{ c *Client }
 
 // List calls GET /allowlist_identifiers (operation ListAllowlistIdentifiers).
-func (s *AllowlistIdentifiersService) List(ctx context.Context, params *ListAllowlistIdentifiersParams) (*List[AllowlistIdentifier], error) {
+func (s *AllowlistIdentifiersService) List(ctx context.Context, params *AllowlistIdentifierListParams) (*Page[AllowlistIdentifier], error) {
 	req := Request{Method: "GET", Path: "/allowlist_identifiers"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[AllowlistIdentifier]
+	var out Page[AllowlistIdentifier]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *AllowlistIdentifiersService) List(ctx context.Context, params *ListAllo
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *ListAllowlistIdentifiersParams) iter.Seq2[AllowlistIdentifier, error] {
-	var p ListAllowlistIdentifiersParams
+func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *AllowlistIdentifierListParams) iter.Seq2[AllowlistIdentifier, error] {
+	var p AllowlistIdentifierListParams
 	if params != nil {
 		p = *params
 	}
@@ -52,7 +52,7 @@ func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *ListA
 }
 
 // Create calls POST /allowlist_identifiers (operation CreateAllowlistIdentifier).
-func (s *AllowlistIdentifiersService) Create(ctx context.Context, params *CreateAllowlistIdentifierParams) (*AllowlistIdentifier, error) {
+func (s *AllowlistIdentifiersService) Create(ctx context.Context, params *AllowlistIdentifierCreateParams) (*AllowlistIdentifier, error) {
 	req := Request{Method: "POST", Path: "/allowlist_identifiers"}
 	if params != nil {
 		req.Body = params
@@ -74,14 +74,14 @@ func (s *AllowlistIdentifiersService) Delete(ctx context.Context, identifierID s
 	return &out, nil
 }
 
-// ListAllowlistIdentifiersParams is generated from the parameters of operation ListAllowlistIdentifiers.
-type ListAllowlistIdentifiersParams struct {
+// AllowlistIdentifierListParams is generated from the parameters of AllowlistIdentifiers.List.
+type AllowlistIdentifierListParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *ListAllowlistIdentifiersParams) query() url.Values {
+func (p *AllowlistIdentifierListParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -95,8 +95,8 @@ func (p *ListAllowlistIdentifiersParams) query() url.Values {
 	return q
 }
 
-// CreateAllowlistIdentifierParams is generated from the parameters of operation CreateAllowlistIdentifier.
-type CreateAllowlistIdentifierParams struct {
+// AllowlistIdentifierCreateParams is generated from the parameters of AllowlistIdentifiers.Create.
+type AllowlistIdentifierCreateParams struct {
 	Identifier string `json:"identifier"`
 	Notify     *bool  `json:"notify,omitempty"`
 }

@@ -13,12 +13,12 @@ import (
 type APIKeysService struct{ c *Client }
 
 // Create calls POST /api_keys (operation createApiKey).
-func (s *APIKeysService) Create(ctx context.Context, params *CreateAPIKeyParams) (*CreateAPIKeyResponse, error) {
+func (s *APIKeysService) Create(ctx context.Context, params *APIKeyCreateParams) (*APIKeyCreateResponse, error) {
 	req := Request{Method: "POST", Path: "/api_keys", SkipVersion: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out CreateAPIKeyResponse
+	var out APIKeyCreateResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -26,12 +26,12 @@ func (s *APIKeysService) Create(ctx context.Context, params *CreateAPIKeyParams)
 }
 
 // List calls GET /api_keys (operation getApiKeys).
-func (s *APIKeysService) List(ctx context.Context, params *GetAPIKeysParams) (*GetAPIKeysResponse, error) {
+func (s *APIKeysService) List(ctx context.Context, params *APIKeyListParams) (*Page[APIKey], error) {
 	req := Request{Method: "GET", Path: "/api_keys", SkipVersion: true}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out GetAPIKeysResponse
+	var out Page[APIKey]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -40,8 +40,8 @@ func (s *APIKeysService) List(ctx context.Context, params *GetAPIKeysParams) (*G
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *APIKeysService) ListAll(ctx context.Context, params *GetAPIKeysParams) iter.Seq2[APIKey, error] {
-	var p GetAPIKeysParams
+func (s *APIKeysService) ListAll(ctx context.Context, params *APIKeyListParams) iter.Seq2[APIKey, error] {
+	var p APIKeyListParams
 	if params != nil {
 		p = *params
 	}
@@ -59,7 +59,7 @@ func (s *APIKeysService) ListAll(ctx context.Context, params *GetAPIKeysParams) 
 		if err != nil {
 			return nil, 0, err
 		}
-		return out.Data, int64(out.TotalCount), nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 
@@ -74,7 +74,7 @@ func (s *APIKeysService) Get(ctx context.Context, apiKeyID string) (*APIKey, err
 }
 
 // Update calls PATCH /api_keys/{apiKeyID} (operation updateApiKey).
-func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *UpdateAPIKeyParams) (*APIKey, error) {
+func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *APIKeyUpdateParams) (*APIKey, error) {
 	req := Request{Method: "PATCH", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
 	if params != nil {
 		req.Body = params
@@ -87,9 +87,9 @@ func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *Up
 }
 
 // Delete calls DELETE /api_keys/{apiKeyID} (operation deleteApiKey).
-func (s *APIKeysService) Delete(ctx context.Context, apiKeyID string) (*DeleteAPIKeyResponse, error) {
+func (s *APIKeysService) Delete(ctx context.Context, apiKeyID string) (*APIKeyDeleteResponse, error) {
 	req := Request{Method: "DELETE", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
-	var out DeleteAPIKeyResponse
+	var out APIKeyDeleteResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -97,9 +97,9 @@ func (s *APIKeysService) Delete(ctx context.Context, apiKeyID string) (*DeleteAP
 }
 
 // GetSecret calls GET /api_keys/{apiKeyID}/secret (operation getApiKeySecret).
-func (s *APIKeysService) GetSecret(ctx context.Context, apiKeyID string) (*GetAPIKeySecretResponse, error) {
+func (s *APIKeysService) GetSecret(ctx context.Context, apiKeyID string) (*APIKeyGetSecretResponse, error) {
 	req := Request{Method: "GET", Path: "/api_keys/" + PathEscape(apiKeyID) + "/secret", SkipVersion: true}
-	var out GetAPIKeySecretResponse
+	var out APIKeyGetSecretResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (s *APIKeysService) GetSecret(ctx context.Context, apiKeyID string) (*GetAP
 }
 
 // Revoke calls POST /api_keys/{apiKeyID}/revoke (operation revokeApiKey).
-func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *RevokeAPIKeyParams) (*APIKey, error) {
+func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *APIKeyRevokeParams) (*APIKey, error) {
 	req := Request{Method: "POST", Path: "/api_keys/" + PathEscape(apiKeyID) + "/revoke", SkipVersion: true}
 	if params != nil {
 		req.Body = params
@@ -119,8 +119,8 @@ func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *Re
 	return &out, nil
 }
 
-// CreateAPIKeyParams is generated from the parameters of operation createApiKey.
-type CreateAPIKeyParams struct {
+// APIKeyCreateParams is generated from the parameters of APIKeys.Create.
+type APIKeyCreateParams struct {
 	Type                   *string  `json:"type,omitempty"`
 	Name                   string   `json:"name"`
 	Description            *string  `json:"description,omitempty"`
@@ -131,8 +131,8 @@ type CreateAPIKeyParams struct {
 	SecondsUntilExpiration *float64 `json:"seconds_until_expiration,omitempty"`
 }
 
-// CreateAPIKeyResponse is generated from an inline object.
-type CreateAPIKeyResponse struct {
+// APIKeyCreateResponse is generated from an inline object.
+type APIKeyCreateResponse struct {
 	Object           string   `json:"object"`
 	ID               string   `json:"id"`
 	Type             string   `json:"type"`
@@ -152,8 +152,8 @@ type CreateAPIKeyResponse struct {
 	UpdatedAt        float64  `json:"updated_at"`
 }
 
-// GetAPIKeysParams is generated from the parameters of operation getApiKeys.
-type GetAPIKeysParams struct {
+// APIKeyListParams is generated from the parameters of APIKeys.List.
+type APIKeyListParams struct {
 	Type           string   `json:"-"`
 	Subject        string   `json:"-"`
 	IncludeInvalid string   `json:"-"`
@@ -162,7 +162,7 @@ type GetAPIKeysParams struct {
 	Query          string   `json:"-"`
 }
 
-func (p *GetAPIKeysParams) query() url.Values {
+func (p *APIKeyListParams) query() url.Values {
 	q := url.Values{}
 	if p.Type != "" {
 		q.Set("type", p.Type)
@@ -185,12 +185,6 @@ func (p *GetAPIKeysParams) query() url.Values {
 	return q
 }
 
-// GetAPIKeysResponse is generated from an inline object.
-type GetAPIKeysResponse struct {
-	Data       []APIKey `json:"data"`
-	TotalCount float64  `json:"total_count"`
-}
-
 // APIKey is generated from an inline object.
 type APIKey struct {
 	Object           string   `json:"object"`
@@ -211,8 +205,8 @@ type APIKey struct {
 	UpdatedAt        float64  `json:"updated_at"`
 }
 
-// UpdateAPIKeyParams is generated from the parameters of operation updateApiKey.
-type UpdateAPIKeyParams struct {
+// APIKeyUpdateParams is generated from the parameters of APIKeys.Update.
+type APIKeyUpdateParams struct {
 	Claims                 any      `json:"claims,omitempty"`
 	Scopes                 []string `json:"scopes,omitempty"`
 	Description            *string  `json:"description,omitempty"`
@@ -220,19 +214,19 @@ type UpdateAPIKeyParams struct {
 	SecondsUntilExpiration *float64 `json:"seconds_until_expiration,omitempty"`
 }
 
-// DeleteAPIKeyResponse is generated from an inline object.
-type DeleteAPIKeyResponse struct {
+// APIKeyDeleteResponse is generated from an inline object.
+type APIKeyDeleteResponse struct {
 	ID      string `json:"id"`
 	Object  string `json:"object"`
 	Deleted bool   `json:"deleted"`
 }
 
-// GetAPIKeySecretResponse is generated from an inline object.
-type GetAPIKeySecretResponse struct {
+// APIKeyGetSecretResponse is generated from an inline object.
+type APIKeyGetSecretResponse struct {
 	Secret string `json:"secret"`
 }
 
-// RevokeAPIKeyParams is generated from the parameters of operation revokeApiKey.
-type RevokeAPIKeyParams struct {
+// APIKeyRevokeParams is generated from the parameters of APIKeys.Revoke.
+type APIKeyRevokeParams struct {
 	RevocationReason *string `json:"revocation_reason,omitempty"`
 }

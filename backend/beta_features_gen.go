@@ -10,12 +10,12 @@ import (
 type BetaFeaturesService struct{ c *Client }
 
 // UpdateInstanceSettings calls PATCH /beta_features/instance_settings (operation UpdateInstanceAuthConfig).
-func (s *BetaFeaturesService) UpdateInstanceSettings(ctx context.Context, params *UpdateInstanceAuthConfigParams) (*UpdateInstanceAuthConfigResponse, error) {
+func (s *BetaFeaturesService) UpdateInstanceSettings(ctx context.Context, params *BetaFeatureUpdateInstanceSettingsParams) (*BetaFeatureUpdateInstanceSettingsResponse, error) {
 	req := Request{Method: "PATCH", Path: "/beta_features/instance_settings"}
 	if params != nil {
 		req.Body = params
 	}
-	var out UpdateInstanceAuthConfigResponse
+	var out BetaFeatureUpdateInstanceSettingsResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (s *BetaFeaturesService) UpdateInstanceSettings(ctx context.Context, params
 }
 
 // UpdateProductionInstanceDomain calls PUT /beta_features/domain (operation UpdateProductionInstanceDomain).
-func (s *BetaFeaturesService) UpdateProductionInstanceDomain(ctx context.Context, params *UpdateProductionInstanceDomainParams) error {
+func (s *BetaFeaturesService) UpdateProductionInstanceDomain(ctx context.Context, params *BetaFeatureUpdateProductionInstanceDomainParams) error {
 	req := Request{Method: "PUT", Path: "/beta_features/domain"}
 	if params != nil {
 		req.Body = params
@@ -32,7 +32,7 @@ func (s *BetaFeaturesService) UpdateProductionInstanceDomain(ctx context.Context
 }
 
 // ChangeDomain calls POST /instance/change_domain (operation ChangeProductionInstanceDomain).
-func (s *BetaFeaturesService) ChangeDomain(ctx context.Context, params *ChangeProductionInstanceDomainParams) error {
+func (s *BetaFeaturesService) ChangeDomain(ctx context.Context, params *BetaFeatureChangeDomainParams) error {
 	req := Request{Method: "POST", Path: "/instance/change_domain"}
 	if params != nil {
 		req.Body = params
@@ -40,16 +40,16 @@ func (s *BetaFeaturesService) ChangeDomain(ctx context.Context, params *ChangePr
 	return s.c.Do(ctx, req, nil)
 }
 
-// UpdateInstanceAuthConfigParams is generated from the parameters of operation UpdateInstanceAuthConfig.
-type UpdateInstanceAuthConfigParams struct {
+// BetaFeatureUpdateInstanceSettingsParams is generated from the parameters of BetaFeatures.UpdateInstanceSettings.
+type BetaFeatureUpdateInstanceSettingsParams struct {
 	RestrictedToAllowlist *bool   `json:"restricted_to_allowlist,omitempty"`
 	FromEmailAddress      *string `json:"from_email_address,omitempty"`
 	ProgressiveSignUp     *bool   `json:"progressive_sign_up,omitempty"`
 	TestMode              *bool   `json:"test_mode,omitempty"`
 }
 
-// UpdateInstanceAuthConfigResponse is generated from an inline object.
-type UpdateInstanceAuthConfigResponse struct {
+// BetaFeatureUpdateInstanceSettingsResponse is generated from an inline object.
+type BetaFeatureUpdateInstanceSettingsResponse struct {
 	Object                      string `json:"object,omitempty"`
 	ID                          string `json:"id,omitempty"`
 	RestrictedToAllowlist       bool   `json:"restricted_to_allowlist,omitempty"`
@@ -58,14 +58,14 @@ type UpdateInstanceAuthConfigResponse struct {
 	EnhancedEmailDeliverability bool   `json:"enhanced_email_deliverability,omitempty"`
 }
 
-// UpdateProductionInstanceDomainParams is generated from the parameters of operation UpdateProductionInstanceDomain.
-type UpdateProductionInstanceDomainParams struct {
+// BetaFeatureUpdateProductionInstanceDomainParams is generated from the parameters of BetaFeatures.UpdateProductionInstanceDomain.
+type BetaFeatureUpdateProductionInstanceDomainParams struct {
 	HomeURL     *string `json:"home_url,omitempty"`
 	IsSecondary *bool   `json:"is_secondary,omitempty"`
 }
 
-// ChangeProductionInstanceDomainParams is generated from the parameters of operation ChangeProductionInstanceDomain.
-type ChangeProductionInstanceDomainParams struct {
+// BetaFeatureChangeDomainParams is generated from the parameters of BetaFeatures.ChangeDomain.
+type BetaFeatureChangeDomainParams struct {
 	HomeURL     *string `json:"home_url,omitempty"`
 	IsSecondary *bool   `json:"is_secondary,omitempty"`
 }

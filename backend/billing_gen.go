@@ -13,12 +13,12 @@ import (
 type BillingService struct{ c *Client }
 
 // ListPlans calls GET /billing/plans (operation GetCommercePlanList).
-func (s *BillingService) ListPlans(ctx context.Context, params *GetCommercePlanListParams) (*PaginatedCommercePlanResponse, error) {
+func (s *BillingService) ListPlans(ctx context.Context, params *BillingListPlansParams) (*Page[CommercePlan], error) {
 	req := Request{Method: "GET", Path: "/billing/plans"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out PaginatedCommercePlanResponse
+	var out Page[CommercePlan]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *BillingService) ListPlans(ctx context.Context, params *GetCommercePlanL
 
 // ListPlansAll iterates over every result of ListPlans, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListPlansAll(ctx context.Context, params *GetCommercePlanListParams) iter.Seq2[CommercePlan, error] {
-	var p GetCommercePlanListParams
+func (s *BillingService) ListPlansAll(ctx context.Context, params *BillingListPlansParams) iter.Seq2[CommercePlan, error] {
+	var p BillingListPlansParams
 	if params != nil {
 		p = *params
 	}
@@ -52,12 +52,12 @@ func (s *BillingService) ListPlansAll(ctx context.Context, params *GetCommercePl
 }
 
 // ListPrices calls GET /billing/prices (operation GetBillingPriceList).
-func (s *BillingService) ListPrices(ctx context.Context, params *GetBillingPriceListParams) (*PaginatedBillingPriceResponse, error) {
+func (s *BillingService) ListPrices(ctx context.Context, params *BillingListPricesParams) (*Page[BillingPriceResponse], error) {
 	req := Request{Method: "GET", Path: "/billing/prices"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out PaginatedBillingPriceResponse
+	var out Page[BillingPriceResponse]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -66,8 +66,8 @@ func (s *BillingService) ListPrices(ctx context.Context, params *GetBillingPrice
 
 // ListPricesAll iterates over every result of ListPrices, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListPricesAll(ctx context.Context, params *GetBillingPriceListParams) iter.Seq2[BillingPriceResponse, error] {
-	var p GetBillingPriceListParams
+func (s *BillingService) ListPricesAll(ctx context.Context, params *BillingListPricesParams) iter.Seq2[BillingPriceResponse, error] {
+	var p BillingListPricesParams
 	if params != nil {
 		p = *params
 	}
@@ -91,7 +91,7 @@ func (s *BillingService) ListPricesAll(ctx context.Context, params *GetBillingPr
 }
 
 // CreatePrice calls POST /billing/prices (operation CreateBillingPrice).
-func (s *BillingService) CreatePrice(ctx context.Context, params *CreateBillingPriceParams) (*BillingPriceResponse, error) {
+func (s *BillingService) CreatePrice(ctx context.Context, params *BillingCreatePriceParams) (*BillingPriceResponse, error) {
 	req := Request{Method: "POST", Path: "/billing/prices"}
 	if params != nil {
 		req.Body = params
@@ -104,12 +104,12 @@ func (s *BillingService) CreatePrice(ctx context.Context, params *CreateBillingP
 }
 
 // ListSubscriptionItems calls GET /billing/subscription_items (operation GetCommerceSubscriptionItemList).
-func (s *BillingService) ListSubscriptionItems(ctx context.Context, params *GetCommerceSubscriptionItemListParams) (*PaginatedCommerceSubscriptionItemResponse, error) {
+func (s *BillingService) ListSubscriptionItems(ctx context.Context, params *BillingListSubscriptionItemsParams) (*Page[CommerceSubscriptionItem], error) {
 	req := Request{Method: "GET", Path: "/billing/subscription_items"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out PaginatedCommerceSubscriptionItemResponse
+	var out Page[CommerceSubscriptionItem]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -118,8 +118,8 @@ func (s *BillingService) ListSubscriptionItems(ctx context.Context, params *GetC
 
 // ListSubscriptionItemsAll iterates over every result of ListSubscriptionItems, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *GetCommerceSubscriptionItemListParams) iter.Seq2[CommerceSubscriptionItem, error] {
-	var p GetCommerceSubscriptionItemListParams
+func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *BillingListSubscriptionItemsParams) iter.Seq2[CommerceSubscriptionItem, error] {
+	var p BillingListSubscriptionItemsParams
 	if params != nil {
 		p = *params
 	}
@@ -143,7 +143,7 @@ func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *G
 }
 
 // CancelSubscriptionItem calls DELETE /billing/subscription_items/{subscription_item_id} (operation CancelCommerceSubscriptionItem).
-func (s *BillingService) CancelSubscriptionItem(ctx context.Context, subscriptionItemID string, params *CancelCommerceSubscriptionItemParams) (*CommerceSubscriptionItem, error) {
+func (s *BillingService) CancelSubscriptionItem(ctx context.Context, subscriptionItemID string, params *BillingCancelSubscriptionItemParams) (*CommerceSubscriptionItem, error) {
 	req := Request{Method: "DELETE", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID)}
 	if params != nil {
 		req.Query = params.query()
@@ -156,12 +156,12 @@ func (s *BillingService) CancelSubscriptionItem(ctx context.Context, subscriptio
 }
 
 // ExtendSubscriptionItemFreeTrial calls POST /billing/subscription_items/{subscription_item_id}/extend_free_trial (operation ExtendBillingSubscriptionItemFreeTrial).
-func (s *BillingService) ExtendSubscriptionItemFreeTrial(ctx context.Context, subscriptionItemID string, params *ExtendBillingSubscriptionItemFreeTrialParams) (*CommerceSubscriptionItem2, error) {
+func (s *BillingService) ExtendSubscriptionItemFreeTrial(ctx context.Context, subscriptionItemID string, params *BillingExtendSubscriptionItemFreeTrialParams) (*CommerceSubscriptionItem, error) {
 	req := Request{Method: "POST", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/extend_free_trial"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CommerceSubscriptionItem2
+	var out CommerceSubscriptionItem
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -169,7 +169,7 @@ func (s *BillingService) ExtendSubscriptionItemFreeTrial(ctx context.Context, su
 }
 
 // CreatePriceTransition calls POST /billing/subscription_items/{subscription_item_id}/price_transition (operation CreateBillingPriceTransition).
-func (s *BillingService) CreatePriceTransition(ctx context.Context, subscriptionItemID string, params *CreateBillingPriceTransitionParams) (*CommercePriceTransitionResponse, error) {
+func (s *BillingService) CreatePriceTransition(ctx context.Context, subscriptionItemID string, params *BillingCreatePriceTransitionParams) (*CommercePriceTransitionResponse, error) {
 	req := Request{Method: "POST", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/price_transition"}
 	if params != nil {
 		req.Body = params
@@ -182,7 +182,7 @@ func (s *BillingService) CreatePriceTransition(ctx context.Context, subscription
 }
 
 // ApplySubscriptionItemDiscount calls POST /billing/subscription_items/{subscription_item_id}/discounts (operation ApplyBillingSubscriptionItemDiscount).
-func (s *BillingService) ApplySubscriptionItemDiscount(ctx context.Context, subscriptionItemID string, params *ApplyBillingSubscriptionItemDiscountParams) (*CommerceDiscountRedemptionResponse, error) {
+func (s *BillingService) ApplySubscriptionItemDiscount(ctx context.Context, subscriptionItemID string, params *BillingApplySubscriptionItemDiscountParams) (*CommerceDiscountRedemptionResponse, error) {
 	req := Request{Method: "POST", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/discounts"}
 	if params != nil {
 		req.Body = params
@@ -205,12 +205,12 @@ func (s *BillingService) RemoveSubscriptionItemDiscount(ctx context.Context, sub
 }
 
 // ListStatements calls GET /billing/statements (operation GetBillingStatementList).
-func (s *BillingService) ListStatements(ctx context.Context, params *GetBillingStatementListParams) (*PaginatedBillingStatementResponse, error) {
+func (s *BillingService) ListStatements(ctx context.Context, params *BillingListStatementsParams) (*Page[BillingStatement], error) {
 	req := Request{Method: "GET", Path: "/billing/statements"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out PaginatedBillingStatementResponse
+	var out Page[BillingStatement]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -219,8 +219,8 @@ func (s *BillingService) ListStatements(ctx context.Context, params *GetBillingS
 
 // ListStatementsAll iterates over every result of ListStatements, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListStatementsAll(ctx context.Context, params *GetBillingStatementListParams) iter.Seq2[BillingStatement, error] {
-	var p GetBillingStatementListParams
+func (s *BillingService) ListStatementsAll(ctx context.Context, params *BillingListStatementsParams) iter.Seq2[BillingStatement, error] {
+	var p BillingListStatementsParams
 	if params != nil {
 		p = *params
 	}
@@ -254,12 +254,12 @@ func (s *BillingService) GetStatement(ctx context.Context, statementID string) (
 }
 
 // GetStatementPaymentAttempts calls GET /billing/statements/{statementID}/payment_attempts (operation GetBillingStatementPaymentAttempts).
-func (s *BillingService) GetStatementPaymentAttempts(ctx context.Context, statementID string, params *GetBillingStatementPaymentAttemptsParams) (*PaginatedBillingPaymentAttemptResponse, error) {
+func (s *BillingService) GetStatementPaymentAttempts(ctx context.Context, statementID string, params *BillingGetStatementPaymentAttemptsParams) (*Page[BillingPaymentAttempt], error) {
 	req := Request{Method: "GET", Path: "/billing/statements/" + PathEscape(statementID) + "/payment_attempts"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out PaginatedBillingPaymentAttemptResponse
+	var out Page[BillingPaymentAttempt]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -268,8 +268,8 @@ func (s *BillingService) GetStatementPaymentAttempts(ctx context.Context, statem
 
 // GetStatementPaymentAttemptsAll iterates over every result of GetStatementPaymentAttempts, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) GetStatementPaymentAttemptsAll(ctx context.Context, statementID string, params *GetBillingStatementPaymentAttemptsParams) iter.Seq2[BillingPaymentAttempt, error] {
-	var p GetBillingStatementPaymentAttemptsParams
+func (s *BillingService) GetStatementPaymentAttemptsAll(ctx context.Context, statementID string, params *BillingGetStatementPaymentAttemptsParams) iter.Seq2[BillingPaymentAttempt, error] {
+	var p BillingGetStatementPaymentAttemptsParams
 	if params != nil {
 		p = *params
 	}
@@ -292,15 +292,15 @@ func (s *BillingService) GetStatementPaymentAttemptsAll(ctx context.Context, sta
 	})
 }
 
-// GetCommercePlanListParams is generated from the parameters of operation GetCommercePlanList.
-type GetCommercePlanListParams struct {
+// BillingListPlansParams is generated from the parameters of Billing.ListPlans.
+type BillingListPlansParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 	PayerType string `json:"-"`
 }
 
-func (p *GetCommercePlanListParams) query() url.Values {
+func (p *BillingListPlansParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -317,15 +317,15 @@ func (p *GetCommercePlanListParams) query() url.Values {
 	return q
 }
 
-// GetBillingPriceListParams is generated from the parameters of operation GetBillingPriceList.
-type GetBillingPriceListParams struct {
+// BillingListPricesParams is generated from the parameters of Billing.ListPrices.
+type BillingListPricesParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 	PlanID    string `json:"-"`
 }
 
-func (p *GetBillingPriceListParams) query() url.Values {
+func (p *BillingListPricesParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -342,8 +342,8 @@ func (p *GetBillingPriceListParams) query() url.Values {
 	return q
 }
 
-// CreateBillingPriceParams is generated from the parameters of operation CreateBillingPrice.
-type CreateBillingPriceParams struct {
+// BillingCreatePriceParams is generated from the parameters of Billing.CreatePrice.
+type BillingCreatePriceParams struct {
 	PlanID                  string  `json:"plan_id"`
 	Currency                *string `json:"currency,omitempty"`
 	Amount                  int64   `json:"amount"`
@@ -352,8 +352,8 @@ type CreateBillingPriceParams struct {
 	SupportedBillingPeriods *string `json:"supported_billing_periods,omitempty"`
 }
 
-// GetCommerceSubscriptionItemListParams is generated from the parameters of operation GetCommerceSubscriptionItemList.
-type GetCommerceSubscriptionItemListParams struct {
+// BillingListSubscriptionItemsParams is generated from the parameters of Billing.ListSubscriptionItems.
+type BillingListSubscriptionItemsParams struct {
 	Paginated   *bool  `json:"-"`
 	Limit       *int64 `json:"-"`
 	Offset      *int64 `json:"-"`
@@ -364,7 +364,7 @@ type GetCommerceSubscriptionItemListParams struct {
 	Query       string `json:"-"`
 }
 
-func (p *GetCommerceSubscriptionItemListParams) query() url.Values {
+func (p *BillingListSubscriptionItemsParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -393,12 +393,12 @@ func (p *GetCommerceSubscriptionItemListParams) query() url.Values {
 	return q
 }
 
-// CancelCommerceSubscriptionItemParams is generated from the parameters of operation CancelCommerceSubscriptionItem.
-type CancelCommerceSubscriptionItemParams struct {
+// BillingCancelSubscriptionItemParams is generated from the parameters of Billing.CancelSubscriptionItem.
+type BillingCancelSubscriptionItemParams struct {
 	EndNow *bool `json:"-"`
 }
 
-func (p *CancelCommerceSubscriptionItemParams) query() url.Values {
+func (p *BillingCancelSubscriptionItemParams) query() url.Values {
 	q := url.Values{}
 	if p.EndNow != nil {
 		q.Set("end_now", strconv.FormatBool(*p.EndNow))
@@ -406,30 +406,30 @@ func (p *CancelCommerceSubscriptionItemParams) query() url.Values {
 	return q
 }
 
-// ExtendBillingSubscriptionItemFreeTrialParams is generated from the parameters of operation ExtendBillingSubscriptionItemFreeTrial.
-type ExtendBillingSubscriptionItemFreeTrialParams struct {
+// BillingExtendSubscriptionItemFreeTrialParams is generated from the parameters of Billing.ExtendSubscriptionItemFreeTrial.
+type BillingExtendSubscriptionItemFreeTrialParams struct {
 	ExtendTo string `json:"extend_to"`
 }
 
-// CreateBillingPriceTransitionParams is generated from the parameters of operation CreateBillingPriceTransition.
-type CreateBillingPriceTransitionParams struct {
+// BillingCreatePriceTransitionParams is generated from the parameters of Billing.CreatePriceTransition.
+type BillingCreatePriceTransitionParams struct {
 	FromPriceID string `json:"from_price_id"`
 	ToPriceID   string `json:"to_price_id"`
 }
 
-// ApplyBillingSubscriptionItemDiscountParams is generated from the parameters of operation ApplyBillingSubscriptionItemDiscount.
-type ApplyBillingSubscriptionItemDiscountParams struct {
+// BillingApplySubscriptionItemDiscountParams is generated from the parameters of Billing.ApplySubscriptionItemDiscount.
+type BillingApplySubscriptionItemDiscountParams struct {
 	DiscountID string `json:"discount_id"`
 }
 
-// GetBillingStatementListParams is generated from the parameters of operation GetBillingStatementList.
-type GetBillingStatementListParams struct {
+// BillingListStatementsParams is generated from the parameters of Billing.ListStatements.
+type BillingListStatementsParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *GetBillingStatementListParams) query() url.Values {
+func (p *BillingListStatementsParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -443,14 +443,14 @@ func (p *GetBillingStatementListParams) query() url.Values {
 	return q
 }
 
-// GetBillingStatementPaymentAttemptsParams is generated from the parameters of operation GetBillingStatementPaymentAttempts.
-type GetBillingStatementPaymentAttemptsParams struct {
+// BillingGetStatementPaymentAttemptsParams is generated from the parameters of Billing.GetStatementPaymentAttempts.
+type BillingGetStatementPaymentAttemptsParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *GetBillingStatementPaymentAttemptsParams) query() url.Values {
+func (p *BillingGetStatementPaymentAttemptsParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))

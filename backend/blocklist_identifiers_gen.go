@@ -10,9 +10,9 @@ import (
 type BlocklistIdentifiersService struct{ c *Client }
 
 // List calls GET /blocklist_identifiers (operation ListBlocklistIdentifiers).
-func (s *BlocklistIdentifiersService) List(ctx context.Context) (*BlocklistIdentifiers, error) {
+func (s *BlocklistIdentifiersService) List(ctx context.Context) (*Page[BlocklistIdentifier], error) {
 	req := Request{Method: "GET", Path: "/blocklist_identifiers"}
-	var out BlocklistIdentifiers
+	var out Page[BlocklistIdentifier]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -20,7 +20,7 @@ func (s *BlocklistIdentifiersService) List(ctx context.Context) (*BlocklistIdent
 }
 
 // Create calls POST /blocklist_identifiers (operation CreateBlocklistIdentifier).
-func (s *BlocklistIdentifiersService) Create(ctx context.Context, params *CreateBlocklistIdentifierParams) (*BlocklistIdentifier, error) {
+func (s *BlocklistIdentifiersService) Create(ctx context.Context, params *BlocklistIdentifierCreateParams) (*BlocklistIdentifier, error) {
 	req := Request{Method: "POST", Path: "/blocklist_identifiers"}
 	if params != nil {
 		req.Body = params
@@ -42,7 +42,7 @@ func (s *BlocklistIdentifiersService) Delete(ctx context.Context, identifierID s
 	return &out, nil
 }
 
-// CreateBlocklistIdentifierParams is generated from the parameters of operation CreateBlocklistIdentifier.
-type CreateBlocklistIdentifierParams struct {
+// BlocklistIdentifierCreateParams is generated from the parameters of BlocklistIdentifiers.Create.
+type BlocklistIdentifierCreateParams struct {
 	Identifier string `json:"identifier"`
 }

@@ -565,7 +565,7 @@ func TestMultipartUpload(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
-	org, err := c.Organizations.UploadLogo(context.Background(), "org_1", &backend.UploadOrganizationLogoParams{
+	org, err := c.Organizations.UploadLogo(context.Background(), "org_1", &backend.OrganizationUploadLogoParams{
 		UploaderUserID: "user_1",
 		File:           &backend.File{Name: "logo.png", ContentType: "image/png", Content: strings.NewReader("\x89PNG...")},
 	})

@@ -13,12 +13,12 @@ import (
 type ClientsService struct{ c *Client }
 
 // List calls GET /clients (operation GetClientList).
-func (s *ClientsService) List(ctx context.Context, params *GetClientListParams) (*List[ClientObject], error) {
+func (s *ClientsService) List(ctx context.Context, params *ClientListParams) (*Page[ClientObject], error) {
 	req := Request{Method: "GET", Path: "/clients"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[ClientObject]
+	var out Page[ClientObject]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *ClientsService) List(ctx context.Context, params *GetClientListParams) 
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *ClientsService) ListAll(ctx context.Context, params *GetClientListParams) iter.Seq2[ClientObject, error] {
-	var p GetClientListParams
+func (s *ClientsService) ListAll(ctx context.Context, params *ClientListParams) iter.Seq2[ClientObject, error] {
+	var p ClientListParams
 	if params != nil {
 		p = *params
 	}
@@ -52,7 +52,7 @@ func (s *ClientsService) ListAll(ctx context.Context, params *GetClientListParam
 }
 
 // Verify calls POST /clients/verify (operation VerifyClient).
-func (s *ClientsService) Verify(ctx context.Context, params *VerifyClientParams) (*ClientObject, error) {
+func (s *ClientsService) Verify(ctx context.Context, params *ClientVerifyParams) (*ClientObject, error) {
 	req := Request{Method: "POST", Path: "/clients/verify"}
 	if params != nil {
 		req.Body = params
@@ -74,14 +74,14 @@ func (s *ClientsService) Get(ctx context.Context, clientID string) (*ClientObjec
 	return &out, nil
 }
 
-// GetClientListParams is generated from the parameters of operation GetClientList.
-type GetClientListParams struct {
+// ClientListParams is generated from the parameters of Clients.List.
+type ClientListParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *GetClientListParams) query() url.Values {
+func (p *ClientListParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -95,7 +95,7 @@ func (p *GetClientListParams) query() url.Values {
 	return q
 }
 
-// VerifyClientParams is generated from the parameters of operation VerifyClient.
-type VerifyClientParams struct {
+// ClientVerifyParams is generated from the parameters of Clients.Verify.
+type ClientVerifyParams struct {
 	Token string `json:"token"`
 }

@@ -13,12 +13,12 @@ import (
 type DirectoriesService struct{ c *Client }
 
 // List calls GET /directories (operation ListDirectories).
-func (s *DirectoriesService) List(ctx context.Context, params *ListDirectoriesParams) (*ListDirectoriesResponse, error) {
+func (s *DirectoriesService) List(ctx context.Context, params *DirectoryListParams) (*Page[Directory], error) {
 	req := Request{Method: "GET", Path: "/directories"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out ListDirectoriesResponse
+	var out Page[Directory]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *DirectoriesService) List(ctx context.Context, params *ListDirectoriesPa
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *DirectoriesService) ListAll(ctx context.Context, params *ListDirectoriesParams) iter.Seq2[Directory, error] {
-	var p ListDirectoriesParams
+func (s *DirectoriesService) ListAll(ctx context.Context, params *DirectoryListParams) iter.Seq2[Directory, error] {
+	var p DirectoryListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *DirectoriesService) ListAll(ctx context.Context, params *ListDirectorie
 }
 
 // Create calls POST /directories (operation CreateDirectory).
-func (s *DirectoriesService) Create(ctx context.Context, params *CreateDirectoryParams) (*Directory, error) {
+func (s *DirectoriesService) Create(ctx context.Context, params *DirectoryCreateParams) (*Directory, error) {
 	req := Request{Method: "POST", Path: "/directories"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *DirectoriesService) Get(ctx context.Context, directoryID string) (*Dire
 }
 
 // Update calls PATCH /directories/{directory_id} (operation UpdateDirectory).
-func (s *DirectoriesService) Update(ctx context.Context, directoryID string, params *UpdateDirectoryParams) (*Directory, error) {
+func (s *DirectoriesService) Update(ctx context.Context, directoryID string, params *DirectoryUpdateParams) (*Directory, error) {
 	req := Request{Method: "PATCH", Path: "/directories/" + PathEscape(directoryID)}
 	if params != nil {
 		req.Body = params
@@ -107,9 +107,9 @@ func (s *DirectoriesService) RotateAPIKey(ctx context.Context, directoryID strin
 }
 
 // ListGroupRoleMappings calls GET /directories/{directory_id}/group_role_mappings (operation ListDirectoryGroupRoleMappings).
-func (s *DirectoriesService) ListGroupRoleMappings(ctx context.Context, directoryID string) (*ListDirectoryGroupRoleMappingsResponse, error) {
+func (s *DirectoriesService) ListGroupRoleMappings(ctx context.Context, directoryID string) (*Page[DirectoryGroupRoleMapping], error) {
 	req := Request{Method: "GET", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
-	var out ListDirectoryGroupRoleMappingsResponse
+	var out Page[DirectoryGroupRoleMapping]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (s *DirectoriesService) ListGroupRoleMappings(ctx context.Context, director
 }
 
 // CreateGroupRoleMapping calls POST /directories/{directory_id}/group_role_mappings (operation CreateDirectoryGroupRoleMapping).
-func (s *DirectoriesService) CreateGroupRoleMapping(ctx context.Context, directoryID string, params *CreateDirectoryGroupRoleMappingParams) (*DirectoryGroupRoleMapping, error) {
+func (s *DirectoriesService) CreateGroupRoleMapping(ctx context.Context, directoryID string, params *DirectoryCreateGroupRoleMappingParams) (*DirectoryGroupRoleMapping, error) {
 	req := Request{Method: "POST", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
@@ -130,12 +130,12 @@ func (s *DirectoriesService) CreateGroupRoleMapping(ctx context.Context, directo
 }
 
 // ReplaceGroupRoleMappings calls PUT /directories/{directory_id}/group_role_mappings (operation ReplaceDirectoryGroupRoleMappings).
-func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, directoryID string, params *ReplaceDirectoryGroupRoleMappingsParams) (*ListDirectoryGroupRoleMappingsResponse, error) {
+func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, directoryID string, params *DirectoryReplaceGroupRoleMappingsParams) (*Page[DirectoryGroupRoleMapping], error) {
 	req := Request{Method: "PUT", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
 	}
-	var out ListDirectoryGroupRoleMappingsResponse
+	var out Page[DirectoryGroupRoleMapping]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -152,13 +152,13 @@ func (s *DirectoriesService) DeleteGroupRoleMapping(ctx context.Context, directo
 	return &out, nil
 }
 
-// ListDirectoriesParams is generated from the parameters of operation ListDirectories.
-type ListDirectoriesParams struct {
+// DirectoryListParams is generated from the parameters of Directories.List.
+type DirectoryListParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 }
 
-func (p *ListDirectoriesParams) query() url.Values {
+func (p *DirectoryListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -169,22 +169,16 @@ func (p *ListDirectoriesParams) query() url.Values {
 	return q
 }
 
-// ListDirectoriesResponse is generated from an inline object.
-type ListDirectoriesResponse struct {
-	Data       []Directory `json:"data"`
-	TotalCount int64       `json:"total_count"`
-}
-
-// CreateDirectoryParams is generated from the parameters of operation CreateDirectory.
-type CreateDirectoryParams struct {
+// DirectoryCreateParams is generated from the parameters of Directories.Create.
+type DirectoryCreateParams struct {
 	EnterpriseConnectionID string                                       `json:"enterprise_connection_id"`
 	Name                   *string                                      `json:"name,omitempty"`
 	Provider               string                                       `json:"provider"`
-	GroupRoleMappings      []CreateDirectoryParamsGroupRoleMappingsItem `json:"group_role_mappings,omitempty"`
+	GroupRoleMappings      []DirectoryCreateParamsGroupRoleMappingsItem `json:"group_role_mappings,omitempty"`
 }
 
-// CreateDirectoryParamsGroupRoleMappingsItem is generated from an inline object.
-type CreateDirectoryParamsGroupRoleMappingsItem struct {
+// DirectoryCreateParamsGroupRoleMappingsItem is generated from an inline object.
+type DirectoryCreateParamsGroupRoleMappingsItem struct {
 	DirectoryGroupID          *string `json:"directory_group_id,omitempty"`
 	SCIMGroupID               *string `json:"scim_group_id,omitempty"`
 	DirectoryGroupDisplayName *string `json:"directory_group_display_name,omitempty"`
@@ -193,8 +187,8 @@ type CreateDirectoryParamsGroupRoleMappingsItem struct {
 	Precedence                *int64  `json:"precedence,omitempty"`
 }
 
-// UpdateDirectoryParams is generated from the parameters of operation UpdateDirectory.
-type UpdateDirectoryParams struct {
+// DirectoryUpdateParams is generated from the parameters of Directories.Update.
+type DirectoryUpdateParams struct {
 	Name                    *string           `json:"name,omitempty"`
 	Enabled                 *bool             `json:"enabled,omitempty"`
 	Provider                *string           `json:"provider,omitempty"`
@@ -202,27 +196,21 @@ type UpdateDirectoryParams struct {
 	GroupRoleMappingEnabled *bool             `json:"group_role_mapping_enabled,omitempty"`
 }
 
-// ListDirectoryGroupRoleMappingsResponse is generated from an inline object.
-type ListDirectoryGroupRoleMappingsResponse struct {
-	Data       []DirectoryGroupRoleMapping `json:"data"`
-	TotalCount int64                       `json:"total_count"`
-}
-
-// CreateDirectoryGroupRoleMappingParams is generated from the parameters of operation CreateDirectoryGroupRoleMapping.
-type CreateDirectoryGroupRoleMappingParams struct {
+// DirectoryCreateGroupRoleMappingParams is generated from the parameters of Directories.CreateGroupRoleMapping.
+type DirectoryCreateGroupRoleMappingParams struct {
 	DirectoryGroupID *string `json:"directory_group_id,omitempty"`
 	SCIMGroupID      *string `json:"scim_group_id,omitempty"`
 	RoleID           string  `json:"role_id"`
 	Precedence       *int64  `json:"precedence,omitempty"`
 }
 
-// ReplaceDirectoryGroupRoleMappingsParams is generated from the parameters of operation ReplaceDirectoryGroupRoleMappings.
-type ReplaceDirectoryGroupRoleMappingsParams struct {
-	Mappings []ReplaceDirectoryGroupRoleMappingsParamsMappingsItem `json:"mappings"`
+// DirectoryReplaceGroupRoleMappingsParams is generated from the parameters of Directories.ReplaceGroupRoleMappings.
+type DirectoryReplaceGroupRoleMappingsParams struct {
+	Mappings []DirectoryReplaceGroupRoleMappingsParamsMappingsItem `json:"mappings"`
 }
 
-// ReplaceDirectoryGroupRoleMappingsParamsMappingsItem is generated from an inline object.
-type ReplaceDirectoryGroupRoleMappingsParamsMappingsItem struct {
+// DirectoryReplaceGroupRoleMappingsParamsMappingsItem is generated from an inline object.
+type DirectoryReplaceGroupRoleMappingsParamsMappingsItem struct {
 	DirectoryGroupID *string `json:"directory_group_id,omitempty"`
 	SCIMGroupID      *string `json:"scim_group_id,omitempty"`
 	RoleID           string  `json:"role_id"`

@@ -10,9 +10,9 @@ import (
 type DomainsService struct{ c *Client }
 
 // List calls GET /domains (operation ListDomains).
-func (s *DomainsService) List(ctx context.Context) (*Domains, error) {
+func (s *DomainsService) List(ctx context.Context) (*Page[Domain], error) {
 	req := Request{Method: "GET", Path: "/domains"}
-	var out Domains
+	var out Page[Domain]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -20,7 +20,7 @@ func (s *DomainsService) List(ctx context.Context) (*Domains, error) {
 }
 
 // Add calls POST /domains (operation AddDomain).
-func (s *DomainsService) Add(ctx context.Context, params *AddDomainParams) (*Domain, error) {
+func (s *DomainsService) Add(ctx context.Context, params *DomainAddParams) (*Domain, error) {
 	req := Request{Method: "POST", Path: "/domains"}
 	if params != nil {
 		req.Body = params
@@ -43,7 +43,7 @@ func (s *DomainsService) Delete(ctx context.Context, domainID string) (*DeletedO
 }
 
 // Update calls PATCH /domains/{domain_id} (operation UpdateDomain).
-func (s *DomainsService) Update(ctx context.Context, domainID string, params *UpdateDomainParams) (*Domain, error) {
+func (s *DomainsService) Update(ctx context.Context, domainID string, params *DomainUpdateParams) (*Domain, error) {
 	req := Request{Method: "PATCH", Path: "/domains/" + PathEscape(domainID)}
 	if params != nil {
 		req.Body = params
@@ -55,15 +55,15 @@ func (s *DomainsService) Update(ctx context.Context, domainID string, params *Up
 	return &out, nil
 }
 
-// AddDomainParams is generated from the parameters of operation AddDomain.
-type AddDomainParams struct {
+// DomainAddParams is generated from the parameters of Domains.Add.
+type DomainAddParams struct {
 	Name        string  `json:"name"`
 	IsSatellite bool    `json:"is_satellite"`
 	ProxyURL    *string `json:"proxy_url,omitempty"`
 }
 
-// UpdateDomainParams is generated from the parameters of operation UpdateDomain.
-type UpdateDomainParams struct {
+// DomainUpdateParams is generated from the parameters of Domains.Update.
+type DomainUpdateParams struct {
 	Name        *string `json:"name,omitempty"`
 	ProxyURL    *string `json:"proxy_url,omitempty"`
 	IsSecondary *bool   `json:"is_secondary,omitempty"`

@@ -10,7 +10,7 @@ import (
 type EmailAddressesService struct{ c *Client }
 
 // Create calls POST /email_addresses (operation CreateEmailAddress).
-func (s *EmailAddressesService) Create(ctx context.Context, params *CreateEmailAddressParams) (*EmailAddress, error) {
+func (s *EmailAddressesService) Create(ctx context.Context, params *EmailAddressCreateParams) (*EmailAddress, error) {
 	req := Request{Method: "POST", Path: "/email_addresses"}
 	if params != nil {
 		req.Body = params
@@ -43,7 +43,7 @@ func (s *EmailAddressesService) Delete(ctx context.Context, emailAddressID strin
 }
 
 // Update calls PATCH /email_addresses/{email_address_id} (operation UpdateEmailAddress).
-func (s *EmailAddressesService) Update(ctx context.Context, emailAddressID string, params *UpdateEmailAddressParams) (*EmailAddress, error) {
+func (s *EmailAddressesService) Update(ctx context.Context, emailAddressID string, params *EmailAddressUpdateParams) (*EmailAddress, error) {
 	req := Request{Method: "PATCH", Path: "/email_addresses/" + PathEscape(emailAddressID)}
 	if params != nil {
 		req.Body = params
@@ -66,7 +66,7 @@ func (s *EmailAddressesService) PrepareVerification(ctx context.Context, emailAd
 }
 
 // AttemptVerification calls POST /email_addresses/{email_address_id}/attempt_verification (operation AttemptEmailAddressVerification).
-func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAddressID string, params *AttemptEmailAddressVerificationParams) (*VerificationStatus, error) {
+func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAddressID string, params *EmailAddressAttemptVerificationParams) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/email_addresses/" + PathEscape(emailAddressID) + "/attempt_verification"}
 	if params != nil {
 		req.Body = params
@@ -79,7 +79,7 @@ func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAd
 }
 
 // ReplaceForUser calls PUT /users/{user_id}/email_address (operation ReplaceUserEmailAddress).
-func (s *EmailAddressesService) ReplaceForUser(ctx context.Context, userID string, params *ReplaceUserEmailAddressParams) (*EmailAddress, error) {
+func (s *EmailAddressesService) ReplaceForUser(ctx context.Context, userID string, params *EmailAddressReplaceForUserParams) (*EmailAddress, error) {
 	req := Request{Method: "PUT", Path: "/users/" + PathEscape(userID) + "/email_address"}
 	if params != nil {
 		req.Body = params
@@ -91,8 +91,8 @@ func (s *EmailAddressesService) ReplaceForUser(ctx context.Context, userID strin
 	return &out, nil
 }
 
-// CreateEmailAddressParams is generated from the parameters of operation CreateEmailAddress.
-type CreateEmailAddressParams struct {
+// EmailAddressCreateParams is generated from the parameters of EmailAddresses.Create.
+type EmailAddressCreateParams struct {
 	UserID                           string `json:"user_id"`
 	EmailAddress                     string `json:"email_address"`
 	Verified                         *bool  `json:"verified,omitempty"`
@@ -100,8 +100,8 @@ type CreateEmailAddressParams struct {
 	NotifyPrimaryEmailAddressChanged *bool  `json:"notify_primary_email_address_changed,omitempty"`
 }
 
-// UpdateEmailAddressParams is generated from the parameters of operation UpdateEmailAddress.
-type UpdateEmailAddressParams struct {
+// EmailAddressUpdateParams is generated from the parameters of EmailAddresses.Update.
+type EmailAddressUpdateParams struct {
 	Verified                         *bool `json:"verified,omitempty"`
 	Primary                          *bool `json:"primary,omitempty"`
 	NotifyPrimaryEmailAddressChanged *bool `json:"notify_primary_email_address_changed,omitempty"`
@@ -118,14 +118,14 @@ type VerificationStatus struct {
 	Channel  *string `json:"channel,omitempty"`
 }
 
-// AttemptEmailAddressVerificationParams is generated from the parameters of operation AttemptEmailAddressVerification.
-type AttemptEmailAddressVerificationParams struct {
+// EmailAddressAttemptVerificationParams is generated from the parameters of EmailAddresses.AttemptVerification.
+type EmailAddressAttemptVerificationParams struct {
 	VerificationID string `json:"verification_id"`
 	Code           string `json:"code"`
 }
 
-// ReplaceUserEmailAddressParams is generated from the parameters of operation ReplaceUserEmailAddress.
-type ReplaceUserEmailAddressParams struct {
+// EmailAddressReplaceForUserParams is generated from the parameters of EmailAddresses.ReplaceForUser.
+type EmailAddressReplaceForUserParams struct {
 	EmailAddress                     string  `json:"email_address"`
 	IdentificationStatus             *string `json:"identification_status,omitempty"`
 	NotifyPrimaryEmailAddressChanged *bool   `json:"notify_primary_email_address_changed,omitempty"`

@@ -13,12 +13,12 @@ import (
 type EnterpriseConnectionsService struct{ c *Client }
 
 // List calls GET /enterprise_connections (operation ListEnterpriseConnections).
-func (s *EnterpriseConnectionsService) List(ctx context.Context, params *ListEnterpriseConnectionsParams) (*EnterpriseConnections, error) {
+func (s *EnterpriseConnectionsService) List(ctx context.Context, params *EnterpriseConnectionListParams) (*Page[EnterpriseConnection], error) {
 	req := Request{Method: "GET", Path: "/enterprise_connections"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out EnterpriseConnections
+	var out Page[EnterpriseConnection]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *EnterpriseConnectionsService) List(ctx context.Context, params *ListEnt
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *ListEnterpriseConnectionsParams) iter.Seq2[EnterpriseConnection, error] {
-	var p ListEnterpriseConnectionsParams
+func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *EnterpriseConnectionListParams) iter.Seq2[EnterpriseConnection, error] {
+	var p EnterpriseConnectionListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *List
 }
 
 // Create calls POST /enterprise_connections (operation CreateEnterpriseConnection).
-func (s *EnterpriseConnectionsService) Create(ctx context.Context, params *CreateEnterpriseConnectionParams) (*EnterpriseConnection, error) {
+func (s *EnterpriseConnectionsService) Create(ctx context.Context, params *EnterpriseConnectionCreateParams) (*EnterpriseConnection, error) {
 	req := Request{Method: "POST", Path: "/enterprise_connections"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *EnterpriseConnectionsService) Get(ctx context.Context, enterpriseConnec
 }
 
 // Update calls PATCH /enterprise_connections/{enterprise_connection_id} (operation UpdateEnterpriseConnection).
-func (s *EnterpriseConnectionsService) Update(ctx context.Context, enterpriseConnectionID string, params *UpdateEnterpriseConnectionParams) (*EnterpriseConnection, error) {
+func (s *EnterpriseConnectionsService) Update(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionUpdateParams) (*EnterpriseConnection, error) {
 	req := Request{Method: "PATCH", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID)}
 	if params != nil {
 		req.Body = params
@@ -97,12 +97,12 @@ func (s *EnterpriseConnectionsService) Delete(ctx context.Context, enterpriseCon
 }
 
 // ListTestRuns calls GET /enterprise_connections/{enterprise_connection_id}/test_runs (operation ListEnterpriseConnectionTestRuns).
-func (s *EnterpriseConnectionsService) ListTestRuns(ctx context.Context, enterpriseConnectionID string, params *ListEnterpriseConnectionTestRunsParams) (*EnterpriseConnectionTestRuns, error) {
+func (s *EnterpriseConnectionsService) ListTestRuns(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionListTestRunsParams) (*Page[EnterpriseConnectionTestRun], error) {
 	req := Request{Method: "GET", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID) + "/test_runs"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out EnterpriseConnectionTestRuns
+	var out Page[EnterpriseConnectionTestRun]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func (s *EnterpriseConnectionsService) ListTestRuns(ctx context.Context, enterpr
 
 // ListTestRunsAll iterates over every result of ListTestRuns, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *EnterpriseConnectionsService) ListTestRunsAll(ctx context.Context, enterpriseConnectionID string, params *ListEnterpriseConnectionTestRunsParams) iter.Seq2[EnterpriseConnectionTestRun, error] {
-	var p ListEnterpriseConnectionTestRunsParams
+func (s *EnterpriseConnectionsService) ListTestRunsAll(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionListTestRunsParams) iter.Seq2[EnterpriseConnectionTestRun, error] {
+	var p EnterpriseConnectionListTestRunsParams
 	if params != nil {
 		p = *params
 	}
@@ -144,15 +144,15 @@ func (s *EnterpriseConnectionsService) CreateTestRun(ctx context.Context, enterp
 	return &out, nil
 }
 
-// ListEnterpriseConnectionsParams is generated from the parameters of operation ListEnterpriseConnections.
-type ListEnterpriseConnectionsParams struct {
+// EnterpriseConnectionListParams is generated from the parameters of EnterpriseConnections.List.
+type EnterpriseConnectionListParams struct {
 	Limit          *int64 `json:"-"`
 	Offset         *int64 `json:"-"`
 	OrganizationID string `json:"-"`
 	Active         *bool  `json:"-"`
 }
 
-func (p *ListEnterpriseConnectionsParams) query() url.Values {
+func (p *EnterpriseConnectionListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -169,35 +169,35 @@ func (p *ListEnterpriseConnectionsParams) query() url.Values {
 	return q
 }
 
-// CreateEnterpriseConnectionParams is generated from the parameters of operation CreateEnterpriseConnection.
-type CreateEnterpriseConnectionParams struct {
+// EnterpriseConnectionCreateParams is generated from the parameters of EnterpriseConnections.Create.
+type EnterpriseConnectionCreateParams struct {
 	Name                            string                                                 `json:"name"`
 	Provider                        string                                                 `json:"provider"`
 	Domains                         []string                                               `json:"domains"`
 	OrganizationID                  *string                                                `json:"organization_id,omitempty"`
 	AllowOrganizationAccountLinking *bool                                                  `json:"allow_organization_account_linking,omitempty"`
 	Active                          *bool                                                  `json:"active,omitempty"`
-	SAML                            *CreateEnterpriseConnectionParamsSAML                  `json:"saml,omitempty"`
-	OIDC                            *CreateEnterpriseConnectionParamsOIDC                  `json:"oidc,omitempty"`
-	CustomAttributes                []CreateEnterpriseConnectionParamsCustomAttributesItem `json:"custom_attributes,omitempty"`
+	SAML                            *EnterpriseConnectionCreateParamsSAML                  `json:"saml,omitempty"`
+	OIDC                            *EnterpriseConnectionCreateParamsOIDC                  `json:"oidc,omitempty"`
+	CustomAttributes                []EnterpriseConnectionCreateParamsCustomAttributesItem `json:"custom_attributes,omitempty"`
 }
 
-// CreateEnterpriseConnectionParamsSAML is generated from an inline object.
-type CreateEnterpriseConnectionParamsSAML struct {
+// EnterpriseConnectionCreateParamsSAML is generated from an inline object.
+type EnterpriseConnectionCreateParamsSAML struct {
 	IdPEntityID       *string                                     `json:"idp_entity_id,omitempty"`
 	IdPSSOURL         *string                                     `json:"idp_sso_url,omitempty"`
 	IdPCertificate    *string                                     `json:"idp_certificate,omitempty"`
 	IdPMetadataURL    *string                                     `json:"idp_metadata_url,omitempty"`
 	IdPMetadata       *string                                     `json:"idp_metadata,omitempty"`
-	AttributeMapping  *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AttributeMapping  *SAMLConnectionCreateParamsAttributeMapping `json:"attribute_mapping,omitempty"`
 	AllowSubdomains   *bool                                       `json:"allow_subdomains,omitempty"`
 	AllowIdPInitiated *bool                                       `json:"allow_idp_initiated,omitempty"`
 	ForceAuthn        *bool                                       `json:"force_authn,omitempty"`
-	LoginHint         *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
+	LoginHint         *SAMLConnectionCreateParamsLoginHint        `json:"login_hint,omitempty"`
 }
 
-// CreateEnterpriseConnectionParamsOIDC is generated from an inline object.
-type CreateEnterpriseConnectionParamsOIDC struct {
+// EnterpriseConnectionCreateParamsOIDC is generated from an inline object.
+type EnterpriseConnectionCreateParamsOIDC struct {
 	ClientID     *string `json:"client_id,omitempty"`
 	ClientSecret *string `json:"client_secret,omitempty"`
 	DiscoveryURL *string `json:"discovery_url,omitempty"`
@@ -207,8 +207,8 @@ type CreateEnterpriseConnectionParamsOIDC struct {
 	RequiresPkce *bool   `json:"requires_pkce,omitempty"`
 }
 
-// CreateEnterpriseConnectionParamsCustomAttributesItem is generated from an inline object.
-type CreateEnterpriseConnectionParamsCustomAttributesItem struct {
+// EnterpriseConnectionCreateParamsCustomAttributesItem is generated from an inline object.
+type EnterpriseConnectionCreateParamsCustomAttributesItem struct {
 	Name          string  `json:"name"`
 	Key           string  `json:"key"`
 	SSOPath       *string `json:"sso_path,omitempty"`
@@ -217,8 +217,8 @@ type CreateEnterpriseConnectionParamsCustomAttributesItem struct {
 	MultiValued   *bool   `json:"multi_valued,omitempty"`
 }
 
-// UpdateEnterpriseConnectionParams is generated from the parameters of operation UpdateEnterpriseConnection.
-type UpdateEnterpriseConnectionParams struct {
+// EnterpriseConnectionUpdateParams is generated from the parameters of EnterpriseConnections.Update.
+type EnterpriseConnectionUpdateParams struct {
 	Name                             *string                                                `json:"name,omitempty"`
 	Domains                          []string                                               `json:"domains,omitempty"`
 	Active                           *bool                                                  `json:"active,omitempty"`
@@ -226,34 +226,34 @@ type UpdateEnterpriseConnectionParams struct {
 	DisableAdditionalIdentifications *bool                                                  `json:"disable_additional_identifications,omitempty"`
 	AllowOrganizationAccountLinking  *bool                                                  `json:"allow_organization_account_linking,omitempty"`
 	OrganizationID                   *string                                                `json:"organization_id,omitempty"`
-	SAML                             *UpdateEnterpriseConnectionParamsSAML                  `json:"saml,omitempty"`
-	OIDC                             *CreateEnterpriseConnectionParamsOIDC                  `json:"oidc,omitempty"`
-	CustomAttributes                 []CreateEnterpriseConnectionParamsCustomAttributesItem `json:"custom_attributes,omitempty"`
+	SAML                             *EnterpriseConnectionUpdateParamsSAML                  `json:"saml,omitempty"`
+	OIDC                             *EnterpriseConnectionCreateParamsOIDC                  `json:"oidc,omitempty"`
+	CustomAttributes                 []EnterpriseConnectionCreateParamsCustomAttributesItem `json:"custom_attributes,omitempty"`
 }
 
-// UpdateEnterpriseConnectionParamsSAML is generated from an inline object.
-type UpdateEnterpriseConnectionParamsSAML struct {
+// EnterpriseConnectionUpdateParamsSAML is generated from an inline object.
+type EnterpriseConnectionUpdateParamsSAML struct {
 	Name              *string                                     `json:"name,omitempty"`
 	IdPEntityID       *string                                     `json:"idp_entity_id,omitempty"`
 	IdPSSOURL         *string                                     `json:"idp_sso_url,omitempty"`
 	IdPCertificate    *string                                     `json:"idp_certificate,omitempty"`
 	IdPMetadataURL    *string                                     `json:"idp_metadata_url,omitempty"`
 	IdPMetadata       *string                                     `json:"idp_metadata,omitempty"`
-	AttributeMapping  *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AttributeMapping  *SAMLConnectionCreateParamsAttributeMapping `json:"attribute_mapping,omitempty"`
 	AllowSubdomains   *bool                                       `json:"allow_subdomains,omitempty"`
 	AllowIdPInitiated *bool                                       `json:"allow_idp_initiated,omitempty"`
 	ForceAuthn        *bool                                       `json:"force_authn,omitempty"`
-	LoginHint         *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
+	LoginHint         *SAMLConnectionCreateParamsLoginHint        `json:"login_hint,omitempty"`
 }
 
-// ListEnterpriseConnectionTestRunsParams is generated from the parameters of operation ListEnterpriseConnectionTestRuns.
-type ListEnterpriseConnectionTestRunsParams struct {
+// EnterpriseConnectionListTestRunsParams is generated from the parameters of EnterpriseConnections.ListTestRuns.
+type EnterpriseConnectionListTestRunsParams struct {
 	Status []string `json:"-"`
 	Limit  *int64   `json:"-"`
 	Offset *int64   `json:"-"`
 }
 
-func (p *ListEnterpriseConnectionTestRunsParams) query() url.Values {
+func (p *EnterpriseConnectionListTestRunsParams) query() url.Values {
 	q := url.Values{}
 	for _, v := range p.Status {
 		q.Add("status", v)

@@ -73,7 +73,7 @@ func ExampleUsersService_ListAll() {
 	defer srv.Close()
 	c, _ := backend.NewClient(backend.Config{SecretKey: "sk_test_example", APIURL: srv.URL})
 
-	for u, err := range c.Users.ListAll(context.Background(), &backend.GetUserListParams{Limit: backend.Ptr[int64](2)}) {
+	for u, err := range c.Users.ListAll(context.Background(), &backend.UserListParams{Limit: backend.Ptr[int64](2)}) {
 		if err != nil {
 			fmt.Println("error:", err)
 			break

@@ -20,7 +20,7 @@ func (s *InstanceService) Get(ctx context.Context) (*Instance, error) {
 }
 
 // Update calls PATCH /instance (operation UpdateInstance).
-func (s *InstanceService) Update(ctx context.Context, params *UpdateInstanceParams) error {
+func (s *InstanceService) Update(ctx context.Context, params *InstanceUpdateParams) error {
 	req := Request{Method: "PATCH", Path: "/instance"}
 	if params != nil {
 		req.Body = params
@@ -29,7 +29,7 @@ func (s *InstanceService) Update(ctx context.Context, params *UpdateInstancePara
 }
 
 // UpdateRestrictions calls PATCH /instance/restrictions (operation UpdateInstanceRestrictions).
-func (s *InstanceService) UpdateRestrictions(ctx context.Context, params *UpdateInstanceRestrictionsParams) (*InstanceRestrictions, error) {
+func (s *InstanceService) UpdateRestrictions(ctx context.Context, params *InstanceUpdateRestrictionsParams) (*InstanceRestrictions, error) {
 	req := Request{Method: "PATCH", Path: "/instance/restrictions"}
 	if params != nil {
 		req.Body = params
@@ -52,7 +52,7 @@ func (s *InstanceService) GetProtect(ctx context.Context) (*InstanceProtect, err
 }
 
 // UpdateProtect calls PATCH /instance/protect (operation UpdateInstanceProtect).
-func (s *InstanceService) UpdateProtect(ctx context.Context, params *UpdateInstanceProtectParams) (*InstanceProtect, error) {
+func (s *InstanceService) UpdateProtect(ctx context.Context, params *InstanceUpdateProtectParams) (*InstanceProtect, error) {
 	req := Request{Method: "PATCH", Path: "/instance/protect"}
 	if params != nil {
 		req.Body = params
@@ -75,7 +75,7 @@ func (s *InstanceService) GetCommunication(ctx context.Context) (*InstanceCommun
 }
 
 // UpdateCommunication calls PATCH /instance/communication (operation UpdateInstanceCommunication).
-func (s *InstanceService) UpdateCommunication(ctx context.Context, params *UpdateInstanceCommunicationParams) (*InstanceCommunication, error) {
+func (s *InstanceService) UpdateCommunication(ctx context.Context, params *InstanceUpdateCommunicationParams) (*InstanceCommunication, error) {
 	req := Request{Method: "PATCH", Path: "/instance/communication"}
 	if params != nil {
 		req.Body = params
@@ -98,7 +98,7 @@ func (s *InstanceService) GetOAuthApplicationSettings(ctx context.Context) (*OAu
 }
 
 // UpdateOAuthApplicationSettings calls PATCH /instance/oauth_application_settings (operation UpdateInstanceOAuthApplicationSettings).
-func (s *InstanceService) UpdateOAuthApplicationSettings(ctx context.Context, params *UpdateInstanceOAuthApplicationSettingsParams) (*OAuthApplicationSettings, error) {
+func (s *InstanceService) UpdateOAuthApplicationSettings(ctx context.Context, params *InstanceUpdateOAuthApplicationSettingsParams) (*OAuthApplicationSettings, error) {
 	req := Request{Method: "PATCH", Path: "/instance/oauth_application_settings"}
 	if params != nil {
 		req.Body = params
@@ -121,7 +121,7 @@ func (s *InstanceService) GetOrganizationSettings(ctx context.Context) (*Organiz
 }
 
 // UpdateOrganizationSettings calls PATCH /instance/organization_settings (operation UpdateInstanceOrganizationSettings).
-func (s *InstanceService) UpdateOrganizationSettings(ctx context.Context, params *UpdateInstanceOrganizationSettingsParams) (*OrganizationSettings, error) {
+func (s *InstanceService) UpdateOrganizationSettings(ctx context.Context, params *InstanceUpdateOrganizationSettingsParams) (*OrganizationSettings, error) {
 	req := Request{Method: "PATCH", Path: "/instance/organization_settings"}
 	if params != nil {
 		req.Body = params
@@ -133,8 +133,8 @@ func (s *InstanceService) UpdateOrganizationSettings(ctx context.Context, params
 	return &out, nil
 }
 
-// UpdateInstanceParams is generated from the parameters of operation UpdateInstance.
-type UpdateInstanceParams struct {
+// InstanceUpdateParams is generated from the parameters of Instance.Update.
+type InstanceUpdateParams struct {
 	TestMode                                    *bool    `json:"test_mode,omitempty"`
 	Hibp                                        *bool    `json:"hibp,omitempty"`
 	SupportEmail                                *string  `json:"support_email,omitempty"`
@@ -146,8 +146,8 @@ type UpdateInstanceParams struct {
 	PreferredSignInStrategyWhenPasswordRequired *string  `json:"preferred_sign_in_strategy_when_password_required,omitempty"`
 }
 
-// UpdateInstanceRestrictionsParams is generated from the parameters of operation UpdateInstanceRestrictions.
-type UpdateInstanceRestrictionsParams struct {
+// InstanceUpdateRestrictionsParams is generated from the parameters of Instance.UpdateRestrictions.
+type InstanceUpdateRestrictionsParams struct {
 	Allowlist                          *bool `json:"allowlist,omitempty"`
 	Blocklist                          *bool `json:"blocklist,omitempty"`
 	AllowlistBlocklistDisabledOnSignIn *bool `json:"allowlist_blocklist_disabled_on_sign_in,omitempty"`
@@ -155,19 +155,19 @@ type UpdateInstanceRestrictionsParams struct {
 	BlockDisposableEmailDomains        *bool `json:"block_disposable_email_domains,omitempty"`
 }
 
-// UpdateInstanceProtectParams is generated from the parameters of operation UpdateInstanceProtect.
-type UpdateInstanceProtectParams struct {
+// InstanceUpdateProtectParams is generated from the parameters of Instance.UpdateProtect.
+type InstanceUpdateProtectParams struct {
 	RulesEnabled   *bool `json:"rules_enabled,omitempty"`
 	SpecterEnabled *bool `json:"specter_enabled,omitempty"`
 }
 
-// UpdateInstanceCommunicationParams is generated from the parameters of operation UpdateInstanceCommunication.
-type UpdateInstanceCommunicationParams struct {
+// InstanceUpdateCommunicationParams is generated from the parameters of Instance.UpdateCommunication.
+type InstanceUpdateCommunicationParams struct {
 	BlockedCountryCodes []string `json:"blocked_country_codes,omitempty"`
 }
 
-// UpdateInstanceOAuthApplicationSettingsParams is generated from the parameters of operation UpdateInstanceOAuthApplicationSettings.
-type UpdateInstanceOAuthApplicationSettingsParams struct {
+// InstanceUpdateOAuthApplicationSettingsParams is generated from the parameters of Instance.UpdateOAuthApplicationSettings.
+type InstanceUpdateOAuthApplicationSettingsParams struct {
 	DynamicOAuthClientRegistration                         *bool    `json:"dynamic_oauth_client_registration,omitempty"`
 	DefaultScopes                                          []string `json:"default_scopes,omitempty"`
 	OAuthJWTAccessTokens                                   *bool    `json:"oauth_jwt_access_tokens,omitempty"`
@@ -176,8 +176,8 @@ type UpdateInstanceOAuthApplicationSettingsParams struct {
 	ClientIDMetadataDocumentsBlockImplicitlyAllowedClients *bool    `json:"client_id_metadata_documents_block_implicitly_allowed_clients,omitempty"`
 }
 
-// UpdateInstanceOrganizationSettingsParams is generated from the parameters of operation UpdateInstanceOrganizationSettings.
-type UpdateInstanceOrganizationSettingsParams struct {
+// InstanceUpdateOrganizationSettingsParams is generated from the parameters of Instance.UpdateOrganizationSettings.
+type InstanceUpdateOrganizationSettingsParams struct {
 	Enabled                *bool    `json:"enabled,omitempty"`
 	MaxAllowedMemberships  *int64   `json:"max_allowed_memberships,omitempty"`
 	AdminDeleteEnabled     *bool    `json:"admin_delete_enabled,omitempty"`

@@ -13,7 +13,7 @@ import (
 type InvitationsService struct{ c *Client }
 
 // Create calls POST /invitations (operation CreateInvitation).
-func (s *InvitationsService) Create(ctx context.Context, params *CreateInvitationParams) (*Invitation, error) {
+func (s *InvitationsService) Create(ctx context.Context, params *InvitationCreateParams) (*Invitation, error) {
 	req := Request{Method: "POST", Path: "/invitations"}
 	if params != nil {
 		req.Body = params
@@ -26,12 +26,12 @@ func (s *InvitationsService) Create(ctx context.Context, params *CreateInvitatio
 }
 
 // List calls GET /invitations (operation ListInvitations).
-func (s *InvitationsService) List(ctx context.Context, params *ListInvitationsParams) (*List[Invitation], error) {
+func (s *InvitationsService) List(ctx context.Context, params *InvitationListParams) (*Page[Invitation], error) {
 	req := Request{Method: "GET", Path: "/invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[Invitation]
+	var out Page[Invitation]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -40,8 +40,8 @@ func (s *InvitationsService) List(ctx context.Context, params *ListInvitationsPa
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *InvitationsService) ListAll(ctx context.Context, params *ListInvitationsParams) iter.Seq2[Invitation, error] {
-	var p ListInvitationsParams
+func (s *InvitationsService) ListAll(ctx context.Context, params *InvitationListParams) iter.Seq2[Invitation, error] {
+	var p InvitationListParams
 	if params != nil {
 		p = *params
 	}
@@ -65,7 +65,7 @@ func (s *InvitationsService) ListAll(ctx context.Context, params *ListInvitation
 }
 
 // BulkCreate calls POST /invitations/bulk (operation CreateBulkInvitations).
-func (s *InvitationsService) BulkCreate(ctx context.Context, params *CreateBulkInvitationsParams) ([]Invitation, error) {
+func (s *InvitationsService) BulkCreate(ctx context.Context, params *InvitationBulkCreateParams) ([]Invitation, error) {
 	req := Request{Method: "POST", Path: "/invitations/bulk"}
 	if params != nil {
 		req.Body = params.Items
@@ -78,17 +78,17 @@ func (s *InvitationsService) BulkCreate(ctx context.Context, params *CreateBulkI
 }
 
 // Revoke calls POST /invitations/{invitation_id}/revoke (operation RevokeInvitation).
-func (s *InvitationsService) Revoke(ctx context.Context, invitationID string) (*RevokeInvitationResponse, error) {
+func (s *InvitationsService) Revoke(ctx context.Context, invitationID string) (*InvitationRevokeResponse, error) {
 	req := Request{Method: "POST", Path: "/invitations/" + PathEscape(invitationID) + "/revoke"}
-	var out RevokeInvitationResponse
+	var out InvitationRevokeResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// CreateInvitationParams is generated from the parameters of operation CreateInvitation.
-type CreateInvitationParams struct {
+// InvitationCreateParams is generated from the parameters of Invitations.Create.
+type InvitationCreateParams struct {
 	EmailAddress   string         `json:"email_address"`
 	PublicMetadata map[string]any `json:"public_metadata,omitempty"`
 	RedirectURL    *string        `json:"redirect_url,omitempty"`
@@ -98,8 +98,8 @@ type CreateInvitationParams struct {
 	TemplateSlug   *string        `json:"template_slug,omitempty"`
 }
 
-// ListInvitationsParams is generated from the parameters of operation ListInvitations.
-type ListInvitationsParams struct {
+// InvitationListParams is generated from the parameters of Invitations.List.
+type InvitationListParams struct {
 	Status    string `json:"-"`
 	Query     string `json:"-"`
 	OrderBy   string `json:"-"`
@@ -108,7 +108,7 @@ type ListInvitationsParams struct {
 	Offset    *int64 `json:"-"`
 }
 
-func (p *ListInvitationsParams) query() url.Values {
+func (p *InvitationListParams) query() url.Values {
 	q := url.Values{}
 	if p.Status != "" {
 		q.Set("status", p.Status)
@@ -131,13 +131,13 @@ func (p *ListInvitationsParams) query() url.Values {
 	return q
 }
 
-// CreateBulkInvitationsParams is generated from the parameters of operation CreateBulkInvitations.
-type CreateBulkInvitationsParams struct {
-	Items []CreateBulkInvitationsParamsItem `json:"-"`
+// InvitationBulkCreateParams is generated from the parameters of Invitations.BulkCreate.
+type InvitationBulkCreateParams struct {
+	Items []InvitationBulkCreateParamsItem `json:"-"`
 }
 
-// CreateBulkInvitationsParamsItem is generated from an inline object.
-type CreateBulkInvitationsParamsItem struct {
+// InvitationBulkCreateParamsItem is generated from an inline object.
+type InvitationBulkCreateParamsItem struct {
 	EmailAddress   string         `json:"email_address"`
 	PublicMetadata map[string]any `json:"public_metadata,omitempty"`
 	RedirectURL    *string        `json:"redirect_url,omitempty"`
@@ -147,8 +147,8 @@ type CreateBulkInvitationsParamsItem struct {
 	TemplateSlug   *string        `json:"template_slug,omitempty"`
 }
 
-// RevokeInvitationResponse is generated from an inline object.
-type RevokeInvitationResponse struct {
+// InvitationRevokeResponse is generated from an inline object.
+type InvitationRevokeResponse struct {
 	Object         string         `json:"object"`
 	ID             string         `json:"id"`
 	EmailAddress   string         `json:"email_address"`

@@ -13,12 +13,12 @@ import (
 type JWTTemplatesService struct{ c *Client }
 
 // List calls GET /jwt_templates (operation ListJWTTemplates).
-func (s *JWTTemplatesService) List(ctx context.Context, params *ListJWTTemplatesParams) (*List[JWTTemplate], error) {
+func (s *JWTTemplatesService) List(ctx context.Context, params *JWTTemplateListParams) (*Page[JWTTemplate], error) {
 	req := Request{Method: "GET", Path: "/jwt_templates"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[JWTTemplate]
+	var out Page[JWTTemplate]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *JWTTemplatesService) List(ctx context.Context, params *ListJWTTemplates
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *JWTTemplatesService) ListAll(ctx context.Context, params *ListJWTTemplatesParams) iter.Seq2[JWTTemplate, error] {
-	var p ListJWTTemplatesParams
+func (s *JWTTemplatesService) ListAll(ctx context.Context, params *JWTTemplateListParams) iter.Seq2[JWTTemplate, error] {
+	var p JWTTemplateListParams
 	if params != nil {
 		p = *params
 	}
@@ -52,7 +52,7 @@ func (s *JWTTemplatesService) ListAll(ctx context.Context, params *ListJWTTempla
 }
 
 // Create calls POST /jwt_templates (operation CreateJWTTemplate).
-func (s *JWTTemplatesService) Create(ctx context.Context, params *CreateJWTTemplateParams) (*JWTTemplate, error) {
+func (s *JWTTemplatesService) Create(ctx context.Context, params *JWTTemplateCreateParams) (*JWTTemplate, error) {
 	req := Request{Method: "POST", Path: "/jwt_templates"}
 	if params != nil {
 		req.Body = params
@@ -75,7 +75,7 @@ func (s *JWTTemplatesService) Get(ctx context.Context, templateID string) (*JWTT
 }
 
 // Update calls PATCH /jwt_templates/{template_id} (operation UpdateJWTTemplate).
-func (s *JWTTemplatesService) Update(ctx context.Context, templateID string, params *UpdateJWTTemplateParams) (*JWTTemplate, error) {
+func (s *JWTTemplatesService) Update(ctx context.Context, templateID string, params *JWTTemplateUpdateParams) (*JWTTemplate, error) {
 	req := Request{Method: "PATCH", Path: "/jwt_templates/" + PathEscape(templateID)}
 	if params != nil {
 		req.Body = params
@@ -97,14 +97,14 @@ func (s *JWTTemplatesService) Delete(ctx context.Context, templateID string) (*D
 	return &out, nil
 }
 
-// ListJWTTemplatesParams is generated from the parameters of operation ListJWTTemplates.
-type ListJWTTemplatesParams struct {
+// JWTTemplateListParams is generated from the parameters of JWTTemplates.List.
+type JWTTemplateListParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *ListJWTTemplatesParams) query() url.Values {
+func (p *JWTTemplateListParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -118,8 +118,8 @@ func (p *ListJWTTemplatesParams) query() url.Values {
 	return q
 }
 
-// CreateJWTTemplateParams is generated from the parameters of operation CreateJWTTemplate.
-type CreateJWTTemplateParams struct {
+// JWTTemplateCreateParams is generated from the parameters of JWTTemplates.Create.
+type JWTTemplateCreateParams struct {
 	Name             string         `json:"name"`
 	Claims           map[string]any `json:"claims"`
 	Lifetime         *int64         `json:"lifetime,omitempty"`
@@ -129,8 +129,8 @@ type CreateJWTTemplateParams struct {
 	SigningKey       *string        `json:"signing_key,omitempty"`
 }
 
-// UpdateJWTTemplateParams is generated from the parameters of operation UpdateJWTTemplate.
-type UpdateJWTTemplateParams struct {
+// JWTTemplateUpdateParams is generated from the parameters of JWTTemplates.Update.
+type JWTTemplateUpdateParams struct {
 	Name             string         `json:"name"`
 	Claims           map[string]any `json:"claims"`
 	Lifetime         *int64         `json:"lifetime,omitempty"`

@@ -13,12 +13,12 @@ import (
 type M2MTokensService struct{ c *Client }
 
 // Create calls POST /m2m_tokens (operation createM2MToken).
-func (s *M2MTokensService) Create(ctx context.Context, params *CreateM2MTokenParams) (*CreateM2MTokenResponse, error) {
+func (s *M2MTokensService) Create(ctx context.Context, params *M2MTokenCreateParams) (*M2MTokenCreateResponse, error) {
 	req := Request{Method: "POST", Path: "/m2m_tokens", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out CreateM2MTokenResponse
+	var out M2MTokenCreateResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -26,22 +26,25 @@ func (s *M2MTokensService) Create(ctx context.Context, params *CreateM2MTokenPar
 }
 
 // List calls GET /m2m_tokens (operation getM2MTokens).
-func (s *M2MTokensService) List(ctx context.Context, params *GetM2MTokensParams) (*GetM2MTokensResponse, error) {
+func (s *M2MTokensService) List(ctx context.Context, params *M2MTokenListParams) (*Page[M2MToken], error) {
 	req := Request{Method: "GET", Path: "/m2m_tokens", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out GetM2MTokensResponse
+	var out struct {
+		Data       []M2MToken `json:"m2m_tokens"`
+		TotalCount *int64     `json:"total_count"`
+	}
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return newPage(out.Data, out.TotalCount), nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *M2MTokensService) ListAll(ctx context.Context, params *GetM2MTokensParams) iter.Seq2[M2MToken, error] {
-	var p GetM2MTokensParams
+func (s *M2MTokensService) ListAll(ctx context.Context, params *M2MTokenListParams) iter.Seq2[M2MToken, error] {
+	var p M2MTokenListParams
 	if params != nil {
 		p = *params
 	}
@@ -59,12 +62,12 @@ func (s *M2MTokensService) ListAll(ctx context.Context, params *GetM2MTokensPara
 		if err != nil {
 			return nil, 0, err
 		}
-		return out.M2MTokens, int64(out.TotalCount), nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 
 // Revoke calls POST /m2m_tokens/{m2m_token_id}/revoke (operation revokeM2MToken).
-func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params *RevokeM2MTokenParams) (*M2MToken, error) {
+func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params *M2MTokenRevokeParams) (*M2MToken, error) {
 	req := Request{Method: "POST", Path: "/m2m_tokens/" + PathEscape(m2mTokenID) + "/revoke", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Body = params
@@ -76,16 +79,16 @@ func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params
 	return &out, nil
 }
 
-// CreateM2MTokenParams is generated from the parameters of operation createM2MToken.
-type CreateM2MTokenParams struct {
+// M2MTokenCreateParams is generated from the parameters of M2MTokens.Create.
+type M2MTokenCreateParams struct {
 	TokenFormat            *string  `json:"token_format,omitempty"`
 	SecondsUntilExpiration *float64 `json:"seconds_until_expiration,omitempty"`
 	Claims                 any      `json:"claims,omitempty"`
 	MinRemainingTTLSeconds *int64   `json:"min_remaining_ttl_seconds,omitempty"`
 }
 
-// CreateM2MTokenResponse is generated from an inline object.
-type CreateM2MTokenResponse struct {
+// M2MTokenCreateResponse is generated from an inline object.
+type M2MTokenCreateResponse struct {
 	Object           string   `json:"object"`
 	ID               string   `json:"id"`
 	Subject          string   `json:"subject"`
@@ -101,8 +104,8 @@ type CreateM2MTokenResponse struct {
 	UpdatedAt        float64  `json:"updated_at"`
 }
 
-// GetM2MTokensParams is generated from the parameters of operation getM2MTokens.
-type GetM2MTokensParams struct {
+// M2MTokenListParams is generated from the parameters of M2MTokens.List.
+type M2MTokenListParams struct {
 	Subject string   `json:"-"`
 	Revoked *bool    `json:"-"`
 	Expired *bool    `json:"-"`
@@ -110,7 +113,7 @@ type GetM2MTokensParams struct {
 	Offset  *float64 `json:"-"`
 }
 
-func (p *GetM2MTokensParams) query() url.Values {
+func (p *M2MTokenListParams) query() url.Values {
 	q := url.Values{}
 	if p.Subject != "" {
 		q.Set("subject", p.Subject)
@@ -130,12 +133,6 @@ func (p *GetM2MTokensParams) query() url.Values {
 	return q
 }
 
-// GetM2MTokensResponse is generated from an inline object.
-type GetM2MTokensResponse struct {
-	M2MTokens  []M2MToken `json:"m2m_tokens"`
-	TotalCount float64    `json:"total_count"`
-}
-
 // M2MToken is generated from an inline object.
 type M2MToken struct {
 	Object           string   `json:"object"`
@@ -152,7 +149,7 @@ type M2MToken struct {
 	UpdatedAt        float64  `json:"updated_at"`
 }
 
-// RevokeM2MTokenParams is generated from the parameters of operation revokeM2MToken.
-type RevokeM2MTokenParams struct {
+// M2MTokenRevokeParams is generated from the parameters of M2MTokens.Revoke.
+type M2MTokenRevokeParams struct {
 	RevocationReason *string `json:"revocation_reason,omitempty"`
 }

@@ -13,12 +13,12 @@ import (
 type MachinesService struct{ c *Client }
 
 // List calls GET /machines (operation ListMachines).
-func (s *MachinesService) List(ctx context.Context, params *ListMachinesParams) (*ListMachinesResponse, error) {
+func (s *MachinesService) List(ctx context.Context, params *MachineListParams) (*Page[Machine], error) {
 	req := Request{Method: "GET", Path: "/machines"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out ListMachinesResponse
+	var out Page[Machine]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *MachinesService) List(ctx context.Context, params *ListMachinesParams) 
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *MachinesService) ListAll(ctx context.Context, params *ListMachinesParams) iter.Seq2[Machine, error] {
-	var p ListMachinesParams
+func (s *MachinesService) ListAll(ctx context.Context, params *MachineListParams) iter.Seq2[Machine, error] {
+	var p MachineListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,12 +51,12 @@ func (s *MachinesService) ListAll(ctx context.Context, params *ListMachinesParam
 }
 
 // Create calls POST /machines (operation CreateMachine).
-func (s *MachinesService) Create(ctx context.Context, params *CreateMachineParams) (*CreateMachineResponse, error) {
+func (s *MachinesService) Create(ctx context.Context, params *MachineCreateParams) (*MachineCreateResponse, error) {
 	req := Request{Method: "POST", Path: "/machines"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CreateMachineResponse
+	var out MachineCreateResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (s *MachinesService) Get(ctx context.Context, machineID string) (*Machine, 
 }
 
 // Update calls PATCH /machines/{machine_id} (operation UpdateMachine).
-func (s *MachinesService) Update(ctx context.Context, machineID string, params *UpdateMachineParams) (*Machine, error) {
+func (s *MachinesService) Update(ctx context.Context, machineID string, params *MachineUpdateParams) (*Machine, error) {
 	req := Request{Method: "PATCH", Path: "/machines/" + PathEscape(machineID)}
 	if params != nil {
 		req.Body = params
@@ -107,7 +107,7 @@ func (s *MachinesService) GetSecretKey(ctx context.Context, machineID string) (*
 }
 
 // RotateSecretKey calls POST /machines/{machine_id}/secret_key/rotate (operation RotateMachineSecretKey).
-func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string, params *RotateMachineSecretKeyParams) (*MachineSecretKey, error) {
+func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string, params *MachineRotateSecretKeyParams) (*MachineSecretKey, error) {
 	req := Request{Method: "POST", Path: "/machines/" + PathEscape(machineID) + "/secret_key/rotate"}
 	if params != nil {
 		req.Body = params
@@ -120,7 +120,7 @@ func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string,
 }
 
 // CreateScope calls POST /machines/{machine_id}/scopes (operation CreateMachineScope).
-func (s *MachinesService) CreateScope(ctx context.Context, machineID string, params *CreateMachineScopeParams) (*MachineScope, error) {
+func (s *MachinesService) CreateScope(ctx context.Context, machineID string, params *MachineCreateScopeParams) (*MachineScope, error) {
 	req := Request{Method: "POST", Path: "/machines/" + PathEscape(machineID) + "/scopes"}
 	if params != nil {
 		req.Body = params
@@ -133,24 +133,24 @@ func (s *MachinesService) CreateScope(ctx context.Context, machineID string, par
 }
 
 // DeleteScope calls DELETE /machines/{machine_id}/scopes/{other_machine_id} (operation DeleteMachineScope).
-func (s *MachinesService) DeleteScope(ctx context.Context, machineID string, otherMachineID string) (*DeleteMachineScopeResponse, error) {
+func (s *MachinesService) DeleteScope(ctx context.Context, machineID string, otherMachineID string) (*MachineDeleteScopeResponse, error) {
 	req := Request{Method: "DELETE", Path: "/machines/" + PathEscape(machineID) + "/scopes/" + PathEscape(otherMachineID)}
-	var out DeleteMachineScopeResponse
+	var out MachineDeleteScopeResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// ListMachinesParams is generated from the parameters of operation ListMachines.
-type ListMachinesParams struct {
+// MachineListParams is generated from the parameters of Machines.List.
+type MachineListParams struct {
 	Limit   *int64 `json:"-"`
 	Offset  *int64 `json:"-"`
 	Query   string `json:"-"`
 	OrderBy string `json:"-"`
 }
 
-func (p *ListMachinesParams) query() url.Values {
+func (p *MachineListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -167,21 +167,15 @@ func (p *ListMachinesParams) query() url.Values {
 	return q
 }
 
-// ListMachinesResponse is generated from an inline object.
-type ListMachinesResponse struct {
-	Data       []Machine `json:"data"`
-	TotalCount int64     `json:"total_count"`
-}
-
-// CreateMachineParams is generated from the parameters of operation CreateMachine.
-type CreateMachineParams struct {
+// MachineCreateParams is generated from the parameters of Machines.Create.
+type MachineCreateParams struct {
 	Name            string   `json:"name"`
 	ScopedMachines  []string `json:"scoped_machines,omitempty"`
 	DefaultTokenTTL *int64   `json:"default_token_ttl,omitempty"`
 }
 
-// CreateMachineResponse is generated from an inline object.
-type CreateMachineResponse struct {
+// MachineCreateResponse is generated from an inline object.
+type MachineCreateResponse struct {
 	Object          string                         `json:"object"`
 	ID              string                         `json:"id"`
 	Name            string                         `json:"name"`
@@ -193,8 +187,8 @@ type CreateMachineResponse struct {
 	SecretKey       string                         `json:"secret_key"`
 }
 
-// UpdateMachineParams is generated from the parameters of operation UpdateMachine.
-type UpdateMachineParams struct {
+// MachineUpdateParams is generated from the parameters of Machines.Update.
+type MachineUpdateParams struct {
 	Name            *string `json:"name,omitempty"`
 	DefaultTokenTTL *int64  `json:"default_token_ttl,omitempty"`
 }
@@ -212,18 +206,18 @@ type MachineSecretKey struct {
 	Secret string `json:"secret"`
 }
 
-// RotateMachineSecretKeyParams is generated from the parameters of operation RotateMachineSecretKey.
-type RotateMachineSecretKeyParams struct {
+// MachineRotateSecretKeyParams is generated from the parameters of Machines.RotateSecretKey.
+type MachineRotateSecretKeyParams struct {
 	PreviousTokenTTL int64 `json:"previous_token_ttl"`
 }
 
-// CreateMachineScopeParams is generated from the parameters of operation CreateMachineScope.
-type CreateMachineScopeParams struct {
+// MachineCreateScopeParams is generated from the parameters of Machines.CreateScope.
+type MachineCreateScopeParams struct {
 	ToMachineID string `json:"to_machine_id"`
 }
 
-// DeleteMachineScopeResponse is generated from an inline object.
-type DeleteMachineScopeResponse struct {
+// MachineDeleteScopeResponse is generated from an inline object.
+type MachineDeleteScopeResponse struct {
 	Object        string `json:"object"`
 	FromMachineID string `json:"from_machine_id"`
 	ToMachineID   string `json:"to_machine_id"`

@@ -171,8 +171,8 @@ func (s *ClientsService) GetHandshakePayload(ctx context.Context, nonce string) 
 	return &out, nil
 }
 
-// RefreshSessionParams are the inputs of Sessions.Refresh.
-type RefreshSessionParams struct {
+// SessionRefreshParams are the inputs of Sessions.Refresh.
+type SessionRefreshParams struct {
 	// ExpiredToken is the expired session JWT (the __session cookie).
 	ExpiredToken string `json:"expired_token"`
 	// RefreshToken is the __refresh cookie value.
@@ -201,7 +201,7 @@ type SessionRefresh struct {
 // Refresh mints a new session token from an expired one and a refresh
 // token (operation RefreshSession). A 401 tells the caller to fall back to
 // the handshake flow.
-func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params RefreshSessionParams) (*SessionRefresh, error) {
+func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params SessionRefreshParams) (*SessionRefresh, error) {
 	if sessionID == "" {
 		return nil, errors.New("clerk: Sessions.Refresh: empty session id")
 	}
@@ -222,15 +222,15 @@ type SessionToken struct {
 	JWT    string `json:"jwt"`
 }
 
-// CreateSessionTokenParams are the optional inputs of Sessions.CreateToken
+// SessionCreateTokenParams are the optional inputs of Sessions.CreateToken
 // and Sessions.CreateTokenFromTemplate.
-type CreateSessionTokenParams struct {
+type SessionCreateTokenParams struct {
 	// ExpiresInSeconds overrides the token lifetime.
 	ExpiresInSeconds *int64 `json:"expires_in_seconds,omitempty"`
 }
 
 // CreateToken mints a session JWT (operation CreateSessionToken).
-func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, params *CreateSessionTokenParams) (*SessionToken, error) {
+func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, params *SessionCreateTokenParams) (*SessionToken, error) {
 	if sessionID == "" {
 		return nil, errors.New("clerk: Sessions.CreateToken: empty session id")
 	}
@@ -247,7 +247,7 @@ func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, par
 
 // CreateTokenFromTemplate mints a JWT from a named JWT template (operation
 // CreateSessionTokenFromTemplate); Auth.GetToken({template}) uses it.
-func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID, templateName string, params *CreateSessionTokenParams) (*SessionToken, error) {
+func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID, templateName string, params *SessionCreateTokenParams) (*SessionToken, error) {
 	if sessionID == "" || templateName == "" {
 		return nil, errors.New("clerk: Sessions.CreateTokenFromTemplate: empty session id or template name")
 	}

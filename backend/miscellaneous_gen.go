@@ -12,7 +12,7 @@ import (
 type MiscellaneousService struct{ c *Client }
 
 // GetPublicInterstitial calls GET /public/interstitial (operation GetPublicInterstitial).
-func (s *MiscellaneousService) GetPublicInterstitial(ctx context.Context, params *GetPublicInterstitialParams) error {
+func (s *MiscellaneousService) GetPublicInterstitial(ctx context.Context, params *MiscellaneousGetPublicInterstitialParams) error {
 	req := Request{Method: "GET", Path: "/public/interstitial"}
 	if params != nil {
 		req.Query = params.query()
@@ -20,8 +20,8 @@ func (s *MiscellaneousService) GetPublicInterstitial(ctx context.Context, params
 	return s.c.Do(ctx, req, nil)
 }
 
-// GetPublicInterstitialParams is generated from the parameters of operation GetPublicInterstitial.
-type GetPublicInterstitialParams struct {
+// MiscellaneousGetPublicInterstitialParams is generated from the parameters of Miscellaneous.GetPublicInterstitial.
+type MiscellaneousGetPublicInterstitialParams struct {
 	FrontendAPIDeprecated string `json:"-"`
 	FrontendAPI           string `json:"-"`
 	PublishableKey        string `json:"-"`
@@ -31,7 +31,7 @@ type GetPublicInterstitialParams struct {
 	UseDomainForScript    *bool  `json:"-"`
 }
 
-func (p *GetPublicInterstitialParams) query() url.Values {
+func (p *MiscellaneousGetPublicInterstitialParams) query() url.Values {
 	q := url.Values{}
 	if p.FrontendAPIDeprecated != "" {
 		q.Set("frontendApi", p.FrontendAPIDeprecated)

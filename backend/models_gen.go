@@ -455,34 +455,38 @@ type CommerceSubscription struct {
 	EligibleForFreeTrial bool                             `json:"eligible_for_free_trial,omitempty"`
 }
 
-// CommerceSubscriptionItem is generated from the CommerceSubscriptionItem schema.
+// CommerceSubscriptionItem is generated from the CommerceSubscriptionItem schema and its CommerceSubscriptionItem-2 variant.
 type CommerceSubscriptionItem struct {
-	Object        string                                       `json:"object"`
-	ID            string                                       `json:"id"`
-	InstanceID    string                                       `json:"instance_id"`
-	Status        string                                       `json:"status"`
-	Credit        *CommerceSubscriptionCreditResponse          `json:"credit,omitempty"`
-	Credits       *CommerceCreditsResponse                     `json:"credits,omitempty"`
-	PlanID        *string                                      `json:"plan_id,omitempty"`
-	PriceID       string                                       `json:"price_id,omitempty"`
-	Plan          *CommercePlan                                `json:"plan,omitempty"`
-	PlanPeriod    string                                       `json:"plan_period"`
-	PaymentMethod *CommercePaymentMethodResponse               `json:"payment_method,omitempty"`
-	LifetimePaid  *CommerceMoneyResponse                       `json:"lifetime_paid,omitempty"`
-	NextPayment   *CommerceSubscriptionItemNextPaymentResponse `json:"next_payment,omitempty"`
-	PayerID       string                                       `json:"payer_id"`
-	Payer         *CommercePayerResponse                       `json:"payer,omitempty"`
-	IsFreeTrial   bool                                         `json:"is_free_trial"`
-	PeriodStart   int64                                        `json:"period_start"`
-	PeriodEnd     *int64                                       `json:"period_end,omitempty"`
-	ProrationDate string                                       `json:"proration_date,omitempty"`
-	CanceledAt    *int64                                       `json:"canceled_at,omitempty"`
-	PastDueAt     *int64                                       `json:"past_due_at,omitempty"`
-	EndedAt       *int64                                       `json:"ended_at,omitempty"`
-	CreatedAt     int64                                        `json:"created_at,omitempty"`
-	UpdatedAt     int64                                        `json:"updated_at,omitempty"`
-	Seats         *CommerceSubscriptionItemSeatsResponse       `json:"seats,omitempty"`
-	Totals        *CommerceTotalsResponse2                     `json:"totals,omitempty"`
+	Object          string                                       `json:"object"`
+	ID              string                                       `json:"id"`
+	InstanceID      string                                       `json:"instance_id"`
+	Status          string                                       `json:"status"`
+	Credit          *CommerceSubscriptionCreditResponse          `json:"credit,omitempty"`
+	Credits         *CommerceCreditsResponse                     `json:"credits,omitempty"`
+	PlanID          *string                                      `json:"plan_id,omitempty"`
+	PriceID         string                                       `json:"price_id,omitempty"`
+	Plan            *CommercePlan                                `json:"plan,omitempty"`
+	PlanPeriod      string                                       `json:"plan_period"`
+	PaymentMethod   *CommercePaymentMethodResponse               `json:"payment_method,omitempty"`
+	LifetimePaid    *CommerceMoneyResponse                       `json:"lifetime_paid,omitempty"`
+	NextPayment     *CommerceSubscriptionItemNextPaymentResponse `json:"next_payment,omitempty"`
+	PayerID         string                                       `json:"payer_id"`
+	Payer           *CommercePayerResponse                       `json:"payer,omitempty"`
+	IsFreeTrial     bool                                         `json:"is_free_trial"`
+	PeriodStart     int64                                        `json:"period_start"`
+	PeriodEnd       *int64                                       `json:"period_end,omitempty"`
+	ProrationDate   string                                       `json:"proration_date,omitempty"`
+	CanceledAt      *int64                                       `json:"canceled_at,omitempty"`
+	PastDueAt       *int64                                       `json:"past_due_at,omitempty"`
+	EndedAt         *int64                                       `json:"ended_at,omitempty"`
+	CreatedAt       int64                                        `json:"created_at,omitempty"`
+	UpdatedAt       int64                                        `json:"updated_at,omitempty"`
+	Seats           *CommerceSubscriptionItemSeatsResponse       `json:"seats,omitempty"`
+	Totals          *CommerceTotalsResponse                      `json:"totals,omitempty"`
+	PaymentSourceID string                                       `json:"payment_source_id,omitempty"`
+	PaymentSource   *CommercePaymentSourceResponse               `json:"payment_source,omitempty"`
+	Amount          *CommerceMoneyResponse                       `json:"amount,omitempty"`
+	NextInvoice     *CommerceSubscriptionItemNextPaymentResponse `json:"next_invoice,omitempty"`
 }
 
 // CommerceSubscriptionCreditResponse is generated from the CommerceSubscriptionCreditResponse schema.
@@ -520,30 +524,41 @@ type CommercePayerCreditResponse struct {
 	AppliedAmount    *CommerceMoneyResponse `json:"applied_amount,omitempty"`
 }
 
-// CommercePlan is generated from the CommercePlan schema.
+// CommercePlan is generated from the CommercePlan schema and its CommercePlan-2 variant.
 type CommercePlan struct {
-	Object           string                  `json:"object"`
-	ID               string                  `json:"id"`
-	Name             string                  `json:"name"`
-	Fee              *CommerceMoneyResponse  `json:"fee,omitempty"`
-	AnnualMonthlyFee *CommerceMoneyResponse  `json:"annual_monthly_fee,omitempty"`
-	AnnualFee        *CommerceMoneyResponse  `json:"annual_fee,omitempty"`
-	Description      *string                 `json:"description,omitempty"`
-	ProductID        string                  `json:"product_id"`
-	IsDefault        bool                    `json:"is_default"`
-	IsRecurring      bool                    `json:"is_recurring"`
-	PubliclyVisible  bool                    `json:"publicly_visible"`
-	HasBaseFee       bool                    `json:"has_base_fee"`
-	ForPayerType     string                  `json:"for_payer_type"`
-	Slug             string                  `json:"slug"`
-	AvatarURL        *string                 `json:"avatar_url,omitempty"`
-	Features         []FeatureResponse       `json:"features,omitempty"`
-	FreeTrialEnabled bool                    `json:"free_trial_enabled"`
-	FreeTrialDays    *int64                  `json:"free_trial_days,omitempty"`
-	UnitPrices       []CommercePlanUnitPrice `json:"unit_prices,omitempty"`
+	Object                       string                  `json:"object"`
+	ID                           string                  `json:"id"`
+	Name                         string                  `json:"name"`
+	Fee                          *CommerceMoneyResponse  `json:"fee,omitempty"`
+	AnnualMonthlyFee             *CommerceMoneyResponse  `json:"annual_monthly_fee,omitempty"`
+	AnnualFee                    *CommerceMoneyResponse  `json:"annual_fee,omitempty"`
+	Description                  *string                 `json:"description,omitempty"`
+	ProductID                    string                  `json:"product_id"`
+	IsDefault                    bool                    `json:"is_default"`
+	IsRecurring                  bool                    `json:"is_recurring"`
+	PubliclyVisible              bool                    `json:"publicly_visible"`
+	HasBaseFee                   bool                    `json:"has_base_fee"`
+	ForPayerType                 string                  `json:"for_payer_type"`
+	Slug                         string                  `json:"slug"`
+	AvatarURL                    *string                 `json:"avatar_url,omitempty"`
+	Features                     []FeatureResponse       `json:"features,omitempty"`
+	FreeTrialEnabled             bool                    `json:"free_trial_enabled"`
+	FreeTrialDays                *int64                  `json:"free_trial_days,omitempty"`
+	UnitPrices                   []CommercePlanUnitPrice `json:"unit_prices,omitempty"`
+	Amount                       int64                   `json:"amount,omitempty"`
+	AmountFormatted              string                  `json:"amount_formatted,omitempty"`
+	AnnualMonthlyAmount          int64                   `json:"annual_monthly_amount,omitempty"`
+	AnnualMonthlyAmountFormatted string                  `json:"annual_monthly_amount_formatted,omitempty"`
+	AnnualAmount                 int64                   `json:"annual_amount,omitempty"`
+	AnnualAmountFormatted        string                  `json:"annual_amount_formatted,omitempty"`
+	CurrencySymbol               string                  `json:"currency_symbol,omitempty"`
+	Currency                     string                  `json:"currency,omitempty"`
+	PayerType                    []string                `json:"payer_type,omitempty"`
+	Period                       string                  `json:"period,omitempty"`
+	Interval                     int64                   `json:"interval,omitempty"`
 }
 
-// FeatureResponse is generated from the FeatureResponse schema.
+// FeatureResponse is generated from the FeatureResponse schema and its FeatureResponse-2 variant.
 type FeatureResponse struct {
 	Object      string  `json:"object"`
 	ID          string  `json:"id"`
@@ -596,21 +611,21 @@ type CommerceSubscriptionItemNextPaymentResponse struct {
 	Totals        *CommerceTotalsResponse `json:"totals,omitempty"`
 }
 
-// CommercePerUnitTotal is generated from the CommercePerUnitTotal schema.
+// CommercePerUnitTotal is generated from the CommercePerUnitTotal schema and its CommercePerUnitTotal-2 variant.
 type CommercePerUnitTotal struct {
 	Name      string                     `json:"name"`
 	BlockSize int64                      `json:"block_size"`
 	Tiers     []CommercePerUnitTotalTier `json:"tiers"`
 }
 
-// CommercePerUnitTotalTier is generated from the CommercePerUnitTotalTier schema.
+// CommercePerUnitTotalTier is generated from the CommercePerUnitTotalTier schema and its CommercePerUnitTotalTier-2 variant.
 type CommercePerUnitTotalTier struct {
 	Quantity    *int64                 `json:"quantity,omitempty"`
 	FeePerBlock *CommerceMoneyResponse `json:"fee_per_block,omitempty"`
 	Total       *CommerceMoneyResponse `json:"total,omitempty"`
 }
 
-// CommerceTotalsResponse is generated from the CommerceTotalsResponse schema.
+// CommerceTotalsResponse is generated from the CommerceTotalsResponse schema and its CommerceTotalsResponse-2 variant.
 type CommerceTotalsResponse struct {
 	Subtotal      *CommerceMoneyResponse     `json:"subtotal,omitempty"`
 	BaseFee       *CommerceMoneyResponse     `json:"base_fee,omitempty"`
@@ -635,7 +650,7 @@ type CommerceProrationDiscountResponse struct {
 	CyclePassedPercent float64                `json:"cycle_passed_percent"`
 }
 
-// CommercePayerResponse is generated from the CommercePayerResponse schema.
+// CommercePayerResponse is generated from the CommercePayerResponse schema and its CommercePayerResponse-2 variant.
 type CommercePayerResponse struct {
 	Object           string                 `json:"object"`
 	ID               string                 `json:"id"`
@@ -654,55 +669,37 @@ type CommercePayerResponse struct {
 
 // CommerceSubscriptionItemSeatsResponse is generated from the CommerceSubscriptionItemSeatsResponse schema.
 type CommerceSubscriptionItemSeatsResponse struct {
-	Quantity *int64                      `json:"quantity,omitempty"`
-	Tiers    []CommercePerUnitTotalTier2 `json:"tiers,omitempty"`
+	Quantity *int64                     `json:"quantity,omitempty"`
+	Tiers    []CommercePerUnitTotalTier `json:"tiers,omitempty"`
 }
 
-// CommercePerUnitTotalTier2 is generated from the CommercePerUnitTotalTier-2 schema.
-type CommercePerUnitTotalTier2 struct {
-	Quantity    *int64                 `json:"quantity,omitempty"`
-	FeePerBlock *CommerceMoneyResponse `json:"fee_per_block,omitempty"`
-	Total       *CommerceMoneyResponse `json:"total,omitempty"`
-}
-
-// CommerceTotalsResponse2 is generated from the CommerceTotalsResponse-2 schema.
-type CommerceTotalsResponse2 struct {
-	Subtotal      *CommerceMoneyResponse    `json:"subtotal,omitempty"`
-	BaseFee       *CommerceMoneyResponse    `json:"base_fee,omitempty"`
-	TaxTotal      *CommerceMoneyResponse    `json:"tax_total,omitempty"`
-	GrandTotal    *CommerceMoneyResponse    `json:"grand_total,omitempty"`
-	PerUnitTotals []CommercePerUnitTotal2   `json:"per_unit_totals,omitempty"`
-	Credits       *CommerceCreditsResponse  `json:"credits,omitempty"`
-	Discounts     *BillingDiscountsResponse `json:"discounts,omitempty"`
-}
-
-// CommercePerUnitTotal2 is generated from the CommercePerUnitTotal-2 schema.
-type CommercePerUnitTotal2 struct {
-	Name      string                      `json:"name"`
-	BlockSize int64                       `json:"block_size"`
-	Tiers     []CommercePerUnitTotalTier2 `json:"tiers"`
-}
-
-// BillingDiscountsResponse is generated from the BillingDiscountsResponse schema.
-type BillingDiscountsResponse struct {
-	Proration *BillingProrationDiscountDetail `json:"proration,omitempty"`
-	Total     *CommerceMoneyResponse          `json:"total,omitempty"`
-}
-
-// BillingProrationDiscountDetail is generated from the BillingProrationDiscountDetail schema.
-type BillingProrationDiscountDetail struct {
-	Amount             *CommerceMoneyResponse `json:"amount,omitempty"`
-	CycleDaysPassed    int64                  `json:"cycle_days_passed"`
-	CycleDaysTotal     int64                  `json:"cycle_days_total"`
-	CyclePassedPercent float64                `json:"cycle_passed_percent"`
+// CommercePaymentSourceResponse is generated from the CommercePaymentSourceResponse schema.
+type CommercePaymentSourceResponse struct {
+	Object                   string  `json:"object"`
+	ID                       string  `json:"id"`
+	PayerID                  string  `json:"payer_id"`
+	PaymentMethod            string  `json:"payment_method"`
+	IsDefault                *bool   `json:"is_default,omitempty"`
+	Gateway                  string  `json:"gateway"`
+	GatewayExternalID        string  `json:"gateway_external_id"`
+	GatewayExternalAccountID *string `json:"gateway_external_account_id,omitempty"`
+	Last4                    string  `json:"last4"`
+	Status                   string  `json:"status"`
+	WalletType               string  `json:"wallet_type"`
+	CardType                 string  `json:"card_type"`
+	ExpiryYear               int64   `json:"expiry_year,omitempty"`
+	ExpiryMonth              int64   `json:"expiry_month,omitempty"`
+	CreatedAt                int64   `json:"created_at"`
+	UpdatedAt                int64   `json:"updated_at"`
+	IsRemovable              *bool   `json:"is_removable,omitempty"`
 }
 
 // CommerceSubscriptionNextPayment is generated from the CommerceSubscriptionNextPayment schema.
 type CommerceSubscriptionNextPayment struct {
-	Date          int64                    `json:"date"`
-	Amount        *CommerceMoneyResponse   `json:"amount,omitempty"`
-	PerUnitTotals []CommercePerUnitTotal2  `json:"per_unit_totals,omitempty"`
-	Totals        *CommerceTotalsResponse2 `json:"totals,omitempty"`
+	Date          int64                   `json:"date"`
+	Amount        *CommerceMoneyResponse  `json:"amount,omitempty"`
+	PerUnitTotals []CommercePerUnitTotal  `json:"per_unit_totals,omitempty"`
+	Totals        *CommerceTotalsResponse `json:"totals,omitempty"`
 }
 
 // CommerceCreditBalanceResponse is generated from the CommerceCreditBalanceResponse schema.
@@ -721,18 +718,6 @@ type CommerceCreditLedgerResponse struct {
 	SourceID   string                 `json:"source_id"`
 	Note       *string                `json:"note,omitempty"`
 	CreatedAt  string                 `json:"created_at"`
-}
-
-// OrganizationMemberships is generated from the OrganizationMemberships schema.
-type OrganizationMemberships struct {
-	Data       []OrganizationMembership `json:"data"`
-	TotalCount int64                    `json:"total_count"`
-}
-
-// OrganizationInvitationsWithPublicOrganizationData is generated from the OrganizationInvitationsWithPublicOrganizationData schema.
-type OrganizationInvitationsWithPublicOrganizationData struct {
-	Data       []OrganizationInvitationWithPublicOrganizationData `json:"data"`
-	TotalCount int64                                              `json:"total_count"`
 }
 
 // OrganizationInvitationWithPublicOrganizationData is generated from the OrganizationInvitationWithPublicOrganizationData schema.
@@ -815,12 +800,6 @@ type AllowlistIdentifier struct {
 	UpdatedAt      int64  `json:"updated_at,omitempty"`
 }
 
-// BlocklistIdentifiers is generated from the BlocklistIdentifiers schema.
-type BlocklistIdentifiers struct {
-	Data       []BlocklistIdentifier `json:"data"`
-	TotalCount int64                 `json:"total_count"`
-}
-
 // BlocklistIdentifier is generated from the BlocklistIdentifier schema.
 type BlocklistIdentifier struct {
 	Object         string `json:"object,omitempty"`
@@ -843,12 +822,6 @@ type ActorToken struct {
 	URL       string         `json:"url,omitempty"`
 	CreatedAt int64          `json:"created_at"`
 	UpdatedAt int64          `json:"updated_at"`
-}
-
-// Domains is generated from the Domains schema.
-type Domains struct {
-	Data       []Domain `json:"data"`
-	TotalCount int64    `json:"total_count"`
 }
 
 // Domain is generated from the Domain schema.
@@ -983,12 +956,6 @@ type MachineScope struct {
 	CreatedAt     int64  `json:"created_at"`
 }
 
-// Organizations is generated from the Organizations schema.
-type Organizations struct {
-	Data       []Organization `json:"data"`
-	TotalCount int64          `json:"total_count"`
-}
-
 // OrganizationWithLogo is generated from the OrganizationWithLogo schema.
 type OrganizationWithLogo struct {
 	Object                               string         `json:"object"`
@@ -1029,18 +996,6 @@ type OrganizationInvitation struct {
 	ExpiresAt         *int64                                `json:"expires_at,omitempty"`
 	CreatedAt         int64                                 `json:"created_at"`
 	UpdatedAt         int64                                 `json:"updated_at"`
-}
-
-// OrganizationInvitations is generated from the OrganizationInvitations schema.
-type OrganizationInvitations struct {
-	Data       []OrganizationInvitation `json:"data"`
-	TotalCount int64                    `json:"total_count"`
-}
-
-// Roles is generated from the Roles schema.
-type Roles struct {
-	Data       []Role `json:"data"`
-	TotalCount int64  `json:"total_count"`
 }
 
 // Role is generated from the Role schema.
@@ -1093,12 +1048,6 @@ type OrganizationDomainVerification struct {
 	Attempts   *int64 `json:"attempts,omitempty"`
 	ExpireAt   *int64 `json:"expire_at,omitempty"`
 	VerifiedAt *int64 `json:"verified_at,omitempty"`
-}
-
-// OrganizationDomains is generated from the OrganizationDomains schema.
-type OrganizationDomains struct {
-	Data       []OrganizationDomain `json:"data"`
-	TotalCount int64                `json:"total_count"`
 }
 
 // ProxyCheck is generated from the ProxyCheck schema.
@@ -1177,12 +1126,6 @@ type SignUpVerification struct {
 	SupportedStrategies []string `json:"supported_strategies,omitempty"`
 }
 
-// OAuthApplications is generated from the OAuthApplications schema.
-type OAuthApplications struct {
-	Data       []OAuthApplication `json:"data"`
-	TotalCount int64              `json:"total_count"`
-}
-
 // OAuthApplication is generated from the OAuthApplication schema.
 type OAuthApplication struct {
 	Object                string   `json:"object"`
@@ -1234,12 +1177,6 @@ type OAuthApplicationWithSecret struct {
 	ClientSecret          string   `json:"client_secret,omitempty"`
 }
 
-// SAMLConnections is generated from the SAMLConnections schema.
-type SAMLConnections struct {
-	Data       []SAMLConnection `json:"data"`
-	TotalCount int64            `json:"total_count"`
-}
-
 // SAMLConnection is generated from the SAMLConnection schema.
 type SAMLConnection struct {
 	Object                           string                          `json:"object"`
@@ -1286,12 +1223,6 @@ type SAMLConnectionAttributeMapping struct {
 type SAMLConnectionLoginHint struct {
 	Mode   string `json:"mode"`
 	Source string `json:"source,omitempty"`
-}
-
-// EnterpriseConnections is generated from the EnterpriseConnections schema.
-type EnterpriseConnections struct {
-	Data       []EnterpriseConnection `json:"data"`
-	TotalCount int64                  `json:"total_count"`
 }
 
 // EnterpriseConnection is generated from the EnterpriseConnection schema.
@@ -1361,12 +1292,6 @@ type EnterpriseConnectionOAuthConfig struct {
 	LogoPublicURL *string `json:"logo_public_url,omitempty"`
 	CreatedAt     int64   `json:"created_at,omitempty"`
 	UpdatedAt     int64   `json:"updated_at,omitempty"`
-}
-
-// EnterpriseConnectionTestRuns is generated from the EnterpriseConnectionTestRuns schema.
-type EnterpriseConnectionTestRuns struct {
-	Data       []EnterpriseConnectionTestRun `json:"data"`
-	TotalCount int64                         `json:"total_count"`
 }
 
 // EnterpriseConnectionTestRun is generated from the EnterpriseConnectionTestRun schema.
@@ -1444,18 +1369,6 @@ type WaitlistEntry struct {
 	Invitation   *Invitation `json:"invitation,omitempty"`
 }
 
-// PaginatedCommercePlanResponse is generated from the PaginatedCommercePlanResponse schema.
-type PaginatedCommercePlanResponse struct {
-	Data       []CommercePlan `json:"data"`
-	TotalCount int64          `json:"total_count"`
-}
-
-// PaginatedBillingPriceResponse is generated from the PaginatedBillingPriceResponse schema.
-type PaginatedBillingPriceResponse struct {
-	Data       []BillingPriceResponse `json:"data"`
-	TotalCount int64                  `json:"total_count"`
-}
-
 // BillingPriceResponse is generated from the BillingPriceResponse schema.
 type BillingPriceResponse struct {
 	Object                  string                 `json:"object"`
@@ -1474,133 +1387,16 @@ type BillingPriceResponse struct {
 	SupportedBillingPeriods string                 `json:"supported_billing_periods"`
 }
 
-// PaginatedCommerceSubscriptionItemResponse is generated from the PaginatedCommerceSubscriptionItemResponse schema.
-type PaginatedCommerceSubscriptionItemResponse struct {
-	Data       []CommerceSubscriptionItem `json:"data"`
-	TotalCount int64                      `json:"total_count"`
-}
-
-// CommerceSubscriptionItem2 is generated from the CommerceSubscriptionItem-2 schema.
-type CommerceSubscriptionItem2 struct {
-	Object          string                                       `json:"object"`
-	ID              string                                       `json:"id"`
-	InstanceID      string                                       `json:"instance_id"`
-	Status          string                                       `json:"status"`
-	Credit          *CommerceSubscriptionCreditResponse          `json:"credit,omitempty"`
-	PlanID          string                                       `json:"plan_id"`
-	PriceID         string                                       `json:"price_id,omitempty"`
-	Plan            *CommercePlan2                               `json:"plan,omitempty"`
-	PlanPeriod      string                                       `json:"plan_period"`
-	PaymentSourceID string                                       `json:"payment_source_id"`
-	PaymentSource   *CommercePaymentSourceResponse               `json:"payment_source,omitempty"`
-	LifetimePaid    *CommerceMoneyResponse                       `json:"lifetime_paid,omitempty"`
-	Amount          *CommerceMoneyResponse                       `json:"amount,omitempty"`
-	NextInvoice     *CommerceSubscriptionItemNextPaymentResponse `json:"next_invoice,omitempty"`
-	NextPayment     *CommerceSubscriptionItemNextPaymentResponse `json:"next_payment,omitempty"`
-	PayerID         string                                       `json:"payer_id"`
-	Payer           *CommercePayerResponse2                      `json:"payer,omitempty"`
-	IsFreeTrial     bool                                         `json:"is_free_trial"`
-	PeriodStart     *int64                                       `json:"period_start,omitempty"`
-	PeriodEnd       *int64                                       `json:"period_end,omitempty"`
-	ProrationDate   string                                       `json:"proration_date"`
-	CanceledAt      *int64                                       `json:"canceled_at,omitempty"`
-	PastDueAt       *int64                                       `json:"past_due_at,omitempty"`
-	EndedAt         *int64                                       `json:"ended_at,omitempty"`
-	CreatedAt       int64                                        `json:"created_at"`
-	UpdatedAt       int64                                        `json:"updated_at"`
-}
-
-// CommercePlan2 is generated from the CommercePlan-2 schema.
-type CommercePlan2 struct {
-	Object                       string                 `json:"object"`
-	ID                           string                 `json:"id"`
-	Name                         string                 `json:"name"`
-	Fee                          *CommerceMoneyResponse `json:"fee,omitempty"`
-	AnnualMonthlyFee             *CommerceMoneyResponse `json:"annual_monthly_fee,omitempty"`
-	AnnualFee                    *CommerceMoneyResponse `json:"annual_fee,omitempty"`
-	Amount                       int64                  `json:"amount"`
-	AmountFormatted              string                 `json:"amount_formatted"`
-	AnnualMonthlyAmount          int64                  `json:"annual_monthly_amount"`
-	AnnualMonthlyAmountFormatted string                 `json:"annual_monthly_amount_formatted"`
-	AnnualAmount                 int64                  `json:"annual_amount"`
-	AnnualAmountFormatted        string                 `json:"annual_amount_formatted"`
-	CurrencySymbol               string                 `json:"currency_symbol"`
-	Currency                     string                 `json:"currency"`
-	Description                  string                 `json:"description"`
-	ProductID                    string                 `json:"product_id"`
-	IsDefault                    bool                   `json:"is_default"`
-	IsRecurring                  bool                   `json:"is_recurring"`
-	PubliclyVisible              bool                   `json:"publicly_visible"`
-	HasBaseFee                   bool                   `json:"has_base_fee"`
-	PayerType                    []string               `json:"payer_type"`
-	ForPayerType                 string                 `json:"for_payer_type"`
-	Slug                         string                 `json:"slug"`
-	AvatarURL                    string                 `json:"avatar_url"`
-	Period                       string                 `json:"period,omitempty"`
-	Interval                     int64                  `json:"interval,omitempty"`
-	Features                     []FeatureResponse2     `json:"features"`
-	FreeTrialEnabled             bool                   `json:"free_trial_enabled,omitempty"`
-	FreeTrialDays                *int64                 `json:"free_trial_days,omitempty"`
-}
-
-// FeatureResponse2 is generated from the FeatureResponse-2 schema.
-type FeatureResponse2 struct {
-	Object      string `json:"object"`
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Slug        string `json:"slug"`
-	AvatarURL   string `json:"avatar_url"`
-}
-
-// CommercePaymentSourceResponse is generated from the CommercePaymentSourceResponse schema.
-type CommercePaymentSourceResponse struct {
-	Object                   string  `json:"object"`
-	ID                       string  `json:"id"`
-	PayerID                  string  `json:"payer_id"`
-	PaymentMethod            string  `json:"payment_method"`
-	IsDefault                *bool   `json:"is_default,omitempty"`
-	Gateway                  string  `json:"gateway"`
-	GatewayExternalID        string  `json:"gateway_external_id"`
-	GatewayExternalAccountID *string `json:"gateway_external_account_id,omitempty"`
-	Last4                    string  `json:"last4"`
-	Status                   string  `json:"status"`
-	WalletType               string  `json:"wallet_type"`
-	CardType                 string  `json:"card_type"`
-	ExpiryYear               int64   `json:"expiry_year,omitempty"`
-	ExpiryMonth              int64   `json:"expiry_month,omitempty"`
-	CreatedAt                int64   `json:"created_at"`
-	UpdatedAt                int64   `json:"updated_at"`
-	IsRemovable              *bool   `json:"is_removable,omitempty"`
-}
-
-// CommercePayerResponse2 is generated from the CommercePayerResponse-2 schema.
-type CommercePayerResponse2 struct {
-	Object           string                 `json:"object"`
-	ID               string                 `json:"id"`
-	InstanceID       string                 `json:"instance_id"`
-	UserID           string                 `json:"user_id,omitempty"`
-	FirstName        string                 `json:"first_name"`
-	LastName         string                 `json:"last_name"`
-	Email            string                 `json:"email"`
-	OrganizationID   string                 `json:"organization_id,omitempty"`
-	OrganizationName string                 `json:"organization_name,omitempty"`
-	ImageURL         string                 `json:"image_url"`
-	CreditsBalance   *CommerceMoneyResponse `json:"credits_balance,omitempty"`
-	CreatedAt        int64                  `json:"created_at"`
-	UpdatedAt        int64                  `json:"updated_at"`
-}
-
 // CommercePriceTransitionResponse is generated from the CommercePriceTransitionResponse schema.
 type CommercePriceTransitionResponse struct {
 	Object           string                          `json:"object"`
-	SubscriptionItem *CommerceSubscriptionItem2      `json:"subscription_item,omitempty"`
+	SubscriptionItem *CommerceSubscriptionItem       `json:"subscription_item,omitempty"`
 	Transition       *CommercePriceTransitionDetails `json:"transition,omitempty"`
 }
 
 // CommercePriceTransitionDetails is generated from the CommercePriceTransitionDetails schema.
 type CommercePriceTransitionDetails struct {
-	PreviousPlan                   *CommercePlan2         `json:"previous_plan,omitempty"`
+	PreviousPlan                   *CommercePlan          `json:"previous_plan,omitempty"`
 	PreviousPrice                  *BillingPriceResponse  `json:"previous_price,omitempty"`
 	EffectiveAt                    int64                  `json:"effective_at"`
 	EffectiveMode                  string                 `json:"effective_mode"`
@@ -1629,12 +1425,6 @@ type CommerceDiscountRedemptionResponse struct {
 	Status             string                 `json:"status,omitempty"`
 	RedeemedAt         int64                  `json:"redeemed_at"`
 	RedeemedBy         *string                `json:"redeemed_by,omitempty"`
-}
-
-// PaginatedBillingStatementResponse is generated from the PaginatedBillingStatementResponse schema.
-type PaginatedBillingStatementResponse struct {
-	Data       []BillingStatement `json:"data"`
-	TotalCount int64              `json:"total_count"`
 }
 
 // BillingStatement is generated from the BillingStatement schema.
@@ -1678,7 +1468,7 @@ type BillingPaymentAttempt struct {
 	SubscriptionItemID string                         `json:"subscription_item_id,omitempty"`
 	SubscriptionItem   map[string]any                 `json:"subscription_item,omitempty"`
 	Amount             *CommerceMoneyResponse         `json:"amount,omitempty"`
-	Totals             *CommerceTotalsResponse2       `json:"totals,omitempty"`
+	Totals             *CommerceTotalsResponse        `json:"totals,omitempty"`
 	PaymentMethodID    string                         `json:"payment_method_id"`
 	PaymentMethod      *CommercePaymentMethodResponse `json:"payment_method,omitempty"`
 	StatementID        string                         `json:"statement_id"`
@@ -1689,24 +1479,6 @@ type BillingPaymentAttempt struct {
 	FailedAt           *int64                         `json:"failed_at,omitempty"`
 	CreatedAt          int64                          `json:"created_at"`
 	UpdatedAt          int64                          `json:"updated_at"`
-}
-
-// PaginatedBillingPaymentAttemptResponse is generated from the PaginatedBillingPaymentAttemptResponse schema.
-type PaginatedBillingPaymentAttemptResponse struct {
-	Data       []BillingPaymentAttempt `json:"data"`
-	TotalCount int64                   `json:"total_count"`
-}
-
-// Permissions is generated from the Permissions schema.
-type Permissions struct {
-	Data       []Permission `json:"data"`
-	TotalCount int64        `json:"total_count"`
-}
-
-// RoleSets is generated from the RoleSets schema.
-type RoleSets struct {
-	Data       []RoleSet `json:"data"`
-	TotalCount int64     `json:"total_count"`
 }
 
 // RoleSet is generated from the RoleSet schema.

@@ -13,12 +13,12 @@ import (
 type OAuthApplicationsService struct{ c *Client }
 
 // List calls GET /oauth_applications (operation ListOAuthApplications).
-func (s *OAuthApplicationsService) List(ctx context.Context, params *ListOAuthApplicationsParams) (*OAuthApplications, error) {
+func (s *OAuthApplicationsService) List(ctx context.Context, params *OAuthApplicationListParams) (*Page[OAuthApplication], error) {
 	req := Request{Method: "GET", Path: "/oauth_applications"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OAuthApplications
+	var out Page[OAuthApplication]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *OAuthApplicationsService) List(ctx context.Context, params *ListOAuthAp
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *ListOAuthApplicationsParams) iter.Seq2[OAuthApplication, error] {
-	var p ListOAuthApplicationsParams
+func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *OAuthApplicationListParams) iter.Seq2[OAuthApplication, error] {
+	var p OAuthApplicationListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *ListOAut
 }
 
 // Create calls POST /oauth_applications (operation CreateOAuthApplication).
-func (s *OAuthApplicationsService) Create(ctx context.Context, params *CreateOAuthApplicationParams) (*OAuthApplicationWithSecret, error) {
+func (s *OAuthApplicationsService) Create(ctx context.Context, params *OAuthApplicationCreateParams) (*OAuthApplicationWithSecret, error) {
 	req := Request{Method: "POST", Path: "/oauth_applications"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *OAuthApplicationsService) Get(ctx context.Context, oauthApplicationID s
 }
 
 // Update calls PATCH /oauth_applications/{oauth_application_id} (operation UpdateOAuthApplication).
-func (s *OAuthApplicationsService) Update(ctx context.Context, oauthApplicationID string, params *UpdateOAuthApplicationParams) (*OAuthApplication, error) {
+func (s *OAuthApplicationsService) Update(ctx context.Context, oauthApplicationID string, params *OAuthApplicationUpdateParams) (*OAuthApplication, error) {
 	req := Request{Method: "PATCH", Path: "/oauth_applications/" + PathEscape(oauthApplicationID)}
 	if params != nil {
 		req.Body = params
@@ -97,7 +97,7 @@ func (s *OAuthApplicationsService) Delete(ctx context.Context, oauthApplicationI
 }
 
 // UploadLogo calls PUT /oauth_applications/{oauth_application_id}/logo (operation UploadOAuthApplicationLogo).
-func (s *OAuthApplicationsService) UploadLogo(ctx context.Context, oauthApplicationID string, params *UploadOAuthApplicationLogoParams) (*OAuthApplication, error) {
+func (s *OAuthApplicationsService) UploadLogo(ctx context.Context, oauthApplicationID string, params *OAuthApplicationUploadLogoParams) (*OAuthApplication, error) {
 	req := Request{Method: "PUT", Path: "/oauth_applications/" + PathEscape(oauthApplicationID) + "/logo"}
 	if params != nil {
 		req.Body = params.multipart()
@@ -120,7 +120,7 @@ func (s *OAuthApplicationsService) RotateSecret(ctx context.Context, oauthApplic
 }
 
 // RevokeToken calls POST /oauth_applications/{oauth_application_id}/revoke_token (operation RevokeOAuthApplicationToken).
-func (s *OAuthApplicationsService) RevokeToken(ctx context.Context, oauthApplicationID string, params *RevokeOAuthApplicationTokenParams) error {
+func (s *OAuthApplicationsService) RevokeToken(ctx context.Context, oauthApplicationID string, params *OAuthApplicationRevokeTokenParams) error {
 	req := Request{Method: "POST", Path: "/oauth_applications/" + PathEscape(oauthApplicationID) + "/revoke_token"}
 	if params != nil {
 		req.Body = params
@@ -128,15 +128,15 @@ func (s *OAuthApplicationsService) RevokeToken(ctx context.Context, oauthApplica
 	return s.c.Do(ctx, req, nil)
 }
 
-// ListOAuthApplicationsParams is generated from the parameters of operation ListOAuthApplications.
-type ListOAuthApplicationsParams struct {
+// OAuthApplicationListParams is generated from the parameters of OAuthApplications.List.
+type OAuthApplicationListParams struct {
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 	OrderBy   string `json:"-"`
 	NameQuery string `json:"-"`
 }
 
-func (p *ListOAuthApplicationsParams) query() url.Values {
+func (p *OAuthApplicationListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -153,8 +153,8 @@ func (p *ListOAuthApplicationsParams) query() url.Values {
 	return q
 }
 
-// CreateOAuthApplicationParams is generated from the parameters of operation CreateOAuthApplication.
-type CreateOAuthApplicationParams struct {
+// OAuthApplicationCreateParams is generated from the parameters of OAuthApplications.Create.
+type OAuthApplicationCreateParams struct {
 	Name                 string   `json:"name"`
 	RedirectUris         []string `json:"redirect_uris,omitempty"`
 	CallbackURL          *string  `json:"callback_url,omitempty"`
@@ -164,8 +164,8 @@ type CreateOAuthApplicationParams struct {
 	Public               *bool    `json:"public,omitempty"`
 }
 
-// UpdateOAuthApplicationParams is generated from the parameters of operation UpdateOAuthApplication.
-type UpdateOAuthApplicationParams struct {
+// OAuthApplicationUpdateParams is generated from the parameters of OAuthApplications.Update.
+type OAuthApplicationUpdateParams struct {
 	Name                 *string  `json:"name,omitempty"`
 	RedirectUris         []string `json:"redirect_uris,omitempty"`
 	CallbackURL          *string  `json:"callback_url,omitempty"`
@@ -175,13 +175,13 @@ type UpdateOAuthApplicationParams struct {
 	Public               *bool    `json:"public,omitempty"`
 }
 
-// UploadOAuthApplicationLogoParams is generated from the parameters of operation UploadOAuthApplicationLogo.
-type UploadOAuthApplicationLogoParams struct {
+// OAuthApplicationUploadLogoParams is generated from the parameters of OAuthApplications.UploadLogo.
+type OAuthApplicationUploadLogoParams struct {
 	UploaderUserID string `json:"-"`
 	File           *File  `json:"-"`
 }
 
-func (p *UploadOAuthApplicationLogoParams) multipart() *Multipart {
+func (p *OAuthApplicationUploadLogoParams) multipart() *Multipart {
 	m := &Multipart{}
 	if p.UploaderUserID != "" {
 		m.AddField("uploader_user_id", p.UploaderUserID)
@@ -190,7 +190,7 @@ func (p *UploadOAuthApplicationLogoParams) multipart() *Multipart {
 	return m
 }
 
-// RevokeOAuthApplicationTokenParams is generated from the parameters of operation RevokeOAuthApplicationToken.
-type RevokeOAuthApplicationTokenParams struct {
+// OAuthApplicationRevokeTokenParams is generated from the parameters of OAuthApplications.RevokeToken.
+type OAuthApplicationRevokeTokenParams struct {
 	Token string `json:"token"`
 }

@@ -14,7 +14,7 @@ import (
 type OrganizationDomainsService struct{ c *Client }
 
 // Create calls POST /organizations/{organization_id}/domains (operation CreateOrganizationDomain).
-func (s *OrganizationDomainsService) Create(ctx context.Context, organizationID string, params *CreateOrganizationDomainParams) (*OrganizationDomain, error) {
+func (s *OrganizationDomainsService) Create(ctx context.Context, organizationID string, params *OrganizationDomainCreateParams) (*OrganizationDomain, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/domains"}
 	if params != nil {
 		req.Body = params
@@ -27,12 +27,12 @@ func (s *OrganizationDomainsService) Create(ctx context.Context, organizationID 
 }
 
 // List calls GET /organizations/{organization_id}/domains (operation ListOrganizationDomains).
-func (s *OrganizationDomainsService) List(ctx context.Context, organizationID string, params *ListOrganizationDomainsParams) (*OrganizationDomains, error) {
+func (s *OrganizationDomainsService) List(ctx context.Context, organizationID string, params *OrganizationDomainListParams) (*Page[OrganizationDomain], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/domains"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationDomains
+	var out Page[OrganizationDomain]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -41,8 +41,8 @@ func (s *OrganizationDomainsService) List(ctx context.Context, organizationID st
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID string, params *ListOrganizationDomainsParams) iter.Seq2[OrganizationDomain, error] {
-	var p ListOrganizationDomainsParams
+func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID string, params *OrganizationDomainListParams) iter.Seq2[OrganizationDomain, error] {
+	var p OrganizationDomainListParams
 	if params != nil {
 		p = *params
 	}
@@ -65,7 +65,7 @@ func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID
 }
 
 // Update calls PATCH /organizations/{organization_id}/domains/{domain_id} (operation UpdateOrganizationDomain).
-func (s *OrganizationDomainsService) Update(ctx context.Context, organizationID string, domainID string, params *UpdateOrganizationDomainParams) (*OrganizationDomain, error) {
+func (s *OrganizationDomainsService) Update(ctx context.Context, organizationID string, domainID string, params *OrganizationDomainUpdateParams) (*OrganizationDomain, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/domains/" + PathEscape(domainID)}
 	if params != nil {
 		req.Body = params
@@ -98,12 +98,12 @@ func (s *OrganizationDomainsService) VerifyOwnership(ctx context.Context, organi
 }
 
 // ListForInstance calls GET /organization_domains (operation ListAllOrganizationDomains).
-func (s *OrganizationDomainsService) ListForInstance(ctx context.Context, params *ListAllOrganizationDomainsParams) (*OrganizationDomains, error) {
+func (s *OrganizationDomainsService) ListForInstance(ctx context.Context, params *OrganizationDomainListForInstanceParams) (*Page[OrganizationDomain], error) {
 	req := Request{Method: "GET", Path: "/organization_domains"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationDomains
+	var out Page[OrganizationDomain]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -112,8 +112,8 @@ func (s *OrganizationDomainsService) ListForInstance(ctx context.Context, params
 
 // ListForInstanceAll iterates over every result of ListForInstance, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationDomainsService) ListForInstanceAll(ctx context.Context, params *ListAllOrganizationDomainsParams) iter.Seq2[OrganizationDomain, error] {
-	var p ListAllOrganizationDomainsParams
+func (s *OrganizationDomainsService) ListForInstanceAll(ctx context.Context, params *OrganizationDomainListForInstanceParams) iter.Seq2[OrganizationDomain, error] {
+	var p OrganizationDomainListForInstanceParams
 	if params != nil {
 		p = *params
 	}
@@ -135,22 +135,22 @@ func (s *OrganizationDomainsService) ListForInstanceAll(ctx context.Context, par
 	})
 }
 
-// CreateOrganizationDomainParams is generated from the parameters of operation CreateOrganizationDomain.
-type CreateOrganizationDomainParams struct {
+// OrganizationDomainCreateParams is generated from the parameters of OrganizationDomains.Create.
+type OrganizationDomainCreateParams struct {
 	Name           *string `json:"name,omitempty"`
 	EnrollmentMode *string `json:"enrollment_mode,omitempty"`
 	Verified       *bool   `json:"verified,omitempty"`
 }
 
-// ListOrganizationDomainsParams is generated from the parameters of operation ListOrganizationDomains.
-type ListOrganizationDomainsParams struct {
+// OrganizationDomainListParams is generated from the parameters of OrganizationDomains.List.
+type OrganizationDomainListParams struct {
 	Verified       string `json:"-"`
 	EnrollmentMode string `json:"-"`
 	Limit          *int64 `json:"-"`
 	Offset         *int64 `json:"-"`
 }
 
-func (p *ListOrganizationDomainsParams) query() url.Values {
+func (p *OrganizationDomainListParams) query() url.Values {
 	q := url.Values{}
 	if p.Verified != "" {
 		q.Set("verified", p.Verified)
@@ -167,14 +167,14 @@ func (p *ListOrganizationDomainsParams) query() url.Values {
 	return q
 }
 
-// UpdateOrganizationDomainParams is generated from the parameters of operation UpdateOrganizationDomain.
-type UpdateOrganizationDomainParams struct {
+// OrganizationDomainUpdateParams is generated from the parameters of OrganizationDomains.Update.
+type OrganizationDomainUpdateParams struct {
 	EnrollmentMode *string `json:"enrollment_mode,omitempty"`
 	Verified       *bool   `json:"verified,omitempty"`
 }
 
-// ListAllOrganizationDomainsParams is generated from the parameters of operation ListAllOrganizationDomains.
-type ListAllOrganizationDomainsParams struct {
+// OrganizationDomainListForInstanceParams is generated from the parameters of OrganizationDomains.ListForInstance.
+type OrganizationDomainListForInstanceParams struct {
 	OrganizationID string   `json:"-"`
 	Verified       string   `json:"-"`
 	EnrollmentMode []string `json:"-"`
@@ -185,7 +185,7 @@ type ListAllOrganizationDomainsParams struct {
 	Limit          *int64   `json:"-"`
 }
 
-func (p *ListAllOrganizationDomainsParams) query() url.Values {
+func (p *OrganizationDomainListForInstanceParams) query() url.Values {
 	q := url.Values{}
 	if p.OrganizationID != "" {
 		q.Set("organization_id", p.OrganizationID)

@@ -13,12 +13,12 @@ import (
 type OrganizationInvitationsService struct{ c *Client }
 
 // ListForInstance calls GET /organization_invitations (operation ListInstanceOrganizationInvitations).
-func (s *OrganizationInvitationsService) ListForInstance(ctx context.Context, params *ListInstanceOrganizationInvitationsParams) (*OrganizationInvitationsWithPublicOrganizationData, error) {
+func (s *OrganizationInvitationsService) ListForInstance(ctx context.Context, params *OrganizationInvitationListForInstanceParams) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
 	req := Request{Method: "GET", Path: "/organization_invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationInvitationsWithPublicOrganizationData
+	var out Page[OrganizationInvitationWithPublicOrganizationData]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *OrganizationInvitationsService) ListForInstance(ctx context.Context, pa
 
 // ListForInstanceAll iterates over every result of ListForInstance, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context, params *ListInstanceOrganizationInvitationsParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
-	var p ListInstanceOrganizationInvitationsParams
+func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context, params *OrganizationInvitationListForInstanceParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
+	var p OrganizationInvitationListForInstanceParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context,
 }
 
 // Create calls POST /organizations/{organization_id}/invitations (operation CreateOrganizationInvitation).
-func (s *OrganizationInvitationsService) Create(ctx context.Context, organizationID string, params *CreateOrganizationInvitationParams) (*OrganizationInvitation, error) {
+func (s *OrganizationInvitationsService) Create(ctx context.Context, organizationID string, params *OrganizationInvitationCreateParams) (*OrganizationInvitation, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/invitations"}
 	if params != nil {
 		req.Body = params
@@ -64,12 +64,12 @@ func (s *OrganizationInvitationsService) Create(ctx context.Context, organizatio
 }
 
 // List calls GET /organizations/{organization_id}/invitations (operation ListOrganizationInvitations).
-func (s *OrganizationInvitationsService) List(ctx context.Context, organizationID string, params *ListOrganizationInvitationsParams) (*OrganizationInvitations, error) {
+func (s *OrganizationInvitationsService) List(ctx context.Context, organizationID string, params *OrganizationInvitationListParams) (*Page[OrganizationInvitation], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationInvitations
+	var out Page[OrganizationInvitation]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -78,8 +78,8 @@ func (s *OrganizationInvitationsService) List(ctx context.Context, organizationI
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizationID string, params *ListOrganizationInvitationsParams) iter.Seq2[OrganizationInvitation, error] {
-	var p ListOrganizationInvitationsParams
+func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizationID string, params *OrganizationInvitationListParams) iter.Seq2[OrganizationInvitation, error] {
+	var p OrganizationInvitationListParams
 	if params != nil {
 		p = *params
 	}
@@ -102,12 +102,12 @@ func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizati
 }
 
 // BulkCreate calls POST /organizations/{organization_id}/invitations/bulk (operation CreateOrganizationInvitationBulk).
-func (s *OrganizationInvitationsService) BulkCreate(ctx context.Context, organizationID string, params *CreateOrganizationInvitationBulkParams) (*OrganizationInvitations, error) {
+func (s *OrganizationInvitationsService) BulkCreate(ctx context.Context, organizationID string, params *OrganizationInvitationBulkCreateParams) (*Page[OrganizationInvitation], error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/bulk"}
 	if params != nil {
 		req.Body = params.Items
 	}
-	var out OrganizationInvitations
+	var out Page[OrganizationInvitation]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -115,12 +115,12 @@ func (s *OrganizationInvitationsService) BulkCreate(ctx context.Context, organiz
 }
 
 // ListPending calls GET /organizations/{organization_id}/invitations/pending (operation ListPendingOrganizationInvitations).
-func (s *OrganizationInvitationsService) ListPending(ctx context.Context, organizationID string, params *ListPendingOrganizationInvitationsParams) (*OrganizationInvitations, error) {
+func (s *OrganizationInvitationsService) ListPending(ctx context.Context, organizationID string, params *OrganizationInvitationListPendingParams) (*Page[OrganizationInvitation], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/pending"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationInvitations
+	var out Page[OrganizationInvitation]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -129,8 +129,8 @@ func (s *OrganizationInvitationsService) ListPending(ctx context.Context, organi
 
 // ListPendingAll iterates over every result of ListPending, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationInvitationsService) ListPendingAll(ctx context.Context, organizationID string, params *ListPendingOrganizationInvitationsParams) iter.Seq2[OrganizationInvitation, error] {
-	var p ListPendingOrganizationInvitationsParams
+func (s *OrganizationInvitationsService) ListPendingAll(ctx context.Context, organizationID string, params *OrganizationInvitationListPendingParams) iter.Seq2[OrganizationInvitation, error] {
+	var p OrganizationInvitationListPendingParams
 	if params != nil {
 		p = *params
 	}
@@ -163,7 +163,7 @@ func (s *OrganizationInvitationsService) Get(ctx context.Context, organizationID
 }
 
 // Revoke calls POST /organizations/{organization_id}/invitations/{invitation_id}/revoke (operation RevokeOrganizationInvitation).
-func (s *OrganizationInvitationsService) Revoke(ctx context.Context, organizationID string, invitationID string, params *RevokeOrganizationInvitationParams) (*OrganizationInvitation, error) {
+func (s *OrganizationInvitationsService) Revoke(ctx context.Context, organizationID string, invitationID string, params *OrganizationInvitationRevokeParams) (*OrganizationInvitation, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/" + PathEscape(invitationID) + "/revoke"}
 	if params != nil {
 		req.Body = params
@@ -175,8 +175,8 @@ func (s *OrganizationInvitationsService) Revoke(ctx context.Context, organizatio
 	return &out, nil
 }
 
-// ListInstanceOrganizationInvitationsParams is generated from the parameters of operation ListInstanceOrganizationInvitations.
-type ListInstanceOrganizationInvitationsParams struct {
+// OrganizationInvitationListForInstanceParams is generated from the parameters of OrganizationInvitations.ListForInstance.
+type OrganizationInvitationListForInstanceParams struct {
 	OrderBy string `json:"-"`
 	Status  string `json:"-"`
 	Query   string `json:"-"`
@@ -184,7 +184,7 @@ type ListInstanceOrganizationInvitationsParams struct {
 	Offset  *int64 `json:"-"`
 }
 
-func (p *ListInstanceOrganizationInvitationsParams) query() url.Values {
+func (p *OrganizationInvitationListForInstanceParams) query() url.Values {
 	q := url.Values{}
 	if p.OrderBy != "" {
 		q.Set("order_by", p.OrderBy)
@@ -204,8 +204,8 @@ func (p *ListInstanceOrganizationInvitationsParams) query() url.Values {
 	return q
 }
 
-// CreateOrganizationInvitationParams is generated from the parameters of operation CreateOrganizationInvitation.
-type CreateOrganizationInvitationParams struct {
+// OrganizationInvitationCreateParams is generated from the parameters of OrganizationInvitations.Create.
+type OrganizationInvitationCreateParams struct {
 	EmailAddress    string         `json:"email_address"`
 	InviterUserID   *string        `json:"inviter_user_id,omitempty"`
 	Role            string         `json:"role"`
@@ -216,8 +216,8 @@ type CreateOrganizationInvitationParams struct {
 	Notify          *bool          `json:"notify,omitempty"`
 }
 
-// ListOrganizationInvitationsParams is generated from the parameters of operation ListOrganizationInvitations.
-type ListOrganizationInvitationsParams struct {
+// OrganizationInvitationListParams is generated from the parameters of OrganizationInvitations.List.
+type OrganizationInvitationListParams struct {
 	Status       string `json:"-"`
 	EmailAddress string `json:"-"`
 	OrderBy      string `json:"-"`
@@ -225,7 +225,7 @@ type ListOrganizationInvitationsParams struct {
 	Offset       *int64 `json:"-"`
 }
 
-func (p *ListOrganizationInvitationsParams) query() url.Values {
+func (p *OrganizationInvitationListParams) query() url.Values {
 	q := url.Values{}
 	if p.Status != "" {
 		q.Set("status", p.Status)
@@ -245,13 +245,13 @@ func (p *ListOrganizationInvitationsParams) query() url.Values {
 	return q
 }
 
-// CreateOrganizationInvitationBulkParams is generated from the parameters of operation CreateOrganizationInvitationBulk.
-type CreateOrganizationInvitationBulkParams struct {
-	Items []CreateOrganizationInvitationBulkParamsItem `json:"-"`
+// OrganizationInvitationBulkCreateParams is generated from the parameters of OrganizationInvitations.BulkCreate.
+type OrganizationInvitationBulkCreateParams struct {
+	Items []OrganizationInvitationBulkCreateParamsItem `json:"-"`
 }
 
-// CreateOrganizationInvitationBulkParamsItem is generated from an inline object.
-type CreateOrganizationInvitationBulkParamsItem struct {
+// OrganizationInvitationBulkCreateParamsItem is generated from an inline object.
+type OrganizationInvitationBulkCreateParamsItem struct {
 	EmailAddress    string         `json:"email_address"`
 	InviterUserID   *string        `json:"inviter_user_id,omitempty"`
 	Role            string         `json:"role"`
@@ -262,13 +262,13 @@ type CreateOrganizationInvitationBulkParamsItem struct {
 	Notify          *bool          `json:"notify,omitempty"`
 }
 
-// ListPendingOrganizationInvitationsParams is generated from the parameters of operation ListPendingOrganizationInvitations.
-type ListPendingOrganizationInvitationsParams struct {
+// OrganizationInvitationListPendingParams is generated from the parameters of OrganizationInvitations.ListPending.
+type OrganizationInvitationListPendingParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 }
 
-func (p *ListPendingOrganizationInvitationsParams) query() url.Values {
+func (p *OrganizationInvitationListPendingParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -279,7 +279,7 @@ func (p *ListPendingOrganizationInvitationsParams) query() url.Values {
 	return q
 }
 
-// RevokeOrganizationInvitationParams is generated from the parameters of operation RevokeOrganizationInvitation.
-type RevokeOrganizationInvitationParams struct {
+// OrganizationInvitationRevokeParams is generated from the parameters of OrganizationInvitations.Revoke.
+type OrganizationInvitationRevokeParams struct {
 	RequestingUserID *string `json:"requesting_user_id,omitempty"`
 }

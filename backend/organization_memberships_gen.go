@@ -13,7 +13,7 @@ import (
 type OrganizationMembershipsService struct{ c *Client }
 
 // Create calls POST /organizations/{organization_id}/memberships (operation CreateOrganizationMembership).
-func (s *OrganizationMembershipsService) Create(ctx context.Context, organizationID string, params *CreateOrganizationMembershipParams) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) Create(ctx context.Context, organizationID string, params *OrganizationMembershipCreateParams) (*OrganizationMembership, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/memberships"}
 	if params != nil {
 		req.Body = params
@@ -26,12 +26,12 @@ func (s *OrganizationMembershipsService) Create(ctx context.Context, organizatio
 }
 
 // List calls GET /organizations/{organization_id}/memberships (operation ListOrganizationMemberships).
-func (s *OrganizationMembershipsService) List(ctx context.Context, organizationID string, params *ListOrganizationMembershipsParams) (*OrganizationMemberships, error) {
+func (s *OrganizationMembershipsService) List(ctx context.Context, organizationID string, params *OrganizationMembershipListParams) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/memberships"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationMemberships
+	var out Page[OrganizationMembership]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -40,8 +40,8 @@ func (s *OrganizationMembershipsService) List(ctx context.Context, organizationI
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizationID string, params *ListOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
-	var p ListOrganizationMembershipsParams
+func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizationID string, params *OrganizationMembershipListParams) iter.Seq2[OrganizationMembership, error] {
+	var p OrganizationMembershipListParams
 	if params != nil {
 		p = *params
 	}
@@ -64,7 +64,7 @@ func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizati
 }
 
 // Update calls PATCH /organizations/{organization_id}/memberships/{user_id} (operation UpdateOrganizationMembership).
-func (s *OrganizationMembershipsService) Update(ctx context.Context, organizationID string, userID string, params *UpdateOrganizationMembershipParams) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) Update(ctx context.Context, organizationID string, userID string, params *OrganizationMembershipUpdateParams) (*OrganizationMembership, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/memberships/" + PathEscape(userID)}
 	if params != nil {
 		req.Body = params
@@ -87,7 +87,7 @@ func (s *OrganizationMembershipsService) Delete(ctx context.Context, organizatio
 }
 
 // UpdateMetadata calls PATCH /organizations/{organization_id}/memberships/{user_id}/metadata (operation UpdateOrganizationMembershipMetadata).
-func (s *OrganizationMembershipsService) UpdateMetadata(ctx context.Context, organizationID string, userID string, params *UpdateOrganizationMembershipMetadataParams) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) UpdateMetadata(ctx context.Context, organizationID string, userID string, params *OrganizationMembershipUpdateMetadataParams) (*OrganizationMembership, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/memberships/" + PathEscape(userID) + "/metadata"}
 	if params != nil {
 		req.Body = params
@@ -100,12 +100,12 @@ func (s *OrganizationMembershipsService) UpdateMetadata(ctx context.Context, org
 }
 
 // ListForInstance calls GET /organization_memberships (operation InstanceGetOrganizationMemberships).
-func (s *OrganizationMembershipsService) ListForInstance(ctx context.Context, params *InstanceGetOrganizationMembershipsParams) (*OrganizationMemberships, error) {
+func (s *OrganizationMembershipsService) ListForInstance(ctx context.Context, params *OrganizationMembershipListForInstanceParams) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/organization_memberships"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationMemberships
+	var out Page[OrganizationMembership]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ func (s *OrganizationMembershipsService) ListForInstance(ctx context.Context, pa
 
 // ListForInstanceAll iterates over every result of ListForInstance, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context, params *InstanceGetOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
-	var p InstanceGetOrganizationMembershipsParams
+func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context, params *OrganizationMembershipListForInstanceParams) iter.Seq2[OrganizationMembership, error] {
+	var p OrganizationMembershipListForInstanceParams
 	if params != nil {
 		p = *params
 	}
@@ -137,16 +137,16 @@ func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context,
 	})
 }
 
-// CreateOrganizationMembershipParams is generated from the parameters of operation CreateOrganizationMembership.
-type CreateOrganizationMembershipParams struct {
+// OrganizationMembershipCreateParams is generated from the parameters of OrganizationMemberships.Create.
+type OrganizationMembershipCreateParams struct {
 	UserID          string         `json:"user_id"`
 	Role            string         `json:"role"`
 	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
 }
 
-// ListOrganizationMembershipsParams is generated from the parameters of operation ListOrganizationMemberships.
-type ListOrganizationMembershipsParams struct {
+// OrganizationMembershipListParams is generated from the parameters of OrganizationMemberships.List.
+type OrganizationMembershipListParams struct {
 	OrderBy            string   `json:"-"`
 	UserID             []string `json:"-"`
 	EmailAddress       []string `json:"-"`
@@ -167,7 +167,7 @@ type ListOrganizationMembershipsParams struct {
 	Offset             *int64   `json:"-"`
 }
 
-func (p *ListOrganizationMembershipsParams) query() url.Values {
+func (p *OrganizationMembershipListParams) query() url.Values {
 	q := url.Values{}
 	if p.OrderBy != "" {
 		q.Set("order_by", p.OrderBy)
@@ -226,25 +226,25 @@ func (p *ListOrganizationMembershipsParams) query() url.Values {
 	return q
 }
 
-// UpdateOrganizationMembershipParams is generated from the parameters of operation UpdateOrganizationMembership.
-type UpdateOrganizationMembershipParams struct {
+// OrganizationMembershipUpdateParams is generated from the parameters of OrganizationMemberships.Update.
+type OrganizationMembershipUpdateParams struct {
 	Role string `json:"role"`
 }
 
-// UpdateOrganizationMembershipMetadataParams is generated from the parameters of operation UpdateOrganizationMembershipMetadata.
-type UpdateOrganizationMembershipMetadataParams struct {
+// OrganizationMembershipUpdateMetadataParams is generated from the parameters of OrganizationMemberships.UpdateMetadata.
+type OrganizationMembershipUpdateMetadataParams struct {
 	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
 }
 
-// InstanceGetOrganizationMembershipsParams is generated from the parameters of operation InstanceGetOrganizationMemberships.
-type InstanceGetOrganizationMembershipsParams struct {
+// OrganizationMembershipListForInstanceParams is generated from the parameters of OrganizationMemberships.ListForInstance.
+type OrganizationMembershipListForInstanceParams struct {
 	OrderBy string `json:"-"`
 	Limit   *int64 `json:"-"`
 	Offset  *int64 `json:"-"`
 }
 
-func (p *InstanceGetOrganizationMembershipsParams) query() url.Values {
+func (p *OrganizationMembershipListForInstanceParams) query() url.Values {
 	q := url.Values{}
 	if p.OrderBy != "" {
 		q.Set("order_by", p.OrderBy)

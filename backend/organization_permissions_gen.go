@@ -13,12 +13,12 @@ import (
 type OrganizationPermissionsService struct{ c *Client }
 
 // List calls GET /organization_permissions (operation ListOrganizationPermissions).
-func (s *OrganizationPermissionsService) List(ctx context.Context, params *ListOrganizationPermissionsParams) (*Permissions, error) {
+func (s *OrganizationPermissionsService) List(ctx context.Context, params *OrganizationPermissionListParams) (*Page[Permission], error) {
 	req := Request{Method: "GET", Path: "/organization_permissions"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out Permissions
+	var out Page[Permission]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *OrganizationPermissionsService) List(ctx context.Context, params *ListO
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *ListOrganizationPermissionsParams) iter.Seq2[Permission, error] {
-	var p ListOrganizationPermissionsParams
+func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *OrganizationPermissionListParams) iter.Seq2[Permission, error] {
+	var p OrganizationPermissionListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *Li
 }
 
 // Create calls POST /organization_permissions (operation CreateOrganizationPermission).
-func (s *OrganizationPermissionsService) Create(ctx context.Context, params *CreateOrganizationPermissionParams) (*Permission, error) {
+func (s *OrganizationPermissionsService) Create(ctx context.Context, params *OrganizationPermissionCreateParams) (*Permission, error) {
 	req := Request{Method: "POST", Path: "/organization_permissions"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *OrganizationPermissionsService) Get(ctx context.Context, permissionID s
 }
 
 // Update calls PATCH /organization_permissions/{permission_id} (operation UpdateOrganizationPermission).
-func (s *OrganizationPermissionsService) Update(ctx context.Context, permissionID string, params *UpdateOrganizationPermissionParams) (*Permission, error) {
+func (s *OrganizationPermissionsService) Update(ctx context.Context, permissionID string, params *OrganizationPermissionUpdateParams) (*Permission, error) {
 	req := Request{Method: "PATCH", Path: "/organization_permissions/" + PathEscape(permissionID)}
 	if params != nil {
 		req.Body = params
@@ -96,15 +96,15 @@ func (s *OrganizationPermissionsService) Delete(ctx context.Context, permissionI
 	return &out, nil
 }
 
-// ListOrganizationPermissionsParams is generated from the parameters of operation ListOrganizationPermissions.
-type ListOrganizationPermissionsParams struct {
+// OrganizationPermissionListParams is generated from the parameters of OrganizationPermissions.List.
+type OrganizationPermissionListParams struct {
 	Query   string `json:"-"`
 	OrderBy string `json:"-"`
 	Limit   *int64 `json:"-"`
 	Offset  *int64 `json:"-"`
 }
 
-func (p *ListOrganizationPermissionsParams) query() url.Values {
+func (p *OrganizationPermissionListParams) query() url.Values {
 	q := url.Values{}
 	if p.Query != "" {
 		q.Set("query", p.Query)
@@ -121,15 +121,15 @@ func (p *ListOrganizationPermissionsParams) query() url.Values {
 	return q
 }
 
-// CreateOrganizationPermissionParams is generated from the parameters of operation CreateOrganizationPermission.
-type CreateOrganizationPermissionParams struct {
+// OrganizationPermissionCreateParams is generated from the parameters of OrganizationPermissions.Create.
+type OrganizationPermissionCreateParams struct {
 	Name        string  `json:"name"`
 	Key         string  `json:"key"`
 	Description *string `json:"description,omitempty"`
 }
 
-// UpdateOrganizationPermissionParams is generated from the parameters of operation UpdateOrganizationPermission.
-type UpdateOrganizationPermissionParams struct {
+// OrganizationPermissionUpdateParams is generated from the parameters of OrganizationPermissions.Update.
+type OrganizationPermissionUpdateParams struct {
 	Name        *string `json:"name,omitempty"`
 	Key         *string `json:"key,omitempty"`
 	Description *string `json:"description,omitempty"`

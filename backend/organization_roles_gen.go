@@ -13,12 +13,12 @@ import (
 type OrganizationRolesService struct{ c *Client }
 
 // List calls GET /organization_roles (operation ListOrganizationRoles).
-func (s *OrganizationRolesService) List(ctx context.Context, params *ListOrganizationRolesParams) (*Roles, error) {
+func (s *OrganizationRolesService) List(ctx context.Context, params *OrganizationRoleListParams) (*Page[Role], error) {
 	req := Request{Method: "GET", Path: "/organization_roles"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out Roles
+	var out Page[Role]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *OrganizationRolesService) List(ctx context.Context, params *ListOrganiz
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationRolesService) ListAll(ctx context.Context, params *ListOrganizationRolesParams) iter.Seq2[Role, error] {
-	var p ListOrganizationRolesParams
+func (s *OrganizationRolesService) ListAll(ctx context.Context, params *OrganizationRoleListParams) iter.Seq2[Role, error] {
+	var p OrganizationRoleListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *OrganizationRolesService) ListAll(ctx context.Context, params *ListOrga
 }
 
 // Create calls POST /organization_roles (operation CreateOrganizationRole).
-func (s *OrganizationRolesService) Create(ctx context.Context, params *CreateOrganizationRoleParams) (*Role, error) {
+func (s *OrganizationRolesService) Create(ctx context.Context, params *OrganizationRoleCreateParams) (*Role, error) {
 	req := Request{Method: "POST", Path: "/organization_roles"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *OrganizationRolesService) Get(ctx context.Context, organizationRoleID s
 }
 
 // Update calls PATCH /organization_roles/{organization_role_id} (operation UpdateOrganizationRole).
-func (s *OrganizationRolesService) Update(ctx context.Context, organizationRoleID string, params *UpdateOrganizationRoleParams) (*Role, error) {
+func (s *OrganizationRolesService) Update(ctx context.Context, organizationRoleID string, params *OrganizationRoleUpdateParams) (*Role, error) {
 	req := Request{Method: "PATCH", Path: "/organization_roles/" + PathEscape(organizationRoleID)}
 	if params != nil {
 		req.Body = params
@@ -116,15 +116,15 @@ func (s *OrganizationRolesService) RemovePermission(ctx context.Context, organiz
 	return &out, nil
 }
 
-// ListOrganizationRolesParams is generated from the parameters of operation ListOrganizationRoles.
-type ListOrganizationRolesParams struct {
+// OrganizationRoleListParams is generated from the parameters of OrganizationRoles.List.
+type OrganizationRoleListParams struct {
 	Query   string `json:"-"`
 	OrderBy string `json:"-"`
 	Limit   *int64 `json:"-"`
 	Offset  *int64 `json:"-"`
 }
 
-func (p *ListOrganizationRolesParams) query() url.Values {
+func (p *OrganizationRoleListParams) query() url.Values {
 	q := url.Values{}
 	if p.Query != "" {
 		q.Set("query", p.Query)
@@ -141,8 +141,8 @@ func (p *ListOrganizationRolesParams) query() url.Values {
 	return q
 }
 
-// CreateOrganizationRoleParams is generated from the parameters of operation CreateOrganizationRole.
-type CreateOrganizationRoleParams struct {
+// OrganizationRoleCreateParams is generated from the parameters of OrganizationRoles.Create.
+type OrganizationRoleCreateParams struct {
 	Name                    string   `json:"name"`
 	Key                     string   `json:"key"`
 	Description             *string  `json:"description,omitempty"`
@@ -150,8 +150,8 @@ type CreateOrganizationRoleParams struct {
 	IncludeInInitialRoleSet *bool    `json:"include_in_initial_role_set,omitempty"`
 }
 
-// UpdateOrganizationRoleParams is generated from the parameters of operation UpdateOrganizationRole.
-type UpdateOrganizationRoleParams struct {
+// OrganizationRoleUpdateParams is generated from the parameters of OrganizationRoles.Update.
+type OrganizationRoleUpdateParams struct {
 	Name        *string  `json:"name,omitempty"`
 	Key         *string  `json:"key,omitempty"`
 	Description *string  `json:"description,omitempty"`

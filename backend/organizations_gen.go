@@ -13,12 +13,12 @@ import (
 type OrganizationsService struct{ c *Client }
 
 // List calls GET /organizations (operation ListOrganizations).
-func (s *OrganizationsService) List(ctx context.Context, params *ListOrganizationsParams) (*Organizations, error) {
+func (s *OrganizationsService) List(ctx context.Context, params *OrganizationListParams) (*Page[Organization], error) {
 	req := Request{Method: "GET", Path: "/organizations"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out Organizations
+	var out Page[Organization]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *OrganizationsService) List(ctx context.Context, params *ListOrganizatio
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationsService) ListAll(ctx context.Context, params *ListOrganizationsParams) iter.Seq2[Organization, error] {
-	var p ListOrganizationsParams
+func (s *OrganizationsService) ListAll(ctx context.Context, params *OrganizationListParams) iter.Seq2[Organization, error] {
+	var p OrganizationListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *OrganizationsService) ListAll(ctx context.Context, params *ListOrganiza
 }
 
 // Create calls POST /organizations (operation CreateOrganization).
-func (s *OrganizationsService) Create(ctx context.Context, params *CreateOrganizationParams) (*Organization, error) {
+func (s *OrganizationsService) Create(ctx context.Context, params *OrganizationCreateParams) (*Organization, error) {
 	req := Request{Method: "POST", Path: "/organizations"}
 	if params != nil {
 		req.Body = params
@@ -64,7 +64,7 @@ func (s *OrganizationsService) Create(ctx context.Context, params *CreateOrganiz
 }
 
 // Get calls GET /organizations/{organization_id} (operation GetOrganization).
-func (s *OrganizationsService) Get(ctx context.Context, organizationID string, params *GetOrganizationParams) (*Organization, error) {
+func (s *OrganizationsService) Get(ctx context.Context, organizationID string, params *OrganizationGetParams) (*Organization, error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID)}
 	if params != nil {
 		req.Query = params.query()
@@ -77,7 +77,7 @@ func (s *OrganizationsService) Get(ctx context.Context, organizationID string, p
 }
 
 // Update calls PATCH /organizations/{organization_id} (operation UpdateOrganization).
-func (s *OrganizationsService) Update(ctx context.Context, organizationID string, params *UpdateOrganizationParams) (*Organization, error) {
+func (s *OrganizationsService) Update(ctx context.Context, organizationID string, params *OrganizationUpdateParams) (*Organization, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID)}
 	if params != nil {
 		req.Body = params
@@ -100,7 +100,7 @@ func (s *OrganizationsService) Delete(ctx context.Context, organizationID string
 }
 
 // MergeMetadata calls PATCH /organizations/{organization_id}/metadata (operation MergeOrganizationMetadata).
-func (s *OrganizationsService) MergeMetadata(ctx context.Context, organizationID string, params *MergeOrganizationMetadataParams) (*Organization, error) {
+func (s *OrganizationsService) MergeMetadata(ctx context.Context, organizationID string, params *OrganizationMergeMetadataParams) (*Organization, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/metadata"}
 	if params != nil {
 		req.Body = params
@@ -113,7 +113,7 @@ func (s *OrganizationsService) MergeMetadata(ctx context.Context, organizationID
 }
 
 // ReplaceMetadata calls PUT /organizations/{organization_id}/metadata (operation ReplaceOrganizationMetadata).
-func (s *OrganizationsService) ReplaceMetadata(ctx context.Context, organizationID string, params *ReplaceOrganizationMetadataParams) (*Organization, error) {
+func (s *OrganizationsService) ReplaceMetadata(ctx context.Context, organizationID string, params *OrganizationReplaceMetadataParams) (*Organization, error) {
 	req := Request{Method: "PUT", Path: "/organizations/" + PathEscape(organizationID) + "/metadata"}
 	if params != nil {
 		req.Body = params
@@ -126,7 +126,7 @@ func (s *OrganizationsService) ReplaceMetadata(ctx context.Context, organization
 }
 
 // UploadLogo calls PUT /organizations/{organization_id}/logo (operation UploadOrganizationLogo).
-func (s *OrganizationsService) UploadLogo(ctx context.Context, organizationID string, params *UploadOrganizationLogoParams) (*OrganizationWithLogo, error) {
+func (s *OrganizationsService) UploadLogo(ctx context.Context, organizationID string, params *OrganizationUploadLogoParams) (*OrganizationWithLogo, error) {
 	req := Request{Method: "PUT", Path: "/organizations/" + PathEscape(organizationID) + "/logo"}
 	if params != nil {
 		req.Body = params.multipart()
@@ -169,7 +169,7 @@ func (s *OrganizationsService) GetBillingCreditBalance(ctx context.Context, orga
 }
 
 // AdjustBillingCreditBalance calls POST /organizations/{organization_id}/billing/credits (operation AdjustOrganizationBillingCreditBalance).
-func (s *OrganizationsService) AdjustBillingCreditBalance(ctx context.Context, organizationID string, params *AdjustOrganizationBillingCreditBalanceParams) (*CommerceCreditLedgerResponse, error) {
+func (s *OrganizationsService) AdjustBillingCreditBalance(ctx context.Context, organizationID string, params *OrganizationAdjustBillingCreditBalanceParams) (*CommerceCreditLedgerResponse, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/billing/credits"}
 	if params != nil {
 		req.Body = params
@@ -181,8 +181,8 @@ func (s *OrganizationsService) AdjustBillingCreditBalance(ctx context.Context, o
 	return &out, nil
 }
 
-// ListOrganizationsParams is generated from the parameters of operation ListOrganizations.
-type ListOrganizationsParams struct {
+// OrganizationListParams is generated from the parameters of Organizations.List.
+type OrganizationListParams struct {
 	IncludeMembersCount                         *bool    `json:"-"`
 	IncludeMissingMemberWithElevatedPermissions *bool    `json:"-"`
 	Query                                       string   `json:"-"`
@@ -193,7 +193,7 @@ type ListOrganizationsParams struct {
 	Offset                                      *int64   `json:"-"`
 }
 
-func (p *ListOrganizationsParams) query() url.Values {
+func (p *OrganizationListParams) query() url.Values {
 	q := url.Values{}
 	if p.IncludeMembersCount != nil {
 		q.Set("include_members_count", strconv.FormatBool(*p.IncludeMembersCount))
@@ -222,8 +222,8 @@ func (p *ListOrganizationsParams) query() url.Values {
 	return q
 }
 
-// CreateOrganizationParams is generated from the parameters of operation CreateOrganization.
-type CreateOrganizationParams struct {
+// OrganizationCreateParams is generated from the parameters of Organizations.Create.
+type OrganizationCreateParams struct {
 	Name                  string         `json:"name"`
 	CreatedBy             *string        `json:"created_by,omitempty"`
 	PrivateMetadata       map[string]any `json:"private_metadata,omitempty"`
@@ -234,13 +234,13 @@ type CreateOrganizationParams struct {
 	RoleSetKey            *string        `json:"role_set_key,omitempty"`
 }
 
-// GetOrganizationParams is generated from the parameters of operation GetOrganization.
-type GetOrganizationParams struct {
+// OrganizationGetParams is generated from the parameters of Organizations.Get.
+type OrganizationGetParams struct {
 	IncludeMembersCount                         *bool `json:"-"`
 	IncludeMissingMemberWithElevatedPermissions *bool `json:"-"`
 }
 
-func (p *GetOrganizationParams) query() url.Values {
+func (p *OrganizationGetParams) query() url.Values {
 	q := url.Values{}
 	if p.IncludeMembersCount != nil {
 		q.Set("include_members_count", strconv.FormatBool(*p.IncludeMembersCount))
@@ -251,8 +251,8 @@ func (p *GetOrganizationParams) query() url.Values {
 	return q
 }
 
-// UpdateOrganizationParams is generated from the parameters of operation UpdateOrganization.
-type UpdateOrganizationParams struct {
+// OrganizationUpdateParams is generated from the parameters of Organizations.Update.
+type OrganizationUpdateParams struct {
 	Name                  *string `json:"name,omitempty"`
 	Slug                  *string `json:"slug,omitempty"`
 	MaxAllowedMemberships *int64  `json:"max_allowed_memberships,omitempty"`
@@ -261,25 +261,25 @@ type UpdateOrganizationParams struct {
 	RoleSetKey            *string `json:"role_set_key,omitempty"`
 }
 
-// MergeOrganizationMetadataParams is generated from the parameters of operation MergeOrganizationMetadata.
-type MergeOrganizationMetadataParams struct {
+// OrganizationMergeMetadataParams is generated from the parameters of Organizations.MergeMetadata.
+type OrganizationMergeMetadataParams struct {
 	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
 }
 
-// ReplaceOrganizationMetadataParams is generated from the parameters of operation ReplaceOrganizationMetadata.
-type ReplaceOrganizationMetadataParams struct {
+// OrganizationReplaceMetadataParams is generated from the parameters of Organizations.ReplaceMetadata.
+type OrganizationReplaceMetadataParams struct {
 	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
 }
 
-// UploadOrganizationLogoParams is generated from the parameters of operation UploadOrganizationLogo.
-type UploadOrganizationLogoParams struct {
+// OrganizationUploadLogoParams is generated from the parameters of Organizations.UploadLogo.
+type OrganizationUploadLogoParams struct {
 	UploaderUserID string `json:"-"`
 	File           *File  `json:"-"`
 }
 
-func (p *UploadOrganizationLogoParams) multipart() *Multipart {
+func (p *OrganizationUploadLogoParams) multipart() *Multipart {
 	m := &Multipart{}
 	if p.UploaderUserID != "" {
 		m.AddField("uploader_user_id", p.UploaderUserID)
@@ -288,8 +288,8 @@ func (p *UploadOrganizationLogoParams) multipart() *Multipart {
 	return m
 }
 
-// AdjustOrganizationBillingCreditBalanceParams is generated from the parameters of operation AdjustOrganizationBillingCreditBalance.
-type AdjustOrganizationBillingCreditBalanceParams struct {
+// OrganizationAdjustBillingCreditBalanceParams is generated from the parameters of Organizations.AdjustBillingCreditBalance.
+type OrganizationAdjustBillingCreditBalanceParams struct {
 	Amount         int64   `json:"amount"`
 	Action         string  `json:"action"`
 	Currency       *string `json:"currency,omitempty"`

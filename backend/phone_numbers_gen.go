@@ -10,7 +10,7 @@ import (
 type PhoneNumbersService struct{ c *Client }
 
 // Create calls POST /phone_numbers (operation CreatePhoneNumber).
-func (s *PhoneNumbersService) Create(ctx context.Context, params *CreatePhoneNumberParams) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) Create(ctx context.Context, params *PhoneNumberCreateParams) (*PhoneNumber, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers"}
 	if params != nil {
 		req.Body = params
@@ -43,7 +43,7 @@ func (s *PhoneNumbersService) Delete(ctx context.Context, phoneNumberID string) 
 }
 
 // Update calls PATCH /phone_numbers/{phone_number_id} (operation UpdatePhoneNumber).
-func (s *PhoneNumbersService) Update(ctx context.Context, phoneNumberID string, params *UpdatePhoneNumberParams) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) Update(ctx context.Context, phoneNumberID string, params *PhoneNumberUpdateParams) (*PhoneNumber, error) {
 	req := Request{Method: "PATCH", Path: "/phone_numbers/" + PathEscape(phoneNumberID)}
 	if params != nil {
 		req.Body = params
@@ -66,7 +66,7 @@ func (s *PhoneNumbersService) PrepareVerification(ctx context.Context, phoneNumb
 }
 
 // AttemptVerification calls POST /phone_numbers/{phone_number_id}/attempt_verification (operation AttemptPhoneNumberVerification).
-func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumberID string, params *AttemptPhoneNumberVerificationParams) (*VerificationStatus, error) {
+func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumberID string, params *PhoneNumberAttemptVerificationParams) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers/" + PathEscape(phoneNumberID) + "/attempt_verification"}
 	if params != nil {
 		req.Body = params
@@ -79,7 +79,7 @@ func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumb
 }
 
 // ReplaceForUser calls PUT /users/{user_id}/phone_number (operation ReplaceUserPhoneNumber).
-func (s *PhoneNumbersService) ReplaceForUser(ctx context.Context, userID string, params *ReplaceUserPhoneNumberParams) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) ReplaceForUser(ctx context.Context, userID string, params *PhoneNumberReplaceForUserParams) (*PhoneNumber, error) {
 	req := Request{Method: "PUT", Path: "/users/" + PathEscape(userID) + "/phone_number"}
 	if params != nil {
 		req.Body = params
@@ -91,8 +91,8 @@ func (s *PhoneNumbersService) ReplaceForUser(ctx context.Context, userID string,
 	return &out, nil
 }
 
-// CreatePhoneNumberParams is generated from the parameters of operation CreatePhoneNumber.
-type CreatePhoneNumberParams struct {
+// PhoneNumberCreateParams is generated from the parameters of PhoneNumbers.Create.
+type PhoneNumberCreateParams struct {
 	UserID                  string `json:"user_id"`
 	PhoneNumber             string `json:"phone_number"`
 	Verified                *bool  `json:"verified,omitempty"`
@@ -100,21 +100,21 @@ type CreatePhoneNumberParams struct {
 	ReservedForSecondFactor *bool  `json:"reserved_for_second_factor,omitempty"`
 }
 
-// UpdatePhoneNumberParams is generated from the parameters of operation UpdatePhoneNumber.
-type UpdatePhoneNumberParams struct {
+// PhoneNumberUpdateParams is generated from the parameters of PhoneNumbers.Update.
+type PhoneNumberUpdateParams struct {
 	Verified                *bool `json:"verified,omitempty"`
 	Primary                 *bool `json:"primary,omitempty"`
 	ReservedForSecondFactor *bool `json:"reserved_for_second_factor,omitempty"`
 }
 
-// AttemptPhoneNumberVerificationParams is generated from the parameters of operation AttemptPhoneNumberVerification.
-type AttemptPhoneNumberVerificationParams struct {
+// PhoneNumberAttemptVerificationParams is generated from the parameters of PhoneNumbers.AttemptVerification.
+type PhoneNumberAttemptVerificationParams struct {
 	VerificationID string `json:"verification_id"`
 	Code           string `json:"code"`
 }
 
-// ReplaceUserPhoneNumberParams is generated from the parameters of operation ReplaceUserPhoneNumber.
-type ReplaceUserPhoneNumberParams struct {
+// PhoneNumberReplaceForUserParams is generated from the parameters of PhoneNumbers.ReplaceForUser.
+type PhoneNumberReplaceForUserParams struct {
 	PhoneNumber          string  `json:"phone_number"`
 	IdentificationStatus *string `json:"identification_status,omitempty"`
 }

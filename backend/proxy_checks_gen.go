@@ -10,7 +10,7 @@ import (
 type ProxyChecksService struct{ c *Client }
 
 // Verify calls POST /proxy_checks (operation VerifyDomainProxy).
-func (s *ProxyChecksService) Verify(ctx context.Context, params *VerifyDomainProxyParams) (*ProxyCheck, error) {
+func (s *ProxyChecksService) Verify(ctx context.Context, params *ProxyCheckVerifyParams) (*ProxyCheck, error) {
 	req := Request{Method: "POST", Path: "/proxy_checks"}
 	if params != nil {
 		req.Body = params
@@ -22,8 +22,8 @@ func (s *ProxyChecksService) Verify(ctx context.Context, params *VerifyDomainPro
 	return &out, nil
 }
 
-// VerifyDomainProxyParams is generated from the parameters of operation VerifyDomainProxy.
-type VerifyDomainProxyParams struct {
+// ProxyCheckVerifyParams is generated from the parameters of ProxyChecks.Verify.
+type ProxyCheckVerifyParams struct {
 	DomainID *string `json:"domain_id,omitempty"`
 	ProxyURL *string `json:"proxy_url,omitempty"`
 }

@@ -13,12 +13,12 @@ import (
 type RedirectURLsService struct{ c *Client }
 
 // List calls GET /redirect_urls (operation ListRedirectURLs).
-func (s *RedirectURLsService) List(ctx context.Context, params *ListRedirectURLsParams) (*List[RedirectURL], error) {
+func (s *RedirectURLsService) List(ctx context.Context, params *RedirectURLListParams) (*Page[RedirectURL], error) {
 	req := Request{Method: "GET", Path: "/redirect_urls"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[RedirectURL]
+	var out Page[RedirectURL]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *RedirectURLsService) List(ctx context.Context, params *ListRedirectURLs
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *RedirectURLsService) ListAll(ctx context.Context, params *ListRedirectURLsParams) iter.Seq2[RedirectURL, error] {
-	var p ListRedirectURLsParams
+func (s *RedirectURLsService) ListAll(ctx context.Context, params *RedirectURLListParams) iter.Seq2[RedirectURL, error] {
+	var p RedirectURLListParams
 	if params != nil {
 		p = *params
 	}
@@ -52,7 +52,7 @@ func (s *RedirectURLsService) ListAll(ctx context.Context, params *ListRedirectU
 }
 
 // Create calls POST /redirect_urls (operation CreateRedirectURL).
-func (s *RedirectURLsService) Create(ctx context.Context, params *CreateRedirectURLParams) (*RedirectURL, error) {
+func (s *RedirectURLsService) Create(ctx context.Context, params *RedirectURLCreateParams) (*RedirectURL, error) {
 	req := Request{Method: "POST", Path: "/redirect_urls"}
 	if params != nil {
 		req.Body = params
@@ -84,14 +84,14 @@ func (s *RedirectURLsService) Delete(ctx context.Context, id string) (*DeletedOb
 	return &out, nil
 }
 
-// ListRedirectURLsParams is generated from the parameters of operation ListRedirectURLs.
-type ListRedirectURLsParams struct {
+// RedirectURLListParams is generated from the parameters of RedirectURLs.List.
+type RedirectURLListParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *ListRedirectURLsParams) query() url.Values {
+func (p *RedirectURLListParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -105,7 +105,7 @@ func (p *ListRedirectURLsParams) query() url.Values {
 	return q
 }
 
-// CreateRedirectURLParams is generated from the parameters of operation CreateRedirectURL.
-type CreateRedirectURLParams struct {
+// RedirectURLCreateParams is generated from the parameters of RedirectURLs.Create.
+type RedirectURLCreateParams struct {
 	URL string `json:"url"`
 }

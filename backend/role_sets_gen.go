@@ -13,12 +13,12 @@ import (
 type RoleSetsService struct{ c *Client }
 
 // List calls GET /role_sets (operation ListRoleSets).
-func (s *RoleSetsService) List(ctx context.Context, params *ListRoleSetsParams) (*RoleSets, error) {
+func (s *RoleSetsService) List(ctx context.Context, params *RoleSetListParams) (*Page[RoleSet], error) {
 	req := Request{Method: "GET", Path: "/role_sets"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out RoleSets
+	var out Page[RoleSet]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *RoleSetsService) List(ctx context.Context, params *ListRoleSetsParams) 
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *RoleSetsService) ListAll(ctx context.Context, params *ListRoleSetsParams) iter.Seq2[RoleSet, error] {
-	var p ListRoleSetsParams
+func (s *RoleSetsService) ListAll(ctx context.Context, params *RoleSetListParams) iter.Seq2[RoleSet, error] {
+	var p RoleSetListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *RoleSetsService) ListAll(ctx context.Context, params *ListRoleSetsParam
 }
 
 // Create calls POST /role_sets (operation CreateRoleSet).
-func (s *RoleSetsService) Create(ctx context.Context, params *CreateRoleSetParams) (*RoleSet, error) {
+func (s *RoleSetsService) Create(ctx context.Context, params *RoleSetCreateParams) (*RoleSet, error) {
 	req := Request{Method: "POST", Path: "/role_sets"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *RoleSetsService) Get(ctx context.Context, roleSetKeyOrID string) (*Role
 }
 
 // Update calls PATCH /role_sets/{role_set_key_or_id} (operation UpdateRoleSet).
-func (s *RoleSetsService) Update(ctx context.Context, roleSetKeyOrID string, params *UpdateRoleSetParams) (*RoleSet, error) {
+func (s *RoleSetsService) Update(ctx context.Context, roleSetKeyOrID string, params *RoleSetUpdateParams) (*RoleSet, error) {
 	req := Request{Method: "PATCH", Path: "/role_sets/" + PathEscape(roleSetKeyOrID)}
 	if params != nil {
 		req.Body = params
@@ -87,7 +87,7 @@ func (s *RoleSetsService) Update(ctx context.Context, roleSetKeyOrID string, par
 }
 
 // Replace calls POST /role_sets/{role_set_key_or_id}/replace (operation ReplaceRoleSet).
-func (s *RoleSetsService) Replace(ctx context.Context, roleSetKeyOrID string, params *ReplaceRoleSetParams) (*DeletedObject, error) {
+func (s *RoleSetsService) Replace(ctx context.Context, roleSetKeyOrID string, params *RoleSetReplaceParams) (*DeletedObject, error) {
 	req := Request{Method: "POST", Path: "/role_sets/" + PathEscape(roleSetKeyOrID) + "/replace"}
 	if params != nil {
 		req.Body = params
@@ -100,7 +100,7 @@ func (s *RoleSetsService) Replace(ctx context.Context, roleSetKeyOrID string, pa
 }
 
 // AddRoles calls POST /role_sets/{role_set_key_or_id}/roles (operation AddRolesToRoleSet).
-func (s *RoleSetsService) AddRoles(ctx context.Context, roleSetKeyOrID string, params *AddRolesToRoleSetParams) (*RoleSet, error) {
+func (s *RoleSetsService) AddRoles(ctx context.Context, roleSetKeyOrID string, params *RoleSetAddRolesParams) (*RoleSet, error) {
 	req := Request{Method: "POST", Path: "/role_sets/" + PathEscape(roleSetKeyOrID) + "/roles"}
 	if params != nil {
 		req.Body = params
@@ -113,7 +113,7 @@ func (s *RoleSetsService) AddRoles(ctx context.Context, roleSetKeyOrID string, p
 }
 
 // ReplaceRole calls POST /role_sets/{role_set_key_or_id}/roles/replace (operation ReplaceRoleInRoleSet).
-func (s *RoleSetsService) ReplaceRole(ctx context.Context, roleSetKeyOrID string, params *ReplaceRoleInRoleSetParams) (*RoleSet, error) {
+func (s *RoleSetsService) ReplaceRole(ctx context.Context, roleSetKeyOrID string, params *RoleSetReplaceRoleParams) (*RoleSet, error) {
 	req := Request{Method: "POST", Path: "/role_sets/" + PathEscape(roleSetKeyOrID) + "/roles/replace"}
 	if params != nil {
 		req.Body = params
@@ -125,15 +125,15 @@ func (s *RoleSetsService) ReplaceRole(ctx context.Context, roleSetKeyOrID string
 	return &out, nil
 }
 
-// ListRoleSetsParams is generated from the parameters of operation ListRoleSets.
-type ListRoleSetsParams struct {
+// RoleSetListParams is generated from the parameters of RoleSets.List.
+type RoleSetListParams struct {
 	Query   string `json:"-"`
 	OrderBy string `json:"-"`
 	Limit   *int64 `json:"-"`
 	Offset  *int64 `json:"-"`
 }
 
-func (p *ListRoleSetsParams) query() url.Values {
+func (p *RoleSetListParams) query() url.Values {
 	q := url.Values{}
 	if p.Query != "" {
 		q.Set("query", p.Query)
@@ -150,8 +150,8 @@ func (p *ListRoleSetsParams) query() url.Values {
 	return q
 }
 
-// CreateRoleSetParams is generated from the parameters of operation CreateRoleSet.
-type CreateRoleSetParams struct {
+// RoleSetCreateParams is generated from the parameters of RoleSets.Create.
+type RoleSetCreateParams struct {
 	Name           string   `json:"name"`
 	Key            *string  `json:"key,omitempty"`
 	Description    *string  `json:"description,omitempty"`
@@ -161,8 +161,8 @@ type CreateRoleSetParams struct {
 	Roles          []string `json:"roles"`
 }
 
-// UpdateRoleSetParams is generated from the parameters of operation UpdateRoleSet.
-type UpdateRoleSetParams struct {
+// RoleSetUpdateParams is generated from the parameters of RoleSets.Update.
+type RoleSetUpdateParams struct {
 	Name           *string `json:"name,omitempty"`
 	Key            *string `json:"key,omitempty"`
 	Description    *string `json:"description,omitempty"`
@@ -171,21 +171,21 @@ type UpdateRoleSetParams struct {
 	CreatorRoleKey *string `json:"creator_role_key,omitempty"`
 }
 
-// ReplaceRoleSetParams is generated from the parameters of operation ReplaceRoleSet.
-type ReplaceRoleSetParams struct {
+// RoleSetReplaceParams is generated from the parameters of RoleSets.Replace.
+type RoleSetReplaceParams struct {
 	DestRoleSetKey       string            `json:"dest_role_set_key"`
 	ReassignmentMappings map[string]string `json:"reassignment_mappings,omitempty"`
 }
 
-// AddRolesToRoleSetParams is generated from the parameters of operation AddRolesToRoleSet.
-type AddRolesToRoleSetParams struct {
+// RoleSetAddRolesParams is generated from the parameters of RoleSets.AddRoles.
+type RoleSetAddRolesParams struct {
 	RoleKeys       []string `json:"role_keys"`
 	DefaultRoleKey *string  `json:"default_role_key,omitempty"`
 	CreatorRoleKey *string  `json:"creator_role_key,omitempty"`
 }
 
-// ReplaceRoleInRoleSetParams is generated from the parameters of operation ReplaceRoleInRoleSet.
-type ReplaceRoleInRoleSetParams struct {
+// RoleSetReplaceRoleParams is generated from the parameters of RoleSets.ReplaceRole.
+type RoleSetReplaceRoleParams struct {
 	RoleKey   string `json:"role_key"`
 	ToRoleKey string `json:"to_role_key"`
 }

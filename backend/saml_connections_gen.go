@@ -13,12 +13,12 @@ import (
 type SAMLConnectionsService struct{ c *Client }
 
 // List calls GET /saml_connections (operation ListSAMLConnections).
-func (s *SAMLConnectionsService) List(ctx context.Context, params *ListSAMLConnectionsParams) (*SAMLConnections, error) {
+func (s *SAMLConnectionsService) List(ctx context.Context, params *SAMLConnectionListParams) (*Page[SAMLConnection], error) {
 	req := Request{Method: "GET", Path: "/saml_connections"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out SAMLConnections
+	var out Page[SAMLConnection]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *SAMLConnectionsService) List(ctx context.Context, params *ListSAMLConne
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *ListSAMLConnectionsParams) iter.Seq2[SAMLConnection, error] {
-	var p ListSAMLConnectionsParams
+func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *SAMLConnectionListParams) iter.Seq2[SAMLConnection, error] {
+	var p SAMLConnectionListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *ListSAMLCo
 }
 
 // Create calls POST /saml_connections (operation CreateSAMLConnection).
-func (s *SAMLConnectionsService) Create(ctx context.Context, params *CreateSAMLConnectionParams) (*SAMLConnection, error) {
+func (s *SAMLConnectionsService) Create(ctx context.Context, params *SAMLConnectionCreateParams) (*SAMLConnection, error) {
 	req := Request{Method: "POST", Path: "/saml_connections"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *SAMLConnectionsService) Get(ctx context.Context, samlConnectionID strin
 }
 
 // Update calls PATCH /saml_connections/{saml_connection_id} (operation UpdateSAMLConnection).
-func (s *SAMLConnectionsService) Update(ctx context.Context, samlConnectionID string, params *UpdateSAMLConnectionParams) (*SAMLConnection, error) {
+func (s *SAMLConnectionsService) Update(ctx context.Context, samlConnectionID string, params *SAMLConnectionUpdateParams) (*SAMLConnection, error) {
 	req := Request{Method: "PATCH", Path: "/saml_connections/" + PathEscape(samlConnectionID)}
 	if params != nil {
 		req.Body = params
@@ -96,8 +96,8 @@ func (s *SAMLConnectionsService) Delete(ctx context.Context, samlConnectionID st
 	return &out, nil
 }
 
-// ListSAMLConnectionsParams is generated from the parameters of operation ListSAMLConnections.
-type ListSAMLConnectionsParams struct {
+// SAMLConnectionListParams is generated from the parameters of SAMLConnections.List.
+type SAMLConnectionListParams struct {
 	Limit          *int64   `json:"-"`
 	Offset         *int64   `json:"-"`
 	Query          string   `json:"-"`
@@ -105,7 +105,7 @@ type ListSAMLConnectionsParams struct {
 	OrganizationID []string `json:"-"`
 }
 
-func (p *ListSAMLConnectionsParams) query() url.Values {
+func (p *SAMLConnectionListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -125,8 +125,8 @@ func (p *ListSAMLConnectionsParams) query() url.Values {
 	return q
 }
 
-// CreateSAMLConnectionParams is generated from the parameters of operation CreateSAMLConnection.
-type CreateSAMLConnectionParams struct {
+// SAMLConnectionCreateParams is generated from the parameters of SAMLConnections.Create.
+type SAMLConnectionCreateParams struct {
 	Name             string                                      `json:"name"`
 	Domain           *string                                     `json:"domain,omitempty"`
 	Domains          []string                                    `json:"domains,omitempty"`
@@ -137,27 +137,27 @@ type CreateSAMLConnectionParams struct {
 	IdPMetadataURL   *string                                     `json:"idp_metadata_url,omitempty"`
 	IdPMetadata      *string                                     `json:"idp_metadata,omitempty"`
 	OrganizationID   *string                                     `json:"organization_id,omitempty"`
-	AttributeMapping *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AttributeMapping *SAMLConnectionCreateParamsAttributeMapping `json:"attribute_mapping,omitempty"`
 	ForceAuthn       *bool                                       `json:"force_authn,omitempty"`
-	LoginHint        *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
+	LoginHint        *SAMLConnectionCreateParamsLoginHint        `json:"login_hint,omitempty"`
 }
 
-// CreateSAMLConnectionParamsAttributeMapping is generated from an inline object.
-type CreateSAMLConnectionParamsAttributeMapping struct {
+// SAMLConnectionCreateParamsAttributeMapping is generated from an inline object.
+type SAMLConnectionCreateParamsAttributeMapping struct {
 	UserID       *string `json:"user_id,omitempty"`
 	EmailAddress *string `json:"email_address,omitempty"`
 	FirstName    *string `json:"first_name,omitempty"`
 	LastName     *string `json:"last_name,omitempty"`
 }
 
-// CreateSAMLConnectionParamsLoginHint is generated from an inline object.
-type CreateSAMLConnectionParamsLoginHint struct {
+// SAMLConnectionCreateParamsLoginHint is generated from an inline object.
+type SAMLConnectionCreateParamsLoginHint struct {
 	Mode   string  `json:"mode"`
 	Source *string `json:"source,omitempty"`
 }
 
-// UpdateSAMLConnectionParams is generated from the parameters of operation UpdateSAMLConnection.
-type UpdateSAMLConnectionParams struct {
+// SAMLConnectionUpdateParams is generated from the parameters of SAMLConnections.Update.
+type SAMLConnectionUpdateParams struct {
 	Name                             *string                                     `json:"name,omitempty"`
 	Domain                           *string                                     `json:"domain,omitempty"`
 	Domains                          []string                                    `json:"domains,omitempty"`
@@ -167,7 +167,7 @@ type UpdateSAMLConnectionParams struct {
 	IdPMetadataURL                   *string                                     `json:"idp_metadata_url,omitempty"`
 	IdPMetadata                      *string                                     `json:"idp_metadata,omitempty"`
 	OrganizationID                   *string                                     `json:"organization_id,omitempty"`
-	AttributeMapping                 *CreateSAMLConnectionParamsAttributeMapping `json:"attribute_mapping,omitempty"`
+	AttributeMapping                 *SAMLConnectionCreateParamsAttributeMapping `json:"attribute_mapping,omitempty"`
 	Active                           *bool                                       `json:"active,omitempty"`
 	SyncUserAttributes               *bool                                       `json:"sync_user_attributes,omitempty"`
 	AllowSubdomains                  *bool                                       `json:"allow_subdomains,omitempty"`
@@ -175,6 +175,6 @@ type UpdateSAMLConnectionParams struct {
 	DisableAdditionalIdentifications *bool                                       `json:"disable_additional_identifications,omitempty"`
 	AllowOrganizationAccountLinking  *bool                                       `json:"allow_organization_account_linking,omitempty"`
 	ForceAuthn                       *bool                                       `json:"force_authn,omitempty"`
-	LoginHint                        *CreateSAMLConnectionParamsLoginHint        `json:"login_hint,omitempty"`
+	LoginHint                        *SAMLConnectionCreateParamsLoginHint        `json:"login_hint,omitempty"`
 	ConsentVerifiedDomainsDeletion   *bool                                       `json:"consent_verified_domains_deletion,omitempty"`
 }

@@ -13,12 +13,12 @@ import (
 type SCIMDirectoriesService struct{ c *Client }
 
 // List calls GET /scim_directories (operation ListSCIMDirectories).
-func (s *SCIMDirectoriesService) List(ctx context.Context, params *ListSCIMDirectoriesParams) (*ListSCIMDirectoriesResponse, error) {
+func (s *SCIMDirectoriesService) List(ctx context.Context, params *SCIMDirectoryListParams) (*Page[SCIMDirectory], error) {
 	req := Request{Method: "GET", Path: "/scim_directories"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out ListSCIMDirectoriesResponse
+	var out Page[SCIMDirectory]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *SCIMDirectoriesService) List(ctx context.Context, params *ListSCIMDirec
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *SCIMDirectoriesService) ListAll(ctx context.Context, params *ListSCIMDirectoriesParams) iter.Seq2[SCIMDirectory, error] {
-	var p ListSCIMDirectoriesParams
+func (s *SCIMDirectoriesService) ListAll(ctx context.Context, params *SCIMDirectoryListParams) iter.Seq2[SCIMDirectory, error] {
+	var p SCIMDirectoryListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *SCIMDirectoriesService) ListAll(ctx context.Context, params *ListSCIMDi
 }
 
 // Create calls POST /scim_directories (operation CreateSCIMDirectory).
-func (s *SCIMDirectoriesService) Create(ctx context.Context, params *CreateSCIMDirectoryParams) (*SCIMDirectory, error) {
+func (s *SCIMDirectoriesService) Create(ctx context.Context, params *SCIMDirectoryCreateParams) (*SCIMDirectory, error) {
 	req := Request{Method: "POST", Path: "/scim_directories"}
 	if params != nil {
 		req.Body = params
@@ -74,7 +74,7 @@ func (s *SCIMDirectoriesService) Get(ctx context.Context, scimDirectoryID string
 }
 
 // Update calls PATCH /scim_directories/{scim_directory_id} (operation UpdateSCIMDirectory).
-func (s *SCIMDirectoriesService) Update(ctx context.Context, scimDirectoryID string, params *UpdateSCIMDirectoryParams) (*SCIMDirectory, error) {
+func (s *SCIMDirectoriesService) Update(ctx context.Context, scimDirectoryID string, params *SCIMDirectoryUpdateParams) (*SCIMDirectory, error) {
 	req := Request{Method: "PATCH", Path: "/scim_directories/" + PathEscape(scimDirectoryID)}
 	if params != nil {
 		req.Body = params
@@ -107,9 +107,9 @@ func (s *SCIMDirectoriesService) RotateAPIKey(ctx context.Context, scimDirectory
 }
 
 // ListGroupRoleMappings calls GET /scim_directories/{scim_directory_id}/group_role_mappings (operation ListSCIMGroupRoleMappings).
-func (s *SCIMDirectoriesService) ListGroupRoleMappings(ctx context.Context, scimDirectoryID string) (*ListSCIMGroupRoleMappingsResponse, error) {
+func (s *SCIMDirectoriesService) ListGroupRoleMappings(ctx context.Context, scimDirectoryID string) (*Page[SCIMGroupRoleMapping], error) {
 	req := Request{Method: "GET", Path: "/scim_directories/" + PathEscape(scimDirectoryID) + "/group_role_mappings"}
-	var out ListSCIMGroupRoleMappingsResponse
+	var out Page[SCIMGroupRoleMapping]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (s *SCIMDirectoriesService) ListGroupRoleMappings(ctx context.Context, scim
 }
 
 // CreateGroupRoleMapping calls POST /scim_directories/{scim_directory_id}/group_role_mappings (operation CreateSCIMGroupRoleMapping).
-func (s *SCIMDirectoriesService) CreateGroupRoleMapping(ctx context.Context, scimDirectoryID string, params *CreateSCIMGroupRoleMappingParams) (*SCIMGroupRoleMapping, error) {
+func (s *SCIMDirectoriesService) CreateGroupRoleMapping(ctx context.Context, scimDirectoryID string, params *SCIMDirectoryCreateGroupRoleMappingParams) (*SCIMGroupRoleMapping, error) {
 	req := Request{Method: "POST", Path: "/scim_directories/" + PathEscape(scimDirectoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
@@ -130,12 +130,12 @@ func (s *SCIMDirectoriesService) CreateGroupRoleMapping(ctx context.Context, sci
 }
 
 // ReplaceGroupRoleMappings calls PUT /scim_directories/{scim_directory_id}/group_role_mappings (operation ReplaceSCIMGroupRoleMappings).
-func (s *SCIMDirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, scimDirectoryID string, params *ReplaceSCIMGroupRoleMappingsParams) (*ListSCIMGroupRoleMappingsResponse, error) {
+func (s *SCIMDirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, scimDirectoryID string, params *SCIMDirectoryReplaceGroupRoleMappingsParams) (*Page[SCIMGroupRoleMapping], error) {
 	req := Request{Method: "PUT", Path: "/scim_directories/" + PathEscape(scimDirectoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
 	}
-	var out ListSCIMGroupRoleMappingsResponse
+	var out Page[SCIMGroupRoleMapping]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -152,13 +152,13 @@ func (s *SCIMDirectoriesService) DeleteGroupRoleMapping(ctx context.Context, sci
 	return &out, nil
 }
 
-// ListSCIMDirectoriesParams is generated from the parameters of operation ListSCIMDirectories.
-type ListSCIMDirectoriesParams struct {
+// SCIMDirectoryListParams is generated from the parameters of SCIMDirectories.List.
+type SCIMDirectoryListParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 }
 
-func (p *ListSCIMDirectoriesParams) query() url.Values {
+func (p *SCIMDirectoryListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -169,30 +169,24 @@ func (p *ListSCIMDirectoriesParams) query() url.Values {
 	return q
 }
 
-// ListSCIMDirectoriesResponse is generated from an inline object.
-type ListSCIMDirectoriesResponse struct {
-	Data       []SCIMDirectory `json:"data"`
-	TotalCount int64           `json:"total_count"`
-}
-
-// CreateSCIMDirectoryParams is generated from the parameters of operation CreateSCIMDirectory.
-type CreateSCIMDirectoryParams struct {
+// SCIMDirectoryCreateParams is generated from the parameters of SCIMDirectories.Create.
+type SCIMDirectoryCreateParams struct {
 	EnterpriseConnectionID string                                           `json:"enterprise_connection_id"`
 	Name                   *string                                          `json:"name,omitempty"`
 	Provider               string                                           `json:"provider"`
-	GroupRoleMappings      []CreateSCIMDirectoryParamsGroupRoleMappingsItem `json:"group_role_mappings,omitempty"`
+	GroupRoleMappings      []SCIMDirectoryCreateParamsGroupRoleMappingsItem `json:"group_role_mappings,omitempty"`
 }
 
-// CreateSCIMDirectoryParamsGroupRoleMappingsItem is generated from an inline object.
-type CreateSCIMDirectoryParamsGroupRoleMappingsItem struct {
+// SCIMDirectoryCreateParamsGroupRoleMappingsItem is generated from an inline object.
+type SCIMDirectoryCreateParamsGroupRoleMappingsItem struct {
 	SCIMGroupID          string  `json:"scim_group_id"`
 	SCIMGroupDisplayName *string `json:"scim_group_display_name,omitempty"`
 	RoleID               string  `json:"role_id"`
 	Precedence           *int64  `json:"precedence,omitempty"`
 }
 
-// UpdateSCIMDirectoryParams is generated from the parameters of operation UpdateSCIMDirectory.
-type UpdateSCIMDirectoryParams struct {
+// SCIMDirectoryUpdateParams is generated from the parameters of SCIMDirectories.Update.
+type SCIMDirectoryUpdateParams struct {
 	Name                    *string           `json:"name,omitempty"`
 	Enabled                 *bool             `json:"enabled,omitempty"`
 	Provider                *string           `json:"provider,omitempty"`
@@ -200,26 +194,20 @@ type UpdateSCIMDirectoryParams struct {
 	GroupRoleMappingEnabled *bool             `json:"group_role_mapping_enabled,omitempty"`
 }
 
-// ListSCIMGroupRoleMappingsResponse is generated from an inline object.
-type ListSCIMGroupRoleMappingsResponse struct {
-	Data       []SCIMGroupRoleMapping `json:"data"`
-	TotalCount int64                  `json:"total_count"`
-}
-
-// CreateSCIMGroupRoleMappingParams is generated from the parameters of operation CreateSCIMGroupRoleMapping.
-type CreateSCIMGroupRoleMappingParams struct {
+// SCIMDirectoryCreateGroupRoleMappingParams is generated from the parameters of SCIMDirectories.CreateGroupRoleMapping.
+type SCIMDirectoryCreateGroupRoleMappingParams struct {
 	SCIMGroupID string `json:"scim_group_id"`
 	RoleID      string `json:"role_id"`
 	Precedence  *int64 `json:"precedence,omitempty"`
 }
 
-// ReplaceSCIMGroupRoleMappingsParams is generated from the parameters of operation ReplaceSCIMGroupRoleMappings.
-type ReplaceSCIMGroupRoleMappingsParams struct {
-	Mappings []ReplaceSCIMGroupRoleMappingsParamsMappingsItem `json:"mappings"`
+// SCIMDirectoryReplaceGroupRoleMappingsParams is generated from the parameters of SCIMDirectories.ReplaceGroupRoleMappings.
+type SCIMDirectoryReplaceGroupRoleMappingsParams struct {
+	Mappings []SCIMDirectoryReplaceGroupRoleMappingsParamsMappingsItem `json:"mappings"`
 }
 
-// ReplaceSCIMGroupRoleMappingsParamsMappingsItem is generated from an inline object.
-type ReplaceSCIMGroupRoleMappingsParamsMappingsItem struct {
+// SCIMDirectoryReplaceGroupRoleMappingsParamsMappingsItem is generated from an inline object.
+type SCIMDirectoryReplaceGroupRoleMappingsParamsMappingsItem struct {
 	SCIMGroupID string `json:"scim_group_id"`
 	RoleID      string `json:"role_id"`
 }

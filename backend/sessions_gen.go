@@ -13,12 +13,12 @@ import (
 type SessionsService struct{ c *Client }
 
 // List calls GET /sessions (operation GetSessionList).
-func (s *SessionsService) List(ctx context.Context, params *GetSessionListParams) (*List[Session], error) {
+func (s *SessionsService) List(ctx context.Context, params *SessionListParams) (*Page[Session], error) {
 	req := Request{Method: "GET", Path: "/sessions"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[Session]
+	var out Page[Session]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *SessionsService) List(ctx context.Context, params *GetSessionListParams
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *SessionsService) ListAll(ctx context.Context, params *GetSessionListParams) iter.Seq2[Session, error] {
-	var p GetSessionListParams
+func (s *SessionsService) ListAll(ctx context.Context, params *SessionListParams) iter.Seq2[Session, error] {
+	var p SessionListParams
 	if params != nil {
 		p = *params
 	}
@@ -52,7 +52,7 @@ func (s *SessionsService) ListAll(ctx context.Context, params *GetSessionListPar
 }
 
 // Create calls POST /sessions (operation createSession).
-func (s *SessionsService) Create(ctx context.Context, params *CreateSessionParams) (*Session, error) {
+func (s *SessionsService) Create(ctx context.Context, params *SessionCreateParams) (*Session, error) {
 	req := Request{Method: "POST", Path: "/sessions"}
 	if params != nil {
 		req.Body = params
@@ -84,8 +84,8 @@ func (s *SessionsService) Revoke(ctx context.Context, sessionID string) (*Sessio
 	return &out, nil
 }
 
-// GetSessionListParams is generated from the parameters of operation GetSessionList.
-type GetSessionListParams struct {
+// SessionListParams is generated from the parameters of Sessions.List.
+type SessionListParams struct {
 	ClientID  string `json:"-"`
 	UserID    string `json:"-"`
 	Status    string `json:"-"`
@@ -94,7 +94,7 @@ type GetSessionListParams struct {
 	Offset    *int64 `json:"-"`
 }
 
-func (p *GetSessionListParams) query() url.Values {
+func (p *SessionListParams) query() url.Values {
 	q := url.Values{}
 	if p.ClientID != "" {
 		q.Set("client_id", p.ClientID)
@@ -117,8 +117,8 @@ func (p *GetSessionListParams) query() url.Values {
 	return q
 }
 
-// CreateSessionParams is generated from the parameters of operation createSession.
-type CreateSessionParams struct {
+// SessionCreateParams is generated from the parameters of Sessions.Create.
+type SessionCreateParams struct {
 	UserID               string  `json:"user_id"`
 	ActiveOrganizationID *string `json:"active_organization_id,omitempty"`
 }

@@ -10,7 +10,7 @@ import (
 type SignInTokensService struct{ c *Client }
 
 // Create calls POST /sign_in_tokens (operation CreateSignInToken).
-func (s *SignInTokensService) Create(ctx context.Context, params *CreateSignInTokenParams) (*SignInToken, error) {
+func (s *SignInTokensService) Create(ctx context.Context, params *SignInTokenCreateParams) (*SignInToken, error) {
 	req := Request{Method: "POST", Path: "/sign_in_tokens"}
 	if params != nil {
 		req.Body = params
@@ -32,8 +32,8 @@ func (s *SignInTokensService) Revoke(ctx context.Context, signInTokenID string) 
 	return &out, nil
 }
 
-// CreateSignInTokenParams is generated from the parameters of operation CreateSignInToken.
-type CreateSignInTokenParams struct {
+// SignInTokenCreateParams is generated from the parameters of SignInTokens.Create.
+type SignInTokenCreateParams struct {
 	UserID           string  `json:"user_id"`
 	OrgID            *string `json:"org_id,omitempty"`
 	ExpiresInSeconds *int64  `json:"expires_in_seconds,omitempty"`

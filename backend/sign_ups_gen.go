@@ -20,7 +20,7 @@ func (s *SignUpsService) Get(ctx context.Context, id string) (*SignUp, error) {
 }
 
 // Update calls PATCH /sign_ups/{id} (operation UpdateSignUp).
-func (s *SignUpsService) Update(ctx context.Context, id string, params *UpdateSignUpParams) (*SignUp, error) {
+func (s *SignUpsService) Update(ctx context.Context, id string, params *SignUpUpdateParams) (*SignUp, error) {
 	req := Request{Method: "PATCH", Path: "/sign_ups/" + PathEscape(id)}
 	if params != nil {
 		req.Body = params
@@ -32,8 +32,8 @@ func (s *SignUpsService) Update(ctx context.Context, id string, params *UpdateSi
 	return &out, nil
 }
 
-// UpdateSignUpParams is generated from the parameters of operation UpdateSignUp.
-type UpdateSignUpParams struct {
+// SignUpUpdateParams is generated from the parameters of SignUps.Update.
+type SignUpUpdateParams struct {
 	ExternalID   *string `json:"external_id,omitempty"`
 	CustomAction *bool   `json:"custom_action,omitempty"`
 }

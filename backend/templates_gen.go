@@ -13,12 +13,12 @@ import (
 type TemplatesService struct{ c *Client }
 
 // List calls GET /templates/{template_type} (operation GetTemplateList).
-func (s *TemplatesService) List(ctx context.Context, templateType string, params *GetTemplateListParams) (*List[Template], error) {
+func (s *TemplatesService) List(ctx context.Context, templateType string, params *TemplateListParams) (*Page[Template], error) {
 	req := Request{Method: "GET", Path: "/templates/" + PathEscape(templateType)}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[Template]
+	var out Page[Template]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *TemplatesService) List(ctx context.Context, templateType string, params
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *TemplatesService) ListAll(ctx context.Context, templateType string, params *GetTemplateListParams) iter.Seq2[Template, error] {
-	var p GetTemplateListParams
+func (s *TemplatesService) ListAll(ctx context.Context, templateType string, params *TemplateListParams) iter.Seq2[Template, error] {
+	var p TemplateListParams
 	if params != nil {
 		p = *params
 	}
@@ -62,7 +62,7 @@ func (s *TemplatesService) Get(ctx context.Context, templateType string, slug st
 }
 
 // Upsert calls PUT /templates/{template_type}/{slug} (operation UpsertTemplate).
-func (s *TemplatesService) Upsert(ctx context.Context, templateType string, slug string, params *UpsertTemplateParams) (*Template, error) {
+func (s *TemplatesService) Upsert(ctx context.Context, templateType string, slug string, params *TemplateUpsertParams) (*Template, error) {
 	req := Request{Method: "PUT", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug)}
 	if params != nil {
 		req.Body = params
@@ -85,7 +85,7 @@ func (s *TemplatesService) Revert(ctx context.Context, templateType string, slug
 }
 
 // Preview calls POST /templates/{template_type}/{slug}/preview (operation PreviewTemplate).
-func (s *TemplatesService) Preview(ctx context.Context, templateType string, slug string, params *PreviewTemplateParams) (map[string]any, error) {
+func (s *TemplatesService) Preview(ctx context.Context, templateType string, slug string, params *TemplatePreviewParams) (map[string]any, error) {
 	req := Request{Method: "POST", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug) + "/preview"}
 	if params != nil {
 		req.Body = params
@@ -98,7 +98,7 @@ func (s *TemplatesService) Preview(ctx context.Context, templateType string, slu
 }
 
 // ToggleDelivery calls POST /templates/{template_type}/{slug}/toggle_delivery (operation ToggleTemplateDelivery).
-func (s *TemplatesService) ToggleDelivery(ctx context.Context, templateType string, slug string, params *ToggleTemplateDeliveryParams) (*Template, error) {
+func (s *TemplatesService) ToggleDelivery(ctx context.Context, templateType string, slug string, params *TemplateToggleDeliveryParams) (*Template, error) {
 	req := Request{Method: "POST", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug) + "/toggle_delivery"}
 	if params != nil {
 		req.Body = params
@@ -110,14 +110,14 @@ func (s *TemplatesService) ToggleDelivery(ctx context.Context, templateType stri
 	return &out, nil
 }
 
-// GetTemplateListParams is generated from the parameters of operation GetTemplateList.
-type GetTemplateListParams struct {
+// TemplateListParams is generated from the parameters of Templates.List.
+type TemplateListParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *GetTemplateListParams) query() url.Values {
+func (p *TemplateListParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -131,8 +131,8 @@ func (p *GetTemplateListParams) query() url.Values {
 	return q
 }
 
-// UpsertTemplateParams is generated from the parameters of operation UpsertTemplate.
-type UpsertTemplateParams struct {
+// TemplateUpsertParams is generated from the parameters of Templates.Upsert.
+type TemplateUpsertParams struct {
 	Name             *string `json:"name,omitempty"`
 	Subject          *string `json:"subject,omitempty"`
 	Markup           *string `json:"markup,omitempty"`
@@ -142,15 +142,15 @@ type UpsertTemplateParams struct {
 	ReplyToEmailName *string `json:"reply_to_email_name,omitempty"`
 }
 
-// PreviewTemplateParams is generated from the parameters of operation PreviewTemplate.
-type PreviewTemplateParams struct {
+// TemplatePreviewParams is generated from the parameters of Templates.Preview.
+type TemplatePreviewParams struct {
 	Subject          *string `json:"subject,omitempty"`
 	Body             *string `json:"body,omitempty"`
 	FromEmailName    *string `json:"from_email_name,omitempty"`
 	ReplyToEmailName *string `json:"reply_to_email_name,omitempty"`
 }
 
-// ToggleTemplateDeliveryParams is generated from the parameters of operation ToggleTemplateDelivery.
-type ToggleTemplateDeliveryParams struct {
+// TemplateToggleDeliveryParams is generated from the parameters of Templates.ToggleDelivery.
+type TemplateToggleDeliveryParams struct {
 	DeliveredByClerk *bool `json:"delivered_by_clerk,omitempty"`
 }

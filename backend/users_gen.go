@@ -13,22 +13,22 @@ import (
 type UsersService struct{ c *Client }
 
 // List calls GET /users (operation GetUserList).
-func (s *UsersService) List(ctx context.Context, params *GetUserListParams) ([]User, error) {
+func (s *UsersService) List(ctx context.Context, params *UserListParams) (*Page[User], error) {
 	req := Request{Method: "GET", Path: "/users"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out []User
+	var out Page[User]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) ListAll(ctx context.Context, params *GetUserListParams) iter.Seq2[User, error] {
-	var p GetUserListParams
+func (s *UsersService) ListAll(ctx context.Context, params *UserListParams) iter.Seq2[User, error] {
+	var p UserListParams
 	if params != nil {
 		p = *params
 	}
@@ -46,12 +46,12 @@ func (s *UsersService) ListAll(ctx context.Context, params *GetUserListParams) i
 		if err != nil {
 			return nil, 0, err
 		}
-		return out, -1, nil
+		return out.Data, out.TotalCount, nil
 	})
 }
 
 // Create calls POST /users (operation CreateUser).
-func (s *UsersService) Create(ctx context.Context, params *CreateUserParams) (*User, error) {
+func (s *UsersService) Create(ctx context.Context, params *UserCreateParams) (*User, error) {
 	req := Request{Method: "POST", Path: "/users"}
 	if params != nil {
 		req.Body = params
@@ -64,7 +64,7 @@ func (s *UsersService) Create(ctx context.Context, params *CreateUserParams) (*U
 }
 
 // Count calls GET /users/count (operation GetUsersCount).
-func (s *UsersService) Count(ctx context.Context, params *GetUsersCountParams) (*TotalCount, error) {
+func (s *UsersService) Count(ctx context.Context, params *UserCountParams) (*TotalCount, error) {
 	req := Request{Method: "GET", Path: "/users/count"}
 	if params != nil {
 		req.Query = params.query()
@@ -87,7 +87,7 @@ func (s *UsersService) Get(ctx context.Context, userID string) (*User, error) {
 }
 
 // Update calls PATCH /users/{user_id} (operation UpdateUser).
-func (s *UsersService) Update(ctx context.Context, userID string, params *UpdateUserParams) (*User, error) {
+func (s *UsersService) Update(ctx context.Context, userID string, params *UserUpdateParams) (*User, error) {
 	req := Request{Method: "PATCH", Path: "/users/" + PathEscape(userID)}
 	if params != nil {
 		req.Body = params
@@ -130,7 +130,7 @@ func (s *UsersService) Unban(ctx context.Context, userID string) (*User, error) 
 }
 
 // BulkBan calls POST /users/ban (operation UsersBan).
-func (s *UsersService) BulkBan(ctx context.Context, params *UsersBanParams) ([]User, error) {
+func (s *UsersService) BulkBan(ctx context.Context, params *UserBulkBanParams) ([]User, error) {
 	req := Request{Method: "POST", Path: "/users/ban"}
 	if params != nil {
 		req.Body = params
@@ -143,7 +143,7 @@ func (s *UsersService) BulkBan(ctx context.Context, params *UsersBanParams) ([]U
 }
 
 // BulkUnban calls POST /users/unban (operation UsersUnban).
-func (s *UsersService) BulkUnban(ctx context.Context, params *UsersUnbanParams) ([]User, error) {
+func (s *UsersService) BulkUnban(ctx context.Context, params *UserBulkUnbanParams) ([]User, error) {
 	req := Request{Method: "POST", Path: "/users/unban"}
 	if params != nil {
 		req.Body = params
@@ -176,7 +176,7 @@ func (s *UsersService) Unlock(ctx context.Context, userID string) (*User, error)
 }
 
 // SetProfileImage calls POST /users/{user_id}/profile_image (operation SetUserProfileImage).
-func (s *UsersService) SetProfileImage(ctx context.Context, userID string, params *SetUserProfileImageParams) (*User, error) {
+func (s *UsersService) SetProfileImage(ctx context.Context, userID string, params *UserSetProfileImageParams) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/profile_image"}
 	if params != nil {
 		req.Body = params.multipart()
@@ -199,7 +199,7 @@ func (s *UsersService) DeleteProfileImage(ctx context.Context, userID string) (*
 }
 
 // UpdateMetadata calls PATCH /users/{user_id}/metadata (operation UpdateUserMetadata).
-func (s *UsersService) UpdateMetadata(ctx context.Context, userID string, params *UpdateUserMetadataParams) (*User, error) {
+func (s *UsersService) UpdateMetadata(ctx context.Context, userID string, params *UserUpdateMetadataParams) (*User, error) {
 	req := Request{Method: "PATCH", Path: "/users/" + PathEscape(userID) + "/metadata"}
 	if params != nil {
 		req.Body = params
@@ -212,7 +212,7 @@ func (s *UsersService) UpdateMetadata(ctx context.Context, userID string, params
 }
 
 // ReplaceMetadata calls PUT /users/{user_id}/metadata (operation ReplaceUserMetadata).
-func (s *UsersService) ReplaceMetadata(ctx context.Context, userID string, params *ReplaceUserMetadataParams) (*User, error) {
+func (s *UsersService) ReplaceMetadata(ctx context.Context, userID string, params *UserReplaceMetadataParams) (*User, error) {
 	req := Request{Method: "PUT", Path: "/users/" + PathEscape(userID) + "/metadata"}
 	if params != nil {
 		req.Body = params
@@ -245,7 +245,7 @@ func (s *UsersService) GetBillingCreditBalance(ctx context.Context, userID strin
 }
 
 // AdjustBillingCreditBalance calls POST /users/{user_id}/billing/credits (operation AdjustUserBillingCreditBalance).
-func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID string, params *AdjustUserBillingCreditBalanceParams) (*CommerceCreditLedgerResponse, error) {
+func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID string, params *UserAdjustBillingCreditBalanceParams) (*CommerceCreditLedgerResponse, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/billing/credits"}
 	if params != nil {
 		req.Body = params
@@ -258,12 +258,12 @@ func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID st
 }
 
 // GetOAuthAccessToken calls GET /users/{user_id}/oauth_access_tokens/{provider} (operation GetOAuthAccessToken).
-func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, provider string, params *GetOAuthAccessTokenParams) (*List[ProviderOAuthAccessToken], error) {
+func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, provider string, params *UserGetOAuthAccessTokenParams) (*Page[ProviderOAuthAccessToken], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/oauth_access_tokens/" + PathEscape(provider)}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out List[ProviderOAuthAccessToken]
+	var out Page[ProviderOAuthAccessToken]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -272,8 +272,8 @@ func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, p
 
 // GetOAuthAccessTokenAll iterates over every result of GetOAuthAccessToken, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string, provider string, params *GetOAuthAccessTokenParams) iter.Seq2[ProviderOAuthAccessToken, error] {
-	var p GetOAuthAccessTokenParams
+func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string, provider string, params *UserGetOAuthAccessTokenParams) iter.Seq2[ProviderOAuthAccessToken, error] {
+	var p UserGetOAuthAccessTokenParams
 	if params != nil {
 		p = *params
 	}
@@ -297,12 +297,12 @@ func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string
 }
 
 // GetOrganizationMemberships calls GET /users/{user_id}/organization_memberships (operation UsersGetOrganizationMemberships).
-func (s *UsersService) GetOrganizationMemberships(ctx context.Context, userID string, params *UsersGetOrganizationMembershipsParams) (*OrganizationMemberships, error) {
+func (s *UsersService) GetOrganizationMemberships(ctx context.Context, userID string, params *UserGetOrganizationMembershipsParams) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/organization_memberships"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationMemberships
+	var out Page[OrganizationMembership]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -311,8 +311,8 @@ func (s *UsersService) GetOrganizationMemberships(ctx context.Context, userID st
 
 // GetOrganizationMembershipsAll iterates over every result of GetOrganizationMemberships, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOrganizationMembershipsAll(ctx context.Context, userID string, params *UsersGetOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
-	var p UsersGetOrganizationMembershipsParams
+func (s *UsersService) GetOrganizationMembershipsAll(ctx context.Context, userID string, params *UserGetOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
+	var p UserGetOrganizationMembershipsParams
 	if params != nil {
 		p = *params
 	}
@@ -335,12 +335,12 @@ func (s *UsersService) GetOrganizationMembershipsAll(ctx context.Context, userID
 }
 
 // GetOrganizationInvitations calls GET /users/{user_id}/organization_invitations (operation UsersGetOrganizationInvitations).
-func (s *UsersService) GetOrganizationInvitations(ctx context.Context, userID string, params *UsersGetOrganizationInvitationsParams) (*OrganizationInvitationsWithPublicOrganizationData, error) {
+func (s *UsersService) GetOrganizationInvitations(ctx context.Context, userID string, params *UserGetOrganizationInvitationsParams) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/organization_invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out OrganizationInvitationsWithPublicOrganizationData
+	var out Page[OrganizationInvitationWithPublicOrganizationData]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -349,8 +349,8 @@ func (s *UsersService) GetOrganizationInvitations(ctx context.Context, userID st
 
 // GetOrganizationInvitationsAll iterates over every result of GetOrganizationInvitations, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOrganizationInvitationsAll(ctx context.Context, userID string, params *UsersGetOrganizationInvitationsParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
-	var p UsersGetOrganizationInvitationsParams
+func (s *UsersService) GetOrganizationInvitationsAll(ctx context.Context, userID string, params *UserGetOrganizationInvitationsParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
+	var p UserGetOrganizationInvitationsParams
 	if params != nil {
 		p = *params
 	}
@@ -373,7 +373,7 @@ func (s *UsersService) GetOrganizationInvitationsAll(ctx context.Context, userID
 }
 
 // RemovePassword calls POST /users/{user_id}/remove_password (operation RemoveUserPassword).
-func (s *UsersService) RemovePassword(ctx context.Context, userID string, params *RemoveUserPasswordParams) (*User, error) {
+func (s *UsersService) RemovePassword(ctx context.Context, userID string, params *UserRemovePasswordParams) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/remove_password"}
 	if params != nil {
 		req.Body = params
@@ -386,12 +386,12 @@ func (s *UsersService) RemovePassword(ctx context.Context, userID string, params
 }
 
 // VerifyPassword calls POST /users/{user_id}/verify_password (operation VerifyPassword).
-func (s *UsersService) VerifyPassword(ctx context.Context, userID string, params *VerifyPasswordParams) (*VerifyPasswordResponse, error) {
+func (s *UsersService) VerifyPassword(ctx context.Context, userID string, params *UserVerifyPasswordParams) (*UserVerifyPasswordResponse, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/verify_password"}
 	if params != nil {
 		req.Body = params
 	}
-	var out VerifyPasswordResponse
+	var out UserVerifyPasswordResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -399,12 +399,12 @@ func (s *UsersService) VerifyPassword(ctx context.Context, userID string, params
 }
 
 // VerifyTOTP calls POST /users/{user_id}/verify_totp (operation VerifyTOTP).
-func (s *UsersService) VerifyTOTP(ctx context.Context, userID string, params *VerifyTOTPParams) (*VerifyTOTPResponse, error) {
+func (s *UsersService) VerifyTOTP(ctx context.Context, userID string, params *UserVerifyTOTPParams) (*UserVerifyTOTPResponse, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/verify_totp"}
 	if params != nil {
 		req.Body = params
 	}
-	var out VerifyTOTPResponse
+	var out UserVerifyTOTPResponse
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -442,9 +442,9 @@ func (s *UsersService) DeletePasskey(ctx context.Context, userID string, passkey
 }
 
 // ListTrustedDevices calls GET /users/{user_id}/trusted_devices (operation ListUserTrustedDevices).
-func (s *UsersService) ListTrustedDevices(ctx context.Context, userID string) (*ListUserTrustedDevicesResponse, error) {
+func (s *UsersService) ListTrustedDevices(ctx context.Context, userID string) (*Page[TrustedDevice], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/trusted_devices"}
-	var out ListUserTrustedDevicesResponse
+	var out Page[TrustedDevice]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -492,7 +492,7 @@ func (s *UsersService) DeleteExternalAccount(ctx context.Context, userID string,
 }
 
 // SetPasswordCompromised calls POST /users/{user_id}/password/set_compromised (operation SetUserPasswordCompromised).
-func (s *UsersService) SetPasswordCompromised(ctx context.Context, userID string, params *SetUserPasswordCompromisedParams) (*User, error) {
+func (s *UsersService) SetPasswordCompromised(ctx context.Context, userID string, params *UserSetPasswordCompromisedParams) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/password/set_compromised"}
 	if params != nil {
 		req.Body = params
@@ -514,8 +514,8 @@ func (s *UsersService) UnsetPasswordCompromised(ctx context.Context, userID stri
 	return &out, nil
 }
 
-// GetUserListParams is generated from the parameters of operation GetUserList.
-type GetUserListParams struct {
+// UserListParams is generated from the parameters of Users.List.
+type UserListParams struct {
 	EmailAddress       []string `json:"-"`
 	PhoneNumber        []string `json:"-"`
 	ExternalID         []string `json:"-"`
@@ -544,7 +544,7 @@ type GetUserListParams struct {
 	OrderBy            string   `json:"-"`
 }
 
-func (p *GetUserListParams) query() url.Values {
+func (p *UserListParams) query() url.Values {
 	q := url.Values{}
 	for _, v := range p.EmailAddress {
 		q.Add("email_address", v)
@@ -627,8 +627,8 @@ func (p *GetUserListParams) query() url.Values {
 	return q
 }
 
-// CreateUserParams is generated from the parameters of operation CreateUser.
-type CreateUserParams struct {
+// UserCreateParams is generated from the parameters of Users.Create.
+type UserCreateParams struct {
 	ExternalID                       *string        `json:"external_id,omitempty"`
 	FirstName                        *string        `json:"first_name,omitempty"`
 	LastName                         *string        `json:"last_name,omitempty"`
@@ -661,8 +661,8 @@ type CreateUserParams struct {
 	Locked                           *bool          `json:"locked,omitempty"`
 }
 
-// GetUsersCountParams is generated from the parameters of operation GetUsersCount.
-type GetUsersCountParams struct {
+// UserCountParams is generated from the parameters of Users.Count.
+type UserCountParams struct {
 	EmailAddress       []string `json:"-"`
 	PhoneNumber        []string `json:"-"`
 	ExternalID         []string `json:"-"`
@@ -687,7 +687,7 @@ type GetUsersCountParams struct {
 	ProviderUserID     []string `json:"-"`
 }
 
-func (p *GetUsersCountParams) query() url.Values {
+func (p *UserCountParams) query() url.Values {
 	q := url.Values{}
 	for _, v := range p.EmailAddress {
 		q.Add("email_address", v)
@@ -758,8 +758,8 @@ func (p *GetUsersCountParams) query() url.Values {
 	return q
 }
 
-// UpdateUserParams is generated from the parameters of operation UpdateUser.
-type UpdateUserParams struct {
+// UserUpdateParams is generated from the parameters of Users.Update.
+type UserUpdateParams struct {
 	ExternalID                       *string  `json:"external_id,omitempty"`
 	FirstName                        *string  `json:"first_name,omitempty"`
 	LastName                         *string  `json:"last_name,omitempty"`
@@ -786,43 +786,43 @@ type UpdateUserParams struct {
 	BypassClientTrust                *bool    `json:"bypass_client_trust,omitempty"`
 }
 
-// UsersBanParams is generated from the parameters of operation UsersBan.
-type UsersBanParams struct {
+// UserBulkBanParams is generated from the parameters of Users.BulkBan.
+type UserBulkBanParams struct {
 	UserIDs []string `json:"user_ids"`
 }
 
-// UsersUnbanParams is generated from the parameters of operation UsersUnban.
-type UsersUnbanParams struct {
+// UserBulkUnbanParams is generated from the parameters of Users.BulkUnban.
+type UserBulkUnbanParams struct {
 	UserIDs []string `json:"user_ids"`
 }
 
-// SetUserProfileImageParams is generated from the parameters of operation SetUserProfileImage.
-type SetUserProfileImageParams struct {
+// UserSetProfileImageParams is generated from the parameters of Users.SetProfileImage.
+type UserSetProfileImageParams struct {
 	File *File `json:"-"`
 }
 
-func (p *SetUserProfileImageParams) multipart() *Multipart {
+func (p *UserSetProfileImageParams) multipart() *Multipart {
 	m := &Multipart{}
 	m.AddFile("file", p.File)
 	return m
 }
 
-// UpdateUserMetadataParams is generated from the parameters of operation UpdateUserMetadata.
-type UpdateUserMetadataParams struct {
+// UserUpdateMetadataParams is generated from the parameters of Users.UpdateMetadata.
+type UserUpdateMetadataParams struct {
 	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
 	UnsafeMetadata  map[string]any `json:"unsafe_metadata,omitempty"`
 }
 
-// ReplaceUserMetadataParams is generated from the parameters of operation ReplaceUserMetadata.
-type ReplaceUserMetadataParams struct {
+// UserReplaceMetadataParams is generated from the parameters of Users.ReplaceMetadata.
+type UserReplaceMetadataParams struct {
 	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
 	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
 	UnsafeMetadata  map[string]any `json:"unsafe_metadata,omitempty"`
 }
 
-// AdjustUserBillingCreditBalanceParams is generated from the parameters of operation AdjustUserBillingCreditBalance.
-type AdjustUserBillingCreditBalanceParams struct {
+// UserAdjustBillingCreditBalanceParams is generated from the parameters of Users.AdjustBillingCreditBalance.
+type UserAdjustBillingCreditBalanceParams struct {
 	Amount         int64   `json:"amount"`
 	Action         string  `json:"action"`
 	Currency       *string `json:"currency,omitempty"`
@@ -830,14 +830,14 @@ type AdjustUserBillingCreditBalanceParams struct {
 	Note           *string `json:"note,omitempty"`
 }
 
-// GetOAuthAccessTokenParams is generated from the parameters of operation GetOAuthAccessToken.
-type GetOAuthAccessTokenParams struct {
+// UserGetOAuthAccessTokenParams is generated from the parameters of Users.GetOAuthAccessToken.
+type UserGetOAuthAccessTokenParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *GetOAuthAccessTokenParams) query() url.Values {
+func (p *UserGetOAuthAccessTokenParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -866,13 +866,13 @@ type ProviderOAuthAccessToken struct {
 	TokenSecret       string         `json:"token_secret,omitempty"`
 }
 
-// UsersGetOrganizationMembershipsParams is generated from the parameters of operation UsersGetOrganizationMemberships.
-type UsersGetOrganizationMembershipsParams struct {
+// UserGetOrganizationMembershipsParams is generated from the parameters of Users.GetOrganizationMemberships.
+type UserGetOrganizationMembershipsParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 }
 
-func (p *UsersGetOrganizationMembershipsParams) query() url.Values {
+func (p *UserGetOrganizationMembershipsParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -883,14 +883,14 @@ func (p *UsersGetOrganizationMembershipsParams) query() url.Values {
 	return q
 }
 
-// UsersGetOrganizationInvitationsParams is generated from the parameters of operation UsersGetOrganizationInvitations.
-type UsersGetOrganizationInvitationsParams struct {
+// UserGetOrganizationInvitationsParams is generated from the parameters of Users.GetOrganizationInvitations.
+type UserGetOrganizationInvitationsParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 	Status string `json:"-"`
 }
 
-func (p *UsersGetOrganizationInvitationsParams) query() url.Values {
+func (p *UserGetOrganizationInvitationsParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -904,28 +904,28 @@ func (p *UsersGetOrganizationInvitationsParams) query() url.Values {
 	return q
 }
 
-// RemoveUserPasswordParams is generated from the parameters of operation RemoveUserPassword.
-type RemoveUserPasswordParams struct {
+// UserRemovePasswordParams is generated from the parameters of Users.RemovePassword.
+type UserRemovePasswordParams struct {
 	SignOutOfOtherSessions *bool `json:"sign_out_of_other_sessions,omitempty"`
 }
 
-// VerifyPasswordParams is generated from the parameters of operation VerifyPassword.
-type VerifyPasswordParams struct {
+// UserVerifyPasswordParams is generated from the parameters of Users.VerifyPassword.
+type UserVerifyPasswordParams struct {
 	Password string `json:"password"`
 }
 
-// VerifyPasswordResponse is generated from an inline object.
-type VerifyPasswordResponse struct {
+// UserVerifyPasswordResponse is generated from an inline object.
+type UserVerifyPasswordResponse struct {
 	Verified bool `json:"verified,omitempty"`
 }
 
-// VerifyTOTPParams is generated from the parameters of operation VerifyTOTP.
-type VerifyTOTPParams struct {
+// UserVerifyTOTPParams is generated from the parameters of Users.VerifyTOTP.
+type UserVerifyTOTPParams struct {
 	Code string `json:"code"`
 }
 
-// VerifyTOTPResponse is generated from an inline object.
-type VerifyTOTPResponse struct {
+// UserVerifyTOTPResponse is generated from an inline object.
+type UserVerifyTOTPResponse struct {
 	Verified bool   `json:"verified,omitempty"`
 	CodeType string `json:"code_type,omitempty"`
 }
@@ -935,13 +935,7 @@ type UserIDResult struct {
 	UserID string `json:"user_id,omitempty"`
 }
 
-// ListUserTrustedDevicesResponse is generated from an inline object.
-type ListUserTrustedDevicesResponse struct {
-	Data       []TrustedDevice `json:"data"`
-	TotalCount int64           `json:"total_count"`
-}
-
-// SetUserPasswordCompromisedParams is generated from the parameters of operation SetUserPasswordCompromised.
-type SetUserPasswordCompromisedParams struct {
+// UserSetPasswordCompromisedParams is generated from the parameters of Users.SetPasswordCompromised.
+type UserSetPasswordCompromisedParams struct {
 	RevokeAllSessions *bool `json:"revoke_all_sessions,omitempty"`
 }

@@ -13,12 +13,12 @@ import (
 type WaitlistEntriesService struct{ c *Client }
 
 // List calls GET /waitlist_entries (operation ListWaitlistEntries).
-func (s *WaitlistEntriesService) List(ctx context.Context, params *ListWaitlistEntriesParams) (*ListWaitlistEntriesResponse, error) {
+func (s *WaitlistEntriesService) List(ctx context.Context, params *WaitlistEntryListParams) (*Page[WaitlistEntry], error) {
 	req := Request{Method: "GET", Path: "/waitlist_entries"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out ListWaitlistEntriesResponse
+	var out Page[WaitlistEntry]
 	if err := s.c.Do(ctx, req, &out); err != nil {
 		return nil, err
 	}
@@ -27,8 +27,8 @@ func (s *WaitlistEntriesService) List(ctx context.Context, params *ListWaitlistE
 
 // ListAll iterates over every result of List, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *ListWaitlistEntriesParams) iter.Seq2[WaitlistEntry, error] {
-	var p ListWaitlistEntriesParams
+func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *WaitlistEntryListParams) iter.Seq2[WaitlistEntry, error] {
+	var p WaitlistEntryListParams
 	if params != nil {
 		p = *params
 	}
@@ -51,7 +51,7 @@ func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *ListWaitli
 }
 
 // Create calls POST /waitlist_entries (operation CreateWaitlistEntry).
-func (s *WaitlistEntriesService) Create(ctx context.Context, params *CreateWaitlistEntryParams) (*WaitlistEntry, error) {
+func (s *WaitlistEntriesService) Create(ctx context.Context, params *WaitlistEntryCreateParams) (*WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries"}
 	if params != nil {
 		req.Body = params
@@ -64,7 +64,7 @@ func (s *WaitlistEntriesService) Create(ctx context.Context, params *CreateWaitl
 }
 
 // BulkCreate calls POST /waitlist_entries/bulk (operation CreateBulkWaitlistEntries).
-func (s *WaitlistEntriesService) BulkCreate(ctx context.Context, params *CreateBulkWaitlistEntriesParams) ([]WaitlistEntry, error) {
+func (s *WaitlistEntriesService) BulkCreate(ctx context.Context, params *WaitlistEntryBulkCreateParams) ([]WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries/bulk"}
 	if params != nil {
 		req.Body = params.Items
@@ -87,7 +87,7 @@ func (s *WaitlistEntriesService) Delete(ctx context.Context, waitlistEntryID str
 }
 
 // Invite calls POST /waitlist_entries/{waitlist_entry_id}/invite (operation InviteWaitlistEntry).
-func (s *WaitlistEntriesService) Invite(ctx context.Context, waitlistEntryID string, params *InviteWaitlistEntryParams) (*WaitlistEntry, error) {
+func (s *WaitlistEntriesService) Invite(ctx context.Context, waitlistEntryID string, params *WaitlistEntryInviteParams) (*WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries/" + PathEscape(waitlistEntryID) + "/invite"}
 	if params != nil {
 		req.Body = params
@@ -109,8 +109,8 @@ func (s *WaitlistEntriesService) Reject(ctx context.Context, waitlistEntryID str
 	return &out, nil
 }
 
-// ListWaitlistEntriesParams is generated from the parameters of operation ListWaitlistEntries.
-type ListWaitlistEntriesParams struct {
+// WaitlistEntryListParams is generated from the parameters of WaitlistEntries.List.
+type WaitlistEntryListParams struct {
 	Limit   *int64 `json:"-"`
 	Offset  *int64 `json:"-"`
 	Query   string `json:"-"`
@@ -118,7 +118,7 @@ type ListWaitlistEntriesParams struct {
 	OrderBy string `json:"-"`
 }
 
-func (p *ListWaitlistEntriesParams) query() url.Values {
+func (p *WaitlistEntryListParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -138,30 +138,24 @@ func (p *ListWaitlistEntriesParams) query() url.Values {
 	return q
 }
 
-// ListWaitlistEntriesResponse is generated from an inline object.
-type ListWaitlistEntriesResponse struct {
-	Data       []WaitlistEntry `json:"data"`
-	TotalCount int64           `json:"total_count"`
-}
-
-// CreateWaitlistEntryParams is generated from the parameters of operation CreateWaitlistEntry.
-type CreateWaitlistEntryParams struct {
+// WaitlistEntryCreateParams is generated from the parameters of WaitlistEntries.Create.
+type WaitlistEntryCreateParams struct {
 	EmailAddress string `json:"email_address"`
 	Notify       *bool  `json:"notify,omitempty"`
 }
 
-// CreateBulkWaitlistEntriesParams is generated from the parameters of operation CreateBulkWaitlistEntries.
-type CreateBulkWaitlistEntriesParams struct {
-	Items []CreateBulkWaitlistEntriesParamsItem `json:"-"`
+// WaitlistEntryBulkCreateParams is generated from the parameters of WaitlistEntries.BulkCreate.
+type WaitlistEntryBulkCreateParams struct {
+	Items []WaitlistEntryBulkCreateParamsItem `json:"-"`
 }
 
-// CreateBulkWaitlistEntriesParamsItem is generated from an inline object.
-type CreateBulkWaitlistEntriesParamsItem struct {
+// WaitlistEntryBulkCreateParamsItem is generated from an inline object.
+type WaitlistEntryBulkCreateParamsItem struct {
 	EmailAddress string `json:"email_address"`
 	Notify       *bool  `json:"notify,omitempty"`
 }
 
-// InviteWaitlistEntryParams is generated from the parameters of operation InviteWaitlistEntry.
-type InviteWaitlistEntryParams struct {
+// WaitlistEntryInviteParams is generated from the parameters of WaitlistEntries.Invite.
+type WaitlistEntryInviteParams struct {
 	IgnoreExisting *bool `json:"ignore_existing,omitempty"`
 }

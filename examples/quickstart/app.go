@@ -85,7 +85,7 @@ func (a *app) billing(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) users(w http.ResponseWriter, r *http.Request) {
 	limit := int64(20)
-	users, err := a.setup.client.Users.List(r.Context(), &backend.GetUserListParams{Limit: &limit})
+	users, err := a.setup.client.Users.List(r.Context(), &backend.UserListParams{Limit: &limit})
 	a.render(w, r, http.StatusOK, "users", map[string]any{"Users": users, "Error": err})
 }
 

@@ -262,6 +262,9 @@ func emitMethod(b *bytes.Buffer, s *serviceInfo, o *opInfo, tg *typeGen) {
 	switch {
 	case o.RetType == "":
 		b.WriteString("\treturn s.c.Do(ctx, req, nil)\n")
+	case o.ItemsKey != "":
+		fmt.Fprintf(b, "\tvar out struct {\n\t\tData []%s `json:%q`\n\t\tTotalCount *int64 `json:\"total_count\"`\n\t}\n", o.ItemType, o.ItemsKey)
+		b.WriteString("\tif err := s.c.Do(ctx, req, &out); err != nil {\n\t\treturn nil, err\n\t}\n\treturn newPage(out.Data, out.TotalCount), nil\n")
 	case strings.HasPrefix(o.RetType, "*"):
 		fmt.Fprintf(b, "\tvar out %s\n\tif err := s.c.Do(ctx, req, &out); err != nil {\n\t\treturn nil, err\n\t}\n\treturn &out, nil\n", o.RetType[1:])
 	default:
@@ -298,7 +301,7 @@ func emitMethod(b *bytes.Buffer, s *serviceInfo, o *opInfo, tg *typeGen) {
 		callArgs += ", " + pa
 	}
 	fmt.Fprintf(b, "\t\tout, err := s.%s(%s, &q)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", o.GoName, callArgs)
-	fmt.Fprintf(b, "\t\treturn %s, %s, nil\n\t})\n}\n\n", o.ItemsExpr, o.TotalExpr)
+	b.WriteString("\t\treturn out.Data, out.TotalCount, nil\n\t})\n}\n\n")
 }
 
 func coverage(m *model) []byte {

@@ -40,11 +40,11 @@ func run(specPath, outDir string) error {
 	if err := yaml.Unmarshal(raw, &sp); err != nil {
 		return fmt.Errorf("parse spec %s: %w", specPath, err)
 	}
-	taken, err := handDeclared(outDir)
+	taken, used, err := handDeclared(outDir)
 	if err != nil {
 		return err
 	}
-	model, err := build(&sp, taken)
+	model, err := build(&sp, taken, used)
 	if err != nil {
 		return err
 	}
