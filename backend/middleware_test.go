@@ -147,7 +147,7 @@ func TestClientsGetHandshakePayload(t *testing.T) {
 func TestSessionsRefresh(t *testing.T) {
 	cp := &capture{answer: fixture(t, "Sessions.Refresh.json")}
 	c := cp.server(t)
-	res, err := c.Sessions.Refresh(context.Background(), "sess_1", backend.SessionRefreshParams{
+	res, err := c.Sessions.Refresh(context.Background(), "sess_1", &backend.SessionRefreshParams{
 		ExpiredToken:         "expired.jwt.value",
 		RefreshToken:         "refresh-token",
 		RequestOrigin:        "https://app.example.com",
@@ -174,7 +174,7 @@ func TestSessionsRefresh(t *testing.T) {
 	if res.Object != "cookies" || len(res.Cookies) != 2 {
 		t.Errorf("res = %+v", res)
 	}
-	if _, err := c.Sessions.Refresh(context.Background(), "sess_1", backend.SessionRefreshParams{RefreshToken: "r"}); err != nil {
+	if _, err := c.Sessions.Refresh(context.Background(), "sess_1", &backend.SessionRefreshParams{RefreshToken: "r"}); err != nil {
 		t.Fatal(err)
 	}
 	if cp.query != "" {
