@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // specFromPackage is the committed structure-only specification.
@@ -86,5 +88,122 @@ func TestNames(t *testing.T) {
 	}
 	if got := snake("RedirectURLs"); got != "redirect_urls" {
 		t.Errorf("snake = %q", got)
+	}
+}
+
+// TestNamingScheme checks the scheme package backend's doc promises on the
+// whole specification: params are <Resource><Method>Params, every list
+// answer is a Page, and no type carries a numeric suffix.
+func TestNamingScheme(t *testing.T) {
+	raw, err := os.ReadFile(specFromPackage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp spec
+	if err := yaml.Unmarshal(raw, &sp); err != nil {
+		t.Fatal(err)
+	}
+	taken, used, err := handDeclared("../../backend")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := build(&sp, taken, used)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for _, o := range m.ops {
+		if o.Hand {
+			continue
+		}
+		if want := resource(o.Service) + o.GoName + "Params"; o.ParamsType != "" && o.ParamsType != want {
+			t.Errorf("%s: params %s, want %s", o.ID, o.ParamsType, want)
+		}
+		if strings.HasPrefix(o.RetType, "[]") && o.IterName != "" {
+			t.Errorf("%s: paged list answers %s, not a Page", o.ID, o.RetType)
+		}
+		if strings.HasPrefix(o.RetType, "*Page[") {
+			pages++
+		}
+		if o.IterName != "" && !strings.HasPrefix(o.RetType, "*Page[") {
+			t.Errorf("%s: iterator over a %s", o.ID, o.RetType)
+		}
+	}
+	if pages < 40 {
+		t.Errorf("only %d operations answer a Page", pages)
+	}
+	for _, n := range m.types.order {
+		if c := n[len(n)-1]; c >= '0' && c <= '9' {
+			t.Errorf("type %s has a numeric suffix", n)
+		}
+	}
+	for in, want := range map[string]string{"Users": "User", "Directories": "Directory", "EmailAddresses": "EmailAddress",
+		"JWKS": "JWKS", "Billing": "Billing", "Miscellaneous": "Miscellaneous", "WaitlistEntries": "WaitlistEntry", "RedirectURLs": "RedirectURL"} {
+		if got := resource(in); got != want {
+			t.Errorf("resource(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestVariantsMerge pins the rule for the spec's "Name-2" schemas: one Go
+// type with the fields of both, and a clash of shapes is an error.
+func TestVariantsMerge(t *testing.T) {
+	const doc = `
+paths:
+  /plans/{plan_id}:
+    get:
+      operationId: GetPlan
+      tags: [Plans]
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Wrap'}
+components:
+  schemas:
+    Wrap:
+      type: object
+      properties:
+        a: {$ref: '#/components/schemas/Plan'}
+        b: {$ref: '#/components/schemas/Plan-2'}
+    Plan:
+      type: object
+      properties:
+        id: {type: string}
+        fee: {type: integer, nullable: true}
+      required: [id]
+    Plan-2:
+      type: object
+      properties:
+        id: {type: string}
+        fee: {type: integer}
+        period: {type: string}
+      required: [id, period]
+`
+	gen := func(doc string) (*model, error) {
+		var sp spec
+		if err := yaml.Unmarshal([]byte(doc), &sp); err != nil {
+			t.Fatal(err)
+		}
+		return build(&sp, map[string]bool{}, map[string]bool{})
+	}
+	m, err := gen(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := m.types.decls["Plan"]
+	if plan == nil || m.types.decls["Plan2"] != nil || len(plan.fields) != 3 {
+		t.Fatalf("Plan: %+v; types %v", plan, m.types.order)
+	}
+	if f := plan.fields[2]; f.jsonName != "period" || f.required || !strings.Contains(f.tag, "omitempty") {
+		t.Errorf("a variant-only field must be optional: %+v", f)
+	}
+	for _, f := range m.types.decls["Wrap"].fields {
+		if f.goType != "*Plan" {
+			t.Errorf("Wrap.%s is %s, want *Plan", f.goName, f.goType)
+		}
+	}
+	if _, err := gen(strings.Replace(doc, "fee: {type: integer}\n", "fee: {type: string}\n", 1)); err == nil || !strings.Contains(err.Error(), "fee") {
+		t.Errorf("a clash of shapes must stop the generator: %v", err)
 	}
 }
