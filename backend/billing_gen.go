@@ -253,8 +253,8 @@ func (s *BillingService) GetStatement(ctx context.Context, statementID string) (
 	return &out, nil
 }
 
-// GetStatementPaymentAttempts calls GET /billing/statements/{statementID}/payment_attempts (operation GetBillingStatementPaymentAttempts).
-func (s *BillingService) GetStatementPaymentAttempts(ctx context.Context, statementID string, params *BillingGetStatementPaymentAttemptsParams) (*Page[BillingPaymentAttempt], error) {
+// ListStatementPaymentAttempts calls GET /billing/statements/{statementID}/payment_attempts (operation GetBillingStatementPaymentAttempts).
+func (s *BillingService) ListStatementPaymentAttempts(ctx context.Context, statementID string, params *BillingListStatementPaymentAttemptsParams) (*Page[BillingPaymentAttempt], error) {
 	req := Request{Method: "GET", Path: "/billing/statements/" + PathEscape(statementID) + "/payment_attempts"}
 	if params != nil {
 		req.Query = params.query()
@@ -266,10 +266,10 @@ func (s *BillingService) GetStatementPaymentAttempts(ctx context.Context, statem
 	return &out, nil
 }
 
-// GetStatementPaymentAttemptsAll iterates over every result of GetStatementPaymentAttempts, fetching pages of
+// ListStatementPaymentAttemptsAll iterates over every result of ListStatementPaymentAttempts, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) GetStatementPaymentAttemptsAll(ctx context.Context, statementID string, params *BillingGetStatementPaymentAttemptsParams) iter.Seq2[BillingPaymentAttempt, error] {
-	var p BillingGetStatementPaymentAttemptsParams
+func (s *BillingService) ListStatementPaymentAttemptsAll(ctx context.Context, statementID string, params *BillingListStatementPaymentAttemptsParams) iter.Seq2[BillingPaymentAttempt, error] {
+	var p BillingListStatementPaymentAttemptsParams
 	if params != nil {
 		p = *params
 	}
@@ -284,7 +284,7 @@ func (s *BillingService) GetStatementPaymentAttemptsAll(ctx context.Context, sta
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.GetStatementPaymentAttempts(ctx, statementID, &q)
+		out, err := s.ListStatementPaymentAttempts(ctx, statementID, &q)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -443,14 +443,14 @@ func (p *BillingListStatementsParams) query() url.Values {
 	return q
 }
 
-// BillingGetStatementPaymentAttemptsParams is generated from the parameters of Billing.GetStatementPaymentAttempts.
-type BillingGetStatementPaymentAttemptsParams struct {
+// BillingListStatementPaymentAttemptsParams is generated from the parameters of Billing.ListStatementPaymentAttempts.
+type BillingListStatementPaymentAttemptsParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *BillingGetStatementPaymentAttemptsParams) query() url.Values {
+func (p *BillingListStatementPaymentAttemptsParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))

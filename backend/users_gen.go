@@ -257,8 +257,8 @@ func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID st
 	return &out, nil
 }
 
-// GetOAuthAccessToken calls GET /users/{user_id}/oauth_access_tokens/{provider} (operation GetOAuthAccessToken).
-func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, provider string, params *UserGetOAuthAccessTokenParams) (*Page[ProviderOAuthAccessToken], error) {
+// ListOAuthAccessTokens calls GET /users/{user_id}/oauth_access_tokens/{provider} (operation GetOAuthAccessToken).
+func (s *UsersService) ListOAuthAccessTokens(ctx context.Context, userID string, provider string, params *UserListOAuthAccessTokensParams) (*Page[ProviderOAuthAccessToken], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/oauth_access_tokens/" + PathEscape(provider)}
 	if params != nil {
 		req.Query = params.query()
@@ -270,10 +270,10 @@ func (s *UsersService) GetOAuthAccessToken(ctx context.Context, userID string, p
 	return &out, nil
 }
 
-// GetOAuthAccessTokenAll iterates over every result of GetOAuthAccessToken, fetching pages of
+// ListOAuthAccessTokensAll iterates over every result of ListOAuthAccessTokens, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string, provider string, params *UserGetOAuthAccessTokenParams) iter.Seq2[ProviderOAuthAccessToken, error] {
-	var p UserGetOAuthAccessTokenParams
+func (s *UsersService) ListOAuthAccessTokensAll(ctx context.Context, userID string, provider string, params *UserListOAuthAccessTokensParams) iter.Seq2[ProviderOAuthAccessToken, error] {
+	var p UserListOAuthAccessTokensParams
 	if params != nil {
 		p = *params
 	}
@@ -288,7 +288,7 @@ func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.GetOAuthAccessToken(ctx, userID, provider, &q)
+		out, err := s.ListOAuthAccessTokens(ctx, userID, provider, &q)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -296,8 +296,8 @@ func (s *UsersService) GetOAuthAccessTokenAll(ctx context.Context, userID string
 	})
 }
 
-// GetOrganizationMemberships calls GET /users/{user_id}/organization_memberships (operation UsersGetOrganizationMemberships).
-func (s *UsersService) GetOrganizationMemberships(ctx context.Context, userID string, params *UserGetOrganizationMembershipsParams) (*Page[OrganizationMembership], error) {
+// ListOrganizationMemberships calls GET /users/{user_id}/organization_memberships (operation UsersGetOrganizationMemberships).
+func (s *UsersService) ListOrganizationMemberships(ctx context.Context, userID string, params *UserListOrganizationMembershipsParams) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/organization_memberships"}
 	if params != nil {
 		req.Query = params.query()
@@ -309,10 +309,10 @@ func (s *UsersService) GetOrganizationMemberships(ctx context.Context, userID st
 	return &out, nil
 }
 
-// GetOrganizationMembershipsAll iterates over every result of GetOrganizationMemberships, fetching pages of
+// ListOrganizationMembershipsAll iterates over every result of ListOrganizationMemberships, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOrganizationMembershipsAll(ctx context.Context, userID string, params *UserGetOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
-	var p UserGetOrganizationMembershipsParams
+func (s *UsersService) ListOrganizationMembershipsAll(ctx context.Context, userID string, params *UserListOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
+	var p UserListOrganizationMembershipsParams
 	if params != nil {
 		p = *params
 	}
@@ -326,7 +326,7 @@ func (s *UsersService) GetOrganizationMembershipsAll(ctx context.Context, userID
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationMembership, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.GetOrganizationMemberships(ctx, userID, &q)
+		out, err := s.ListOrganizationMemberships(ctx, userID, &q)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -334,8 +334,8 @@ func (s *UsersService) GetOrganizationMembershipsAll(ctx context.Context, userID
 	})
 }
 
-// GetOrganizationInvitations calls GET /users/{user_id}/organization_invitations (operation UsersGetOrganizationInvitations).
-func (s *UsersService) GetOrganizationInvitations(ctx context.Context, userID string, params *UserGetOrganizationInvitationsParams) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
+// ListOrganizationInvitations calls GET /users/{user_id}/organization_invitations (operation UsersGetOrganizationInvitations).
+func (s *UsersService) ListOrganizationInvitations(ctx context.Context, userID string, params *UserListOrganizationInvitationsParams) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/organization_invitations"}
 	if params != nil {
 		req.Query = params.query()
@@ -347,10 +347,10 @@ func (s *UsersService) GetOrganizationInvitations(ctx context.Context, userID st
 	return &out, nil
 }
 
-// GetOrganizationInvitationsAll iterates over every result of GetOrganizationInvitations, fetching pages of
+// ListOrganizationInvitationsAll iterates over every result of ListOrganizationInvitations, fetching pages of
 // params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) GetOrganizationInvitationsAll(ctx context.Context, userID string, params *UserGetOrganizationInvitationsParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
-	var p UserGetOrganizationInvitationsParams
+func (s *UsersService) ListOrganizationInvitationsAll(ctx context.Context, userID string, params *UserListOrganizationInvitationsParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
+	var p UserListOrganizationInvitationsParams
 	if params != nil {
 		p = *params
 	}
@@ -364,7 +364,7 @@ func (s *UsersService) GetOrganizationInvitationsAll(ctx context.Context, userID
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationInvitationWithPublicOrganizationData, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.GetOrganizationInvitations(ctx, userID, &q)
+		out, err := s.ListOrganizationInvitations(ctx, userID, &q)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -830,14 +830,14 @@ type UserAdjustBillingCreditBalanceParams struct {
 	Note           *string `json:"note,omitempty"`
 }
 
-// UserGetOAuthAccessTokenParams is generated from the parameters of Users.GetOAuthAccessToken.
-type UserGetOAuthAccessTokenParams struct {
+// UserListOAuthAccessTokensParams is generated from the parameters of Users.ListOAuthAccessTokens.
+type UserListOAuthAccessTokensParams struct {
 	Paginated *bool  `json:"-"`
 	Limit     *int64 `json:"-"`
 	Offset    *int64 `json:"-"`
 }
 
-func (p *UserGetOAuthAccessTokenParams) query() url.Values {
+func (p *UserListOAuthAccessTokensParams) query() url.Values {
 	q := url.Values{}
 	if p.Paginated != nil {
 		q.Set("paginated", strconv.FormatBool(*p.Paginated))
@@ -866,13 +866,13 @@ type ProviderOAuthAccessToken struct {
 	TokenSecret       string         `json:"token_secret,omitempty"`
 }
 
-// UserGetOrganizationMembershipsParams is generated from the parameters of Users.GetOrganizationMemberships.
-type UserGetOrganizationMembershipsParams struct {
+// UserListOrganizationMembershipsParams is generated from the parameters of Users.ListOrganizationMemberships.
+type UserListOrganizationMembershipsParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 }
 
-func (p *UserGetOrganizationMembershipsParams) query() url.Values {
+func (p *UserListOrganizationMembershipsParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))
@@ -883,14 +883,14 @@ func (p *UserGetOrganizationMembershipsParams) query() url.Values {
 	return q
 }
 
-// UserGetOrganizationInvitationsParams is generated from the parameters of Users.GetOrganizationInvitations.
-type UserGetOrganizationInvitationsParams struct {
+// UserListOrganizationInvitationsParams is generated from the parameters of Users.ListOrganizationInvitations.
+type UserListOrganizationInvitationsParams struct {
 	Limit  *int64 `json:"-"`
 	Offset *int64 `json:"-"`
 	Status string `json:"-"`
 }
 
-func (p *UserGetOrganizationInvitationsParams) query() url.Values {
+func (p *UserListOrganizationInvitationsParams) query() url.Values {
 	q := url.Values{}
 	if p.Limit != nil {
 		q.Set("limit", strconv.FormatInt(*p.Limit, 10))

@@ -306,7 +306,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 	if admins.TotalCount != 2 {
 		t.Errorf("admins of %s: %d, want 2", org.ID, admins.TotalCount)
 	}
-	bobs, err := e.c.Users.GetOrganizationMemberships(ctx, "user_demo_bob", nil)
+	bobs, err := e.c.Users.ListOrganizationMemberships(ctx, "user_demo_bob", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 	}
 	_, err = e.c.Organizations.Get(ctx, org.ID, nil)
 	apiError(t, "get deleted organization", err, http.StatusNotFound, "resource_not_found")
-	alices, err := e.c.Users.GetOrganizationMemberships(ctx, "user_demo_alice", nil)
+	alices, err := e.c.Users.ListOrganizationMemberships(ctx, "user_demo_alice", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

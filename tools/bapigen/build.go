@@ -50,6 +50,11 @@ var methodByOp = map[string]string{
 	"ToggleTemplateDelivery":              "ToggleDelivery",
 	"ListAllOrganizationDomains":          "ListForInstance",
 	"GetPublicInterstitial":               "GetPublicInterstitial",
+	// Reads that answer a list are List…, like every other.
+	"GetOAuthAccessToken":                "ListOAuthAccessTokens",
+	"UsersGetOrganizationMemberships":    "ListOrganizationMemberships",
+	"UsersGetOrganizationInvitations":    "ListOrganizationInvitations",
+	"GetBillingStatementPaymentAttempts": "ListStatementPaymentAttempts",
 }
 
 // handWritten operations are implemented in middleware.go; the generator

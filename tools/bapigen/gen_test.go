@@ -124,6 +124,9 @@ func TestNamingScheme(t *testing.T) {
 		}
 		if strings.HasPrefix(o.RetType, "*Page[") {
 			pages++
+			if o.Method == "GET" && !strings.HasPrefix(o.GoName, "List") {
+				t.Errorf("%s: a read answering a list is %s, not List…", o.ID, o.GoName)
+			}
 		}
 		if o.IterName != "" && !strings.HasPrefix(o.RetType, "*Page[") {
 			t.Errorf("%s: iterator over a %s", o.ID, o.RetType)

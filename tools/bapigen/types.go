@@ -376,7 +376,7 @@ var inlineRename = map[string]string{
 	"UserDisableMFAResponse":                  "UserIDResult",
 	"MachineDeleteResponse":                   "DeletedResource",
 	"MachineGetSecretKeyResponse":             "MachineSecretKey",
-	"UserGetOAuthAccessTokenResponseItem":     "ProviderOAuthAccessToken",
+	"UserListOAuthAccessTokensResponseItem":   "ProviderOAuthAccessToken",
 }
 
 func signature(d *typeDecl) string {
