@@ -20,8 +20,10 @@
 //
 //   - A service per resource, named in the plural: Client.Users,
 //     Client.OrganizationMemberships. Its methods are verbs: Get, List,
-//     Create, Update, Delete, then specific ones (Ban, VerifyPassword,
-//     ListForInstance for the instance-wide variant of a nested list).
+//     Create, Update, Delete, then specific ones (Ban, VerifyPassword). A
+//     read that answers a list is List… (ListForInstance for the
+//     instance-wide variant of a nested list, ListOrganizationMemberships
+//     for a user's memberships).
 //   - Path parameters are string arguments after ctx, in path order; all
 //     other inputs are one optional params struct, last, named after the
 //     singular resource and the method: Client.Users.List takes
