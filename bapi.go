@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/goclerk/clerk/backend"
@@ -12,8 +11,10 @@ import (
 	"github.com/goclerk/clerk/internal/jwks"
 )
 
-// bapi gives the decision the Backend API calls it needs, through the same
-// client users get, keeping verification answers verbatim.
+// bapi gives the decision the Backend API calls it needs, through the
+// typed methods of the client users get; verification answers are kept
+// verbatim (their Raw field). Error answers reach the decision as
+// *backend.APIError.
 type bapi struct{ c *backend.Client }
 
 // authCallTimeout bounds each Backend API call made while deciding a
@@ -27,65 +28,54 @@ func authPath(ctx context.Context) context.Context {
 	return backend.WithAttemptTimeout(backend.WithMaxRetries(ctx, 0), authCallTimeout)
 }
 
-func (b bapi) post(ctx context.Context, path string, body any, machineKey bool) (json.RawMessage, error) {
-	var out json.RawMessage
-	err := b.c.Do(authPath(ctx), backend.Request{Method: http.MethodPost, Path: path, Body: body, SkipVersion: true, UseMachineKey: machineKey}, &out)
-	return out, apiError(err)
-}
-
 func (b bapi) VerifyAPIKey(ctx context.Context, secret string) (json.RawMessage, error) {
-	return b.post(ctx, "/api_keys/verify", map[string]string{"secret": secret}, false)
+	v, err := b.c.APIKeys.Verify(authPath(ctx), secret)
+	if err != nil {
+		return nil, err
+	}
+	return v.Raw, nil
 }
 
 func (b bapi) VerifyM2MToken(ctx context.Context, token string) (json.RawMessage, error) {
-	return b.post(ctx, "/m2m_tokens/verify", map[string]string{"token": token}, true)
+	v, err := b.c.M2MTokens.Verify(authPath(ctx), token)
+	if err != nil {
+		return nil, err
+	}
+	return v.Raw, nil
 }
 
 func (b bapi) VerifyOAuthToken(ctx context.Context, token string) (json.RawMessage, error) {
-	return b.post(ctx, "/oauth_applications/access_tokens/verify", map[string]string{"access_token": token}, false)
+	v, err := b.c.OAuthAccessTokens.Verify(authPath(ctx), token)
+	if err != nil {
+		return nil, err
+	}
+	return v.Raw, nil
 }
 
 func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, error) {
 	p, err := b.c.Clients.GetHandshakePayload(authPath(ctx), nonce)
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return p.Directives, nil
 }
 
 func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.RefreshRequest) ([]string, error) {
 	format := "cookie"
-	out, err := b.c.Sessions.Refresh(authPath(ctx), sessionID, backend.RefreshSessionParams{
+	out, err := b.c.Sessions.Refresh(authPath(ctx), sessionID, &backend.SessionRefreshParams{
 		ExpiredToken: req.ExpiredToken, RefreshToken: req.RefreshToken, RequestOrigin: req.RequestOrigin,
 		RequestHeaders: req.RequestHeaders, Format: &format, SuffixedCookies: req.SuffixedCookies,
 	})
 	if err != nil {
-		return nil, apiError(err)
+		return nil, err
 	}
 	return out.Cookies, nil
-}
-
-// apiError converts the client's error answers to the decision's type and
-// passes transport failures through.
-func apiError(err error) error {
-	var ae *backend.APIError
-	if !errors.As(err, &ae) {
-		return err
-	}
-	out := &authn.APIError{Status: ae.StatusCode}
-	if len(ae.Errors) > 0 {
-		out.Code, out.Message = ae.Errors[0].Code, ae.Errors[0].Message
-	}
-	return out
 }
 
 // jwksFetcher loads the instance key set through the client.
 func jwksFetcher(c *backend.Client) jwks.Fetcher {
 	return func(ctx context.Context) ([]jwks.JWK, error) {
-		var set struct {
-			Keys []jwks.JWK `json:"keys"`
-		}
-		err := c.Do(ctx, backend.Request{Method: http.MethodGet, Path: "/jwks"}, &set)
+		set, err := c.JWKS.Get(ctx)
 		var ae *backend.APIError
 		if errors.As(err, &ae) {
 			fe := &jwks.FetchError{URL: c.APIURL() + "/" + c.APIVersion() + "/jwks", Status: ae.StatusCode}
@@ -99,7 +89,11 @@ func jwksFetcher(c *backend.Client) jwks.Fetcher {
 		if err != nil {
 			return nil, err
 		}
-		return set.Keys, nil
+		keys := make([]jwks.JWK, len(set.Keys))
+		for i, k := range set.Keys {
+			keys[i] = jwks.JWK{Kid: k.Kid, Kty: k.Kty, Alg: k.Alg, Use: k.Use, N: k.N, E: k.E}
+		}
+		return keys, nil
 	}
 }
 

@@ -190,7 +190,7 @@ func TestAPIError(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("cf-ray", "ray-123")
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		io.WriteString(w, `{"errors":[{"code":"form_param_format_invalid","message":"is invalid","long_message":"email_address must be a valid email address, got `+testSecret+`","meta":{"param_name":"email_address"}}],"clerk_trace_id":"trace-abc"}`)
+		io.WriteString(w, `{"errors":[{"code":"form_param_format_invalid","message":"is invalid","long_message":"email_address must be a valid email address, got `+testSecret+`","meta":{"param_name":"email_address"}}],"meta":{"request_id":"r1"},"clerk_trace_id":"trace-abc"}`)
 	}))
 	defer srv.Close()
 	c, sl := newTestClient(t, srv.URL)
@@ -206,8 +206,11 @@ func TestAPIError(t *testing.T) {
 	if d.Code != "form_param_format_invalid" || d.Message != "is invalid" || d.Meta["param_name"] != "email_address" {
 		t.Errorf("detail = %+v", d)
 	}
-	if !apiErr.HasCode("form_param_format_invalid") || apiErr.HasCode("other") {
-		t.Error("HasCode")
+	if !apiErr.HasCode("form_param_format_invalid") || apiErr.HasCode("other") || apiErr.Code() != "form_param_format_invalid" {
+		t.Error("HasCode/Code")
+	}
+	if apiErr.Meta["request_id"] != "r1" {
+		t.Errorf("body meta = %v", apiErr.Meta)
 	}
 	msg := err.Error()
 	if strings.Contains(msg, testSecret) || strings.Contains(string(apiErr.Body), testSecret) {
@@ -565,7 +568,7 @@ func TestMultipartUpload(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
-	org, err := c.Organizations.UploadLogo(context.Background(), "org_1", &backend.UploadOrganizationLogoParams{
+	org, err := c.Organizations.UploadLogo(context.Background(), "org_1", &backend.OrganizationUploadLogoParams{
 		UploaderUserID: "user_1",
 		File:           &backend.File{Name: "logo.png", ContentType: "image/png", Content: strings.NewReader("\x89PNG...")},
 	})

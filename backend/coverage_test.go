@@ -18,12 +18,10 @@ import (
 	"sync"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/goclerk/clerk/backend"
 )
 
-// opFact is one row of testdata/operations.json, written by internal/gen
+// opFact is one row of testdata/operations.json, written by tools/bapigen
 // from the specification's structure.
 type opFact struct {
 	ID          string   `json:"id"`
@@ -328,75 +326,4 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	sort.Strings(s)
 	return slices.Compact(s)
-}
-
-// TestFactsMatchSpec re-reads the specification (when it is available next
-// to the repository) and checks the facts table against it independently
-// of the generator: operationIds, methods, paths and parameter names.
-func TestFactsMatchSpec(t *testing.T) {
-	raw, err := os.ReadFile("../../shared/reference/bapi-2026-05-12.yml")
-	if err != nil {
-		t.Skipf("specification not available: %v", err)
-	}
-	type param struct {
-		Ref  string `yaml:"$ref"`
-		Name string `yaml:"name"`
-		In   string `yaml:"in"`
-	}
-	type op struct {
-		OperationID string  `yaml:"operationId"`
-		Parameters  []param `yaml:"parameters"`
-	}
-	var sp struct {
-		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
-		Components struct {
-			Parameters map[string]param `yaml:"parameters"`
-		} `yaml:"components"`
-	}
-	if err := yaml.Unmarshal(raw, &sp); err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]opFact{}
-	for _, f := range loadFacts(t) {
-		byID[f.ID] = f
-	}
-	n := 0
-	for path, item := range sp.Paths {
-		for method, node := range item {
-			if method == "parameters" {
-				continue
-			}
-			var o op
-			if err := node.Decode(&o); err != nil {
-				t.Fatal(err)
-			}
-			n++
-			f, ok := byID[o.OperationID]
-			if !ok {
-				t.Errorf("%s missing from the facts table", o.OperationID)
-				continue
-			}
-			if f.Method != strings.ToUpper(method) || f.Path != path {
-				t.Errorf("%s: facts say %s %s, spec %s %s", o.OperationID, f.Method, f.Path, method, path)
-			}
-			var q, p []string
-			for _, prm := range o.Parameters {
-				if prm.Ref != "" {
-					prm = sp.Components.Parameters[strings.TrimPrefix(prm.Ref, "#/components/parameters/")]
-				}
-				switch prm.In {
-				case "query":
-					q = append(q, prm.Name)
-				case "path":
-					p = append(p, prm.Name)
-				}
-			}
-			if !sameSet(q, f.Query) || !sameSet(p, f.PathParams) {
-				t.Errorf("%s: params query=%v path=%v, facts %v %v", o.OperationID, q, p, f.Query, f.PathParams)
-			}
-		}
-	}
-	if n != specOperationCount || len(byID) != n {
-		t.Errorf("spec has %d operations, facts %d, want %d", n, len(byID), specOperationCount)
-	}
 }

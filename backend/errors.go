@@ -9,34 +9,34 @@ import (
 	"time"
 )
 
-// APIError is a non-2xx answer from the Backend API. Use errors.As to get
-// at it:
+// APIError is Clerk's error answer: the one error type of this module for
+// a non-2xx Backend API response. Every method of Client returns it
+// (wrapped or not) for such answers, the authentication middleware
+// branches on it, and localclerk answers with it. Use errors.As:
 //
 //	var apiErr *backend.APIError
-//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { ... }
+//	if errors.As(err, &apiErr) && apiErr.HasCode("resource_not_found") { ... }
+//
+// Transport failures (DNS, TLS, timeouts) are other errors.
 type APIError struct {
-	// Method and Path identify the call (path without query or origin).
+	// Method and Path identify the call (path without query or origin);
+	// empty when the error was built outside a call.
 	Method string
 	Path   string
 	// StatusCode is the HTTP status, Status its text ("404 Not Found").
 	StatusCode int
 	Status     string
-	// Errors are the Clerk errors from the response body, if any.
-	Errors []ErrorDetail
+	// Errors are the entries of the body's "errors" array: each has a
+	// code, messages and its own meta (param_name, for instance).
+	Errors []ClerkError
+	// Meta is the body's top-level "meta" object, when present.
+	Meta map[string]any
 	// TraceID is clerk_trace_id from the body, else the cf-ray header.
 	TraceID string
 	// RetryAfter is the server's Retry-After hint, zero when absent.
 	RetryAfter time.Duration
 	// Body is the raw response body, for diagnostics.
 	Body []byte
-}
-
-// ErrorDetail is one entry of a Clerk error response.
-type ErrorDetail struct {
-	Code        string         `json:"code"`
-	Message     string         `json:"message"`
-	LongMessage string         `json:"long_message,omitempty"`
-	Meta        map[string]any `json:"meta,omitempty"`
 }
 
 // Error summarises the failure. It contains the status, the Clerk error
@@ -73,6 +73,14 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Code is the code of the first Clerk error, "" when the body had none.
+func (e *APIError) Code() string {
+	if len(e.Errors) == 0 {
+		return ""
+	}
+	return e.Errors[0].Code
+}
+
 // HasCode reports whether any of the Clerk errors carries code.
 func (e *APIError) HasCode(code string) bool {
 	for _, d := range e.Errors {
@@ -99,12 +107,12 @@ func newAPIError(method, path string, resp *http.Response, body []byte, keys ...
 		e.Status = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	var payload struct {
-		Errors       []ErrorDetail `json:"errors"`
-		ClerkTraceID string        `json:"clerk_trace_id"`
+		Errors       []ClerkError   `json:"errors"`
+		Meta         map[string]any `json:"meta"`
+		ClerkTraceID string         `json:"clerk_trace_id"`
 	}
 	if json.Unmarshal(body, &payload) == nil {
-		e.Errors = payload.Errors
-		e.TraceID = payload.ClerkTraceID
+		e.Errors, e.Meta, e.TraceID = payload.Errors, payload.Meta, payload.ClerkTraceID
 	}
 	if e.TraceID == "" {
 		e.TraceID = resp.Header.Get("cf-ray")

@@ -73,7 +73,7 @@ func ExampleUsersService_ListAll() {
 	defer srv.Close()
 	c, _ := backend.NewClient(backend.Config{SecretKey: "sk_test_example", APIURL: srv.URL})
 
-	for u, err := range c.Users.ListAll(context.Background(), &backend.GetUserListParams{Limit: backend.Ptr[int64](2)}) {
+	for u, err := range c.Users.ListAll(context.Background(), &backend.UserListParams{Limit: backend.Ptr[int64](2)}) {
 		if err != nil {
 			fmt.Println("error:", err)
 			break
@@ -84,4 +84,39 @@ func ExampleUsersService_ListAll() {
 	// user_1
 	// user_2
 	// user_3
+}
+
+func ExampleOrganizationsService_List() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"data":[{"id":"org_1","name":"Acme"}],"total_count":7}`)
+	}))
+	defer srv.Close()
+	c, err := backend.NewClient(backend.Config{SecretKey: "sk_test_example", APIURL: srv.URL})
+	if err != nil {
+		panic(err)
+	}
+	page, err := c.Organizations.List(context.Background(), &backend.OrganizationListParams{Limit: backend.Ptr[int64](1)})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(page.Data[0].Name, "of", page.TotalCount)
+	// Output: Acme of 7
+}
+
+func ExampleAPIError() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		io.WriteString(w, `{"errors":[{"code":"form_identifier_exists","message":"taken","meta":{"param_name":"email_address"}}]}`)
+	}))
+	defer srv.Close()
+	c, err := backend.NewClient(backend.Config{SecretKey: "sk_test_example", APIURL: srv.URL})
+	if err != nil {
+		panic(err)
+	}
+	_, err = c.Users.Create(context.Background(), &backend.UserCreateParams{EmailAddress: []string{"ada@example.test"}})
+	var apiErr *backend.APIError
+	if errors.As(err, &apiErr) && apiErr.HasCode("form_identifier_exists") {
+		fmt.Println(apiErr.StatusCode, apiErr.Errors[0].Meta["param_name"])
+	}
+	// Output: 422 email_address
 }

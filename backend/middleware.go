@@ -6,7 +6,9 @@ package backend
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -62,6 +64,9 @@ type VerifiedAPIKey struct {
 	LastUsedAt *int64  `json:"last_used_at"`
 	CreatedAt  int64   `json:"created_at"`
 	UpdatedAt  int64   `json:"updated_at"`
+	// Raw is the answer exactly as received, for fields this version
+	// does not model; the middleware keeps claims from it verbatim.
+	Raw json.RawMessage `json:"-"`
 }
 
 // Verify checks an API key secret (operation verifyApiKey). The endpoint
@@ -73,7 +78,7 @@ func (s *APIKeysService) Verify(ctx context.Context, secret string) (*VerifiedAP
 	var out VerifiedAPIKey
 	req := Request{Method: http.MethodPost, Path: "/api_keys/verify", SkipVersion: true,
 		Body: map[string]string{"secret": secret}}
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.doRaw(ctx, req, &out, &out.Raw); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -95,6 +100,9 @@ type VerifiedM2MToken struct {
 	LastUsedAt *int64 `json:"last_used_at"`
 	CreatedAt  int64  `json:"created_at"`
 	UpdatedAt  int64  `json:"updated_at"`
+	// Raw is the answer exactly as received, for fields this version
+	// does not model; the middleware keeps claims from it verbatim.
+	Raw json.RawMessage `json:"-"`
 }
 
 // Verify checks an M2M token (operation verifyM2MToken). It authenticates
@@ -106,7 +114,7 @@ func (s *M2MTokensService) Verify(ctx context.Context, token string) (*VerifiedM
 	var out VerifiedM2MToken
 	req := Request{Method: http.MethodPost, Path: "/m2m_tokens/verify", SkipVersion: true, UseMachineKey: true,
 		Body: map[string]string{"token": token}}
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.doRaw(ctx, req, &out, &out.Raw); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -134,6 +142,9 @@ type VerifiedOAuthAccessToken struct {
 	Active *bool `json:"active,omitempty"`
 	// Aud is the audience claim, when the token has one (string or list).
 	Aud any `json:"aud,omitempty"`
+	// Raw is the answer exactly as received, for fields this version
+	// does not model; the middleware keeps claims from it verbatim.
+	Raw json.RawMessage `json:"-"`
 }
 
 // Verify checks an OAuth access token (operation verifyOAuthAccessToken).
@@ -144,10 +155,22 @@ func (s *OAuthAccessTokensService) Verify(ctx context.Context, accessToken strin
 	var out VerifiedOAuthAccessToken
 	req := Request{Method: http.MethodPost, Path: "/oauth_applications/access_tokens/verify", SkipVersion: true,
 		Body: map[string]string{"access_token": accessToken}}
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.doRaw(ctx, req, &out, &out.Raw); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// doRaw calls req, keeping the answer's bytes in raw and decoding them
+// into out.
+func (c *Client) doRaw(ctx context.Context, req Request, out any, raw *json.RawMessage) error {
+	if err := c.Do(ctx, req, raw); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(*raw, out); err != nil {
+		return fmt.Errorf("clerk: %s %s: decode response: %w", req.Method, req.Path, err)
+	}
+	return nil
 }
 
 // HandshakePayload is the answer of GET /clients/handshake_payload: the
@@ -171,8 +194,8 @@ func (s *ClientsService) GetHandshakePayload(ctx context.Context, nonce string) 
 	return &out, nil
 }
 
-// RefreshSessionParams are the inputs of Sessions.Refresh.
-type RefreshSessionParams struct {
+// SessionRefreshParams are the inputs of Sessions.Refresh.
+type SessionRefreshParams struct {
 	// ExpiredToken is the expired session JWT (the __session cookie).
 	ExpiredToken string `json:"expired_token"`
 	// RefreshToken is the __refresh cookie value.
@@ -201,9 +224,12 @@ type SessionRefresh struct {
 // Refresh mints a new session token from an expired one and a refresh
 // token (operation RefreshSession). A 401 tells the caller to fall back to
 // the handshake flow.
-func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params RefreshSessionParams) (*SessionRefresh, error) {
+func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params *SessionRefreshParams) (*SessionRefresh, error) {
 	if sessionID == "" {
 		return nil, errors.New("clerk: Sessions.Refresh: empty session id")
+	}
+	if params == nil {
+		params = &SessionRefreshParams{}
 	}
 	req := Request{Method: http.MethodPost, Path: "/sessions/" + PathEscape(sessionID) + "/refresh", Body: params}
 	if params.SuffixedCookies {
@@ -222,15 +248,15 @@ type SessionToken struct {
 	JWT    string `json:"jwt"`
 }
 
-// CreateSessionTokenParams are the optional inputs of Sessions.CreateToken
+// SessionCreateTokenParams are the optional inputs of Sessions.CreateToken
 // and Sessions.CreateTokenFromTemplate.
-type CreateSessionTokenParams struct {
+type SessionCreateTokenParams struct {
 	// ExpiresInSeconds overrides the token lifetime.
 	ExpiresInSeconds *int64 `json:"expires_in_seconds,omitempty"`
 }
 
 // CreateToken mints a session JWT (operation CreateSessionToken).
-func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, params *CreateSessionTokenParams) (*SessionToken, error) {
+func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, params *SessionCreateTokenParams) (*SessionToken, error) {
 	if sessionID == "" {
 		return nil, errors.New("clerk: Sessions.CreateToken: empty session id")
 	}
@@ -247,7 +273,7 @@ func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, par
 
 // CreateTokenFromTemplate mints a JWT from a named JWT template (operation
 // CreateSessionTokenFromTemplate); Auth.GetToken({template}) uses it.
-func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID, templateName string, params *CreateSessionTokenParams) (*SessionToken, error) {
+func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID, templateName string, params *SessionCreateTokenParams) (*SessionToken, error) {
 	if sessionID == "" || templateName == "" {
 		return nil, errors.New("clerk: Sessions.CreateTokenFromTemplate: empty session id or template name")
 	}

@@ -147,7 +147,7 @@ func TestClientsGetHandshakePayload(t *testing.T) {
 func TestSessionsRefresh(t *testing.T) {
 	cp := &capture{answer: fixture(t, "Sessions.Refresh.json")}
 	c := cp.server(t)
-	res, err := c.Sessions.Refresh(context.Background(), "sess_1", backend.RefreshSessionParams{
+	res, err := c.Sessions.Refresh(context.Background(), "sess_1", &backend.SessionRefreshParams{
 		ExpiredToken:         "expired.jwt.value",
 		RefreshToken:         "refresh-token",
 		RequestOrigin:        "https://app.example.com",
@@ -174,7 +174,7 @@ func TestSessionsRefresh(t *testing.T) {
 	if res.Object != "cookies" || len(res.Cookies) != 2 {
 		t.Errorf("res = %+v", res)
 	}
-	if _, err := c.Sessions.Refresh(context.Background(), "sess_1", backend.RefreshSessionParams{RefreshToken: "r"}); err != nil {
+	if _, err := c.Sessions.Refresh(context.Background(), "sess_1", &backend.SessionRefreshParams{RefreshToken: "r"}); err != nil {
 		t.Fatal(err)
 	}
 	if cp.query != "" {
@@ -192,7 +192,7 @@ func TestSessionsCreateToken(t *testing.T) {
 	if cp.path != "/v1/sessions/sess_1/tokens" || cp.raw != "" || tok.JWT == "" || tok.Object != "token" {
 		t.Errorf("%s body=%q tok=%+v", cp.path, cp.raw, tok)
 	}
-	_, err = c.Sessions.CreateTokenFromTemplate(context.Background(), "sess_1", "hasura", &backend.CreateSessionTokenParams{ExpiresInSeconds: backend.Ptr[int64](60)})
+	_, err = c.Sessions.CreateTokenFromTemplate(context.Background(), "sess_1", "hasura", &backend.SessionCreateTokenParams{ExpiresInSeconds: backend.Ptr[int64](60)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,16 +11,29 @@ import (
 // caller's params do not set a limit.
 const DefaultPageSize = 100
 
-// List is one page of a list endpoint. Clerk answers some lists with a
-// bare array and others with {"data": [...], "total_count": n}; List
-// decodes both (TotalCount is -1 when the server did not report it).
-type List[T any] struct {
+// Page is one page of a list operation: every paginated method answers
+// a *Page of its items, and has an …All iterator that walks the pages.
+// Clerk answers some lists with a bare array and others with
+// {"data": [...], "total_count": n}; Page decodes both. TotalCount is the
+// number of items across all pages, or -1 when the server did not report
+// it (bare arrays; set the params' Paginated field where the operation
+// has one to get a count).
+type Page[T any] struct {
 	Data       []T   `json:"data"`
 	TotalCount int64 `json:"total_count"`
 }
 
+// newPage builds a page from items kept under a key other than "data".
+func newPage[T any](items []T, total *int64) *Page[T] {
+	p := &Page[T]{Data: items, TotalCount: -1}
+	if total != nil {
+		p.TotalCount = *total
+	}
+	return p
+}
+
 // UnmarshalJSON accepts either a JSON array or a {data, total_count} object.
-func (l *List[T]) UnmarshalJSON(b []byte) error {
+func (l *Page[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
 		l.TotalCount = -1

@@ -57,7 +57,7 @@ func TestListAllArrayPages(t *testing.T) {
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
 	var ids []string
-	for u, err := range c.Users.ListAll(context.Background(), &backend.GetUserListParams{OrderBy: "-created_at"}) {
+	for u, err := range c.Users.ListAll(context.Background(), &backend.UserListParams{OrderBy: "-created_at"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestListAllWrappedStopsAtTotal(t *testing.T) {
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
 	n := 0
-	for o, err := range c.Organizations.ListAll(context.Background(), &backend.ListOrganizationsParams{Limit: backend.Ptr[int64](2)}) {
+	for o, err := range c.Organizations.ListAll(context.Background(), &backend.OrganizationListParams{Limit: backend.Ptr[int64](2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestListAllWrappedStopsAtTotal(t *testing.T) {
 	srv2 := httptest.NewServer(ps2)
 	defer srv2.Close()
 	c2, _ := newTestClient(t, srv2.URL)
-	for _, err := range c2.Organizations.ListAll(context.Background(), &backend.ListOrganizationsParams{Limit: backend.Ptr[int64](2)}) {
+	for _, err := range c2.Organizations.ListAll(context.Background(), &backend.OrganizationListParams{Limit: backend.Ptr[int64](2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +121,7 @@ func TestListAllStartsAtOffsetAndStopsOnBreak(t *testing.T) {
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
 	n := 0
-	for u, err := range c.Users.ListAll(context.Background(), &backend.GetUserListParams{Limit: backend.Ptr[int64](10), Offset: backend.Ptr[int64](30)}) {
+	for u, err := range c.Users.ListAll(context.Background(), &backend.UserListParams{Limit: backend.Ptr[int64](10), Offset: backend.Ptr[int64](30)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,7 @@ func TestListAllYieldsErrorAndStops(t *testing.T) {
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
 	n, errs := 0, 0
-	for _, err := range c.Invitations.ListAll(context.Background(), &backend.ListInvitationsParams{Limit: backend.Ptr[int64](10)}) {
+	for _, err := range c.Invitations.ListAll(context.Background(), &backend.InvitationListParams{Limit: backend.Ptr[int64](10)}) {
 		if err != nil {
 			errs++
 			var apiErr *backend.APIError
@@ -183,7 +183,7 @@ func TestListAllCancelledContext(t *testing.T) {
 }
 
 func TestListDecodesBothShapes(t *testing.T) {
-	var l backend.List[struct{ ID string }]
+	var l backend.Page[struct{ ID string }]
 	if err := json.Unmarshal([]byte(`[{"ID":"a"},{"ID":"b"}]`), &l); err != nil || len(l.Data) != 2 || l.TotalCount != -1 {
 		t.Errorf("array: %+v %v", l, err)
 	}

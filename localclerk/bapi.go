@@ -96,8 +96,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /oauth_applications/access_tokens/verify", inst.bapiVerifyOAuth)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		inst.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
-			Long: fmt.Sprintf("%s %s is not part of localclerk's Backend API subset.", r.Method, r.URL.Path)})
+		inst.writeError(w, r, newAPIError(http.StatusNotFound, "resource_not_found", "not found", fmt.Sprintf("%s %s is not part of localclerk's Backend API subset.", r.Method, r.URL.Path), nil))
 	})
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

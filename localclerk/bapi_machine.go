@@ -200,8 +200,7 @@ func (inst *Instance) bapiDeleteAPIKey(w http.ResponseWriter, r *http.Request) (
 	return deletedJSON("api_key", id), 0, nil
 }
 
-var errTokenNotFound = &apiError{Status: http.StatusNotFound, Code: "token_not_found", Message: "not found",
-	Long: "The token is unknown, revoked or expired."}
+var errTokenNotFound = newAPIError(http.StatusNotFound, "token_not_found", "not found", "The token is unknown, revoked or expired.", nil)
 
 func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {
@@ -235,7 +234,7 @@ func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (
 			return nil, 0, errTokenNotFound
 		}
 		var ae *apiError
-		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
+		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
 			return nil, 0, errTokenNotFound
 		}
 		return nil, 0, err
@@ -264,8 +263,7 @@ func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
 			return nil, err
 		}
 		if len(ms) == 0 {
-			return nil, &apiError{Status: http.StatusUnprocessableEntity, Code: "machine_required", Message: "no machine",
-				Long: "No machine exists; seed the instance or authenticate with a machine secret key."}
+			return nil, newAPIError(http.StatusUnprocessableEntity, "machine_required", "no machine", "No machine exists; seed the instance or authenticate with a machine secret key.", nil)
 		}
 		return ms[0], nil
 	}

@@ -302,15 +302,13 @@ func addMember(t *txn, o *organization, userID, roleKey string, now time.Time) (
 			return nil, err
 		}
 		if len(ms) >= o.MaxAllowedMemberships {
-			return nil, &apiError{Status: http.StatusForbidden, Code: "organization_membership_quota_exceeded", Message: "membership quota exceeded",
-				Long: "The organization has reached its maximum number of memberships."}
+			return nil, newAPIError(http.StatusForbidden, "organization_membership_quota_exceeded", "membership quota exceeded", "The organization has reached its maximum number of memberships.", nil)
 		}
 	}
 	m := &membership{ID: newID("orgmem"), OrgID: o.ID, UserID: userID, Role: roleKey, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := t.claim(nsMember, o.ID+"|"+userID, m.ID)
 	if errors.Is(err, errConflict) {
-		return nil, &apiError{Status: http.StatusUnprocessableEntity, Code: "already_a_member_in_organization", Message: "already a member",
-			Long: "The user is already a member of the organization.", Meta: map[string]any{"param_name": "user_id"}}
+		return nil, newAPIError(http.StatusUnprocessableEntity, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", map[string]any{"param_name": "user_id"})
 	}
 	if err != nil {
 		return nil, err
@@ -865,8 +863,7 @@ func (inst *Instance) bapiDeleteRole(w http.ResponseWriter, r *http.Request) (an
 		}
 		for _, m := range mems {
 			if m.Role == ro.Key {
-				return &apiError{Status: http.StatusUnprocessableEntity, Code: "role_in_use", Message: "role is in use",
-					Long: "The role is assigned to at least one member; reassign them first."}
+				return newAPIError(http.StatusUnprocessableEntity, "role_in_use", "role is in use", "The role is assigned to at least one member; reassign them first.", nil)
 			}
 		}
 		return t.del(kindRole, id)

@@ -188,8 +188,7 @@ func (inst *Instance) bapiSessionToken(w http.ResponseWriter, r *http.Request) (
 			return notFoundAs(err, "session")
 		}
 		if s.Status != "active" || ms(now) >= s.ExpireAt {
-			return &apiError{Status: http.StatusNotFound, Code: "session_not_active", Message: "session is not active",
-				Long: "Tokens can only be created for active sessions."}
+			return newAPIError(http.StatusNotFound, "session_not_active", "session is not active", "Tokens can only be created for active sessions.", nil)
 		}
 		var err error
 		if name := r.PathValue("template"); name != "" {
@@ -300,8 +299,7 @@ func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Reque
 			return notFoundAs(err, "sign-in token")
 		}
 		if st.Status != "pending" {
-			return &apiError{Status: http.StatusBadRequest, Code: "sign_in_token_cannot_be_revoked", Message: "cannot revoke",
-				Long: "Only pending sign-in tokens can be revoked."}
+			return newAPIError(http.StatusBadRequest, "sign_in_token_cannot_be_revoked", "cannot revoke", "Only pending sign-in tokens can be revoked.", nil)
 		}
 		st.Status = "revoked"
 		st.UpdatedAt = ms(inst.now())

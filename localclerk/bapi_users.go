@@ -97,8 +97,7 @@ func validatePassword(p *string, skip *bool) error {
 		return errPasswordTooLong
 	}
 	if (skip == nil || !*skip) && len(*p) < 8 {
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_length_too_short", Message: "Passwords must be 8 characters or more.",
-			Long: "Passwords must be 8 characters or more.", Meta: map[string]any{"param_name": "password"}}
+		return newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_short", "Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.", map[string]any{"param_name": "password"})
 	}
 	return nil
 }
@@ -556,8 +555,7 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	}
 	ok, upgraded := verifyPassword(u.PasswordHash, p.Password)
 	if !ok {
-		return nil, 0, &apiError{Status: http.StatusUnprocessableEntity, Code: "incorrect_password", Message: "Password is incorrect.",
-			Long: "Password is incorrect.", Meta: map[string]any{"param_name": "password"}}
+		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", map[string]any{"param_name": "password"})
 	}
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
 	return map[string]any{"verified": true}, 0, nil

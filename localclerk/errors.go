@@ -10,33 +10,39 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/goclerk/clerk/backend"
 )
 
-// apiError is a Clerk-style API error: one entry of the "errors" array plus
-// the HTTP status it travels with.
-type apiError struct {
-	Status  int
-	Code    string
-	Message string
-	Long    string
-	Meta    map[string]any
+// apiError is the error localclerk answers with: the backend package's
+// APIError, so that what localclerk sends and what the client decodes
+// are one type and one shape.
+type apiError = backend.APIError
+
+// newAPIError is an error answer with one entry in its "errors" array.
+func newAPIError(status int, code, message, long string, meta map[string]any) *apiError {
+	return &apiError{StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)),
+		Errors: []backend.ClerkError{{Code: code, Message: message, LongMessage: long, Meta: meta}}}
 }
 
-func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Long) }
+// longMessage is the first entry's long message, the text pages show.
+func longMessage(e *apiError) string {
+	if len(e.Errors) == 0 {
+		return ""
+	}
+	return e.Errors[0].LongMessage
+}
 
 func errNotFoundResource(what string) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
-		Long: what + " not found"}
+	return newAPIError(http.StatusNotFound, "resource_not_found", "not found", what+" not found", nil)
 }
 
 func errParam(status int, code, param, long string) *apiError {
-	return &apiError{Status: status, Code: code, Message: "is invalid", Long: long,
-		Meta: map[string]any{"param_name": param}}
+	return newAPIError(status, code, "is invalid", long, map[string]any{"param_name": param})
 }
 
 func errMissing(param string) *apiError {
-	return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_param_missing", Message: param + " must be included",
-		Long: param + " must be included.", Meta: map[string]any{"param_name": param}}
+	return newAPIError(http.StatusUnprocessableEntity, "form_param_missing", param+" must be included", param+" must be included.", map[string]any{"param_name": param})
 }
 
 func errInvalid(param, long string) *apiError {
@@ -44,13 +50,10 @@ func errInvalid(param, long string) *apiError {
 }
 
 func errTaken(param, long string) *apiError {
-	return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_identifier_exists", Message: "That identifier is taken.",
-		Long: long, Meta: map[string]any{"param_name": param}}
+	return newAPIError(http.StatusUnprocessableEntity, "form_identifier_exists", "That identifier is taken.", long, map[string]any{"param_name": param})
 }
 
-var errUnauthorized = &apiError{Status: http.StatusUnauthorized, Code: "clerk_key_invalid",
-	Message: "Secret Key is invalid",
-	Long:    "The request was not authenticated with this instance's secret key (Authorization: Bearer sk_test_...)."}
+var errUnauthorized = newAPIError(http.StatusUnauthorized, "clerk_key_invalid", "Secret Key is invalid", "The request was not authenticated with this instance's secret key (Authorization: Bearer sk_test_...).", nil)
 
 // writeJSON writes v with the exact content type @clerk/backend checks for.
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -75,17 +78,35 @@ func (inst *Instance) writeError(w http.ResponseWriter, r *http.Request, err err
 			ae = errNotFoundResource("resource")
 		default:
 			inst.log.Error("localclerk: request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
-			ae = &apiError{Status: http.StatusInternalServerError, Code: "internal_clerk_error", Message: "Oops, an unexpected error occurred",
-				Long: "localclerk hit an internal error; see its log."}
+			ae = newAPIError(http.StatusInternalServerError, "internal_clerk_error", "Oops, an unexpected error occurred", "localclerk hit an internal error; see its log.", nil)
 		}
 	}
-	e := map[string]any{"code": ae.Code, "message": ae.Message, "long_message": ae.Long}
-	if ae.Meta != nil {
-		e["meta"] = ae.Meta
-	} else {
-		e["meta"] = map[string]any{}
+	writeJSON(w, ae.StatusCode, errorBody(ae, randString(32)))
+}
+
+// errorBody is Clerk's error envelope for e, the shape the backend
+// client decodes into an APIError. Each entry carries a meta object, as
+// Clerk's do, even an empty one.
+func errorBody(e *apiError, traceID string) any {
+	type entry struct {
+		Code        string         `json:"code"`
+		Message     string         `json:"message"`
+		LongMessage string         `json:"long_message"`
+		Meta        map[string]any `json:"meta"`
 	}
-	writeJSON(w, ae.Status, map[string]any{"errors": []any{e}, "clerk_trace_id": randString(32)})
+	body := struct {
+		Errors       []entry        `json:"errors"`
+		Meta         map[string]any `json:"meta,omitempty"`
+		ClerkTraceID string         `json:"clerk_trace_id"`
+	}{Errors: []entry{}, Meta: e.Meta, ClerkTraceID: traceID}
+	for _, d := range e.Errors {
+		m := d.Meta
+		if m == nil {
+			m = map[string]any{}
+		}
+		body.Errors = append(body.Errors, entry{d.Code, d.Message, d.LongMessage, m})
+	}
+	return body
 }
 
 // maxBody bounds every request body; larger ones get 413.
@@ -99,10 +120,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "request_body_too_large", Message: "Request body too large",
-				Long: fmt.Sprintf("The request body exceeds the limit of %d bytes.", maxBody)}
+			return newAPIError(http.StatusRequestEntityTooLarge, "request_body_too_large", "Request body too large", fmt.Sprintf("The request body exceeds the limit of %d bytes.", maxBody), nil)
 		}
-		return &apiError{Status: http.StatusBadRequest, Code: "request_body_invalid", Message: "could not read request body", Long: "The request body could not be read."}
+		return newAPIError(http.StatusBadRequest, "request_body_invalid", "could not read request body", "The request body could not be read.", nil)
 	}
 	ct := r.Header.Get("Content-Type")
 	trimmed := strings.TrimSpace(string(data))
@@ -122,12 +142,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", te.Field,
 				fmt.Sprintf("%s has the wrong type: expected %s.", te.Field, te.Type))
 		}
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_request", Message: "malformed request",
-			Long: "The request body is not valid JSON: " + err.Error()}
+		return newAPIError(http.StatusBadRequest, "malformed_request", "malformed request", "The request body is not valid JSON: "+err.Error(), nil)
 	}
 	if dec.More() {
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_request", Message: "malformed request",
-			Long: "The request body has data after the JSON value."}
+		return newAPIError(http.StatusBadRequest, "malformed_request", "malformed request", "The request body has data after the JSON value.", nil)
 	}
 	return nil
 }
@@ -138,8 +156,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 func decodeForm(body string, v any) error {
 	vals, err := url.ParseQuery(body)
 	if err != nil {
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_request", Message: "malformed request",
-			Long: "The form-encoded request body could not be parsed."}
+		return newAPIError(http.StatusBadRequest, "malformed_request", "malformed request", "The form-encoded request body could not be parsed.", nil)
 	}
 	m := map[string]any{}
 	for k, vs := range vals {

@@ -42,8 +42,7 @@ func (inst *Instance) routes() http.Handler {
 			inst.handleHome(w, r)
 			return
 		}
-		inst.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
-			Long: fmt.Sprintf("%s %s is not served by localclerk.", r.Method, r.URL.Path)})
+		inst.writeError(w, r, newAPIError(http.StatusNotFound, "resource_not_found", "not found", fmt.Sprintf("%s %s is not served by localclerk.", r.Method, r.URL.Path), nil))
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -400,8 +399,7 @@ func (inst *Instance) handleDevBrowserCreate(w http.ResponseWriter, r *http.Requ
 func (inst *Instance) handleDevBrowserGet(w http.ResponseWriter, r *http.Request) {
 	id := devBrowserFromRequest(r)
 	if id == "" {
-		inst.writeError(w, r, &apiError{Status: http.StatusUnauthorized, Code: "dev_browser_unauthenticated", Message: "Unauthenticated",
-			Long: "Pass the dev browser id as __clerk_db_jwt or Authorization: Bearer."})
+		inst.writeError(w, r, newAPIError(http.StatusUnauthorized, "dev_browser_unauthenticated", "Unauthenticated", "Pass the dev browser id as __clerk_db_jwt or Authorization: Bearer.", nil))
 		return
 	}
 	var db devBrowser

@@ -54,9 +54,7 @@ func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http
 	}
 	if o := r.Header.Get("Origin"); o != "" {
 		if !inst.originAllowed(o) {
-			inst.writeError(w, r, &apiError{Status: http.StatusForbidden, Code: "origin_invalid", Message: "is not allowed",
-				Long: "Requests from origin " + o + " are not allowed; add it to localclerk's allowed origins.",
-				Meta: map[string]any{"param_name": "origin"}})
+			inst.writeError(w, r, newAPIError(http.StatusForbidden, "origin_invalid", "is not allowed", "Requests from origin "+o+" are not allowed; add it to localclerk's allowed origins.", map[string]any{"param_name": "origin"}))
 			return nil, false
 		}
 		h := w.Header()
@@ -120,8 +118,7 @@ func fapiForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		return nil, &apiError{Status: http.StatusBadRequest, Code: "malformed_request", Message: "malformed request",
-			Long: "The form-encoded request body could not be parsed."}
+		return nil, newAPIError(http.StatusBadRequest, "malformed_request", "malformed request", "The form-encoded request body could not be parsed.", nil)
 	}
 	return r.PostForm, nil
 }
@@ -199,8 +196,7 @@ func (x *fapiCall) session(id string) (*session, error) {
 	return &s, nil
 }
 
-var errSignedOut = &apiError{Status: http.StatusUnauthorized, Code: "signed_out", Message: "Signed out",
-	Long: "This session has ended or does not belong to this client."}
+var errSignedOut = newAPIError(http.StatusUnauthorized, "signed_out", "Signed out", "This session has ended or does not belong to this client.", nil)
 
 func (inst *Instance) handleClient(w http.ResponseWriter, r *http.Request) {
 	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/localclerk/internal/fapishape"
+	"github.com/goclerk/clerk/internal/fapishape"
 )
 
 // shapeCase is one Frontend API request and the answer localclerk must

@@ -100,11 +100,10 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 				return inst.signInJSON(x, &si)
 			}
 			if si.Status == "complete" {
-				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_in_already_completed", Message: "already completed",
-					Long: "This sign-in has already been completed; start a new one."}
+				return nil, newAPIError(http.StatusBadRequest, "sign_in_already_completed", "already completed", "This sign-in has already been completed; start a new one.", nil)
 			}
 			if ms(x.now) >= si.AbandonAt {
-				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_in_expired", Message: "expired", Long: "This sign-in has expired; start a new one."}
+				return nil, newAPIError(http.StatusBadRequest, "sign_in_expired", "expired", "This sign-in has expired; start a new one.", nil)
 			}
 			if si.UserID == "" {
 				return nil, errMissing("identifier")
@@ -148,14 +147,12 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return inst.attemptPassword(x, si, x.form.Get("password"))
 	case "email_code":
 		if si.Strategy != "email_code" || si.Code == "" {
-			return &apiError{Status: http.StatusBadRequest, Code: "verification_not_sent", Message: "not sent",
-				Long: "Prepare the email_code factor before attempting it.", Meta: map[string]any{"param_name": "code"}}
+			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", map[string]any{"param_name": "code"})
 		}
 		si.Attempts++
 		if ms(x.now) >= si.CodeExpireAt {
 			si.FactorStatus = "expired"
-			return &apiError{Status: http.StatusUnprocessableEntity, Code: "verification_expired", Message: "expired",
-				Long: "This code has expired; request a new one.", Meta: map[string]any{"param_name": "code"}}
+			return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", map[string]any{"param_name": "code"})
 		}
 		if x.form.Get("code") != si.Code {
 			return errCodeIncorrect
@@ -169,8 +166,7 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	}
 }
 
-var errCodeIncorrect = &apiError{Status: http.StatusUnprocessableEntity, Code: "form_code_incorrect", Message: "is incorrect",
-	Long: "The verification code is incorrect.", Meta: map[string]any{"param_name": "code"}}
+var errCodeIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_code_incorrect", "is incorrect", "The verification code is incorrect.", map[string]any{"param_name": "code"})
 
 func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string) error {
 	if pw == "" {
@@ -187,8 +183,7 @@ func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string)
 		ok, upgraded = verifyPassword(u.PasswordHash, pw)
 	}
 	if !ok {
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_incorrect", Message: "is incorrect",
-			Long: "Password is incorrect. Try again, or use another method.", Meta: map[string]any{"param_name": "password"}}
+		return newAPIError(http.StatusUnprocessableEntity, "form_password_incorrect", "is incorrect", "Password is incorrect. Try again, or use another method.", map[string]any{"param_name": "password"})
 	}
 	if upgraded != "" {
 		u.PasswordHash = upgraded
@@ -207,8 +202,7 @@ func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt) erro
 		return err
 	}
 	if u.Banned || u.Locked {
-		return &apiError{Status: http.StatusForbidden, Code: "user_locked", Message: "Account locked",
-			Long: "This account is banned or locked."}
+		return newAPIError(http.StatusForbidden, "user_locked", "Account locked", "This account is banned or locked.", nil)
 	}
 	s, err := inst.startSession(x.t, x.c, si.UserID, "", x.now)
 	if err != nil {
@@ -225,8 +219,7 @@ func userByIdentifier(t *txn, identifier string) (*user, error) {
 		id, err = t.lookup(nsUsername, strings.ToLower(identifier))
 	}
 	if errors.Is(err, errNotFound) {
-		return nil, &apiError{Status: http.StatusUnprocessableEntity, Code: "form_identifier_not_found", Message: "Couldn't find your account.",
-			Long: "Couldn't find your account.", Meta: map[string]any{"param_name": "identifier"}}
+		return nil, newAPIError(http.StatusUnprocessableEntity, "form_identifier_not_found", "Couldn't find your account.", "Couldn't find your account.", map[string]any{"param_name": "identifier"})
 	}
 	if err != nil {
 		return nil, err

@@ -70,11 +70,10 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 				return inst.signUpJSON(&su), nil
 			}
 			if su.Status == "complete" {
-				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_up_already_completed", Message: "already completed",
-					Long: "This sign-up has already been completed; start a new one."}
+				return nil, newAPIError(http.StatusBadRequest, "sign_up_already_completed", "already completed", "This sign-up has already been completed; start a new one.", nil)
 			}
 			if ms(x.now) >= su.AbandonAt {
-				return nil, &apiError{Status: http.StatusBadRequest, Code: "sign_up_expired", Message: "expired", Long: "This sign-up has expired; start a new one."}
+				return nil, newAPIError(http.StatusBadRequest, "sign_up_expired", "expired", "This sign-up has expired; start a new one.", nil)
 			}
 			if err := step(x, &su); err != nil {
 				return nil, err
@@ -163,12 +162,10 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		return strategyUnsupported(s)
 	}
 	if su.Code == "" {
-		return &apiError{Status: http.StatusBadRequest, Code: "verification_not_sent", Message: "not sent",
-			Long: "Prepare the email_code verification before attempting it.", Meta: map[string]any{"param_name": "code"}}
+		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code verification before attempting it.", map[string]any{"param_name": "code"})
 	}
 	if ms(x.now) >= su.CodeExpireAt {
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "verification_expired", Message: "expired",
-			Long: "This code has expired; request a new one.", Meta: map[string]any{"param_name": "code"}}
+		return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", map[string]any{"param_name": "code"})
 	}
 	if x.form.Get("code") != su.Code {
 		return errCodeIncorrect

@@ -28,7 +28,7 @@ func FuzzHandshakeQuery(f *testing.F) {
 		}
 		hr, aerr := parseHandshakeQuery(q, allowed, "http://127.0.0.1:4401")
 		if aerr != nil {
-			if aerr.Status < 400 || aerr.Status > 499 || aerr.Code == "" {
+			if aerr.StatusCode < 400 || aerr.StatusCode > 499 || aerr.Code() == "" {
 				t.Fatalf("bad error %+v", aerr)
 			}
 			return

@@ -197,7 +197,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	inst.allowed = allowed
 	if opts.AfterSignInURL != "" {
 		if _, aerr := checkRedirectURL(opts.AfterSignInURL, allowed, ""); aerr != nil {
-			return nil, fmt.Errorf("localclerk: AfterSignInURL %q: %s", opts.AfterSignInURL, aerr.Long)
+			return nil, fmt.Errorf("localclerk: AfterSignInURL %q: %s", opts.AfterSignInURL, longMessage(aerr))
 		}
 	}
 

@@ -82,7 +82,7 @@ func (inst *Instance) pageRedirect(w http.ResponseWriter, raw string) (string, b
 	}
 	u, aerr := checkRedirectURL(raw, inst.allowed, inst.FrontendAPIURL)
 	if aerr != nil {
-		inst.render(w, aerr.Status, "error", &pageData{Title: "Redirect not allowed", Error: aerr.Long})
+		inst.render(w, aerr.StatusCode, "error", &pageData{Title: "Redirect not allowed", Error: longMessage(aerr)})
 		return "", false
 	}
 	return u.String(), true
@@ -198,7 +198,7 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 			return err
 		}
 		if u.Banned || u.Locked {
-			return &apiError{Status: http.StatusForbidden, Code: "user_locked", Long: "This account is banned or locked."}
+			return newAPIError(http.StatusForbidden, "user_locked", "", "This account is banned or locked.", nil)
 		}
 		var err error
 		if c, err = inst.signInClient(t, r, now); err != nil {
@@ -210,7 +210,7 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 	if err != nil {
 		var ae *apiError
 		if errors.As(err, &ae) {
-			inst.render(w, ae.Status, "error", &pageData{Title: "Cannot sign in", Error: ae.Long})
+			inst.render(w, ae.StatusCode, "error", &pageData{Title: "Cannot sign in", Error: longMessage(ae)})
 			return
 		}
 		inst.log.Error("localclerk: sign in", "err", err)
@@ -443,7 +443,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 func errText(err error) string {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		return ae.Long
+		return longMessage(ae)
 	}
 	return "Something went wrong; see the localclerk log."
 }
@@ -463,14 +463,14 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var ps pendingSignUp
 		if err := t.get(kindCode, d.PendingID, &ps); err != nil {
-			return &apiError{Status: http.StatusUnprocessableEntity, Long: "This sign-up has expired; start again."}
+			return newAPIError(http.StatusUnprocessableEntity, "", "", "This sign-up has expired; start again.", nil)
 		}
 		d.Email = ps.Email
 		if ms(now)-ps.CreatedAt > (30 * time.Minute).Milliseconds() {
-			return &apiError{Status: http.StatusUnprocessableEntity, Long: "This sign-up has expired; start again."}
+			return newAPIError(http.StatusUnprocessableEntity, "", "", "This sign-up has expired; start again.", nil)
 		}
 		if f.Get("code") != testVerificationCode {
-			return &apiError{Status: http.StatusUnprocessableEntity, Long: "Incorrect code."}
+			return newAPIError(http.StatusUnprocessableEntity, "", "", "Incorrect code.", nil)
 		}
 		var err error
 		u, err = inst.createUser(t, &userParams{EmailAddress: []string{ps.Email}, FirstName: strPtr(ps.FirstName), LastName: strPtr(ps.LastName)}, now, true)

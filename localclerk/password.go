@@ -27,9 +27,7 @@ var bcryptCost = bcrypt.DefaultCost
 // rather than silently truncated.
 const maxPasswordBytes = 72
 
-var errPasswordTooLong = &apiError{Status: http.StatusUnprocessableEntity, Code: "form_password_length_too_long",
-	Message: "Passwords must be 72 characters or fewer.", Long: "Passwords must be 72 characters or fewer.",
-	Meta: map[string]any{"param_name": "password"}}
+var errPasswordTooLong = newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_long", "Passwords must be 72 characters or fewer.", "Passwords must be 72 characters or fewer.", map[string]any{"param_name": "password"})
 
 // hashPassword returns the stored form of a new password.
 func hashPassword(pw string) (string, error) {

@@ -27,5 +27,9 @@
 // Build a [Verifier] once from the secret and use [Verifier.Verify] or
 // [Verifier.Handler]; [Verify] is a one-shot shortcut. A verified [Event]
 // exposes the raw payload in [Event.Data] plus typed decoders such as
-// [Event.User] and [Event.Session] for the common event families.
+// [Event.User] and [Event.Session] for the common event families. The
+// decoders return package backend's models (a user.created event decodes
+// into the same backend.User that Client.Users.Get returns), so an
+// application handles one User type whether it reads it from a webhook or
+// from the Backend API.
 package webhooks

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/goclerk/clerk/backend"
 )
 
 // EventType names what happened, e.g. "user.created". It is a string type so
@@ -147,14 +149,14 @@ func decodeAs[T any](e Event, what string, types ...EventType) (T, error) {
 }
 
 // User decodes the data of user.created and user.updated events.
-func (e Event) User() (User, error) {
-	return decodeAs[User](e, "user", UserCreated, UserUpdated)
+func (e Event) User() (backend.User, error) {
+	return decodeAs[backend.User](e, "user", UserCreated, UserUpdated)
 }
 
 // Deleted decodes the data of events that only report a deletion
 // (user.deleted, organization.deleted, organizationDomain.deleted).
-func (e Event) Deleted() (DeletedObject, error) {
-	return decodeAs[DeletedObject](e, "deleted-object", UserDeleted, OrganizationDeleted, OrganizationDomainDeleted)
+func (e Event) Deleted() (backend.DeletedObject, error) {
+	return decodeAs[backend.DeletedObject](e, "deleted-object", UserDeleted, OrganizationDeleted, OrganizationDomainDeleted)
 }
 
 // Session decodes the data of session.* events.
@@ -164,13 +166,13 @@ func (e Event) Session() (Session, error) {
 
 // Organization decodes the data of organization.created and
 // organization.updated events.
-func (e Event) Organization() (Organization, error) {
-	return decodeAs[Organization](e, "organization", OrganizationCreated, OrganizationUpdated)
+func (e Event) Organization() (backend.Organization, error) {
+	return decodeAs[backend.Organization](e, "organization", OrganizationCreated, OrganizationUpdated)
 }
 
 // OrganizationMembership decodes the data of organizationMembership.* events.
-func (e Event) OrganizationMembership() (OrganizationMembership, error) {
-	return decodeAs[OrganizationMembership](e, "organization membership",
+func (e Event) OrganizationMembership() (backend.OrganizationMembership, error) {
+	return decodeAs[backend.OrganizationMembership](e, "organization membership",
 		OrganizationMembershipCreated, OrganizationMembershipUpdated, OrganizationMembershipDeleted)
 }
 
@@ -192,11 +194,11 @@ func (e Event) SMS() (SMSMessage, error) {
 }
 
 // Role decodes the data of role.* events.
-func (e Event) Role() (Role, error) {
-	return decodeAs[Role](e, "role", RoleCreated, RoleUpdated, RoleDeleted)
+func (e Event) Role() (backend.Role, error) {
+	return decodeAs[backend.Role](e, "role", RoleCreated, RoleUpdated, RoleDeleted)
 }
 
 // Permission decodes the data of permission.* events.
-func (e Event) Permission() (Permission, error) {
-	return decodeAs[Permission](e, "permission", PermissionCreated, PermissionUpdated, PermissionDeleted)
+func (e Event) Permission() (backend.Permission, error) {
+	return decodeAs[backend.Permission](e, "permission", PermissionCreated, PermissionUpdated, PermissionDeleted)
 }

@@ -111,11 +111,12 @@ func (a *app) protected(w http.ResponseWriter, r *http.Request) {
 func (a *app) users(w http.ResponseWriter, r *http.Request) {
 	d := a.data(r, "users")
 	limit := int64(50)
-	users, err := a.client.Users.List(r.Context(), &backend.GetUserListParams{Limit: &limit})
+	page, err := a.client.Users.List(r.Context(), &backend.UserListParams{Limit: &limit})
 	if err != nil {
 		d.UserError = err.Error()
+	} else {
+		d.Users = page.Data
 	}
-	d.Users = users
 	a.render(w, "users", d)
 }
 

@@ -85,7 +85,11 @@ func (a *app) billing(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) users(w http.ResponseWriter, r *http.Request) {
 	limit := int64(20)
-	users, err := a.setup.client.Users.List(r.Context(), &backend.GetUserListParams{Limit: &limit})
+	page, err := a.setup.client.Users.List(r.Context(), &backend.UserListParams{Limit: &limit})
+	var users []backend.User
+	if err == nil {
+		users = page.Data
+	}
 	a.render(w, r, http.StatusOK, "users", map[string]any{"Users": users, "Error": err})
 }
 

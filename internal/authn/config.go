@@ -11,8 +11,8 @@ import (
 )
 
 // Backend is the part of the Backend API the decision needs. Implementations
-// report HTTP error answers as *APIError and anything else (transport
-// failures) as a plain error.
+// report HTTP error answers as *backend.APIError (wrapped or not) and
+// anything else (transport failures) as another error.
 type Backend interface {
 	VerifyAPIKey(ctx context.Context, secret string) (json.RawMessage, error)
 	VerifyM2MToken(ctx context.Context, token string) (json.RawMessage, error)
@@ -29,17 +29,6 @@ type RefreshRequest struct {
 	RequestOrigin   string
 	RequestHeaders  map[string][]string
 	SuffixedCookies bool
-}
-
-// APIError is a Backend API error answer.
-type APIError struct {
-	Status  int
-	Code    string // code of the first error, "" if none
-	Message string // message of the first error
-}
-
-func (e *APIError) Error() string {
-	return "backend API error: status " + itoa(e.Status) + " " + e.Code
 }
 
 // Config is the validated configuration the decision runs with.

@@ -276,12 +276,12 @@ func TestRefresh(t *testing.T) {
 		}, "fetch-error"},
 		{"unexpected_error code", expired, func(c *Config) {
 			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) {
-				return nil, &APIError{Status: 500, Code: "unexpected_error"}
+				return nil, apiErr(500, "unexpected_error", "")
 			}
 		}, "fetch-error"},
 		{"api error code", expired, func(c *Config) {
 			c.Backend.(*fakeBackend).refresh = func(string, RefreshRequest) ([]string, error) {
-				return nil, &APIError{Status: 401, Code: "refresh_token_invalid"}
+				return nil, apiErr(401, "refresh_token_invalid", "")
 			}
 		}, "refresh_token_invalid"},
 		{"api error without code", expired, func(*Config) {}, "unexpected-bapi-error"},

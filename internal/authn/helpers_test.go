@@ -1,6 +1,8 @@
 package authn
 
 import (
+	"github.com/goclerk/clerk/backend"
+
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -191,7 +193,7 @@ type fakeBackend struct {
 	refreshCalls int
 }
 
-var errNotFound = &APIError{Status: 404, Code: "resource_not_found", Message: "not found"}
+var errNotFound = apiErr(404, "resource_not_found", "not found")
 
 func (b *fakeBackend) record(call string) {
 	b.mu.Lock()
@@ -237,7 +239,7 @@ func (b *fakeBackend) RefreshSession(_ context.Context, sessionID string, body R
 	b.refreshBody = body
 	b.mu.Unlock()
 	if b.refresh == nil {
-		return nil, &APIError{Status: 404}
+		return nil, apiErr(404, "", "")
 	}
 	return b.refresh(sessionID, body)
 }
@@ -375,4 +377,13 @@ func crypto256(input string) []byte {
 
 func rsaSign(k *rsa.PrivateKey, digest []byte) ([]byte, error) {
 	return rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, digest)
+}
+
+// apiErr is a Backend API error answer as the client reports it.
+func apiErr(status int, code, message string) *backend.APIError {
+	e := &backend.APIError{StatusCode: status}
+	if code != "" || message != "" {
+		e.Errors = []backend.ClerkError{{Code: code, Message: message}}
+	}
+	return e
 }

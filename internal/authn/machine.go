@@ -1,6 +1,8 @@
 package authn
 
 import (
+	"github.com/goclerk/clerk/backend"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -157,13 +159,16 @@ func (c *Config) verifyOpaque(ctx context.Context, t, tok string) (*Machine, *ma
 // handleClerkAPIError does: 401 is
 // an invalid secret key, 404 an invalid token, anything else unexpected.
 func apiMachineError(err error, notFound string) *machineError {
-	var ae *APIError
+	var ae *backend.APIError
 	if !errors.As(err, &ae) {
 		return &machineError{Code: codeUnexpected, Message: "unexpected error"}
 	}
-	switch ae.Status {
+	switch ae.StatusCode {
 	case 401:
-		msg := ae.Message
+		msg := ""
+		if len(ae.Errors) > 0 {
+			msg = ae.Errors[0].Message
+		}
 		if msg == "" {
 			msg = "invalid secret key"
 		}
@@ -171,7 +176,7 @@ func apiMachineError(err error, notFound string) *machineError {
 	case 404:
 		return &machineError{Code: codeInvalid, Message: notFound, Status: 404}
 	}
-	return &machineError{Code: codeUnexpected, Message: "unexpected error", Status: ae.Status}
+	return &machineError{Code: codeUnexpected, Message: "unexpected error", Status: ae.StatusCode}
 }
 
 // machineFromJSON keeps the verification response's fields verbatim.

@@ -92,10 +92,10 @@ func TestMachineTokens(t *testing.T) {
 		{name: "m2m 404", accepts: AcceptsAny, token: "mt_unknown", status: StatusSignedOut, reason: "token-invalid", tokType: TokenM2M, msg: "M2M token not found"},
 		{name: "oauth 404", accepts: AcceptsAny, token: "oat_unknown", status: StatusSignedOut, reason: "token-invalid", tokType: TokenOAuth, msg: "OAuth token not found"},
 		{name: "api key 401", accepts: AcceptsAny, token: "ak_user", be: func(b *fakeBackend) {
-			b.err = &APIError{Status: 401, Code: "authentication_invalid", Message: "bad secret"}
+			b.err = apiErr(401, "authentication_invalid", "bad secret")
 		},
 			status: StatusSignedOut, reason: "secret-key-invalid", tokType: TokenAPIKey, msg: "bad secret (code=secret-key-invalid, status=401)"},
-		{name: "m2m 500", accepts: AcceptsAny, token: "mt_valid", be: func(b *fakeBackend) { b.err = &APIError{Status: 500} },
+		{name: "m2m 500", accepts: AcceptsAny, token: "mt_valid", be: func(b *fakeBackend) { b.err = apiErr(500, "", "") },
 			status: StatusSignedOut, reason: "unexpected-error", tokType: TokenM2M, msg: "status=500"},
 		{name: "oauth transport error", accepts: AcceptsAny, token: "oat_valid", be: func(b *fakeBackend) { b.err = errTransport },
 			status: StatusSignedOut, reason: "unexpected-error", tokType: TokenOAuth, msg: "status=n/a"},

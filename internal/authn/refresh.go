@@ -1,6 +1,8 @@
 package authn
 
 import (
+	"github.com/goclerk/clerk/backend"
+
 	"errors"
 	"net/http"
 	"strings"
@@ -37,12 +39,12 @@ func (r *run) attemptRefresh() (*State, string) {
 		SuffixedCookies: r.suffixed,
 	})
 	if err != nil {
-		var ae *APIError
+		var ae *backend.APIError
 		switch {
-		case errors.As(err, &ae) && ae.Code == "unexpected_error":
+		case errors.As(err, &ae) && ae.Code() == "unexpected_error":
 			return nil, "fetch-error"
-		case errors.As(err, &ae) && ae.Code != "":
-			return nil, ae.Code
+		case errors.As(err, &ae) && ae.Code() != "":
+			return nil, ae.Code()
 		case errors.As(err, &ae):
 			return nil, "unexpected-bapi-error"
 		}

@@ -97,7 +97,7 @@ func TestBackendUsers(t *testing.T) {
 	}
 	clock.Advance(time.Minute) // the new user is the newest
 
-	u, err := e.c.Users.Create(ctx, &backend.CreateUserParams{
+	u, err := e.c.Users.Create(ctx, &backend.UserCreateParams{
 		EmailAddress:   []string{"dora@example.com"},
 		Password:       ptr("dora-explores-42"),
 		FirstName:      ptr("Dora"),
@@ -125,35 +125,35 @@ func TestBackendUsers(t *testing.T) {
 	}
 
 	// A taken e-mail address is a 422 with Clerk's code.
-	_, err = e.c.Users.Create(ctx, &backend.CreateUserParams{EmailAddress: []string{"dora@example.com"}, Password: ptr("another-password-1")})
+	_, err = e.c.Users.Create(ctx, &backend.UserCreateParams{EmailAddress: []string{"dora@example.com"}, Password: ptr("another-password-1")})
 	apiError(t, "duplicate e-mail", err, http.StatusUnprocessableEntity, "form_identifier_exists")
 
 	for _, tc := range []struct {
 		name   string
-		params backend.GetUserListParams
+		params backend.UserListParams
 		want   []string
 	}{
-		{"email_address", backend.GetUserListParams{EmailAddress: []string{"dora@example.com"}}, []string{u.ID}},
-		{"external_id", backend.GetUserListParams{ExternalID: []string{"ext-dora"}}, []string{u.ID}},
-		{"username", backend.GetUserListParams{Username: []string{"alice", "bob"}, OrderBy: "+created_at"}, []string{"user_demo_alice", "user_demo_bob"}},
-		{"user_id", backend.GetUserListParams{UserID: []string{u.ID, "user_demo_carol"}, OrderBy: "-created_at"}, []string{u.ID, "user_demo_carol"}},
-		{"organization_id", backend.GetUserListParams{OrganizationID: []string{"org_demo_acme"}, OrderBy: "+created_at"}, []string{"user_demo_alice", "user_demo_bob"}},
-		{"query", backend.GetUserListParams{Query: "explorer"}, []string{u.ID}},
-		{"limit+offset", backend.GetUserListParams{OrderBy: "+created_at", Limit: ptr[int64](2), Offset: ptr[int64](1)}, []string{"user_demo_bob", "user_demo_carol"}},
-		{"newest first", backend.GetUserListParams{OrderBy: "-created_at", Limit: ptr[int64](1)}, []string{u.ID}},
-		{"no match", backend.GetUserListParams{EmailAddress: []string{"nobody@example.com"}}, nil},
+		{"email_address", backend.UserListParams{EmailAddress: []string{"dora@example.com"}}, []string{u.ID}},
+		{"external_id", backend.UserListParams{ExternalID: []string{"ext-dora"}}, []string{u.ID}},
+		{"username", backend.UserListParams{Username: []string{"alice", "bob"}, OrderBy: "+created_at"}, []string{"user_demo_alice", "user_demo_bob"}},
+		{"user_id", backend.UserListParams{UserID: []string{u.ID, "user_demo_carol"}, OrderBy: "-created_at"}, []string{u.ID, "user_demo_carol"}},
+		{"organization_id", backend.UserListParams{OrganizationID: []string{"org_demo_acme"}, OrderBy: "+created_at"}, []string{"user_demo_alice", "user_demo_bob"}},
+		{"query", backend.UserListParams{Query: "explorer"}, []string{u.ID}},
+		{"limit+offset", backend.UserListParams{OrderBy: "+created_at", Limit: ptr[int64](2), Offset: ptr[int64](1)}, []string{"user_demo_bob", "user_demo_carol"}},
+		{"newest first", backend.UserListParams{OrderBy: "-created_at", Limit: ptr[int64](1)}, []string{u.ID}},
+		{"no match", backend.UserListParams{EmailAddress: []string{"nobody@example.com"}}, nil},
 	} {
 		list, err := e.c.Users.List(ctx, &tc.params)
 		if err != nil {
 			t.Errorf("list %s: %v", tc.name, err)
 			continue
 		}
-		if ids := userIDs(list); !slices.Equal(ids, tc.want) {
+		if ids := userIDs(list.Data); !slices.Equal(ids, tc.want) {
 			t.Errorf("list %s: %v, want %v", tc.name, ids, tc.want)
 		}
 	}
 	var all []string
-	for u, err := range e.c.Users.ListAll(ctx, &backend.GetUserListParams{OrderBy: "+created_at", Limit: ptr[int64](1)}) {
+	for u, err := range e.c.Users.ListAll(ctx, &backend.UserListParams{OrderBy: "+created_at", Limit: ptr[int64](1)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,14 +162,14 @@ func TestBackendUsers(t *testing.T) {
 	if want := []string{"user_demo_alice", "user_demo_bob", "user_demo_carol", u.ID}; !slices.Equal(all, want) {
 		t.Errorf("ListAll one per page: %v, want %v", all, want)
 	}
-	n, err := e.c.Users.Count(ctx, &backend.GetUsersCountParams{Query: "example.com"})
+	n, err := e.c.Users.Count(ctx, &backend.UserCountParams{Query: "example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n.TotalCount != 4 {
 		t.Errorf("count query=example.com: %d, want 4", n.TotalCount)
 	}
-	n, err = e.c.Users.Count(ctx, &backend.GetUsersCountParams{EmailAddress: []string{"dora@example.com"}})
+	n, err = e.c.Users.Count(ctx, &backend.UserCountParams{EmailAddress: []string{"dora@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestBackendUsers(t *testing.T) {
 	}
 
 	clock.Advance(time.Second)
-	up, err := e.c.Users.Update(ctx, u.ID, &backend.UpdateUserParams{FirstName: ptr("Dorothy"), Username: ptr("dorothy")})
+	up, err := e.c.Users.Update(ctx, u.ID, &backend.UserUpdateParams{FirstName: ptr("Dorothy"), Username: ptr("dorothy")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestBackendUsers(t *testing.T) {
 	if deref(got.FirstName) != "Dorothy" {
 		t.Errorf("update not persisted: %q", deref(got.FirstName))
 	}
-	_, err = e.c.Users.Update(ctx, u.ID, &backend.UpdateUserParams{Username: ptr("alice")})
+	_, err = e.c.Users.Update(ctx, u.ID, &backend.UserUpdateParams{Username: ptr("alice")})
 	apiError(t, "update to a taken username", err, http.StatusUnprocessableEntity, "form_identifier_exists")
 
 	del, err := e.c.Users.Delete(ctx, u.ID)
@@ -219,7 +219,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 	ctx := context.Background()
 	clock.Advance(time.Minute) // Globex is newer than the seeded Acme
 
-	org, err := e.c.Organizations.Create(ctx, &backend.CreateOrganizationParams{
+	org, err := e.c.Organizations.Create(ctx, &backend.OrganizationCreateParams{
 		Name: "Globex", Slug: ptr("globex"), CreatedBy: ptr("user_demo_alice"), PublicMetadata: map[string]any{"region": "eu"},
 	})
 	if err != nil {
@@ -230,7 +230,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 		t.Fatalf("created organization: %+v", org)
 	}
 	for _, key := range []string{org.ID, "globex"} {
-		got, err := e.c.Organizations.Get(ctx, key, &backend.GetOrganizationParams{IncludeMembersCount: ptr(true)})
+		got, err := e.c.Organizations.Get(ctx, key, &backend.OrganizationGetParams{IncludeMembersCount: ptr(true)})
 		if err != nil {
 			t.Fatalf("get %s: %v", key, err)
 		}
@@ -238,19 +238,19 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 			t.Errorf("get %s: id=%s slug=%s members=%d, want %s, globex and the creator as its one member", key, got.ID, got.Slug, got.MembersCount, org.ID)
 		}
 	}
-	_, err = e.c.Organizations.Create(ctx, &backend.CreateOrganizationParams{Name: "Globex again", Slug: ptr("globex")})
+	_, err = e.c.Organizations.Create(ctx, &backend.OrganizationCreateParams{Name: "Globex again", Slug: ptr("globex")})
 	if err == nil {
 		t.Errorf("a second organization with slug globex was created")
 	}
 
-	list, err := e.c.Organizations.List(ctx, &backend.ListOrganizationsParams{Query: "glob"})
+	list, err := e.c.Organizations.List(ctx, &backend.OrganizationListParams{Query: "glob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if list.TotalCount != 1 || len(list.Data) != 1 || list.Data[0].ID != org.ID {
 		t.Errorf("list query=glob: %+v", list)
 	}
-	list, err = e.c.Organizations.List(ctx, &backend.ListOrganizationsParams{OrderBy: "+created_at"})
+	list, err = e.c.Organizations.List(ctx, &backend.OrganizationListParams{OrderBy: "+created_at"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 		t.Errorf("list all: total=%d %+v", list.TotalCount, list.Data)
 	}
 
-	upd, err := e.c.Organizations.Update(ctx, org.ID, &backend.UpdateOrganizationParams{Name: ptr("Globex Corporation"), MaxAllowedMemberships: ptr[int64](10)})
+	upd, err := e.c.Organizations.Update(ctx, org.ID, &backend.OrganizationUpdateParams{Name: ptr("Globex Corporation"), MaxAllowedMemberships: ptr[int64](10)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 	if mems.TotalCount != 1 || mems.Data[0].Role != "org:admin" || mems.Data[0].PublicUserData == nil || mems.Data[0].PublicUserData.UserID != "user_demo_alice" {
 		t.Fatalf("memberships after create with created_by: %+v", mems)
 	}
-	m, err := e.c.OrganizationMemberships.Create(ctx, org.ID, &backend.CreateOrganizationMembershipParams{UserID: "user_demo_bob", Role: "org:member"})
+	m, err := e.c.OrganizationMemberships.Create(ctx, org.ID, &backend.OrganizationMembershipCreateParams{UserID: "user_demo_bob", Role: "org:member"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,31 +282,31 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 		!slices.Contains(m.Permissions, "org:billing:read") || slices.Contains(m.Permissions, "org:billing:manage") {
 		t.Errorf("member membership: role=%s permissions=%v", m.Role, m.Permissions)
 	}
-	_, err = e.c.OrganizationMemberships.Create(ctx, org.ID, &backend.CreateOrganizationMembershipParams{UserID: "user_demo_bob", Role: "org:member"})
+	_, err = e.c.OrganizationMemberships.Create(ctx, org.ID, &backend.OrganizationMembershipCreateParams{UserID: "user_demo_bob", Role: "org:member"})
 	if err == nil {
 		t.Errorf("bob became a member of %s twice", org.ID)
 	}
-	_, err = e.c.OrganizationMemberships.Create(ctx, org.ID, &backend.CreateOrganizationMembershipParams{UserID: "user_demo_carol", Role: "org:emperor"})
+	_, err = e.c.OrganizationMemberships.Create(ctx, org.ID, &backend.OrganizationMembershipCreateParams{UserID: "user_demo_carol", Role: "org:emperor"})
 	var ae *backend.APIError
 	if !errors.As(err, &ae) || ae.StatusCode < 400 || ae.StatusCode >= 500 || len(ae.Errors) == 0 {
 		t.Errorf("membership with an unknown role: %v, want a Clerk 4xx error", err)
 	}
 
-	m, err = e.c.OrganizationMemberships.Update(ctx, org.ID, "user_demo_bob", &backend.UpdateOrganizationMembershipParams{Role: "org:admin"})
+	m, err = e.c.OrganizationMemberships.Update(ctx, org.ID, "user_demo_bob", &backend.OrganizationMembershipUpdateParams{Role: "org:admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Role != "org:admin" || !slices.Contains(m.Permissions, "org:billing:manage") {
 		t.Errorf("promoted membership: role=%s permissions=%v", m.Role, m.Permissions)
 	}
-	admins, err := e.c.OrganizationMemberships.List(ctx, org.ID, &backend.ListOrganizationMembershipsParams{Role: []string{"org:admin"}})
+	admins, err := e.c.OrganizationMemberships.List(ctx, org.ID, &backend.OrganizationMembershipListParams{Role: []string{"org:admin"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if admins.TotalCount != 2 {
 		t.Errorf("admins of %s: %d, want 2", org.ID, admins.TotalCount)
 	}
-	bobs, err := e.c.Users.GetOrganizationMemberships(ctx, "user_demo_bob", nil)
+	bobs, err := e.c.Users.ListOrganizationMemberships(ctx, "user_demo_bob", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,11 +322,11 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 	if !slices.Equal(bobOrgs, want) {
 		t.Errorf("bob's memberships: %v, want %v", bobOrgs, want)
 	}
-	inOrg, err := e.c.Users.List(ctx, &backend.GetUserListParams{OrganizationID: []string{org.ID}, OrderBy: "+created_at"})
+	inOrg, err := e.c.Users.List(ctx, &backend.UserListParams{OrganizationID: []string{org.ID}, OrderBy: "+created_at"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ids := userIDs(inOrg); !slices.Equal(ids, []string{"user_demo_alice", "user_demo_bob"}) {
+	if ids := userIDs(inOrg.Data); !slices.Equal(ids, []string{"user_demo_alice", "user_demo_bob"}) {
 		t.Errorf("users of %s: %v", org.ID, ids)
 	}
 
@@ -350,7 +350,7 @@ func TestBackendOrganizationsAndMemberships(t *testing.T) {
 	}
 	_, err = e.c.Organizations.Get(ctx, org.ID, nil)
 	apiError(t, "get deleted organization", err, http.StatusNotFound, "resource_not_found")
-	alices, err := e.c.Users.GetOrganizationMemberships(ctx, "user_demo_alice", nil)
+	alices, err := e.c.Users.ListOrganizationMemberships(ctx, "user_demo_alice", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestBackendAPIKeys(t *testing.T) {
 	e := newBAPIEnv(t, newFakeClock())
 	ctx := context.Background()
 
-	k, err := e.c.APIKeys.Create(ctx, &backend.CreateAPIKeyParams{
+	k, err := e.c.APIKeys.Create(ctx, &backend.APIKeyCreateParams{
 		Name: "ci", Subject: "user_demo_bob", Scopes: []string{"read", "write"}, Claims: map[string]any{"team": "blue"},
 		Description: ptr("CI pipeline"),
 	})
@@ -375,14 +375,14 @@ func TestBackendAPIKeys(t *testing.T) {
 		t.Fatalf("created API key: %+v", k)
 	}
 
-	list, err := e.c.APIKeys.List(ctx, &backend.GetAPIKeysParams{Subject: "user_demo_bob"})
+	list, err := e.c.APIKeys.List(ctx, &backend.APIKeyListParams{Subject: "user_demo_bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if list.TotalCount != 1 || len(list.Data) != 1 || list.Data[0].ID != k.ID || list.Data[0].Name != "ci" {
 		t.Errorf("list subject=bob: %+v", list)
 	}
-	list, err = e.c.APIKeys.List(ctx, &backend.GetAPIKeysParams{Subject: "user_demo_alice"})
+	list, err = e.c.APIKeys.List(ctx, &backend.APIKeyListParams{Subject: "user_demo_alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ func TestBackendAPIKeys(t *testing.T) {
 		t.Errorf("seeded API key: %+v", w)
 	}
 
-	revoked, err := e.c.APIKeys.Revoke(ctx, k.ID, &backend.RevokeAPIKeyParams{RevocationReason: ptr("rotated")})
+	revoked, err := e.c.APIKeys.Revoke(ctx, k.ID, &backend.APIKeyRevokeParams{RevocationReason: ptr("rotated")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -423,14 +423,14 @@ func TestBackendAPIKeys(t *testing.T) {
 		t.Errorf("revoked API key through the middleware: %+v, want unauthenticated api_key", w)
 	}
 	// Revoked keys leave the default list and stay in include_invalid.
-	list, err = e.c.APIKeys.List(ctx, &backend.GetAPIKeysParams{Subject: "user_demo_bob"})
+	list, err = e.c.APIKeys.List(ctx, &backend.APIKeyListParams{Subject: "user_demo_bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if list.TotalCount != 0 {
 		t.Errorf("list subject=bob after revoking: %+v, want no valid keys", list)
 	}
-	list, err = e.c.APIKeys.List(ctx, &backend.GetAPIKeysParams{Subject: "user_demo_bob", IncludeInvalid: "true"})
+	list, err = e.c.APIKeys.List(ctx, &backend.APIKeyListParams{Subject: "user_demo_bob", IncludeInvalid: "true"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,11 +466,11 @@ func TestMachineTokenExpiry(t *testing.T) {
 	mc := newBackendClient(t, inst, inst.SecretKey, inst.Demo.MachineSecretKey)
 	ctx := context.Background()
 
-	k, err := e.c.APIKeys.Create(ctx, &backend.CreateAPIKeyParams{Name: "short", Subject: "user_demo_alice", SecondsUntilExpiration: ptr(60.0)})
+	k, err := e.c.APIKeys.Create(ctx, &backend.APIKeyCreateParams{Name: "short", Subject: "user_demo_alice", SecondsUntilExpiration: ptr(60.0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mc.M2MTokens.Create(ctx, &backend.CreateM2MTokenParams{SecondsUntilExpiration: ptr(60.0)})
+	m, err := mc.M2MTokens.Create(ctx, &backend.M2MTokenCreateParams{SecondsUntilExpiration: ptr(60.0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +502,7 @@ func TestBackendM2MTokens(t *testing.T) {
 	machine := e.inst.Demo.MachineID
 	mc := newBackendClient(t, e.inst, e.inst.SecretKey, e.inst.Demo.MachineSecretKey)
 
-	tok, err := mc.M2MTokens.Create(ctx, &backend.CreateM2MTokenParams{SecondsUntilExpiration: ptr(300.0), Claims: map[string]any{"job": "nightly"}})
+	tok, err := mc.M2MTokens.Create(ctx, &backend.M2MTokenCreateParams{SecondsUntilExpiration: ptr(300.0), Claims: map[string]any{"job": "nightly"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -519,7 +519,7 @@ func TestBackendM2MTokens(t *testing.T) {
 	}
 
 	// JWT-format M2M tokens verify too.
-	jwtTok, err := mc.M2MTokens.Create(ctx, &backend.CreateM2MTokenParams{TokenFormat: ptr("jwt"), SecondsUntilExpiration: ptr(300.0)})
+	jwtTok, err := mc.M2MTokens.Create(ctx, &backend.M2MTokenCreateParams{TokenFormat: ptr("jwt"), SecondsUntilExpiration: ptr(300.0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -530,15 +530,15 @@ func TestBackendM2MTokens(t *testing.T) {
 		t.Errorf("jwt-format M2M token through the middleware: %+v", w)
 	}
 
-	list, err := e.c.M2MTokens.List(ctx, &backend.GetM2MTokensParams{Subject: machine})
+	list, err := e.c.M2MTokens.List(ctx, &backend.M2MTokenListParams{Subject: machine})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.TotalCount != 2 || len(list.M2MTokens) != 2 {
+	if list.TotalCount != 2 || len(list.Data) != 2 {
 		t.Errorf("list subject=%s: %+v", machine, list)
 	}
 
-	revoked, err := e.c.M2MTokens.Revoke(ctx, tok.ID, &backend.RevokeM2MTokenParams{RevocationReason: ptr("done")})
+	revoked, err := e.c.M2MTokens.Revoke(ctx, tok.ID, &backend.M2MTokenRevokeParams{RevocationReason: ptr("done")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,17 +548,17 @@ func TestBackendM2MTokens(t *testing.T) {
 	if w := e.bearer(t, tok.Token, clerk.M2MToken); w.Authenticated || w.TokenType != "m2m_token" {
 		t.Errorf("revoked M2M token through the middleware: %+v, want unauthenticated m2m_token", w)
 	}
-	list, err = e.c.M2MTokens.List(ctx, &backend.GetM2MTokensParams{Subject: machine, Revoked: ptr(true)})
+	list, err = e.c.M2MTokens.List(ctx, &backend.M2MTokenListParams{Subject: machine, Revoked: ptr(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if list.TotalCount != 1 || list.M2MTokens[0].ID != tok.ID {
+	if list.TotalCount != 1 || list.Data[0].ID != tok.ID {
 		t.Errorf("list revoked=true: %+v", list)
 	}
 
 	// A wrong machine secret cannot mint tokens.
 	bad := newBackendClient(t, e.inst, e.inst.SecretKey, "ak_not_a_machine_secret")
-	_, err = bad.M2MTokens.Create(ctx, &backend.CreateM2MTokenParams{})
+	_, err = bad.M2MTokens.Create(ctx, &backend.M2MTokenCreateParams{})
 	apiError(t, "M2M create with a wrong machine secret", err, http.StatusUnauthorized, "")
 }
 
@@ -573,19 +573,19 @@ func TestBackendErrors(t *testing.T) {
 	}{
 		{"Users.Get", func() error { _, err := e.c.Users.Get(ctx, "user"+missing); return err }},
 		{"Users.Update", func() error {
-			_, err := e.c.Users.Update(ctx, "user"+missing, &backend.UpdateUserParams{FirstName: ptr("x")})
+			_, err := e.c.Users.Update(ctx, "user"+missing, &backend.UserUpdateParams{FirstName: ptr("x")})
 			return err
 		}},
 		{"Users.Delete", func() error { _, err := e.c.Users.Delete(ctx, "user"+missing); return err }},
 		{"Organizations.Get", func() error { _, err := e.c.Organizations.Get(ctx, "org"+missing, nil); return err }},
 		{"Organizations.Update", func() error {
-			_, err := e.c.Organizations.Update(ctx, "org"+missing, &backend.UpdateOrganizationParams{Name: ptr("x")})
+			_, err := e.c.Organizations.Update(ctx, "org"+missing, &backend.OrganizationUpdateParams{Name: ptr("x")})
 			return err
 		}},
 		{"Organizations.Delete", func() error { _, err := e.c.Organizations.Delete(ctx, "org"+missing); return err }},
 		{"OrganizationMemberships.List", func() error { _, err := e.c.OrganizationMemberships.List(ctx, "org"+missing, nil); return err }},
 		{"OrganizationMemberships.Update", func() error {
-			_, err := e.c.OrganizationMemberships.Update(ctx, "org_demo_acme", "user"+missing, &backend.UpdateOrganizationMembershipParams{Role: "org:admin"})
+			_, err := e.c.OrganizationMemberships.Update(ctx, "org_demo_acme", "user"+missing, &backend.OrganizationMembershipUpdateParams{Role: "org:admin"})
 			return err
 		}},
 		{"OrganizationMemberships.Delete", func() error {
@@ -603,7 +603,7 @@ func TestBackendErrors(t *testing.T) {
 	}
 
 	// Creating a membership for an unknown user is a Clerk 4xx, not a 500.
-	_, err := e.c.OrganizationMemberships.Create(ctx, "org_demo_acme", &backend.CreateOrganizationMembershipParams{UserID: "user" + missing, Role: "org:member"})
+	_, err := e.c.OrganizationMemberships.Create(ctx, "org_demo_acme", &backend.OrganizationMembershipCreateParams{UserID: "user" + missing, Role: "org:member"})
 	var ae *backend.APIError
 	if !errors.As(err, &ae) || ae.StatusCode < 400 || ae.StatusCode >= 500 || len(ae.Errors) == 0 {
 		t.Errorf("membership for an unknown user: %v, want a Clerk 4xx error", err)
@@ -619,7 +619,7 @@ func TestBackendErrors(t *testing.T) {
 		{"Users.Get", func() error { _, err := wrong.Users.Get(ctx, "user_demo_alice"); return err }},
 		{"Organizations.List", func() error { _, err := wrong.Organizations.List(ctx, nil); return err }},
 		{"APIKeys.Create", func() error {
-			_, err := wrong.APIKeys.Create(ctx, &backend.CreateAPIKeyParams{Name: "x", Subject: "user_demo_alice"})
+			_, err := wrong.APIKeys.Create(ctx, &backend.APIKeyCreateParams{Name: "x", Subject: "user_demo_alice"})
 			return err
 		}},
 		{"APIKeys.Verify", func() error { _, err := wrong.APIKeys.Verify(ctx, e.inst.Demo.APIKey); return err }},

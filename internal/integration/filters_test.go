@@ -43,12 +43,12 @@ func TestBackendListFilters(t *testing.T) {
 	ctx := context.Background()
 
 	clock.Advance(time.Hour)
-	dora, err := c.Users.Create(ctx, &backend.CreateUserParams{EmailAddress: []string{"dora@example.com"}, FirstName: ptr("Dora"), LastName: ptr("Explorer"), Username: ptr("dora")})
+	dora, err := c.Users.Create(ctx, &backend.UserCreateParams{EmailAddress: []string{"dora@example.com"}, FirstName: ptr("Dora"), LastName: ptr("Explorer"), Username: ptr("dora")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Hour)
-	if _, err := c.Sessions.Create(ctx, &backend.CreateSessionParams{UserID: "user_demo_bob"}); err != nil {
+	if _, err := c.Sessions.Create(ctx, &backend.SessionCreateParams{UserID: "user_demo_bob"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Users.Ban(ctx, "user_demo_carol"); err != nil {
@@ -56,14 +56,17 @@ func TestBackendListFilters(t *testing.T) {
 	}
 	ms := func(d time.Duration) *int64 { v := seeded.Add(d).UnixMilli(); return &v }
 
-	users := func(p backend.GetUserListParams) func() ([]string, error) {
+	users := func(p backend.UserListParams) func() ([]string, error) {
 		return func() ([]string, error) {
 			p.OrderBy = "+created_at"
 			list, err := c.Users.List(ctx, &p)
-			return userIDs(list), err
+			if err != nil {
+				return nil, err
+			}
+			return userIDs(list.Data), nil
 		}
 	}
-	count := func(p backend.GetUsersCountParams) func() ([]string, error) {
+	count := func(p backend.UserCountParams) func() ([]string, error) {
 		return func() ([]string, error) {
 			n, err := c.Users.Count(ctx, &p)
 			if err != nil {
@@ -74,22 +77,22 @@ func TestBackendListFilters(t *testing.T) {
 	}
 	n := func(k int) []string { return []string{strconv.Itoa(k)} }
 	runFilterCases(t, []filterCase{
-		{"users/email_address", users(backend.GetUserListParams{EmailAddress: []string{"bob@example.com", "dora@example.com"}}), []string{"user_demo_bob", dora.ID}},
-		{"users/username", users(backend.GetUserListParams{Username: []string{"alice"}}), []string{"user_demo_alice"}},
-		{"users/query", users(backend.GetUserListParams{Query: "explorer"}), []string{dora.ID}},
-		{"users/banned", users(backend.GetUserListParams{Banned: ptr(true)}), []string{"user_demo_carol"}},
-		{"users/email_address_query", users(backend.GetUserListParams{EmailAddressQuery: "bob@"}), []string{"user_demo_bob"}},
-		{"users/username_query", users(backend.GetUserListParams{UsernameQuery: "ali"}), []string{"user_demo_alice"}},
-		{"users/name_query", users(backend.GetUserListParams{NameQuery: "explorer"}), []string{dora.ID}},
-		{"users/created_at_after", users(backend.GetUserListParams{CreatedAtAfter: ms(30 * time.Minute)}), []string{dora.ID}},
-		{"users/created_at_before", users(backend.GetUserListParams{CreatedAtBefore: ms(30 * time.Minute)}), []string{"user_demo_alice", "user_demo_bob", "user_demo_carol"}},
-		{"users/last_sign_in_at_after", users(backend.GetUserListParams{LastSignInAtAfter: ms(90 * time.Minute)}), []string{"user_demo_bob"}},
-		{"count/email_address", count(backend.GetUsersCountParams{EmailAddress: []string{"dora@example.com"}}), n(1)},
-		{"count/name_query", count(backend.GetUsersCountParams{NameQuery: "explorer"}), n(1)},
-		{"count/created_at_after", count(backend.GetUsersCountParams{CreatedAtAfter: ms(30 * time.Minute)}), n(1)},
+		{"users/email_address", users(backend.UserListParams{EmailAddress: []string{"bob@example.com", "dora@example.com"}}), []string{"user_demo_bob", dora.ID}},
+		{"users/username", users(backend.UserListParams{Username: []string{"alice"}}), []string{"user_demo_alice"}},
+		{"users/query", users(backend.UserListParams{Query: "explorer"}), []string{dora.ID}},
+		{"users/banned", users(backend.UserListParams{Banned: ptr(true)}), []string{"user_demo_carol"}},
+		{"users/email_address_query", users(backend.UserListParams{EmailAddressQuery: "bob@"}), []string{"user_demo_bob"}},
+		{"users/username_query", users(backend.UserListParams{UsernameQuery: "ali"}), []string{"user_demo_alice"}},
+		{"users/name_query", users(backend.UserListParams{NameQuery: "explorer"}), []string{dora.ID}},
+		{"users/created_at_after", users(backend.UserListParams{CreatedAtAfter: ms(30 * time.Minute)}), []string{dora.ID}},
+		{"users/created_at_before", users(backend.UserListParams{CreatedAtBefore: ms(30 * time.Minute)}), []string{"user_demo_alice", "user_demo_bob", "user_demo_carol"}},
+		{"users/last_sign_in_at_after", users(backend.UserListParams{LastSignInAtAfter: ms(90 * time.Minute)}), []string{"user_demo_bob"}},
+		{"count/email_address", count(backend.UserCountParams{EmailAddress: []string{"dora@example.com"}}), n(1)},
+		{"count/name_query", count(backend.UserCountParams{NameQuery: "explorer"}), n(1)},
+		{"count/created_at_after", count(backend.UserCountParams{CreatedAtAfter: ms(30 * time.Minute)}), n(1)},
 	})
 
-	members := func(p backend.ListOrganizationMembershipsParams) func() ([]string, error) {
+	members := func(p backend.OrganizationMembershipListParams) func() ([]string, error) {
 		return func() ([]string, error) {
 			list, err := c.OrganizationMemberships.List(ctx, "org_demo_acme", &p)
 			if err != nil {
@@ -106,12 +109,12 @@ func TestBackendListFilters(t *testing.T) {
 		}
 	}
 	runFilterCases(t, []filterCase{
-		{"memberships/role", members(backend.ListOrganizationMembershipsParams{Role: []string{"org:admin"}}), []string{"user_demo_alice"}},
-		{"memberships/user_id", members(backend.ListOrganizationMembershipsParams{UserID: []string{"user_demo_bob"}}), []string{"user_demo_bob"}},
-		{"memberships/limit", members(backend.ListOrganizationMembershipsParams{Limit: ptr[int64](1)}), []string{"user_demo_alice"}},
-		{"memberships/email_address", members(backend.ListOrganizationMembershipsParams{EmailAddress: []string{"bob@example.com"}}), []string{"user_demo_bob"}},
-		{"memberships/username", members(backend.ListOrganizationMembershipsParams{Username: []string{"alice"}}), []string{"user_demo_alice"}},
-		{"memberships/query", members(backend.ListOrganizationMembershipsParams{Query: "bob"}), []string{"user_demo_bob"}},
-		{"memberships/email_address_query", members(backend.ListOrganizationMembershipsParams{EmailAddressQuery: "alice@"}), []string{"user_demo_alice"}},
+		{"memberships/role", members(backend.OrganizationMembershipListParams{Role: []string{"org:admin"}}), []string{"user_demo_alice"}},
+		{"memberships/user_id", members(backend.OrganizationMembershipListParams{UserID: []string{"user_demo_bob"}}), []string{"user_demo_bob"}},
+		{"memberships/limit", members(backend.OrganizationMembershipListParams{Limit: ptr[int64](1)}), []string{"user_demo_alice"}},
+		{"memberships/email_address", members(backend.OrganizationMembershipListParams{EmailAddress: []string{"bob@example.com"}}), []string{"user_demo_bob"}},
+		{"memberships/username", members(backend.OrganizationMembershipListParams{Username: []string{"alice"}}), []string{"user_demo_alice"}},
+		{"memberships/query", members(backend.OrganizationMembershipListParams{Query: "bob"}), []string{"user_demo_bob"}},
+		{"memberships/email_address_query", members(backend.OrganizationMembershipListParams{EmailAddressQuery: "alice@"}), []string{"user_demo_alice"}},
 	})
 }

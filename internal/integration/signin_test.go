@@ -102,11 +102,11 @@ func TestSignInFlow(t *testing.T) {
 	fapi := e.inst.FrontendAPIURL
 
 	// A second organization where Alice is only a member, for org sync.
-	globex, err := e.bapi.Organizations.Create(ctx, &backend.CreateOrganizationParams{Name: "Globex", Slug: ptr("globex")})
+	globex, err := e.bapi.Organizations.Create(ctx, &backend.OrganizationCreateParams{Name: "Globex", Slug: ptr("globex")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.bapi.OrganizationMemberships.Create(ctx, globex.ID, &backend.CreateOrganizationMembershipParams{UserID: "user_demo_alice", Role: "org:member"}); err != nil {
+	if _, err := e.bapi.OrganizationMemberships.Create(ctx, globex.ID, &backend.OrganizationMembershipCreateParams{UserID: "user_demo_alice", Role: "org:member"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -342,7 +342,7 @@ func TestDeletedAndBannedUsersAreSignedOut(t *testing.T) {
 			e := newFlowEnv(t)
 			ctx := context.Background()
 			fapi := e.inst.FrontendAPIURL
-			u, err := e.bapi.Users.Create(ctx, &backend.CreateUserParams{EmailAddress: []string{"erin@example.com"}, Password: ptr("erin-password-7")})
+			u, err := e.bapi.Users.Create(ctx, &backend.UserCreateParams{EmailAddress: []string{"erin@example.com"}, Password: ptr("erin-password-7")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -377,11 +377,11 @@ func TestMembershipChangesReachTheToken(t *testing.T) {
 	e := newFlowEnv(t)
 	ctx := context.Background()
 	fapi := e.inst.FrontendAPIURL
-	globex, err := e.bapi.Organizations.Create(ctx, &backend.CreateOrganizationParams{Name: "Globex", Slug: ptr("globex")})
+	globex, err := e.bapi.Organizations.Create(ctx, &backend.OrganizationCreateParams{Name: "Globex", Slug: ptr("globex")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.bapi.OrganizationMemberships.Create(ctx, globex.ID, &backend.CreateOrganizationMembershipParams{UserID: "user_demo_bob", Role: "org:member"}); err != nil {
+	if _, err := e.bapi.OrganizationMemberships.Create(ctx, globex.ID, &backend.OrganizationMembershipCreateParams{UserID: "user_demo_bob", Role: "org:member"}); err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t)
@@ -393,7 +393,7 @@ func TestMembershipChangesReachTheToken(t *testing.T) {
 		t.Fatalf("bob in globex: %+v", w)
 	}
 
-	if _, err := e.bapi.OrganizationMemberships.Update(ctx, globex.ID, "user_demo_bob", &backend.UpdateOrganizationMembershipParams{Role: "org:admin"}); err != nil {
+	if _, err := e.bapi.OrganizationMemberships.Update(ctx, globex.ID, "user_demo_bob", &backend.OrganizationMembershipUpdateParams{Role: "org:admin"}); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(tokenLifetime + 5*time.Second + time.Second)

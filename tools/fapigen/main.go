@@ -1,11 +1,13 @@
-// Command gen extracts the response shapes of Clerk's Frontend API
+// Command fapigen extracts the response shapes of Clerk's Frontend API
 // OpenAPI specification into facts.json, the file package fapishape checks
 // localclerk's answers against. It keeps structure only (types, required
 // properties, nullability, items, string enums), never description text.
 //
-// Usage (from package fapishape, see its go:generate line):
+// It reads the structure-only copy of the specification committed as
+// tools/spec/fapi-2026-05-12.yml (see ../specstrip). Usage, from the tools
+// module (package fapishape's go:generate line runs exactly this):
 //
-//	go run ./gen -spec ../../../../shared/reference/fapi-2026-05-12.yml -out facts.json
+//	go run ./fapigen -spec spec/fapi-2026-05-12.yml -out ../internal/fapishape/facts.json
 //
 // The output is deterministic: running it twice yields identical bytes.
 package main
@@ -29,7 +31,7 @@ func main() {
 
 func run(specPath, out string) error {
 	if specPath == "" {
-		return fmt.Errorf("pass -spec (the Frontend API specification, ../shared/reference/fapi-*.yml from the repository root)")
+		return fmt.Errorf("pass -spec (the Frontend API specification, spec/fapi-*.yml in the tools module)")
 	}
 	data, err := generate(specPath)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/goclerk/clerk/localclerk/internal/fapishape"
+	"github.com/goclerk/clerk/internal/fapishape"
 	"go.yaml.in/yaml/v3"
 )
 

@@ -113,3 +113,23 @@ func camel(s string) string {
 func snake(s string) string {
 	return strings.Join(words(s), "_")
 }
+
+// notPlural are service names that are not the plural of a resource.
+var notPlural = map[string]bool{"JWKS": true, "Miscellaneous": true, "Billing": true, "Instance": true}
+
+// resource is the singular resource a service is named after (Users →
+// User, Directories → Directory), the prefix of its params and answer
+// types.
+func resource(service string) string {
+	switch {
+	case notPlural[service]:
+		return service
+	case strings.HasSuffix(service, "ies"):
+		return strings.TrimSuffix(service, "ies") + "y"
+	case strings.HasSuffix(service, "sses"):
+		return strings.TrimSuffix(service, "es")
+	case strings.HasSuffix(service, "s") && !strings.HasSuffix(service, "ss"):
+		return strings.TrimSuffix(service, "s")
+	}
+	return service
+}

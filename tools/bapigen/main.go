@@ -1,17 +1,18 @@
-// Command gen generates the typed operations of package backend from the
+// Command bapigen generates the typed operations of package backend from the
 // structure of Clerk's Backend API OpenAPI specification: paths, methods,
 // parameters and schemas. It copies no description text from the spec.
 //
-// Usage (from package backend, see its go:generate line):
+// It reads the structure-only copy of the specification committed as
+// tools/spec/bapi-2026-05-12.yml (see ../specstrip). Usage, from the tools
+// module (package backend's go:generate line runs exactly this):
 //
-//	go run ./internal/gen -spec ../../shared/reference/bapi-2026-05-12.yml -out .
+//	go run ./bapigen -spec spec/bapi-2026-05-12.yml -out ../backend
 //
 // Outputs: *_gen.go files, COVERAGE.md and testdata/operations.json. The
 // output is deterministic: running it twice yields identical files.
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -21,8 +22,8 @@ import (
 )
 
 func main() {
-	specPath := flag.String("spec", "", "path to the Backend API OpenAPI YAML (default: ../shared/reference/bapi-2026-05-12.yml next to the module root)")
-	outDir := flag.String("out", ".", "directory of package backend")
+	specPath := flag.String("spec", "spec/bapi-2026-05-12.yml", "path to the Backend API OpenAPI YAML")
+	outDir := flag.String("out", "../backend", "directory of package backend")
 	flag.Parse()
 	if err := run(*specPath, *outDir); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -30,31 +31,7 @@ func main() {
 	}
 }
 
-// defaultSpec finds ../shared/reference/bapi-2026-05-12.yml relative to the
-// module root containing dir.
-func defaultSpec(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(filepath.Dir(d), "shared", "reference", "bapi-2026-05-12.yml"), nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.New("no go.mod above " + abs + "; pass -spec")
-		}
-	}
-}
-
 func run(specPath, outDir string) error {
-	if specPath == "" {
-		p, err := defaultSpec(outDir)
-		if err != nil {
-			return err
-		}
-		specPath = p
-	}
 	raw, err := os.ReadFile(specPath)
 	if err != nil {
 		return fmt.Errorf("read spec: %w", err)
@@ -63,11 +40,11 @@ func run(specPath, outDir string) error {
 	if err := yaml.Unmarshal(raw, &sp); err != nil {
 		return fmt.Errorf("parse spec %s: %w", specPath, err)
 	}
-	taken, err := handDeclared(outDir)
+	taken, used, err := handDeclared(outDir)
 	if err != nil {
 		return err
 	}
-	model, err := build(&sp, taken)
+	model, err := build(&sp, taken, used)
 	if err != nil {
 		return err
 	}

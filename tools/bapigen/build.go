@@ -50,6 +50,11 @@ var methodByOp = map[string]string{
 	"ToggleTemplateDelivery":              "ToggleDelivery",
 	"ListAllOrganizationDomains":          "ListForInstance",
 	"GetPublicInterstitial":               "GetPublicInterstitial",
+	// Reads that answer a list are List…, like every other.
+	"GetOAuthAccessToken":                "ListOAuthAccessTokens",
+	"UsersGetOrganizationMemberships":    "ListOrganizationMemberships",
+	"UsersGetOrganizationInvitations":    "ListOrganizationInvitations",
+	"GetBillingStatementPaymentAttempts": "ListStatementPaymentAttempts",
 }
 
 // handWritten operations are implemented in middleware.go; the generator
@@ -74,11 +79,13 @@ type opInfo struct {
 	BodyProps            []string
 	ParamsType           string
 	RetType              string // "" when the operation returns nothing
-	ItemType             string // element type for the *All iterator
-	ItemsExpr, TotalExpr string
-	IterName             string
-	SkipVersion          bool
-	MachineKey           bool
+	ItemType             string // element type of a paginated answer
+	// ItemsKey is the JSON key of the items of a paginated answer that
+	// keeps them somewhere other than "data" (or a bare array).
+	ItemsKey    string
+	IterName    string
+	SkipVersion bool
+	MachineKey  bool
 }
 
 type serviceInfo struct {
@@ -94,13 +101,14 @@ type model struct {
 }
 
 // handDeclared collects top-level names declared by hand-written files so
-// generated names never clash with them.
-func handDeclared(dir string) (map[string]bool, error) {
+// generated names never clash with them, and the identifiers those files
+// use, so that the generated types they refer to are kept.
+func handDeclared(dir string) (declared, used map[string]bool, err error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := map[string]bool{}
+	out, used := map[string]bool{}, map[string]bool{}
 	fset := token.NewFileSet()
 	for _, f := range files {
 		if strings.HasSuffix(f, "_gen.go") || strings.HasSuffix(f, "_test.go") {
@@ -108,8 +116,14 @@ func handDeclared(dir string) (map[string]bool, error) {
 		}
 		af, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
 		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", f, err)
+			return nil, nil, fmt.Errorf("parse %s: %w", f, err)
 		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+			return true
+		})
 		for _, d := range af.Decls {
 			switch d := d.(type) {
 			case *ast.GenDecl:
@@ -130,12 +144,12 @@ func handDeclared(dir string) (map[string]bool, error) {
 			}
 		}
 	}
-	return out, nil
+	return out, used, nil
 }
 
 var pathParamRe = regexp.MustCompile(`\{([^}]+)\}`)
 
-func build(sp *spec, taken map[string]bool) (*model, error) {
+func build(sp *spec, taken, used map[string]bool) (*model, error) {
 	taken["Client"] = true
 	for _, item := range sp.Paths.Vals {
 		for _, op := range item.Ops.Vals {
@@ -195,6 +209,7 @@ func build(sp *spec, taken map[string]bool) (*model, error) {
 			}
 		}
 	}
+	tg.prune(m.ops, used)
 	return m, nil
 }
 
@@ -230,11 +245,13 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 	}
 
 	file := snake(oi.Service)
-	opName := pascal(op.OperationID)
+	// The naming scheme (see package backend's doc): Client.Users.List
+	// takes *UserListParams; an unnamed answer object is UserListResponse.
+	opName := resource(oi.Service) + oi.GoName
 	var pd *typeDecl
 	params := func() *typeDecl {
 		if pd == nil {
-			pd = tg.newDecl(opName+"Params", file, "the parameters of operation "+op.OperationID)
+			pd = tg.newDecl(opName+"Params", file, "the parameters of "+oi.Service+"."+oi.GoName)
 		}
 		return pd
 	}
@@ -332,11 +349,6 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 			oi.RetType = t
 			break
 		}
-		// With paginated=true Clerk wraps array answers in
-		// {data, total_count}; List decodes both shapes.
-		if strings.HasPrefix(oi.RetType, "[]") && slices.ContainsFunc(oi.Query, func(f *field) bool { return f.jsonName == "paginated" }) {
-			oi.RetType = "*List[" + strings.TrimPrefix(oi.RetType, "[]") + "]"
-		}
 		setIterator(tg, oi)
 	}
 	return oi, nil
@@ -417,53 +429,43 @@ func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *ty
 	return nil
 }
 
-// setIterator adds an *All iterator to list operations paged by
-// limit/offset whose answer is an array or a {data, total_count} object.
+// setIterator makes an operation whose answer is a list of items (a bare
+// array, or an object holding only the items and total_count) answer a
+// *Page of them, and gives it an *All iterator when it is paged by
+// limit/offset.
 func setIterator(tg *typeGen, oi *opInfo) {
 	var hasLimit, hasOffset bool
 	for _, q := range oi.Query {
 		hasLimit = hasLimit || q.jsonName == "limit"
 		hasOffset = hasOffset || q.jsonName == "offset"
 	}
-	if !hasLimit || !hasOffset || oi.RetType == "" {
-		return
-	}
-	if strings.HasPrefix(oi.RetType, "[]") {
-		oi.ItemType, oi.ItemsExpr, oi.TotalExpr = strings.TrimPrefix(oi.RetType, "[]"), "out", "-1"
-	} else if strings.HasPrefix(oi.RetType, "*List[") {
-		oi.ItemType = strings.TrimSuffix(strings.TrimPrefix(oi.RetType, "*List["), "]")
-		oi.ItemsExpr, oi.TotalExpr = "out.Data", "out.TotalCount"
-	} else if d := tg.decls[strings.TrimPrefix(oi.RetType, "*")]; d != nil {
-		// The items are under "data", or else under the only array
-		// field next to total_count (m2m_tokens).
-		var arrays []*field
+	paged := hasLimit && hasOffset
+	if strings.HasPrefix(oi.RetType, "[]") && paged {
+		oi.ItemType = strings.TrimPrefix(oi.RetType, "[]")
+	} else if d := tg.decls[strings.TrimPrefix(oi.RetType, "*")]; d != nil && len(d.fields) <= 2 {
+		// The items are under "data", or under another key next to
+		// total_count (m2m_tokens).
+		var items, total *field
 		for _, f := range d.fields {
-			if strings.HasPrefix(f.goType, "[]") {
-				arrays = append(arrays, f)
+			switch {
+			case f.jsonName == "total_count":
+				total = f
+			case strings.HasPrefix(f.goType, "[]"):
+				items = f
 			}
 		}
-		for _, f := range arrays {
-			if f.jsonName == "data" || len(arrays) == 1 {
-				oi.ItemType, oi.ItemsExpr = strings.TrimPrefix(f.goType, "[]"), "out."+f.goName
-			}
-		}
-		if oi.ItemType == "" {
+		if items == nil || (total == nil && !paged) || (total == nil && len(d.fields) > 1) {
 			return
 		}
-		oi.TotalExpr = "-1"
-		for _, f := range d.fields {
-			if f.jsonName == "total_count" {
-				switch f.goType {
-				case "int64":
-					oi.TotalExpr = "out." + f.goName
-				case "float64":
-					oi.TotalExpr = "int64(out." + f.goName + ")"
-				case "*int64":
-					oi.TotalExpr = "derefTotal(out." + f.goName + ")"
-				}
-			}
+		oi.ItemType = strings.TrimPrefix(items.goType, "[]")
+		if items.jsonName != "data" {
+			oi.ItemsKey = items.jsonName
 		}
 	} else {
+		return
+	}
+	oi.RetType = "*Page[" + oi.ItemType + "]"
+	if !paged {
 		return
 	}
 	if oi.GoName == "List" {

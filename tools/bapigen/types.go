@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -215,10 +216,25 @@ func (g *typeGen) isStructType(t string) bool {
 	return g.decls[t] != nil
 }
 
+var variantRe = regexp.MustCompile(`^(.+)-[0-9]+$`)
+
 // component generates (once) the struct for a named component schema.
+//
+// The specification declares a few schemas twice, the second time as
+// "Name-2" with a slightly different field set (older and newer shapes of
+// the same billing object). They describe one object, so they become one
+// Go type: Name, holding the fields of every variant. A field both
+// variants declare with different shapes stops the generator.
 func (g *typeGen) component(name string) (string, error) {
 	if t, ok := g.byComp[name]; ok {
 		return t, nil
+	}
+	if m := variantRe.FindStringSubmatch(name); m != nil {
+		if _, ok := g.sp.Components.Schemas.Vals[m[1]]; ok {
+			t, err := g.component(m[1])
+			g.byComp[name] = t
+			return t, err
+		}
 	}
 	sc := g.sp.Components.Schemas.Vals[name]
 	goName := pascal(name)
@@ -230,7 +246,102 @@ func (g *typeGen) component(name string) (string, error) {
 	if err := g.fillStruct(d, sc, false); err != nil {
 		return "", fmt.Errorf("schema %s: %w", name, err)
 	}
+	for _, v := range g.sp.Components.Schemas.Keys {
+		if m := variantRe.FindStringSubmatch(v); m == nil || m[1] != name {
+			continue
+		}
+		d.origin += " and its " + v + " variant"
+		if err := g.mergeVariant(d, g.sp.Components.Schemas.Vals[v]); err != nil {
+			return "", fmt.Errorf("schema %s: %w", v, err)
+		}
+	}
 	return d.name, nil
+}
+
+// mergeVariant adds the fields of variant schema s that d lacks, as
+// optional fields, and checks that shared fields have the same shape.
+func (g *typeGen) mergeVariant(d *typeDecl, s *schema) error {
+	ps, err := g.props(s)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		p.required = false
+		f, err := g.propField(d, p, false)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(d.fields, func(o *field) bool { return o.jsonName == p.name })
+		if i < 0 {
+			addField(d, f)
+			continue
+		}
+		if !g.sameShape(d.fields[i].goType, f.goType) {
+			return fmt.Errorf("property %s is %s in one variant and %s in another", p.name, d.fields[i].goType, f.goType)
+		}
+	}
+	return nil
+}
+
+// sameShape reports whether Go types a and b decode the same JSON,
+// ignoring pointers (null and absent decode alike) and comparing
+// generated structs field by field.
+func (g *typeGen) sameShape(a, b string) bool {
+	a, b = strings.TrimPrefix(a, "*"), strings.TrimPrefix(b, "*")
+	if a == b {
+		return true
+	}
+	for _, pre := range []string{"[]", "map[string]"} {
+		if strings.HasPrefix(a, pre) || strings.HasPrefix(b, pre) {
+			return strings.HasPrefix(a, pre) && strings.HasPrefix(b, pre) && g.sameShape(a[len(pre):], b[len(pre):])
+		}
+	}
+	da, db := g.decls[a], g.decls[b]
+	if da == nil || db == nil || len(da.fields) != len(db.fields) {
+		return false
+	}
+	for i, fa := range da.fields {
+		fb := db.fields[i]
+		if fa.jsonName != fb.jsonName || !g.sameShape(fa.goType, fb.goType) {
+			return false
+		}
+	}
+	return true
+}
+
+var identRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// prune drops the generated types no method signature, no kept type and
+// no hand-written file refers to: a list answer's wrapper object, for
+// one, is replaced by Page and would only be noise in the package.
+func (g *typeGen) prune(ops []*opInfo, used map[string]bool) {
+	keep := map[string]bool{}
+	var visit func(t string)
+	visit = func(t string) {
+		for _, id := range identRe.FindAllString(t, -1) {
+			d := g.decls[id]
+			if d == nil || keep[id] {
+				continue
+			}
+			keep[id] = true
+			for _, f := range d.fields {
+				visit(f.goType)
+			}
+		}
+	}
+	for _, o := range ops {
+		visit(o.ParamsType + " " + o.RetType + " " + o.ItemType)
+	}
+	for n := range used {
+		visit(n)
+	}
+	g.order = slices.DeleteFunc(g.order, func(n string) bool {
+		if keep[n] {
+			return false
+		}
+		delete(g.decls, n)
+		return true
+	})
 }
 
 // structFor generates the struct for an inline object schema. The spec
@@ -259,13 +370,13 @@ func (g *typeGen) structFor(s *schema, ctx, file string, req bool, origin string
 // inlineRename gives the first occurrence of a repeated inline object a
 // resource name instead of its positional one.
 var inlineRename = map[string]string{
-	"GetAPIKeysResponseDataItem":              "APIKey",
-	"GetM2MTokensResponseM2MTokensItem":       "M2MToken",
-	"PrepareEmailAddressVerificationResponse": "VerificationStatus",
-	"DisableMFAResponse":                      "UserIDResult",
-	"DeleteMachineResponse":                   "DeletedResource",
-	"GetMachineSecretKeyResponse":             "MachineSecretKey",
-	"GetOAuthAccessTokenResponseItem":         "ProviderOAuthAccessToken",
+	"APIKeyListResponseDataItem":              "APIKey",
+	"M2MTokenListResponseM2MTokensItem":       "M2MToken",
+	"EmailAddressPrepareVerificationResponse": "VerificationStatus",
+	"UserDisableMFAResponse":                  "UserIDResult",
+	"MachineDeleteResponse":                   "DeletedResource",
+	"MachineGetSecretKeyResponse":             "MachineSecretKey",
+	"UserListOAuthAccessTokensResponseItem":   "ProviderOAuthAccessToken",
 }
 
 func signature(d *typeDecl) string {

@@ -2,7 +2,7 @@ package fapishape
 
 // Facts is the part of the Frontend API specification the checker needs:
 // every operation's response schemas and the named schemas they refer to.
-// It is generated (see ./gen) and committed as facts.json.
+// It is generated (see tools/fapigen) and committed as facts.json.
 type Facts struct {
 	// Spec names the specification file the facts were extracted from.
 	Spec string `json:"spec"`

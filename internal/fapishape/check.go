@@ -3,10 +3,10 @@
 // shapes cannot drift from what clerk-js expects without a test failing.
 //
 // The schemas come from facts.json, extracted from the specification by
-// ./gen and committed, so the check runs in any clone.
+// tools/fapigen and committed, so the check runs in any clone.
 package fapishape
 
-//go:generate go run ./gen -spec ../../../../shared/reference/fapi-2026-05-12.yml -out facts.json
+//go:generate go run -C ../../tools ./fapigen -spec spec/fapi-2026-05-12.yml -out ../internal/fapishape/facts.json
 
 import (
 	"bytes"
