@@ -5,15 +5,20 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/localclerk/internal/fapishape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
-// specFromPackage is ../shared/reference seen from this directory.
-const specFromPackage = "../../../../../shared/reference/fapi-2026-05-12.yml"
+// referenceDir is ../shared/reference seen from this directory.
+const referenceDir = "../../../../../shared/reference/"
 
-const committed = "../facts.json"
+// outputs pairs each committed facts file with its specification.
+var outputs = []struct{ spec, committed string }{
+	{referenceDir + "fapi-2026-05-12.yml", "../fapi.json"},
+	{referenceDir + "bapi-2026-05-12.yml", "../bapi.json"},
+}
 
 // clerkJSNeeds are the operations clerk-js 6 calls for load, sign-in,
 // sign-up, organization switching, token refresh and sign-out.
@@ -45,15 +50,15 @@ var clerkJSNeeds = []string{
 // parses, every reference resolves, and the operations clerk-js needs are
 // there with a schema for their success answer where the spec gives one.
 func TestCommittedFactsAreUsable(t *testing.T) {
-	data, err := os.ReadFile(committed)
+	data, err := os.ReadFile(outputs[0].committed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := fapishape.Parse(data)
+	f, err := specshape.Parse(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops := map[string]*fapishape.Operation{}
+	ops := map[string]*specshape.Operation{}
 	for _, op := range f.Operations {
 		key := op.Method + " " + op.Path
 		if ops[key] != nil {
@@ -87,15 +92,21 @@ func TestCommittedFactsAreUsable(t *testing.T) {
 // and that the committed file survives its own encoder byte for byte, the
 // property regeneration relies on.
 func TestOutputIsCurrentAndDeterministic(t *testing.T) {
+	for _, o := range outputs {
+		t.Run(o.committed, func(t *testing.T) { checkOutput(t, o.spec, o.committed) })
+	}
+}
+
+func checkOutput(t *testing.T, specPath, committed string) {
 	want, err := os.ReadFile(committed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(specFromPackage); errors.Is(err, fs.ErrNotExist) {
-		if _, err := generate(specFromPackage); err == nil {
+	if _, err := os.Stat(specPath); errors.Is(err, fs.ErrNotExist) {
+		if _, err := generate(specPath); err == nil {
 			t.Error("generate succeeded without a specification")
 		}
-		f, err := fapishape.Parse(want)
+		f, err := specshape.Parse(want)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,15 +115,15 @@ func TestOutputIsCurrentAndDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Error("facts.json is not in the generator's canonical form: run go generate ./localclerk/internal/fapishape")
+			t.Errorf("%s is not in the generator's canonical form: run go generate ./localclerk/internal/specshape", committed)
 		}
 		return
 	}
-	first, err := generate(specFromPackage)
+	first, err := generate(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := generate(specFromPackage)
+	second, err := generate(specPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +131,37 @@ func TestOutputIsCurrentAndDeterministic(t *testing.T) {
 		t.Fatal("two runs of the generator differ")
 	}
 	if !bytes.Equal(first, want) {
-		t.Error("facts.json is stale: run go generate ./localclerk/internal/fapishape")
+		t.Errorf("%s is stale: run go generate ./localclerk/internal/specshape", committed)
+	}
+}
+
+// TestCommittedBackendFacts: the Backend API facts list every operation
+// once, each with an operationId and a resource group, which localclerk's
+// 501 answers and coverage table name.
+func TestCommittedBackendFacts(t *testing.T) {
+	data, err := os.ReadFile(outputs[1].committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := specshape.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Operations) != 249 {
+		t.Errorf("%d operations, the 2026-05-12 specification has 249", len(f.Operations))
+	}
+	ids := map[string]bool{}
+	for _, op := range f.Operations {
+		if op.ID == "" || op.Tag == "" || ids[op.ID] {
+			t.Errorf("%s %s: id %q (duplicate: %v), tag %q", op.Method, op.Path, op.ID, ids[op.ID], op.Tag)
+		}
+		ids[op.ID] = true
+		if strings.HasPrefix(op.Path, "/v1/") {
+			t.Errorf("%s: Backend API paths are relative to /v1", op.Path)
+		}
+	}
+	if u := f.Schemas["User"]; u == nil || u.Props["email_addresses"] == nil || u.Props["email_addresses"].Items.Ref != "EmailAddress" {
+		t.Errorf("User schema: %+v", u)
 	}
 }
 
@@ -182,12 +223,12 @@ components:
 	if a := b.Props["alt"]; len(a.AnyOf) != 2 || a.AnyOf[1].Type != "integer" {
 		t.Errorf("oneOf: %+v", a)
 	}
-	if _, err := fapishape.Parse(mustEncode(t, f)); err != nil {
+	if _, err := specshape.Parse(mustEncode(t, f)); err != nil {
 		t.Error(err)
 	}
 }
 
-func mustEncode(t *testing.T, f *fapishape.Facts) []byte {
+func mustEncode(t *testing.T, f *specshape.Facts) []byte {
 	t.Helper()
 	b, err := encode(f)
 	if err != nil {

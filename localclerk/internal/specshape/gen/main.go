@@ -1,11 +1,12 @@
-// Command gen extracts the response shapes of Clerk's Frontend API
-// OpenAPI specification into facts.json, the file package fapishape checks
-// localclerk's answers against. It keeps structure only (types, required
+// Command gen extracts the operations and response shapes of one of
+// Clerk's OpenAPI specifications (Frontend or Backend API) into a facts
+// file (fapi.json, bapi.json), which package specshape checks localclerk's
+// answers against. It keeps structure only (types, required
 // properties, nullability, items, string enums), never description text.
 //
-// Usage (from package fapishape, see its go:generate line):
+// Usage (from package specshape, see its go:generate lines):
 //
-//	go run ./gen -spec ../../../../shared/reference/fapi-2026-05-12.yml -out facts.json
+//	go run ./gen -spec ../../../../shared/reference/fapi-2026-05-12.yml -out fapi.json
 //
 // The output is deterministic: running it twice yields identical bytes.
 package main
@@ -18,8 +19,8 @@ import (
 )
 
 func main() {
-	specPath := flag.String("spec", "", "path to the Frontend API OpenAPI YAML")
-	out := flag.String("out", "facts.json", "facts file to write")
+	specPath := flag.String("spec", "", "path to the Frontend or Backend API OpenAPI YAML")
+	out := flag.String("out", "", "facts file to write")
 	flag.Parse()
 	if err := run(*specPath, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -29,7 +30,10 @@ func main() {
 
 func run(specPath, out string) error {
 	if specPath == "" {
-		return fmt.Errorf("pass -spec (the Frontend API specification, ../shared/reference/fapi-*.yml from the repository root)")
+		return fmt.Errorf("pass -spec (a specification, ../shared/reference/[fb]api-*.yml from the repository root)")
+	}
+	if out == "" {
+		return fmt.Errorf("pass -out (fapi.json or bapi.json)")
 	}
 	data, err := generate(specPath)
 	if err != nil {
