@@ -21,7 +21,8 @@ const machineCtxKey ctxKey = 1
 // prefix; /v1 is optional, because @clerk/backend calls the machine-token
 // endpoints (api_keys, m2m_tokens, oauth_applications) without it.
 func (inst *Instance) bapiHandler() http.Handler {
-	mux := http.NewServeMux()
+	mux := newRouteMux()
+	inst.bapiMux = mux
 	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request) (any, int, error)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			v, status, err := fn(w, r)
@@ -95,10 +96,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /m2m_tokens/{id}/revoke", inst.bapiRevokeM2M)
 	h("POST /oauth_applications/access_tokens/verify", inst.bapiVerifyOAuth)
 
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		inst.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
-			Long: fmt.Sprintf("%s %s is not part of localclerk's Backend API subset.", r.Method, r.URL.Path)})
-	})
+	mux.HandleFunc("/", inst.bapiUnserved)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rest, ok := strings.CutPrefix(r.URL.Path, "/v1"); ok && (rest == "" || rest[0] == '/') {

@@ -166,6 +166,7 @@ type Instance struct {
 	allowed  map[string]bool
 	handler  http.Handler
 	mux      *routeMux // what routes registered; tests enumerate it
+	bapiMux  *routeMux // the Backend API's routes, relative to /v1
 	done     chan struct{}
 	serveErr error
 
