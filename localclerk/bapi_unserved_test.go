@@ -9,15 +9,6 @@ import (
 	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
-type clerkErrorBody struct {
-	Errors []struct {
-		Code        string         `json:"code"`
-		Message     string         `json:"message"`
-		LongMessage string         `json:"long_message"`
-		Meta        map[string]any `json:"meta"`
-	} `json:"errors"`
-}
-
 // rawBAPI sends a Backend API request with the secret key (auth "" sends
 // none) and returns the status and body, for tests that must see the
 // bytes rather than a client's decoding of them.
@@ -88,7 +79,7 @@ func TestUnservedOperationsAnswer501(t *testing.T) {
 			if err := facts.CheckSchema("ClerkErrors", body); err != nil {
 				t.Errorf("%s: %v", op.ID, err)
 			}
-			var e clerkErrorBody
+			var e clerkErrors
 			mustJSON(t, body, &e)
 			if len(e.Errors) != 1 {
 				t.Fatalf("%s: %s", op.ID, body)
@@ -115,7 +106,7 @@ func TestUnknownBackendPathAnswersClerk404(t *testing.T) {
 		{"POST", "/v1/users/user_1/ban/x"}, // one segment too many
 	} {
 		status, body := h.rawBAPI(tc.method, tc.path, "Bearer "+h.inst.SecretKey, "")
-		var e clerkErrorBody
+		var e clerkErrors
 		if err := json.Unmarshal(body, &e); err != nil || status != http.StatusNotFound || len(e.Errors) != 1 || e.Errors[0].Code != "resource_not_found" {
 			t.Errorf("%s %s: %d %s", tc.method, tc.path, status, body)
 		}
