@@ -83,6 +83,11 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /sign_in_tokens", inst.bapiCreateSignInToken)
 	h("POST /sign_in_tokens/{id}/revoke", inst.bapiRevokeSignInToken)
 
+	h("GET /domains", inst.bapiListDomains)
+	h("POST /domains", inst.bapiAddDomain)
+	h("PATCH /domains/{id}", inst.bapiUpdateDomain)
+	h("DELETE /domains/{id}", inst.bapiDeleteDomain)
+
 	h("GET /api_keys", inst.bapiListAPIKeys)
 	h("POST /api_keys", inst.bapiCreateAPIKey)
 	h("POST /api_keys/verify", inst.bapiVerifyAPIKey)

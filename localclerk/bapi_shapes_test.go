@@ -122,6 +122,15 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "revoke sign-in token", method: "POST", path: "/v1/sign_in_tokens/{sign_in_token}/revoke", status: 200},
 	{name: "revoke unknown sign-in token", method: "POST", path: "/v1/sign_in_tokens/sit_nope/revoke", status: 404},
 
+	{name: "list domains", method: "GET", path: "/v1/domains", status: 200},
+	{name: "list domains without key", method: "GET", path: "/v1/domains", auth: "none", status: 401},
+	{name: "add satellite domain", method: "POST", path: "/v1/domains", body: `{"name":"sat{unique}.example.com","is_satellite":true}`, status: 200},
+	{name: "add primary domain", method: "POST", path: "/v1/domains", body: `{"name":"sat{unique}.example.com","is_satellite":false}`, status: 422},
+	{name: "update satellite domain", method: "PATCH", path: "/v1/domains/{domain}", body: `{"name":"localhost:4{unique}"}`, status: 200},
+	{name: "update unknown domain", method: "PATCH", path: "/v1/domains/dmn_nope", body: `{}`, status: 404},
+	{name: "delete satellite domain", method: "DELETE", path: "/v1/domains/{domain}", status: 200},
+	{name: "delete unknown domain", method: "DELETE", path: "/v1/domains/dmn_nope", status: 404},
+
 	{name: "list api keys", method: "GET", path: "/api_keys?subject=user_demo_alice", status: 200},
 	{name: "list api keys without key", method: "GET", path: "/api_keys", auth: "none", status: 401},
 	{name: "create api key", method: "POST", path: "/api_keys", body: `{"name":"ci","subject":"user_demo_bob","scopes":["write"]}`, status: 200},
@@ -291,6 +300,8 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/jwt_templates", secret, map[string]any{"name": "tmpl" + fx.fill("{unique}"), "claims": map[string]any{"a": 1}}, "id")
 	case "sign_in_token":
 		return create("POST", "/v1/sign_in_tokens", secret, map[string]any{"user_id": "user_demo_alice"}, "id")
+	case "domain":
+		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
 	case "api_key":
 		return create("POST", "/api_keys", secret, map[string]any{"name": "k", "subject": "user_demo_alice"}, "id")
 	case "api_key_secret":
