@@ -17,13 +17,17 @@ type ctxKey int
 
 const machineCtxKey ctxKey = 1
 
+// bapiFunc is a Backend API handler: the answer's value and status (0
+// means 200), or an error for writeError.
+type bapiFunc = func(w http.ResponseWriter, r *http.Request) (any, int, error)
+
 // bapiHandler serves the Backend API. Paths arrive without the /api
 // prefix; /v1 is optional, because @clerk/backend calls the machine-token
 // endpoints (api_keys, m2m_tokens, oauth_applications) without it.
 func (inst *Instance) bapiHandler() http.Handler {
 	mux := newRouteMux()
 	inst.bapiMux = mux
-	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request) (any, int, error)) {
+	h := func(pattern string, fn bapiFunc) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			v, status, err := fn(w, r)
 			if err != nil {
@@ -87,6 +91,18 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /domains", inst.bapiAddDomain)
 	h("PATCH /domains/{id}", inst.bapiUpdateDomain)
 	h("DELETE /domains/{id}", inst.bapiDeleteDomain)
+
+	h("GET /redirect_urls", inst.bapiListRedirectURLs)
+	h("POST /redirect_urls", inst.bapiCreateRedirectURL)
+	h("GET /redirect_urls/{id}", inst.bapiGetRedirectURL)
+	h("DELETE /redirect_urls/{id}", inst.bapiDeleteRedirectURL)
+	h("GET /allowlist_identifiers", inst.bapiListIdentifiers(allowlist))
+	h("POST /allowlist_identifiers", inst.bapiCreateIdentifier(allowlist))
+	h("DELETE /allowlist_identifiers/{id}", inst.bapiDeleteIdentifier(allowlist))
+	h("GET /blocklist_identifiers", inst.bapiListIdentifiers(blocklist))
+	h("POST /blocklist_identifiers", inst.bapiCreateIdentifier(blocklist))
+	h("DELETE /blocklist_identifiers/{id}", inst.bapiDeleteIdentifier(blocklist))
+	h("PATCH /instance/restrictions", inst.bapiUpdateRestrictions)
 
 	h("GET /api_keys", inst.bapiListAPIKeys)
 	h("POST /api_keys", inst.bapiCreateAPIKey)

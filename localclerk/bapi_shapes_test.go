@@ -131,6 +131,30 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete satellite domain", method: "DELETE", path: "/v1/domains/{domain}", status: 200},
 	{name: "delete unknown domain", method: "DELETE", path: "/v1/domains/dmn_nope", status: 404},
 
+	{name: "list redirect urls", method: "GET", path: "/v1/redirect_urls", status: 200},
+	{name: "list redirect urls bad offset", method: "GET", path: "/v1/redirect_urls?offset=-1", status: 400},
+	{name: "create redirect url", method: "POST", path: "/v1/redirect_urls", body: `{"url":"myapp{unique}://callback"}`, status: 200},
+	{name: "create redirect url without url", method: "POST", path: "/v1/redirect_urls", body: `{}`, status: 422},
+	{name: "get redirect url", method: "GET", path: "/v1/redirect_urls/{redirect_url}", status: 200},
+	{name: "get unknown redirect url", method: "GET", path: "/v1/redirect_urls/ru_nope", status: 404},
+	{name: "delete redirect url", method: "DELETE", path: "/v1/redirect_urls/{redirect_url}", status: 200},
+	{name: "delete unknown redirect url", method: "DELETE", path: "/v1/redirect_urls/ru_nope", status: 404},
+
+	{name: "list allowlist", method: "GET", path: "/v1/allowlist_identifiers?limit=5", status: 200},
+	{name: "list allowlist bad limit", method: "GET", path: "/v1/allowlist_identifiers?limit=501", status: 400},
+	{name: "add to allowlist", method: "POST", path: "/v1/allowlist_identifiers", body: `{"identifier":"a{unique}@example.com","notify":false}`, status: 200},
+	{name: "add a bad identifier to allowlist", method: "POST", path: "/v1/allowlist_identifiers", body: `{"identifier":"not an identifier"}`, status: 422},
+	{name: "remove from allowlist", method: "DELETE", path: "/v1/allowlist_identifiers/{allowlist_identifier}", status: 200},
+	{name: "remove unknown from allowlist", method: "DELETE", path: "/v1/allowlist_identifiers/alid_nope", status: 404},
+	{name: "list blocklist", method: "GET", path: "/v1/blocklist_identifiers", status: 200},
+	{name: "list blocklist without key", method: "GET", path: "/v1/blocklist_identifiers", auth: "none", status: 401},
+	{name: "add to blocklist", method: "POST", path: "/v1/blocklist_identifiers", body: `{"identifier":"*@spam{unique}.example"}`, status: 200},
+	{name: "add to blocklist without identifier", method: "POST", path: "/v1/blocklist_identifiers", body: `{}`, status: 422},
+	{name: "remove from blocklist", method: "DELETE", path: "/v1/blocklist_identifiers/{blocklist_identifier}", status: 200},
+	{name: "remove unknown from blocklist", method: "DELETE", path: "/v1/blocklist_identifiers/blid_nope", status: 404},
+	{name: "update restrictions", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":false,"blocklist":false}`, status: 200},
+	{name: "update restrictions with a wrong type", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":"yes"}`, status: 422},
+
 	{name: "list api keys", method: "GET", path: "/api_keys?subject=user_demo_alice", status: 200},
 	{name: "list api keys without key", method: "GET", path: "/api_keys", auth: "none", status: 401},
 	{name: "create api key", method: "POST", path: "/api_keys", body: `{"name":"ci","subject":"user_demo_bob","scopes":["write"]}`, status: 200},
@@ -302,6 +326,12 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/sign_in_tokens", secret, map[string]any{"user_id": "user_demo_alice"}, "id")
 	case "domain":
 		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
+	case "redirect_url":
+		return create("POST", "/v1/redirect_urls", secret, map[string]any{"url": "https://app.example.com/cb" + fx.fill("{unique}")}, "id")
+	case "allowlist_identifier":
+		return create("POST", "/v1/allowlist_identifiers", secret, map[string]any{"identifier": "al" + fx.fill("{unique}") + "@example.com"}, "id")
+	case "blocklist_identifier":
+		return create("POST", "/v1/blocklist_identifiers", secret, map[string]any{"identifier": "bl" + fx.fill("{unique}") + "@example.com"}, "id")
 	case "api_key":
 		return create("POST", "/api_keys", secret, map[string]any{"name": "k", "subject": "user_demo_alice"}, "id")
 	case "api_key_secret":

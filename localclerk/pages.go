@@ -200,6 +200,9 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 		if u.Banned || u.Locked {
 			return &apiError{Status: http.StatusForbidden, Code: "user_locked", Long: "This account is banned or locked."}
 		}
+		if err := checkIdentifierAccess(t, userIdentifiers(&u), true); err != nil {
+			return err
+		}
 		var err error
 		if c, err = inst.signInClient(t, r, now); err != nil {
 			return err
@@ -413,6 +416,9 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
+			if err := checkIdentifierAccess(t, p.EmailAddress, false); err != nil {
+				return err
+			}
 			return t.put(kindCode, ps.ID, ps)
 		})
 		if err != nil {
@@ -428,6 +434,9 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	}
 	var u *user
 	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := checkIdentifierAccess(t, p.EmailAddress, false); err != nil {
+			return err
+		}
 		var err error
 		u, err = inst.createUser(t, p, now, true)
 		return err
@@ -471,6 +480,9 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.Get("code") != testVerificationCode {
 			return &apiError{Status: http.StatusUnprocessableEntity, Long: "Incorrect code."}
+		}
+		if err := checkIdentifierAccess(t, []string{ps.Email}, false); err != nil {
+			return err
 		}
 		var err error
 		u, err = inst.createUser(t, &userParams{EmailAddress: []string{ps.Email}, FirstName: strPtr(ps.FirstName), LastName: strPtr(ps.LastName)}, now, true)
