@@ -17,8 +17,8 @@ func TestAllowlistAndBlocklistIdentifiers(t *testing.T) {
 		t.Fatalf("create: %d %v", st, a)
 	}
 	for in, want := range map[string][2]string{
-		"*@Partner.example":                         {"*@partner.example", "email_address"},
-		"+1 555 555 0100":                           {"+15555550100", "phone_number"},
+		"*@Partner.example":                          {"*@partner.example", "email_address"},
+		"+1 555 555 0100":                            {"+15555550100", "phone_number"},
 		"0xAbCdEf0123456789abcdef0123456789ABCDEF01": {"0xabcdef0123456789abcdef0123456789abcdef01", "web3_wallet"},
 	} {
 		var got map[string]any
