@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -77,6 +78,9 @@ func isLoopbackName(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// hostRe is a DNS host name; development hosts may be one label (myhost).
+var hostRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
+
 // checkDomainName accepts a host with an optional port (development
 // instances may have one), no scheme, path or user info; it returns the
 // name lower-cased.
@@ -84,23 +88,21 @@ func checkDomainName(name string) (string, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	bad := errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "name",
 		"name must be a host name, optionally with a port (app.example.com, localhost:3001), without a scheme or path.")
-	if name == "" || strings.ContainsAny(name, "/?#@ \\") {
-		return "", bad
-	}
 	host, port := name, ""
-	if h, p, err := net.SplitHostPort(name); err == nil {
-		host, port = h, p
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.HasSuffix(name, "]") {
+		host, port = name[:i], name[i+1:]
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strings.TrimLeft(port, "0123456789") != "" {
 			return "", bad
 		}
 	}
-	if host == "" || strings.HasPrefix(host, ".") || strings.HasSuffix(host, ".") || strings.Contains(host, "..") {
+	if ip, ok := strings.CutPrefix(host, "["); ok {
+		if !strings.HasSuffix(ip, "]") || net.ParseIP(strings.TrimSuffix(ip, "]")) == nil || !strings.Contains(ip, ":") {
+			return "", bad
+		}
+		return name, nil
+	}
+	if !hostRe.MatchString(host) {
 		return "", bad
-	}
-	for _, c := range strings.Trim(host, "[]") {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == ':') {
-			return "", bad
-		}
 	}
 	return name, nil
 }

@@ -49,6 +49,11 @@ func TestDomainsPrimaryAndSatellites(t *testing.T) {
 		t.Fatalf("add: %d %v", st, other)
 	}
 
+	for _, name := range []string{"myhost:3000", "[::1]:3002", "127.0.0.1:3003"} {
+		if st := h.bapi("POST", "/v1/domains", map[string]any{"name": name, "is_satellite": true}, nil); st != 200 {
+			t.Errorf("add %s: %d", name, st)
+		}
+	}
 	for _, tc := range []struct {
 		body        map[string]any
 		status      int
@@ -61,6 +66,8 @@ func TestDomainsPrimaryAndSatellites(t *testing.T) {
 		{map[string]any{"name": "https://x.example.org", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
 		{map[string]any{"name": "x.example.org/path", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
 		{map[string]any{"name": "x.example.org:99999", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
+		{map[string]any{"name": "x.example.org:+1", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
+		{map[string]any{"name": "::1", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
 		{map[string]any{"name": "x.example.org", "is_satellite": true, "proxy_url": "ftp://x"}, 422, "form_param_value_invalid", "proxy_url"},
 		{map[string]any{"name": "LOCALHOST:3001", "is_satellite": true}, 422, "form_identifier_exists", "name"},
 		{map[string]any{"name": primary.Name, "is_satellite": true}, 422, "form_identifier_exists", "name"},
@@ -91,8 +98,9 @@ func TestDomainsPrimaryAndSatellites(t *testing.T) {
 	}
 	h = start(t, Options{DataFile: path})
 	list = domainList{}
-	if h.bapi("GET", "/v1/domains", nil, &list); list.TotalCount != 3 || list.Data[0].ID != primary.ID ||
-		list.Data[1].Name != "localhost:3001" || list.Data[2].Name != "sat2.example.org" {
+	if h.bapi("GET", "/v1/domains", nil, &list); list.TotalCount != 6 || list.Data[0].ID != primary.ID ||
+		list.Data[1].Name != "localhost:3001" || list.Data[2].Name != "sat2.example.org" || list.Data[3].DevelopmentOrigin != "https://myhost:3000" ||
+		list.Data[4].DevelopmentOrigin != "http://[::1]:3002" {
 		t.Fatalf("after restart: %+v", list)
 	}
 	var del map[string]any
