@@ -217,7 +217,8 @@ func errNotAllowedAccess(param string) *apiError {
 // (e-mail addresses, phone numbers) a person signs up or signs in with:
 // any identifier on the block-list refuses, and with the allow-list on, at
 // least one must be on it. Sign-ins are exempt when the instance says so.
-func checkIdentifierAccess(t *txn, identifiers []string, signIn bool) error {
+// A refusal names param, the form field the identifiers came from.
+func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param string) error {
 	rs, err := loadRestrictions(t)
 	if err != nil {
 		return err
@@ -253,7 +254,7 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool) error {
 				return err
 			}
 			if blocked {
-				return errNotAllowedAccess("identifier")
+				return errNotAllowedAccess(param)
 			}
 		}
 		if !allowed {
@@ -263,7 +264,7 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool) error {
 		}
 	}
 	if !allowed {
-		return errNotAllowedAccess("identifier")
+		return errNotAllowedAccess(param)
 	}
 	return nil
 }

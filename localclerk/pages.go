@@ -200,7 +200,7 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 		if u.Banned || u.Locked {
 			return &apiError{Status: http.StatusForbidden, Code: "user_locked", Long: "This account is banned or locked."}
 		}
-		if err := checkIdentifierAccess(t, userIdentifiers(&u), true); err != nil {
+		if err := checkIdentifierAccess(t, userIdentifiers(&u), true, "identifier"); err != nil {
 			return err
 		}
 		var err error
@@ -416,7 +416,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
-			if err := checkIdentifierAccess(t, p.EmailAddress, false); err != nil {
+			if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address"); err != nil {
 				return err
 			}
 			return t.put(kindCode, ps.ID, ps)
@@ -434,7 +434,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	}
 	var u *user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := checkIdentifierAccess(t, p.EmailAddress, false); err != nil {
+		if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address"); err != nil {
 			return err
 		}
 		var err error
@@ -481,7 +481,7 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 		if f.Get("code") != testVerificationCode {
 			return &apiError{Status: http.StatusUnprocessableEntity, Long: "Incorrect code."}
 		}
-		if err := checkIdentifierAccess(t, []string{ps.Email}, false); err != nil {
+		if err := checkIdentifierAccess(t, []string{ps.Email}, false, "email_address"); err != nil {
 			return err
 		}
 		var err error
