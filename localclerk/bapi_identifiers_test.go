@@ -199,3 +199,38 @@ func TestIdentifierWritesAreTransactional(t *testing.T) {
 		t.Errorf("restrictions after restart: %v", rs)
 	}
 }
+
+// TestIdentifierListsAtFrontendAPI: clerk-js's sign-up and sign-in through
+// the Frontend API meet the same lists as the hosted pages.
+func TestIdentifierListsAtFrontendAPI(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	if st := h.bapi("POST", "/v1/blocklist_identifiers", map[string]any{"identifier": "*@example.com"}, nil); st != 200 {
+		t.Fatal(st)
+	}
+	if st := h.bapi("PATCH", "/v1/instance/restrictions", map[string]any{"blocklist": true}, nil); st != 200 {
+		t.Fatal(st)
+	}
+	b := newBrowser(h)
+	st, m := b.call("POST", "/v1/client/sign_ups", form("email_address", "erin+clerk_test@example.com", "password", "long-enough-1"))
+	b.wantErr(403, "not_allowed_access", "email_address", st, m)
+	if _, c := b.call("GET", "/v1/client", nil); resp(c)["sign_up"] != nil {
+		t.Errorf("a refused sign-up left a record: %v", resp(c)["sign_up"])
+	}
+	st, m = b.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com", "strategy", "password", "password", "alice-password"))
+	b.wantErr(403, "not_allowed_access", "identifier", st, m)
+
+	// A sign-up begun before the address was blocked cannot complete.
+	if st := h.bapi("PATCH", "/v1/instance/restrictions", map[string]any{"blocklist": false}, nil); st != 200 {
+		t.Fatal(st)
+	}
+	_, m = b.call("POST", "/v1/client/sign_ups", form("email_address", "erin+clerk_test@example.com", "password", "long-enough-1"))
+	id, _ := resp(m)["id"].(string)
+	b.call("POST", "/v1/client/sign_ups/"+id+"/prepare_verification", form("strategy", "email_code"))
+	h.bapi("PATCH", "/v1/instance/restrictions", map[string]any{"blocklist": true}, nil)
+	st, m = b.call("POST", "/v1/client/sign_ups/"+id+"/attempt_verification", form("strategy", "email_code", "code", "424242"))
+	b.wantErr(403, "not_allowed_access", "email_address", st, m)
+	var users []map[string]any
+	if h.bapi("GET", "/v1/users?email_address=erin%2Bclerk_test@example.com", nil, &users); len(users) != 0 {
+		t.Errorf("a refused sign-up created %v", users)
+	}
+}
