@@ -230,8 +230,8 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 func (inst *Instance) bapiDeleteDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
 	if id == inst.primaryDomainID() {
-		return nil, 0, &apiError{Status: http.StatusForbidden, Code: "primary_domain_deletion_forbidden", Message: "cannot delete the primary domain",
-			Long: "The instance's primary domain cannot be deleted; only satellite domains can."}
+		return nil, 0, newAPIError(http.StatusForbidden, "primary_domain_deletion_forbidden", "cannot delete the primary domain",
+			"The instance's primary domain cannot be deleted; only satellite domains can.", nil)
 	}
 	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindDomain, id) }); err != nil {
 		return nil, 0, notFoundAs(err, "domain")

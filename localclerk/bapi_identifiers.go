@@ -208,9 +208,9 @@ func (inst *Instance) bapiUpdateRestrictions(w http.ResponseWriter, r *http.Requ
 // errNotAllowedAccess is Clerk's answer to a sign-up or sign-in the
 // allow-list or block-list refuses.
 func errNotAllowedAccess(param string) *apiError {
-	return &apiError{Status: http.StatusForbidden, Code: "not_allowed_access", Message: "Access not allowed.",
-		Long: "You are not allowed to access this application: this identifier is not on its allow-list, or is on its block-list.",
-		Meta: map[string]any{"param_name": param}}
+	return newAPIError(http.StatusForbidden, "not_allowed_access", "Access not allowed.",
+		"You are not allowed to access this application: this identifier is not on its allow-list, or is on its block-list.",
+		map[string]any{"param_name": param})
 }
 
 // checkIdentifierAccess applies the enabled lists to the identifiers

@@ -1,19 +1,24 @@
 package localclerk
 
 import (
-	"errors"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 )
 
-// wantParamError fails unless err is a 422 naming param.
+// wantParamError fails unless err answers 422 naming param, as the
+// Backend API writes it.
 func wantParamError(t *testing.T, err error, param string) {
 	t.Helper()
-	var ae *apiError
-	if !errors.As(err, &ae) || ae.Status != http.StatusUnprocessableEntity || ae.Meta["param_name"] != param {
-		t.Fatalf("error %v, want a 422 for %s", err, param)
+	rec := httptest.NewRecorder()
+	(&Instance{}).writeError(rec, httptest.NewRequest("POST", "/", nil), err)
+	var e clerkErrors
+	if json.Unmarshal(rec.Body.Bytes(), &e) != nil || rec.Code != http.StatusUnprocessableEntity || len(e.Errors) != 1 ||
+		e.Errors[0].Meta["param_name"] != param {
+		t.Fatalf("error %v answers %d %s, want a 422 for %s", err, rec.Code, rec.Body, param)
 	}
 }
 

@@ -28,15 +28,14 @@ func (inst *Instance) bapiUnserved(w http.ResponseWriter, r *http.Request) {
 		op = facts.Lookup(http.MethodGet, r.URL.Path)
 	}
 	if op == nil {
-		inst.writeError(w, r, &apiError{Status: http.StatusNotFound, Code: "resource_not_found", Message: "not found",
-			Long: fmt.Sprintf("%s %s is not an operation of Clerk's Backend API.", r.Method, r.URL.Path)})
+		inst.writeError(w, r, newAPIError(http.StatusNotFound, "resource_not_found", "not found",
+			fmt.Sprintf("%s %s is not an operation of Clerk's Backend API.", r.Method, r.URL.Path), nil))
 		return
 	}
-	inst.writeError(w, r, &apiError{Status: http.StatusNotImplemented, Code: codeNotInLocalclerk,
-		Message: "not available in localclerk",
-		Long: fmt.Sprintf("%s (%s %s) is an operation of Clerk's Backend API that localclerk does not serve; "+
+	inst.writeError(w, r, newAPIError(http.StatusNotImplemented, codeNotInLocalclerk, "not available in localclerk",
+		fmt.Sprintf("%s (%s %s) is an operation of Clerk's Backend API that localclerk does not serve; "+
 			"localclerk/COVERAGE.md lists the operations it does.", op.ID, op.Method, op.Path),
-		Meta: map[string]any{"operation_id": op.ID, "method": op.Method, "path": op.Path}})
+		map[string]any{"operation_id": op.ID, "method": op.Method, "path": op.Path}))
 }
 
 // bapiRoutes are the Backend API's registered patterns ("METHOD /path",
