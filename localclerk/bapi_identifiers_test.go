@@ -186,6 +186,9 @@ func TestIdentifierWritesAreTransactional(t *testing.T) {
 	if st := h.bapi("PATCH", "/v1/instance/restrictions", map[string]any{"allowlist": true}, nil); st != 200 {
 		t.Fatal(st)
 	}
+	// The parallel requests may have left connections the client dialed
+	// but never used; the server's shutdown would wait for them.
+	h.http.CloseIdleConnections()
 	if err := h.inst.Close(); err != nil {
 		t.Fatal(err)
 	}
