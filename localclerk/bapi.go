@@ -92,6 +92,11 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("PATCH /domains/{id}", inst.bapiUpdateDomain)
 	h("DELETE /domains/{id}", inst.bapiDeleteDomain)
 
+	h("GET /invitations", inst.bapiListInvitations)
+	h("POST /invitations", inst.bapiCreateInvitation)
+	h("POST /invitations/bulk", inst.bapiCreateBulkInvitations)
+	h("POST /invitations/{id}/revoke", inst.bapiRevokeInvitation)
+
 	h("GET /redirect_urls", inst.bapiListRedirectURLs)
 	h("POST /redirect_urls", inst.bapiCreateRedirectURL)
 	h("GET /redirect_urls/{id}", inst.bapiGetRedirectURL)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Allow-list and block-list identifiers, and the instance restrictions
@@ -217,8 +218,9 @@ func errNotAllowedAccess(param string) *apiError {
 // (e-mail addresses, phone numbers) a person signs up or signs in with:
 // any identifier on the block-list refuses, and with the allow-list on, at
 // least one must be on it. Sign-ins are exempt when the instance says so.
-// A refusal names param, the form field the identifiers came from.
-func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param string) error {
+// An invited address passes the allow-list. A refusal names param, the
+// form field the identifiers came from.
+func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param string, now time.Time) error {
 	rs, err := loadRestrictions(t)
 	if err != nil {
 		return err
@@ -259,6 +261,11 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 		}
 		if !allowed {
 			if allowed, err = onList(nsAllowlist, id); err != nil {
+				return err
+			}
+		}
+		if !allowed {
+			if allowed, err = invited(t, id, now); err != nil {
 				return err
 			}
 		}

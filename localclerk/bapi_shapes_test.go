@@ -131,6 +131,15 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete satellite domain", method: "DELETE", path: "/v1/domains/{domain}", status: 200},
 	{name: "delete unknown domain", method: "DELETE", path: "/v1/domains/dmn_nope", status: 404},
 
+	{name: "list invitations", method: "GET", path: "/v1/invitations?status=pending&order_by=email_address", status: 200},
+	{name: "list invitations bad status", method: "GET", path: "/v1/invitations?status=sent", status: 422},
+	{name: "create invitation", method: "POST", path: "/v1/invitations", body: `{"email_address":"i{unique}@example.com","public_metadata":{"plan":"pro"},"redirect_url":"http://localhost:3000/welcome","expires_in_days":7}`, status: 200},
+	{name: "invite an existing user", method: "POST", path: "/v1/invitations", body: `{"email_address":"alice@example.com"}`, status: 422},
+	{name: "create invitations in bulk", method: "POST", path: "/v1/invitations/bulk", body: `[{"email_address":"b{unique}@example.com"},{"email_address":"c{unique}@example.com","notify":false}]`, status: 200},
+	{name: "create invitations in bulk without an address", method: "POST", path: "/v1/invitations/bulk", body: `[{"email_address":"d{unique}@example.com"},{}]`, status: 422},
+	{name: "revoke invitation", method: "POST", path: "/v1/invitations/{invitation}/revoke", status: 200},
+	{name: "revoke unknown invitation", method: "POST", path: "/v1/invitations/inv_nope/revoke", status: 404},
+
 	{name: "list redirect urls", method: "GET", path: "/v1/redirect_urls", status: 200},
 	{name: "list redirect urls bad offset", method: "GET", path: "/v1/redirect_urls?offset=-1", status: 400},
 	{name: "create redirect url", method: "POST", path: "/v1/redirect_urls", body: `{"url":"myapp{unique}://callback"}`, status: 200},
@@ -326,6 +335,8 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/sign_in_tokens", secret, map[string]any{"user_id": "user_demo_alice"}, "id")
 	case "domain":
 		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
+	case "invitation":
+		return create("POST", "/v1/invitations", secret, map[string]any{"email_address": "inv" + fx.fill("{unique}") + "@example.com"}, "id")
 	case "redirect_url":
 		return create("POST", "/v1/redirect_urls", secret, map[string]any{"url": "https://app.example.com/cb" + fx.fill("{unique}")}, "id")
 	case "allowlist_identifier":

@@ -210,7 +210,7 @@ func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt) erro
 		return &apiError{Status: http.StatusForbidden, Code: "user_locked", Message: "Account locked",
 			Long: "This account is banned or locked."}
 	}
-	if err := checkIdentifierAccess(x.t, userIdentifiers(&u), true, "identifier"); err != nil {
+	if err := checkIdentifierAccess(x.t, userIdentifiers(&u), true, "identifier", x.now); err != nil {
 		return err
 	}
 	s, err := inst.startSession(x.t, x.c, si.UserID, "", x.now)

@@ -111,7 +111,7 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		} else if !errors.Is(err, errNotFound) {
 			return err
 		}
-		if err := checkIdentifierAccess(x.t, []string{email}, false, "email_address"); err != nil {
+		if err := checkIdentifierAccess(x.t, []string{email}, false, "email_address", x.now); err != nil {
 			return err
 		}
 		if !strings.EqualFold(email, su.Email) {
@@ -180,7 +180,7 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 	if su.PasswordHash == "" {
 		return nil // still missing the password
 	}
-	if err := checkIdentifierAccess(x.t, []string{su.Email}, false, "email_address"); err != nil {
+	if err := checkIdentifierAccess(x.t, []string{su.Email}, false, "email_address", x.now); err != nil {
 		return err // the lists changed since the address was given
 	}
 	p := &userParams{EmailAddress: []string{su.Email}, FirstName: strPtr(su.FirstName), LastName: strPtr(su.LastName)}

@@ -45,6 +45,7 @@ type pageData struct {
 	Demo        []DemoUser
 	CodeStep    bool
 	PendingID   string
+	Ticket      string // an invitation's ticket: sign-up for its address
 	User        *pageUser
 	Orgs        []pageOrg
 	PersonalSel bool
@@ -200,7 +201,7 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 		if u.Banned || u.Locked {
 			return &apiError{Status: http.StatusForbidden, Code: "user_locked", Long: "This account is banned or locked."}
 		}
-		if err := checkIdentifierAccess(t, userIdentifiers(&u), true, "identifier"); err != nil {
+		if err := checkIdentifierAccess(t, userIdentifiers(&u), true, "identifier", now); err != nil {
 			return err
 		}
 		var err error
@@ -348,6 +349,16 @@ func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var iv *invitation
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		var err error
+		iv, err = pendingInvitation(t, q.Get("ticket"), inst.now())
+		return err
+	}); err == nil {
+		inst.render(w, http.StatusOK, "sign-up", &pageData{Title: "Accept your invitation", Redirect: red,
+			DevBrowser: q.Get("__clerk_db_jwt"), Email: iv.Email, Ticket: q.Get("ticket")})
+		return
+	}
 	inst.signInWithTicket(w, r, q.Get("ticket"), red)
 }
 
@@ -399,6 +410,22 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	pw := f.Get("password")
 	now := inst.now()
 	p := &userParams{EmailAddress: []string{d.Email}, FirstName: strPtr(d.FirstName), LastName: strPtr(d.LastName), Password: &pw}
+	if ticket := f.Get("ticket"); ticket != "" {
+		d.Ticket = ticket
+		var u *user
+		err := inst.store.update(r.Context(), func(t *txn) error {
+			var err error
+			u, err = inst.acceptInvitation(t, ticket, p, now)
+			return err
+		})
+		if err != nil {
+			d.Error = errText(err)
+			inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
+			return
+		}
+		inst.completeSignIn(w, r, u.ID, "", red)
+		return
+	}
 	if isTestEmail(d.Email) {
 		// Validate now, create after the code.
 		if err := validatePassword(&pw, nil); err != nil {
@@ -416,7 +443,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
-			if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address"); err != nil {
+			if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address", now); err != nil {
 				return err
 			}
 			return t.put(kindCode, ps.ID, ps)
@@ -434,7 +461,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	}
 	var u *user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address"); err != nil {
+		if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address", now); err != nil {
 			return err
 		}
 		var err error
@@ -481,7 +508,7 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 		if f.Get("code") != testVerificationCode {
 			return &apiError{Status: http.StatusUnprocessableEntity, Long: "Incorrect code."}
 		}
-		if err := checkIdentifierAccess(t, []string{ps.Email}, false, "email_address"); err != nil {
+		if err := checkIdentifierAccess(t, []string{ps.Email}, false, "email_address", now); err != nil {
 			return err
 		}
 		var err error
@@ -708,10 +735,10 @@ var pageTmpl = template.Must(template.New("pages").Parse(`
 <button type="submit">Verify and continue</button>
 </form>
 {{else}}
-<form method="post" action="/sign-up">{{template "hidden" .}}
+<form method="post" action="/sign-up">{{template "hidden" .}}{{if .Ticket}}<input type="hidden" name="ticket" value="{{.Ticket}}">{{end}}
 <label for="first_name">First name</label><input id="first_name" name="first_name" autocomplete="given-name" value="{{.FirstName}}">
 <label for="last_name">Last name</label><input id="last_name" name="last_name" autocomplete="family-name" value="{{.LastName}}">
-<label for="email">Email address</label><input id="email" name="email" type="email" autocomplete="email" value="{{.Email}}" required>
+<label for="email">Email address</label><input id="email" name="email" type="email" autocomplete="email" value="{{.Email}}" required{{if .Ticket}} readonly{{end}}>
 <label for="password">Password <span class="hint">(8 characters or more)</span></label>
 <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>
 <button type="submit">Create account</button>
