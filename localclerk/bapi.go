@@ -53,6 +53,12 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /users/{id}/unban", inst.bapiBanUser(false))
 	h("POST /users/{id}/verify_password", inst.bapiVerifyPassword)
 	h("GET /users/{id}/organization_memberships", inst.bapiUserMemberships)
+	h("POST /users/{id}/lock", inst.bapiLockUser(true))
+	h("POST /users/{id}/unlock", inst.bapiLockUser(false))
+	h("PUT /users/{id}/metadata", inst.bapiReplaceUserMetadata)
+	h("POST /users/{id}/remove_password", inst.bapiRemoveUserPassword)
+	h("POST /users/ban", inst.bapiBanUsers(true))
+	h("POST /users/unban", inst.bapiBanUsers(false))
 
 	h("GET /organizations", inst.bapiListOrgs)
 	h("POST /organizations", inst.bapiCreateOrg)

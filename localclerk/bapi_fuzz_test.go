@@ -10,23 +10,25 @@ import (
 )
 
 // FuzzBAPIWrite sends arbitrary bodies to the Backend API's writes for
-// domains, redirect URLs, identifier lists, restrictions and invitations: the answer is
+// domains, redirect URLs, identifier lists, restrictions, invitations,
+// metadata replacement and bulk bans: the answer is
 // never a 5xx, and every answer, success or error, has the shape the
 // specification gives for its operation and status.
 func FuzzBAPIWrite(f *testing.F) {
 	routes := []struct{ method, path string }{
 		{"POST", "/v1/domains"}, {"PATCH", "/v1/domains/dmn_x"}, {"POST", "/v1/redirect_urls"},
 		{"POST", "/v1/allowlist_identifiers"}, {"POST", "/v1/blocklist_identifiers"}, {"PATCH", "/v1/instance/restrictions"},
-		{"POST", "/v1/invitations"}, {"POST", "/v1/invitations/bulk"},
+		{"POST", "/v1/invitations"}, {"POST", "/v1/invitations/bulk"}, {"PUT", "/v1/users/user_demo_bob/metadata"}, {"POST", "/v1/users/ban"},
 	}
 	for i, s := range []string{`{"name":"sat.example.org","is_satellite":true}`, `{"name":"localhost:3001","is_satellite":true,"proxy_url":null}`,
 		`{"url":"myapp://cb"}`, `{"identifier":"*@example.com","notify":false}`, `{"identifier":"+15555550100"}`,
 		`{"allowlist":true,"blocklist":null}`, `{"email_address":"x@example.com","expires_in_days":3,"public_metadata":{"a":1}}`,
-		`[{"email_address":"y@example.com"},{"email_address":"y@example.com"}]`, `{"name":7}`, `[]`, `null`, `{"identifier":"a@b.co"} x`, "identifier=x%40y.co"} {
+		`[{"email_address":"y@example.com"},{"email_address":"y@example.com"}]`,
+		`{"public_metadata":{"a":[1,{"b":null}]},"private_metadata":null}`, `{"user_ids":["user_demo_bob","user_demo_bob"]}`, `{"name":7}`, `[]`, `null`, `{"identifier":"a@b.co"} x`, "identifier=x%40y.co"} {
 		f.Add(uint8(i), "application/json", s)
 		f.Add(uint8(i+1), "application/x-www-form-urlencoded", s)
 	}
-	inst, err := Start(context.Background(), Options{testKey: sharedTestKey(f)})
+	inst, err := Start(context.Background(), Options{Seed: true, testKey: sharedTestKey(f)})
 	if err != nil {
 		f.Fatal(err)
 	}

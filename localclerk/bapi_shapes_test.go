@@ -49,6 +49,18 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "ban unknown user", method: "POST", path: "/v1/users/user_nope/ban", status: 404},
 	{name: "unban user", method: "POST", path: "/v1/users/{user}/unban", status: 200},
 	{name: "unban unknown user", method: "POST", path: "/v1/users/user_nope/unban", status: 404},
+	{name: "lock user", method: "POST", path: "/v1/users/{user}/lock", status: 200},
+	{name: "lock unknown user", method: "POST", path: "/v1/users/user_nope/lock", status: 404},
+	{name: "unlock user", method: "POST", path: "/v1/users/{user}/unlock", status: 200},
+	{name: "unlock unknown user", method: "POST", path: "/v1/users/user_nope/unlock", status: 404},
+	{name: "replace user metadata", method: "PUT", path: "/v1/users/{user}/metadata", body: `{"public_metadata":{"seats":3},"private_metadata":null}`, status: 200},
+	{name: "replace metadata with a list", method: "PUT", path: "/v1/users/{user}/metadata", body: `{"public_metadata":[1]}`, status: 422},
+	{name: "remove password", method: "POST", path: "/v1/users/{user_with_password}/remove_password", status: 200},
+	{name: "remove a missing password", method: "POST", path: "/v1/users/{user}/remove_password", status: 400},
+	{name: "ban users", method: "POST", path: "/v1/users/ban", body: `{"user_ids":["{user}"]}`, status: 200},
+	{name: "ban users without ids", method: "POST", path: "/v1/users/ban", body: `{}`, status: 422},
+	{name: "unban users", method: "POST", path: "/v1/users/unban", body: `{"user_ids":["{user}","user_demo_bob"]}`, status: 200},
+	{name: "unban unknown users", method: "POST", path: "/v1/users/unban", body: `{"user_ids":["user_nope"]}`, status: 404},
 	{name: "verify password", method: "POST", path: "/v1/users/user_demo_alice/verify_password", body: `{"password":"alice-password"}`, status: 200},
 	{name: "verify wrong password", method: "POST", path: "/v1/users/user_demo_alice/verify_password", body: `{"password":"nope"}`, status: 422},
 	{name: "user's memberships", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships", status: 200},
@@ -314,6 +326,8 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return fmt.Sprint(uniqueSeq.Add(1))
 	case "user":
 		return create("POST", "/v1/users", secret, map[string]any{"email_address": []string{"u" + fx.fill("{unique}") + "@example.com"}}, "id")
+	case "user_with_password":
+		return create("POST", "/v1/users", secret, map[string]any{"email_address": []string{"p" + fx.fill("{unique}") + "@example.com"}, "password": "correct-horse-battery"}, "id")
 	case "org":
 		return create("POST", "/v1/organizations", secret, map[string]any{"name": "Org " + fx.fill("{unique}"), "created_by": "user_demo_alice"}, "id")
 	case "session":
