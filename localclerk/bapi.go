@@ -76,6 +76,12 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("DELETE /organization_roles/{id}", inst.bapiDeleteRole)
 	h("GET /organization_permissions", inst.bapiListPermissions)
 	h("POST /organization_permissions", inst.bapiCreatePermission)
+	h("GET /organization_permissions/{id}", inst.bapiGetPermission)
+	h("PATCH /organization_permissions/{id}", inst.bapiUpdatePermission)
+	h("DELETE /organization_permissions/{id}", inst.bapiDeletePermission)
+	h("PATCH /organization_roles/{id}", inst.bapiUpdateRole)
+	h("POST /organization_roles/{id}/permissions/{perm}", inst.bapiRolePermission(true))
+	h("DELETE /organization_roles/{id}/permissions/{perm}", inst.bapiRolePermission(false))
 
 	h("GET /sessions", inst.bapiListSessions)
 	h("POST /sessions", inst.bapiCreateSession)

@@ -96,6 +96,18 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "get unknown role", method: "GET", path: "/v1/organization_roles/role_nope", status: 404},
 	{name: "delete role", method: "DELETE", path: "/v1/organization_roles/{role}", status: 200},
 	{name: "delete unknown role", method: "DELETE", path: "/v1/organization_roles/role_nope", status: 404},
+	{name: "update role", method: "PATCH", path: "/v1/organization_roles/{role}", body: `{"name":"Renamed","key":"org:renamed{unique}","permissions":["{permission}","org:sys_memberships:read"]}`, status: 200},
+	{name: "update role with an unknown permission", method: "PATCH", path: "/v1/organization_roles/{role}", body: `{"permissions":["org:nope:nope"]}`, status: 422},
+	{name: "add a permission to a role", method: "POST", path: "/v1/organization_roles/{role}/permissions/{permission}", status: 200},
+	{name: "add an unknown permission to a role", method: "POST", path: "/v1/organization_roles/{role}/permissions/perm_nope", status: 404},
+	{name: "remove a permission from a role", method: "DELETE", path: "/v1/organization_roles/{role_with_perm}/permissions/{perm_of_role}", status: 200},
+	{name: "remove a permission a role lacks", method: "DELETE", path: "/v1/organization_roles/{role}/permissions/{permission}", status: 404},
+	{name: "get permission", method: "GET", path: "/v1/organization_permissions/{permission}", status: 200},
+	{name: "get unknown permission", method: "GET", path: "/v1/organization_permissions/perm_nope", status: 404},
+	{name: "update permission", method: "PATCH", path: "/v1/organization_permissions/{permission}", body: `{"name":"Ship","key":"org:ship{unique}:create","description":"d"}`, status: 200},
+	{name: "update permission to a system key", method: "PATCH", path: "/v1/organization_permissions/{permission}", body: `{"key":"org:sys_x:y"}`, status: 422},
+	{name: "delete permission", method: "DELETE", path: "/v1/organization_permissions/{permission}", status: 200},
+	{name: "delete unknown permission", method: "DELETE", path: "/v1/organization_permissions/perm_nope", status: 404},
 	{name: "list permissions", method: "GET", path: "/v1/organization_permissions", status: 200},
 	{name: "list permissions bad limit", method: "GET", path: "/v1/organization_permissions?limit=x", status: 400},
 	{name: "create permission", method: "POST", path: "/v1/organization_permissions", body: `{"name":"Deploy {unique}","key":"org:deploys{unique}:create"}`, status: 200},
@@ -343,6 +355,14 @@ func (fx *bapiShapeFixture) make(name string) string {
 	case "role":
 		u := fx.fill("{unique}")
 		return create("POST", "/v1/organization_roles", secret, map[string]any{"name": "Role " + u, "key": "org:role" + u}, "id")
+	case "permission":
+		u := fx.fill("{unique}")
+		return create("POST", "/v1/organization_permissions", secret, map[string]any{"name": "Perm " + u, "key": "org:feat" + u + ":run"}, "id")
+	case "role_with_perm":
+		perm := fx.fill("{permission}")
+		fx.vals["perm_of_role"] = perm
+		u := fx.fill("{unique}")
+		return create("POST", "/v1/organization_roles", secret, map[string]any{"name": "Role " + u, "key": "org:rp" + u, "permissions": []string{perm}}, "id")
 	case "template":
 		return create("POST", "/v1/jwt_templates", secret, map[string]any{"name": "tmpl" + fx.fill("{unique}"), "claims": map[string]any{"a": 1}}, "id")
 	case "sign_in_token":
