@@ -60,6 +60,11 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /users/ban", inst.bapiBanUsers(true))
 	h("POST /users/unban", inst.bapiBanUsers(false))
 
+	h("POST /email_addresses", inst.bapiCreateEmailAddress)
+	h("GET /email_addresses/{id}", inst.bapiGetEmailAddress)
+	h("PATCH /email_addresses/{id}", inst.bapiUpdateEmailAddress)
+	h("DELETE /email_addresses/{id}", inst.bapiDeleteEmailAddress)
+
 	h("GET /organizations", inst.bapiListOrgs)
 	h("POST /organizations", inst.bapiCreateOrg)
 	h("GET /organizations/{id}", inst.bapiGetOrg)

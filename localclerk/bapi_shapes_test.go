@@ -66,6 +66,15 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "user's memberships", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships", status: 200},
 	{name: "user's memberships bad limit", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships?limit=0", status: 400},
 
+	{name: "create email address", method: "POST", path: "/v1/email_addresses", body: `{"user_id":"{user}","email_address":"e{unique}@example.com","verified":true,"primary":true}`, status: 200},
+	{name: "create a taken email address", method: "POST", path: "/v1/email_addresses", body: `{"user_id":"{user}","email_address":"alice@example.com"}`, status: 422},
+	{name: "get email address", method: "GET", path: "/v1/email_addresses/{email_address}", status: 200},
+	{name: "get unknown email address", method: "GET", path: "/v1/email_addresses/idn_nope", status: 404},
+	{name: "update email address", method: "PATCH", path: "/v1/email_addresses/{email_address}", body: `{"verified":true,"primary":true}`, status: 200},
+	{name: "update unknown email address", method: "PATCH", path: "/v1/email_addresses/idn_nope", body: `{}`, status: 404},
+	{name: "delete email address", method: "DELETE", path: "/v1/email_addresses/{email_address}", status: 200},
+	{name: "delete unknown email address", method: "DELETE", path: "/v1/email_addresses/idn_nope", status: 404},
+
 	{name: "list organizations", method: "GET", path: "/v1/organizations?include_members_count=true", status: 200},
 	{name: "list organizations bad limit", method: "GET", path: "/v1/organizations?limit=0", status: 400},
 	{name: "create organization", method: "POST", path: "/v1/organizations", body: `{"name":"Org {unique}","created_by":"user_demo_alice","public_metadata":{"tier":"gold"}}`, status: 200},
@@ -346,6 +355,8 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/users", secret, map[string]any{"email_address": []string{"u" + fx.fill("{unique}") + "@example.com"}}, "id")
 	case "user_with_password":
 		return create("POST", "/v1/users", secret, map[string]any{"email_address": []string{"p" + fx.fill("{unique}") + "@example.com"}, "password": "correct-horse-battery"}, "id")
+	case "email_address":
+		return create("POST", "/v1/email_addresses", secret, map[string]any{"user_id": fx.fill("{user}"), "email_address": "x" + fx.fill("{unique}") + "@example.com"}, "id")
 	case "org":
 		return create("POST", "/v1/organizations", secret, map[string]any{"name": "Org " + fx.fill("{unique}"), "created_by": "user_demo_alice"}, "id")
 	case "session":
