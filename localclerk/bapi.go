@@ -193,6 +193,16 @@ func paging(q url.Values) (limit, offset int, err error) {
 	return limit, offset, nil
 }
 
+// listAnswer is a list operation's answer: the page as a bare array, as
+// the specification documents it, or {data, total_count} when the caller
+// asks with paginated=true, as @clerk/backend does.
+func listAnswer(q url.Values, data []any, total int) any {
+	if q.Get("paginated") == "true" {
+		return map[string]any{"data": data, "total_count": total}
+	}
+	return data
+}
+
 func page[T any](items []T, limit, offset int) []T {
 	if offset >= len(items) {
 		return []T{}

@@ -100,7 +100,7 @@ func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 			return nil, 0, err
 		}
 		if l.kind == kindAllowlist {
-			return data, 0, nil // the specification lists the allow-list as a bare array
+			return listAnswer(r.URL.Query(), data, len(items)), 0, nil
 		}
 		return map[string]any{"data": data, "total_count": len(items)}, 0, nil
 	}

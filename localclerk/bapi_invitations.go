@@ -224,7 +224,7 @@ func (inst *Instance) bapiListInvitations(w http.ResponseWriter, r *http.Request
 		return cmpInt(a.CreatedAt, b.CreatedAt)
 	})
 	out, err := pageJSON(ivs, limit, offset, infallible(func(iv *invitation) map[string]any { return inst.invitationJSON(iv, now) }))
-	return out, 0, err
+	return listAnswer(q, out, len(ivs)), 0, err
 }
 
 func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -52,7 +52,7 @@ func (inst *Instance) bapiListRedirectURLs(w http.ResponseWriter, r *http.Reques
 		return nil, 0, err
 	}
 	data, err := pageJSON(items, limit, offset, infallible(redirectURLJSON))
-	return data, 0, err
+	return listAnswer(r.URL.Query(), data, len(items)), 0, err
 }
 
 func (inst *Instance) bapiCreateRedirectURL(w http.ResponseWriter, r *http.Request) (any, int, error) {

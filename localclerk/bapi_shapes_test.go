@@ -146,6 +146,7 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "get unknown client", method: "GET", path: "/v1/clients/client_nope", status: 404},
 
 	{name: "list jwt templates", method: "GET", path: "/v1/jwt_templates", status: 200},
+	{name: "list jwt templates paginated", method: "GET", path: "/v1/jwt_templates?paginated=true", status: 200},
 	{name: "list jwt templates without key", method: "GET", path: "/v1/jwt_templates", auth: "none", status: 401},
 	{name: "create jwt template", method: "POST", path: "/v1/jwt_templates", body: `{"name":"t{unique}","claims":{"role":"{{org.role}}"},"lifetime":120}`, status: 200},
 	{name: "create jwt template without name", method: "POST", path: "/v1/jwt_templates", body: `{"claims":{}}`, status: 422},
@@ -171,6 +172,7 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete unknown domain", method: "DELETE", path: "/v1/domains/dmn_nope", status: 404},
 
 	{name: "list invitations", method: "GET", path: "/v1/invitations?status=pending&order_by=email_address", status: 200},
+	{name: "list invitations paginated", method: "GET", path: "/v1/invitations?paginated=true", status: 200},
 	{name: "list invitations bad status", method: "GET", path: "/v1/invitations?status=sent", status: 422},
 	{name: "create invitation", method: "POST", path: "/v1/invitations", body: `{"email_address":"i{unique}@example.com","public_metadata":{"plan":"pro"},"redirect_url":"http://localhost:3000/welcome","expires_in_days":7}`, status: 200},
 	{name: "invite an existing user", method: "POST", path: "/v1/invitations", body: `{"email_address":"alice@example.com"}`, status: 422},
@@ -180,6 +182,7 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "revoke unknown invitation", method: "POST", path: "/v1/invitations/inv_nope/revoke", status: 404},
 
 	{name: "list redirect urls", method: "GET", path: "/v1/redirect_urls", status: 200},
+	{name: "list redirect urls paginated", method: "GET", path: "/v1/redirect_urls?paginated=true", status: 200},
 	{name: "list redirect urls bad offset", method: "GET", path: "/v1/redirect_urls?offset=-1", status: 400},
 	{name: "create redirect url", method: "POST", path: "/v1/redirect_urls", body: `{"url":"myapp{unique}://callback"}`, status: 200},
 	{name: "create redirect url without url", method: "POST", path: "/v1/redirect_urls", body: `{}`, status: 422},
@@ -189,6 +192,7 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete unknown redirect url", method: "DELETE", path: "/v1/redirect_urls/ru_nope", status: 404},
 
 	{name: "list allowlist", method: "GET", path: "/v1/allowlist_identifiers?limit=5", status: 200},
+	{name: "list allowlist paginated", method: "GET", path: "/v1/allowlist_identifiers?paginated=true", status: 200},
 	{name: "list allowlist bad limit", method: "GET", path: "/v1/allowlist_identifiers?limit=501", status: 400},
 	{name: "add to allowlist", method: "POST", path: "/v1/allowlist_identifiers", body: `{"identifier":"a{unique}@example.com","notify":false}`, status: 200},
 	{name: "add a bad identifier to allowlist", method: "POST", path: "/v1/allowlist_identifiers", body: `{"identifier":"not an identifier"}`, status: 422},
@@ -270,6 +274,8 @@ func TestBAPIShapesMatchTheSpec(t *testing.T) {
 			}
 			op := facts.ForPattern(route)
 			switch {
+			case op != nil && status < 400 && strings.Contains(rel, "paginated=true"):
+				err = checkPaginated(facts, op, got)
 			case op != nil:
 				err = facts.Check(tc.method, rel, status, got)
 			case !slices.Contains(bapiRoutesNotInSpec, route):
@@ -303,6 +309,29 @@ func TestBAPIShapesMatchTheSpec(t *testing.T) {
 			t.Errorf("a row's request is served by %q, not a Backend API route", r)
 		}
 	}
+}
+
+// checkPaginated checks a list answered with paginated=true: the
+// specification documents the bare array; the page then comes as
+// {data, total_count}, each item of the array's schema.
+func checkPaginated(facts *specshape.Facts, op *specshape.Operation, body []byte) error {
+	var page struct {
+		Data       []json.RawMessage `json:"data"`
+		TotalCount *int              `json:"total_count"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil || page.Data == nil || page.TotalCount == nil {
+		return fmt.Errorf("paginated answer is not {data, total_count}: %v", err)
+	}
+	items := op.Responses["200"]
+	if items == nil || items.Type != "array" || items.Items == nil || items.Items.Ref == "" {
+		return fmt.Errorf("%s does not answer an array of named items", op.ID)
+	}
+	for _, it := range page.Data {
+		if err := facts.CheckSchema(items.Items.Ref, it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bapiShapeFixture makes what a row's {placeholders} name, fresh for
