@@ -112,6 +112,9 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("PATCH /domains/{id}", inst.bapiUpdateDomain)
 	h("DELETE /domains/{id}", inst.bapiDeleteDomain)
 
+	h("POST /actor_tokens", inst.bapiCreateActorToken)
+	h("POST /actor_tokens/{id}/revoke", inst.bapiRevokeActorToken)
+
 	h("GET /invitations", inst.bapiListInvitations)
 	h("POST /invitations", inst.bapiCreateInvitation)
 	h("POST /invitations/bulk", inst.bapiCreateBulkInvitations)

@@ -171,6 +171,11 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete satellite domain", method: "DELETE", path: "/v1/domains/{domain}", status: 200},
 	{name: "delete unknown domain", method: "DELETE", path: "/v1/domains/dmn_nope", status: 404},
 
+	{name: "create actor token", method: "POST", path: "/v1/actor_tokens", body: `{"user_id":"user_demo_bob","actor":{"sub":"user_demo_alice"},"expires_in_seconds":600}`, status: 200},
+	{name: "create actor token without actor", method: "POST", path: "/v1/actor_tokens", body: `{"user_id":"user_demo_bob"}`, status: 422},
+	{name: "revoke actor token", method: "POST", path: "/v1/actor_tokens/{actor_token}/revoke", status: 200},
+	{name: "revoke unknown actor token", method: "POST", path: "/v1/actor_tokens/act_nope/revoke", status: 404},
+
 	{name: "list invitations", method: "GET", path: "/v1/invitations?status=pending&order_by=email_address", status: 200},
 	{name: "list invitations paginated", method: "GET", path: "/v1/invitations?paginated=true", status: 200},
 	{name: "list invitations bad status", method: "GET", path: "/v1/invitations?status=sent", status: 422},
@@ -415,6 +420,8 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/sign_in_tokens", secret, map[string]any{"user_id": "user_demo_alice"}, "id")
 	case "domain":
 		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
+	case "actor_token":
+		return create("POST", "/v1/actor_tokens", secret, map[string]any{"user_id": "user_demo_bob", "actor": map[string]any{"sub": "user_demo_alice"}}, "id")
 	case "invitation":
 		return create("POST", "/v1/invitations", secret, map[string]any{"email_address": "inv" + fx.fill("{unique}") + "@example.com"}, "id")
 	case "redirect_url":

@@ -191,9 +191,25 @@ func (inst *Instance) postSignInContinue(w http.ResponseWriter, r *http.Request)
 // signInClient) and sends the browser back to the app with the dev browser
 // in the query, as a Clerk development instance does.
 func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, userID, orgID, redirect string) {
+	inst.signInAs(w, r, userID, orgID, redirect, "")
+}
+
+// signInAs is completeSignIn; with an actor token's ticket it signs in as
+// the token's user (userID is ignored) on a session that carries the
+// token's actor, in the transaction that spends the token.
+func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, orgID, redirect, actorTicket string) {
 	now := inst.now()
 	var c *client
 	err := inst.store.update(r.Context(), func(t *txn) error {
+		var act *actorToken
+		if actorTicket != "" {
+			var err error
+			if act, err = redeemActorToken(t, actorTicket, now); err != nil {
+				return newAPIError(http.StatusUnprocessableEntity, "ticket_invalid", "invalid ticket",
+					"This sign-in token is unknown, used, revoked or expired.", nil)
+			}
+			userID = act.UserID
+		}
 		var u user
 		if err := t.get(kindUser, userID, &u); err != nil {
 			return err
@@ -208,8 +224,13 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 		if c, err = inst.signInClient(t, r, now); err != nil {
 			return err
 		}
-		_, err = inst.startSession(t, c, userID, orgID, now)
-		return err
+		s, err := inst.startSession(t, c, userID, orgID, now)
+		if err != nil || act == nil {
+			return err
+		}
+		s.ActorJSON = string(act.Actor)
+		s.ExpireAt = min(s.ExpireAt, ms(now)+act.SessionSecs*1000)
+		return t.put(kindSession, s.ID, s)
 	})
 	if err != nil {
 		var ae *apiError
@@ -357,6 +378,13 @@ func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
 	}); err == nil {
 		inst.render(w, http.StatusOK, "sign-up", &pageData{Title: "Accept your invitation", Redirect: red,
 			DevBrowser: q.Get("__clerk_db_jwt"), Email: iv.Email, Ticket: q.Get("ticket")})
+		return
+	}
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		_, err := t.lookup(nsActorTicket, q.Get("ticket"))
+		return err
+	}); err == nil {
+		inst.signInAs(w, r, "", "", red, q.Get("ticket"))
 		return
 	}
 	inst.signInWithTicket(w, r, q.Get("ticket"), red)
