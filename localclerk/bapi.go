@@ -17,12 +17,17 @@ type ctxKey int
 
 const machineCtxKey ctxKey = 1
 
+// bapiFunc is a Backend API handler: the answer's value and status (0
+// means 200), or an error for writeError.
+type bapiFunc = func(w http.ResponseWriter, r *http.Request) (any, int, error)
+
 // bapiHandler serves the Backend API. Paths arrive without the /api
 // prefix; /v1 is optional, because @clerk/backend calls the machine-token
 // endpoints (api_keys, m2m_tokens, oauth_applications) without it.
 func (inst *Instance) bapiHandler() http.Handler {
-	mux := http.NewServeMux()
-	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request) (any, int, error)) {
+	mux := newRouteMux()
+	inst.bapiMux = mux
+	h := func(pattern string, fn bapiFunc) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			v, status, err := fn(w, r)
 			if err != nil {
@@ -48,6 +53,17 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /users/{id}/unban", inst.bapiBanUser(false))
 	h("POST /users/{id}/verify_password", inst.bapiVerifyPassword)
 	h("GET /users/{id}/organization_memberships", inst.bapiUserMemberships)
+	h("POST /users/{id}/lock", inst.bapiLockUser(true))
+	h("POST /users/{id}/unlock", inst.bapiLockUser(false))
+	h("PUT /users/{id}/metadata", inst.bapiReplaceUserMetadata)
+	h("POST /users/{id}/remove_password", inst.bapiRemoveUserPassword)
+	h("POST /users/ban", inst.bapiBanUsers(true))
+	h("POST /users/unban", inst.bapiBanUsers(false))
+
+	h("POST /email_addresses", inst.bapiCreateEmailAddress)
+	h("GET /email_addresses/{id}", inst.bapiGetEmailAddress)
+	h("PATCH /email_addresses/{id}", inst.bapiUpdateEmailAddress)
+	h("DELETE /email_addresses/{id}", inst.bapiDeleteEmailAddress)
 
 	h("GET /organizations", inst.bapiListOrgs)
 	h("POST /organizations", inst.bapiCreateOrg)
@@ -55,6 +71,9 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("PATCH /organizations/{id}", inst.bapiUpdateOrg)
 	h("DELETE /organizations/{id}", inst.bapiDeleteOrg)
 	h("PATCH /organizations/{id}/metadata", inst.bapiOrgMetadata)
+	h("PUT /organizations/{id}/metadata", inst.bapiReplaceOrgMetadata)
+	h("PATCH /organizations/{id}/memberships/{uid}/metadata", inst.bapiMembershipMetadata)
+	h("GET /organization_memberships", inst.bapiInstanceMemberships)
 	h("GET /organizations/{id}/memberships", inst.bapiListMemberships)
 	h("POST /organizations/{id}/memberships", inst.bapiCreateMembership)
 	h("PATCH /organizations/{id}/memberships/{uid}", inst.bapiUpdateMembership)
@@ -65,6 +84,12 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("DELETE /organization_roles/{id}", inst.bapiDeleteRole)
 	h("GET /organization_permissions", inst.bapiListPermissions)
 	h("POST /organization_permissions", inst.bapiCreatePermission)
+	h("GET /organization_permissions/{id}", inst.bapiGetPermission)
+	h("PATCH /organization_permissions/{id}", inst.bapiUpdatePermission)
+	h("DELETE /organization_permissions/{id}", inst.bapiDeletePermission)
+	h("PATCH /organization_roles/{id}", inst.bapiUpdateRole)
+	h("POST /organization_roles/{id}/permissions/{perm}", inst.bapiRolePermission(true))
+	h("DELETE /organization_roles/{id}/permissions/{perm}", inst.bapiRolePermission(false))
 
 	h("GET /sessions", inst.bapiListSessions)
 	h("POST /sessions", inst.bapiCreateSession)
@@ -82,6 +107,31 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /sign_in_tokens", inst.bapiCreateSignInToken)
 	h("POST /sign_in_tokens/{id}/revoke", inst.bapiRevokeSignInToken)
 
+	h("GET /domains", inst.bapiListDomains)
+	h("POST /domains", inst.bapiAddDomain)
+	h("PATCH /domains/{id}", inst.bapiUpdateDomain)
+	h("DELETE /domains/{id}", inst.bapiDeleteDomain)
+
+	h("POST /actor_tokens", inst.bapiCreateActorToken)
+	h("POST /actor_tokens/{id}/revoke", inst.bapiRevokeActorToken)
+
+	h("GET /invitations", inst.bapiListInvitations)
+	h("POST /invitations", inst.bapiCreateInvitation)
+	h("POST /invitations/bulk", inst.bapiCreateBulkInvitations)
+	h("POST /invitations/{id}/revoke", inst.bapiRevokeInvitation)
+
+	h("GET /redirect_urls", inst.bapiListRedirectURLs)
+	h("POST /redirect_urls", inst.bapiCreateRedirectURL)
+	h("GET /redirect_urls/{id}", inst.bapiGetRedirectURL)
+	h("DELETE /redirect_urls/{id}", inst.bapiDeleteRedirectURL)
+	h("GET /allowlist_identifiers", inst.bapiListIdentifiers(allowlist))
+	h("POST /allowlist_identifiers", inst.bapiCreateIdentifier(allowlist))
+	h("DELETE /allowlist_identifiers/{id}", inst.bapiDeleteIdentifier(allowlist))
+	h("GET /blocklist_identifiers", inst.bapiListIdentifiers(blocklist))
+	h("POST /blocklist_identifiers", inst.bapiCreateIdentifier(blocklist))
+	h("DELETE /blocklist_identifiers/{id}", inst.bapiDeleteIdentifier(blocklist))
+	h("PATCH /instance/restrictions", inst.bapiUpdateRestrictions)
+
 	h("GET /api_keys", inst.bapiListAPIKeys)
 	h("POST /api_keys", inst.bapiCreateAPIKey)
 	h("POST /api_keys/verify", inst.bapiVerifyAPIKey)
@@ -95,9 +145,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /m2m_tokens/{id}/revoke", inst.bapiRevokeM2M)
 	h("POST /oauth_applications/access_tokens/verify", inst.bapiVerifyOAuth)
 
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		inst.writeError(w, r, newAPIError(http.StatusNotFound, "resource_not_found", "not found", fmt.Sprintf("%s %s is not part of localclerk's Backend API subset.", r.Method, r.URL.Path), nil))
-	})
+	mux.HandleFunc("/", inst.bapiUnserved)
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rest, ok := strings.CutPrefix(r.URL.Path, "/v1"); ok && (rest == "" || rest[0] == '/') {
@@ -146,6 +194,16 @@ func paging(q url.Values) (limit, offset int, err error) {
 		offset = n
 	}
 	return limit, offset, nil
+}
+
+// listAnswer is a list operation's answer: the page as a bare array, as
+// the specification documents it, or {data, total_count} when the caller
+// asks with paginated=true, as @clerk/backend does.
+func listAnswer(q url.Values, data []any, total int) any {
+	if q.Get("paginated") == "true" {
+		return map[string]any{"data": data, "total_count": total}
+	}
+	return data
 }
 
 func page[T any](items []T, limit, offset int) []T {

@@ -19,7 +19,7 @@ func emailJSON(e emailAddress) map[string]any {
 	if e.Verified {
 		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": strategy, "attempts": nil, "expire_at": nil}
 	} else {
-		ver = map[string]any{"object": "verification_email_code", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
+		ver = map[string]any{"object": "verification_otp", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
 	}
 	return map[string]any{"id": e.ID, "object": "email_address", "email_address": e.Address, "reserved": false,
 		"verification": ver, "linked_to": []any{}, "matches_sso_connection": false,

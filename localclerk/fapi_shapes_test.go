@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/fapishape"
+	"github.com/goclerk/clerk/internal/specshape"
 )
 
 // shapeCase is one Frontend API request and the answer localclerk must
@@ -133,7 +133,7 @@ var shapeCases = []shapeCase{
 // keeps up with the routes.
 func TestFAPIShapesMatchTheSpec(t *testing.T) {
 	h := start(t, Options{Seed: true})
-	facts, err := fapishape.Load()
+	facts, err := specshape.FAPI()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			var err error
 			switch {
 			case !tc.notInSpec:
-				err = fapishape.Check(method, path, resp.StatusCode, body)
+				err = facts.Check(method, path, resp.StatusCode, body)
 			default:
 				if op, err := facts.Match(method, path); err == nil {
 					t.Errorf("the spec lists %s %s now: drop notInSpec", op.Method, op.Path)
@@ -201,7 +201,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 					schema = "ClerkErrors"
 				}
 				if schema != "" {
-					err = fapishape.CheckSchema(schema, body)
+					err = facts.CheckSchema(schema, body)
 				} else if !json.Valid(body) {
 					err = errors.New("not JSON")
 				}

@@ -204,6 +204,9 @@ func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt) erro
 	if u.Banned || u.Locked {
 		return newAPIError(http.StatusForbidden, "user_locked", "Account locked", "This account is banned or locked.", nil)
 	}
+	if err := checkIdentifierAccess(x.t, userIdentifiers(&u), true, "identifier", x.now); err != nil {
+		return err
+	}
 	s, err := inst.startSession(x.t, x.c, si.UserID, "", x.now)
 	if err != nil {
 		return err

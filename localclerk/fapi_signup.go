@@ -110,6 +110,9 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		} else if !errors.Is(err, errNotFound) {
 			return err
 		}
+		if err := checkIdentifierAccess(x.t, []string{email}, false, "email_address", x.now); err != nil {
+			return err
+		}
 		if !strings.EqualFold(email, su.Email) {
 			// The components attempt the code without preparing it first
 			// when the address is already "unverified", so the code is
@@ -173,6 +176,9 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 	su.VerifyStatus, su.Code = "verified", ""
 	if su.PasswordHash == "" {
 		return nil // still missing the password
+	}
+	if err := checkIdentifierAccess(x.t, []string{su.Email}, false, "email_address", x.now); err != nil {
+		return err // the lists changed since the address was given
 	}
 	p := &userParams{EmailAddress: []string{su.Email}, FirstName: strPtr(su.FirstName), LastName: strPtr(su.LastName)}
 	u, err := inst.createUser(x.t, p, x.now, true)

@@ -164,7 +164,7 @@ func (inst *Instance) bapiListTemplates(w http.ResponseWriter, r *http.Request) 
 	for _, tpl := range tpls {
 		data = append(data, templateJSON(tpl))
 	}
-	return data, 0, nil
+	return listAnswer(r.URL.Query(), data, len(data)), 0, nil
 }
 
 func (inst *Instance) bapiGetTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -30,7 +30,11 @@
 //   - Backend API under /api: CLERK_API_URL is <FrontendAPIURL>/api, so
 //     /api/v1/users and the version-less machine endpoints
 //     /api/api_keys/verify, /api/m2m_tokens/verify and
-//     /api/oauth_applications/access_tokens/verify both work.
+//     /api/oauth_applications/access_tokens/verify both work. COVERAGE.md
+//     lists the operations served; any other operation of Clerk's Backend
+//     API answers 501 with the error code
+//     operation_not_available_in_localclerk naming it, and a path Clerk
+//     does not have answers 404.
 //
 // # Pointing SDKs at it
 //
@@ -166,6 +170,7 @@ type Instance struct {
 	allowed  map[string]bool
 	handler  http.Handler
 	mux      *routeMux // what routes registered; tests enumerate it
+	bapiMux  *routeMux // the Backend API's routes, relative to /v1
 	done     chan struct{}
 	serveErr error
 

@@ -45,6 +45,7 @@ type pageData struct {
 	Demo        []DemoUser
 	CodeStep    bool
 	PendingID   string
+	Ticket      string // an invitation's ticket: sign-up for its address
 	User        *pageUser
 	Orgs        []pageOrg
 	PersonalSel bool
@@ -190,9 +191,25 @@ func (inst *Instance) postSignInContinue(w http.ResponseWriter, r *http.Request)
 // signInClient) and sends the browser back to the app with the dev browser
 // in the query, as a Clerk development instance does.
 func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, userID, orgID, redirect string) {
+	inst.signInAs(w, r, userID, orgID, redirect, "")
+}
+
+// signInAs is completeSignIn; with an actor token's ticket it signs in as
+// the token's user (userID is ignored) on a session that carries the
+// token's actor, in the transaction that spends the token.
+func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, orgID, redirect, actorTicket string) {
 	now := inst.now()
 	var c *client
 	err := inst.store.update(r.Context(), func(t *txn) error {
+		var act *actorToken
+		if actorTicket != "" {
+			var err error
+			if act, err = redeemActorToken(t, actorTicket, now); err != nil {
+				return newAPIError(http.StatusUnprocessableEntity, "ticket_invalid", "invalid ticket",
+					"This sign-in token is unknown, used, revoked or expired.", nil)
+			}
+			userID = act.UserID
+		}
 		var u user
 		if err := t.get(kindUser, userID, &u); err != nil {
 			return err
@@ -200,12 +217,20 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 		if u.Banned || u.Locked {
 			return newAPIError(http.StatusForbidden, "user_locked", "", "This account is banned or locked.", nil)
 		}
+		if err := checkIdentifierAccess(t, userIdentifiers(&u), true, "identifier", now); err != nil {
+			return err
+		}
 		var err error
 		if c, err = inst.signInClient(t, r, now); err != nil {
 			return err
 		}
-		_, err = inst.startSession(t, c, userID, orgID, now)
-		return err
+		s, err := inst.startSession(t, c, userID, orgID, now)
+		if err != nil || act == nil {
+			return err
+		}
+		s.ActorJSON = string(act.Actor)
+		s.ExpireAt = min(s.ExpireAt, ms(now)+act.SessionSecs*1000)
+		return t.put(kindSession, s.ID, s)
 	})
 	if err != nil {
 		var ae *apiError
@@ -345,6 +370,23 @@ func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var iv *invitation
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		var err error
+		iv, err = pendingInvitation(t, q.Get("ticket"), inst.now())
+		return err
+	}); err == nil {
+		inst.render(w, http.StatusOK, "sign-up", &pageData{Title: "Accept your invitation", Redirect: red,
+			DevBrowser: q.Get("__clerk_db_jwt"), Email: iv.Email, Ticket: q.Get("ticket")})
+		return
+	}
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		_, err := t.lookup(nsActorTicket, q.Get("ticket"))
+		return err
+	}); err == nil {
+		inst.signInAs(w, r, "", "", red, q.Get("ticket"))
+		return
+	}
 	inst.signInWithTicket(w, r, q.Get("ticket"), red)
 }
 
@@ -396,6 +438,22 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	pw := f.Get("password")
 	now := inst.now()
 	p := &userParams{EmailAddress: []string{d.Email}, FirstName: strPtr(d.FirstName), LastName: strPtr(d.LastName), Password: &pw}
+	if ticket := f.Get("ticket"); ticket != "" {
+		d.Ticket = ticket
+		var u *user
+		err := inst.store.update(r.Context(), func(t *txn) error {
+			var err error
+			u, err = inst.acceptInvitation(t, ticket, p, now)
+			return err
+		})
+		if err != nil {
+			d.Error = errText(err)
+			inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
+			return
+		}
+		inst.completeSignIn(w, r, u.ID, "", red)
+		return
+	}
 	if isTestEmail(d.Email) {
 		// Validate now, create after the code.
 		if err := validatePassword(&pw, nil); err != nil {
@@ -413,6 +471,9 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
+			if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address", now); err != nil {
+				return err
+			}
 			return t.put(kindCode, ps.ID, ps)
 		})
 		if err != nil {
@@ -428,6 +489,9 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	}
 	var u *user
 	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address", now); err != nil {
+			return err
+		}
 		var err error
 		u, err = inst.createUser(t, p, now, true)
 		return err
@@ -471,6 +535,9 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.Get("code") != testVerificationCode {
 			return newAPIError(http.StatusUnprocessableEntity, "", "", "Incorrect code.", nil)
+		}
+		if err := checkIdentifierAccess(t, []string{ps.Email}, false, "email_address", now); err != nil {
+			return err
 		}
 		var err error
 		u, err = inst.createUser(t, &userParams{EmailAddress: []string{ps.Email}, FirstName: strPtr(ps.FirstName), LastName: strPtr(ps.LastName)}, now, true)
@@ -696,10 +763,10 @@ var pageTmpl = template.Must(template.New("pages").Parse(`
 <button type="submit">Verify and continue</button>
 </form>
 {{else}}
-<form method="post" action="/sign-up">{{template "hidden" .}}
+<form method="post" action="/sign-up">{{template "hidden" .}}{{if .Ticket}}<input type="hidden" name="ticket" value="{{.Ticket}}">{{end}}
 <label for="first_name">First name</label><input id="first_name" name="first_name" autocomplete="given-name" value="{{.FirstName}}">
 <label for="last_name">Last name</label><input id="last_name" name="last_name" autocomplete="family-name" value="{{.LastName}}">
-<label for="email">Email address</label><input id="email" name="email" type="email" autocomplete="email" value="{{.Email}}" required>
+<label for="email">Email address</label><input id="email" name="email" type="email" autocomplete="email" value="{{.Email}}" required{{if .Ticket}} readonly{{end}}>
 <label for="password">Password <span class="hint">(8 characters or more)</span></label>
 <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>
 <button type="submit">Create account</button>

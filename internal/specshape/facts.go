@@ -1,8 +1,8 @@
-package fapishape
+package specshape
 
-// Facts is the part of the Frontend API specification the checker needs:
-// every operation's response schemas and the named schemas they refer to.
-// It is generated (see tools/fapigen) and committed as facts.json.
+// Facts is the part of a Clerk API specification the checker needs: every
+// operation's response schemas and the named schemas they refer to.
+// It is generated (see ./gen) and committed as fapi.json and bapi.json.
 type Facts struct {
 	// Spec names the specification file the facts were extracted from.
 	Spec string `json:"spec"`
@@ -18,6 +18,7 @@ type Operation struct {
 	Method string `json:"method"` // upper case
 	Path   string `json:"path"`   // template, e.g. /v1/client/sessions/{session_id}/end
 	ID     string `json:"id,omitempty"`
+	Tag    string `json:"tag,omitempty"` // the specification's first tag: the resource group
 	// Responses maps a status code ("200") to the JSON body schema; a nil
 	// schema is a documented status without a JSON body (a redirect).
 	Responses map[string]*Schema `json:"responses"`

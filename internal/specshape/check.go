@@ -1,12 +1,16 @@
-// Package fapishape checks Frontend API answers against the response
-// schemas of Clerk's Frontend API specification, so that localclerk's JSON
-// shapes cannot drift from what clerk-js expects without a test failing.
+// Package specshape checks localclerk's answers against the response
+// schemas of Clerk's OpenAPI specifications, the Frontend API's and the
+// Backend API's, so that localclerk's JSON shapes cannot drift from what
+// clerk-js, @clerk/backend and goclerk's backend client expect without a
+// test failing. It also gives localclerk the Backend API's list of
+// operations, to answer the ones it does not serve clearly.
 //
-// The schemas come from facts.json, extracted from the specification by
-// tools/fapigen and committed, so the check runs in any clone.
-package fapishape
+// The facts come from fapi.json and bapi.json, extracted from the
+// structure-only specifications in tools/spec by tools/specgen and committed, so the checks run in any clone.
+package specshape
 
-//go:generate go run -C ../../tools ./fapigen -spec spec/fapi-2026-05-12.yml -out ../internal/fapishape/facts.json
+//go:generate go run -C ../../tools ./specgen -spec spec/fapi-2026-05-12.yml -out ../internal/specshape/fapi.json
+//go:generate go run -C ../../tools ./specgen -spec spec/bapi-2026-05-12.yml -out ../internal/specshape/bapi.json
 
 import (
 	"bytes"
@@ -21,25 +25,34 @@ import (
 	"sync"
 )
 
-//go:embed facts.json
-var factsJSON []byte
+var (
+	//go:embed fapi.json
+	fapiJSON []byte
+	//go:embed bapi.json
+	bapiJSON []byte
 
-var loaded = sync.OnceValues(func() (*Facts, error) { return Parse(factsJSON) })
+	fapiFacts = sync.OnceValues(func() (*Facts, error) { return Parse(fapiJSON) })
+	bapiFacts = sync.OnceValues(func() (*Facts, error) { return Parse(bapiJSON) })
+)
 
-// Load returns the committed facts.
-func Load() (*Facts, error) { return loaded() }
+// FAPI returns the committed facts of the Frontend API specification.
+func FAPI() (*Facts, error) { return fapiFacts() }
+
+// BAPI returns the committed facts of the Backend API specification. Its
+// paths are relative to the API's /v1 base.
+func BAPI() (*Facts, error) { return bapiFacts() }
 
 // Parse decodes a facts file and checks that every reference resolves.
 func Parse(data []byte) (*Facts, error) {
 	var f Facts
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("fapishape: parse facts: %w", err)
+		return nil, fmt.Errorf("specshape: parse facts: %w", err)
 	}
 	if len(f.Operations) == 0 {
-		return nil, fmt.Errorf("fapishape: facts list no operations")
+		return nil, fmt.Errorf("specshape: facts list no operations")
 	}
 	if _, ok := f.Schemas[errorSchema]; !ok {
-		return nil, fmt.Errorf("fapishape: facts lack the %s schema", errorSchema)
+		return nil, fmt.Errorf("specshape: facts lack the %s schema", errorSchema)
 	}
 	var walk func(where string, s *Schema) error
 	walk = func(where string, s *Schema) error {
@@ -48,7 +61,7 @@ func Parse(data []byte) (*Facts, error) {
 		}
 		if s.Ref != "" {
 			if _, ok := f.Schemas[s.Ref]; !ok {
-				return fmt.Errorf("fapishape: %s refers to unknown schema %q", where, s.Ref)
+				return fmt.Errorf("specshape: %s refers to unknown schema %q", where, s.Ref)
 			}
 		}
 		for k, p := range s.Props {
@@ -136,11 +149,11 @@ func (e *MismatchError) Error() string {
 // Match finds the specification's operation for a concrete request path.
 // Query strings are ignored, and a path that does not match as given is
 // tried with its /v1 prefix added or removed (localclerk serves some
-// well-known documents under /v1 as well). Literal segments win over
-// parameters, so /v1/me/sessions/active is not /v1/me/sessions/{id}.
+// well-known documents under /v1 as well, and the Backend API's paths are
+// relative to /v1). Literal segments win over parameters, so
+// /v1/me/sessions/active is not /v1/me/sessions/{id}.
 func (f *Facts) Match(method, path string) (*Operation, error) {
 	path, _, _ = strings.Cut(path, "?")
-	method = strings.ToUpper(method)
 	cands := []string{path}
 	if rest, ok := strings.CutPrefix(path, "/v1/"); ok {
 		cands = append(cands, "/"+rest)
@@ -148,23 +161,60 @@ func (f *Facts) Match(method, path string) (*Operation, error) {
 		cands = append(cands, "/v1"+path)
 	}
 	for _, p := range cands {
-		var best *Operation
-		var bestScore []bool
-		segs := strings.Split(p, "/")
-		for _, op := range f.Operations {
-			if op.Method != method {
-				continue
-			}
-			score, ok := matchTemplate(op.Path, segs)
-			if ok && (best == nil || moreLiteral(score, bestScore)) {
-				best, bestScore = op, score
-			}
-		}
-		if best != nil {
-			return best, nil
+		if op := f.Lookup(method, p); op != nil {
+			return op, nil
 		}
 	}
-	return nil, fmt.Errorf("fapishape: no operation in %s for %s %s", f.Spec, method, path)
+	return nil, fmt.Errorf("specshape: no operation in %s for %s %s", f.Spec, method, path)
+}
+
+// Lookup returns the operation whose template fits method and path exactly
+// (no /v1 juggling), nil if there is none.
+func (f *Facts) Lookup(method, path string) *Operation {
+	method = strings.ToUpper(method)
+	var best *Operation
+	var bestScore []bool
+	segs := strings.Split(path, "/")
+	for _, op := range f.Operations {
+		if op.Method != method {
+			continue
+		}
+		score, ok := matchTemplate(op.Path, segs)
+		if ok && (best == nil || moreLiteral(score, bestScore)) {
+			best, bestScore = op, score
+		}
+	}
+	return best
+}
+
+// ForPattern returns the operation an http.ServeMux pattern such as
+// "GET /users/{id}/ban" serves: literal segments equal, each {wildcard}
+// where the template has a parameter. It returns nil when no operation
+// has that shape, or when the pattern has no method.
+func (f *Facts) ForPattern(pattern string) *Operation {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		return nil
+	}
+	segs := strings.Split(path, "/")
+	for _, op := range f.Operations {
+		ts := strings.Split(op.Path, "/")
+		if op.Method != method || len(ts) != len(segs) {
+			continue
+		}
+		fits := true
+		for i, t := range ts {
+			param := strings.HasPrefix(segs[i], "{") && strings.HasSuffix(segs[i], "}") && !strings.HasSuffix(segs[i], "...}")
+			if param != strings.Contains(t, "{") || (!param && t != segs[i]) {
+				fits = false
+				break
+			}
+		}
+		if fits {
+			return op
+		}
+	}
+	return nil
 }
 
 // matchTemplate reports whether the path segments fit the template, and
@@ -212,15 +262,6 @@ func moreLiteral(a, b []bool) bool {
 // operation matches. Error statuses the operation does not list are
 // checked against Clerk's common error schema; a documented status without
 // a JSON schema (a redirect) accepts any body.
-func Check(method, path string, status int, body []byte) error {
-	f, err := Load()
-	if err != nil {
-		return err
-	}
-	return f.Check(method, path, status, body)
-}
-
-// Check is the package-level Check against these facts.
 func (f *Facts) Check(method, path string, status int, body []byte) error {
 	op, err := f.Match(method, path)
 	if err != nil {
@@ -243,13 +284,9 @@ func (f *Facts) Check(method, path string, status int, body []byte) error {
 // CheckSchema checks body against the named component schema, for
 // answers to routes the specification does not list (localclerk's
 // /v1/jwks serves the JWKS document, for instance).
-func CheckSchema(name string, body []byte) error {
-	f, err := Load()
-	if err != nil {
-		return err
-	}
+func (f *Facts) CheckSchema(name string, body []byte) error {
 	if _, ok := f.Schemas[name]; !ok {
-		return fmt.Errorf("fapishape: no schema %q in %s", name, f.Spec)
+		return fmt.Errorf("specshape: no schema %q in %s", name, f.Spec)
 	}
 	return f.checkBody(&Schema{Ref: name}, body, &MismatchError{Operation: "schema " + name})
 }

@@ -1,13 +1,12 @@
-// Command fapigen extracts the response shapes of Clerk's Frontend API
-// OpenAPI specification into facts.json, the file package fapishape checks
-// localclerk's answers against. It keeps structure only (types, required
+// Command gen extracts the operations and response shapes of one of
+// Clerk's OpenAPI specifications (Frontend or Backend API) into a facts
+// file (fapi.json, bapi.json), which package specshape checks localclerk's
+// answers against. It keeps structure only (types, required
 // properties, nullability, items, string enums), never description text.
 //
-// It reads the structure-only copy of the specification committed as
-// tools/spec/fapi-2026-05-12.yml (see ../specstrip). Usage, from the tools
-// module (package fapishape's go:generate line runs exactly this):
+// Usage (from package specshape, see its go:generate lines):
 //
-//	go run ./fapigen -spec spec/fapi-2026-05-12.yml -out ../internal/fapishape/facts.json
+//	go run -C tools ./specgen -spec spec/fapi-2026-05-12.yml -out ../internal/specshape/fapi.json
 //
 // The output is deterministic: running it twice yields identical bytes.
 package main
@@ -20,8 +19,8 @@ import (
 )
 
 func main() {
-	specPath := flag.String("spec", "", "path to the Frontend API OpenAPI YAML")
-	out := flag.String("out", "facts.json", "facts file to write")
+	specPath := flag.String("spec", "", "path to the Frontend or Backend API OpenAPI YAML")
+	out := flag.String("out", "", "facts file to write")
 	flag.Parse()
 	if err := run(*specPath, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
@@ -31,7 +30,10 @@ func main() {
 
 func run(specPath, out string) error {
 	if specPath == "" {
-		return fmt.Errorf("pass -spec (the Frontend API specification, spec/fapi-*.yml in the tools module)")
+		return fmt.Errorf("pass -spec (a specification, spec/[fb]api-*.yml in the tools module)")
+	}
+	if out == "" {
+		return fmt.Errorf("pass -out (fapi.json or bapi.json)")
 	}
 	data, err := generate(specPath)
 	if err != nil {

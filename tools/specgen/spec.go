@@ -67,6 +67,7 @@ func (p *pathItem) UnmarshalYAML(n *yaml.Node) error {
 
 type operation struct {
 	OperationID string          `yaml:"operationId"`
+	Tags        []string        `yaml:"tags"`
 	Responses   omap[*response] `yaml:"responses"`
 }
 

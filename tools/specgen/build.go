@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/goclerk/clerk/internal/fapishape"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -18,19 +17,22 @@ import (
 const errorSchema = "ClerkErrors"
 
 // extract turns the specification into facts.
-func extract(raw []byte, specName string) (*fapishape.Facts, error) {
+func extract(raw []byte, specName string) (*facts, error) {
 	var sp spec
 	if err := yaml.Unmarshal(raw, &sp); err != nil {
 		return nil, fmt.Errorf("parse: %w", err)
 	}
-	b := &builder{sp: &sp, done: map[string]*fapishape.Schema{}, busy: map[string]bool{}}
-	facts := &fapishape.Facts{Spec: specName, Schemas: b.done}
+	b := &builder{sp: &sp, done: map[string]*shape{}, busy: map[string]bool{}}
+	res := &facts{Spec: specName, Schemas: b.done}
 	for _, path := range sp.Paths.Keys {
 		item := sp.Paths.Vals[path]
 		for _, method := range item.Ops.Keys {
 			op := item.Ops.Vals[method]
-			out := &fapishape.Operation{Method: strings.ToUpper(method), Path: path, ID: op.OperationID,
-				Responses: map[string]*fapishape.Schema{}}
+			out := &factOp{Method: strings.ToUpper(method), Path: path, ID: op.OperationID,
+				Responses: map[string]*shape{}}
+			if len(op.Tags) > 0 {
+				out.Tag = op.Tags[0]
+			}
 			for _, status := range op.Responses.Keys {
 				s, err := b.response(op.Responses.Vals[status])
 				if err != nil {
@@ -38,7 +40,7 @@ func extract(raw []byte, specName string) (*fapishape.Facts, error) {
 				}
 				out.Responses[status] = s
 			}
-			facts.Operations = append(facts.Operations, out)
+			res.Operations = append(res.Operations, out)
 		}
 	}
 	b.queue = append(b.queue, errorSchema)
@@ -50,13 +52,13 @@ func extract(raw []byte, specName string) (*fapishape.Facts, error) {
 			return nil, err
 		}
 	}
-	return facts, nil
+	return res, nil
 }
 
 // encode writes facts as JSON with one operation or schema per line (map
 // keys sorted), so the committed file diffs readably and regenerates byte
 // for byte.
-func encode(f *fapishape.Facts) ([]byte, error) {
+func encode(f *facts) ([]byte, error) {
 	var buf bytes.Buffer
 	put := func(v any) error {
 		var one bytes.Buffer
@@ -103,13 +105,13 @@ func encode(f *fapishape.Facts) ([]byte, error) {
 
 type builder struct {
 	sp    *spec
-	done  map[string]*fapishape.Schema // normalized component schemas
-	busy  map[string]bool              // being normalized (cycle guard)
-	queue []string                     // referenced, maybe not yet normalized
+	done  map[string]*shape // normalized component schemas
+	busy  map[string]bool   // being normalized (cycle guard)
+	queue []string          // referenced, maybe not yet normalized
 }
 
 // response returns the JSON body schema of a response, nil when it has none.
-func (b *builder) response(r *response) (*fapishape.Schema, error) {
+func (b *builder) response(r *response) (*shape, error) {
 	if r.Ref != "" {
 		name, err := refName(r.Ref, "#/components/responses/")
 		if err != nil {
@@ -132,7 +134,7 @@ func (b *builder) response(r *response) (*fapishape.Schema, error) {
 }
 
 // named normalizes the component schema called name once.
-func (b *builder) named(name string) (*fapishape.Schema, error) {
+func (b *builder) named(name string) (*shape, error) {
 	if s, ok := b.done[name]; ok {
 		return s, nil
 	}
@@ -155,7 +157,7 @@ func (b *builder) named(name string) (*fapishape.Schema, error) {
 
 // node normalizes one schema: a $ref stays a reference by name, allOf is
 // merged into one schema, oneOf and anyOf become alternatives.
-func (b *builder) node(s *schema) (*fapishape.Schema, error) {
+func (b *builder) node(s *schema) (*shape, error) {
 	if s.Ref != "" {
 		name, err := refName(s.Ref, "#/components/schemas/")
 		if err != nil {
@@ -165,7 +167,7 @@ func (b *builder) node(s *schema) (*fapishape.Schema, error) {
 			return nil, fmt.Errorf("unknown schema %q", name)
 		}
 		b.queue = append(b.queue, name)
-		return &fapishape.Schema{Ref: name, Nullable: s.Nullable}, nil
+		return &shape{Ref: name, Nullable: s.Nullable}, nil
 	}
 	if len(s.AllOf) == 1 && s.AllOf[0].Ref != "" && s.Properties.Keys == nil && s.Items == nil &&
 		s.Required == nil && s.AnyOf == nil && s.OneOf == nil && s.Enum == nil && s.AdditionalProperties == nil {
@@ -177,14 +179,14 @@ func (b *builder) node(s *schema) (*fapishape.Schema, error) {
 		r.Nullable = r.Nullable || s.Nullable
 		return r, nil
 	}
-	out := &fapishape.Schema{Type: s.Type, Nullable: s.Nullable, Required: slices.Clone(s.Required)}
+	out := &shape{Type: s.Type, Nullable: s.Nullable, Required: slices.Clone(s.Required)}
 	for _, k := range s.Properties.Keys {
 		p, err := b.node(s.Properties.Vals[k])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", k, err)
 		}
 		if out.Props == nil {
-			out.Props = map[string]*fapishape.Schema{}
+			out.Props = map[string]*shape{}
 		}
 		out.Props[k] = p
 	}
@@ -249,7 +251,7 @@ func (b *builder) node(s *schema) (*fapishape.Schema, error) {
 // so required properties add up; a property both define keeps dst's
 // schema. Nullability is taken from either side: the specification writes
 // "nullable: true, allOf: [$ref]" to mean "that schema, or null".
-func merge(dst, src *fapishape.Schema) error {
+func merge(dst, src *shape) error {
 	switch {
 	case dst.Type == "":
 		dst.Type = src.Type
@@ -264,7 +266,7 @@ func merge(dst, src *fapishape.Schema) error {
 	}
 	for k, p := range src.Props {
 		if dst.Props == nil {
-			dst.Props = map[string]*fapishape.Schema{}
+			dst.Props = map[string]*shape{}
 		}
 		if _, ok := dst.Props[k]; !ok {
 			dst.Props[k] = p

@@ -1,4 +1,4 @@
-package fapishape
+package specshape
 
 import (
 	"errors"
@@ -154,25 +154,72 @@ func TestParseRejectsDanglingReference(t *testing.T) {
 // long_message fails, as it would in clerk-js's error parsing.
 func TestCommittedFactsCheckClerkErrors(t *testing.T) {
 	good := `{"errors":[{"code":"resource_not_found","message":"not found","long_message":"session not found","meta":{}}],"clerk_trace_id":"x"}`
-	if err := Check("GET", "/v1/client", 401, []byte(good)); err != nil {
-		t.Fatal(err)
-	}
-	err := Check("GET", "/v1/client", 401, []byte(`{"errors":[{"code":"x","message":"y"}]}`))
-	var me *MismatchError
-	if !errors.As(err, &me) || len(me.Violations) != 1 || me.Violations[0].Pointer != "/errors/0/long_message" {
-		t.Fatalf("got %v", err)
+	for _, tc := range []struct {
+		load func() (*Facts, error)
+		path string
+	}{{FAPI, "/v1/client"}, {BAPI, "/v1/users/user_1"}} {
+		f, err := tc.load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Check("GET", tc.path, 401, []byte(good)); err != nil {
+			t.Fatal(err)
+		}
+		err = f.Check("GET", tc.path, 401, []byte(`{"errors":[{"code":"x","message":"y"}]}`))
+		var me *MismatchError
+		if !errors.As(err, &me) || len(me.Violations) != 1 || me.Violations[0].Pointer != "/errors/0/long_message" {
+			t.Fatalf("%s: got %v", f.Spec, err)
+		}
 	}
 }
 
 func TestCheckSchema(t *testing.T) {
-	if err := CheckSchema("ClerkErrors", []byte(`{"errors":[]}`)); err != nil {
+	f, err := FAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.CheckSchema("ClerkErrors", []byte(`{"errors":[]}`)); err != nil {
 		t.Fatal(err)
 	}
 	var me *MismatchError
-	if err := CheckSchema("ClerkErrors", []byte(`{"errors":{}}`)); !errors.As(err, &me) || me.Violations[0].Kind != WrongType {
+	if err := f.CheckSchema("ClerkErrors", []byte(`{"errors":{}}`)); !errors.As(err, &me) || me.Violations[0].Kind != WrongType {
 		t.Fatalf("got %v", err)
 	}
-	if err := CheckSchema("NoSuchSchema", []byte(`{}`)); err == nil {
+	if err := f.CheckSchema("NoSuchSchema", []byte(`{}`)); err == nil {
 		t.Fatal("unknown schema accepted")
+	}
+}
+
+func TestLookupAndForPattern(t *testing.T) {
+	f, err := BAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if op := f.Lookup("GET", "/users/count"); op == nil || op.ID != "GetUsersCount" {
+		t.Errorf("GET /users/count: %+v", op)
+	}
+	if op := f.Lookup("GET", "/users/user_1"); op == nil || op.ID != "GetUser" {
+		t.Errorf("GET /users/user_1: %+v", op)
+	}
+	if op := f.Lookup("GET", "/v1/users/user_1"); op != nil {
+		t.Errorf("Lookup juggled /v1: %+v", op)
+	}
+	for pattern, want := range map[string]string{
+		"GET /users/{id}":                           "GetUser",
+		"GET /users/count":                          "GetUsersCount",
+		"POST /sessions/{id}/tokens/{tmpl}":         "CreateSessionTokenFromTemplate",
+		"DELETE /organizations/{a}/memberships/{b}": "DeleteOrganizationMembership",
+		"GET /users/{id}/count":                     "",
+		"GET /users/{rest...}":                      "",
+		"/users":                                    "",
+		"PUT /users/{id}":                           "",
+	} {
+		got := ""
+		if op := f.ForPattern(pattern); op != nil {
+			got = op.ID
+		}
+		if got != want {
+			t.Errorf("ForPattern(%q) = %q, want %q", pattern, got, want)
+		}
 	}
 }

@@ -1,0 +1,248 @@
+package localclerk
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Satellite domains are stored; the primary domain is the instance
+// itself (its listener's host), so it is computed, never stored.
+const (
+	kindDomain = "domain"
+	nsDomain   = "domain:name"
+)
+
+// domain is a satellite domain added through the Backend API.
+type domain struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	ProxyURL  *string `json:"proxy_url,omitempty"`
+	CreatedAt int64   `json:"created_at"`
+}
+
+// primaryDomainID is stable per data file: it is derived from the
+// instance id (the signing key's kid).
+func (inst *Instance) primaryDomainID() string {
+	inst.mu.RLock()
+	defer inst.mu.RUnlock()
+	return "dmn_" + strings.TrimPrefix(inst.KeyID, "ins_")
+}
+
+// primaryDomainJSON describes the instance's own domain. Its
+// development_origin is the application's home (the origin of
+// Options.AfterSignInURL), where a development instance sends users.
+func (inst *Instance) primaryDomainJSON() map[string]any {
+	devOrigin := ""
+	if a, err := url.Parse(inst.opts.AfterSignInURL); err == nil && a.Host != "" {
+		devOrigin = a.Scheme + "://" + a.Host
+	}
+	return map[string]any{"object": "domain", "id": inst.primaryDomainID(), "name": inst.primaryDomainName(), "is_satellite": false,
+		"frontend_api_url": inst.FrontendAPIURL, "accounts_portal_url": inst.FrontendAPIURL,
+		"development_origin": devOrigin, "proxy_url": nil, "cname_targets": nil}
+}
+
+// primaryDomainName is the host (with port) the instance listens on.
+func (inst *Instance) primaryDomainName() string {
+	return strings.TrimPrefix(inst.FrontendAPIURL, "http://")
+}
+
+// domainJSON describes a satellite. A development satellite runs at its
+// name: over http on a loopback host, https otherwise. It signs in through
+// this instance's Frontend API.
+func (inst *Instance) domainJSON(d *domain) map[string]any {
+	scheme := "https"
+	if host, _, err := net.SplitHostPort(d.Name); (err == nil && isLoopbackName(host)) || isLoopbackName(d.Name) {
+		scheme = "http"
+	}
+	var proxy any
+	if d.ProxyURL != nil {
+		proxy = *d.ProxyURL
+	}
+	return map[string]any{"object": "domain", "id": d.ID, "name": d.Name, "is_satellite": true,
+		"frontend_api_url": inst.FrontendAPIURL, "accounts_portal_url": inst.FrontendAPIURL,
+		"development_origin": scheme + "://" + d.Name, "proxy_url": proxy, "cname_targets": nil}
+}
+
+func isLoopbackName(host string) bool {
+	host = strings.Trim(host, "[]")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// hostRe is a DNS host name; development hosts may be one label (myhost).
+var hostRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
+
+// checkDomainName accepts a host with an optional port (development
+// instances may have one), no scheme, path or user info; it returns the
+// name lower-cased.
+func checkDomainName(name string) (string, error) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	bad := errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "name",
+		"name must be a host name, optionally with a port (app.example.com, localhost:3001), without a scheme or path.")
+	host, port := name, ""
+	if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.HasSuffix(name, "]") {
+		host, port = name[:i], name[i+1:]
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strings.TrimLeft(port, "0123456789") != "" {
+			return "", bad
+		}
+	}
+	if ip, ok := strings.CutPrefix(host, "["); ok {
+		if !strings.HasSuffix(ip, "]") || net.ParseIP(strings.TrimSuffix(ip, "]")) == nil || !strings.Contains(ip, ":") {
+			return "", bad
+		}
+		return name, nil
+	}
+	if !hostRe.MatchString(host) {
+		return "", bad
+	}
+	return name, nil
+}
+
+// checkProxyURL accepts an absolute http(s) URL; nil and "" clear it.
+func checkProxyURL(p *string) (*string, error) {
+	if p == nil || *p == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(*p)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errInvalid("proxy_url", "proxy_url must be an absolute http(s) URL.")
+	}
+	return p, nil
+}
+
+func (inst *Instance) bapiListDomains(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var sats []*domain
+	if err := inst.store.view(r.Context(), func(t *txn) error {
+		var err error
+		sats, err = all[domain](t, kindDomain)
+		return err
+	}); err != nil {
+		return nil, 0, err
+	}
+	data := []any{inst.primaryDomainJSON()}
+	for _, d := range sats {
+		data = append(data, inst.domainJSON(d))
+	}
+	return map[string]any{"data": data, "total_count": len(data)}, 0, nil
+}
+
+func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		Name        *string `json:"name"`
+		IsSatellite *bool   `json:"is_satellite"`
+		ProxyURL    *string `json:"proxy_url"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	if p.Name == nil {
+		return nil, 0, errMissing("name")
+	}
+	if p.IsSatellite == nil {
+		return nil, 0, errMissing("is_satellite")
+	}
+	if !*p.IsSatellite {
+		return nil, 0, errInvalid("is_satellite", "An instance has one primary domain: only satellite domains can be added (is_satellite must be true).")
+	}
+	name, err := checkDomainName(*p.Name)
+	if err != nil {
+		return nil, 0, err
+	}
+	proxy, err := checkProxyURL(p.ProxyURL)
+	if err != nil {
+		return nil, 0, err
+	}
+	d := &domain{ID: newID("dmn"), Name: name, ProxyURL: proxy, CreatedAt: ms(inst.now())}
+	err = inst.store.update(r.Context(), func(t *txn) error {
+		if name == strings.ToLower(inst.primaryDomainName()) {
+			return errTaken("name", "That is the instance's primary domain.")
+		}
+		if err := t.claim(nsDomain, name, d.ID); err != nil {
+			return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
+		}
+		return t.put(kindDomain, d.ID, d)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return inst.domainJSON(d), 0, nil
+}
+
+func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		Name        *string `json:"name"`
+		ProxyURL    *string `json:"proxy_url"`
+		IsSecondary *bool   `json:"is_secondary"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	id := r.PathValue("id")
+	if id == inst.primaryDomainID() {
+		if p.Name != nil || p.ProxyURL != nil {
+			return nil, 0, errInvalid(map[bool]string{true: "name", false: "proxy_url"}[p.Name != nil],
+				"localclerk's primary domain is its own listener address; change it with Options.Addr (and run the app behind goclerk's Frontend API proxy for a proxy URL).")
+		}
+		return inst.primaryDomainJSON(), 0, nil
+	}
+	var d domain
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.get(kindDomain, id, &d); err != nil {
+			return notFoundAs(err, "domain")
+		}
+		if p.Name != nil {
+			name, err := checkDomainName(*p.Name)
+			if err != nil {
+				return err
+			}
+			if err := t.release(nsDomain, d.ID); err != nil {
+				return err
+			}
+			if err := t.claim(nsDomain, name, d.ID); err != nil {
+				return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
+			}
+			d.Name = name
+		}
+		if p.ProxyURL != nil {
+			proxy, err := checkProxyURL(p.ProxyURL)
+			if err != nil {
+				return err
+			}
+			d.ProxyURL = proxy
+		}
+		return t.put(kindDomain, d.ID, &d)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return inst.domainJSON(&d), 0, nil
+}
+
+func (inst *Instance) bapiDeleteDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	id := r.PathValue("id")
+	if id == inst.primaryDomainID() {
+		return nil, 0, newAPIError(http.StatusForbidden, "primary_domain_deletion_forbidden", "cannot delete the primary domain",
+			"The instance's primary domain cannot be deleted; only satellite domains can.", nil)
+	}
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindDomain, id) }); err != nil {
+		return nil, 0, notFoundAs(err, "domain")
+	}
+	return deletedJSON("domain", id), 0, nil
+}
+
+// conflictAs maps a unique-key conflict to the caller's error.
+func conflictAs(err error, taken *apiError) error {
+	if errors.Is(err, errConflict) {
+		return taken
+	}
+	return err
+}

@@ -1,0 +1,458 @@
+package localclerk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/goclerk/clerk/internal/specshape"
+)
+
+// bapiShapeCase is one Backend API request and the status localclerk must
+// answer with; the JSON body is checked against the schema the Backend
+// API specification gives for that operation and status.
+type bapiShapeCase struct {
+	name         string
+	method, path string // path and body may hold {placeholders}, see bapiShapeFixture
+	body         string // JSON
+	auth         string // "" the secret key, "none", or "machine" (the demo machine's secret)
+	status       int
+}
+
+var bapiShapeCases = []bapiShapeCase{
+	{name: "jwks", method: "GET", path: "/v1/jwks", status: 200},
+	{name: "jwks without key", method: "GET", path: "/v1/jwks", auth: "none", status: 401},
+
+	{name: "list users", method: "GET", path: "/v1/users?limit=2&order_by=-created_at", status: 200},
+	{name: "list users bad limit", method: "GET", path: "/v1/users?limit=9999", status: 400},
+	{name: "count users", method: "GET", path: "/v1/users/count?query=alice", status: 200},
+	{name: "count users without key", method: "GET", path: "/v1/users/count", auth: "none", status: 401},
+	{name: "create user", method: "POST", path: "/v1/users", body: `{"email_address":["{unique}@example.com"],"password":"correct-horse-battery","first_name":"Dana","public_metadata":{"a":1}}`, status: 200},
+	{name: "create user taken e-mail", method: "POST", path: "/v1/users", body: `{"email_address":["alice@example.com"]}`, status: 422},
+	{name: "get user", method: "GET", path: "/v1/users/user_demo_alice", status: 200},
+	{name: "get unknown user", method: "GET", path: "/v1/users/user_nope", status: 404},
+	{name: "update user", method: "PATCH", path: "/v1/users/{user}", body: `{"last_name":"Lee","username":"user{unique}"}`, status: 200},
+	{name: "update unknown user", method: "PATCH", path: "/v1/users/user_nope", body: `{}`, status: 404},
+	{name: "delete user", method: "DELETE", path: "/v1/users/{user}", status: 200},
+	{name: "delete unknown user", method: "DELETE", path: "/v1/users/user_nope", status: 404},
+	{name: "merge user metadata", method: "PATCH", path: "/v1/users/{user}/metadata", body: `{"public_metadata":{"seats":3}}`, status: 200},
+	{name: "merge metadata of unknown user", method: "PATCH", path: "/v1/users/user_nope/metadata", body: `{}`, status: 404},
+	{name: "ban user", method: "POST", path: "/v1/users/{user}/ban", status: 200},
+	{name: "ban unknown user", method: "POST", path: "/v1/users/user_nope/ban", status: 404},
+	{name: "unban user", method: "POST", path: "/v1/users/{user}/unban", status: 200},
+	{name: "unban unknown user", method: "POST", path: "/v1/users/user_nope/unban", status: 404},
+	{name: "lock user", method: "POST", path: "/v1/users/{user}/lock", status: 200},
+	{name: "lock unknown user", method: "POST", path: "/v1/users/user_nope/lock", status: 404},
+	{name: "unlock user", method: "POST", path: "/v1/users/{user}/unlock", status: 200},
+	{name: "unlock unknown user", method: "POST", path: "/v1/users/user_nope/unlock", status: 404},
+	{name: "replace user metadata", method: "PUT", path: "/v1/users/{user}/metadata", body: `{"public_metadata":{"seats":3},"private_metadata":null}`, status: 200},
+	{name: "replace metadata with a list", method: "PUT", path: "/v1/users/{user}/metadata", body: `{"public_metadata":[1]}`, status: 422},
+	{name: "remove password", method: "POST", path: "/v1/users/{user_with_password}/remove_password", status: 200},
+	{name: "remove a missing password", method: "POST", path: "/v1/users/{user}/remove_password", status: 400},
+	{name: "ban users", method: "POST", path: "/v1/users/ban", body: `{"user_ids":["{user}"]}`, status: 200},
+	{name: "ban users without ids", method: "POST", path: "/v1/users/ban", body: `{}`, status: 422},
+	{name: "unban users", method: "POST", path: "/v1/users/unban", body: `{"user_ids":["{user}","user_demo_bob"]}`, status: 200},
+	{name: "unban unknown users", method: "POST", path: "/v1/users/unban", body: `{"user_ids":["user_nope"]}`, status: 404},
+	{name: "verify password", method: "POST", path: "/v1/users/user_demo_alice/verify_password", body: `{"password":"alice-password"}`, status: 200},
+	{name: "verify wrong password", method: "POST", path: "/v1/users/user_demo_alice/verify_password", body: `{"password":"nope"}`, status: 422},
+	{name: "user's memberships", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships", status: 200},
+	{name: "user's memberships bad limit", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships?limit=0", status: 400},
+
+	{name: "create email address", method: "POST", path: "/v1/email_addresses", body: `{"user_id":"{user}","email_address":"e{unique}@example.com","verified":true,"primary":true}`, status: 200},
+	{name: "create a taken email address", method: "POST", path: "/v1/email_addresses", body: `{"user_id":"{user}","email_address":"alice@example.com"}`, status: 422},
+	{name: "get email address", method: "GET", path: "/v1/email_addresses/{email_address}", status: 200},
+	{name: "get unknown email address", method: "GET", path: "/v1/email_addresses/idn_nope", status: 404},
+	{name: "update email address", method: "PATCH", path: "/v1/email_addresses/{email_address}", body: `{"verified":true,"primary":true}`, status: 200},
+	{name: "update unknown email address", method: "PATCH", path: "/v1/email_addresses/idn_nope", body: `{}`, status: 404},
+	{name: "delete email address", method: "DELETE", path: "/v1/email_addresses/{email_address}", status: 200},
+	{name: "delete unknown email address", method: "DELETE", path: "/v1/email_addresses/idn_nope", status: 404},
+
+	{name: "list organizations", method: "GET", path: "/v1/organizations?include_members_count=true", status: 200},
+	{name: "list organizations bad limit", method: "GET", path: "/v1/organizations?limit=0", status: 400},
+	{name: "create organization", method: "POST", path: "/v1/organizations", body: `{"name":"Org {unique}","created_by":"user_demo_alice","public_metadata":{"tier":"gold"}}`, status: 200},
+	{name: "create organization without name", method: "POST", path: "/v1/organizations", body: `{}`, status: 422},
+	{name: "get organization", method: "GET", path: "/v1/organizations/org_demo_acme", status: 200},
+	{name: "get organization by slug", method: "GET", path: "/v1/organizations/acme", status: 200},
+	{name: "get unknown organization", method: "GET", path: "/v1/organizations/org_nope", status: 404},
+	{name: "update organization", method: "PATCH", path: "/v1/organizations/{org}", body: `{"name":"Renamed {unique}"}`, status: 200},
+	{name: "update unknown organization", method: "PATCH", path: "/v1/organizations/org_nope", body: `{}`, status: 404},
+	{name: "delete organization", method: "DELETE", path: "/v1/organizations/{org}", status: 200},
+	{name: "delete unknown organization", method: "DELETE", path: "/v1/organizations/org_nope", status: 404},
+	{name: "merge organization metadata", method: "PATCH", path: "/v1/organizations/{org}/metadata", body: `{"private_metadata":{"k":"v"}}`, status: 200},
+	{name: "merge metadata of unknown organization", method: "PATCH", path: "/v1/organizations/org_nope/metadata", body: `{}`, status: 404},
+	{name: "replace organization metadata", method: "PUT", path: "/v1/organizations/{org}/metadata", body: `{"public_metadata":{"tier":"gold"},"private_metadata":null}`, status: 200},
+	{name: "replace metadata of unknown organization", method: "PUT", path: "/v1/organizations/org_nope/metadata", body: `{}`, status: 404},
+	{name: "merge membership metadata", method: "PATCH", path: "/v1/organizations/org_demo_acme/memberships/user_demo_bob/metadata", body: `{"public_metadata":{"team":"core"}}`, status: 200},
+	{name: "merge metadata of unknown membership", method: "PATCH", path: "/v1/organizations/org_demo_acme/memberships/user_nope/metadata", body: `{}`, status: 404},
+	{name: "list every membership", method: "GET", path: "/v1/organization_memberships?order_by=-created_at&limit=5", status: 200},
+	{name: "list every membership bad order", method: "GET", path: "/v1/organization_memberships?order_by=shoe_size", status: 422},
+	{name: "list memberships", method: "GET", path: "/v1/organizations/org_demo_acme/memberships", status: 200},
+	{name: "list memberships of unknown organization", method: "GET", path: "/v1/organizations/org_nope/memberships", status: 404},
+	{name: "create membership", method: "POST", path: "/v1/organizations/{org}/memberships", body: `{"user_id":"user_demo_carol","role":"org:member"}`, status: 200},
+	{name: "create membership bad role", method: "POST", path: "/v1/organizations/{org}/memberships", body: `{"user_id":"user_demo_carol","role":"org:boss"}`, status: 422},
+	{name: "update membership", method: "PATCH", path: "/v1/organizations/{org}/memberships/user_demo_alice", body: `{"role":"org:member"}`, status: 200},
+	{name: "update unknown membership", method: "PATCH", path: "/v1/organizations/{org}/memberships/user_nope", body: `{"role":"org:member"}`, status: 404},
+	{name: "delete membership", method: "DELETE", path: "/v1/organizations/{org}/memberships/user_demo_alice", status: 200},
+	{name: "delete unknown membership", method: "DELETE", path: "/v1/organizations/{org}/memberships/user_demo_bob", status: 404},
+
+	{name: "list roles", method: "GET", path: "/v1/organization_roles", status: 200},
+	{name: "list roles bad limit", method: "GET", path: "/v1/organization_roles?limit=x", status: 400},
+	{name: "create role", method: "POST", path: "/v1/organization_roles", body: `{"name":"Role {unique}","key":"org:r{unique}","permissions":["org:sys_memberships:read"]}`, status: 200},
+	{name: "create role without key", method: "POST", path: "/v1/organization_roles", body: `{"name":"x"}`, status: 422},
+	{name: "get role", method: "GET", path: "/v1/organization_roles/{role}", status: 200},
+	{name: "get unknown role", method: "GET", path: "/v1/organization_roles/role_nope", status: 404},
+	{name: "delete role", method: "DELETE", path: "/v1/organization_roles/{role}", status: 200},
+	{name: "delete unknown role", method: "DELETE", path: "/v1/organization_roles/role_nope", status: 404},
+	{name: "update role", method: "PATCH", path: "/v1/organization_roles/{role}", body: `{"name":"Renamed","key":"org:renamed{unique}","permissions":["{permission}","org:sys_memberships:read"]}`, status: 200},
+	{name: "update role with an unknown permission", method: "PATCH", path: "/v1/organization_roles/{role}", body: `{"permissions":["org:nope:nope"]}`, status: 422},
+	{name: "add a permission to a role", method: "POST", path: "/v1/organization_roles/{role}/permissions/{permission}", status: 200},
+	{name: "add an unknown permission to a role", method: "POST", path: "/v1/organization_roles/{role}/permissions/perm_nope", status: 404},
+	{name: "remove a permission from a role", method: "DELETE", path: "/v1/organization_roles/{role_with_perm}/permissions/{perm_of_role}", status: 200},
+	{name: "remove a permission a role lacks", method: "DELETE", path: "/v1/organization_roles/{role}/permissions/{permission}", status: 404},
+	{name: "get permission", method: "GET", path: "/v1/organization_permissions/{permission}", status: 200},
+	{name: "get unknown permission", method: "GET", path: "/v1/organization_permissions/perm_nope", status: 404},
+	{name: "update permission", method: "PATCH", path: "/v1/organization_permissions/{permission}", body: `{"name":"Ship","key":"org:ship{unique}:create","description":"d"}`, status: 200},
+	{name: "update permission to a system key", method: "PATCH", path: "/v1/organization_permissions/{permission}", body: `{"key":"org:sys_x:y"}`, status: 422},
+	{name: "delete permission", method: "DELETE", path: "/v1/organization_permissions/{permission}", status: 200},
+	{name: "delete unknown permission", method: "DELETE", path: "/v1/organization_permissions/perm_nope", status: 404},
+	{name: "list permissions", method: "GET", path: "/v1/organization_permissions", status: 200},
+	{name: "list permissions bad limit", method: "GET", path: "/v1/organization_permissions?limit=x", status: 400},
+	{name: "create permission", method: "POST", path: "/v1/organization_permissions", body: `{"name":"Deploy {unique}","key":"org:deploys{unique}:create"}`, status: 200},
+	{name: "create permission without key", method: "POST", path: "/v1/organization_permissions", body: `{"name":"x"}`, status: 422},
+
+	{name: "list sessions", method: "GET", path: "/v1/sessions?user_id=user_demo_alice&status=active", status: 200},
+	{name: "list sessions bad status", method: "GET", path: "/v1/sessions?user_id=user_demo_alice&status=asleep", status: 422},
+	{name: "create session", method: "POST", path: "/v1/sessions", body: `{"user_id":"user_demo_alice","active_organization_id":"org_demo_acme"}`, status: 200},
+	{name: "create session without user", method: "POST", path: "/v1/sessions", body: `{}`, status: 422},
+	{name: "get session", method: "GET", path: "/v1/sessions/{session}", status: 200},
+	{name: "get unknown session", method: "GET", path: "/v1/sessions/sess_nope", status: 404},
+	{name: "revoke session", method: "POST", path: "/v1/sessions/{session}/revoke", status: 200},
+	{name: "revoke unknown session", method: "POST", path: "/v1/sessions/sess_nope/revoke", status: 404},
+	{name: "session token", method: "POST", path: "/v1/sessions/{session}/tokens", body: `{}`, status: 200},
+	{name: "token of unknown session", method: "POST", path: "/v1/sessions/sess_nope/tokens", status: 404},
+	{name: "template token", method: "POST", path: "/v1/sessions/{session}/tokens/demo", body: `{}`, status: 200},
+	{name: "unknown template token", method: "POST", path: "/v1/sessions/{session}/tokens/nope", status: 404},
+	{name: "handshake payload", method: "GET", path: "/v1/clients/handshake_payload?nonce={nonce}", status: 200},
+	{name: "handshake payload unknown nonce", method: "GET", path: "/v1/clients/handshake_payload?nonce=nope", status: 404},
+	{name: "get client", method: "GET", path: "/v1/clients/{client}", status: 200},
+	{name: "get unknown client", method: "GET", path: "/v1/clients/client_nope", status: 404},
+
+	{name: "list jwt templates", method: "GET", path: "/v1/jwt_templates", status: 200},
+	{name: "list jwt templates paginated", method: "GET", path: "/v1/jwt_templates?paginated=true", status: 200},
+	{name: "list jwt templates without key", method: "GET", path: "/v1/jwt_templates", auth: "none", status: 401},
+	{name: "create jwt template", method: "POST", path: "/v1/jwt_templates", body: `{"name":"t{unique}","claims":{"role":"{{org.role}}"},"lifetime":120}`, status: 200},
+	{name: "create jwt template without name", method: "POST", path: "/v1/jwt_templates", body: `{"claims":{}}`, status: 422},
+	{name: "get jwt template", method: "GET", path: "/v1/jwt_templates/{template}", status: 200},
+	{name: "get unknown jwt template", method: "GET", path: "/v1/jwt_templates/jtmp_nope", status: 404},
+	{name: "update jwt template", method: "PATCH", path: "/v1/jwt_templates/{template}", body: `{"name":"t{unique}b","claims":{"x":1}}`, status: 200},
+	{name: "update unknown jwt template", method: "PATCH", path: "/v1/jwt_templates/jtmp_nope", body: `{"name":"x","claims":{}}`, status: 404},
+	{name: "delete jwt template", method: "DELETE", path: "/v1/jwt_templates/{template}", status: 200},
+	{name: "delete unknown jwt template", method: "DELETE", path: "/v1/jwt_templates/jtmp_nope", status: 404},
+
+	{name: "create sign-in token", method: "POST", path: "/v1/sign_in_tokens", body: `{"user_id":"user_demo_alice","expires_in_seconds":600}`, status: 200},
+	{name: "create sign-in token without user", method: "POST", path: "/v1/sign_in_tokens", body: `{}`, status: 422},
+	{name: "revoke sign-in token", method: "POST", path: "/v1/sign_in_tokens/{sign_in_token}/revoke", status: 200},
+	{name: "revoke unknown sign-in token", method: "POST", path: "/v1/sign_in_tokens/sit_nope/revoke", status: 404},
+
+	{name: "list domains", method: "GET", path: "/v1/domains", status: 200},
+	{name: "list domains without key", method: "GET", path: "/v1/domains", auth: "none", status: 401},
+	{name: "add satellite domain", method: "POST", path: "/v1/domains", body: `{"name":"sat{unique}.example.com","is_satellite":true}`, status: 200},
+	{name: "add primary domain", method: "POST", path: "/v1/domains", body: `{"name":"sat{unique}.example.com","is_satellite":false}`, status: 422},
+	{name: "update satellite domain", method: "PATCH", path: "/v1/domains/{domain}", body: `{"name":"localhost:4{unique}"}`, status: 200},
+	{name: "update unknown domain", method: "PATCH", path: "/v1/domains/dmn_nope", body: `{}`, status: 404},
+	{name: "delete satellite domain", method: "DELETE", path: "/v1/domains/{domain}", status: 200},
+	{name: "delete unknown domain", method: "DELETE", path: "/v1/domains/dmn_nope", status: 404},
+
+	{name: "create actor token", method: "POST", path: "/v1/actor_tokens", body: `{"user_id":"user_demo_bob","actor":{"sub":"user_demo_alice"},"expires_in_seconds":600}`, status: 200},
+	{name: "create actor token without actor", method: "POST", path: "/v1/actor_tokens", body: `{"user_id":"user_demo_bob"}`, status: 422},
+	{name: "revoke actor token", method: "POST", path: "/v1/actor_tokens/{actor_token}/revoke", status: 200},
+	{name: "revoke unknown actor token", method: "POST", path: "/v1/actor_tokens/act_nope/revoke", status: 404},
+
+	{name: "list invitations", method: "GET", path: "/v1/invitations?status=pending&order_by=email_address", status: 200},
+	{name: "list invitations paginated", method: "GET", path: "/v1/invitations?paginated=true", status: 200},
+	{name: "list invitations bad status", method: "GET", path: "/v1/invitations?status=sent", status: 422},
+	{name: "create invitation", method: "POST", path: "/v1/invitations", body: `{"email_address":"i{unique}@example.com","public_metadata":{"plan":"pro"},"redirect_url":"http://localhost:3000/welcome","expires_in_days":7}`, status: 200},
+	{name: "invite an existing user", method: "POST", path: "/v1/invitations", body: `{"email_address":"alice@example.com"}`, status: 422},
+	{name: "create invitations in bulk", method: "POST", path: "/v1/invitations/bulk", body: `[{"email_address":"b{unique}@example.com"},{"email_address":"c{unique}@example.com","notify":false}]`, status: 200},
+	{name: "create invitations in bulk without an address", method: "POST", path: "/v1/invitations/bulk", body: `[{"email_address":"d{unique}@example.com"},{}]`, status: 422},
+	{name: "revoke invitation", method: "POST", path: "/v1/invitations/{invitation}/revoke", status: 200},
+	{name: "revoke unknown invitation", method: "POST", path: "/v1/invitations/inv_nope/revoke", status: 404},
+
+	{name: "list redirect urls", method: "GET", path: "/v1/redirect_urls", status: 200},
+	{name: "list redirect urls paginated", method: "GET", path: "/v1/redirect_urls?paginated=true", status: 200},
+	{name: "list redirect urls bad offset", method: "GET", path: "/v1/redirect_urls?offset=-1", status: 400},
+	{name: "create redirect url", method: "POST", path: "/v1/redirect_urls", body: `{"url":"myapp{unique}://callback"}`, status: 200},
+	{name: "create redirect url without url", method: "POST", path: "/v1/redirect_urls", body: `{}`, status: 422},
+	{name: "get redirect url", method: "GET", path: "/v1/redirect_urls/{redirect_url}", status: 200},
+	{name: "get unknown redirect url", method: "GET", path: "/v1/redirect_urls/ru_nope", status: 404},
+	{name: "delete redirect url", method: "DELETE", path: "/v1/redirect_urls/{redirect_url}", status: 200},
+	{name: "delete unknown redirect url", method: "DELETE", path: "/v1/redirect_urls/ru_nope", status: 404},
+
+	{name: "list allowlist", method: "GET", path: "/v1/allowlist_identifiers?limit=5", status: 200},
+	{name: "list allowlist paginated", method: "GET", path: "/v1/allowlist_identifiers?paginated=true", status: 200},
+	{name: "list allowlist bad limit", method: "GET", path: "/v1/allowlist_identifiers?limit=501", status: 400},
+	{name: "add to allowlist", method: "POST", path: "/v1/allowlist_identifiers", body: `{"identifier":"a{unique}@example.com","notify":false}`, status: 200},
+	{name: "add a bad identifier to allowlist", method: "POST", path: "/v1/allowlist_identifiers", body: `{"identifier":"not an identifier"}`, status: 422},
+	{name: "remove from allowlist", method: "DELETE", path: "/v1/allowlist_identifiers/{allowlist_identifier}", status: 200},
+	{name: "remove unknown from allowlist", method: "DELETE", path: "/v1/allowlist_identifiers/alid_nope", status: 404},
+	{name: "list blocklist", method: "GET", path: "/v1/blocklist_identifiers", status: 200},
+	{name: "list blocklist without key", method: "GET", path: "/v1/blocklist_identifiers", auth: "none", status: 401},
+	{name: "add to blocklist", method: "POST", path: "/v1/blocklist_identifiers", body: `{"identifier":"*@spam{unique}.example"}`, status: 200},
+	{name: "add to blocklist without identifier", method: "POST", path: "/v1/blocklist_identifiers", body: `{}`, status: 422},
+	{name: "remove from blocklist", method: "DELETE", path: "/v1/blocklist_identifiers/{blocklist_identifier}", status: 200},
+	{name: "remove unknown from blocklist", method: "DELETE", path: "/v1/blocklist_identifiers/blid_nope", status: 404},
+	{name: "update restrictions", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":false,"blocklist":false}`, status: 200},
+	{name: "update restrictions with a wrong type", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":"yes"}`, status: 422},
+
+	{name: "list api keys", method: "GET", path: "/api_keys?subject=user_demo_alice", status: 200},
+	{name: "list api keys without key", method: "GET", path: "/api_keys", auth: "none", status: 401},
+	{name: "create api key", method: "POST", path: "/api_keys", body: `{"name":"ci","subject":"user_demo_bob","scopes":["write"]}`, status: 200},
+	{name: "create api key for unknown subject", method: "POST", path: "/api_keys", body: `{"name":"x","subject":"user_nope"}`, status: 422},
+	{name: "verify api key", method: "POST", path: "/api_keys/verify", body: `{"secret":"{api_key_secret}"}`, status: 200},
+	{name: "verify unknown api key", method: "POST", path: "/api_keys/verify", body: `{"secret":"ak_nope"}`, status: 404},
+	{name: "get api key", method: "GET", path: "/api_keys/{api_key}", status: 200},
+	{name: "get unknown api key", method: "GET", path: "/api_keys/ak_nope", status: 404},
+	{name: "api key secret", method: "GET", path: "/api_keys/{api_key}/secret", status: 200},
+	{name: "secret of unknown api key", method: "GET", path: "/api_keys/ak_nope/secret", status: 404},
+	{name: "revoke api key", method: "POST", path: "/api_keys/{api_key}/revoke", body: `{"revocation_reason":"leaked"}`, status: 200},
+	{name: "revoke unknown api key", method: "POST", path: "/api_keys/ak_nope/revoke", body: `{}`, status: 404},
+	{name: "delete api key", method: "DELETE", path: "/api_keys/{api_key}", status: 200},
+	{name: "delete unknown api key", method: "DELETE", path: "/api_keys/ak_nope", status: 404},
+
+	{name: "list m2m tokens", method: "GET", path: "/m2m_tokens", status: 200},
+	{name: "list m2m tokens without key", method: "GET", path: "/m2m_tokens", auth: "none", status: 401},
+	{name: "create m2m token", method: "POST", path: "/m2m_tokens", auth: "machine", body: `{"seconds_until_expiration":60}`, status: 201},
+	{name: "create m2m token with a wrong key", method: "POST", path: "/m2m_tokens", auth: "none", body: `{}`, status: 401},
+	{name: "verify m2m token", method: "POST", path: "/m2m_tokens/verify", auth: "machine", body: `{"token":"{m2m_token}"}`, status: 200},
+	{name: "verify unknown m2m token", method: "POST", path: "/m2m_tokens/verify", auth: "machine", body: `{"token":"mt_nope"}`, status: 404},
+	{name: "revoke m2m token", method: "POST", path: "/m2m_tokens/{m2m}/revoke", body: `{}`, status: 200},
+	{name: "revoke unknown m2m token", method: "POST", path: "/m2m_tokens/mt_nope/revoke", body: `{}`, status: 404},
+	{name: "verify oauth access token", method: "POST", path: "/oauth_applications/access_tokens/verify", body: `{"access_token":"{oauth_token}"}`, status: 200},
+	{name: "verify unknown oauth access token", method: "POST", path: "/oauth_applications/access_tokens/verify", body: `{"access_token":"oat_nope"}`, status: 404},
+}
+
+// TestBAPIShapesMatchTheSpec drives every Backend API route localclerk
+// registers, with raw HTTP, and checks each JSON answer, errors included,
+// against the schema the Backend API specification gives for that
+// operation and status. A route without a row for a successful answer and
+// one for an error fails the test, so the check keeps up with the routes.
+func TestBAPIShapesMatchTheSpec(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	facts, err := specshape.BAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type seen struct{ ok, failed bool }
+	exercised := map[string]*seen{}
+	for _, tc := range bapiShapeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := &bapiShapeFixture{t: t, h: h, vals: map[string]string{}}
+			path, body := fx.fill(tc.path), fx.fill(tc.body)
+			rel := strings.TrimPrefix(path, "/v1")
+			_, route := h.inst.bapiMux.Handler(httptest.NewRequest(tc.method, rel, nil))
+			if exercised[route] == nil {
+				exercised[route] = &seen{}
+			}
+			auth := "Bearer " + h.inst.SecretKey
+			switch tc.auth {
+			case "none":
+				auth = ""
+			case "machine":
+				auth = "Bearer " + h.inst.Demo.MachineSecretKey
+			}
+			status, got := h.rawBAPI(tc.method, path, auth, body)
+			if status != tc.status {
+				t.Fatalf("%s %s: status %d, want %d: %s", tc.method, path, status, tc.status, got)
+			}
+			if status < 400 {
+				exercised[route].ok = true
+			} else {
+				exercised[route].failed = true
+			}
+			op := facts.ForPattern(route)
+			switch {
+			case op != nil && status < 400 && strings.Contains(rel, "paginated=true"):
+				err = checkPaginated(facts, op, got)
+			case op != nil:
+				err = facts.Check(tc.method, rel, status, got)
+			case !slices.Contains(bapiRoutesNotInSpec, route):
+				t.Fatalf("%s %s is served by %q, no operation of the spec", tc.method, path, route)
+			case status >= 400:
+				err = facts.CheckSchema("ClerkErrors", got)
+			case !json.Valid(got):
+				err = errors.New("not JSON")
+			}
+			if err != nil {
+				t.Errorf("%v\nbody: %s", err, got)
+			}
+		})
+	}
+	routes := h.inst.bapiMux.bapiRoutes()
+	if len(routes) < 50 {
+		t.Fatalf("only %d Backend API routes registered: %v", len(routes), routes)
+	}
+	for _, r := range routes {
+		switch s := exercised[r]; {
+		case s == nil:
+			t.Errorf("Backend API route %q has no row in bapiShapeCases", r)
+		case !s.ok:
+			t.Errorf("Backend API route %q has no row for a successful answer", r)
+		case !s.failed:
+			t.Errorf("Backend API route %q has no row for an error answer", r)
+		}
+	}
+	for r := range exercised {
+		if !slices.Contains(routes, r) {
+			t.Errorf("a row's request is served by %q, not a Backend API route", r)
+		}
+	}
+}
+
+// checkPaginated checks a list answered with paginated=true: the
+// specification documents the bare array; the page then comes as
+// {data, total_count}, each item of the array's schema.
+func checkPaginated(facts *specshape.Facts, op *specshape.Operation, body []byte) error {
+	var page struct {
+		Data       []json.RawMessage `json:"data"`
+		TotalCount *int              `json:"total_count"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil || page.Data == nil || page.TotalCount == nil {
+		return fmt.Errorf("paginated answer is not {data, total_count}: %v", err)
+	}
+	items := op.Responses["200"]
+	if items == nil || items.Type != "array" || items.Items == nil || items.Items.Ref == "" {
+		return fmt.Errorf("%s does not answer an array of named items", op.ID)
+	}
+	for _, it := range page.Data {
+		if err := facts.CheckSchema(items.Items.Ref, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bapiShapeFixture makes what a row's {placeholders} name, fresh for
+// each row: {unique} is a new number, {user} a new user, {org} a new
+// organization created by Alice, {session} and {client} a new session of
+// Alice's, and so on.
+type bapiShapeFixture struct {
+	t    *testing.T
+	h    *harness
+	vals map[string]string
+}
+
+var (
+	placeholder = regexp.MustCompile(`\{[a-z0-9_]+\}`)
+	uniqueSeq   atomic.Int64
+)
+
+func (fx *bapiShapeFixture) fill(s string) string {
+	return placeholder.ReplaceAllStringFunc(s, func(m string) string {
+		name := m[1 : len(m)-1]
+		if v, ok := fx.vals[name]; ok {
+			return v
+		}
+		v := fx.make(name)
+		fx.vals[name] = v
+		return v
+	})
+}
+
+func (fx *bapiShapeFixture) make(name string) string {
+	t, h := fx.t, fx.h
+	t.Helper()
+	create := func(method, path, auth string, body any, idField string) string {
+		t.Helper()
+		var out map[string]any
+		if st := h.bapiAuth(method, path, auth, body, &out); st/100 != 2 {
+			t.Fatalf("fixture %s: %s %s: %d %v", name, method, path, st, out)
+		}
+		s, _ := out[idField].(string)
+		if s == "" {
+			t.Fatalf("fixture %s: no %s in %v", name, idField, out)
+		}
+		return s
+	}
+	secret := "Bearer " + h.inst.SecretKey
+	switch name {
+	case "unique":
+		return fmt.Sprint(uniqueSeq.Add(1))
+	case "user":
+		return create("POST", "/v1/users", secret, map[string]any{"email_address": []string{"u" + fx.fill("{unique}") + "@example.com"}}, "id")
+	case "user_with_password":
+		return create("POST", "/v1/users", secret, map[string]any{"email_address": []string{"p" + fx.fill("{unique}") + "@example.com"}, "password": "correct-horse-battery"}, "id")
+	case "email_address":
+		return create("POST", "/v1/email_addresses", secret, map[string]any{"user_id": fx.fill("{user}"), "email_address": "x" + fx.fill("{unique}") + "@example.com"}, "id")
+	case "org":
+		return create("POST", "/v1/organizations", secret, map[string]any{"name": "Org " + fx.fill("{unique}"), "created_by": "user_demo_alice"}, "id")
+	case "session":
+		var out map[string]any
+		if st := h.bapi("POST", "/v1/sessions", map[string]any{"user_id": "user_demo_alice"}, &out); st != 200 {
+			t.Fatalf("fixture session: %d %v", st, out)
+		}
+		fx.vals["client"], _ = out["client_id"].(string)
+		return out["id"].(string)
+	case "client":
+		fx.fill("{session}")
+		return fx.vals["client"]
+	case "role":
+		u := fx.fill("{unique}")
+		return create("POST", "/v1/organization_roles", secret, map[string]any{"name": "Role " + u, "key": "org:role" + u}, "id")
+	case "permission":
+		u := fx.fill("{unique}")
+		return create("POST", "/v1/organization_permissions", secret, map[string]any{"name": "Perm " + u, "key": "org:feat" + u + ":run"}, "id")
+	case "role_with_perm":
+		perm := fx.fill("{permission}")
+		fx.vals["perm_of_role"] = perm
+		u := fx.fill("{unique}")
+		return create("POST", "/v1/organization_roles", secret, map[string]any{"name": "Role " + u, "key": "org:rp" + u, "permissions": []string{perm}}, "id")
+	case "template":
+		return create("POST", "/v1/jwt_templates", secret, map[string]any{"name": "tmpl" + fx.fill("{unique}"), "claims": map[string]any{"a": 1}}, "id")
+	case "sign_in_token":
+		return create("POST", "/v1/sign_in_tokens", secret, map[string]any{"user_id": "user_demo_alice"}, "id")
+	case "domain":
+		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
+	case "actor_token":
+		return create("POST", "/v1/actor_tokens", secret, map[string]any{"user_id": "user_demo_bob", "actor": map[string]any{"sub": "user_demo_alice"}}, "id")
+	case "invitation":
+		return create("POST", "/v1/invitations", secret, map[string]any{"email_address": "inv" + fx.fill("{unique}") + "@example.com"}, "id")
+	case "redirect_url":
+		return create("POST", "/v1/redirect_urls", secret, map[string]any{"url": "https://app.example.com/cb" + fx.fill("{unique}")}, "id")
+	case "allowlist_identifier":
+		return create("POST", "/v1/allowlist_identifiers", secret, map[string]any{"identifier": "al" + fx.fill("{unique}") + "@example.com"}, "id")
+	case "blocklist_identifier":
+		return create("POST", "/v1/blocklist_identifiers", secret, map[string]any{"identifier": "bl" + fx.fill("{unique}") + "@example.com"}, "id")
+	case "api_key":
+		return create("POST", "/api_keys", secret, map[string]any{"name": "k", "subject": "user_demo_alice"}, "id")
+	case "api_key_secret":
+		return create("POST", "/api_keys", secret, map[string]any{"name": "k", "subject": "user_demo_alice"}, "secret")
+	case "m2m":
+		return create("POST", "/m2m_tokens", "Bearer "+h.inst.Demo.MachineSecretKey, map[string]any{"seconds_until_expiration": 60}, "id")
+	case "m2m_token":
+		return create("POST", "/m2m_tokens", "Bearer "+h.inst.Demo.MachineSecretKey, map[string]any{"seconds_until_expiration": 60}, "token")
+	case "oauth_token":
+		tok, err := h.inst.CreateOAuthAccessToken(t.Context(), "user_demo_alice", []string{"profile"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	case "nonce":
+		dvb := signInAlice(t, h)
+		resp := h.get(h.handshakeURL(app, "nonce", dvb, false))
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || resp.StatusCode != http.StatusTemporaryRedirect {
+			t.Fatalf("fixture nonce: handshake %d %v", resp.StatusCode, err)
+		}
+		return loc.Query().Get("__clerk_handshake_nonce")
+	}
+	t.Fatalf("no fixture for {%s}", name)
+	return ""
+}
