@@ -296,6 +296,33 @@ func checkMetadata(name string, m json.RawMessage) error {
 	return nil
 }
 
+// metadataPatch is one metadata field of a merge request: its parameter
+// name, the patch sent, and the stored value it merges into.
+type metadataPatch struct {
+	name  string
+	patch json.RawMessage
+	dst   *json.RawMessage
+}
+
+// mergeMetadataFields validates and merges each patch that was sent into
+// its stored value; absent or null patches leave the value unchanged.
+func mergeMetadataFields(fields ...metadataPatch) error {
+	for _, f := range fields {
+		if len(f.patch) == 0 || string(f.patch) == "null" {
+			continue
+		}
+		if err := checkMetadata(f.name, f.patch); err != nil {
+			return err
+		}
+		merged, err := mergeMetadata(*f.dst, f.patch)
+		if err != nil {
+			return err
+		}
+		*f.dst = merged
+	}
+	return nil
+}
+
 // mergeMetadata applies Clerk's metadata merge: top-level keys replace,
 // null deletes, nested objects merge recursively.
 func mergeMetadata(old, patch json.RawMessage) (json.RawMessage, error) {

@@ -498,22 +498,8 @@ func (inst *Instance) bapiOrgMetadata(w http.ResponseWriter, r *http.Request) (a
 		if o, err = orgByIDOrSlug(t, r.PathValue("id")); err != nil {
 			return notFoundAs(err, "organization")
 		}
-		for _, m := range []struct {
-			n   string
-			v   json.RawMessage
-			dst *json.RawMessage
-		}{{"public_metadata", p.PublicMetadata, &o.PublicMeta}, {"private_metadata", p.PrivateMetadata, &o.PrivateMeta}} {
-			if len(m.v) == 0 || string(m.v) == "null" {
-				continue
-			}
-			if err := checkMetadata(m.n, m.v); err != nil {
-				return err
-			}
-			merged, err := mergeMetadata(*m.dst, m.v)
-			if err != nil {
-				return err
-			}
-			*m.dst = merged
+		if err := mergeMetadataFields(metadataPatch{"public_metadata", p.PublicMetadata, &o.PublicMeta}, metadataPatch{"private_metadata", p.PrivateMetadata, &o.PrivateMeta}); err != nil {
+			return err
 		}
 		o.UpdatedAt = ms(inst.now())
 		return t.put(kindOrg, o.ID, o)

@@ -59,22 +59,8 @@ func (inst *Instance) bapiMembershipMetadata(w http.ResponseWriter, r *http.Requ
 		if err != nil {
 			return err
 		}
-		for _, f := range []struct {
-			n   string
-			v   json.RawMessage
-			dst *json.RawMessage
-		}{{"public_metadata", p.PublicMetadata, &m.PublicMeta}, {"private_metadata", p.PrivateMetadata, &m.PrivateMeta}} {
-			if len(f.v) == 0 || string(f.v) == "null" {
-				continue
-			}
-			if err := checkMetadata(f.n, f.v); err != nil {
-				return err
-			}
-			merged, err := mergeMetadata(*f.dst, f.v)
-			if err != nil {
-				return err
-			}
-			*f.dst = merged
+		if err := mergeMetadataFields(metadataPatch{"public_metadata", p.PublicMetadata, &m.PublicMeta}, metadataPatch{"private_metadata", p.PrivateMetadata, &m.PrivateMeta}); err != nil {
+			return err
 		}
 		m.UpdatedAt = ms(inst.now())
 		if err := t.put(kindMembership, m.ID, m); err != nil {

@@ -491,22 +491,8 @@ func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (
 		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
-		for _, m := range []struct {
-			n   string
-			v   json.RawMessage
-			dst *json.RawMessage
-		}{{"public_metadata", p.PublicMetadata, &u.PublicMeta}, {"private_metadata", p.PrivateMetadata, &u.PrivateMeta}, {"unsafe_metadata", p.UnsafeMetadata, &u.UnsafeMeta}} {
-			if len(m.v) == 0 || string(m.v) == "null" {
-				continue
-			}
-			if err := checkMetadata(m.n, m.v); err != nil {
-				return err
-			}
-			merged, err := mergeMetadata(*m.dst, m.v)
-			if err != nil {
-				return err
-			}
-			*m.dst = merged
+		if err := mergeMetadataFields(metadataPatch{"public_metadata", p.PublicMetadata, &u.PublicMeta}, metadataPatch{"private_metadata", p.PrivateMetadata, &u.PrivateMeta}, metadataPatch{"unsafe_metadata", p.UnsafeMetadata, &u.UnsafeMeta}); err != nil {
+			return err
 		}
 		u.UpdatedAt = ms(inst.now())
 		t.emit("user.updated", userJSON(&u))
