@@ -4,7 +4,7 @@
 // per check and a final "N passed, M failed"; exits 1 when any failed.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClerkClient } from '@clerk/backend';
 import { clerkMiddleware, getAuth } from '@clerk/express';
@@ -33,9 +33,9 @@ let passed = 0;
 let failed = 0;
 // A hung request must not hang CI.
 setTimeout(() => {
-  console.log(`FAIL interop timed out after 120 s\n${passed} passed, ${failed + 1} failed`);
+  console.log(`FAIL interop timed out after 300 s\n${passed} passed, ${failed + 1} failed`);
   process.exit(1);
-}, 120_000).unref();
+}, 300_000).unref();
 async function check(name, fn) {
   try {
     const detail = await fn();
@@ -331,6 +331,17 @@ try {
     assert.equal(asKey.isAuthenticated, false, 'an M2M token must not pass as an API key');
     return `${m2m.id} → machineId ${auth.machineId}; as api_key → isAuthenticated ${asKey.isAuthenticated}`;
   });
+
+  // (resources) @clerk/backend driving each Backend API resource localclerk
+  // serves: one module per resource in resources/, each exporting
+  // `default async function (ctx)` that registers its checks with
+  // ctx.check. They run in file-name order against the same instance.
+  const dir = new URL('./resources/', import.meta.url);
+  const modules = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
+  for (const file of modules) {
+    const mod = await import(new URL(file, dir));
+    await mod.default({ check, clerk, assert, alice, machineSecretKey, publishableKey, secretKey, apiUrl, fapi });
+  }
 } finally {
   server.close();
 }
