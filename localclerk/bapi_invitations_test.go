@@ -48,7 +48,7 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 		{map[string]any{"email_address": "alice@example.com"}, "form_identifier_exists", "email_address"},
 		{map[string]any{"email_address": "x@example.com", "expires_in_days": 0}, "form_param_value_invalid", "expires_in_days"},
 		{map[string]any{"email_address": "x@example.com", "redirect_url": "https://evil.example/"}, "form_param_value_invalid", "redirect_url"},
-		{map[string]any{"email_address": "x@example.com", "public_metadata": []int{1}}, "form_param_format_invalid", "public_metadata"},
+		{map[string]any{"email_address": "x@example.com", "public_metadata": []int{1}}, "form_param_value_invalid", "public_metadata"},
 		{map[string]any{"email_address": "x@example.com", "template_slug": "other"}, "form_param_value_invalid", "template_slug"},
 	} {
 		var e clerkErrors

@@ -54,7 +54,7 @@ func TestLockReplaceMetadataRemovePasswordBulkBan(t *testing.T) {
 		t.Errorf("sign-in with a removed password: %d", st)
 	}
 	var e clerkErrors
-	h.wantError(400, "password_not_set", h.bapi("POST", "/v1/users/user_demo_bob/remove_password", nil, &e), e)
+	h.wantError(400, "no_password_set", h.bapi("POST", "/v1/users/user_demo_bob/remove_password", nil, &e), e)
 
 	// Bulk ban: all or none, sessions revoked.
 	h.bapi("POST", "/v1/sessions", map[string]any{"user_id": "user_demo_carol"}, nil)
