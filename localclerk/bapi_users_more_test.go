@@ -73,7 +73,7 @@ func TestLockReplaceMetadataRemovePasswordBulkBan(t *testing.T) {
 		t.Errorf("%d sessions survived the ban", n)
 	}
 	e = clerkErrors{}
-	h.wantError(422, "form_param_value_invalid", h.bapi("POST", "/v1/users/ban", map[string]any{"user_ids": make([]string, 51)}, &e), e)
+	h.wantError(400, "bulk_size_exceeded", h.bapi("POST", "/v1/users/ban", map[string]any{"user_ids": make([]string, 51)}, &e), e)
 	if st := h.bapi("POST", "/v1/users/unban", map[string]any{"user_ids": []string{"user_demo_carol"}}, &banned); st != 200 || banned[0]["banned"] != false {
 		t.Errorf("bulk unban: %d %v", st, banned)
 	}
