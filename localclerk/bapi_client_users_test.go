@@ -406,6 +406,13 @@ var _ = addClientCases(map[string]clientCase{
 					t.Errorf("replaced metadata = %v / %v", m.PublicMetadata, m.PrivateMetadata)
 				}
 			}
+			// An empty object is sent, and empties the field.
+			if _, err := f.c.Users.ReplaceMetadata(f.ctx, u.ID, &backend.UserReplaceMetadataParams{PrivateMetadata: map[string]any{}}); err != nil {
+				t.Fatal(err)
+			}
+			if m := mustUser(t, f, u.ID); len(m.PrivateMetadata) != 0 || m.PublicMetadata["new"] != "n" {
+				t.Errorf("after replacing private_metadata with {}: %v / %v", m.PublicMetadata, m.PrivateMetadata)
+			}
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Users.ReplaceMetadata(f.ctx, "user_missing", &backend.UserReplaceMetadataParams{PublicMetadata: map[string]any{"a": 1}})
