@@ -419,7 +419,7 @@ var _ = addClientCases(map[string]clientCase{
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.ID != iv.ID || got.Status != "revoked" || !got.Revoked || got.URL != "" {
+			if got.ID != iv.ID || got.Status != "revoked" || !got.Revoked || got.EmailAddress != iv.EmailAddress {
 				t.Errorf("revoked = %+v", got)
 			}
 			page, err := f.c.Invitations.List(f.ctx, &backend.InvitationListParams{Query: iv.EmailAddress})
