@@ -237,9 +237,10 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 		}
 		switch st := iv.status(now); st {
 		case "pending":
-		case "revoked", "accepted":
-			return newAPIError(http.StatusBadRequest, "invitation_already_"+st, "cannot revoke",
-				fmt.Sprintf("This invitation is already %s.", st), nil)
+		case "revoked":
+			return newAPIError(http.StatusBadRequest, "invitation_already_revoked", "cannot revoke", "This invitation is already revoked.", nil)
+		case "accepted":
+			return newAPIError(http.StatusBadRequest, "invitation_already_accepted", "cannot revoke", "This invitation is already accepted.", nil)
 		default:
 			return newAPIError(http.StatusBadRequest, "invitation_not_pending", "cannot revoke",
 				fmt.Sprintf("This invitation is %s; only pending invitations can be revoked.", st), nil)

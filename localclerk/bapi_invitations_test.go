@@ -160,6 +160,8 @@ func TestInvitationSignUp(t *testing.T) {
 	if h.bapi("GET", "/v1/invitations?status=accepted", nil, &list); len(list) != 1 || list[0]["id"] != iv["id"] {
 		t.Errorf("accepted: %v", list)
 	}
+	var e clerkErrors
+	h.wantError(400, "invitation_already_accepted", h.bapi("POST", "/v1/invitations/"+iv["id"].(string)+"/revoke", nil, &e), e)
 	// The ticket is spent; the invited user signs in past the allow-list.
 	if resp := h.postForm("/sign-up", form); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("second use of the ticket: %d", resp.StatusCode)
