@@ -192,7 +192,7 @@ type DirectoryUpdateParams struct {
 	Name                    *string           `json:"name,omitempty"`
 	Enabled                 *bool             `json:"enabled,omitempty"`
 	Provider                *string           `json:"provider,omitempty"`
-	AttributeMapping        map[string]string `json:"attribute_mapping,omitempty"`
+	AttributeMapping        map[string]string `json:"attribute_mapping,omitzero"`
 	GroupRoleMappingEnabled *bool             `json:"group_role_mapping_enabled,omitempty"`
 }
 

@@ -90,7 +90,7 @@ func (s *InvitationsService) Revoke(ctx context.Context, invitationID string) (*
 // InvitationCreateParams is generated from the parameters of Invitations.Create.
 type InvitationCreateParams struct {
 	EmailAddress   string         `json:"email_address"`
-	PublicMetadata map[string]any `json:"public_metadata,omitempty"`
+	PublicMetadata map[string]any `json:"public_metadata,omitzero"`
 	RedirectURL    *string        `json:"redirect_url,omitempty"`
 	Notify         *bool          `json:"notify,omitempty"`
 	IgnoreExisting *bool          `json:"ignore_existing,omitempty"`
@@ -139,7 +139,7 @@ type InvitationBulkCreateParams struct {
 // InvitationBulkCreateParamsItem is generated from an inline object.
 type InvitationBulkCreateParamsItem struct {
 	EmailAddress   string         `json:"email_address"`
-	PublicMetadata map[string]any `json:"public_metadata,omitempty"`
+	PublicMetadata map[string]any `json:"public_metadata,omitzero"`
 	RedirectURL    *string        `json:"redirect_url,omitempty"`
 	Notify         *bool          `json:"notify,omitempty"`
 	IgnoreExisting *bool          `json:"ignore_existing,omitempty"`

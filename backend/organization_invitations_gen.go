@@ -209,8 +209,8 @@ type OrganizationInvitationCreateParams struct {
 	EmailAddress    string         `json:"email_address"`
 	InviterUserID   *string        `json:"inviter_user_id,omitempty"`
 	Role            string         `json:"role"`
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 	RedirectURL     *string        `json:"redirect_url,omitempty"`
 	ExpiresInDays   *int64         `json:"expires_in_days,omitempty"`
 	Notify          *bool          `json:"notify,omitempty"`
@@ -255,8 +255,8 @@ type OrganizationInvitationBulkCreateParamsItem struct {
 	EmailAddress    string         `json:"email_address"`
 	InviterUserID   *string        `json:"inviter_user_id,omitempty"`
 	Role            string         `json:"role"`
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 	RedirectURL     *string        `json:"redirect_url,omitempty"`
 	ExpiresInDays   *int64         `json:"expires_in_days,omitempty"`
 	Notify          *bool          `json:"notify,omitempty"`

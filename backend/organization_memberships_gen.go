@@ -141,8 +141,8 @@ func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context,
 type OrganizationMembershipCreateParams struct {
 	UserID          string         `json:"user_id"`
 	Role            string         `json:"role"`
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 }
 
 // OrganizationMembershipListParams is generated from the parameters of OrganizationMemberships.List.
@@ -233,8 +233,8 @@ type OrganizationMembershipUpdateParams struct {
 
 // OrganizationMembershipUpdateMetadataParams is generated from the parameters of OrganizationMemberships.UpdateMetadata.
 type OrganizationMembershipUpdateMetadataParams struct {
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 }
 
 // OrganizationMembershipListForInstanceParams is generated from the parameters of OrganizationMemberships.ListForInstance.

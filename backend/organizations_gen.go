@@ -226,8 +226,8 @@ func (p *OrganizationListParams) query() url.Values {
 type OrganizationCreateParams struct {
 	Name                  string         `json:"name"`
 	CreatedBy             *string        `json:"created_by,omitempty"`
-	PrivateMetadata       map[string]any `json:"private_metadata,omitempty"`
-	PublicMetadata        map[string]any `json:"public_metadata,omitempty"`
+	PrivateMetadata       map[string]any `json:"private_metadata,omitzero"`
+	PublicMetadata        map[string]any `json:"public_metadata,omitzero"`
 	Slug                  *string        `json:"slug,omitempty"`
 	MaxAllowedMemberships *int64         `json:"max_allowed_memberships,omitempty"`
 	CreatedAt             *string        `json:"created_at,omitempty"`
@@ -263,14 +263,14 @@ type OrganizationUpdateParams struct {
 
 // OrganizationMergeMetadataParams is generated from the parameters of Organizations.MergeMetadata.
 type OrganizationMergeMetadataParams struct {
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 }
 
 // OrganizationReplaceMetadataParams is generated from the parameters of Organizations.ReplaceMetadata.
 type OrganizationReplaceMetadataParams struct {
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
 }
 
 // OrganizationUploadLogoParams is generated from the parameters of Organizations.UploadLogo.

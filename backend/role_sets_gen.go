@@ -174,7 +174,7 @@ type RoleSetUpdateParams struct {
 // RoleSetReplaceParams is generated from the parameters of RoleSets.Replace.
 type RoleSetReplaceParams struct {
 	DestRoleSetKey       string            `json:"dest_role_set_key"`
-	ReassignmentMappings map[string]string `json:"reassignment_mappings,omitempty"`
+	ReassignmentMappings map[string]string `json:"reassignment_mappings,omitzero"`
 }
 
 // RoleSetAddRolesParams is generated from the parameters of RoleSets.AddRoles.

@@ -646,9 +646,9 @@ type UserCreateParams struct {
 	SkipPasswordRequirement          *bool          `json:"skip_password_requirement,omitempty"`
 	TOTPSecret                       *string        `json:"totp_secret,omitempty"`
 	BackupCodes                      []string       `json:"backup_codes,omitempty"`
-	PublicMetadata                   map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata                  map[string]any `json:"private_metadata,omitempty"`
-	UnsafeMetadata                   map[string]any `json:"unsafe_metadata,omitempty"`
+	PublicMetadata                   map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata                  map[string]any `json:"private_metadata,omitzero"`
+	UnsafeMetadata                   map[string]any `json:"unsafe_metadata,omitzero"`
 	DeleteSelfEnabled                *bool          `json:"delete_self_enabled,omitempty"`
 	LegalAcceptedAt                  *string        `json:"legal_accepted_at,omitempty"`
 	SkipLegalChecks                  *bool          `json:"skip_legal_checks,omitempty"`
@@ -809,16 +809,16 @@ func (p *UserSetProfileImageParams) multipart() *Multipart {
 
 // UserUpdateMetadataParams is generated from the parameters of Users.UpdateMetadata.
 type UserUpdateMetadataParams struct {
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
-	UnsafeMetadata  map[string]any `json:"unsafe_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
+	UnsafeMetadata  map[string]any `json:"unsafe_metadata,omitzero"`
 }
 
 // UserReplaceMetadataParams is generated from the parameters of Users.ReplaceMetadata.
 type UserReplaceMetadataParams struct {
-	PublicMetadata  map[string]any `json:"public_metadata,omitempty"`
-	PrivateMetadata map[string]any `json:"private_metadata,omitempty"`
-	UnsafeMetadata  map[string]any `json:"unsafe_metadata,omitempty"`
+	PublicMetadata  map[string]any `json:"public_metadata,omitzero"`
+	PrivateMetadata map[string]any `json:"private_metadata,omitzero"`
+	UnsafeMetadata  map[string]any `json:"unsafe_metadata,omitzero"`
 }
 
 // UserAdjustBillingCreditBalanceParams is generated from the parameters of Users.AdjustBillingCreditBalance.

@@ -284,14 +284,15 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// checkMetadata requires a JSON object (or absence).
+// checkMetadata requires a JSON object (or absence); anything else is
+// Clerk's form_param_value_invalid.
 func checkMetadata(name string, m json.RawMessage) error {
 	if len(m) == 0 || string(m) == "null" {
 		return nil
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(m, &obj); err != nil {
-		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", name, name+" must be a JSON object.")
+		return errInvalid(name, name+" must be a JSON object.")
 	}
 	return nil
 }

@@ -103,7 +103,7 @@ func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Reques
 			return notFoundAs(err, "actor token")
 		}
 		if a.Status != "pending" {
-			return newAPIError(http.StatusBadRequest, "actor_token_not_pending", "cannot revoke",
+			return newAPIError(http.StatusBadRequest, "actor_token_cannot_be_revoked_code", "cannot revoke",
 				"This actor token is "+a.Status+"; only pending actor tokens can be revoked.", nil)
 		}
 		a.Status, a.UpdatedAt = "revoked", ms(inst.now())

@@ -64,7 +64,7 @@ func TestActorTokenImpersonation(t *testing.T) {
 		t.Errorf("second use: %d", resp.StatusCode)
 	}
 	var e clerkErrors
-	h.wantError(400, "actor_token_not_pending", h.bapi("POST", "/v1/actor_tokens/"+at["id"].(string)+"/revoke", nil, &e), e)
+	h.wantError(400, "actor_token_cannot_be_revoked_code", h.bapi("POST", "/v1/actor_tokens/"+at["id"].(string)+"/revoke", nil, &e), e)
 
 	// A revoked token's link opens nothing either.
 	var at2 map[string]any

@@ -151,7 +151,8 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 		return nil, 0, errMissing("is_satellite")
 	}
 	if !*p.IsSatellite {
-		return nil, 0, errInvalid("is_satellite", "An instance has one primary domain: only satellite domains can be added (is_satellite must be true).")
+		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "primary_domain_already_exists", "primary domain already exists",
+			"An instance has one primary domain: only satellite domains can be added (is_satellite must be true).", map[string]any{"param_name": "is_satellite"})
 	}
 	name, err := checkDomainName(*p.Name)
 	if err != nil {
@@ -230,7 +231,7 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 func (inst *Instance) bapiDeleteDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
 	if id == inst.primaryDomainID() {
-		return nil, 0, newAPIError(http.StatusForbidden, "primary_domain_deletion_forbidden", "cannot delete the primary domain",
+		return nil, 0, newAPIError(http.StatusForbidden, "operation_not_allowed_on_primary_domain", "cannot delete the primary domain",
 			"The instance's primary domain cannot be deleted; only satellite domains can.", nil)
 	}
 	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindDomain, id) }); err != nil {

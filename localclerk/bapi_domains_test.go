@@ -61,8 +61,8 @@ func TestDomainsPrimaryAndSatellites(t *testing.T) {
 	}{
 		{map[string]any{"is_satellite": true}, 422, "form_param_missing", "name"},
 		{map[string]any{"name": "x.example.org"}, 422, "form_param_missing", "is_satellite"},
-		{map[string]any{"name": "x.example.org", "is_satellite": false}, 422, "form_param_value_invalid", "is_satellite"},
-		{map[string]any{"name": "x.example.org", "is_satellite": "yes"}, 422, "form_param_format_invalid", "is_satellite"},
+		{map[string]any{"name": "x.example.org", "is_satellite": false}, 422, "primary_domain_already_exists", "is_satellite"},
+		{map[string]any{"name": "x.example.org", "is_satellite": "yes"}, 422, "form_param_value_invalid", "is_satellite"},
 		{map[string]any{"name": "https://x.example.org", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
 		{map[string]any{"name": "x.example.org/path", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
 		{map[string]any{"name": "x.example.org:99999", "is_satellite": true}, 422, "form_param_format_invalid", "name"},
@@ -90,7 +90,7 @@ func TestDomainsPrimaryAndSatellites(t *testing.T) {
 	e = clerkErrors{}
 	h.wantError(422, "form_param_value_invalid", h.bapi("PATCH", "/v1/domains/"+primary.ID, map[string]any{"name": "elsewhere:1"}, &e), e)
 	e = clerkErrors{}
-	h.wantError(403, "primary_domain_deletion_forbidden", h.bapi("DELETE", "/v1/domains/"+primary.ID, nil, &e), e)
+	h.wantError(403, "operation_not_allowed_on_primary_domain", h.bapi("DELETE", "/v1/domains/"+primary.ID, nil, &e), e)
 
 	// The data file keeps satellites, and the primary keeps its id.
 	if err := h.inst.Close(); err != nil {

@@ -126,7 +126,8 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 		e := &listIdentifier{ID: newID(l.idPrefix), Identifier: norm, Type: typ, CreatedAt: now, UpdatedAt: now}
 		err = inst.store.update(r.Context(), func(t *txn) error {
 			if err := t.claim(l.ns, norm, e.ID); err != nil {
-				return conflictAs(err, errTaken("identifier", fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier"))))
+				return conflictAs(err, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
+					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), map[string]any{"param_name": "identifier"}))
 			}
 			return t.put(l.kind, e.ID, e)
 		})

@@ -35,11 +35,11 @@ func TestAllowlistAndBlocklistIdentifiers(t *testing.T) {
 	}{
 		{"/v1/allowlist_identifiers", map[string]any{}, 422, "form_param_missing", "identifier"},
 		{"/v1/allowlist_identifiers", map[string]any{"identifier": "  "}, 422, "form_param_missing", "identifier"},
-		{"/v1/allowlist_identifiers", map[string]any{"identifier": 7}, 422, "form_param_format_invalid", "identifier"},
+		{"/v1/allowlist_identifiers", map[string]any{"identifier": 7}, 422, "form_param_value_invalid", "identifier"},
 		{"/v1/allowlist_identifiers", map[string]any{"identifier": "dana"}, 422, "form_param_format_invalid", "identifier"},
 		{"/v1/allowlist_identifiers", map[string]any{"identifier": "*@"}, 422, "form_param_format_invalid", "identifier"},
-		{"/v1/allowlist_identifiers", map[string]any{"identifier": "DANA@example.com"}, 422, "form_identifier_exists", "identifier"},
-		{"/v1/blocklist_identifiers", map[string]any{"identifier": "+15555550100"}, 422, "form_identifier_exists", "identifier"},
+		{"/v1/allowlist_identifiers", map[string]any{"identifier": "DANA@example.com"}, 400, "duplicate_record", "identifier"},
+		{"/v1/blocklist_identifiers", map[string]any{"identifier": "+15555550100"}, 400, "duplicate_record", "identifier"},
 		{"/v1/allowlist_identifiers", `{"identifier":`, 400, "malformed_request", ""},
 	} {
 		var e clerkErrors
@@ -176,7 +176,7 @@ func TestIdentifierWritesAreTransactional(t *testing.T) {
 			t.Errorf("distinct create %d: %d", i, st)
 		case i >= n && st == 200:
 			won++
-		case i >= n && st != 422:
+		case i >= n && st != 400:
 			t.Errorf("duplicate create: %d", st)
 		}
 	}

@@ -112,7 +112,8 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 			if p.IgnoreExisting != nil && *p.IgnoreExisting {
 				return &old, nil
 			}
-			return nil, errTaken("email_address", "There is already a pending invitation for this email address.")
+			return nil, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
+				"There is already a pending invitation for "+email+".", map[string]any{"email_addresses": []string{email}})
 		}
 		if err := t.release(nsInviteAddress, old.ID); err != nil {
 			return nil, err
@@ -234,7 +235,13 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 		if err := t.get(kindInvitation, r.PathValue("id"), &iv); err != nil {
 			return notFoundAs(err, "invitation")
 		}
-		if st := iv.status(now); st != "pending" {
+		switch st := iv.status(now); st {
+		case "pending":
+		case "revoked":
+			return newAPIError(http.StatusBadRequest, "invitation_already_revoked", "cannot revoke", "This invitation is already revoked.", nil)
+		case "accepted":
+			return newAPIError(http.StatusBadRequest, "invitation_already_accepted", "cannot revoke", "This invitation is already accepted.", nil)
+		default:
 			return newAPIError(http.StatusBadRequest, "invitation_not_pending", "cannot revoke",
 				fmt.Sprintf("This invitation is %s; only pending invitations can be revoked.", st), nil)
 		}

@@ -2,6 +2,7 @@ package localclerk
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -44,11 +45,10 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 	}{
 		{map[string]any{}, "form_param_missing", "email_address"},
 		{map[string]any{"email_address": "nope"}, "form_param_format_invalid", "email_address"},
-		{map[string]any{"email_address": "dana@example.com"}, "form_identifier_exists", "email_address"},
 		{map[string]any{"email_address": "alice@example.com"}, "form_identifier_exists", "email_address"},
 		{map[string]any{"email_address": "x@example.com", "expires_in_days": 0}, "form_param_value_invalid", "expires_in_days"},
 		{map[string]any{"email_address": "x@example.com", "redirect_url": "https://evil.example/"}, "form_param_value_invalid", "redirect_url"},
-		{map[string]any{"email_address": "x@example.com", "public_metadata": []int{1}}, "form_param_format_invalid", "public_metadata"},
+		{map[string]any{"email_address": "x@example.com", "public_metadata": []int{1}}, "form_param_value_invalid", "public_metadata"},
 		{map[string]any{"email_address": "x@example.com", "template_slug": "other"}, "form_param_value_invalid", "template_slug"},
 	} {
 		var e clerkErrors
@@ -58,9 +58,16 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 		}
 	}
 
-	// Bulk is all or nothing.
+	// A second pending invitation for an address is a duplicate record.
 	var e clerkErrors
-	h.wantError(422, "form_identifier_exists", h.bapi("POST", "/v1/invitations/bulk",
+	h.wantError(400, "duplicate_record", h.bapi("POST", "/v1/invitations", map[string]any{"email_address": "dana@example.com"}, &e), e)
+	if len(e.Errors) == 1 && fmt.Sprint(e.Errors[0].Meta["email_addresses"]) != "[dana@example.com]" {
+		t.Errorf("duplicate invitation meta %v", e.Errors[0].Meta)
+	}
+
+	// Bulk is all or nothing.
+	e = clerkErrors{}
+	h.wantError(400, "duplicate_record", h.bapi("POST", "/v1/invitations/bulk",
 		[]map[string]any{{"email_address": "erin@example.com"}, {"email_address": "dana@example.com"}}, &e), e)
 	var bulk []map[string]any
 	if st := h.bapi("POST", "/v1/invitations/bulk", []map[string]any{{"email_address": "erin@example.com"}, {"email_address": "finn@example.com", "expires_in_days": 1}}, &bulk); st != 200 || len(bulk) != 2 {
@@ -95,7 +102,7 @@ func TestInvitationsCreateListRevoke(t *testing.T) {
 		t.Fatalf("revoke: %d %v", st, rev)
 	}
 	e = clerkErrors{}
-	h.wantError(400, "invitation_not_pending", h.bapi("POST", "/v1/invitations/"+bulk[0]["id"].(string)+"/revoke", nil, &e), e)
+	h.wantError(400, "invitation_already_revoked", h.bapi("POST", "/v1/invitations/"+bulk[0]["id"].(string)+"/revoke", nil, &e), e)
 	e = clerkErrors{}
 	h.wantError(400, "invitation_not_pending", h.bapi("POST", "/v1/invitations/"+bulk[1]["id"].(string)+"/revoke", nil, &e), e)
 	// A revoked address can be invited again.
@@ -153,6 +160,8 @@ func TestInvitationSignUp(t *testing.T) {
 	if h.bapi("GET", "/v1/invitations?status=accepted", nil, &list); len(list) != 1 || list[0]["id"] != iv["id"] {
 		t.Errorf("accepted: %v", list)
 	}
+	var e clerkErrors
+	h.wantError(400, "invitation_already_accepted", h.bapi("POST", "/v1/invitations/"+iv["id"].(string)+"/revoke", nil, &e), e)
 	// The ticket is spent; the invited user signs in past the allow-list.
 	if resp := h.postForm("/sign-up", form); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("second use of the ticket: %d", resp.StatusCode)

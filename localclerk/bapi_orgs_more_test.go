@@ -16,7 +16,7 @@ func TestOrgMetadataReplaceMembershipMetadataAndAllMemberships(t *testing.T) {
 		t.Errorf("omitted private_metadata changed: %v", priv)
 	}
 	var e clerkErrors
-	h.wantError(422, "form_param_format_invalid", h.bapi("PUT", "/v1/organizations/acme/metadata", `{"public_metadata":"x"}`, &e), e)
+	h.wantError(422, "form_param_value_invalid", h.bapi("PUT", "/v1/organizations/acme/metadata", `{"public_metadata":"x"}`, &e), e)
 
 	var m map[string]any
 	h.bapi("PATCH", "/v1/organizations/org_demo_acme/memberships/user_demo_bob/metadata", map[string]any{"public_metadata": map[string]any{"team": "core", "x": 1}}, nil)

@@ -299,7 +299,7 @@ func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Reque
 			return notFoundAs(err, "sign-in token")
 		}
 		if st.Status != "pending" {
-			return newAPIError(http.StatusBadRequest, "sign_in_token_cannot_be_revoked", "cannot revoke", "Only pending sign-in tokens can be revoked.", nil)
+			return newAPIError(http.StatusBadRequest, "sign_in_token_cannot_be_revoked_code", "cannot revoke", "Only pending sign-in tokens can be revoked.", nil)
 		}
 		st.Status = "revoked"
 		st.UpdatedAt = ms(inst.now())

@@ -50,7 +50,7 @@ func TestBAPIUsersCRUD(t *testing.T) {
 	e = clerkErrors{}
 	h.wantError(422, "form_password_length_too_short", h.bapi("POST", "/v1/users", map[string]any{"email_address": []string{"x@example.com"}, "password": "short"}, &e), e)
 	e = clerkErrors{}
-	h.wantError(422, "form_param_format_invalid", h.bapi("POST", "/v1/users", `{"email_address":"not-a-list"}`, &e), e)
+	h.wantError(422, "form_param_value_invalid", h.bapi("POST", "/v1/users", `{"email_address":"not-a-list"}`, &e), e)
 	e = clerkErrors{}
 	h.wantError(400, "malformed_request", h.bapi("POST", "/v1/users", `{"email_address": [`, &e), e)
 	e = clerkErrors{}

@@ -539,6 +539,9 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) }); err != nil {
 		return nil, 0, notFoundAs(err, "user")
 	}
+	if u.PasswordHash == "" {
+		return nil, 0, errNoPasswordSet
+	}
 	ok, upgraded := verifyPassword(u.PasswordHash, p.Password)
 	if !ok {
 		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", map[string]any{"param_name": "password"})
@@ -546,6 +549,11 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
 	return map[string]any{"verified": true}, 0, nil
 }
+
+// errNoPasswordSet is Clerk's answer to a password operation on a user
+// without one.
+var errNoPasswordSet = newAPIError(http.StatusBadRequest, "no_password_set", "no password set",
+	"This user does not have a password set for their account.", nil)
 
 func revokeUserSessions(t *txn, userID string, now time.Time) error {
 	ss, err := all[session](t, kindSession)

@@ -77,7 +77,7 @@ func (inst *Instance) bapiReplaceUserMetadata(w http.ResponseWriter, r *http.Req
 func (inst *Instance) bapiRemoveUserPassword(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	return inst.updateUser(r, func(_ *txn, u *user, _ time.Time) error {
 		if u.PasswordHash == "" {
-			return newAPIError(http.StatusBadRequest, "password_not_set", "no password", "This user has no password to remove.", nil)
+			return errNoPasswordSet
 		}
 		u.PasswordHash = ""
 		return nil
@@ -97,7 +97,8 @@ func (inst *Instance) bapiBanUsers(ban bool) bapiFunc {
 			return nil, 0, errMissing("user_ids")
 		}
 		if len(p.UserIDs) > 50 {
-			return nil, 0, errInvalid("user_ids", "user_ids holds at most 50 ids.")
+			return nil, 0, newAPIError(http.StatusBadRequest, "bulk_size_exceeded", "bulk size exceeded",
+				"Parameters exceed the maximum allowed bulk processing size of 50.", nil)
 		}
 		now := inst.now()
 		out := []any{}

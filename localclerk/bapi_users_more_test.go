@@ -54,7 +54,7 @@ func TestLockReplaceMetadataRemovePasswordBulkBan(t *testing.T) {
 		t.Errorf("sign-in with a removed password: %d", st)
 	}
 	var e clerkErrors
-	h.wantError(400, "password_not_set", h.bapi("POST", "/v1/users/user_demo_bob/remove_password", nil, &e), e)
+	h.wantError(400, "no_password_set", h.bapi("POST", "/v1/users/user_demo_bob/remove_password", nil, &e), e)
 
 	// Bulk ban: all or none, sessions revoked.
 	h.bapi("POST", "/v1/sessions", map[string]any{"user_id": "user_demo_carol"}, nil)
@@ -73,7 +73,7 @@ func TestLockReplaceMetadataRemovePasswordBulkBan(t *testing.T) {
 		t.Errorf("%d sessions survived the ban", n)
 	}
 	e = clerkErrors{}
-	h.wantError(422, "form_param_value_invalid", h.bapi("POST", "/v1/users/ban", map[string]any{"user_ids": make([]string, 51)}, &e), e)
+	h.wantError(400, "bulk_size_exceeded", h.bapi("POST", "/v1/users/ban", map[string]any{"user_ids": make([]string, 51)}, &e), e)
 	if st := h.bapi("POST", "/v1/users/unban", map[string]any{"user_ids": []string{"user_demo_carol"}}, &banned); st != 200 || banned[0]["banned"] != false {
 		t.Errorf("bulk unban: %d %v", st, banned)
 	}

@@ -139,8 +139,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", te.Field,
-				fmt.Sprintf("%s has the wrong type: expected %s.", te.Field, te.Type))
+			return errInvalid(te.Field, fmt.Sprintf("%s is invalid. Received %s, must be of type %s.", te.Field, te.Value, te.Type))
 		}
 		return newAPIError(http.StatusBadRequest, "malformed_request", "malformed request", "The request body is not valid JSON: "+err.Error(), nil)
 	}

@@ -38,7 +38,7 @@ func checkTemplateClaims(claims json.RawMessage) error {
 	}
 	if len(bad) > 0 {
 		slices.Sort(bad)
-		return errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", "claims",
+		return errParam(http.StatusBadRequest, "jwt_template_reserved_claim", "claims",
 			"You can't use the reserved claim(s) "+strings.Join(bad, ", ")+" in a JWT template.")
 	}
 	return nil

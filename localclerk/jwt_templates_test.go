@@ -18,7 +18,7 @@ func TestTemplateReservedClaimsRefused(t *testing.T) {
 	for _, k := range reservedTemplateClaims {
 		var e clerkErrors
 		st := h.bapi("POST", "/v1/jwt_templates", map[string]any{"name": "t_" + k, "claims": map[string]any{k: "x", "ok": 1}}, &e)
-		h.wantError(422, "form_param_value_invalid", st, e)
+		h.wantError(400, "jwt_template_reserved_claim", st, e)
 		if len(e.Errors) == 0 || !strings.Contains(e.Errors[0].LongMessage, k) {
 			t.Errorf("%s: error %+v does not name the claim", k, e)
 		}
@@ -30,7 +30,7 @@ func TestTemplateReservedClaimsRefused(t *testing.T) {
 	}
 	id := list[0]["id"].(string)
 	var e clerkErrors
-	h.wantError(422, "form_param_value_invalid", h.bapi("PATCH", "/v1/jwt_templates/"+id,
+	h.wantError(400, "jwt_template_reserved_claim", h.bapi("PATCH", "/v1/jwt_templates/"+id,
 		map[string]any{"name": "demo", "claims": map[string]any{"handshake": []string{"__session=x"}}}, &e), e)
 	e = clerkErrors{}
 	h.wantError(422, "form_param_format_invalid", h.bapi("PATCH", "/v1/jwt_templates/"+id,

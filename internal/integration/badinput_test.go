@@ -25,7 +25,7 @@ func TestBackendBadInputRaw(t *testing.T) {
 		code                           string
 	}{
 		{"malformed JSON", "POST", "/users", auth, `{"email_address":`, 400, "malformed_request"},
-		{"wrong JSON type", "POST", "/users", auth, `{"email_address":["x@example.com"],"first_name":5}`, 422, "form_param_format_invalid"},
+		{"wrong JSON type", "POST", "/users", auth, `{"email_address":["x@example.com"],"first_name":5}`, 422, "form_param_value_invalid"},
 		{"invalid e-mail", "POST", "/users", auth, `{"email_address":["not-an-email"]}`, 422, "form_param_format_invalid"},
 		{"short password", "POST", "/users", auth, `{"email_address":["p@example.com"],"password":"a"}`, 422, "form_password_length_too_short"},
 		{"missing organization name", "POST", "/organizations", auth, `{}`, 422, "form_param_missing"},

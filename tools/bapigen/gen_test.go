@@ -210,3 +210,51 @@ components:
 		t.Errorf("a clash of shapes must stop the generator: %v", err)
 	}
 }
+
+// TestOptionalBodyMapsOmitOnlyNil pins the tag of an optional object in a
+// request body: omitzero, so that an empty map is sent as {} (replacing
+// metadata with nothing) while a nil one is left out.
+func TestOptionalBodyMapsOmitOnlyNil(t *testing.T) {
+	const doc = `
+paths:
+  /things/{id}/metadata:
+    put:
+      operationId: ReplaceThingMetadata
+      tags: [Things]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                public_metadata: {type: object, additionalProperties: true}
+                name: {type: string}
+      responses:
+        '200':
+          content:
+            application/json:
+              schema: {type: object, properties: {public_metadata: {type: object, additionalProperties: true}}}
+`
+	var sp spec
+	if err := yaml.Unmarshal([]byte(doc), &sp); err != nil {
+		t.Fatal(err)
+	}
+	m, err := build(&sp, map[string]bool{}, map[string]bool{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := map[string]string{}
+	for _, name := range m.types.order {
+		d := m.types.decls[name]
+		for _, f := range d.fields {
+			if d.hasBody {
+				tags[f.jsonName] = f.tag
+			}
+		}
+	}
+	if tags["public_metadata"] != `json:"public_metadata,omitzero"` || tags["name"] != `json:"name,omitempty"` {
+		t.Errorf("request body tags = %v", tags)
+	}
+}

@@ -430,7 +430,12 @@ func (g *typeGen) propField(d *typeDecl, p prop, req bool) (*field, error) {
 		t = "*" + t
 	}
 	tag := p.name
-	if !p.required || (!req && strings.HasPrefix(t, "*")) {
+	switch {
+	case req && !p.required && strings.HasPrefix(t, "map["):
+		// An empty object is a value to send (PUT …/metadata replaces a
+		// field with it); only an unset (nil) map is left out.
+		tag += ",omitzero"
+	case !p.required || (!req && strings.HasPrefix(t, "*")):
 		tag += ",omitempty"
 	}
 	return &field{goName: fname, jsonName: p.name, goType: t, tag: fmt.Sprintf("json:%q", tag), required: p.required}, nil
