@@ -310,6 +310,12 @@ func setSlug(t *txn, o *organization, slug string, generate bool) error {
 }
 
 func addMember(t *txn, o *organization, userID, roleKey string, now time.Time) (*membership, error) {
+	return addMemberWithMetadata(t, o, userID, roleKey, nil, nil, now)
+}
+
+// addMemberWithMetadata adds a member whose metadata is set from the start,
+// so the organizationMembership.created event carries it.
+func addMemberWithMetadata(t *txn, o *organization, userID, roleKey string, public, private json.RawMessage, now time.Time) (*membership, error) {
 	if _, err := roleByKey(t, roleKey); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, errInvalid("role", "role must be the key of an existing organization role, e.g. org:admin.")
@@ -328,7 +334,8 @@ func addMember(t *txn, o *organization, userID, roleKey string, now time.Time) (
 			return nil, newAPIError(http.StatusForbidden, "organization_membership_quota_exceeded", "membership quota exceeded", "The organization has reached its maximum number of memberships.", nil)
 		}
 	}
-	m := &membership{ID: newID("orgmem"), OrgID: o.ID, UserID: userID, Role: roleKey, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	m := &membership{ID: newID("orgmem"), OrgID: o.ID, UserID: userID, Role: roleKey, PublicMeta: public, PrivateMeta: private,
+		CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := t.claim(nsMember, o.ID+"|"+userID, m.ID)
 	if errors.Is(err, errConflict) {
 		return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", map[string]any{"param_name": "user_id"})
@@ -523,6 +530,7 @@ func (inst *Instance) bapiOrgMetadata(w http.ResponseWriter, r *http.Request) (a
 			return err
 		}
 		o.UpdatedAt = ms(inst.now())
+		t.emit("organization.updated", orgJSON(o, nil))
 		return t.put(kindOrg, o.ID, o)
 	})
 	if err != nil {
@@ -588,12 +596,8 @@ func (inst *Instance) bapiCreateMembership(w http.ResponseWriter, r *http.Reques
 		if err != nil {
 			return notFoundAs(err, "organization")
 		}
-		m, err := addMember(t, o, p.UserID, p.Role, now)
+		m, err := addMemberWithMetadata(t, o, p.UserID, p.Role, p.PublicMetadata, p.PrivateMetadata, now)
 		if err != nil {
-			return err
-		}
-		m.PublicMeta, m.PrivateMeta = p.PublicMetadata, p.PrivateMetadata
-		if err := t.put(kindMembership, m.ID, m); err != nil {
 			return err
 		}
 		out, err = membershipJSON(t, m)
@@ -891,8 +895,11 @@ func (inst *Instance) bapiCreateRole(w http.ResponseWriter, r *http.Request) (an
 		if err != nil {
 			return err
 		}
-		out, err = roleJSON(t, ro)
-		return err
+		if out, err = roleJSON(t, ro); err != nil {
+			return err
+		}
+		t.emit("role.created", out)
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err
@@ -931,6 +938,11 @@ func (inst *Instance) bapiDeleteRole(w http.ResponseWriter, r *http.Request) (an
 		if err := roleInUse(t, ro.Key); err != nil {
 			return err
 		}
+		j, err := roleJSON(t, &ro)
+		if err != nil {
+			return err
+		}
+		t.emit("role.deleted", j)
 		return t.del(kindRole, id)
 	})
 	if err != nil {
@@ -1001,8 +1013,11 @@ func (inst *Instance) bapiCreatePermission(w http.ResponseWriter, r *http.Reques
 	var pm *permission
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var err error
-		pm, err = createPermission(t, &p, "", inst.now())
-		return err
+		if pm, err = createPermission(t, &p, "", inst.now()); err != nil {
+			return err
+		}
+		t.emit("permission.created", permissionJSON(pm))
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err

@@ -87,6 +87,7 @@ func (inst *Instance) bapiUpdatePermission(w http.ResponseWriter, r *http.Reques
 			pm.Key = *p.Key
 		}
 		pm.UpdatedAt = ms(now)
+		t.emit("permission.updated", permissionJSON(&pm))
 		return t.put(kindPermission, pm.ID, &pm)
 	})
 	if err != nil {
@@ -105,6 +106,7 @@ func (inst *Instance) bapiDeletePermission(w http.ResponseWriter, r *http.Reques
 		if err := rewriteRolePermissions(t, pm.Key, "", inst.now()); err != nil {
 			return err
 		}
+		t.emit("permission.deleted", permissionJSON(&pm))
 		return t.del(kindPermission, id)
 	})
 	if err != nil {
@@ -160,8 +162,11 @@ func (inst *Instance) changeRole(r *http.Request, change func(t *txn, ro *role) 
 			return err
 		}
 		var err error
-		out, err = roleJSON(t, &ro)
-		return err
+		if out, err = roleJSON(t, &ro); err != nil {
+			return err
+		}
+		t.emit("role.updated", out)
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err
