@@ -85,52 +85,43 @@ func (f *clientFixture) roleID(t *testing.T, key string) string {
 	return ""
 }
 
-func orgNames(orgs []backend.Organization) []string {
-	var out []string
-	for _, o := range orgs {
-		out = append(out, o.Name)
+// pluck projects items to strings, for comparing lists in order.
+func pluck[T any](items []T, f func(T) string) []string {
+	out := []string{}
+	for _, it := range items {
+		out = append(out, f(it))
 	}
 	return out
+}
+
+func orgNames(os []backend.Organization) []string {
+	return pluck(os, func(o backend.Organization) string { return o.Name })
 }
 
 func membershipUsers(ms []backend.OrganizationMembership) []string {
-	var out []string
-	for _, m := range ms {
-		id := "<no public_user_data>"
-		if m.PublicUserData != nil {
-			id = m.PublicUserData.UserID
+	return pluck(ms, func(m backend.OrganizationMembership) string {
+		if m.PublicUserData == nil {
+			return "<no public_user_data>"
 		}
-		out = append(out, id)
-	}
-	return out
+		return m.PublicUserData.UserID
+	})
 }
 
 func membershipOrgs(ms []backend.OrganizationMembership) []string {
-	var out []string
-	for _, m := range ms {
-		id := "<no organization>"
-		if m.Organization != nil {
-			id = m.Organization.ID
+	return pluck(ms, func(m backend.OrganizationMembership) string {
+		if m.Organization == nil {
+			return "<no organization>"
 		}
-		out = append(out, id)
-	}
-	return out
+		return m.Organization.ID
+	})
 }
 
 func roleKeys(rs []backend.Role) []string {
-	var out []string
-	for _, r := range rs {
-		out = append(out, r.Key)
-	}
-	return out
+	return pluck(rs, func(r backend.Role) string { return r.Key })
 }
 
 func permissionKeys(ps []backend.Permission) []string {
-	var out []string
-	for _, p := range ps {
-		out = append(out, p.Key)
-	}
-	return out
+	return pluck(ps, func(p backend.Permission) string { return p.Key })
 }
 
 func wantStrings(t *testing.T, what string, got, want []string) {
@@ -149,7 +140,7 @@ func wantPage(t *testing.T, what string, got []string, total int64, want []strin
 	}
 }
 
-func wantParam(t *testing.T, e *backend.APIError, param string) {
+func wantParamName(t *testing.T, e *backend.APIError, param string) {
 	t.Helper()
 	if len(e.Errors) == 0 || e.Errors[0].Meta["param_name"] != param {
 		t.Errorf("error %v: want meta.param_name %q", e, param)
@@ -214,7 +205,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Organizations.List(f.ctx, &backend.OrganizationListParams{OrderBy: "slug"})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateOrganization": {
@@ -267,9 +258,9 @@ var _ = addClientCases(map[string]clientCase{
 			}
 			o, _ := f.organization(t)
 			_, err = f.c.Organizations.Create(f.ctx, &backend.OrganizationCreateParams{Name: "Copy", Slug: backend.Ptr(o.Slug)})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
 			_, err = f.c.Organizations.Create(f.ctx, &backend.OrganizationCreateParams{Name: "Late", CreatedAt: backend.Ptr("yesterday")})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_invalid_time"), "created_at")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_invalid_time"), "created_at")
 		},
 	},
 	"GetOrganization": {
@@ -330,7 +321,7 @@ var _ = addClientCases(map[string]clientCase{
 			a, _ := f.organization(t)
 			b, _ := f.organization(t)
 			_, err = f.c.Organizations.Update(f.ctx, b.ID, &backend.OrganizationUpdateParams{Name: backend.Ptr("Taken"), Slug: backend.Ptr(a.Slug)})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
 			if got, err := f.c.Organizations.Get(f.ctx, b.ID, nil); err != nil || got.Name != b.Name || got.Slug != b.Slug {
 				t.Errorf("the failed update changed %+v (err %v)", got, err)
 			}
@@ -491,7 +482,7 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			o, _ := f.organization(t)
 			_, err = f.c.OrganizationMemberships.List(f.ctx, o.ID, &backend.OrganizationMembershipListParams{OrderBy: "shoe_size"})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"UpdateOrganizationMembership": {
@@ -599,7 +590,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.OrganizationMemberships.ListForInstance(f.ctx, &backend.OrganizationMembershipListForInstanceParams{OrderBy: "-shoe_size"})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"UsersGetOrganizationMemberships": {
@@ -667,7 +658,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.OrganizationRoles.List(f.ctx, &backend.OrganizationRoleListParams{OrderBy: "permissions"})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateOrganizationRole": {
@@ -698,9 +689,9 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			r := f.role(t)
 			_, err := f.c.OrganizationRoles.Create(f.ctx, &backend.OrganizationRoleCreateParams{Name: "Again", Key: r.Key})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 			_, err = f.c.OrganizationRoles.Create(f.ctx, &backend.OrganizationRoleCreateParams{Key: f.unique("org:nameless")})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_missing"), "name")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_missing"), "name")
 		},
 	},
 	"GetOrganizationRole": {
@@ -760,7 +751,7 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			a, b := f.role(t), f.role(t)
 			_, err = f.c.OrganizationRoles.Update(f.ctx, b.ID, &backend.OrganizationRoleUpdateParams{Key: backend.Ptr(a.Key)})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 		},
 	},
 	"DeleteOrganizationRole": {
@@ -877,7 +868,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.OrganizationPermissions.List(f.ctx, &backend.OrganizationPermissionListParams{OrderBy: "type"})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateOrganizationPermission": {
@@ -899,9 +890,9 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			p := f.permission(t)
 			_, err := f.c.OrganizationPermissions.Create(f.ctx, &backend.OrganizationPermissionCreateParams{Name: "Again", Key: p.Key})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 			_, err = f.c.OrganizationPermissions.Create(f.ctx, &backend.OrganizationPermissionCreateParams{Name: "System", Key: "org:sys_billing:manage"})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_format_invalid"), "key")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_format_invalid"), "key")
 		},
 	},
 	"GetOrganizationPermission": {
@@ -948,7 +939,7 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			a, b := f.permission(t), f.permission(t)
 			_, err = f.c.OrganizationPermissions.Update(f.ctx, b.ID, &backend.OrganizationPermissionUpdateParams{Key: backend.Ptr(a.Key)})
-			wantParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 		},
 	},
 	"DeleteOrganizationPermission": {
