@@ -614,6 +614,11 @@ var _ = addClientCases(map[string]clientCase{
 				t.Fatal(err)
 			}
 			wantPage(t, "limit=1&offset=1", membershipOrgs(page.Data), page.TotalCount, []string{a.ID}, 2)
+			page, err = f.c.Users.ListOrganizationMemberships(f.ctx, f.user(t).ID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantPage(t, "a user in no organization", membershipOrgs(page.Data), page.TotalCount, nil, 0)
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Users.ListOrganizationMemberships(f.ctx, "user_missing", nil)
