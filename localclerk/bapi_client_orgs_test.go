@@ -140,13 +140,6 @@ func wantPage(t *testing.T, what string, got []string, total int64, want []strin
 	}
 }
 
-func wantParamName(t *testing.T, e *backend.APIError, param string) {
-	t.Helper()
-	if len(e.Errors) == 0 || e.Errors[0].Meta["param_name"] != param {
-		t.Errorf("error %v: want meta.param_name %q", e, param)
-	}
-}
-
 var _ = addClientCases(map[string]clientCase{
 	"ListOrganizations": {
 		ok: func(t *testing.T, f *clientFixture) {
@@ -205,7 +198,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Organizations.List(f.ctx, &backend.OrganizationListParams{OrderBy: "slug"})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateOrganization": {
@@ -258,9 +251,9 @@ var _ = addClientCases(map[string]clientCase{
 			}
 			o, _ := f.organization(t)
 			_, err = f.c.Organizations.Create(f.ctx, &backend.OrganizationCreateParams{Name: "Copy", Slug: backend.Ptr(o.Slug)})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
 			_, err = f.c.Organizations.Create(f.ctx, &backend.OrganizationCreateParams{Name: "Late", CreatedAt: backend.Ptr("yesterday")})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_invalid_time"), "created_at")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_invalid_time"), "created_at")
 		},
 	},
 	"GetOrganization": {
@@ -321,7 +314,7 @@ var _ = addClientCases(map[string]clientCase{
 			a, _ := f.organization(t)
 			b, _ := f.organization(t)
 			_, err = f.c.Organizations.Update(f.ctx, b.ID, &backend.OrganizationUpdateParams{Name: backend.Ptr("Taken"), Slug: backend.Ptr(a.Slug)})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "slug")
 			if got, err := f.c.Organizations.Get(f.ctx, b.ID, nil); err != nil || got.Name != b.Name || got.Slug != b.Slug {
 				t.Errorf("the failed update changed %+v (err %v)", got, err)
 			}
@@ -482,7 +475,7 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			o, _ := f.organization(t)
 			_, err = f.c.OrganizationMemberships.List(f.ctx, o.ID, &backend.OrganizationMembershipListParams{OrderBy: "shoe_size"})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"UpdateOrganizationMembership": {
@@ -590,7 +583,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.OrganizationMemberships.ListForInstance(f.ctx, &backend.OrganizationMembershipListForInstanceParams{OrderBy: "-shoe_size"})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"UsersGetOrganizationMemberships": {
@@ -663,7 +656,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.OrganizationRoles.List(f.ctx, &backend.OrganizationRoleListParams{OrderBy: "permissions"})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateOrganizationRole": {
@@ -694,9 +687,9 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			r := f.role(t)
 			_, err := f.c.OrganizationRoles.Create(f.ctx, &backend.OrganizationRoleCreateParams{Name: "Again", Key: r.Key})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 			_, err = f.c.OrganizationRoles.Create(f.ctx, &backend.OrganizationRoleCreateParams{Key: f.unique("org:nameless")})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_missing"), "name")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_missing"), "name")
 		},
 	},
 	"GetOrganizationRole": {
@@ -756,7 +749,7 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			a, b := f.role(t), f.role(t)
 			_, err = f.c.OrganizationRoles.Update(f.ctx, b.ID, &backend.OrganizationRoleUpdateParams{Key: backend.Ptr(a.Key)})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 		},
 	},
 	"DeleteOrganizationRole": {
@@ -873,7 +866,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.OrganizationPermissions.List(f.ctx, &backend.OrganizationPermissionListParams{OrderBy: "type"})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateOrganizationPermission": {
@@ -895,9 +888,9 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			p := f.permission(t)
 			_, err := f.c.OrganizationPermissions.Create(f.ctx, &backend.OrganizationPermissionCreateParams{Name: "Again", Key: p.Key})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 			_, err = f.c.OrganizationPermissions.Create(f.ctx, &backend.OrganizationPermissionCreateParams{Name: "System", Key: "org:sys_billing:manage"})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_format_invalid"), "key")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_format_invalid"), "key")
 		},
 	},
 	"GetOrganizationPermission": {
@@ -944,7 +937,7 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			a, b := f.permission(t), f.permission(t)
 			_, err = f.c.OrganizationPermissions.Update(f.ctx, b.ID, &backend.OrganizationPermissionUpdateParams{Key: backend.Ptr(a.Key)})
-			wantParamName(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
+			wantErrParam(t, wantAPIError(t, err, http.StatusUnprocessableEntity, "form_identifier_exists"), "key")
 		},
 	},
 	"DeleteOrganizationPermission": {
