@@ -419,25 +419,6 @@ var _ = addClientCases(map[string]clientCase{
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 		},
 	},
-	"UsersGetOrganizationMemberships": {
-		ok: func(t *testing.T, f *clientFixture) {
-			o, owner := f.organization(t)
-			page, err := f.c.Users.ListOrganizationMemberships(f.ctx, owner.ID, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(page.Data) != 1 || page.Data[0].Organization == nil || page.Data[0].Organization.ID != o.ID || page.Data[0].Role != "org:admin" {
-				t.Errorf("memberships = %+v, want one admin membership of %s", page.Data, o.ID)
-			}
-			if page, err = f.c.Users.ListOrganizationMemberships(f.ctx, f.user(t).ID, nil); err != nil || len(page.Data) != 0 {
-				t.Errorf("a user in no organization: %+v, %v", page, err)
-			}
-		},
-		fail: func(t *testing.T, f *clientFixture) {
-			_, err := f.c.Users.ListOrganizationMemberships(f.ctx, "user_missing", nil)
-			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
-		},
-	},
 	"RemoveUserPassword": {
 		ok: func(t *testing.T, f *clientFixture) {
 			u := f.user(t)

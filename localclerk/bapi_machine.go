@@ -2,6 +2,8 @@ package localclerk
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -468,6 +470,16 @@ func (inst *Instance) bapiVerifyOAuth(w http.ResponseWriter, r *http.Request) (a
 	return oauthJSON(&o, now), 0, nil
 }
 
+// oauthTokenID is an OAuth access token's id: oat_ and 32 hex digits, the
+// form the specification gives.
+func oauthTokenID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("localclerk: crypto/rand failed: %v", err)) // never happens on supported platforms
+	}
+	return "oat_" + hex.EncodeToString(b)
+}
+
 // CreateOAuthAccessToken issues an opaque OAuth access token (oat_...) for
 // a user, as if an OAuth application had obtained it, so that apps
 // accepting oauth_token can be tested. ttl <= 0 means one hour.
@@ -477,7 +489,7 @@ func (inst *Instance) CreateOAuthAccessToken(ctx context.Context, userID string,
 	}
 	now := inst.now()
 	exp := ms(now.Add(ttl))
-	o := &oauthToken{ID: newID("oat"), ClientID: "localclerk_oauth_app", Subject: userID, Token: "oat_" + randString(40),
+	o := &oauthToken{ID: oauthTokenID(), ClientID: "localclerk_oauth_app", Subject: userID, Token: "oat_" + randString(40),
 		Scopes: nonNil(scopes), Expiration: &exp, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := inst.store.update(ctx, func(t *txn) error {
 		if err := t.get(kindUser, userID, &user{}); err != nil {

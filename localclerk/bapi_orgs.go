@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -191,7 +192,21 @@ type orgParams struct {
 	AdminDeleteEnabled    *bool           `json:"admin_delete_enabled"`
 	PublicMetadata        json.RawMessage `json:"public_metadata"`
 	PrivateMetadata       json.RawMessage `json:"private_metadata"`
+	CreatedAt             *string         `json:"created_at"`
 	ID                    string          `json:"-"` // fixtures only
+}
+
+// createdAt reads the created_at an app may back-date an organization to.
+func (p *orgParams) createdAt() (int64, bool, error) {
+	if p.CreatedAt == nil {
+		return 0, false, nil
+	}
+	at, err := time.Parse(time.RFC3339, *p.CreatedAt)
+	if err != nil {
+		return 0, false, errParam(http.StatusUnprocessableEntity, "form_param_invalid_time", "created_at",
+			"created_at must be a date and time in RFC3339 format, e.g. 2012-10-20T07:15:20.902Z.")
+	}
+	return ms(at), true, nil
 }
 
 // createOrg inserts an organization; created_by becomes its admin.
@@ -208,6 +223,10 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	if err := checkMetadata("private_metadata", p.PrivateMetadata); err != nil {
 		return nil, err
 	}
+	createdAt, backdated, err := p.createdAt()
+	if err != nil {
+		return nil, err
+	}
 	if err := ensureDefaultRoles(t, now); err != nil {
 		return nil, err
 	}
@@ -220,6 +239,9 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	}
 	o := &organization{ID: id, Name: strings.TrimSpace(*p.Name), PublicMeta: p.PublicMetadata, PrivateMeta: p.PrivateMetadata,
 		AdminDeleteEnabled: true, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	if backdated {
+		o.CreatedAt = createdAt
+	}
 	if p.MaxAllowedMemberships != nil {
 		o.MaxAllowedMemberships = *p.MaxAllowedMemberships
 	}
@@ -233,7 +255,8 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	if p.CreatedBy != nil && *p.CreatedBy != "" {
 		if err := t.get(kindUser, *p.CreatedBy, &user{}); err != nil {
 			if errors.Is(err, errNotFound) {
-				return nil, errInvalid("created_by", "created_by must be the id of an existing user.")
+				return nil, newAPIError(http.StatusBadRequest, "organization_creator_not_found", "creator not found",
+					"No users found with id "+*p.CreatedBy+".", nil)
 			}
 			return nil, err
 		}
@@ -287,6 +310,12 @@ func setSlug(t *txn, o *organization, slug string, generate bool) error {
 }
 
 func addMember(t *txn, o *organization, userID, roleKey string, now time.Time) (*membership, error) {
+	return addMemberWithMetadata(t, o, userID, roleKey, nil, nil, now)
+}
+
+// addMemberWithMetadata adds a member whose metadata is set from the start,
+// so the organizationMembership.created event carries it.
+func addMemberWithMetadata(t *txn, o *organization, userID, roleKey string, public, private json.RawMessage, now time.Time) (*membership, error) {
 	if _, err := roleByKey(t, roleKey); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, errInvalid("role", "role must be the key of an existing organization role, e.g. org:admin.")
@@ -305,10 +334,11 @@ func addMember(t *txn, o *organization, userID, roleKey string, now time.Time) (
 			return nil, newAPIError(http.StatusForbidden, "organization_membership_quota_exceeded", "membership quota exceeded", "The organization has reached its maximum number of memberships.", nil)
 		}
 	}
-	m := &membership{ID: newID("orgmem"), OrgID: o.ID, UserID: userID, Role: roleKey, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	m := &membership{ID: newID("orgmem"), OrgID: o.ID, UserID: userID, Role: roleKey, PublicMeta: public, PrivateMeta: private,
+		CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := t.claim(nsMember, o.ID+"|"+userID, m.ID)
 	if errors.Is(err, errConflict) {
-		return nil, newAPIError(http.StatusUnprocessableEntity, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", map[string]any{"param_name": "user_id"})
+		return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", map[string]any{"param_name": "user_id"})
 	}
 	if err != nil {
 		return nil, err
@@ -377,8 +407,8 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 		return nil, 0, err
 	}
 	query := strings.ToLower(q.Get("query"))
-	userIDs := multi(q, "user_id")
-	orgIDs := multi(q, "organization_id")
+	userIDs := parseIDFilter(q, "user_id")
+	orgIDs := parseIDFilter(q, "organization_id")
 	var data []any
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
@@ -390,23 +420,16 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 		if err != nil {
 			return err
 		}
-		count := map[string]int{}
-		memberOf := map[string]bool{}
+		members := map[string][]string{}
 		for _, m := range mems {
-			count[m.OrgID]++
-			if contains(userIDs, m.UserID) {
-				memberOf[m.OrgID] = true
-			}
+			members[m.OrgID] = append(members[m.OrgID], m.UserID)
 		}
 		var keep []*organization
 		for _, o := range orgs {
 			if query != "" && !strings.Contains(strings.ToLower(o.ID+"\x00"+o.Name+"\x00"+o.Slug), query) {
 				continue
 			}
-			if len(userIDs) > 0 && !memberOf[o.ID] {
-				continue
-			}
-			if len(orgIDs) > 0 && !contains(orgIDs, o.ID) && !contains(orgIDs, o.Slug) {
+			if !userIDs.match(members[o.ID]...) || !orgIDs.match(o.ID, o.Slug) {
 				continue
 			}
 			keep = append(keep, o)
@@ -416,7 +439,7 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 			case "name":
 				return cmpStr(a.Name, b.Name)
 			case "members_count":
-				return cmpInt(int64(count[a.ID]), int64(count[b.ID]))
+				return cmpInt(int64(len(members[a.ID])), int64(len(members[b.ID])))
 			}
 			return cmpInt(a.CreatedAt, b.CreatedAt)
 		})
@@ -424,7 +447,7 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 		data, _ = pageJSON(keep, limit, offset, infallible(func(o *organization) any {
 			var n *int
 			if q.Get("include_members_count") == "true" {
-				c := count[o.ID]
+				c := len(members[o.ID])
 				n = &c
 			}
 			return orgJSON(o, n)
@@ -465,6 +488,11 @@ func (inst *Instance) bapiUpdateOrg(w http.ResponseWriter, r *http.Request) (any
 		if p.AdminDeleteEnabled != nil {
 			o.AdminDeleteEnabled = *p.AdminDeleteEnabled
 		}
+		if at, ok, err := p.createdAt(); err != nil {
+			return err
+		} else if ok {
+			o.CreatedAt = at
+		}
 		if err := checkMetadata("public_metadata", p.PublicMetadata); err != nil {
 			return err
 		}
@@ -502,6 +530,7 @@ func (inst *Instance) bapiOrgMetadata(w http.ResponseWriter, r *http.Request) (a
 			return err
 		}
 		o.UpdatedAt = ms(inst.now())
+		t.emit("organization.updated", orgJSON(o, nil))
 		return t.put(kindOrg, o.ID, o)
 	})
 	if err != nil {
@@ -567,12 +596,8 @@ func (inst *Instance) bapiCreateMembership(w http.ResponseWriter, r *http.Reques
 		if err != nil {
 			return notFoundAs(err, "organization")
 		}
-		m, err := addMember(t, o, p.UserID, p.Role, now)
+		m, err := addMemberWithMetadata(t, o, p.UserID, p.Role, p.PublicMetadata, p.PrivateMetadata, now)
 		if err != nil {
-			return err
-		}
-		m.PublicMeta, m.PrivateMeta = p.PublicMetadata, p.PrivateMetadata
-		if err := t.put(kindMembership, m.ID, m); err != nil {
 			return err
 		}
 		out, err = membershipJSON(t, m)
@@ -662,12 +687,12 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 	if err != nil {
 		return nil, 0, err
 	}
-	field, desc, err := orderBy(q, "-created_at", "created_at", "role")
+	field, desc, err := orderBy(q, "-created_at", "created_at", "role", "first_name", "last_name", "username", "email_address", "phone_number")
 	if err != nil {
 		return nil, 0, err
 	}
 	roles := multi(q, "role")
-	users := multi(q, "user_id")
+	userIDs := parseIDFilter(q, "user_id")
 	text, err := parseUserTextFilters(q, true)
 	if err != nil {
 		return nil, 0, err
@@ -683,8 +708,9 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 			return err
 		}
 		var keep []*membership
+		users := map[string]*user{}
 		for _, m := range mems {
-			if (len(roles) > 0 && !contains(roles, m.Role)) || (len(users) > 0 && !contains(users, m.UserID)) ||
+			if (len(roles) > 0 && !contains(roles, m.Role)) || !userIDs.match(m.UserID) ||
 				(createdBefore != nil && m.CreatedAt >= *createdBefore) || (createdAfter != nil && m.CreatedAt <= *createdAfter) {
 				continue
 			}
@@ -694,11 +720,24 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 			}
 			if text.match(&u) {
 				keep = append(keep, m)
+				users[m.UserID] = &u
 			}
 		}
 		sortBy(keep, desc, func(a, b *membership) int {
-			if field == "role" {
+			ua, ub := users[a.UserID], users[b.UserID]
+			switch field {
+			case "role":
 				return cmpStr(a.Role, b.Role)
+			case "first_name":
+				return cmpStr(deref(ua.FirstName), deref(ub.FirstName))
+			case "last_name":
+				return cmpStr(deref(ua.LastName), deref(ub.LastName))
+			case "username":
+				return cmpStr(deref(ua.Username), deref(ub.Username))
+			case "email_address":
+				return cmpStr(ua.primaryEmail(), ub.primaryEmail())
+			case "phone_number":
+				return 0 // localclerk users have no phone numbers
 			}
 			return cmpInt(a.CreatedAt, b.CreatedAt)
 		})
@@ -731,8 +770,53 @@ func (inst *Instance) bapiUserMemberships(w http.ResponseWriter, r *http.Request
 	})
 }
 
+// nameKeyList reads the query and order_by of the role and permission
+// lists: query matches an id exactly or part of a name or key; order_by
+// is created_at (the default, newest first), name or key.
+type nameKeyList struct {
+	query, field string
+	desc         bool
+}
+
+func parseNameKeyList(q url.Values) (nameKeyList, error) {
+	field, desc, err := orderBy(q, "-created_at", "created_at", "name", "key")
+	return nameKeyList{query: q.Get("query"), field: field, desc: desc}, err
+}
+
+func (l nameKeyList) match(id, name, key string) bool {
+	lq := strings.ToLower(l.query)
+	return l.query == "" || l.query == id || strings.Contains(strings.ToLower(name), lq) || strings.Contains(strings.ToLower(key), lq)
+}
+
+// nameKeyApply filters and sorts items by l; fields gives an item's id,
+// name, key and creation time.
+func nameKeyApply[T any](l nameKeyList, items []*T, fields func(*T) (id, name, key string, created int64)) []*T {
+	var keep []*T
+	for _, it := range items {
+		if id, name, key, _ := fields(it); l.match(id, name, key) {
+			keep = append(keep, it)
+		}
+	}
+	sortBy(keep, l.desc, func(a, b *T) int {
+		_, an, ak, ac := fields(a)
+		_, bn, bk, bc := fields(b)
+		switch l.field {
+		case "name":
+			return cmpStr(an, bn)
+		case "key":
+			return cmpStr(ak, bk)
+		}
+		return cmpInt(ac, bc)
+	})
+	return keep
+}
+
 func (inst *Instance) bapiListRoles(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	limit, offset, err := paging(r.URL.Query())
+	if err != nil {
+		return nil, 0, err
+	}
+	list, err := parseNameKeyList(r.URL.Query())
 	if err != nil {
 		return nil, 0, err
 	}
@@ -746,6 +830,7 @@ func (inst *Instance) bapiListRoles(w http.ResponseWriter, r *http.Request) (any
 		if err != nil {
 			return err
 		}
+		roles = nameKeyApply(list, roles, func(ro *role) (string, string, string, int64) { return ro.ID, ro.Name, ro.Key, ro.CreatedAt })
 		total = len(roles)
 		data, err = pageJSON(roles, limit, offset, func(ro *role) (any, error) { return roleJSON(t, ro) })
 		return err
@@ -810,8 +895,11 @@ func (inst *Instance) bapiCreateRole(w http.ResponseWriter, r *http.Request) (an
 		if err != nil {
 			return err
 		}
-		out, err = roleJSON(t, ro)
-		return err
+		if out, err = roleJSON(t, ro); err != nil {
+			return err
+		}
+		t.emit("role.created", out)
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err
@@ -843,15 +931,18 @@ func (inst *Instance) bapiDeleteRole(w http.ResponseWriter, r *http.Request) (an
 		if err := t.get(kindRole, id, &ro); err != nil {
 			return notFoundAs(err, "role")
 		}
-		mems, err := all[membership](t, kindMembership)
+		if ro.Key == creatorRole {
+			return newAPIError(http.StatusUnprocessableEntity, "organization_role_default_creator_role", "role is the creator role",
+				"The organization role cannot be deleted as it is currently used as the creator role.", nil)
+		}
+		if err := roleInUse(t, ro.Key); err != nil {
+			return err
+		}
+		j, err := roleJSON(t, &ro)
 		if err != nil {
 			return err
 		}
-		for _, m := range mems {
-			if m.Role == ro.Key {
-				return newAPIError(http.StatusUnprocessableEntity, "role_in_use", "role is in use", "The role is assigned to at least one member; reassign them first.", nil)
-			}
-		}
+		t.emit("role.deleted", j)
 		return t.del(kindRole, id)
 	})
 	if err != nil {
@@ -865,6 +956,10 @@ func (inst *Instance) bapiListPermissions(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return nil, 0, err
 	}
+	list, err := parseNameKeyList(r.URL.Query())
+	if err != nil {
+		return nil, 0, err
+	}
 	var data []any
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
@@ -872,6 +967,7 @@ func (inst *Instance) bapiListPermissions(w http.ResponseWriter, r *http.Request
 		if err != nil {
 			return err
 		}
+		ps = nameKeyApply(list, ps, func(p *permission) (string, string, string, int64) { return p.ID, p.Name, p.Key, p.CreatedAt })
 		total = len(ps)
 		data, _ = pageJSON(ps, limit, offset, infallible(permissionJSON))
 		return nil
@@ -917,8 +1013,11 @@ func (inst *Instance) bapiCreatePermission(w http.ResponseWriter, r *http.Reques
 	var pm *permission
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var err error
-		pm, err = createPermission(t, &p, "", inst.now())
-		return err
+		if pm, err = createPermission(t, &p, "", inst.now()); err != nil {
+			return err
+		}
+		t.emit("permission.created", permissionJSON(pm))
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err

@@ -87,6 +87,7 @@ func (inst *Instance) bapiUpdatePermission(w http.ResponseWriter, r *http.Reques
 			pm.Key = *p.Key
 		}
 		pm.UpdatedAt = ms(now)
+		t.emit("permission.updated", permissionJSON(&pm))
 		return t.put(kindPermission, pm.ID, &pm)
 	})
 	if err != nil {
@@ -105,6 +106,7 @@ func (inst *Instance) bapiDeletePermission(w http.ResponseWriter, r *http.Reques
 		if err := rewriteRolePermissions(t, pm.Key, "", inst.now()); err != nil {
 			return err
 		}
+		t.emit("permission.deleted", permissionJSON(&pm))
 		return t.del(kindPermission, id)
 	})
 	if err != nil {
@@ -113,7 +115,12 @@ func (inst *Instance) bapiDeletePermission(w http.ResponseWriter, r *http.Reques
 	return deletedJSON("permission", id), 0, nil
 }
 
-// roleInUse refuses to change a role's key while members hold it.
+// creatorRole is the role an organization's creator gets; Clerk refuses
+// to delete it.
+const creatorRole = "org:admin"
+
+// roleInUse refuses to delete a role, or change its key, while members
+// hold it.
 func roleInUse(t *txn, key string) error {
 	mems, err := all[membership](t, kindMembership)
 	if err != nil {
@@ -121,8 +128,8 @@ func roleInUse(t *txn, key string) error {
 	}
 	for _, m := range mems {
 		if m.Role == key {
-			return newAPIError(http.StatusUnprocessableEntity, "role_in_use", "role is in use",
-				"The role is assigned to at least one member; reassign them before changing its key.", map[string]any{"param_name": "key"})
+			return newAPIError(http.StatusUnprocessableEntity, "organization_role_assigned_members", "role is assigned to members",
+				"The organization role is currently assigned to one or more organization members.", nil)
 		}
 	}
 	return nil
@@ -155,8 +162,11 @@ func (inst *Instance) changeRole(r *http.Request, change func(t *txn, ro *role) 
 			return err
 		}
 		var err error
-		out, err = roleJSON(t, &ro)
-		return err
+		if out, err = roleJSON(t, &ro); err != nil {
+			return err
+		}
+		t.emit("role.updated", out)
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err
@@ -231,12 +241,13 @@ func (inst *Instance) bapiRolePermission(add bool) bapiFunc {
 			i := slices.Index(ro.Permissions, pm.Key)
 			switch {
 			case add && i >= 0:
-				return newAPIError(http.StatusUnprocessableEntity, "permission_already_assigned", "already assigned",
-					"The role already has permission "+pm.Key+".", map[string]any{"param_name": "permission_id"})
+				return newAPIError(http.StatusConflict, "organization_role_permission_association_exists", "already assigned",
+					"The role already has permission "+pm.Key+".", nil)
 			case add:
 				ro.Permissions = append(ro.Permissions, pm.Key)
 			case i < 0:
-				return errNotFoundResource("permission on this role")
+				return newAPIError(http.StatusNotFound, "organization_role_permission_association_not_found", "not assigned",
+					"The role does not have permission "+pm.Key+".", nil)
 			default:
 				ro.Permissions = slices.Delete(ro.Permissions, i, i+1)
 			}

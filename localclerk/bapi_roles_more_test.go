@@ -30,7 +30,7 @@ func TestRoleAndPermissionUpdates(t *testing.T) {
 		t.Fatalf("add: %d %v", st, keys(rid))
 	}
 	var e clerkErrors
-	h.wantError(422, "permission_already_assigned", h.bapi("POST", "/v1/organization_roles/"+rid+"/permissions/"+pid, nil, &e), e)
+	h.wantError(409, "organization_role_permission_association_exists", h.bapi("POST", "/v1/organization_roles/"+rid+"/permissions/"+pid, nil, &e), e)
 
 	// A permission's new key reaches the roles that hold it.
 	if st := h.bapi("PATCH", "/v1/organization_permissions/"+pid, map[string]any{"key": "org:deploys:run"}, &pm); st != 200 || pm["key"] != "org:deploys:run" {
@@ -51,7 +51,7 @@ func TestRoleAndPermissionUpdates(t *testing.T) {
 		t.Fatalf("assign: %d", st)
 	}
 	e = clerkErrors{}
-	h.wantError(422, "role_in_use", h.bapi("PATCH", "/v1/organization_roles/"+rid, map[string]any{"key": "org:other"}, &e), e)
+	h.wantError(422, "organization_role_assigned_members", h.bapi("PATCH", "/v1/organization_roles/"+rid, map[string]any{"key": "org:other"}, &e), e)
 	e = clerkErrors{}
 	var spare map[string]any
 	h.bapi("POST", "/v1/organization_roles", map[string]any{"name": "Spare", "key": "org:spare"}, &spare)

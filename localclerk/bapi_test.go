@@ -174,7 +174,7 @@ func TestBAPIOrganizationsAndMemberships(t *testing.T) {
 		t.Errorf("membership %v", mem)
 	}
 	e = clerkErrors{}
-	h.wantError(422, "already_a_member_in_organization", h.bapi("POST", "/v1/organizations/"+oid+"/memberships", map[string]any{"user_id": "user_demo_alice", "role": "org:member"}, &e), e)
+	h.wantError(400, "already_a_member_in_organization", h.bapi("POST", "/v1/organizations/"+oid+"/memberships", map[string]any{"user_id": "user_demo_alice", "role": "org:member"}, &e), e)
 	e = clerkErrors{}
 	h.wantError(422, "form_param_value_invalid", h.bapi("POST", "/v1/organizations/"+oid+"/memberships", map[string]any{"user_id": "user_demo_carol", "role": "org:boss"}, &e), e)
 	e = clerkErrors{}

@@ -98,3 +98,43 @@ func anyFold(want, have []string) bool {
 	}
 	return false
 }
+
+// idFilter is a list parameter of ids where each value may carry Clerk's
+// "+" (include, the default) or "-" (exclude) prefix.
+type idFilter struct{ include, exclude []string }
+
+func parseIDFilter(q url.Values, name string) idFilter {
+	var f idFilter
+	for _, v := range multi(q, name) {
+		// A raw "+" in a query string arrives as a space.
+		v = strings.TrimSpace(v)
+		switch {
+		case strings.HasPrefix(v, "-"):
+			f.exclude = append(f.exclude, v[1:])
+		case strings.HasPrefix(v, "+"):
+			f.include = append(f.include, v[1:])
+		case v != "":
+			f.include = append(f.include, v)
+		}
+	}
+	return f
+}
+
+// match reports whether a record known by ids passes: none of them is
+// excluded and, when ids are included, one of them is.
+func (f idFilter) match(ids ...string) bool {
+	for _, id := range ids {
+		if contains(f.exclude, id) {
+			return false
+		}
+	}
+	if len(f.include) == 0 {
+		return true
+	}
+	for _, id := range ids {
+		if contains(f.include, id) {
+			return true
+		}
+	}
+	return false
+}
