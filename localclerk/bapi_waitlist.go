@@ -174,7 +174,8 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return nil, 0, err
 	}
-	query := strings.ToLower(strings.TrimSpace(q.Get("query")))
+	query := strings.TrimSpace(q.Get("query"))
+	lowerQuery := strings.ToLower(query)
 	now := inst.now()
 	var views []waitlistView
 	err = inst.store.view(r.Context(), func(t *txn) error {
@@ -183,7 +184,7 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 			return err
 		}
 		for _, e := range entries {
-			if query != "" && e.ID != query && !strings.Contains(e.Email, query) {
+			if query != "" && e.ID != query && !strings.Contains(e.Email, lowerQuery) {
 				continue
 			}
 			v, err := loadWaitlistView(t, e)
