@@ -553,3 +553,44 @@ func TestWaitlistEntries(t *testing.T) {
 		t.Errorf("events: %v", count)
 	}
 }
+
+// TestConcurrentMachineAndWaitlistWrites: parallel scope additions to one
+// machine all land, and parallel joins of one address make one entry.
+func TestConcurrentMachineAndWaitlistWrites(t *testing.T) {
+	h := start(t, Options{DataFile: t.TempDir() + "/lc.db"})
+	hub, _ := h.newMachine("hub")
+	const n = 20
+	targets := make([]string, n)
+	for i := range targets {
+		targets[i], _ = h.newMachine("t")
+	}
+	var wg sync.WaitGroup
+	entries := make([]string, n)
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			var s map[string]any
+			if st := h.bapi("POST", "/v1/machines/"+hub+"/scopes", map[string]any{"to_machine_id": targets[i]}, &s); st != 200 {
+				t.Errorf("scope %d: %d %v", i, st, s)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			var w map[string]any
+			if st := h.bapi("POST", "/v1/waitlist_entries", map[string]any{"email_address": "crowd@example.com"}, &w); st != 200 {
+				t.Errorf("join %d: %d %v", i, st, w)
+				return
+			}
+			entries[i] = w["id"].(string)
+		}()
+	}
+	wg.Wait()
+	var m map[string]any
+	if h.bapi("GET", "/v1/machines/"+hub, nil, &m); len(m["scoped_machines"].([]any)) != n {
+		t.Errorf("scopes after parallel adds: %d, want %d", len(m["scoped_machines"].([]any)), n)
+	}
+	if ids := slices.Compact(slices.Sorted(slices.Values(entries))); len(ids) != 1 {
+		t.Errorf("parallel joins made entries %v", ids)
+	}
+}
