@@ -527,6 +527,8 @@ func TestWaitlistEntries(t *testing.T) {
 	}
 	e = clerkErrors{}
 	h.wantError(409, "waitlist_entry_completed", h.bapi("POST", "/v1/waitlist_entries/"+zoe+"/reject", nil, &e), e)
+	e = clerkErrors{}
+	h.wantError(409, "waitlist_entry_not_pending", h.bapi("DELETE", "/v1/waitlist_entries/"+adam, nil, &e), e)
 	for _, p := range []string{"/v1/waitlist_entries/wle_nope/invite", "/v1/waitlist_entries/wle_nope/reject"} {
 		e = clerkErrors{}
 		h.wantError(404, "resource_not_found", h.bapi("POST", p, map[string]any{}, &e), e)

@@ -213,10 +213,23 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 	return map[string]any{"data": data, "total_count": len(views)}, 0, nil
 }
 
+// bapiDeleteWaitlistEntry deletes a pending entry; one that was invited
+// or rejected stays, as its history.
 func (inst *Instance) bapiDeleteWaitlistEntry(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindWaitlist, id) }); err != nil {
-		return nil, 0, notFoundAs(err, "waitlist entry")
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		var e waitlistEntry
+		if err := t.get(kindWaitlist, id, &e); err != nil {
+			return notFoundAs(err, "waitlist entry")
+		}
+		if e.Status != "pending" {
+			return newAPIError(http.StatusConflict, "waitlist_entry_not_pending", "entry not pending",
+				"Only a pending waitlist entry can be deleted; this one is "+e.Status+".", nil)
+		}
+		return t.del(kindWaitlist, id)
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return deletedJSON("waitlist_entry", id), 0, nil
 }
