@@ -223,7 +223,7 @@ func (inst *Instance) bapiUpdateAPIKey(w http.ResponseWriter, r *http.Request) (
 	isNull := func(name string) bool { return bytes.Equal(bytes.TrimSpace(raw[name]), []byte("null")) }
 	decode := func(name string, v any) error {
 		if err := json.Unmarshal(raw[name], v); err != nil {
-			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", name, name+" has the wrong type.")
+			return errInvalid(name, name+" is invalid: it has the wrong type.")
 		}
 		return nil
 	}

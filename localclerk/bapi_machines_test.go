@@ -93,7 +93,7 @@ func TestMachinesCRUDAndScopes(t *testing.T) {
 		{"POST", "/v1/machines", map[string]any{"name": strings.Repeat("n", 256)}, 422, "form_param_value_invalid", "name"},
 		{"POST", "/v1/machines", map[string]any{"name": "x", "default_token_ttl": 0}, 422, "form_param_value_invalid", "default_token_ttl"},
 		{"POST", "/v1/machines", map[string]any{"name": "x", "scoped_machines": []string{"mch_nope"}}, 422, "form_param_value_invalid", "scoped_machines"},
-		{"POST", "/v1/machines", map[string]any{"name": 7}, 422, "form_param_format_invalid", "name"},
+		{"POST", "/v1/machines", map[string]any{"name": 7}, 422, "form_param_value_invalid", "name"},
 		{"GET", "/v1/machines?order_by=secret", nil, 422, "form_param_value_invalid", "order_by"},
 		{"GET", "/v1/machines?limit=0", nil, 400, "form_param_value_invalid", "limit"},
 		{"GET", "/v1/machines/mch_nope", nil, 404, "resource_not_found", ""},
@@ -355,8 +355,8 @@ func TestUpdateAndListAPIKeys(t *testing.T) {
 		`{"subject":"user_nope"}`:                            {422, "form_param_value_invalid", "subject"},
 		`{"subject":"scim_x"}`:                               {422, "form_param_value_invalid", "subject"},
 		`{"seconds_until_expiration":0}`:                     {422, "form_param_value_invalid", "seconds_until_expiration"},
-		`{"claims":"x"}`:                                     {422, "form_param_format_invalid", "claims"},
-		`{"scopes":"read"}`:                                  {422, "form_param_format_invalid", "scopes"},
+		`{"claims":"x"}`:                                     {422, "form_param_value_invalid", "claims"},
+		`{"scopes":"read"}`:                                  {422, "form_param_value_invalid", "scopes"},
 		`{"description":"` + strings.Repeat("d", 256) + `"}`: {422, "form_param_value_invalid", "description"},
 	} {
 		var e clerkErrors
