@@ -139,11 +139,28 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("GET /api_keys/{id}/secret", inst.bapiAPIKeySecret)
 	h("POST /api_keys/{id}/revoke", inst.bapiRevokeAPIKey)
 	h("DELETE /api_keys/{id}", inst.bapiDeleteAPIKey)
+	h("PATCH /api_keys/{id}", inst.bapiUpdateAPIKey)
+	h("GET /machines", inst.bapiListMachines)
+	h("POST /machines", inst.bapiCreateMachine)
+	h("GET /machines/{id}", inst.bapiGetMachine)
+	h("PATCH /machines/{id}", inst.bapiUpdateMachine)
+	h("DELETE /machines/{id}", inst.bapiDeleteMachine)
+	h("GET /machines/{id}/secret_key", inst.bapiGetMachineSecretKey)
+	h("POST /machines/{id}/secret_key/rotate", inst.bapiRotateMachineSecretKey)
+	h("POST /machines/{id}/scopes", inst.bapiCreateMachineScope)
+	h("DELETE /machines/{id}/scopes/{other}", inst.bapiDeleteMachineScope)
 	h("GET /m2m_tokens", inst.bapiListM2M)
 	h("POST /m2m_tokens", inst.bapiCreateM2M)
 	h("POST /m2m_tokens/verify", inst.bapiVerifyM2M)
 	h("POST /m2m_tokens/{id}/revoke", inst.bapiRevokeM2M)
 	h("POST /oauth_applications/access_tokens/verify", inst.bapiVerifyOAuth)
+
+	h("GET /waitlist_entries", inst.bapiListWaitlist)
+	h("POST /waitlist_entries", inst.bapiCreateWaitlistEntry)
+	h("POST /waitlist_entries/bulk", inst.bapiCreateWaitlistEntries)
+	h("DELETE /waitlist_entries/{id}", inst.bapiDeleteWaitlistEntry)
+	h("POST /waitlist_entries/{id}/invite", inst.bapiInviteWaitlistEntry)
+	h("POST /waitlist_entries/{id}/reject", inst.bapiRejectWaitlistEntry)
 
 	mux.HandleFunc("/", inst.bapiUnserved)
 
@@ -164,7 +181,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 			var mid string
 			err := inst.store.view(r.Context(), func(t *txn) error {
 				var err error
-				mid, err = t.lookup(nsMachineKey, tok)
+				mid, err = inst.machineForKey(t, tok)
 				return err
 			})
 			if err == nil {

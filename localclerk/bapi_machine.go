@@ -8,241 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
 
-func apiKeyJSON(k *apiKey, now time.Time, withSecret bool) map[string]any {
-	m := map[string]any{"object": "api_key", "id": k.ID, "type": k.Type, "subject": k.Subject, "name": k.Name,
-		"description": k.Description, "claims": nullIfEmpty(k.Claims), "scopes": nonNil(k.Scopes), "revoked": k.Revoked,
-		"revocation_reason": k.RevocationReason, "expired": expired(k.Expiration, now), "expiration": k.Expiration,
-		"created_by": k.CreatedBy, "last_used_at": k.LastUsedAt, "created_at": k.CreatedAt, "updated_at": k.UpdatedAt}
-	if withSecret {
-		m["secret"] = k.Secret
-	}
-	return m
-}
-
-func nullIfEmpty(m json.RawMessage) any {
-	if len(m) == 0 {
-		return nil
-	}
-	return m
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func expired(exp *int64, now time.Time) bool { return exp != nil && ms(now) >= *exp }
-
-func (inst *Instance) bapiCreateAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var p struct {
-		Type                   string          `json:"type"`
-		Name                   string          `json:"name"`
-		Description            *string         `json:"description"`
-		Subject                string          `json:"subject"`
-		Claims                 json.RawMessage `json:"claims"`
-		Scopes                 []string        `json:"scopes"`
-		CreatedBy              *string         `json:"created_by"`
-		SecondsUntilExpiration *float64        `json:"seconds_until_expiration"`
-	}
-	if err := decodeBody(w, r, &p); err != nil {
-		return nil, 0, err
-	}
-	if p.Name == "" {
-		return nil, 0, errMissing("name")
-	}
-	if p.Subject == "" {
-		return nil, 0, errMissing("subject")
-	}
-	if p.Type == "" {
-		p.Type = "api_key"
-	}
-	if p.Type != "api_key" {
-		return nil, 0, errInvalid("type", "type must be api_key.")
-	}
-	if err := checkMetadata("claims", p.Claims); err != nil {
-		return nil, 0, err
-	}
-	now := inst.now()
-	k := &apiKey{ID: newID("ak"), Type: p.Type, Subject: p.Subject, Name: p.Name, Description: p.Description,
-		Claims: p.Claims, Scopes: nonNil(p.Scopes), Secret: "ak_" + randString(40), CreatedBy: p.CreatedBy,
-		CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if p.SecondsUntilExpiration != nil {
-		if *p.SecondsUntilExpiration <= 0 {
-			return nil, 0, errInvalid("seconds_until_expiration", "seconds_until_expiration must be positive.")
-		}
-		e := ms(now) + int64(*p.SecondsUntilExpiration*1000)
-		k.Expiration = &e
-	}
-	err := inst.store.update(r.Context(), func(t *txn) error { return putAPIKey(t, k) })
-	if err != nil {
-		return nil, 0, err
-	}
-	return apiKeyJSON(k, now, true), 0, nil
-}
-
-// putAPIKey validates the subject and stores a new key.
-func putAPIKey(t *txn, k *apiKey) error {
-	switch {
-	case strings.HasPrefix(k.Subject, "user_"):
-		if err := t.get(kindUser, k.Subject, &user{}); err != nil {
-			if errors.Is(err, errNotFound) {
-				return errInvalid("subject", "subject must be an existing user or organization id.")
-			}
-			return err
-		}
-	case strings.HasPrefix(k.Subject, "org_"):
-		if err := t.get(kindOrg, k.Subject, &organization{}); err != nil {
-			if errors.Is(err, errNotFound) {
-				return errInvalid("subject", "subject must be an existing user or organization id.")
-			}
-			return err
-		}
-	default:
-		return errInvalid("subject", "subject must be a user_ or org_ id.")
-	}
-	if err := t.claim(nsAPISecret, k.Secret, k.ID); err != nil {
-		return err
-	}
-	return t.put(kindAPIKey, k.ID, k)
-}
-
-func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	q := r.URL.Query()
-	limit, offset, err := paging(q)
-	if err != nil {
-		return nil, 0, err
-	}
-	subject := q.Get("subject")
-	invalid := q.Get("include_invalid") == "true"
-	query := strings.ToLower(q.Get("query"))
-	now := inst.now()
-	var keys []*apiKey
-	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindAPIKey, func(k *apiKey) bool {
-			if subject != "" && k.Subject != subject {
-				return true
-			}
-			if !invalid && (k.Revoked || expired(k.Expiration, now)) {
-				return true
-			}
-			if query != "" && !strings.Contains(strings.ToLower(k.Name), query) {
-				return true
-			}
-			keys = append(keys, k)
-			return true
-		})
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	sortBy(keys, true, func(a, b *apiKey) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
-	data, _ := pageJSON(keys, limit, offset, infallible(func(k *apiKey) any { return apiKeyJSON(k, now, false) }))
-	return map[string]any{"data": data, "total_count": len(keys)}, 0, nil
-}
-
-func (inst *Instance) getAPIKey(r *http.Request) (*apiKey, error) {
-	var k apiKey
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindAPIKey, r.PathValue("id"), &k) }); err != nil {
-		return nil, notFoundAs(err, "API key")
-	}
-	return &k, nil
-}
-
-func (inst *Instance) bapiGetAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	k, err := inst.getAPIKey(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	return apiKeyJSON(k, inst.now(), false), 0, nil
-}
-
-func (inst *Instance) bapiAPIKeySecret(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	k, err := inst.getAPIKey(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	return map[string]any{"object": "api_key_secret", "id": k.ID, "secret": k.Secret}, 0, nil
-}
-
-func (inst *Instance) bapiRevokeAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var p struct {
-		RevocationReason *string `json:"revocation_reason"`
-	}
-	if err := decodeBody(w, r, &p); err != nil {
-		return nil, 0, err
-	}
-	now := inst.now()
-	var k apiKey
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindAPIKey, r.PathValue("id"), &k); err != nil {
-			return notFoundAs(err, "API key")
-		}
-		k.Revoked = true
-		k.RevocationReason = p.RevocationReason
-		k.UpdatedAt = ms(now)
-		return t.put(kindAPIKey, k.ID, &k)
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return apiKeyJSON(&k, now, false), 0, nil
-}
-
-func (inst *Instance) bapiDeleteAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindAPIKey, id) }); err != nil {
-		return nil, 0, notFoundAs(err, "API key")
-	}
-	return deletedJSON("api_key", id), 0, nil
-}
-
-var errTokenNotFound = newAPIError(http.StatusNotFound, "token_not_found", "not found", "The token is unknown, revoked or expired.", nil)
-
-func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var p struct {
-		Secret string `json:"secret"`
-	}
-	if err := decodeBody(w, r, &p); err != nil {
-		return nil, 0, err
-	}
-	if p.Secret == "" {
-		return nil, 0, errMissing("secret")
-	}
-	now := inst.now()
-	var k apiKey
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsAPISecret, p.Secret)
-		if err != nil {
-			return notFoundAs(err, "API key")
-		}
-		if err := t.get(kindAPIKey, id, &k); err != nil {
-			return err
-		}
-		if k.Revoked || expired(k.Expiration, now) {
-			return errTokenNotFound
-		}
-		n := ms(now)
-		k.LastUsedAt = &n
-		return t.put(kindAPIKey, k.ID, &k)
-	})
-	if err != nil {
-		if errors.Is(err, errNotFound) {
-			return nil, 0, errTokenNotFound
-		}
-		var ae *apiError
-		if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
-			return nil, 0, errTokenNotFound
-		}
-		return nil, 0, err
-	}
-	return apiKeyJSON(&k, now, false), 0, nil
-}
+// M2M tokens, minted by a machine with its secret key, and OAuth access
+// tokens.
 
 func m2mJSON(m *m2mToken, now time.Time, withToken bool) map[string]any {
 	out := map[string]any{"object": "machine_to_machine_token", "id": m.ID, "subject": m.Subject,
@@ -255,29 +27,52 @@ func m2mJSON(m *m2mToken, now time.Time, withToken bool) map[string]any {
 	return out
 }
 
-// callerMachine is the machine authenticating an M2M request, or the
-// default machine when the instance secret key was used.
-func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
+// callerMachineID is the machine whose secret key authenticated the
+// request; empty when the instance secret key did.
+func callerMachineID(r *http.Request) string {
 	id, _ := r.Context().Value(machineCtxKey).(string)
+	return id
+}
+
+// callerMachine is the machine authenticating an M2M request, or the
+// first machine when the instance secret key was used.
+func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
+	id := callerMachineID(r)
 	if id == "" {
-		ms, err := all[machine](t, kindMachine)
+		machines, err := all[machine](t, kindMachine)
 		if err != nil {
 			return nil, err
 		}
-		if len(ms) == 0 {
-			return nil, newAPIError(http.StatusUnprocessableEntity, "machine_required", "no machine", "No machine exists; seed the instance or authenticate with a machine secret key.", nil)
+		if len(machines) == 0 {
+			return nil, newAPIError(http.StatusUnprocessableEntity, "machine_required", "no machine", "No machine exists; create one or authenticate with a machine secret key.", nil)
 		}
-		return ms[0], nil
+		return machines[0], nil
 	}
 	var m machine
 	return &m, t.get(kindMachine, id, &m)
 }
+
+// canonicalJSON re-encodes a JSON value with sorted keys, so that equal
+// claims compare equal; "" for none.
+func canonicalJSON(raw json.RawMessage) string {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil || v == nil {
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// isOpaqueM2M tells opaque tokens (mt_…), which Clerk stores and lists,
+// from JWT ones, which it does not list.
+func isOpaqueM2M(m *m2mToken) bool { return strings.HasPrefix(m.Token, "mt_") }
 
 func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {
 		TokenFormat            string          `json:"token_format"`
 		SecondsUntilExpiration *float64        `json:"seconds_until_expiration"`
 		Claims                 json.RawMessage `json:"claims"`
+		MinRemainingTTLSeconds *int64          `json:"min_remaining_ttl_seconds"`
 	}
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
@@ -291,38 +86,50 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 	if err := checkMetadata("claims", p.Claims); err != nil {
 		return nil, 0, err
 	}
+	if p.SecondsUntilExpiration != nil && *p.SecondsUntilExpiration <= 0 {
+		return nil, 0, errInvalid("seconds_until_expiration", "seconds_until_expiration must be positive.")
+	}
+	if p.MinRemainingTTLSeconds != nil && *p.MinRemainingTTLSeconds < 0 {
+		return nil, 0, errInvalid("min_remaining_ttl_seconds", "min_remaining_ttl_seconds must not be negative.")
+	}
 	now := inst.now()
-	tok := &m2mToken{ID: newID("mt"), Claims: p.Claims, Scopes: []string{}, CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if p.SecondsUntilExpiration != nil {
-		if *p.SecondsUntilExpiration <= 0 {
-			return nil, 0, errInvalid("seconds_until_expiration", "seconds_until_expiration must be positive.")
-		}
-		e := ms(now) + int64(*p.SecondsUntilExpiration*1000)
-		tok.Expiration = &e
+	tok := &m2mToken{ID: newID("mt"), Claims: p.Claims, CreatedAt: ms(now), UpdatedAt: ms(now)}
+	if len(p.Claims) == 0 || string(p.Claims) == "null" {
+		tok.Claims = nil
 	}
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		m, err := inst.callerMachine(t, r)
 		if err != nil {
 			return err
 		}
-		tok.Subject = m.ID
-		if p.TokenFormat == "jwt" {
-			exp := now.Add(time.Hour).Unix()
-			if tok.Expiration != nil {
-				exp = *tok.Expiration / 1000
+		lifetime := float64(m.tokenTTL())
+		if p.SecondsUntilExpiration != nil {
+			lifetime = *p.SecondsUntilExpiration
+		}
+		if p.MinRemainingTTLSeconds != nil && float64(*p.MinRemainingTTLSeconds) >= lifetime {
+			return errParam(http.StatusBadRequest, "form_param_value_invalid", "min_remaining_ttl_seconds",
+				"min_remaining_ttl_seconds must be less than the token's lifetime.")
+		}
+		tok.Subject, tok.Scopes = m.ID, m.scopeIDs()
+		exp := ms(now) + int64(lifetime*1000)
+		tok.Expiration = &exp
+		if p.MinRemainingTTLSeconds != nil && p.TokenFormat == "opaque" {
+			if old, err := reusableM2M(t, tok, ms(now)+*p.MinRemainingTTLSeconds*1000); err != nil || old != nil {
+				if old != nil {
+					tok = old
+				}
+				return err
 			}
+		}
+		if p.TokenFormat == "jwt" {
 			claims := map[string]any{}
-			if len(p.Claims) > 0 {
-				if err := json.Unmarshal(p.Claims, &claims); err != nil {
+			if len(tok.Claims) > 0 {
+				if err := json.Unmarshal(tok.Claims, &claims); err != nil {
 					return errInvalid("claims", "claims must be a JSON object.")
 				}
 			}
-			claims["jti"] = tok.ID
-			claims["sub"] = m.ID
-			claims["iss"] = inst.FrontendAPIURL
-			claims["iat"] = now.Unix()
-			claims["nbf"] = now.Unix() - 5
-			claims["exp"] = exp
+			claims["jti"], claims["sub"], claims["iss"] = tok.ID, m.ID, inst.FrontendAPIURL
+			claims["iat"], claims["nbf"], claims["exp"] = now.Unix(), now.Unix()-5, exp/1000
 			if tok.Token, err = inst.key().sign(claims, catM2MToken); err != nil {
 				return err
 			}
@@ -340,26 +147,67 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 	return m2mJSON(tok, now, true), http.StatusCreated, nil
 }
 
+// reusableM2M finds a live opaque token of want's machine with want's
+// claims and scopes that lasts until at least until (ms).
+func reusableM2M(t *txn, want *m2mToken, until int64) (*m2mToken, error) {
+	var found *m2mToken
+	claims := canonicalJSON(want.Claims)
+	err := each(t, kindM2M, func(m *m2mToken) bool {
+		if m.Subject == want.Subject && isOpaqueM2M(m) && !m.Revoked && m.Expiration != nil && *m.Expiration >= until &&
+			canonicalJSON(m.Claims) == claims && slices.Equal(nonNil(m.Scopes), nonNil(want.Scopes)) {
+			found = m
+			return false
+		}
+		return true
+	})
+	return found, err
+}
+
+// boolParam reads an optional true/false query parameter.
+func boolParam(r *http.Request, name string) (bool, error) {
+	switch r.URL.Query().Get(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, errParam(http.StatusBadRequest, "form_param_value_invalid", name, name+" must be true or false.")
+}
+
+// bapiListM2M lists a machine's opaque tokens; revoked and expired ones
+// only when asked for.
 func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	q := r.URL.Query()
-	limit, offset, err := paging(q)
+	limit, offset, err := machineTokenPaging(q)
+	if err != nil {
+		return nil, 0, err
+	}
+	subject := q.Get("subject")
+	if subject == "" {
+		return nil, 0, errMissing("subject")
+	}
+	if caller := callerMachineID(r); caller != "" && caller != subject {
+		return nil, 0, newAPIError(http.StatusForbidden, "authorization_invalid", "forbidden",
+			"A machine secret key can only list its own machine's tokens.", map[string]any{"param_name": "subject"})
+	}
+	withRevoked, err := boolParam(r, "revoked")
+	if err != nil {
+		return nil, 0, err
+	}
+	withExpired, err := boolParam(r, "expired")
 	if err != nil {
 		return nil, 0, err
 	}
 	now := inst.now()
 	var toks []*m2mToken
 	err = inst.store.view(r.Context(), func(t *txn) error {
+		if err := t.get(kindMachine, subject, &machine{}); err != nil {
+			return notFoundAs(err, "machine")
+		}
 		return each(t, kindM2M, func(m *m2mToken) bool {
-			if s := q.Get("subject"); s != "" && m.Subject != s {
-				return true
+			if m.Subject == subject && isOpaqueM2M(m) && (withRevoked || !m.Revoked) && (withExpired || !expired(m.Expiration, now)) {
+				toks = append(toks, m)
 			}
-			if v := q.Get("revoked"); v != "" && (v == "true") != m.Revoked {
-				return true
-			}
-			if v := q.Get("expired"); v != "" && (v == "true") != expired(m.Expiration, now) {
-				return true
-			}
-			toks = append(toks, m)
 			return true
 		})
 	})
@@ -371,6 +219,8 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 	return map[string]any{"m2m_tokens": data, "total_count": len(toks)}, 0, nil
 }
 
+// bapiRevokeM2M revokes a token; a machine secret key revokes only its
+// own machine's tokens.
 func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {
 		RevocationReason *string `json:"revocation_reason"`
@@ -384,6 +234,9 @@ func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any
 		if err := t.get(kindM2M, r.PathValue("id"), &m); err != nil {
 			return notFoundAs(err, "M2M token")
 		}
+		if caller := callerMachineID(r); caller != "" && caller != m.Subject {
+			return errNotFoundResource("M2M token")
+		}
 		m.Revoked = true
 		m.RevocationReason = p.RevocationReason
 		m.UpdatedAt = ms(now)
@@ -395,6 +248,9 @@ func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any
 	return m2mJSON(&m, now, false), 0, nil
 }
 
+// bapiVerifyM2M verifies a token. With a machine secret key, only a
+// machine the token is scoped to (or its own minter) may verify it; the
+// minter must still exist.
 func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {
 		Token string `json:"token"`
@@ -417,6 +273,15 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 		}
 		if m.Revoked || expired(m.Expiration, now) {
 			return errTokenNotFound
+		}
+		if caller := callerMachineID(r); caller != "" && caller != m.Subject && !slices.Contains(m.Scopes, caller) {
+			return errTokenNotFound
+		}
+		if err := t.get(kindMachine, m.Subject, &machine{}); err != nil {
+			if errors.Is(err, errNotFound) {
+				return errTokenNotFound
+			}
+			return err
 		}
 		n := ms(now)
 		m.LastUsedAt = &n

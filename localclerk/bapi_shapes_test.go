@@ -214,8 +214,8 @@ var bapiShapeCases = []bapiShapeCase{
 
 	{name: "list api keys", method: "GET", path: "/api_keys?subject=user_demo_alice", status: 200},
 	{name: "list api keys without key", method: "GET", path: "/api_keys", auth: "none", status: 401},
-	{name: "create api key", method: "POST", path: "/api_keys", body: `{"name":"ci","subject":"user_demo_bob","scopes":["write"]}`, status: 200},
-	{name: "create api key for unknown subject", method: "POST", path: "/api_keys", body: `{"name":"x","subject":"user_nope"}`, status: 422},
+	{name: "create api key", method: "POST", path: "/api_keys", body: `{"name":"ci-key","subject":"user_demo_bob","scopes":["write"]}`, status: 200},
+	{name: "create api key for unknown subject", method: "POST", path: "/api_keys", body: `{"name":"xyz","subject":"user_nope"}`, status: 422},
 	{name: "verify api key", method: "POST", path: "/api_keys/verify", body: `{"secret":"{api_key_secret}"}`, status: 200},
 	{name: "verify unknown api key", method: "POST", path: "/api_keys/verify", body: `{"secret":"ak_nope"}`, status: 404},
 	{name: "get api key", method: "GET", path: "/api_keys/{api_key}", status: 200},
@@ -226,9 +226,44 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "revoke unknown api key", method: "POST", path: "/api_keys/ak_nope/revoke", body: `{}`, status: 404},
 	{name: "delete api key", method: "DELETE", path: "/api_keys/{api_key}", status: 200},
 	{name: "delete unknown api key", method: "DELETE", path: "/api_keys/ak_nope", status: 404},
+	{name: "update api key", method: "PATCH", path: "/api_keys/{api_key}", body: `{"description":"rotated","scopes":["read"],"claims":{"tier":1},"subject":"{machine}","seconds_until_expiration":600}`, status: 200},
+	{name: "update api key with an unknown parameter", method: "PATCH", path: "/api_keys/{api_key}", body: `{"name":"renamed"}`, status: 422},
 
-	{name: "list m2m tokens", method: "GET", path: "/m2m_tokens", status: 200},
-	{name: "list m2m tokens without key", method: "GET", path: "/m2m_tokens", auth: "none", status: 401},
+	{name: "list machines", method: "GET", path: "/v1/machines?order_by=name&limit=5", status: 200},
+	{name: "list machines bad order", method: "GET", path: "/v1/machines?order_by=secret", status: 422},
+	{name: "create machine", method: "POST", path: "/v1/machines", body: `{"name":"svc {unique}","scoped_machines":["{machine}"],"default_token_ttl":120}`, status: 200},
+	{name: "create machine scoped to an unknown machine", method: "POST", path: "/v1/machines", body: `{"name":"svc","scoped_machines":["mch_nope"]}`, status: 422},
+	{name: "get machine", method: "GET", path: "/v1/machines/{scoped_machine}", status: 200},
+	{name: "get unknown machine", method: "GET", path: "/v1/machines/mch_nope", status: 404},
+	{name: "update machine", method: "PATCH", path: "/v1/machines/{machine}", body: `{"name":"renamed {unique}","default_token_ttl":60}`, status: 200},
+	{name: "update machine bad ttl", method: "PATCH", path: "/v1/machines/{machine}", body: `{"default_token_ttl":0}`, status: 422},
+	{name: "delete machine", method: "DELETE", path: "/v1/machines/{machine}", status: 200},
+	{name: "delete unknown machine", method: "DELETE", path: "/v1/machines/mch_nope", status: 404},
+	{name: "machine secret key", method: "GET", path: "/v1/machines/{machine}/secret_key", status: 200},
+	{name: "secret key of unknown machine", method: "GET", path: "/v1/machines/mch_nope/secret_key", status: 404},
+	{name: "rotate machine secret key", method: "POST", path: "/v1/machines/{machine}/secret_key/rotate", body: `{"previous_token_ttl":60}`, status: 200},
+	{name: "rotate machine secret key without ttl", method: "POST", path: "/v1/machines/{machine}/secret_key/rotate", body: `{}`, status: 422},
+	{name: "create machine scope", method: "POST", path: "/v1/machines/{machine}/scopes", body: `{"to_machine_id":"{machine2}"}`, status: 200},
+	{name: "scope a machine to itself", method: "POST", path: "/v1/machines/{machine}/scopes", body: `{"to_machine_id":"{machine}"}`, status: 422},
+	{name: "delete machine scope", method: "DELETE", path: "/v1/machines/{scoped_machine}/scopes/{machine}", status: 200},
+	{name: "delete missing machine scope", method: "DELETE", path: "/v1/machines/{machine}/scopes/{machine2}", status: 404},
+
+	{name: "list waitlist", method: "GET", path: "/v1/waitlist_entries?status=invited&order_by=-invited_at&query={invited_waitlist_entry}", status: 200},
+	{name: "list waitlist bad status", method: "GET", path: "/v1/waitlist_entries?status=asleep", status: 422},
+	{name: "create waitlist entry", method: "POST", path: "/v1/waitlist_entries", body: `{"email_address":"w{unique}@example.com","notify":false}`, status: 200},
+	{name: "create waitlist entry for a user", method: "POST", path: "/v1/waitlist_entries", body: `{"email_address":"alice@example.com"}`, status: 422},
+	{name: "create waitlist entries in bulk", method: "POST", path: "/v1/waitlist_entries/bulk", body: `[{"email_address":"x{unique}@example.com"},{"email_address":"y{unique}@example.com","notify":true}]`, status: 200},
+	{name: "create waitlist entries in bulk with a bad address", method: "POST", path: "/v1/waitlist_entries/bulk", body: `[{"email_address":"z{unique}@example.com"},{"email_address":"nope"}]`, status: 422},
+	{name: "delete waitlist entry", method: "DELETE", path: "/v1/waitlist_entries/{waitlist_entry}", status: 200},
+	{name: "delete unknown waitlist entry", method: "DELETE", path: "/v1/waitlist_entries/wle_nope", status: 404},
+	{name: "invite waitlist entry", method: "POST", path: "/v1/waitlist_entries/{waitlist_entry}/invite", body: `{"ignore_existing":true}`, status: 200},
+	{name: "invite an invited waitlist entry", method: "POST", path: "/v1/waitlist_entries/{invited_waitlist_entry}/invite", body: `{}`, status: 409},
+	{name: "reject waitlist entry", method: "POST", path: "/v1/waitlist_entries/{invited_waitlist_entry}/reject", status: 200},
+	{name: "reject unknown waitlist entry", method: "POST", path: "/v1/waitlist_entries/wle_nope/reject", status: 404},
+
+	{name: "list m2m tokens", method: "GET", path: "/m2m_tokens?subject={demo_machine}&revoked=true&expired=true&limit=5", status: 200},
+	{name: "list m2m tokens without subject", method: "GET", path: "/m2m_tokens", status: 422},
+	{name: "list m2m tokens without key", method: "GET", path: "/m2m_tokens?subject={demo_machine}", auth: "none", status: 401},
 	{name: "create m2m token", method: "POST", path: "/m2m_tokens", auth: "machine", body: `{"seconds_until_expiration":60}`, status: 201},
 	{name: "create m2m token with a wrong key", method: "POST", path: "/m2m_tokens", auth: "none", body: `{}`, status: 401},
 	{name: "verify m2m token", method: "POST", path: "/m2m_tokens/verify", auth: "machine", body: `{"token":"{m2m_token}"}`, status: 200},
@@ -431,13 +466,25 @@ func (fx *bapiShapeFixture) make(name string) string {
 	case "blocklist_identifier":
 		return create("POST", "/v1/blocklist_identifiers", secret, map[string]any{"identifier": "bl" + fx.fill("{unique}") + "@example.com"}, "id")
 	case "api_key":
-		return create("POST", "/api_keys", secret, map[string]any{"name": "k", "subject": "user_demo_alice"}, "id")
+		return create("POST", "/api_keys", secret, map[string]any{"name": "key", "subject": "user_demo_alice"}, "id")
 	case "api_key_secret":
-		return create("POST", "/api_keys", secret, map[string]any{"name": "k", "subject": "user_demo_alice"}, "secret")
+		return create("POST", "/api_keys", secret, map[string]any{"name": "key", "subject": "user_demo_alice"}, "secret")
 	case "m2m":
 		return create("POST", "/m2m_tokens", "Bearer "+h.inst.Demo.MachineSecretKey, map[string]any{"seconds_until_expiration": 60}, "id")
 	case "m2m_token":
 		return create("POST", "/m2m_tokens", "Bearer "+h.inst.Demo.MachineSecretKey, map[string]any{"seconds_until_expiration": 60}, "token")
+	case "demo_machine":
+		return h.inst.Demo.MachineID
+	case "machine", "machine2":
+		return create("POST", "/v1/machines", secret, map[string]any{"name": name + " " + fx.fill("{unique}")}, "id")
+	case "scoped_machine":
+		return create("POST", "/v1/machines", secret, map[string]any{"name": "scoped", "scoped_machines": []string{fx.fill("{machine}")}}, "id")
+	case "waitlist_entry":
+		return create("POST", "/v1/waitlist_entries", secret, map[string]any{"email_address": "wl" + fx.fill("{unique}") + "@example.com"}, "id")
+	case "invited_waitlist_entry":
+		id := fx.fill("{waitlist_entry}")
+		create("POST", "/v1/waitlist_entries/"+id+"/invite", secret, map[string]any{}, "id")
+		return id
 	case "oauth_token":
 		tok, err := h.inst.CreateOAuthAccessToken(t.Context(), "user_demo_alice", []string{"profile"}, 0)
 		if err != nil {

@@ -279,7 +279,7 @@ func TestBAPIMachineTokens(t *testing.T) {
 	h := start(t, Options{Seed: true})
 	// API keys: create, verify (no /v1, as @clerk/backend calls it), revoke.
 	var k map[string]any
-	if st := h.bapi("POST", "/api_keys", map[string]any{"name": "ci", "subject": "user_demo_bob", "scopes": []string{"write"}}, &k); st != 200 {
+	if st := h.bapi("POST", "/api_keys", map[string]any{"name": "ci-key", "subject": "user_demo_bob", "scopes": []string{"write"}}, &k); st != 200 {
 		t.Fatalf("create key %d %v", st, k)
 	}
 	secret := k["secret"].(string)
@@ -306,7 +306,7 @@ func TestBAPIMachineTokens(t *testing.T) {
 	var e clerkErrors
 	h.wantError(404, "", h.bapi("POST", "/api_keys/verify", map[string]any{"secret": secret}, &e), e)
 	e = clerkErrors{}
-	h.wantError(422, "form_param_value_invalid", h.bapi("POST", "/api_keys", map[string]any{"name": "x", "subject": "user_nope"}, &e), e)
+	h.wantError(422, "form_param_value_invalid", h.bapi("POST", "/api_keys", map[string]any{"name": "xyz", "subject": "user_nope"}, &e), e)
 
 	// M2M: created with the machine's own secret key.
 	machineAuth := "Bearer " + h.inst.Demo.MachineSecretKey
@@ -322,7 +322,7 @@ func TestBAPIMachineTokens(t *testing.T) {
 		t.Errorf("m2m verify %d %v", st, v)
 	}
 	var ml map[string]any
-	h.bapi("GET", "/m2m_tokens", nil, &ml)
+	h.bapi("GET", "/m2m_tokens?subject="+h.inst.Demo.MachineID, nil, &ml)
 	if ml["total_count"] != float64(1) {
 		t.Errorf("m2m list %v", ml)
 	}

@@ -209,7 +209,20 @@ type machine struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	SecretKey string `json:"secret_key"`
-	CreatedAt int64  `json:"created_at"`
+	// PrevSecretKey still authenticates until PrevKeyExpiresAt (ms), the
+	// grace period a rotation grants.
+	PrevSecretKey    string         `json:"prev_secret_key,omitempty"`
+	PrevKeyExpiresAt int64          `json:"prev_key_expires_at,omitempty"`
+	DefaultTokenTTL  int64          `json:"default_token_ttl,omitempty"` // seconds; 0 means 3600
+	Scopes           []machineScope `json:"scopes,omitempty"`            // machines this one may address
+	CreatedAt        int64          `json:"created_at"`
+	UpdatedAt        int64          `json:"updated_at,omitempty"`
+}
+
+// machineScope lets a machine's tokens address another machine.
+type machineScope struct {
+	ToMachineID string `json:"to_machine_id"`
+	CreatedAt   int64  `json:"created_at"`
 }
 
 type m2mToken struct {
