@@ -67,12 +67,13 @@ func (rec *hookRecorder) wait(t *testing.T, typ, id string) map[string]any {
 	}
 }
 
-func (rec *hookRecorder) count(typ string) int {
+// count is how many delivered events of type typ have id in their data.
+func (rec *hookRecorder) count(typ, id string) int {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	n := 0
 	for _, e := range rec.events {
-		if e.Type == typ {
+		if e.Type == typ && e.Data["id"] == id {
 			n++
 		}
 	}
