@@ -406,3 +406,52 @@ func mustRequest(t *testing.T, raw string) *http.Request {
 	}
 	return req
 }
+
+// TestOrgInvitationsConcurrentWriters: parallel invitations of one address
+// leave exactly one pending invitation; parallel invitations of distinct
+// addresses are all kept.
+func TestOrgInvitationsConcurrentWriters(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	base := "/v1/organizations/org_demo_acme/invitations"
+	const n = 12
+	statuses := make(chan int, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			st, _ := h.raw("POST", base, map[string]any{"email_address": "same@example.com", "role": "org:member"})
+			statuses <- st
+		}()
+		go func() {
+			defer wg.Done()
+			st, _ := h.raw("POST", base, map[string]any{"email_address": "p" + string(rune('a'+i)) + "@example.com", "role": "org:member"})
+			if st != 200 {
+				t.Errorf("distinct address %d: %d", i, st)
+			}
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	ok := 0
+	for st := range statuses {
+		switch st {
+		case 200:
+			ok++
+		case 422:
+		default:
+			t.Errorf("status %d", st)
+		}
+	}
+	var p struct {
+		TotalCount int `json:"total_count"`
+	}
+	h.bapi("GET", base+"?email_address=same@example.com", nil, &p)
+	if ok != 1 || p.TotalCount != 1 {
+		t.Errorf("%d creates of one address succeeded, %d stored; want 1 and 1", ok, p.TotalCount)
+	}
+	h.bapi("GET", base+"?status=pending", nil, &p)
+	if p.TotalCount != n+1 {
+		t.Errorf("%d pending, want %d", p.TotalCount, n+1)
+	}
+}
