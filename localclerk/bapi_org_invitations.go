@@ -529,20 +529,25 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 	if err := t.get(kindOrg, oi.OrgID, &o); err != nil {
 		return err
 	}
-	// The invitation has held its seat under the quota since it was made.
-	o.MaxAllowedMemberships = 0
-	if err := ensureDefaultRoles(t, now); err != nil {
-		return err
-	}
-	m, err := addMember(t, &o, userID, oi.Role, now)
-	if err != nil {
-		return err
-	}
-	if len(oi.PublicMeta) > 0 || len(oi.PrivateMeta) > 0 {
-		m.PublicMeta, m.PrivateMeta = oi.PublicMeta, oi.PrivateMeta
-		if err := t.put(kindMembership, m.ID, m); err != nil {
+	// A user who became a member meanwhile keeps the membership they have.
+	if _, err := t.lookup(nsMember, o.ID+"|"+userID); errors.Is(err, errNotFound) {
+		// The invitation has held its seat under the quota since it was made.
+		o.MaxAllowedMemberships = 0
+		if err := ensureDefaultRoles(t, now); err != nil {
 			return err
 		}
+		m, err := addMember(t, &o, userID, oi.Role, now)
+		if err != nil {
+			return err
+		}
+		if len(oi.PublicMeta) > 0 || len(oi.PrivateMeta) > 0 {
+			m.PublicMeta, m.PrivateMeta = oi.PublicMeta, oi.PrivateMeta
+			if err := t.put(kindMembership, m.ID, m); err != nil {
+				return err
+			}
+		}
+	} else if err != nil {
+		return err
 	}
 	oi.Status, oi.UpdatedAt = "accepted", ms(now)
 	if err := t.release(nsOrgInvitePending, oi.ID); err != nil {

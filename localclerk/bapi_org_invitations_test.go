@@ -455,3 +455,26 @@ func TestOrgInvitationsConcurrentWriters(t *testing.T) {
 		t.Errorf("%d pending, want %d", p.TotalCount, n+1)
 	}
 }
+
+// TestOrgInvitationForAMemberMeanwhile: accepting an invitation of a user
+// who joined by other means keeps their membership and spends the ticket.
+func TestOrgInvitationForAMemberMeanwhile(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	var inv map[string]any
+	h.bapi("POST", "/v1/organizations/org_demo_acme/invitations", map[string]any{"email_address": "carol+clerk_test@example.com", "role": "org:admin"}, &inv)
+	if st := h.bapi("POST", "/v1/organizations/org_demo_acme/memberships", map[string]any{"user_id": "user_demo_carol", "role": "org:member"}, nil); st != 200 {
+		t.Fatal(st)
+	}
+	b := newBrowser(h)
+	st, m := b.call("POST", "/v1/client/sign_ins", form("strategy", "ticket", "ticket", mustQuery(t, inv["url"].(string), "ticket")))
+	if st != 200 || resp(m)["status"] != "complete" {
+		t.Fatalf("sign-in: %d %v", st, m)
+	}
+	if role, _ := h.orgMember("org_demo_acme", "user_demo_carol"); role != "org:member" {
+		t.Errorf("role %q, want the membership carol had", role)
+	}
+	h.bapi("GET", "/v1/organizations/org_demo_acme/invitations/"+inv["id"].(string), nil, &inv)
+	if inv["status"] != "accepted" {
+		t.Errorf("invitation %v", inv["status"])
+	}
+}
