@@ -57,7 +57,7 @@ var _ = addClientCases(map[string]clientCase{
 			o, _ := f.organization(t)
 			inv := f.orgInvitation(t, o.ID)
 			_, err := f.c.OrganizationInvitations.Create(f.ctx, o.ID, &backend.OrganizationInvitationCreateParams{EmailAddress: inv.EmailAddress, Role: "org:member"})
-			if e := wantAPIError(t, err, 422, "form_identifier_exists"); e.Errors[0].Meta["param_name"] != "email_address" {
+			if e := wantAPIError(t, err, 400, "duplicate_record"); e.Errors[0].Meta["param_name"] != "email_address" {
 				t.Errorf("meta %v", e.Errors[0].Meta)
 			}
 		},

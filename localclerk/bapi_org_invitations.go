@@ -192,7 +192,11 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 			return nil, err
 		}
 		if old.status(now) == "pending" {
-			return nil, errTaken("email_address", "There is already a pending invitation for "+email+" to this organization.")
+			// Clerk's code for a duplicate pending invitation, as for
+			// instance invitations; the parameter is named as well.
+			return nil, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
+				"There is already a pending invitation for "+email+" to this organization.",
+				map[string]any{"param_name": "email_address", "email_addresses": []string{email}})
 		}
 		if err := t.release(nsOrgInvitePending, old.ID); err != nil { // expired: the address may be invited again
 			return nil, err

@@ -133,7 +133,7 @@ func TestOrgInvitationsCreateListGetRevoke(t *testing.T) {
 		code, param  string
 		organization string
 	}{
-		{map[string]any{"email_address": "dana@example.com", "role": "org:admin"}, 422, "form_identifier_exists", "email_address", ""},
+		{map[string]any{"email_address": "dana@example.com", "role": "org:admin"}, 400, "duplicate_record", "email_address", ""},
 		{map[string]any{"email_address": "bob@example.com", "role": "org:admin"}, 422, "already_a_member_in_organization", "email_address", ""},
 		{map[string]any{"email_address": "erin@example.com", "role": "org:boss"}, 422, "form_param_value_invalid", "role", ""},
 		{map[string]any{"email_address": "erin@example.com"}, 422, "form_param_missing", "role", ""},
@@ -141,7 +141,7 @@ func TestOrgInvitationsCreateListGetRevoke(t *testing.T) {
 		{map[string]any{"email_address": "not-an-address", "role": "org:member"}, 422, "form_param_format_invalid", "email_address", ""},
 		{map[string]any{"email_address": "erin@example.com", "role": "org:member", "inviter_user_id": "user_demo_bob"}, 403, "not_an_admin_in_organization", "inviter_user_id", ""},
 		{map[string]any{"email_address": "erin@example.com", "role": "org:member", "expires_in_days": 0}, 422, "form_param_value_invalid", "expires_in_days", ""},
-		{map[string]any{"email_address": "erin@example.com", "role": "org:member", "public_metadata": []int{1}}, 422, "form_param_format_invalid", "public_metadata", ""},
+		{map[string]any{"email_address": "erin@example.com", "role": "org:member", "public_metadata": []int{1}}, 422, "form_param_value_invalid", "public_metadata", ""},
 		{map[string]any{"email_address": "erin@example.com", "role": "org:member", "redirect_url": "https://evil.example/"}, 422, "form_param_value_invalid", "redirect_url", ""},
 		{map[string]any{"email_address": "erin@example.com", "role": "org:member"}, 404, "resource_not_found", "", "org_nope"},
 	} {
@@ -155,7 +155,7 @@ func TestOrgInvitationsCreateListGetRevoke(t *testing.T) {
 
 	// Bulk: all or nothing.
 	st, body := h.raw("POST", base+"/bulk", []map[string]any{{"email_address": "erin@example.com", "role": "org:member"}, {"email_address": "dana@example.com", "role": "org:member"}})
-	wantError(t, st, body, 422, "form_identifier_exists", "email_address")
+	wantError(t, st, body, 400, "duplicate_record", "email_address")
 	var bulk struct {
 		Data       []map[string]any `json:"data"`
 		TotalCount int              `json:"total_count"`
@@ -438,7 +438,7 @@ func TestOrgInvitationsConcurrentWriters(t *testing.T) {
 		switch st {
 		case 200:
 			ok++
-		case 422:
+		case 400: // duplicate_record
 		default:
 			t.Errorf("status %d", st)
 		}

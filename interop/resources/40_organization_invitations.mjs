@@ -41,9 +41,9 @@ export default async function ({ check, clerk, assert, alice, apiUrl, secretKey 
     return dana.id;
   });
 
-  await check('(organization invitations) a second pending invitation for the address → 422 form_identifier_exists', async () =>
+  await check('(organization invitations) a second pending invitation for the address → 400 duplicate_record', async () =>
     rejects(assert, clerk.organizations.createOrganizationInvitation({ organizationId, emailAddress: 'i40-dana@example.com', role: 'org:admin' }),
-      422, 'form_identifier_exists', 'email_address'),
+      400, 'duplicate_record', 'email_address'),
   );
 
   await check('(organization invitations) an unknown role → 422 form_param_value_invalid', async () =>
