@@ -12,10 +12,13 @@ import (
 
 // Organization invitations: an e-mail address invited to join one
 // organization with a role. Its url is the ticket link
-// (/v1/tickets/accept?ticket=…); the ticket is accepted through the
-// hosted pages (sign-up for a new address, sign-in for a user who has it)
-// or through the Frontend API's ticket strategy, and accepting creates the
-// membership with the invited role and the invitation's metadata.
+// (/v1/tickets/accept?ticket=…). Without a redirect_url the link opens the
+// hosted pages (sign-up for a new address, sign-in for a user who has it);
+// with one it hands the ticket to the app (see orgInvitationRedirect),
+// whose components use the Frontend API's ticket strategy. Accepting
+// creates the membership with the invited role and the invitation's
+// metadata; a signed-in invitee can also accept through
+// /v1/me/organization_invitations.
 const (
 	kindOrgInvitation   = "org_invitation"
 	nsOrgInviteTicket   = "org_invitation:ticket"

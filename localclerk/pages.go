@@ -368,6 +368,9 @@ func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if inst.orgInvitationRedirect(w, r, q.Get("ticket")) {
+		return
+	}
 	inst.ticketPage(w, r, q.Get("ticket"), red, q.Get("__clerk_db_jwt"))
 }
 

@@ -3,6 +3,7 @@ package localclerk
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -197,4 +198,38 @@ func (inst *Instance) ticketPage(w http.ResponseWriter, r *http.Request, ticket,
 		return
 	}
 	inst.signInAs(w, r, "", "", red, ticket)
+}
+
+// orgInvitationRedirect follows Clerk's custom acceptance flow: the link of
+// an organization invitation created with a redirect_url sends the browser
+// there with __clerk_ticket and __clerk_status (sign_up for a new address,
+// sign_in for an existing user), for the app's own components to sign in
+// or up with strategy=ticket. It reports whether it answered.
+func (inst *Instance) orgInvitationRedirect(w http.ResponseWriter, r *http.Request, ticket string) bool {
+	var target *url.URL
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		oi, err := pendingOrgInvitation(t, ticket, inst.now())
+		if err != nil || oi.RedirectURL == "" {
+			return err
+		}
+		status := "sign_in"
+		if _, err := t.lookup(nsEmail, oi.Email); errors.Is(err, errNotFound) {
+			status = "sign_up"
+		} else if err != nil {
+			return err
+		}
+		if target, err = url.Parse(oi.RedirectURL); err != nil {
+			return err
+		}
+		q := target.Query()
+		q.Set("__clerk_ticket", ticket)
+		q.Set("__clerk_status", status)
+		target.RawQuery = q.Encode()
+		return nil
+	})
+	if err != nil || target == nil {
+		return false // an unknown or spent ticket gets the hosted page's answer
+	}
+	http.Redirect(w, r, target.String(), http.StatusSeeOther)
+	return true
 }

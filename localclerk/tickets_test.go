@@ -1,6 +1,8 @@
 package localclerk
 
 import (
+	"net/http"
+	"net/url"
 	"testing"
 )
 
@@ -140,5 +142,45 @@ func TestFAPISignInWithTickets(t *testing.T) {
 	_, tok = b.call("POST", "/v1/client/sessions/"+resp(m)["created_session_id"].(string)+"/tokens", nil)
 	if _, claims := h.verifyJWT(tok["jwt"].(string)); claims["sub"] != "user_demo_bob" || claims["act"].(map[string]any)["sub"] != "user_demo_alice" {
 		t.Errorf("impersonation claims %v", claims)
+	}
+}
+
+// TestOrgInvitationLinkWithRedirectURL: Clerk's custom flow. The link of
+// an invitation with a redirect_url hands the ticket to the app, whose
+// components then sign up (or in) with strategy=ticket.
+func TestOrgInvitationLinkWithRedirectURL(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	base := "/v1/organizations/org_demo_acme/invitations"
+	var newcomer, carol map[string]any
+	h.bapi("POST", base, map[string]any{"email_address": "kit@example.com", "role": "org:member", "redirect_url": "http://localhost:3000/accept?x=1"}, &newcomer)
+	h.bapi("POST", base, map[string]any{"email_address": "carol+clerk_test@example.com", "role": "org:member", "redirect_url": "http://localhost:3000/accept"}, &carol)
+
+	follow := func(inv map[string]any) (ticket, status string) {
+		t.Helper()
+		resp := h.get(inv["url"].(string))
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if resp.StatusCode != http.StatusSeeOther || err != nil || loc.Host != "localhost:3000" || loc.Path != "/accept" {
+			t.Fatalf("link: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		return loc.Query().Get("__clerk_ticket"), loc.Query().Get("__clerk_status")
+	}
+	ticket, status := follow(newcomer)
+	if status != "sign_up" || ticket != mustQuery(t, newcomer["url"].(string), "ticket") {
+		t.Fatalf("newcomer: %q %q", ticket, status)
+	}
+	b := newBrowser(h)
+	st, m := b.call("POST", "/v1/client/sign_ups", form("strategy", "ticket", "ticket", ticket, "password", "long-enough-pw"))
+	if st != 200 || resp(m)["status"] != "complete" {
+		t.Fatalf("sign-up: %d %v", st, m)
+	}
+	if role, _ := h.orgMember("org_demo_acme", resp(m)["created_user_id"].(string)); role != "org:member" {
+		t.Errorf("newcomer's role %q", role)
+	}
+	// Spent: the link now opens the hosted page's refusal.
+	if resp := h.get(newcomer["url"].(string)); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("spent link: %d", resp.StatusCode)
+	}
+	if _, status := follow(carol); status != "sign_in" {
+		t.Errorf("existing user: %q", status)
 	}
 }
