@@ -110,8 +110,8 @@ type orgInvitationParams struct {
 	Notify          *bool           `json:"notify"` // localclerk sends no e-mail
 }
 
-// requireOrgAdmin checks that userID, when given, is an admin of o; param
-// names the parameter that carried it.
+// requireOrgAdmin checks that userID is an admin of o: a member whose role
+// may manage memberships. param names the parameter that carried it.
 func requireOrgAdmin(t *txn, o *organization, userID, param string) error {
 	if err := t.get(kindUser, userID, &user{}); err != nil {
 		if errors.Is(err, errNotFound) {
@@ -120,12 +120,18 @@ func requireOrgAdmin(t *txn, o *organization, userID, param string) error {
 		return err
 	}
 	m, err := membershipFor(t, o.ID, userID)
-	if err == nil && m.Role == "org:admin" {
-		return nil
-	}
 	var ae *apiError
 	if err != nil && !errors.As(err, &ae) {
 		return err
+	}
+	if err == nil {
+		r, err := roleByKey(t, m.Role)
+		if err != nil && !errors.Is(err, errNotFound) {
+			return err
+		}
+		if err == nil && contains(r.Permissions, "org:sys_memberships:manage") {
+			return nil
+		}
 	}
 	return errParam(http.StatusForbidden, "not_an_admin_in_organization", param, "The user "+userID+" is not an admin of this organization.")
 }
