@@ -20,9 +20,13 @@ var defaultRoles = []role{
 }
 
 func orgJSON(o *organization, membersCount *int) map[string]any {
+	img := o.ImageURL
+	if img == "" {
+		img = "https://img.clerk.com/placeholder.png"
+	}
 	m := map[string]any{
 		"object": "organization", "id": o.ID, "name": o.Name, "slug": o.Slug,
-		"image_url": "https://img.clerk.com/placeholder.png", "has_image": false,
+		"image_url": img, "has_image": o.ImageURL != "",
 		"max_allowed_memberships": o.MaxAllowedMemberships, "admin_delete_enabled": o.AdminDeleteEnabled,
 		"public_metadata": rawOrEmpty(o.PublicMeta), "private_metadata": rawOrEmpty(o.PrivateMeta),
 		"created_at": o.CreatedAt, "updated_at": o.UpdatedAt, "role_set_key": nil,
@@ -554,6 +558,9 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 			if err := t.del(kindMembership, m.ID); err != nil {
 				return err
 			}
+		}
+		if err := deleteOrgChildren(t, o); err != nil {
+			return err
 		}
 		t.emit("organization.deleted", deletedJSON("organization", o.ID, "slug", o.Slug))
 		return t.del(kindOrg, o.ID)

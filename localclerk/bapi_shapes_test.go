@@ -25,6 +25,7 @@ type bapiShapeCase struct {
 	body         string // JSON
 	auth         string // "" the secret key, "none", or "machine" (the demo machine's secret)
 	status       int
+	contentType  string // of the body; "" is application/json
 }
 
 var bapiShapeCases = []bapiShapeCase{
@@ -102,6 +103,39 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "update unknown membership", method: "PATCH", path: "/v1/organizations/{org}/memberships/user_nope", body: `{"role":"org:member"}`, status: 404},
 	{name: "delete membership", method: "DELETE", path: "/v1/organizations/{org}/memberships/user_demo_alice", status: 200},
 	{name: "delete unknown membership", method: "DELETE", path: "/v1/organizations/{org}/memberships/user_demo_bob", status: 404},
+
+	{name: "upload organization logo", method: "PUT", path: "/v1/organizations/{org}/logo", body: "{logo_upload}", contentType: shapeLogoType, status: 200},
+	{name: "upload a text file as a logo", method: "PUT", path: "/v1/organizations/{org}/logo", body: "{text_upload}", contentType: shapeLogoType, status: 400},
+	{name: "delete organization logo", method: "DELETE", path: "/v1/organizations/{org_with_logo}/logo", status: 200},
+	{name: "delete a missing organization logo", method: "DELETE", path: "/v1/organizations/{org}/logo", status: 404},
+	{name: "create organization invitation", method: "POST", path: "/v1/organizations/{org}/invitations", body: `{"email_address":"oi{unique}@example.com","role":"org:member","inviter_user_id":"user_demo_alice","public_metadata":{"a":1},"expires_in_days":3}`, status: 200},
+	{name: "create organization invitation with a bad role", method: "POST", path: "/v1/organizations/{org}/invitations", body: `{"email_address":"oi{unique}@example.com","role":"org:boss"}`, status: 422},
+	{name: "create organization invitations in bulk", method: "POST", path: "/v1/organizations/{org}/invitations/bulk", body: `[{"email_address":"ob{unique}@example.com","role":"org:member"},{"email_address":"oc{unique}@example.com","role":"org:admin"}]`, status: 200},
+	{name: "create organization invitations in bulk for a member", method: "POST", path: "/v1/organizations/{org}/invitations/bulk", body: `[{"email_address":"alice@example.com","role":"org:member"}]`, status: 400},
+	{name: "list organization invitations", method: "GET", path: "/v1/organizations/{org_invitation_org}/invitations?status=pending&order_by=email_address", status: 200},
+	{name: "list organization invitations of an unknown organization", method: "GET", path: "/v1/organizations/org_nope/invitations", status: 404},
+	{name: "list pending organization invitations", method: "GET", path: "/v1/organizations/{org_invitation_org}/invitations/pending?limit=5", status: 200},
+	{name: "list pending organization invitations bad limit", method: "GET", path: "/v1/organizations/{org}/invitations/pending?limit=0", status: 400},
+	{name: "get organization invitation", method: "GET", path: "/v1/organizations/{org_invitation_org}/invitations/{org_invitation}", status: 200},
+	{name: "get unknown organization invitation", method: "GET", path: "/v1/organizations/{org}/invitations/orginv_nope", status: 404},
+	{name: "revoke organization invitation", method: "POST", path: "/v1/organizations/{org_invitation_org}/invitations/{org_invitation}/revoke", body: `{"requesting_user_id":"user_demo_alice"}`, status: 200},
+	{name: "revoke organization invitation twice", method: "POST", path: "/v1/organizations/{org_invitation_org}/invitations/{revoked_org_invitation}/revoke", status: 400},
+	{name: "list instance organization invitations", method: "GET", path: "/v1/organization_invitations?query={org_invitation_email}&order_by=-email_address", status: 200},
+	{name: "list instance organization invitations bad status", method: "GET", path: "/v1/organization_invitations?status=sent", status: 422},
+	{name: "user's organization invitations", method: "GET", path: "/v1/users/{invited_user}/organization_invitations?status=pending", status: 200},
+	{name: "unknown user's organization invitations", method: "GET", path: "/v1/users/user_nope/organization_invitations", status: 404},
+	{name: "create organization domain", method: "POST", path: "/v1/organizations/{org}/domains", body: `{"name":"d{unique}.example.com","enrollment_mode":"automatic_invitation"}`, status: 200},
+	{name: "create a common e-mail domain", method: "POST", path: "/v1/organizations/{org}/domains", body: `{"name":"gmail.com"}`, status: 422},
+	{name: "list organization domains", method: "GET", path: "/v1/organizations/{org_domain_org}/domains?verified=true&enrollment_mode=-enterprise_sso", status: 200},
+	{name: "list organization domains bad verified", method: "GET", path: "/v1/organizations/{org}/domains?verified=maybe", status: 422},
+	{name: "update organization domain", method: "PATCH", path: "/v1/organizations/{org_domain_org}/domains/{org_domain}", body: `{"enrollment_mode":"automatic_suggestion","verified":false}`, status: 200},
+	{name: "update unknown organization domain", method: "PATCH", path: "/v1/organizations/{org}/domains/orgdmn_nope", body: `{}`, status: 404},
+	{name: "delete organization domain", method: "DELETE", path: "/v1/organizations/{org_domain_org}/domains/{org_domain}", status: 200},
+	{name: "delete unknown organization domain", method: "DELETE", path: "/v1/organizations/{org}/domains/orgdmn_nope", status: 404},
+	{name: "verify organization domain ownership", method: "POST", path: "/v1/organizations/{org_domain_org}/domains/{org_domain}/verify_ownership", status: 200},
+	{name: "verify unknown organization domain ownership", method: "POST", path: "/v1/organizations/{org}/domains/orgdmn_nope/verify_ownership", status: 404},
+	{name: "list all organization domains", method: "GET", path: "/v1/organization_domains?organization_id={org_domain_org}&order_by=name&domains={org_domain_name}", status: 200},
+	{name: "list all organization domains empty query", method: "GET", path: "/v1/organization_domains?query=", status: 422},
 
 	{name: "list roles", method: "GET", path: "/v1/organization_roles", status: 200},
 	{name: "list roles bad limit", method: "GET", path: "/v1/organization_roles?limit=x", status: 400},
@@ -303,7 +337,7 @@ func TestBAPIShapesMatchTheSpec(t *testing.T) {
 			case "machine":
 				auth = "Bearer " + h.inst.Demo.MachineSecretKey
 			}
-			status, got := h.rawBAPI(tc.method, path, auth, body)
+			status, got := h.rawBAPIType(tc.method, path, auth, tc.contentType, body)
 			if status != tc.status {
 				t.Fatalf("%s %s: status %d, want %d: %s", tc.method, path, status, tc.status, got)
 			}
@@ -457,6 +491,9 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
 	case "actor_token":
 		return create("POST", "/v1/actor_tokens", secret, map[string]any{"user_id": "user_demo_bob", "actor": map[string]any{"sub": "user_demo_alice"}}, "id")
+	case "org_invitation", "org_invitation_org", "org_invitation_email", "invited_user", "revoked_org_invitation",
+		"org_domain", "org_domain_org", "org_domain_name", "org_with_logo", "logo_upload", "text_upload":
+		return fx.makeOrgChild(name)
 	case "invitation":
 		return create("POST", "/v1/invitations", secret, map[string]any{"email_address": "inv" + fx.fill("{unique}") + "@example.com"}, "id")
 	case "redirect_url":

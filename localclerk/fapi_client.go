@@ -27,6 +27,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Write([]byte(avatarSVG))
 	})
+	mux.HandleFunc("GET /v1/organization_logos/{id}", inst.serveOrgLogo)
 	mux.HandleFunc("GET /npm/@clerk/{spec}/dist/{file...}", inst.handleBundle)
 	mux.HandleFunc("GET /v1/environment", inst.handleEnvironment)
 	mux.HandleFunc("PATCH /v1/environment", inst.handleEnvironment)
@@ -481,7 +482,9 @@ func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[stri
 	oj := orgJSON(&o, &n)
 	delete(oj, "private_metadata")
 	oj["pending_invitations_count"] = 0
-	oj["image_url"] = x.avatar()
+	if !o.hasLogo() {
+		oj["image_url"] = x.avatar()
+	}
 	mj["organization"] = oj
 	if pud, ok := mj["public_user_data"].(map[string]any); ok {
 		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()

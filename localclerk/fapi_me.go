@@ -6,12 +6,13 @@ import (
 )
 
 // The signed-in user's own resources, as UserButton and
-// OrganizationSwitcher list them. localclerk has no invitations or
-// domain-based suggestions, so those lists are empty.
+// OrganizationSwitcher list them. localclerk makes no domain-based
+// suggestions, so that list is empty.
 func (inst *Instance) meRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/me", inst.meHandler(func(x *fapiCall, u *user) (any, error) { return inst.fapiUserJSON(x, u) }))
 	mux.HandleFunc("GET /v1/me/organization_memberships", inst.meHandler(inst.meMemberships))
-	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(emptyPage))
+	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(inst.meOrgInvitations))
+	mux.HandleFunc("POST /v1/me/organization_invitations/{id}/accept", inst.meHandler(inst.meAcceptOrgInvitation))
 	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(emptyPage))
 }
 

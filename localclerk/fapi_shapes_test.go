@@ -115,6 +115,8 @@ var shapeCases = []shapeCase{
 	{name: "me", method: "GET", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "me signed out", method: "GET", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "my memberships", method: "GET", path: "/v1/me/organization_memberships?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "accept my organization invitation", method: "POST", path: "/v1/me/organization_invitations/{alice_invitation}/accept?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "accept an unknown organization invitation", method: "POST", path: "/v1/me/organization_invitations/orginv_nope/accept?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 	{name: "my invitations", method: "GET", path: "/v1/me/organization_invitations?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "my suggestions", method: "GET", path: "/v1/me/organization_suggestions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 
@@ -123,6 +125,9 @@ var shapeCases = []shapeCase{
 	// Clerk error body with 400 or 404.
 	{name: "accept ticket", method: "GET", status: 303, notJSON: true,
 		path: "/v1/tickets/accept?ticket={ticket}&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&__clerk_db_jwt={dvb}"},
+	// Organization logos are images localclerk serves itself.
+	{name: "organization logo", method: "GET", path: "/v1/organization_logos/{logo}", status: 200, notInSpec: true, notJSON: true},
+	{name: "unknown organization logo", method: "GET", path: "/v1/organization_logos/img_nope", status: 404, notInSpec: true},
 	{name: "accept unknown ticket", method: "GET", path: "/v1/tickets/accept?ticket=nope&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F", status: 422, notJSON: true},
 }
 
@@ -151,11 +156,17 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			if strings.Contains(tc.path, "{sia}") {
 				fx.sia = fx.start(t, h, "/v1/client/sign_ins", url.Values{"identifier": {"alice@example.com"}})
 			}
+			if strings.Contains(tc.path, "{alice_invitation}") {
+				fx.aliceInvitation = inviteAlice(t, h)
+			}
+			if strings.Contains(tc.path, "{logo}") {
+				fx.logo = uploadTestLogo(t, h)
+			}
 			if strings.Contains(tc.path, "{sua}") {
 				fx.sua = fx.start(t, h, "/v1/client/sign_ups", url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"}, "password": {"shape-password-1"}})
 			}
 			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
-				"{sia}", fx.sia, "{sua}", fx.sua).Replace(tc.path)
+				"{sia}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation).Replace(tc.path)
 			if strings.Contains(path, "?") {
 				path += "&" + clerkJSQuery
 			} else {
@@ -231,7 +242,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 	}
 }
 
-type shapeFixture struct{ dvb, sid, ticket, sia, sua string }
+type shapeFixture struct{ dvb, sid, ticket, sia, sua, logo, aliceInvitation string }
 
 // start creates a sign-in or sign-up (path "/v1/client/sign_ins" or
 // "/v1/client/sign_ups") on the fixture's dev browser and returns its id.

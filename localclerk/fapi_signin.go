@@ -40,10 +40,10 @@ func (inst *Instance) signInRoutes(mux *routeMux) {
 }
 
 // strategyUnsupported answers strategies localclerk does not implement
-// (OAuth, passkeys, web3, SAML, phone, tickets...).
+// (OAuth, passkeys, web3, SAML, phone...).
 func strategyUnsupported(s string) error {
 	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",
-		fmt.Sprintf("The %q strategy is not available on localclerk; use password or email_code.", s))
+		fmt.Sprintf("The %q strategy is not available on localclerk; use password, email_code or ticket.", s))
 }
 
 func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request) {
@@ -57,11 +57,15 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" {
+		} else if strategy != "" && strategy != "ticket" {
 			return nil, errMissing("identifier")
 		}
 		switch strategy {
 		case "":
+		case "ticket":
+			if err := inst.signInTicket(x, si); err != nil {
+				return nil, err
+			}
 		case "password":
 			if err := inst.attemptPassword(x, si, x.form.Get("password")); err != nil {
 				return nil, err
@@ -158,7 +162,8 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 			return errCodeIncorrect
 		}
 		si.FactorStatus = "verified"
-		return inst.completeSignInAttempt(x, si)
+		_, err := inst.completeSignInAttempt(x, si, "")
+		return err
 	case "":
 		return errMissing("strategy")
 	default:
@@ -192,27 +197,29 @@ func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string)
 		}
 	}
 	si.FactorStatus = "verified"
-	return inst.completeSignInAttempt(x, si)
+	_, err := inst.completeSignInAttempt(x, si, "")
+	return err
 }
 
-// completeSignInAttempt starts the session the sign-in created.
-func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt) error {
+// completeSignInAttempt starts the session the sign-in created, in
+// organization orgID when it is not empty.
+func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt, orgID string) (*session, error) {
 	var u user
 	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
-		return err
+		return nil, err
 	}
 	if u.Banned || u.Locked {
-		return newAPIError(http.StatusForbidden, "user_locked", "Account locked", "This account is banned or locked.", nil)
+		return nil, newAPIError(http.StatusForbidden, "user_locked", "Account locked", "This account is banned or locked.", nil)
 	}
 	if err := checkIdentifierAccess(x.t, userIdentifiers(&u), true, "identifier", x.now); err != nil {
-		return err
+		return nil, err
 	}
-	s, err := inst.startSession(x.t, x.c, si.UserID, "", x.now)
+	s, err := inst.startSession(x.t, x.c, si.UserID, orgID, x.now)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	si.Status, si.CreatedSessionID, si.Code = "complete", s.ID, ""
-	return nil
+	return s, nil
 }
 
 // userByIdentifier finds a user by e-mail address or username.

@@ -17,6 +17,7 @@ type signUpAttempt struct {
 	ClientID         string `json:"client_id"`
 	Status           string `json:"status"` // missing_requirements, complete
 	Email            string `json:"email,omitempty"`
+	Ticket           string `json:"ticket,omitempty"` // the invitation it accepts; its address is verified by it
 	FirstName        string `json:"first_name,omitempty"`
 	LastName         string `json:"last_name,omitempty"`
 	PasswordHash     string `json:"password_hash,omitempty"`
@@ -92,15 +93,24 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 // signUpUpdate applies the fields of a create or update request.
 func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	f := x.form
-	if s := f.Get("strategy"); s != "" {
+	if s := f.Get("strategy"); s != "" && s != "ticket" {
 		return strategyUnsupported(s)
 	}
-	for _, p := range []string{"phone_number", "username", "web3_wallet", "ticket"} {
+	for _, p := range []string{"phone_number", "username", "web3_wallet"} {
 		if f.Get(p) != "" {
 			return errParam(http.StatusUnprocessableEntity, "form_param_unknown", p, p+" is not used by this instance.")
 		}
 	}
-	if v, ok := f["email_address"]; ok {
+	if f.Get("strategy") == "ticket" || f.Get("ticket") != "" {
+		if err := inst.signUpTicket(x, su); err != nil {
+			return err
+		}
+	}
+	if v, ok := f["email_address"]; ok && su.Ticket != "" {
+		if !strings.EqualFold(strings.TrimSpace(v[0]), su.Email) {
+			return errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", "email_address", "A ticket sign-up is for the invited address only.")
+		}
+	} else if ok {
 		email := strings.TrimSpace(v[0])
 		if len(email) > 254 || !emailRe.MatchString(email) {
 			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
@@ -138,6 +148,9 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	}
 	if v, ok := f["last_name"]; ok {
 		su.LastName = strings.TrimSpace(v[0])
+	}
+	if su.Ticket != "" && su.PasswordHash != "" {
+		return inst.finishTicketSignUp(x, su)
 	}
 	return nil
 }
@@ -227,7 +240,11 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) map[string]any {
 	}
 	var emailVer any
 	if su.Email != "" {
-		v := verificationJSON("email_code", su.VerifyStatus, su.Attempts, su.CodeExpireAt)
+		strategy := "email_code"
+		if su.Ticket != "" {
+			strategy = "ticket"
+		}
+		v := verificationJSON(strategy, su.VerifyStatus, su.Attempts, su.CodeExpireAt)
 		next := "needs_prepare"
 		switch su.VerifyStatus {
 		case "unverified":
@@ -236,7 +253,7 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) map[string]any {
 			next = ""
 		}
 		v["next_action"] = next
-		v["supported_strategies"] = []string{"email_code"}
+		v["supported_strategies"] = []string{strategy}
 		emailVer = v
 	}
 	opt := func(s string) any {

@@ -108,6 +108,8 @@ type organization struct {
 	PublicMeta            json.RawMessage `json:"public_metadata,omitempty"`
 	PrivateMeta           json.RawMessage `json:"private_metadata,omitempty"`
 	CreatedBy             string          `json:"created_by,omitempty"`
+	LogoID                string          `json:"logo_id,omitempty"`   // the stored logo (kind org_logo)
+	ImageURL              string          `json:"image_url,omitempty"` // where localclerk serves it (its URL at upload time)
 	Plan                  string          `json:"plan,omitempty"`
 	Features              []string        `json:"features,omitempty"`
 	CreatedAt             int64           `json:"created_at"`

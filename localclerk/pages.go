@@ -135,7 +135,7 @@ func (inst *Instance) pageSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t := q.Get("__clerk_ticket"); t != "" {
-		inst.signInWithTicket(w, r, t, red)
+		inst.ticketPage(w, r, t, red, q.Get("__clerk_db_jwt"))
 		return
 	}
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: q.Get("__clerk_db_jwt"), Demo: inst.demoUsers(r)}
@@ -194,21 +194,21 @@ func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, use
 	inst.signInAs(w, r, userID, orgID, redirect, "")
 }
 
-// signInAs is completeSignIn; with an actor token's ticket it signs in as
-// the token's user (userID is ignored) on a session that carries the
-// token's actor, in the transaction that spends the token.
-func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, orgID, redirect, actorTicket string) {
+// signInAs is completeSignIn; with a ticket (see redeemSignInTicket) it
+// signs in as the ticket's user (userID and orgID are ignored), in the
+// transaction that spends the ticket; an actor token's session carries
+// its actor.
+func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, orgID, redirect, ticket string) {
 	now := inst.now()
 	var c *client
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var act *actorToken
-		if actorTicket != "" {
-			var err error
-			if act, err = redeemActorToken(t, actorTicket, now); err != nil {
-				return newAPIError(http.StatusUnprocessableEntity, "ticket_invalid", "invalid ticket",
-					"This sign-in token is unknown, used, revoked or expired.", nil)
+		if ticket != "" {
+			ts, err := inst.redeemSignInTicket(t, ticket, now)
+			if err != nil {
+				return err
 			}
-			userID = act.UserID
+			userID, orgID, act = ts.userID, ts.orgID, ts.actor
 		}
 		var u user
 		if err := t.get(kindUser, userID, &u); err != nil {
@@ -228,9 +228,7 @@ func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, o
 		if err != nil || act == nil {
 			return err
 		}
-		s.ActorJSON = string(act.Actor)
-		s.ExpireAt = min(s.ExpireAt, ms(now)+act.SessionSecs*1000)
-		return t.put(kindSession, s.ID, s)
+		return impersonate(t, s, act, now)
 	})
 	if err != nil {
 		var ae *apiError
@@ -370,45 +368,20 @@ func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var iv *invitation
-	if err := inst.store.view(r.Context(), func(t *txn) error {
-		var err error
-		iv, err = pendingInvitation(t, q.Get("ticket"), inst.now())
-		return err
-	}); err == nil {
-		inst.render(w, http.StatusOK, "sign-up", &pageData{Title: "Accept your invitation", Redirect: red,
-			DevBrowser: q.Get("__clerk_db_jwt"), Email: iv.Email, Ticket: q.Get("ticket")})
+	if inst.orgInvitationRedirect(w, r, q.Get("ticket")) {
 		return
 	}
-	if err := inst.store.view(r.Context(), func(t *txn) error {
-		_, err := t.lookup(nsActorTicket, q.Get("ticket"))
-		return err
-	}); err == nil {
-		inst.signInAs(w, r, "", "", red, q.Get("ticket"))
-		return
-	}
-	inst.signInWithTicket(w, r, q.Get("ticket"), red)
-}
-
-// signInWithTicket signs in with a Backend API sign-in token.
-func (inst *Instance) signInWithTicket(w http.ResponseWriter, r *http.Request, ticket, red string) {
-	var st *signInToken
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		var err error
-		st, err = inst.redeemTicket(t, ticket, inst.now())
-		return err
-	})
-	if err != nil {
-		inst.render(w, http.StatusUnprocessableEntity, "error", &pageData{Title: "Invalid sign-in link", Error: "This sign-in token is unknown, used, revoked or expired."})
-		return
-	}
-	inst.completeSignIn(w, r, st.UserID, st.OrgID, red)
+	inst.ticketPage(w, r, q.Get("ticket"), red, q.Get("__clerk_db_jwt"))
 }
 
 func (inst *Instance) pageSignUp(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	red, ok := inst.pageRedirect(w, q.Get("redirect_url"))
 	if !ok {
+		return
+	}
+	if t := q.Get("__clerk_ticket"); t != "" {
+		inst.ticketPage(w, r, t, red, q.Get("__clerk_db_jwt"))
 		return
 	}
 	inst.render(w, http.StatusOK, "sign-up", &pageData{Title: "Create your account", Redirect: red, DevBrowser: q.Get("__clerk_db_jwt")})
@@ -443,7 +416,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		var u *user
 		err := inst.store.update(r.Context(), func(t *txn) error {
 			var err error
-			u, err = inst.acceptInvitation(t, ticket, p, now)
+			u, err = inst.signUpWithTicket(t, ticket, p, now)
 			return err
 		})
 		if err != nil {
