@@ -1,0 +1,25 @@
+// Helpers shared by the resources/*.mjs modules (this directory is not
+// scanned by check.mjs).
+import assert from 'node:assert/strict';
+
+// rejectsWith awaits promise and asserts that @clerk/backend turned the
+// answer into a ClerkAPIResponseError with this status and first error
+// code (and meta.paramName when given). It returns "status code" for the
+// check's detail line.
+export async function rejectsWith(promise, status, code, paramName) {
+  let err;
+  try {
+    await promise;
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err, `want ${status} ${code}, the call succeeded`);
+  assert.equal(err.clerkError, true, `not a ClerkAPIResponseError: ${err?.stack ?? err}`);
+  assert.equal(err.status, status, JSON.stringify(err.errors));
+  assert.equal(err.errors?.[0]?.code, code, JSON.stringify(err.errors));
+  if (paramName !== undefined) assert.equal(err.errors[0].meta?.paramName, paramName, JSON.stringify(err.errors));
+  return `${status} ${code}`;
+}
+
+// ids maps a list of decoded objects to their ids, for deepEqual.
+export const ids = (list) => list.map((x) => x.id);

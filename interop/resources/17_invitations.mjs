@@ -1,0 +1,69 @@
+// Invitations through clerk.invitations: create, create in bulk, list with
+// status / query filters and ordering, revoke. (@clerk/backend's
+// deleteInvitation calls DELETE /invitations/{id}, which is not in the
+// Backend API specification localclerk follows.)
+import { ids, rejectsWith } from '../lib/expect.mjs';
+
+export default async function ({ check, clerk, assert }) {
+  const addr = (n) => `i17-${n}@example.com`;
+  let single;
+  let bulk;
+
+  await check('(invitations) createInvitation decodes the pending invitation with its ticket url and metadata', async () => {
+    single = await clerk.invitations.createInvitation({
+      emailAddress: addr('ann'), publicMetadata: { team: 'blue' }, redirectUrl: 'http://localhost:3000/welcome', expiresInDays: 7, notify: false,
+    });
+    assert.match(single.id, /^inv_/);
+    assert.equal(single.emailAddress, addr('ann'));
+    assert.equal(single.status, 'pending');
+    assert.equal(single.revoked, false);
+    assert.deepEqual(single.publicMetadata, { team: 'blue' });
+    const url = new URL(single.url);
+    assert.ok(url.searchParams.get('ticket'), `no ticket in ${single.url}`);
+    assert.equal(url.searchParams.get('redirect_url'), 'http://localhost:3000/welcome');
+    assert.equal(single.raw.expires_at - single.createdAt, 7 * 24 * 3600 * 1000);
+    return `${single.id} ${single.emailAddress} ${single.status}`;
+  });
+
+  await check('(invitations) a second pending invitation for the address → 422 form_identifier_exists; ignoreExisting answers the first', async () => {
+    const detail = await rejectsWith(clerk.invitations.createInvitation({ emailAddress: addr('ann') }), 422, 'form_identifier_exists', 'email_address');
+    const same = await clerk.invitations.createInvitation({ emailAddress: addr('ann'), ignoreExisting: true });
+    assert.equal(same.id, single.id);
+    return `${detail}; ignoreExisting → ${same.id}`;
+  });
+
+  await check('(invitations) createInvitationBulk creates every invitation, in order', async () => {
+    bulk = await clerk.invitations.createInvitationBulk([{ emailAddress: addr('ben') }, { emailAddress: addr('cat'), publicMetadata: { team: 'red' } }]);
+    assert.equal(bulk.length, 2);
+    assert.deepEqual(bulk.map((i) => i.emailAddress), [addr('ben'), addr('cat')]);
+    assert.ok(bulk.every((i) => i.status === 'pending' && /^inv_/.test(i.id)));
+    assert.deepEqual(bulk[1].publicMetadata, { team: 'red' });
+    return ids(bulk).join(', ');
+  });
+
+  await check('(invitations) getInvitationList filters by status and query, orders by email_address, pages', async () => {
+    const mine = await clerk.invitations.getInvitationList({ query: 'i17-', status: 'pending', orderBy: '+email_address' });
+    assert.equal(mine.totalCount, 3);
+    assert.deepEqual(mine.data.map((i) => i.emailAddress), [addr('ann'), addr('ben'), addr('cat')]);
+    const desc = await clerk.invitations.getInvitationList({ query: 'i17-', orderBy: '-email_address', limit: 2, offset: 1 });
+    assert.deepEqual(desc.data.map((i) => i.emailAddress), [addr('ben'), addr('ann')]);
+    assert.equal(desc.totalCount, 3);
+    const one = await clerk.invitations.getInvitationList({ query: 'i17-ben' });
+    assert.deepEqual(ids(one.data), [bulk[0].id]);
+    return `pending i17- → ${mine.data.map((i) => i.emailAddress.split('@')[0]).join(', ')}`;
+  });
+
+  await check('(invitations) revokeInvitation revokes; the status filter sees it; revoking again fails', async () => {
+    const rev = await clerk.invitations.revokeInvitation(bulk[1].id);
+    assert.equal(rev.id, bulk[1].id);
+    assert.equal(rev.status, 'revoked');
+    assert.equal(rev.revoked, true);
+    const revoked = await clerk.invitations.getInvitationList({ query: 'i17-', status: 'revoked' });
+    assert.deepEqual(ids(revoked.data), [bulk[1].id]);
+    const pending = await clerk.invitations.getInvitationList({ query: 'i17-', status: 'pending', orderBy: '+email_address' });
+    assert.deepEqual(ids(pending.data), [single.id, bulk[0].id]);
+    await rejectsWith(clerk.invitations.revokeInvitation(bulk[1].id), 400, 'invitation_not_pending');
+    await rejectsWith(clerk.invitations.revokeInvitation('inv_doesnotexist'), 404, 'resource_not_found');
+    return `${rev.id} → ${rev.status}; pending now ${ids(pending.data).join(', ')}`;
+  });
+}
