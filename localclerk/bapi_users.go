@@ -11,14 +11,13 @@ import (
 )
 
 func emailJSON(e emailAddress) map[string]any {
-	strategy := "admin"
-	if isTestEmail(e.Address) {
-		strategy = "email_code"
-	}
 	var ver any
-	if e.Verified {
-		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": strategy, "attempts": nil, "expire_at": nil}
-	} else {
+	switch {
+	case e.Verified && isTestEmail(e.Address): // verified by its test code, as on Clerk
+		ver = map[string]any{"object": "verification_otp", "status": "verified", "strategy": "email_code", "attempts": nil, "expire_at": nil}
+	case e.Verified:
+		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil}
+	default:
 		ver = map[string]any{"object": "verification_otp", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
 	}
 	return map[string]any{"id": e.ID, "object": "email_address", "email_address": e.Address, "reserved": false,

@@ -152,19 +152,20 @@ func (inst *Instance) bapiUpdateTemplate(w http.ResponseWriter, r *http.Request)
 }
 
 func (inst *Instance) bapiListTemplates(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	limit, offset, err := paging(r.URL.Query())
+	if err != nil {
+		return nil, 0, err
+	}
 	var tpls []*jwtTemplate
 	if err := inst.store.view(r.Context(), func(t *txn) error {
-		var err error
 		tpls, err = all[jwtTemplate](t, kindTemplate)
 		return err
 	}); err != nil {
 		return nil, 0, err
 	}
-	data := []any{}
-	for _, tpl := range tpls {
-		data = append(data, templateJSON(tpl))
-	}
-	return listAnswer(r.URL.Query(), data, len(data)), 0, nil
+	slices.Reverse(tpls) // newest first, as Clerk lists them
+	data, _ := pageJSON(tpls, limit, offset, infallible(templateJSON))
+	return listAnswer(r.URL.Query(), data, len(tpls)), 0, nil
 }
 
 func (inst *Instance) bapiGetTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
