@@ -23,3 +23,12 @@ export async function rejectsWith(promise, status, code, paramName) {
 
 // ids maps a list of decoded objects to their ids, for deepEqual.
 export const ids = (list) => list.map((x) => x.id);
+
+// hostedSignInStatus posts localclerk's hosted sign-in form and returns
+// the status: 303 on to the app when signed in, 403 when the account or
+// its identifier is refused.
+export async function hostedSignInStatus(fapi, email, password) {
+  const res = await fetch(`${fapi}/sign-in`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password }) });
+  await res.arrayBuffer();
+  return res.status;
+}

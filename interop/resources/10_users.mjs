@@ -2,9 +2,9 @@
 // filters, ordering and paging, count, update, metadata merge and replace,
 // lock/unlock, ban/unban, password checks and removal, memberships per
 // user, delete.
-import { ids, rejectsWith } from '../lib/expect.mjs';
+import { hostedSignInStatus, ids, rejectsWith } from '../lib/expect.mjs';
 
-export default async function ({ check, clerk, assert }) {
+export default async function ({ check, clerk, assert, fapi }) {
   const email = (n) => `i10-${n}@example.com`;
   const created = [];
 
@@ -117,18 +117,22 @@ export default async function ({ check, clerk, assert }) {
     return `merge → ${JSON.stringify(again.publicMetadata)}; replace → ${JSON.stringify(replaced.publicMetadata)}`;
   });
 
-  await check('(users) lockUser / unlockUser and banUser / unbanUser flip locked and banned, persisted', async () => {
+  await check('(users) lockUser / unlockUser and banUser / unbanUser flip locked and banned, persisted and enforced at sign-in', async () => {
     const [, , mia] = created;
+    const signIn = () => hostedSignInStatus(fapi, email('mia'), 'mia-interop-password');
     assert.equal((await clerk.users.lockUser(mia.id)).locked, true);
     assert.equal((await clerk.users.getUser(mia.id)).locked, true);
+    assert.equal(await signIn(), 403, 'a locked user signed in');
     assert.equal((await clerk.users.unlockUser(mia.id)).locked, false);
     assert.equal((await clerk.users.getUser(mia.id)).locked, false);
+    assert.equal(await signIn(), 303, 'an unlocked user cannot sign in');
     assert.equal((await clerk.users.banUser(mia.id)).banned, true);
     assert.equal((await clerk.users.getUser(mia.id)).banned, true);
+    assert.equal(await signIn(), 403, 'a banned user signed in');
     assert.equal((await clerk.users.unbanUser(mia.id)).banned, false);
     assert.equal((await clerk.users.getUser(mia.id)).banned, false);
     await rejectsWith(clerk.users.lockUser('user_doesnotexist'), 404, 'resource_not_found');
-    return `${mia.id}: locked true → false, banned true → false`;
+    return `${mia.id}: locked true (hosted sign-in 403) → false (303), banned true (403) → false`;
   });
 
   await check('(users) verifyPassword accepts the right password and rejects a wrong one; removePassword disables it', async () => {

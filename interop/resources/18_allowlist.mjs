@@ -1,9 +1,10 @@
 // Allow-list identifiers through clerk.allowlistIdentifiers: create, list
-// (newest first, paged), delete. The Backend API has no read or update of
+// (newest first, paged), delete; enforced at the hosted sign-in while the
+// allow-list is on. The Backend API has no read or update of
 // one identifier.
-import { ids, rejectsWith } from '../lib/expect.mjs';
+import { hostedSignInStatus as signInStatus, ids, rejectsWith } from '../lib/expect.mjs';
 
-export default async function ({ check, clerk, assert }) {
+export default async function ({ check, clerk, assert, fapi }) {
   const made = [];
 
   await check('(allowlist) createAllowlistIdentifier decodes e-mail, domain and phone identifiers', async () => {
@@ -37,6 +38,26 @@ export default async function ({ check, clerk, assert }) {
     assert.deepEqual(ids(page.data), [all.data[1].id]);
     assert.equal(page.totalCount, all.totalCount);
     return `totalCount ${all.totalCount}: ${all.data.map((e) => e.identifier).join(', ')}`;
+  });
+
+  await check('(allowlist) with the allow-list on (instance.updateRestrictions), only listed identifiers sign in on the hosted page', async () => {
+    const email = 'i18-gus@example.com';
+    const password = 'i18-gus-password';
+    await clerk.users.createUser({ emailAddress: [email], password });
+    try {
+      const on = await clerk.instance.updateRestrictions({ allowlist: true });
+      assert.equal(on.allowlist, true);
+      const refused = await signInStatus(fapi, email, password);
+      assert.equal(refused, 403, 'an identifier off the allow-list signed in');
+      const domain = await clerk.allowlistIdentifiers.createAllowlistIdentifier({ identifier: '*@example.com', notify: false });
+      const allowed = await signInStatus(fapi, email, password);
+      assert.equal(allowed, 303, 'an address of an allow-listed domain must sign in');
+      await clerk.allowlistIdentifiers.deleteAllowlistIdentifier(domain.id);
+      assert.equal(await signInStatus(fapi, email, password), 403, 'a deleted allow-list entry still admits');
+      return `off the list → ${refused}; *@example.com listed → ${allowed}`;
+    } finally {
+      await clerk.instance.updateRestrictions({ allowlist: false });
+    }
   });
 
   await check('(allowlist) deleteAllowlistIdentifier removes it from the list; deleting again → 404', async () => {

@@ -1,9 +1,10 @@
 // Block-list identifiers through clerk.blocklistIdentifiers: create, list
-// (newest first, paged), delete. The Backend API has no read or update of
+// (newest first, paged), delete; enforced at the hosted sign-in while the
+// block-list is on. The Backend API has no read or update of
 // one identifier.
-import { ids, rejectsWith } from '../lib/expect.mjs';
+import { hostedSignInStatus as signInStatus, ids, rejectsWith } from '../lib/expect.mjs';
 
-export default async function ({ check, clerk, assert }) {
+export default async function ({ check, clerk, assert, fapi }) {
   const made = [];
 
   await check('(blocklist) createBlocklistIdentifier decodes e-mail, domain and wallet identifiers', async () => {
@@ -33,6 +34,22 @@ export default async function ({ check, clerk, assert }) {
     assert.deepEqual(ids(page.data), ids(all.data).slice(0, 2));
     assert.equal(page.totalCount, all.totalCount);
     return `totalCount ${all.totalCount}: ${all.data.map((e) => e.identifier).join(', ')}`;
+  });
+
+  await check('(blocklist) with the block-list on (instance.updateRestrictions), a listed address cannot sign in on the hosted page', async () => {
+    const password = 'i19-spam-password';
+    await clerk.users.createUser({ emailAddress: ['i19-spam@example.com'], password });
+    try {
+      const open = await signInStatus(fapi, 'i19-spam@example.com', password);
+      assert.equal(open, 303, 'the block-list applies only while it is enabled');
+      const on = await clerk.instance.updateRestrictions({ blocklist: true });
+      assert.equal(on.blocklist, true);
+      const refused = await signInStatus(fapi, 'i19-spam@example.com', password);
+      assert.equal(refused, 403, 'a block-listed address signed in');
+      return `list off → ${open}; on → ${refused}`;
+    } finally {
+      await clerk.instance.updateRestrictions({ blocklist: false });
+    }
   });
 
   await check('(blocklist) deleteBlocklistIdentifier removes it from the list; deleting again → 404', async () => {
