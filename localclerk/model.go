@@ -56,6 +56,11 @@ type user struct {
 	Username       *string         `json:"username,omitempty"`
 	Emails         []emailAddress  `json:"emails"`
 	PrimaryEmailID string          `json:"primary_email_id,omitempty"`
+	Locale         *string         `json:"locale,omitempty"`
+	LegalAccepted  *int64          `json:"legal_accepted_at,omitempty"`
+	NoDeleteSelf   bool            `json:"delete_self_disabled,omitempty"`
+	NoCreateOrg    bool            `json:"create_organization_disabled,omitempty"`
+	CreateOrgLimit *int64          `json:"create_organizations_limit,omitempty"`
 	PasswordHash   string          `json:"password_hash,omitempty"`
 	PublicMeta     json.RawMessage `json:"public_metadata,omitempty"`
 	PrivateMeta    json.RawMessage `json:"private_metadata,omitempty"`

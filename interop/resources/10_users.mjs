@@ -94,6 +94,37 @@ export default async function ({ check, clerk, assert, fapi }) {
     return `${u.id} → ${u.fullName} (${u.username})`;
   });
 
+  await check('(users) createUser and updateUser carry locale, back-dated createdAt / legalAcceptedAt and the self-service switches', async () => {
+    const signedUp = new Date('2024-02-03T04:05:06.000Z');
+    const legal = new Date('2024-02-04T00:00:00.000Z');
+    const old = await clerk.users.createUser({
+      emailAddress: [email('old')], skipPasswordRequirement: true, locale: 'fr-FR', createdAt: signedUp, legalAcceptedAt: legal, skipLegalChecks: true,
+    });
+    created.push(old);
+    assert.equal(old.locale, 'fr-FR');
+    assert.equal(old.createdAt, signedUp.getTime());
+    assert.equal(old.legalAcceptedAt, legal.getTime());
+    assert.equal(old.deleteSelfEnabled, true);
+    assert.equal(old.createOrganizationEnabled, true);
+    assert.equal(old.createOrganizationsLimit, null);
+    const upd = await clerk.users.updateUser(old.id, { deleteSelfEnabled: false, createOrganizationEnabled: false, createOrganizationsLimit: 2, locale: 'de-DE' });
+    assert.equal(upd.deleteSelfEnabled, false);
+    assert.equal(upd.createOrganizationEnabled, false);
+    assert.equal(upd.createOrganizationsLimit, 2);
+    assert.equal(upd.locale, 'de-DE');
+    const back = await clerk.users.getUser(old.id);
+    assert.deepEqual([back.deleteSelfEnabled, back.createOrganizationEnabled, back.createOrganizationsLimit, back.locale, back.createdAt],
+      [false, false, 2, 'de-DE', signedUp.getTime()]);
+    const before = await clerk.users.getUserList({ query: 'i10-', createdAtBefore: Date.parse('2025-01-01T00:00:00Z') });
+    assert.deepEqual(ids(before.data), [old.id], 'createdAtBefore sees the back-dated sign-up');
+    const after = await clerk.users.getUserList({ query: 'i10-', createdAtAfter: Date.parse('2025-01-01T00:00:00Z') });
+    assert.ok(!ids(after.data).includes(old.id));
+    await rejectsWith(clerk.users.createUser({ emailAddress: [email('bad-time')], createdAt: 'yesterday' }), 422, 'form_param_invalid_time', 'created_at');
+    await clerk.users.deleteUser(old.id);
+    created.pop();
+    return `${old.id}: createdAt ${new Date(old.createdAt).toISOString()}, locale ${old.locale} → ${upd.locale}, createOrganizationsLimit ${upd.createOrganizationsLimit}`;
+  });
+
   await check('(users) updateUser on an unknown user → 404 resource_not_found', async () =>
     rejectsWith(clerk.users.updateUser('user_doesnotexist', { firstName: 'X' }), 404, 'resource_not_found'),
   );
