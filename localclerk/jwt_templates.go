@@ -45,9 +45,13 @@ func checkTemplateClaims(claims json.RawMessage) error {
 }
 
 func templateJSON(tpl *jwtTemplate) map[string]any {
+	alg := "RS256"
+	if tpl.CustomSigningKey {
+		alg = tpl.SigningAlgorithm
+	}
 	return map[string]any{"object": "jwt_template", "id": tpl.ID, "name": tpl.Name, "claims": rawOrEmpty(tpl.Claims),
-		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": false,
-		"signing_algorithm": "RS256", "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
+		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": tpl.CustomSigningKey,
+		"signing_algorithm": alg, "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
 }
 
 func templateByName(t *txn, name string) (*jwtTemplate, error) {
@@ -67,6 +71,9 @@ type templateParams struct {
 	Claims           json.RawMessage `json:"claims"`
 	Lifetime         *int64          `json:"lifetime"`
 	AllowedClockSkew *int64          `json:"allowed_clock_skew"`
+	CustomSigningKey *bool           `json:"custom_signing_key"`
+	SigningAlgorithm *string         `json:"signing_algorithm"`
+	SigningKey       *string         `json:"signing_key"`
 }
 
 // createTemplate stores a new template built from p.
@@ -101,6 +108,9 @@ func saveTemplate(t *txn, tpl *jwtTemplate, p *templateParams, now time.Time) er
 			return errInvalid("allowed_clock_skew", "allowed_clock_skew must be between 0 and 300 seconds.")
 		}
 		tpl.AllowedClockSkew = *p.AllowedClockSkew
+	}
+	if err := setTemplateSigning(tpl, p); err != nil {
+		return err
 	}
 	if err := t.release(nsTemplate, tpl.ID); err != nil {
 		return err
@@ -244,6 +254,9 @@ func (inst *Instance) mintTemplateToken(t *txn, s *session, tpl *jwtTemplate, no
 	claims["jti"] = randString(20)
 	if s.Azp != "" {
 		claims["azp"] = s.Azp
+	}
+	if tpl.CustomSigningKey {
+		return signWithTemplateKey(tpl, claims)
 	}
 	return inst.key().sign(claims, catJWTTemplate)
 }

@@ -275,6 +275,9 @@ type jwtTemplate struct {
 	Claims           json.RawMessage `json:"claims"`
 	Lifetime         int64           `json:"lifetime"`
 	AllowedClockSkew int64           `json:"allowed_clock_skew"`
+	CustomSigningKey bool            `json:"custom_signing_key,omitempty"`
+	SigningAlgorithm string          `json:"signing_algorithm,omitempty"` // with CustomSigningKey
+	SigningKey       string          `json:"signing_key,omitempty"`       // with CustomSigningKey; never answered
 	CreatedAt        int64           `json:"created_at"`
 	UpdatedAt        int64           `json:"updated_at"`
 }

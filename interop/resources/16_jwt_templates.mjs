@@ -1,6 +1,7 @@
 // JWT templates through clerk.jwtTemplates: create, get, list with paging,
 // update, delete; a session token minted from the template carries its
-// claims.
+// claims, and is signed with the template's own key when it has one.
+import { createHmac } from 'node:crypto';
 import { ids, rejectsWith } from '../lib/expect.mjs';
 
 export default async function ({ check, clerk, assert }) {
@@ -62,6 +63,24 @@ export default async function ({ check, clerk, assert }) {
     assert.equal(c.exp - c.iat, 90);
     await rejectsWith(clerk.sessions.getToken(s.id, 'i16-two'), 404, 'resource_not_found');
     return `${upd.id} → ${upd.name} ${JSON.stringify(upd.claims)}; token fixed=${c.fixed}, lifetime ${c.exp - c.iat} s`;
+  });
+
+  await check('(jwt templates) a template with a custom HS256 signing key (as for Supabase) signs its tokens with that secret', async () => {
+    const secret = 'i16-supabase-jwt-secret-0123456789abcdef';
+    const tpl = await clerk.jwtTemplates.create({ name: 'i16-supabase', claims: { role: 'authenticated' }, customSigningKey: true, signingAlgorithm: 'HS256', signingKey: secret });
+    made.push(tpl);
+    assert.equal(tpl.customSigningKey, true);
+    assert.equal(tpl.signingAlgorithm, 'HS256');
+    assert.equal((await clerk.jwtTemplates.get(tpl.id)).customSigningKey, true);
+    const user = await clerk.users.createUser({ emailAddress: ['i16-sue@example.com'], skipPasswordRequirement: true });
+    const s = await clerk.sessions.createSession({ userId: user.id });
+    const { jwt } = await clerk.sessions.getToken(s.id, 'i16-supabase');
+    const [h, p, sig] = jwt.split('.');
+    assert.equal(JSON.parse(Buffer.from(h, 'base64url').toString()).alg, 'HS256');
+    assert.equal(createHmac('sha256', secret).update(`${h}.${p}`).digest('base64url'), sig, 'the token is not signed with the template\'s secret');
+    assert.equal(JSON.parse(Buffer.from(p, 'base64url').toString()).role, 'authenticated');
+    await rejectsWith(clerk.jwtTemplates.create({ name: 'i16-nokey', claims: {}, customSigningKey: true, signingAlgorithm: 'HS256' }), 422, 'form_param_missing', 'signing_key');
+    return `${tpl.id}: HS256 token verifies with the secret`;
   });
 
   await check('(jwt templates) delete answers a deleted object; get → 404', async () => {
