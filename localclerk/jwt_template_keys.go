@@ -51,13 +51,19 @@ func templateSigningKey(alg, key string) (any, error) {
 	if err != nil {
 		return nil, bad("is not a readable private key: " + err.Error())
 	}
-	switch k.(type) {
+	switch k := k.(type) {
 	case *rsa.PrivateKey:
 		if strings.HasPrefix(alg, "RS") {
+			if k.N.BitLen() < 2048 {
+				return nil, bad("must be an RSA key of at least 2048 bits.")
+			}
 			return k, nil
 		}
 	case *ecdsa.PrivateKey:
-		if strings.HasPrefix(alg, "ES") {
+		if curve := map[string]string{"ES256": "P-256", "ES384": "P-384", "ES512": "P-521"}[alg]; curve != "" {
+			if k.Curve.Params().Name != curve {
+				return nil, bad("for " + alg + " must be a " + curve + " key.")
+			}
 			return k, nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,6 +105,7 @@ func TestTemplateCustomSigningKeyRefusesBadKeys(t *testing.T) {
 		{base(map[string]any{"signing_algorithm": "HS256", "signing_key": "short"}), "form_param_value_invalid", "signing_key"},
 		{base(map[string]any{"signing_algorithm": "RS256", "signing_key": "not a pem"}), "form_param_value_invalid", "signing_key"},
 		{base(map[string]any{"signing_algorithm": "RS256", "signing_key": ecPEM}), "form_param_value_invalid", "signing_key"}, // an EC key for RS256
+		{base(map[string]any{"signing_algorithm": "ES384", "signing_key": ecPEM}), "form_param_value_invalid", "signing_key"}, // a P-256 key for ES384
 	} {
 		var e clerkErrors
 		h.wantError(422, c.code, h.bapi("POST", "/v1/jwt_templates", c.body, &e), e)
@@ -129,4 +131,27 @@ func newECKey(t *testing.T) (*ecdsa.PrivateKey, string) {
 		t.Fatal(err)
 	}
 	return ec, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// FuzzTemplateSigningKey: any algorithm and key either is refused with a
+// 422 naming signing_key or yields a key a token can be signed with.
+func FuzzTemplateSigningKey(f *testing.F) {
+	_, ecPEM := newECKey(&testing.T{})
+	for _, s := range [][2]string{{"HS256", strings.Repeat("k", 32)}, {"HS512", "short"}, {"ES256", ecPEM}, {"RS256", ecPEM},
+		{"RS256", "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"}, {"ES384", ecPEM}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, alg, key string) {
+		if !slices.Contains(templateSigningAlgorithms, alg) {
+			return // setTemplateSigning refuses these before parsing
+		}
+		if _, err := templateSigningKey(alg, key); err != nil {
+			wantParamError(t, err, "signing_key")
+			return
+		}
+		tpl := &jwtTemplate{Name: "fuzz", CustomSigningKey: true, SigningAlgorithm: alg, SigningKey: key}
+		if _, err := signWithTemplateKey(tpl, map[string]any{"sub": "user_x"}); err != nil {
+			t.Fatalf("%s key accepted but cannot sign: %v", alg, err)
+		}
+	})
 }
