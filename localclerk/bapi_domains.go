@@ -198,7 +198,7 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 	default:
 		proxyURL = new(string)
 		if err := json.Unmarshal(p.ProxyURL, proxyURL); err != nil {
-			return nil, 0, errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "proxy_url", "proxy_url must be a string or null.")
+			return nil, 0, errInvalid("proxy_url", "proxy_url must be a string or null.")
 		}
 	}
 	id := r.PathValue("id")

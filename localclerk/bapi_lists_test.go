@@ -101,7 +101,7 @@ func TestUpdateDomainProxyURLNullSwitchesBackToDNS(t *testing.T) {
 		t.Errorf("listed after clearing: %v", got)
 	}
 	var e clerkErrors
-	h.wantError(422, "form_param_format_invalid", h.bapi("PATCH", "/v1/domains/"+id, `{"proxy_url": 5}`, &e), e)
+	h.wantError(422, "form_param_value_invalid", h.bapi("PATCH", "/v1/domains/"+id, `{"proxy_url": 5}`, &e), e)
 	// The primary domain accepts null (it has no proxy URL) but not a URL.
 	if st := h.bapi("PATCH", "/v1/domains/"+h.inst.primaryDomainID(), `{"proxy_url": null}`, nil); st != 200 {
 		t.Errorf("primary, proxy_url null: %d", st)
