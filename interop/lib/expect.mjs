@@ -2,19 +2,26 @@
 // scanned by check.mjs).
 import assert from 'node:assert/strict';
 
-// rejectsWith awaits promise and asserts that @clerk/backend turned the
-// answer into a ClerkAPIResponseError with this status and first error
-// code (and meta.paramName when given). It returns "status code" for the
-// check's detail line.
-export async function rejectsWith(promise, status, code, paramName) {
+// apiError awaits promise and returns the ClerkAPIResponseError
+// @clerk/backend rejected it with, failing if it succeeded or failed
+// otherwise.
+export async function apiError(promise) {
   let err;
   try {
     await promise;
   } catch (e) {
     err = e;
   }
-  assert.ok(err, `want ${status} ${code}, the call succeeded`);
+  assert.ok(err, 'want a ClerkAPIResponseError, the call succeeded');
   assert.equal(err.clerkError, true, `not a ClerkAPIResponseError: ${err?.stack ?? err}`);
+  return err;
+}
+
+// rejectsWith asserts that promise is rejected with this status and first
+// error code (and meta.paramName when given), and returns "status code"
+// for the check's detail line.
+export async function rejectsWith(promise, status, code, paramName) {
+  const err = await apiError(promise);
   assert.equal(err.status, status, JSON.stringify(err.errors));
   assert.equal(err.errors?.[0]?.code, code, JSON.stringify(err.errors));
   if (paramName !== undefined) assert.equal(err.errors[0].meta?.paramName, paramName, JSON.stringify(err.errors));

@@ -23,7 +23,7 @@ export default async function ({ check, clerk, assert }) {
     const again = await follow(st.url);
     await again.arrayBuffer();
     assert.equal(again.status, 422, 'a used sign-in token must not sign in again');
-    await rejectsWith(clerk.signInTokens.revokeSignInToken(st.id), 400, 'sign_in_token_cannot_be_revoked');
+    await rejectsWith(clerk.signInTokens.revokeSignInToken(st.id), 400, 'sign_in_token_cannot_be_revoked_code');
     return `${st.id} → ${first.status} to ${first.headers.get('location')?.slice(0, 40)}…, session ${ids(sessions.data)}; reuse → ${again.status}`;
   });
 

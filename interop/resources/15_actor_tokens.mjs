@@ -32,7 +32,7 @@ export default async function ({ check, clerk, assert, alice }) {
     assert.equal(c.sub, user.id);
     assert.deepEqual(c.act, { sub: alice.id });
     assert.equal(await follow(at.url), 422, 'an accepted actor token must not sign in again');
-    await rejectsWith(clerk.actorTokens.revoke(at.id), 400, 'actor_token_not_pending');
+    await rejectsWith(clerk.actorTokens.revoke(at.id), 400, 'actor_token_cannot_be_revoked_code');
     return `${at.id} → session ${ids(list.data)} actor ${JSON.stringify(s.actor)}, token act ${JSON.stringify(c.act)}`;
   });
 

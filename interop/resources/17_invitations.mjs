@@ -3,7 +3,7 @@
 // ticket), revoke. (@clerk/backend's
 // deleteInvitation calls DELETE /invitations/{id}, which is not in the
 // Backend API specification localclerk follows.)
-import { ids, rejectsWith } from '../lib/expect.mjs';
+import { apiError, ids, rejectsWith } from '../lib/expect.mjs';
 
 export default async function ({ check, clerk, assert, fapi }) {
   const addr = (n) => `i17-${n}@example.com`;
@@ -26,11 +26,14 @@ export default async function ({ check, clerk, assert, fapi }) {
     return `${single.id} ${single.emailAddress} ${single.status}`;
   });
 
-  await check('(invitations) a second pending invitation for the address → 422 form_identifier_exists; ignoreExisting answers the first', async () => {
-    const detail = await rejectsWith(clerk.invitations.createInvitation({ emailAddress: addr('ann') }), 422, 'form_identifier_exists', 'email_address');
+  await check('(invitations) a second pending invitation for the address → 400 duplicate_record naming it; ignoreExisting answers the first', async () => {
+    const dup = await apiError(clerk.invitations.createInvitation({ emailAddress: addr('ann') }));
+    assert.equal(dup.status, 400);
+    assert.equal(dup.errors[0].code, 'duplicate_record');
+    assert.deepEqual(dup.errors[0].meta?.emailAddresses, [addr('ann')]);
     const same = await clerk.invitations.createInvitation({ emailAddress: addr('ann'), ignoreExisting: true });
     assert.equal(same.id, single.id);
-    return `${detail}; ignoreExisting → ${same.id}`;
+    return `400 duplicate_record ${JSON.stringify(dup.errors[0].meta.emailAddresses)}; ignoreExisting → ${same.id}`;
   });
 
   await check('(invitations) createInvitationBulk creates every invitation, in order', async () => {
@@ -80,7 +83,7 @@ export default async function ({ check, clerk, assert, fapi }) {
     assert.deepEqual(ids(revoked.data), [bulk[1].id]);
     const pending = await clerk.invitations.getInvitationList({ query: 'i17-', status: 'pending' });
     assert.deepEqual(ids(pending.data), [single.id]);
-    await rejectsWith(clerk.invitations.revokeInvitation(bulk[1].id), 400, 'invitation_not_pending');
+    await rejectsWith(clerk.invitations.revokeInvitation(bulk[1].id), 400, 'invitation_already_revoked');
     await rejectsWith(clerk.invitations.revokeInvitation('inv_doesnotexist'), 404, 'resource_not_found');
     return `${rev.id} → ${rev.status}; pending now ${ids(pending.data).join(', ')}`;
   });

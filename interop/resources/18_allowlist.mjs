@@ -23,8 +23,8 @@ export default async function ({ check, clerk, assert, fapi }) {
     return made.map((m) => `${m.id} ${m.identifier} (${m.identifierType})`).join(', ');
   });
 
-  await check('(allowlist) a duplicate identifier → 422 form_identifier_exists; a malformed one → 422 form_param_format_invalid', async () => {
-    const dup = await rejectsWith(clerk.allowlistIdentifiers.createAllowlistIdentifier({ identifier: 'i18-ann@example.com', notify: false }), 422, 'form_identifier_exists', 'identifier');
+  await check('(allowlist) a duplicate identifier → 400 duplicate_record; a malformed one → 422 form_param_format_invalid', async () => {
+    const dup = await rejectsWith(clerk.allowlistIdentifiers.createAllowlistIdentifier({ identifier: 'i18-ann@example.com', notify: false }), 400, 'duplicate_record', 'identifier');
     const bad = await rejectsWith(clerk.allowlistIdentifiers.createAllowlistIdentifier({ identifier: 'not an identifier', notify: false }), 422, 'form_param_format_invalid', 'identifier');
     return `duplicate → ${dup}; malformed → ${bad}`;
   });

@@ -21,8 +21,8 @@ export default async function ({ check, clerk, assert, fapi }) {
     return made.map((m) => `${m.id} ${m.identifier} (${m.identifierType})`).join(', ');
   });
 
-  await check('(blocklist) a duplicate identifier → 422 form_identifier_exists', async () =>
-    rejectsWith(clerk.blocklistIdentifiers.createBlocklistIdentifier({ identifier: 'I19-SPAM@example.com' }), 422, 'form_identifier_exists', 'identifier'),
+  await check('(blocklist) a duplicate identifier → 400 duplicate_record', async () =>
+    rejectsWith(clerk.blocklistIdentifiers.createBlocklistIdentifier({ identifier: 'I19-SPAM@example.com' }), 400, 'duplicate_record', 'identifier'),
   );
 
   await check('(blocklist) getBlocklistIdentifierList lists newest first and pages with limit/offset', async () => {

@@ -30,9 +30,9 @@ export default async function ({ check, clerk, assert, fapi }) {
     return `${sat.id} ${sat.name} proxy ${sat.proxyUrl}`;
   });
 
-  await check('(domains) add the same name again → 422 form_identifier_exists; a primary → 422 form_param_value_invalid', async () => {
+  await check('(domains) add the same name again → 422 form_identifier_exists; a primary → 422 primary_domain_already_exists', async () => {
     const dup = await rejectsWith(clerk.domains.add({ name: 'I21.example.com', is_satellite: true }), 422, 'form_identifier_exists', 'name');
-    const primary = await rejectsWith(clerk.domains.add({ name: 'i21-other.example.com', is_satellite: false }), 422, 'form_param_value_invalid', 'is_satellite');
+    const primary = await rejectsWith(clerk.domains.add({ name: 'i21-other.example.com', is_satellite: false }), 422, 'primary_domain_already_exists', 'is_satellite');
     return `duplicate → ${dup}; primary → ${primary}`;
   });
 
@@ -58,7 +58,7 @@ export default async function ({ check, clerk, assert, fapi }) {
     const list = await clerk.domains.list();
     assert.ok(!ids(list.data).includes(sat.id));
     await rejectsWith(clerk.domains.delete(sat.id), 404, 'resource_not_found');
-    const primary = await rejectsWith(clerk.domains.delete(list.data[0].id), 403, 'primary_domain_deletion_forbidden');
+    const primary = await rejectsWith(clerk.domains.delete(list.data[0].id), 403, 'operation_not_allowed_on_primary_domain');
     return `${del.id} deleted; primary → ${primary}`;
   });
 }
