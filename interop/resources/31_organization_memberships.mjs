@@ -31,8 +31,8 @@ export default async function ({ check, clerk, assert }) {
     return `${org.id}: ${Object.values(mem).map((x) => `${x.publicUserData.firstName} ${x.role}`).join(', ')}`;
   });
 
-  await check('(memberships) a second membership for the same user → 422 already_a_member_in_organization; unknown org → 404', async () => {
-    const dup = await rejectsWith(clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: people[0].id, role: 'org:member' }), 422, 'already_a_member_in_organization');
+  await check('(memberships) a second membership for the same user → 400 already_a_member_in_organization; unknown org → 404', async () => {
+    const dup = await rejectsWith(clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: people[0].id, role: 'org:member' }), 400, 'already_a_member_in_organization', 'user_id');
     await rejectsWith(clerk.organizations.createOrganizationMembership({ organizationId: 'org_doesnotexist', userId: people[0].id, role: 'org:member' }), 404, 'resource_not_found');
     return dup;
   });

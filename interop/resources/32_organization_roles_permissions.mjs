@@ -95,7 +95,7 @@ export default async function ({ check, clerk, assert }) {
     const m = await clerk.organizations.createOrganizationMembership({ organizationId: org.id, userId: user.id, role: 'org:i32_analyst' });
     assert.equal(m.role, 'org:i32_analyst');
     assert.deepEqual(m.permissions, ['org:i32_reports:write']);
-    await rejectsWith(clerk.organizationRoles.deleteOrganizationRole(role.id), 422, 'role_in_use');
+    await rejectsWith(clerk.organizationRoles.deleteOrganizationRole(role.id), 422, 'organization_role_assigned_members');
     await clerk.organizations.deleteOrganization(org.id);
     const del = await clerk.organizationRoles.deleteOrganizationRole(role.id);
     assert.equal(del.id, role.id);
