@@ -157,6 +157,8 @@ export default async function ({ check, clerk, assert, fapi }) {
     assert.equal((await clerk.users.unlockUser(mia.id)).locked, false);
     assert.equal((await clerk.users.getUser(mia.id)).locked, false);
     assert.equal(await signIn(), 303, 'an unlocked user cannot sign in');
+    const signedIn = await clerk.users.getUser(mia.id);
+    assert.ok(signedIn.lastSignInAt >= mia.createdAt, `lastSignInAt ${signedIn.lastSignInAt} after a hosted sign-in`);
     assert.equal((await clerk.users.banUser(mia.id)).banned, true);
     assert.equal((await clerk.users.getUser(mia.id)).banned, true);
     assert.equal(await signIn(), 403, 'a banned user signed in');

@@ -43,6 +43,17 @@ export default async function ({ check, clerk, assert }) {
     return `${upd.id} verification ${upd.verification?.status}; user's primary → ${u.primaryEmailAddress?.emailAddress}`;
   });
 
+  await check('(email addresses) createEmailAddress with primary: true makes the new address primary', async () => {
+    const third = await clerk.emailAddresses.createEmailAddress({ userId: user.id, emailAddress: 'i11-third@example.com', primary: true, verified: true });
+    const u = await clerk.users.getUser(user.id);
+    assert.equal(u.primaryEmailAddressId, third.id);
+    assert.equal(third.verification?.status, 'verified');
+    await clerk.emailAddresses.updateEmailAddress(added.id, { primary: true });
+    await clerk.emailAddresses.deleteEmailAddress(third.id);
+    assert.equal((await clerk.users.getUser(user.id)).primaryEmailAddressId, added.id);
+    return `${third.id} primary, then ${added.id} again`;
+  });
+
   await check('(email addresses) deleteEmailAddress removes the non-primary address; it is gone', async () => {
     const u = await clerk.users.getUser(user.id);
     const old = u.emailAddresses.find((e) => e.emailAddress === first);
