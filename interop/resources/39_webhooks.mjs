@@ -85,12 +85,4 @@ export default async function ({ check, clerk, assert, webhooks }) {
     assert.equal(got[2].data.key, 'org:i39_hooker');
     return got.map((e) => e.type).join(' → ');
   });
-
-  await check('(webhooks) every delivery so far passed verifyWebhook, each with its own svix-id', async () => {
-    assert.deepEqual(webhooks.refused, [], 'deliveries verifyWebhook refused');
-    assert.ok(webhooks.events.length >= 50, `only ${webhooks.events.length} events`);
-    assert.equal(new Set(webhooks.events.map((e) => e.svixId)).size, webhooks.events.length, 'a svix-id was reused');
-    const types = [...new Set(webhooks.events.map((e) => e.type))].sort();
-    return `${webhooks.events.length} events verified: ${types.join(', ')}`;
-  });
 }
