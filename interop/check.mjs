@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createClerkClient } from '@clerk/backend';
 import { clerkMiddleware, getAuth } from '@clerk/express';
 import express from 'express';
+import { startWebhookReceiver } from './lib/webhooks.mjs';
 
 const need = (k) => {
   const v = process.env[k];
@@ -22,6 +23,9 @@ const fapi = need('INTEROP_FAPI_URL');
 const demoAPIKey = need('INTEROP_API_KEY');
 const machineSecretKey = need('INTEROP_MACHINE_SECRET');
 const envFile = need('INTEROP_ENV_FILE');
+// localclerk delivers its webhooks here from the start (run.sh passes
+// -webhook-url), each verified with @clerk/backend's verifyWebhook.
+const webhooks = await startWebhookReceiver(Number(need('INTEROP_WEBHOOK_PORT')), need('INTEROP_WEBHOOK_SECRET'));
 // The built-in demo fixture of localclerk (-seed).
 const alice = { id: 'user_demo_alice', email: 'alice@example.com', password: 'alice-password', firstName: 'Alice' };
 
@@ -340,10 +344,11 @@ try {
   const modules = readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort();
   for (const file of modules) {
     const mod = await import(new URL(file, dir));
-    await mod.default({ check, clerk, assert, alice, machineSecretKey, publishableKey, secretKey, apiUrl, fapi });
+    await mod.default({ check, clerk, assert, alice, machineSecretKey, publishableKey, secretKey, apiUrl, fapi, webhooks });
   }
 } finally {
   server.close();
+  await webhooks.close();
 }
 
 console.log(`${passed} passed, ${failed} failed`);

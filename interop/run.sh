@@ -32,7 +32,10 @@ cleanup() {
 trap cleanup EXIT
 
 (cd "$root" && go build -o "$tmp/localclerk" ./cmd/localclerk)
-"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -env-file "$tmp/env" >"$tmp/banner" 2>"$tmp/log" &
+# check.mjs listens for localclerk's webhooks on a free loopback port.
+webhook_port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -env-file "$tmp/env" \
+  -webhook-url "http://127.0.0.1:$webhook_port/webhooks" >"$tmp/banner" 2>"$tmp/log" &
 lc_pid=$!
 
 for _ in $(seq 1 200); do
@@ -58,7 +61,10 @@ INTEROP_FAPI_URL="$(envline CLERK_FAPI_URL)"
 INTEROP_MACHINE_SECRET="$(envline CLERK_MACHINE_SECRET_KEY)"
 INTEROP_API_KEY="$(sed -n 's/^ *API key  *//p' "$tmp/banner" | head -n1)"
 INTEROP_ENV_FILE="$tmp/env"
-export INTEROP_PUBLISHABLE_KEY INTEROP_SECRET_KEY INTEROP_API_URL INTEROP_FAPI_URL INTEROP_MACHINE_SECRET INTEROP_API_KEY INTEROP_ENV_FILE
+INTEROP_WEBHOOK_PORT="$webhook_port"
+INTEROP_WEBHOOK_SECRET="$(envline CLERK_WEBHOOK_SIGNING_SECRET)"
+export INTEROP_PUBLISHABLE_KEY INTEROP_SECRET_KEY INTEROP_API_URL INTEROP_FAPI_URL INTEROP_MACHINE_SECRET INTEROP_API_KEY INTEROP_ENV_FILE \
+  INTEROP_WEBHOOK_PORT INTEROP_WEBHOOK_SECRET
 
 # Only the explicit options configure the SDKs: no CLERK_* from the caller.
 set +e

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -294,8 +295,14 @@ func orderBy(q url.Values, def string, allowed ...string) (field string, desc bo
 		fmt.Sprintf("order_by must be one of %s, optionally prefixed with + or -.", strings.Join(allowed, ", ")))
 }
 
-// sortBy sorts stably by key, keeping creation order among equals.
+// sortBy sorts stably by key. Equal keys keep creation order ascending
+// and come newest first descending, so "-created_at" is exactly the
+// reverse of "+created_at" even for records made in the same millisecond.
+// items must arrive in creation order.
 func sortBy[T any](items []T, desc bool, less func(a, b T) int) {
+	if desc {
+		slices.Reverse(items)
+	}
 	sort.SliceStable(items, func(i, j int) bool {
 		c := less(items[i], items[j])
 		if desc {

@@ -1,6 +1,7 @@
 package localclerk
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -180,16 +181,29 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 
 func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {
-		Name        *string `json:"name"`
-		ProxyURL    *string `json:"proxy_url"`
-		IsSecondary *bool   `json:"is_secondary"`
+		Name *string `json:"name"`
+		// ProxyURL is raw so that null (back to DNS, as Clerk documents)
+		// differs from leaving the field out.
+		ProxyURL    json.RawMessage `json:"proxy_url"`
+		IsSecondary *bool           `json:"is_secondary"`
 	}
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
 	}
+	var proxyURL *string // nil: unchanged; "": cleared
+	switch string(p.ProxyURL) {
+	case "":
+	case "null":
+		proxyURL = new(string)
+	default:
+		proxyURL = new(string)
+		if err := json.Unmarshal(p.ProxyURL, proxyURL); err != nil {
+			return nil, 0, errInvalid("proxy_url", "proxy_url must be a string or null.")
+		}
+	}
 	id := r.PathValue("id")
 	if id == inst.primaryDomainID() {
-		if p.Name != nil || p.ProxyURL != nil {
+		if p.Name != nil || (proxyURL != nil && *proxyURL != "") {
 			return nil, 0, errInvalid(map[bool]string{true: "name", false: "proxy_url"}[p.Name != nil],
 				"localclerk's primary domain is its own listener address; change it with Options.Addr (and run the app behind goclerk's Frontend API proxy for a proxy URL).")
 		}
@@ -213,8 +227,8 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 			}
 			d.Name = name
 		}
-		if p.ProxyURL != nil {
-			proxy, err := checkProxyURL(p.ProxyURL)
+		if proxyURL != nil {
+			proxy, err := checkProxyURL(proxyURL)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -95,6 +96,7 @@ func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 		}); err != nil {
 			return nil, 0, err
 		}
+		slices.Reverse(items) // newest first, as Clerk lists them
 		data, err := pageJSON(items, limit, offset, infallible(func(e *listIdentifier) map[string]any { return inst.identifierJSON(l, e) }))
 		if err != nil {
 			return nil, 0, err

@@ -52,7 +52,7 @@ func TestMachinesCRUDAndScopes(t *testing.T) {
 		return out
 	}
 	for q, want := range map[string][]string{
-		"":                           {cID, bID, aID}, // -created_at, then creation order among equals
+		"":                           {cID, aID, bID}, // -created_at, newest first among equals
 		"?order_by=name":             {aID, bID, cID},
 		"?order_by=-name&limit=2":    {cID, bID},
 		"?order_by=name&offset=2":    {cID},
@@ -507,7 +507,7 @@ func TestWaitlistEntries(t *testing.T) {
 		return out
 	}
 	for q, want := range map[string][]string{
-		"":                        {adam, zoe, wID},
+		"":                        {zoe, adam, wID}, // -created_at; the bulk's two are equal, newest first
 		"?order_by=email_address": {adam, wID, zoe},
 		"?order_by=-email_address&limit=1&offset=1": {wID},
 		"?status=completed":                         {zoe},
@@ -515,7 +515,7 @@ func TestWaitlistEntries(t *testing.T) {
 		"?status=pending":                           {wID},
 		"?query=WEND":                               {wID},
 		"?query=" + zoe:                             {zoe},
-		"?order_by=-invited_at":                     {adam, zoe, wID},
+		"?order_by=-invited_at":                     {zoe, adam, wID},
 	} {
 		if got := ids(q); !slices.Equal(got, want) {
 			t.Errorf("list %s: %v, want %v", q, got, want)

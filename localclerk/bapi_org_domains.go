@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 )
@@ -328,9 +327,6 @@ func (inst *Instance) listOrgDomains(r *http.Request, f *domainFilter) (any, int
 			return true
 		}); err != nil {
 			return err
-		}
-		if f.desc {
-			slices.Reverse(keep) // among equals, newest first
 		}
 		sortBy(keep, f.desc, func(a, b *orgDomain) int {
 			if f.field == "name" {

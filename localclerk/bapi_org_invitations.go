@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -373,9 +372,6 @@ func (inst *Instance) listOrgInvitations(r *http.Request, f *invitationFilter, w
 			if f.match(oi, now) {
 				keep = append(keep, oi)
 			}
-		}
-		if f.desc {
-			slices.Reverse(keep) // among equals, newest first
 		}
 		sortBy(keep, f.desc, func(a, b *orgInvitation) int {
 			if f.field == "email_address" {

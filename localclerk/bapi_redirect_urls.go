@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -51,6 +52,7 @@ func (inst *Instance) bapiListRedirectURLs(w http.ResponseWriter, r *http.Reques
 	}); err != nil {
 		return nil, 0, err
 	}
+	slices.Reverse(items) // newest first, as Clerk lists them
 	data, err := pageJSON(items, limit, offset, infallible(redirectURLJSON))
 	return listAnswer(r.URL.Query(), data, len(items)), 0, err
 }

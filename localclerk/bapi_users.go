@@ -11,14 +11,13 @@ import (
 )
 
 func emailJSON(e emailAddress) map[string]any {
-	strategy := "admin"
-	if isTestEmail(e.Address) {
-		strategy = "email_code"
-	}
 	var ver any
-	if e.Verified {
-		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": strategy, "attempts": nil, "expire_at": nil}
-	} else {
+	switch {
+	case e.Verified && isTestEmail(e.Address): // verified by its test code, as on Clerk
+		ver = map[string]any{"object": "verification_otp", "status": "verified", "strategy": "email_code", "attempts": nil, "expire_at": nil}
+	case e.Verified:
+		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil}
+	default:
 		ver = map[string]any{"object": "verification_otp", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
 	}
 	return map[string]any{"id": e.ID, "object": "email_address", "email_address": e.Address, "reserved": false,
@@ -40,7 +39,7 @@ func userJSON(u *user) map[string]any {
 	return map[string]any{
 		"id": u.ID, "object": "user",
 		"external_id": u.ExternalID, "username": u.Username,
-		"first_name": u.FirstName, "last_name": u.LastName, "locale": nil,
+		"first_name": u.FirstName, "last_name": u.LastName, "locale": u.Locale,
 		"primary_email_address_id": primary, "primary_phone_number_id": nil, "primary_web3_wallet_id": nil,
 		"profile_image_url": img, "image_url": img, "has_image": false,
 		"public_metadata": rawOrEmpty(u.PublicMeta), "private_metadata": rawOrEmpty(u.PrivateMeta),
@@ -52,8 +51,8 @@ func userJSON(u *user) map[string]any {
 		"last_sign_in_at": u.LastSignInAt, "banned": u.Banned, "locked": u.Locked, "deprovisioned": false,
 		"lockout_expires_in_seconds": nil, "verification_attempts_remaining": 100,
 		"updated_at": u.UpdatedAt, "created_at": u.CreatedAt,
-		"delete_self_enabled": true, "create_organization_enabled": true, "create_organizations_limit": nil,
-		"last_active_at": u.LastActiveAt, "legal_accepted_at": nil,
+		"delete_self_enabled": !u.NoDeleteSelf, "create_organization_enabled": !u.NoCreateOrg, "create_organizations_limit": u.CreateOrgLimit,
+		"last_active_at": u.LastActiveAt, "legal_accepted_at": u.LegalAccepted,
 	}
 }
 
@@ -75,6 +74,14 @@ type userParams struct {
 	Banned                  *bool           `json:"banned"`
 	Locked                  *bool           `json:"locked"`
 	ID                      string          `json:"-"` // fixtures only
+
+	// Settings beyond identity and metadata (applySettings).
+	Locale                    *string `json:"locale"`
+	CreatedAt                 *string `json:"created_at"`
+	LegalAcceptedAt           *string `json:"legal_accepted_at"`
+	DeleteSelfEnabled         *bool   `json:"delete_self_enabled"`
+	CreateOrganizationEnabled *bool   `json:"create_organization_enabled"`
+	CreateOrganizationsLimit  *int64  `json:"create_organizations_limit"`
 }
 
 var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -131,6 +138,9 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 	}
 	if p.Locked != nil {
 		u.Locked = *p.Locked
+	}
+	if err := applySettings(u, p); err != nil {
+		return nil, err
 	}
 	if err := t.get(kindUser, id, &user{}); err == nil {
 		return nil, errTaken("id", "A user with id "+id+" already exists.")
@@ -434,6 +444,9 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 		}
 		if p.LastName != nil {
 			u.LastName = p.LastName
+		}
+		if err := applySettings(&u, &p); err != nil {
+			return err
 		}
 		if err := inst.setUsername(t, &u, p.Username); err != nil {
 			return err

@@ -45,9 +45,13 @@ func checkTemplateClaims(claims json.RawMessage) error {
 }
 
 func templateJSON(tpl *jwtTemplate) map[string]any {
+	alg := "RS256"
+	if tpl.CustomSigningKey {
+		alg = tpl.SigningAlgorithm
+	}
 	return map[string]any{"object": "jwt_template", "id": tpl.ID, "name": tpl.Name, "claims": rawOrEmpty(tpl.Claims),
-		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": false,
-		"signing_algorithm": "RS256", "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
+		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": tpl.CustomSigningKey,
+		"signing_algorithm": alg, "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
 }
 
 func templateByName(t *txn, name string) (*jwtTemplate, error) {
@@ -67,6 +71,9 @@ type templateParams struct {
 	Claims           json.RawMessage `json:"claims"`
 	Lifetime         *int64          `json:"lifetime"`
 	AllowedClockSkew *int64          `json:"allowed_clock_skew"`
+	CustomSigningKey *bool           `json:"custom_signing_key"`
+	SigningAlgorithm *string         `json:"signing_algorithm"`
+	SigningKey       *string         `json:"signing_key"`
 }
 
 // createTemplate stores a new template built from p.
@@ -101,6 +108,9 @@ func saveTemplate(t *txn, tpl *jwtTemplate, p *templateParams, now time.Time) er
 			return errInvalid("allowed_clock_skew", "allowed_clock_skew must be between 0 and 300 seconds.")
 		}
 		tpl.AllowedClockSkew = *p.AllowedClockSkew
+	}
+	if err := setTemplateSigning(tpl, p); err != nil {
+		return err
 	}
 	if err := t.release(nsTemplate, tpl.ID); err != nil {
 		return err
@@ -152,19 +162,20 @@ func (inst *Instance) bapiUpdateTemplate(w http.ResponseWriter, r *http.Request)
 }
 
 func (inst *Instance) bapiListTemplates(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	limit, offset, err := paging(r.URL.Query())
+	if err != nil {
+		return nil, 0, err
+	}
 	var tpls []*jwtTemplate
 	if err := inst.store.view(r.Context(), func(t *txn) error {
-		var err error
 		tpls, err = all[jwtTemplate](t, kindTemplate)
 		return err
 	}); err != nil {
 		return nil, 0, err
 	}
-	data := []any{}
-	for _, tpl := range tpls {
-		data = append(data, templateJSON(tpl))
-	}
-	return listAnswer(r.URL.Query(), data, len(data)), 0, nil
+	slices.Reverse(tpls) // newest first, as Clerk lists them
+	data, _ := pageJSON(tpls, limit, offset, infallible(templateJSON))
+	return listAnswer(r.URL.Query(), data, len(tpls)), 0, nil
 }
 
 func (inst *Instance) bapiGetTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -243,6 +254,9 @@ func (inst *Instance) mintTemplateToken(t *txn, s *session, tpl *jwtTemplate, no
 	claims["jti"] = randString(20)
 	if s.Azp != "" {
 		claims["azp"] = s.Azp
+	}
+	if tpl.CustomSigningKey {
+		return signWithTemplateKey(tpl, claims)
 	}
 	return inst.key().sign(claims, catJWTTemplate)
 }

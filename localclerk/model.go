@@ -56,6 +56,11 @@ type user struct {
 	Username       *string         `json:"username,omitempty"`
 	Emails         []emailAddress  `json:"emails"`
 	PrimaryEmailID string          `json:"primary_email_id,omitempty"`
+	Locale         *string         `json:"locale,omitempty"`
+	LegalAccepted  *int64          `json:"legal_accepted_at,omitempty"`
+	NoDeleteSelf   bool            `json:"delete_self_disabled,omitempty"`
+	NoCreateOrg    bool            `json:"create_organization_disabled,omitempty"`
+	CreateOrgLimit *int64          `json:"create_organizations_limit,omitempty"`
 	PasswordHash   string          `json:"password_hash,omitempty"`
 	PublicMeta     json.RawMessage `json:"public_metadata,omitempty"`
 	PrivateMeta    json.RawMessage `json:"private_metadata,omitempty"`
@@ -270,6 +275,9 @@ type jwtTemplate struct {
 	Claims           json.RawMessage `json:"claims"`
 	Lifetime         int64           `json:"lifetime"`
 	AllowedClockSkew int64           `json:"allowed_clock_skew"`
+	CustomSigningKey bool            `json:"custom_signing_key,omitempty"`
+	SigningAlgorithm string          `json:"signing_algorithm,omitempty"` // with CustomSigningKey
+	SigningKey       string          `json:"signing_key,omitempty"`       // with CustomSigningKey; never answered
 	CreatedAt        int64           `json:"created_at"`
 	UpdatedAt        int64           `json:"updated_at"`
 }

@@ -111,7 +111,8 @@ func TestBackendListFilters(t *testing.T) {
 	runFilterCases(t, []filterCase{
 		{"memberships/role", members(backend.OrganizationMembershipListParams{Role: []string{"org:admin"}}), []string{"user_demo_alice"}},
 		{"memberships/user_id", members(backend.OrganizationMembershipListParams{UserID: []string{"user_demo_bob"}}), []string{"user_demo_bob"}},
-		{"memberships/limit", members(backend.OrganizationMembershipListParams{Limit: ptr[int64](1)}), []string{"user_demo_alice"}},
+		// Newest first: the seed adds bob's membership after alice's (in the same millisecond).
+		{"memberships/limit", members(backend.OrganizationMembershipListParams{Limit: ptr[int64](1)}), []string{"user_demo_bob"}},
 		{"memberships/email_address", members(backend.OrganizationMembershipListParams{EmailAddress: []string{"bob@example.com"}}), []string{"user_demo_bob"}},
 		{"memberships/username", members(backend.OrganizationMembershipListParams{Username: []string{"alice"}}), []string{"user_demo_alice"}},
 		{"memberships/query", members(backend.OrganizationMembershipListParams{Query: "bob"}), []string{"user_demo_bob"}},
