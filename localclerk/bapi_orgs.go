@@ -241,10 +241,18 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	if err := t.get(kindOrg, id, &organization{}); err == nil {
 		return nil, errTaken("id", "An organization with id "+id+" already exists.")
 	}
+	settings, err := loadOrgSettings(t)
+	if err != nil {
+		return nil, err
+	}
 	o := &organization{ID: id, Name: strings.TrimSpace(*p.Name), PublicMeta: p.PublicMetadata, PrivateMeta: p.PrivateMetadata,
-		AdminDeleteEnabled: true, CreatedAt: ms(now), UpdatedAt: ms(now)}
+		AdminDeleteEnabled: settings.AdminDeleteEnabled, MaxAllowedMemberships: settings.MaxAllowedMemberships,
+		CreatedAt: ms(now), UpdatedAt: ms(now)}
 	if backdated {
 		o.CreatedAt = createdAt
+	}
+	if p.AdminDeleteEnabled != nil {
+		o.AdminDeleteEnabled = *p.AdminDeleteEnabled
 	}
 	if p.MaxAllowedMemberships != nil {
 		o.MaxAllowedMemberships = *p.MaxAllowedMemberships
@@ -271,7 +279,7 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	}
 	t.emit("organization.created", orgJSON(o, nil))
 	if o.CreatedBy != "" {
-		if _, err := addMember(t, o, o.CreatedBy, "org:admin", now); err != nil {
+		if _, err := addMember(t, o, o.CreatedBy, settings.CreatorRole, now); err != nil {
 			return nil, err
 		}
 	}

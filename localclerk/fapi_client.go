@@ -28,6 +28,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 		w.Write([]byte(avatarSVG))
 	})
 	mux.HandleFunc("GET /v1/organization_logos/{id}", inst.serveOrgLogo)
+	mux.HandleFunc("GET /images/{id}", inst.handleImage)
 	mux.HandleFunc("GET /npm/@clerk/{spec}/dist/{file...}", inst.handleBundle)
 	mux.HandleFunc("GET /v1/environment", inst.handleEnvironment)
 	mux.HandleFunc("PATCH /v1/environment", inst.handleEnvironment)
@@ -437,7 +438,9 @@ func publicUserData(u *user, img string) map[string]any {
 func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error) {
 	m := userJSON(u)
 	delete(m, "private_metadata")
-	m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+	if u.ImageURL == "" {
+		m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+	}
 	m["create_organizations_limit"] = 0 // the Frontend API's integer; clerk-js reads 0 as no limit
 	for _, e := range m["email_addresses"].([]any) {
 		// A test address verified by its code shows a one-time-code verification.

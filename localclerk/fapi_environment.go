@@ -8,7 +8,19 @@ import "net/http"
 // sign-in, organizations on, and no captcha, bot protection, social
 // providers, passkeys or MFA.
 func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, inst.environmentJSON())
+	env := inst.environmentJSON()
+	var os orgSettings
+	if err := inst.store.view(r.Context(), func(t *txn) error { var err error; os, err = loadOrgSettings(t); return err }); err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	// The organization settings the Backend API set (bapi_instance.go).
+	m := env["organization_settings"].(map[string]any)
+	m["enabled"], m["max_allowed_memberships"], m["creator_role"] = os.Enabled, os.MaxAllowedMemberships, os.CreatorRole
+	m["actions"] = map[string]any{"admin_delete": os.AdminDeleteEnabled}
+	m["domains"] = map[string]any{"enabled": os.DomainsEnabled, "enrollment_modes": os.EnrollmentModes, "default_role": os.DomainsDefaultRole}
+	m["slug"] = map[string]any{"disabled": os.SlugDisabled}
+	writeJSON(w, http.StatusOK, env)
 }
 
 func (inst *Instance) environmentJSON() map[string]any {

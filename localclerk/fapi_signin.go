@@ -190,6 +190,9 @@ func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string)
 	if !ok {
 		return newAPIError(http.StatusUnprocessableEntity, "form_password_incorrect", "is incorrect", "Password is incorrect. Try again, or use another method.", map[string]any{"param_name": "password"})
 	}
+	if u.PasswordCompromised {
+		return errPasswordCompromised
+	}
 	if upgraded != "" {
 		u.PasswordHash = upgraded
 		if err := x.t.put(kindUser, u.ID, &u); err != nil {

@@ -295,6 +295,11 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
+	if u.PasswordCompromised {
+		d.Error = longMessage(errPasswordCompromised)
+		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
+		return
+	}
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
 	inst.completeSignIn(w, r, u.ID, "", red)
 }
