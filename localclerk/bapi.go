@@ -38,6 +38,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 				status = http.StatusOK
 			}
 			if status == http.StatusNoContent {
+				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(status)
 				return
 			}
