@@ -604,7 +604,7 @@ func (fx *bapiShapeFixture) make(name string) string {
 	case "email_verification":
 		return create("POST", "/v1/email_addresses/"+fx.fill("{email_address}")+"/prepare_verification", secret, nil, "id")
 	case "refresh_sid":
-		sid, jwt, refresh := refreshableSession(t, h)
+		sid, jwt, refresh := refreshableSession(t, h, "alice@example.com", "alice-password")
 		fx.vals["refresh_jwt"], fx.vals["refresh_token"] = jwt, refresh
 		return sid
 	case "refresh_jwt", "refresh_token":

@@ -37,12 +37,12 @@ func multipartFile(t testing.TB, data string) (string, string) {
 	return mw.FormDataContentType(), buf.String()
 }
 
-// refreshableSession signs Alice in through a suffixed handshake and
-// returns her session id, its token and the refresh token the handshake
-// set in __refresh_<suffix>.
-func refreshableSession(t *testing.T, h *harness) (sid, jwt, refresh string) {
+// refreshableSession signs a user in through the hosted page and a
+// suffixed handshake and returns the session id, its token and the
+// refresh token the handshake set in __refresh_<suffix>.
+func refreshableSession(t *testing.T, h *harness, email, password string) (sid, jwt, refresh string) {
 	t.Helper()
-	dvb := freshSignIn(t, h, "alice@example.com", "alice-password")
+	dvb := freshSignIn(t, h, email, password)
 	dirs, _ := h.handshake(app, "token", dvb, true)
 	jwt, _ = cookieValue(dirs, "__session")
 	refresh, _ = cookieValue(dirs, "__refresh_"+h.inst.CookieSuffix)
