@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 (cd "$root" && go build -o "$tmp/localclerk" ./cmd/localclerk)
-"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -env-file "$tmp/env" >"$tmp/banner" 2>"$tmp/log" &
+"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -refresh-cookie -env-file "$tmp/env" >"$tmp/banner" 2>"$tmp/log" &
 lc_pid=$!
 
 for _ in $(seq 1 200); do

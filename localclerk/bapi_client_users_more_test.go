@@ -440,22 +440,37 @@ var _ = addClientCases(map[string]clientCase{
 		},
 	},
 
+	// The shared instance's handshakes set no refresh cookie (the
+	// default, as on Clerk): the ok case runs against one that does.
 	"RefreshSession": {
 		ok: func(t *testing.T, f *clientFixture) {
-			sid, jwt, refresh := refreshableSession(t, f.h, f.user(t).EmailAddresses[0].EmailAddress, "correct-horse-battery")
-			got, err := f.c.Sessions.Refresh(f.ctx, sid, &backend.SessionRefreshParams{ExpiredToken: jwt, RefreshToken: refresh,
+			h := start(t, Options{Seed: true, RefreshCookie: true})
+			c, err := backend.NewClient(backend.Config{SecretKey: h.inst.SecretKey, APIURL: h.inst.BackendAPIURL, MaxRetries: 0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sid, jwt, refresh := refreshableSession(t, h, "alice@example.com", "alice-password")
+			got, err := c.Sessions.Refresh(f.ctx, sid, &backend.SessionRefreshParams{ExpiredToken: jwt, RefreshToken: refresh,
 				RequestOrigin: "http://localhost:3000", Format: backend.Ptr("cookie"), SuffixedCookies: true})
 			if err != nil || got.Object != "cookies" {
 				t.Fatalf("%+v %v", got, err)
 			}
-			tok, _ := cookieValue(got.Cookies, "__session_"+f.h.inst.CookieSuffix)
-			if _, claims := f.h.verifyJWT(tok); claims["sid"] != sid {
+			tok, _ := cookieValue(got.Cookies, "__session_"+h.inst.CookieSuffix)
+			if _, claims := h.verifyJWT(tok); claims["sid"] != sid {
 				t.Fatalf("refreshed token claims %v", claims)
 			}
 		},
 		fail: func(t *testing.T, f *clientFixture) {
-			sid, jwt, _ := refreshableSession(t, f.h, f.user(t).EmailAddresses[0].EmailAddress, "correct-horse-battery")
-			_, err := f.c.Sessions.Refresh(f.ctx, sid, &backend.SessionRefreshParams{ExpiredToken: jwt, RefreshToken: "stolen?", RequestOrigin: "http://localhost:3000"})
+			// No refresh token was ever issued for this session.
+			s, err := f.c.Sessions.Create(f.ctx, &backend.SessionCreateParams{UserID: f.user(t).ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := f.c.Sessions.CreateToken(f.ctx, s.ID, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.c.Sessions.Refresh(f.ctx, s.ID, &backend.SessionRefreshParams{ExpiredToken: tok.JWT, RefreshToken: "guessed", RequestOrigin: "http://localhost:3000"})
 			wantAPIError(t, err, http.StatusUnauthorized, "refresh_token_invalid")
 		},
 	},

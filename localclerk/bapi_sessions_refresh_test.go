@@ -17,7 +17,7 @@ import (
 // localclerk's RefreshSession instead of a handshake redirect: the request
 // is signed in and the response carries the new session cookie.
 func TestMiddlewareRefreshesAnExpiredSessionThroughLocalclerk(t *testing.T) {
-	h := start(t, Options{Seed: true})
+	h := start(t, Options{Seed: true, RefreshCookie: true})
 	dvb := freshSignIn(t, h, "alice@example.com", "alice-password")
 	dirs, _ := h.handshake(app, "token", dvb, true)
 	var cookies []string
@@ -78,5 +78,21 @@ func TestMiddlewareRefreshesAnExpiredSessionThroughLocalclerk(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTemporaryRedirect || !strings.Contains(resp.Header.Get("Location"), "/v1/client/handshake") {
 		t.Errorf("without __refresh: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// Without Options.RefreshCookie, as on Clerk development instances, the
+// handshake sets no refresh cookie, so an expired token means a handshake.
+func TestNoRefreshCookieByDefault(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	dvb := freshSignIn(t, h, "alice@example.com", "alice-password")
+	dirs, _ := h.handshake(app, "token", dvb, true)
+	if tok, _ := cookieValue(dirs, "__session"); tok == "" {
+		t.Fatalf("not signed in: %v", dirs)
+	}
+	for _, d := range dirs {
+		if strings.HasPrefix(d, "__refresh") {
+			t.Errorf("refresh cookie without RefreshCookie: %s", d)
+		}
 	}
 }

@@ -385,7 +385,7 @@ var bapiShapeCases = []bapiShapeCase{
 // operation and status. A route without a row for a successful answer and
 // one for an error fails the test, so the check keeps up with the routes.
 func TestBAPIShapesMatchTheSpec(t *testing.T) {
-	h := start(t, Options{Seed: true})
+	h := start(t, Options{Seed: true, RefreshCookie: true})
 	facts, err := specshape.BAPI()
 	if err != nil {
 		t.Fatal(err)

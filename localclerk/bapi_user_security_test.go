@@ -245,7 +245,7 @@ func TestCreditAdjustmentsAreTransactional(t *testing.T) {
 // give a new token; the wrong session, a forged token, a foreign origin
 // or a revoked session get 401.
 func TestRefreshSession(t *testing.T) {
-	h := start(t, Options{Seed: true})
+	h := start(t, Options{Seed: true, RefreshCookie: true})
 	sid, jwt, refresh := refreshableSession(t, h, "alice@example.com", "alice-password")
 	h.clock.Advance(10 * time.Minute) // the token has long expired
 	body := func(tok, rt, origin string) map[string]any {

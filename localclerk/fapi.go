@@ -318,10 +318,12 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			s.Azp = origin(hr.Redirect)
-			if s.RefreshToken == "" {
-				s.RefreshToken = randString(48)
+			if inst.opts.RefreshCookie {
+				if s.RefreshToken == "" {
+					s.RefreshToken = randString(48)
+				}
+				refresh = s.RefreshToken
 			}
-			refresh = s.RefreshToken
 			s.LastActiveAt = ms(now)
 			s.UpdatedAt = ms(now)
 			if err := t.put(kindSession, s.ID, s); err != nil {

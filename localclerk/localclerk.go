@@ -96,6 +96,12 @@ type Options struct {
 	Addr string
 	// TokenLifetime is the session token lifetime; default 60 s as on Clerk.
 	TokenLifetime time.Duration
+	// RefreshCookie makes the handshake also set __refresh_<suffix>, so
+	// that an SDK seeing an expired session token refreshes it through the
+	// Backend API (RefreshSession) instead of a handshake redirect. Off by
+	// default, as on Clerk development instances, which answer an expired
+	// token with a handshake.
+	RefreshCookie bool
 	// Seed adds demo users, an organization with roles and permissions, a
 	// machine and an API key the first time the data file is used.
 	Seed bool
