@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -23,7 +24,9 @@ func (inst *Instance) bapiListClients(w http.ResponseWriter, r *http.Request) (a
 		if err != nil {
 			return err
 		}
-		sortBy(cs, true, func(a, b *client) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
+		// Newest first: the store keeps creation order, which also
+		// orders clients created in the same millisecond.
+		slices.Reverse(cs)
 		total = len(cs)
 		data, err = pageJSON(cs, limit, offset, func(c *client) (any, error) { return clientJSON(t, c) })
 		return err
