@@ -1,6 +1,7 @@
 package localclerk
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,9 +20,12 @@ import (
 //     Frontend API environment;
 //   - restrictions (PATCH /instance/restrictions, bapi_identifiers.go) are
 //     enforced at sign-up and sign-in.
+//   - allowed_origins (UpdateInstance) pass the Frontend API's CORS check,
+//     for browser extensions, Capacitor and the like.
 // The rest (test mode, HIBP, Protect, the SMS blocklist, OAuth application
 // settings) is stored and answered as set; localclerk sends no SMS, runs
-// no bot protection and checks no breach database.
+// no bot protection and checks no breach database, and its test
+// addresses keep their fixed code.
 
 const (
 	metaInstance         = "instance"
@@ -70,9 +74,9 @@ func setIf[T any](pairs ...pair[T]) {
 type instanceSettings struct {
 	TestMode                bool     `json:"test_mode"`
 	HIBP                    bool     `json:"hibp"`
-	SupportEmail            *string  `json:"support_email"`
-	ClerkJSVersion          *string  `json:"clerk_js_version"`
-	DevelopmentOrigin       *string  `json:"development_origin"`
+	SupportEmail            string   `json:"support_email,omitempty"`
+	ClerkJSVersion          string   `json:"clerk_js_version,omitempty"`
+	DevelopmentOrigin       string   `json:"development_origin,omitempty"`
 	AllowedOrigins          []string `json:"allowed_origins"`
 	URLBasedSessionSyncing  bool     `json:"url_based_session_syncing"`
 	PreferredSignInStrategy string   `json:"preferred_sign_in_strategy_when_password_required"`
@@ -80,6 +84,29 @@ type instanceSettings struct {
 
 func defaultInstanceSettings() instanceSettings {
 	return instanceSettings{TestMode: true, URLBasedSessionSyncing: true}
+}
+
+// loadAPIOrigins reads the allowed_origins UpdateInstance set into the
+// instance, where the Frontend API's CORS check (originAllowed) finds
+// them; called at start, after an import and after each update commits.
+func (inst *Instance) loadAPIOrigins(ctx context.Context) error {
+	s := defaultInstanceSettings()
+	if err := inst.store.view(ctx, func(t *txn) error { return loadSetting(t, metaInstance, &s) }); err != nil {
+		return err
+	}
+	set := make(map[string]bool, len(s.AllowedOrigins))
+	for _, o := range s.AllowedOrigins {
+		set[strings.ToLower(o)] = true
+	}
+	inst.apiOrigins.Store(&set)
+	return nil
+}
+
+// apiOriginAllowed reports an origin UpdateInstance allowed, such as a
+// browser extension's chrome-extension://… or capacitor://localhost.
+func (inst *Instance) apiOriginAllowed(o string) bool {
+	set := inst.apiOrigins.Load()
+	return set != nil && (*set)[strings.ToLower(o)]
 }
 
 func (inst *Instance) bapiGetInstance(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -134,28 +161,18 @@ func (inst *Instance) bapiUpdateInstance(w http.ResponseWriter, r *http.Request)
 			return err
 		}
 		setIf(pair[bool]{&s.TestMode, p.TestMode}, pair[bool]{&s.HIBP, p.HIBP}, pair[bool]{&s.URLBasedSessionSyncing, p.URLBasedSessionSyncing})
-		setIf(pair[string]{&s.PreferredSignInStrategy, p.PreferredSignInStrategy})
-		setIf(pair[*string]{&s.SupportEmail, ptrIf(p.SupportEmail)}, pair[*string]{&s.ClerkJSVersion, ptrIf(p.ClerkJSVersion)},
-			pair[*string]{&s.DevelopmentOrigin, ptrIf(p.DevelopmentOrigin)})
+		setIf(pair[string]{&s.PreferredSignInStrategy, p.PreferredSignInStrategy}, pair[string]{&s.SupportEmail, p.SupportEmail},
+			pair[string]{&s.ClerkJSVersion, p.ClerkJSVersion}, pair[string]{&s.DevelopmentOrigin, p.DevelopmentOrigin})
 		setIf(pair[[]string]{&s.AllowedOrigins, p.AllowedOrigins})
 		return saveSetting(t, metaInstance, &s)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
+	if err := inst.loadAPIOrigins(r.Context()); err != nil {
+		return nil, 0, err
+	}
 	return nil, http.StatusNoContent, nil
-}
-
-// ptrIf turns a sent string into the value stored for it: empty clears.
-func ptrIf(s *string) **string {
-	if s == nil {
-		return nil
-	}
-	if *s == "" {
-		var none *string
-		return &none
-	}
-	return &s
 }
 
 var originRe = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s?#]+$`)

@@ -387,3 +387,43 @@ func TestPrepareEmailVerificationEmitsEmailCreated(t *testing.T) {
 		t.Errorf("late attempt: %v", got)
 	}
 }
+
+// allowed_origins set through UpdateInstance pass the Frontend API's CORS
+// check, non-web schemes included, and survive a restart on the data file.
+func TestUpdateInstanceAllowedOriginsReachCORS(t *testing.T) {
+	file := t.TempDir() + "/lc.db"
+	h := start(t, Options{DataFile: file})
+	ext := "chrome-extension://abcdefghijklmnop"
+	preflight := func(h *harness) int {
+		req, _ := http.NewRequest("OPTIONS", h.inst.FrontendAPIURL+"/v1/environment", nil)
+		req.Header.Set("Origin", ext)
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNoContent && resp.Header.Get("Access-Control-Allow-Origin") != ext {
+			t.Errorf("allow-origin %q", resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+		return resp.StatusCode
+	}
+	if st := preflight(h); st != http.StatusForbidden {
+		t.Fatalf("before: %d", st)
+	}
+	if st := h.bapi("PATCH", "/v1/instance", map[string]any{"allowed_origins": []string{ext}}, nil); st != http.StatusNoContent {
+		t.Fatal(st)
+	}
+	if st := preflight(h); st != http.StatusNoContent {
+		t.Fatalf("after: %d", st)
+	}
+	h.inst.Close()
+	h2 := start(t, Options{DataFile: file})
+	if st := preflight(h2); st != http.StatusNoContent {
+		t.Fatalf("after a restart: %d", st)
+	}
+	h2.bapi("PATCH", "/v1/instance", map[string]any{"allowed_origins": []string{}}, nil)
+	if st := preflight(h2); st != http.StatusForbidden {
+		t.Fatalf("after clearing: %d", st)
+	}
+}

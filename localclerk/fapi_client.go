@@ -87,9 +87,12 @@ func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http
 	return r, true
 }
 
-// originAllowed: loopback origins, Options.AllowedOrigins, and the
-// instance's own origin.
+// originAllowed: loopback origins, Options.AllowedOrigins, the instance's
+// own origin and the allowed_origins set through the Backend API.
 func (inst *Instance) originAllowed(o string) bool {
+	if inst.apiOriginAllowed(o) {
+		return true
+	}
 	u, err := url.Parse(o)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
 		return false

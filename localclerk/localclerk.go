@@ -81,6 +81,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -180,6 +181,9 @@ type Instance struct {
 	done     chan struct{}
 	serveErr error
 
+	// apiOrigins are the allowed_origins set through the Backend API.
+	apiOrigins atomic.Pointer[map[string]bool]
+
 	mu       sync.RWMutex
 	keys     *keyMaterial
 	webhooks *webhookSender
@@ -228,6 +232,10 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, fmt.Errorf("localclerk: open in-memory database: %w", err)
 	}
 	inst.store = st
+	if err := inst.loadAPIOrigins(ctx); err != nil {
+		st.close()
+		return nil, fmt.Errorf("localclerk: read instance settings: %w", err)
+	}
 
 	ln := opts.Listener
 	if ln == nil {
