@@ -9,17 +9,22 @@ import "net/http"
 // providers, passkeys or MFA.
 func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) {
 	env := inst.environmentJSON()
-	var os orgSettings
-	if err := inst.store.view(r.Context(), func(t *txn) error { var err error; os, err = loadOrgSettings(t); return err }); err != nil {
+	var org orgSettings
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		var err error
+		org, err = loadOrgSettings(t)
+		return err
+	})
+	if err != nil {
 		inst.writeError(w, r, err)
 		return
 	}
-	// The organization settings the Backend API set (bapi_instance.go).
+	// The organization settings set through the Backend API (bapi_instance.go).
 	m := env["organization_settings"].(map[string]any)
-	m["enabled"], m["max_allowed_memberships"], m["creator_role"] = os.Enabled, os.MaxAllowedMemberships, os.CreatorRole
-	m["actions"] = map[string]any{"admin_delete": os.AdminDeleteEnabled}
-	m["domains"] = map[string]any{"enabled": os.DomainsEnabled, "enrollment_modes": os.EnrollmentModes, "default_role": os.DomainsDefaultRole}
-	m["slug"] = map[string]any{"disabled": os.SlugDisabled}
+	m["enabled"], m["max_allowed_memberships"], m["creator_role"] = org.Enabled, org.MaxAllowedMemberships, org.CreatorRole
+	m["actions"] = map[string]any{"admin_delete": org.AdminDeleteEnabled}
+	m["domains"] = map[string]any{"enabled": org.DomainsEnabled, "enrollment_modes": org.EnrollmentModes, "default_role": org.DomainsDefaultRole}
+	m["slug"] = map[string]any{"disabled": org.SlugDisabled}
 	writeJSON(w, http.StatusOK, env)
 }
 
