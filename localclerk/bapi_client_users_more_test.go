@@ -18,10 +18,6 @@ import (
 // checks Clerk's answer for a user who has none (404 naming the item,
 // form_code_incorrect), their fail case an unknown user.
 
-func pngFile() *backend.File {
-	return &backend.File{Name: "avatar.png", ContentType: "image/png", Content: strings.NewReader(pngImage)}
-}
-
 // wantMissingItem checks the 404 for an item the user does not have,
 // naming the path parameter ("" for a missing user: no parameter named).
 func wantMissingItem(t *testing.T, err error, param string) {
@@ -40,7 +36,7 @@ var _ = addClientCases(map[string]clientCase{
 	"SetUserProfileImage": {
 		ok: func(t *testing.T, f *clientFixture) {
 			u := f.user(t)
-			got, err := f.c.Users.SetProfileImage(f.ctx, u.ID, &backend.UserSetProfileImageParams{File: pngFile()})
+			got, err := f.c.Users.SetProfileImage(f.ctx, u.ID, &backend.UserSetProfileImageParams{File: pngFile(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,23 +49,23 @@ var _ = addClientCases(map[string]clientCase{
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || string(body) != pngImage {
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || string(body) != string(testPNG(t)) {
 				t.Fatalf("image: %d %q, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
 			}
 		},
 		fail: func(t *testing.T, f *clientFixture) {
-			_, err := f.c.Users.SetProfileImage(f.ctx, "user_nope", &backend.UserSetProfileImageParams{File: pngFile()})
+			_, err := f.c.Users.SetProfileImage(f.ctx, "user_nope", &backend.UserSetProfileImageParams{File: pngFile(t)})
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
 			u := f.user(t)
 			_, err = f.c.Users.SetProfileImage(f.ctx, u.ID, &backend.UserSetProfileImageParams{
 				File: &backend.File{Name: "x.svg", Content: strings.NewReader(`<svg onload="alert(1)"/>`)}})
-			wantAPIError(t, err, http.StatusBadRequest, "form_param_value_invalid")
+			wantAPIError(t, err, http.StatusBadRequest, "form_param_format_invalid")
 		},
 	},
 	"DeleteUserProfileImage": {
 		ok: func(t *testing.T, f *clientFixture) {
 			u := f.user(t)
-			set, err := f.c.Users.SetProfileImage(f.ctx, u.ID, &backend.UserSetProfileImageParams{File: pngFile()})
+			set, err := f.c.Users.SetProfileImage(f.ctx, u.ID, &backend.UserSetProfileImageParams{File: pngFile(t)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,11 +3,7 @@ package localclerk
 import (
 	"bytes"
 	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -18,14 +14,6 @@ import (
 
 const kindImage = "image"
 
-// maxImageBytes bounds an uploaded image (Clerk's limit is 10 MB).
-const maxImageBytes = 10 << 20
-
-// imageTypes are the formats accepted, sniffed from the bytes rather than
-// trusted from the part's header. SVG is refused: served from localclerk's
-// origin it could run script.
-var imageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
-
 type storedImage struct {
 	ID          string `json:"id"`
 	ContentType string `json:"content_type"`
@@ -33,61 +21,11 @@ type storedImage struct {
 	CreatedAt   int64  `json:"created_at"`
 }
 
-// parseImageUpload reads the "file" part of a multipart/form-data body and
-// returns its bytes and sniffed content type, or Clerk's 400.
-func parseImageUpload(w http.ResponseWriter, r *http.Request) ([]byte, string, error) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, "", errParam(http.StatusBadRequest, "form_param_format_invalid", "file",
-			"The request body must be multipart/form-data with the image in a part named file.")
-	}
-	body := http.MaxBytesReader(w, r.Body, maxImageBytes+64<<10)
-	mr := multipart.NewReader(body, params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return nil, "", errMissing("file")
-		}
-		if err != nil {
-			return nil, "", uploadReadError(err)
-		}
-		if part.FormName() != "file" {
-			part.Close()
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(part, maxImageBytes+1))
-		part.Close()
-		if err != nil {
-			return nil, "", uploadReadError(err)
-		}
-		if len(data) > maxImageBytes {
-			return nil, "", errImageTooLarge
-		}
-		if len(data) == 0 {
-			return nil, "", errMissing("file")
-		}
-		ct := http.DetectContentType(data)
-		if !imageTypes[ct] {
-			return nil, "", errParam(http.StatusBadRequest, "form_param_value_invalid", "file",
-				"file must be a PNG, JPEG, GIF or WebP image.")
-		}
-		return data, ct, nil
-	}
-}
-
-var errImageTooLarge = newAPIError(http.StatusRequestEntityTooLarge, "request_body_too_large", "Request body too large",
-	"The image exceeds the limit of "+strconv.Itoa(maxImageBytes>>20)+" MB.", map[string]any{"param_name": "file"})
-
-func uploadReadError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return errImageTooLarge
-	}
-	return errParam(http.StatusBadRequest, "form_param_format_invalid", "file", "The multipart body could not be read.")
-}
-
 func (inst *Instance) bapiSetUserProfileImage(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	data, ct, err := parseImageUpload(w, r)
+	// The upload is read as an organization logo's is (bapi_org_logo.go):
+	// one file part, at most maxLogo bytes, a raster type by its content.
+	r.Body = http.MaxBytesReader(w, r.Body, maxLogo+64<<10)
+	up, err := parseLogoUpload(r.Header.Get("Content-Type"), r.Body)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -95,7 +33,7 @@ func (inst *Instance) bapiSetUserProfileImage(w http.ResponseWriter, r *http.Req
 		if err := dropImage(t, u.ImageID); err != nil {
 			return err
 		}
-		img := &storedImage{ID: newID("img"), ContentType: ct, Data: data, CreatedAt: ms(now)}
+		img := &storedImage{ID: newID("img"), ContentType: up.contentType, Data: up.file, CreatedAt: ms(now)}
 		if err := t.put(kindImage, img.ID, img); err != nil {
 			return err
 		}

@@ -1,12 +1,9 @@
 package localclerk
 
 import (
-	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,32 +11,6 @@ import (
 	"testing"
 	"time"
 )
-
-// pngImage is a 1×1 PNG, the smallest image an upload can carry.
-var pngImage = func() string {
-	b, err := base64.StdEncoding.DecodeString("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}()
-
-// multipartFile wraps data as the "file" part of a multipart/form-data
-// body and returns its content type and the body.
-func multipartFile(t testing.TB, data string) (string, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, err := mw.CreateFormFile("file", "avatar.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write([]byte(data))
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return mw.FormDataContentType(), buf.String()
-}
 
 // refreshableSession signs a user in through the hosted page and a
 // suffixed handshake and returns the session id, its token and the
@@ -163,15 +134,16 @@ func TestProfileImageUploadAndLimits(t *testing.T) {
 	if st, body := h.rawBAPI("POST", path, auth, `{"file":"x"}`); st != 400 || !strings.Contains(string(body), `"param_name":"file"`) {
 		t.Errorf("JSON body: %d %s", st, body)
 	}
-	ct, empty := multipartFile(t, "")
-	if st, _ := h.rawBAPIType("POST", path, auth, ct, empty); st != 422 {
-		t.Errorf("empty file: %d", st)
+	ct, empty := logoBody(t, nil)
+	if st, _ := h.rawBAPIType("POST", path, auth, ct, string(empty)); st != 400 {
+		t.Errorf("no file: %d", st)
 	}
-	ct, big := multipartFile(t, pngImage+strings.Repeat("x", maxImageBytes))
-	if st, _ := h.rawBAPIType("POST", path, auth, ct, big); st != http.StatusRequestEntityTooLarge {
+	ct, big := logoBody(t, append(testPNG(t), make([]byte, maxLogo)...))
+	if st, _ := h.rawBAPIType("POST", path, auth, ct, string(big)); st != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized image: %d", st)
 	}
-	ct, body := multipartFile(t, pngImage)
+	ct, raw := logoBody(t, testPNG(t))
+	body := string(raw)
 	st, got := h.rawBAPIType("POST", path, auth, ct, body)
 	if st != 200 {
 		t.Fatalf("upload: %d %s", st, got)

@@ -24,7 +24,8 @@ func FuzzUsersMoreWrite(f *testing.F) {
 		{"POST", "/v1/users/user_demo_bob/password/set_compromised"}, {"POST", "/v1/users/user_demo_bob/verify_totp"},
 		{"PATCH", "/v1/instance/protect"},
 	}
-	ct, png := multipartFile(f, pngImage)
+	ct, raw := logoBody(f, testPNG(f))
+	png := string(raw)
 	f.Add(uint8(0), ct, png)
 	f.Add(uint8(0), ct, strings.Replace(png, "file", "fil", 1))
 	f.Add(uint8(0), ct, png[:len(png)/2])
