@@ -58,12 +58,15 @@ func membershipJSON(t *txn, m *membership) (map[string]any, error) {
 		return nil, err
 	}
 	img := "https://img.clerk.com/placeholder.png"
+	if u.ImageURL != "" {
+		img = u.ImageURL
+	}
 	return map[string]any{
 		"object": "organization_membership", "id": m.ID, "role": m.Role, "role_name": roleName, "permissions": perms,
 		"public_metadata": rawOrEmpty(m.PublicMeta), "private_metadata": rawOrEmpty(m.PrivateMeta),
 		"organization": orgJSON(&o, nil),
 		"public_user_data": map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-			"profile_image_url": img, "image_url": img, "has_image": false, "identifier": u.primaryEmail(), "username": u.Username},
+			"profile_image_url": img, "image_url": img, "has_image": u.ImageURL != "", "identifier": u.primaryEmail(), "username": u.Username},
 		"created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
 	}, nil
 }

@@ -399,3 +399,37 @@ func TestUpdateInstanceAllowedOriginsReachCORS(t *testing.T) {
 		t.Fatalf("after clearing: %d", st)
 	}
 }
+
+// An uploaded profile image shows wherever the user's public data does:
+// the Frontend API's user and session, and organization memberships.
+func TestProfileImageInPublicUserData(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	ct, raw := logoBody(t, testPNG(t))
+	st, got := h.rawBAPIType("POST", "/v1/users/user_demo_alice/profile_image", "Bearer "+h.inst.SecretKey, ct, string(raw))
+	if st != 200 {
+		t.Fatalf("upload: %d %s", st, got)
+	}
+	var u struct {
+		ImageURL string `json:"image_url"`
+	}
+	json.Unmarshal(got, &u)
+	var ms struct {
+		Data []struct {
+			PublicUserData struct {
+				ImageURL string `json:"image_url"`
+				HasImage bool   `json:"has_image"`
+			} `json:"public_user_data"`
+		} `json:"data"`
+	}
+	h.bapi("GET", "/v1/users/user_demo_alice/organization_memberships", nil, &ms)
+	if len(ms.Data) == 0 || ms.Data[0].PublicUserData.ImageURL != u.ImageURL || !ms.Data[0].PublicUserData.HasImage {
+		t.Errorf("membership public_user_data %+v, want %s", ms.Data, u.ImageURL)
+	}
+	b := newBrowser(h)
+	_, m := b.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com"))
+	_, m = b.call("POST", "/v1/client/sign_ins/"+resp(m)["id"].(string)+"/attempt_first_factor", form("strategy", "password", "password", "alice-password"))
+	s := clientOf(m)["sessions"].([]any)[0].(map[string]any)
+	if s["user"].(map[string]any)["image_url"] != u.ImageURL || s["public_user_data"].(map[string]any)["image_url"] != u.ImageURL {
+		t.Errorf("Frontend API session %v", s)
+	}
+}

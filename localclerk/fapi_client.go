@@ -431,9 +431,14 @@ func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (map[string]any, 
 	return m, nil
 }
 
+// publicUserData is a user's public data; img is the avatar shown when
+// the user has no uploaded image.
 func publicUserData(u *user, img string) map[string]any {
+	if u.ImageURL != "" {
+		img = u.ImageURL
+	}
 	return map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-		"image_url": img, "has_image": false, "identifier": u.primaryEmail(), "username": u.Username}
+		"image_url": img, "has_image": u.ImageURL != "", "identifier": u.primaryEmail(), "username": u.Username}
 }
 
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
@@ -492,7 +497,7 @@ func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[stri
 		oj["image_url"] = x.avatar()
 	}
 	mj["organization"] = oj
-	if pud, ok := mj["public_user_data"].(map[string]any); ok {
+	if pud, ok := mj["public_user_data"].(map[string]any); ok && pud["has_image"] != true {
 		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()
 	}
 	return mj, nil
