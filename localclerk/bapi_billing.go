@@ -262,3 +262,23 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 		return out, 0, nil
 	}
 }
+
+// dropCredits deletes a deleted user's or organization's balance and
+// ledger (their idempotency keys go with each entry).
+func dropCredits(t *txn, owner string) error {
+	if err := t.del(kindCreditBalance, owner); err != nil && !errors.Is(err, errNotFound) {
+		return err
+	}
+	entries, err := all[creditLedgerEntry](t, kindCreditLedger)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Owner == owner {
+			if err := t.del(kindCreditLedger, e.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

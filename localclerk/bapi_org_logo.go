@@ -210,5 +210,8 @@ func deleteOrgChildren(t *txn, o *organization) error {
 	if err := deleteOrgDomains(t, o.ID); err != nil {
 		return err
 	}
+	if err := dropCredits(t, o.ID); err != nil {
+		return err
+	}
 	return dropOrgLogo(t, o)
 }

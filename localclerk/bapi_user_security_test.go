@@ -211,6 +211,16 @@ func TestCreditAdjustmentsAreTransactional(t *testing.T) {
 	if bal.Balance.Amount != n*100 {
 		t.Fatalf("balance after a refused decrease %d", bal.Balance.Amount)
 	}
+	// Deleting the user deletes its credits and ledger.
+	h.bapi("DELETE", "/v1/users/"+u["id"].(string), nil, nil)
+	h.inst.store.view(t.Context(), func(tx *txn) error {
+		entries, _ := all[creditLedgerEntry](tx, kindCreditLedger)
+		balances, _ := all[creditBalance](tx, kindCreditBalance)
+		if len(entries)+len(balances) != 0 {
+			t.Errorf("%d ledger entries and %d balances left after the user was deleted", len(entries), len(balances))
+		}
+		return nil
+	})
 }
 
 // The refresh flow: an expired token and the handshake's refresh token

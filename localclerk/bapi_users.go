@@ -588,6 +588,9 @@ func (inst *Instance) bapiDeleteUser(w http.ResponseWriter, r *http.Request) (an
 		if err := dropImage(t, u.ImageID); err != nil {
 			return err
 		}
+		if err := dropCredits(t, id); err != nil {
+			return err
+		}
 		if err := revokeUserSessions(t, id, now); err != nil {
 			return err
 		}
