@@ -22,10 +22,11 @@ import (
 //     enforced at sign-up and sign-in.
 //   - allowed_origins (UpdateInstance) pass the Frontend API's CORS check,
 //     for browser extensions, Capacitor and the like.
-// The rest (test mode, HIBP, Protect, the SMS blocklist, OAuth application
-// settings) is stored and answered as set; localclerk sends no SMS, runs
-// no bot protection and checks no breach database, and its test
-// addresses keep their fixed code.
+//   - test_mode off makes +clerk_test addresses ordinary ones: no fixed
+//     code 424242, no code sign-in or sign-up on the hosted pages.
+// The rest (HIBP, Protect, the SMS blocklist, OAuth application settings)
+// is stored and answered as set; localclerk sends no SMS, runs no bot
+// protection and checks no breach database.
 
 const (
 	metaInstance         = "instance"
@@ -86,27 +87,42 @@ func defaultInstanceSettings() instanceSettings {
 	return instanceSettings{TestMode: true, URLBasedSessionSyncing: true}
 }
 
-// loadAPIOrigins reads the allowed_origins UpdateInstance set into the
-// instance, where the Frontend API's CORS check (originAllowed) finds
-// them; called at start, after an import and after each update commits.
-func (inst *Instance) loadAPIOrigins(ctx context.Context) error {
+// liveSettings are the UpdateInstance settings requests consult outside
+// a transaction: allowed_origins (the Frontend API's CORS check) and
+// test_mode (Clerk's test addresses and their fixed code).
+type liveSettings struct {
+	origins  map[string]bool
+	testMode bool
+}
+
+// loadLiveSettings reads the instance settings into inst.live; called at
+// start, after an import and after each UpdateInstance commits.
+func (inst *Instance) loadLiveSettings(ctx context.Context) error {
 	s := defaultInstanceSettings()
 	if err := inst.store.view(ctx, func(t *txn) error { return loadSetting(t, metaInstance, &s) }); err != nil {
 		return err
 	}
-	set := make(map[string]bool, len(s.AllowedOrigins))
+	live := &liveSettings{origins: make(map[string]bool, len(s.AllowedOrigins)), testMode: s.TestMode}
 	for _, o := range s.AllowedOrigins {
-		set[strings.ToLower(o)] = true
+		live.origins[strings.ToLower(o)] = true
 	}
-	inst.apiOrigins.Store(&set)
+	inst.live.Store(live)
 	return nil
 }
 
 // apiOriginAllowed reports an origin UpdateInstance allowed, such as a
 // browser extension's chrome-extension://… or capacitor://localhost.
 func (inst *Instance) apiOriginAllowed(o string) bool {
-	set := inst.apiOrigins.Load()
-	return set != nil && (*set)[strings.ToLower(o)]
+	live := inst.live.Load()
+	return live != nil && live.origins[strings.ToLower(o)]
+}
+
+// isTestIdentity reports a Clerk test address (+clerk_test, code 424242)
+// while the instance is in test mode, as development instances are until
+// UpdateInstance turns test_mode off.
+func (inst *Instance) isTestIdentity(addr string) bool {
+	live := inst.live.Load()
+	return isTestEmail(addr) && (live == nil || live.testMode)
 }
 
 func (inst *Instance) bapiGetInstance(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -169,7 +185,7 @@ func (inst *Instance) bapiUpdateInstance(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := inst.loadAPIOrigins(r.Context()); err != nil {
+	if err := inst.loadLiveSettings(r.Context()); err != nil {
 		return nil, 0, err
 	}
 	return nil, http.StatusNoContent, nil

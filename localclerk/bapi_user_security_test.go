@@ -443,3 +443,34 @@ func TestProfileImageInPublicUserData(t *testing.T) {
 		t.Errorf("Frontend API session %v", s)
 	}
 }
+
+// UpdateInstance test_mode off makes Clerk's test addresses ordinary: the
+// Frontend API no longer accepts 424242 for them and the hosted sign-up
+// creates the account without a code step; back on, both return.
+func TestTestModeOffDisablesTestAddresses(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	codeSignIn := func() int {
+		b := newBrowser(h)
+		_, m := b.call("POST", "/v1/client/sign_ins", form("identifier", "carol+clerk_test@example.com"))
+		id := resp(m)["id"].(string)
+		b.call("POST", "/v1/client/sign_ins/"+id+"/prepare_first_factor", form("strategy", "email_code"))
+		st, _ := b.call("POST", "/v1/client/sign_ins/"+id+"/attempt_first_factor", form("strategy", "email_code", "code", testVerificationCode))
+		return st
+	}
+	if st := h.bapi("PATCH", "/v1/instance", map[string]any{"test_mode": false}, nil); st != http.StatusNoContent {
+		t.Fatal(st)
+	}
+	if st := codeSignIn(); st != 422 {
+		t.Errorf("424242 with test mode off: %d", st)
+	}
+	if st, _ := hostedSignUp(t, h, "tm1+clerk_test@example.com"); st != http.StatusSeeOther {
+		t.Errorf("hosted sign-up with test mode off: %d, want the account made at once", st)
+	}
+	h.bapi("PATCH", "/v1/instance", map[string]any{"test_mode": true}, nil)
+	if st := codeSignIn(); st != 200 {
+		t.Errorf("424242 with test mode on: %d", st)
+	}
+	if st, page := hostedSignUp(t, h, "tm2+clerk_test@example.com"); st != http.StatusOK || !strings.Contains(page, testVerificationCode) {
+		t.Errorf("hosted sign-up with test mode on: %d", st)
+	}
+}

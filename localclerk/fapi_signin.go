@@ -248,7 +248,7 @@ func userByIdentifier(t *txn, identifier string) (*user, error) {
 // addresses, else a random one written to the log (localclerk sends no
 // e-mail).
 func (inst *Instance) newCode(addr string) string {
-	if isTestEmail(addr) {
+	if inst.isTestIdentity(addr) {
 		return testVerificationCode
 	}
 	n, err := rand.Int(rand.Reader, big.NewInt(1000000))

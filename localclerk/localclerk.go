@@ -181,8 +181,8 @@ type Instance struct {
 	done     chan struct{}
 	serveErr error
 
-	// apiOrigins are the allowed_origins set through the Backend API.
-	apiOrigins atomic.Pointer[map[string]bool]
+	// live holds the UpdateInstance settings (bapi_instance.go).
+	live atomic.Pointer[liveSettings]
 
 	mu       sync.RWMutex
 	keys     *keyMaterial
@@ -232,7 +232,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, fmt.Errorf("localclerk: open in-memory database: %w", err)
 	}
 	inst.store = st
-	if err := inst.loadAPIOrigins(ctx); err != nil {
+	if err := inst.loadLiveSettings(ctx); err != nil {
 		st.close()
 		return nil, fmt.Errorf("localclerk: read instance settings: %w", err)
 	}

@@ -440,7 +440,7 @@ func (inst *Instance) Import(ctx context.Context, r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("localclerk: import: %w", err)
 	}
-	if err := inst.loadAPIOrigins(ctx); err != nil {
+	if err := inst.loadLiveSettings(ctx); err != nil {
 		return fmt.Errorf("localclerk: import: %w", err)
 	}
 	return inst.loadDemoInfo(ctx)
