@@ -34,7 +34,7 @@ trap cleanup EXIT
 (cd "$root" && go build -o "$tmp/localclerk" ./cmd/localclerk)
 # check.mjs listens for localclerk's webhooks on a free loopback port.
 webhook_port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -env-file "$tmp/env" \
+"$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -refresh-cookie -env-file "$tmp/env" \
   -webhook-url "http://127.0.0.1:$webhook_port/webhooks" >"$tmp/banner" 2>"$tmp/log" &
 lc_pid=$!
 

@@ -1,10 +1,12 @@
 package localclerk
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // E-mail addresses as their own resource. They live inside their user's
@@ -158,4 +160,189 @@ func (inst *Instance) bapiDeleteEmailAddress(w http.ResponseWriter, r *http.Requ
 		return nil, 0, err
 	}
 	return deletedJSON("email_address", id), 0, nil
+}
+
+// A backend-driven verification of an e-mail address
+// (PrepareEmailAddressVerification / AttemptEmailAddressVerification): a
+// one-time code tracked on its own record. Clerk test addresses
+// (+clerk_test) get 424242; any other code is written to the log and sent
+// in an email.created webhook, since localclerk delivers no e-mail.
+const (
+	kindEmailVerification = "email_verification"
+	// emailCodeAttempts is how many wrong codes a verification takes
+	// before it fails.
+	emailCodeAttempts = 3
+)
+
+type emailVerification struct {
+	ID        string `json:"id"`
+	EmailID   string `json:"email_id"`
+	Code      string `json:"code"`
+	Status    string `json:"status"` // unverified, verified, failed (expired is computed)
+	Attempts  int    `json:"attempts"`
+	ExpireAt  int64  `json:"expire_at"`
+	CreatedAt int64  `json:"created_at"`
+}
+
+func (v *emailVerification) statusAt(now time.Time) string {
+	if v.Status == "unverified" && ms(now) >= v.ExpireAt {
+		return "expired"
+	}
+	return v.Status
+}
+
+func emailVerificationJSON(v *emailVerification, now time.Time) map[string]any {
+	return map[string]any{"object": "verification_otp", "id": v.ID, "status": v.statusAt(now), "strategy": "email_code",
+		"attempts": v.Attempts, "expire_at": v.ExpireAt}
+}
+
+func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	now := inst.now()
+	var v *emailVerification
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		u, i, err := userByEmailID(t, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		e := u.Emails[i]
+		v = &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: inst.newCode(e.Address), Status: "unverified",
+			ExpireAt: ms(now.Add(codeTTL)), CreatedAt: ms(now)}
+		if err := t.purgeOlder(kindEmailVerification, ms(now.Add(-24*time.Hour))); err != nil {
+			return err
+		}
+		t.emit("email.created", verificationEmailJSON(u, e, v.Code, now))
+		return t.put(kindEmailVerification, v.ID, v)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return emailVerificationJSON(v, now), 0, nil
+}
+
+// verificationEmailJSON is the email.created payload of the code e-mail
+// Clerk would send.
+func verificationEmailJSON(u *user, e emailAddress, code string, now time.Time) map[string]any {
+	slug := "verification_code"
+	text := code + " is your verification code."
+	return map[string]any{"object": "email", "id": newID("ema"), "slug": slug, "from_email_name": "notifications",
+		"to_email_address": e.Address, "email_address_id": e.ID, "user_id": u.ID,
+		"subject": code + " is your verification code", "body": "<p>" + text + "</p>", "body_plain": text,
+		"status": "queued", "delivered_by_clerk": false, "suppression_reason": nil,
+		"data": map[string]any{"otp_code": code, "requested_at": now.UTC().Format(time.RFC3339)}}
+}
+
+// bapiAttemptEmailVerification checks a code. A wrong or late code is
+// reported through the verification's status, not as an error; a correct
+// one verifies the address too.
+func (inst *Instance) bapiAttemptEmailVerification(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		VerificationID *string `json:"verification_id"`
+		Code           *string `json:"code"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	if p.VerificationID == nil || *p.VerificationID == "" {
+		return nil, 0, errMissing("verification_id")
+	}
+	if p.Code == nil || *p.Code == "" {
+		return nil, 0, errMissing("code")
+	}
+	now := inst.now()
+	var v emailVerification
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		u, i, err := userByEmailID(t, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := t.get(kindEmailVerification, *p.VerificationID, &v); err != nil || v.EmailID != u.Emails[i].ID {
+			if err != nil && !errors.Is(err, errNotFound) {
+				return err
+			}
+			e := errNotFoundResource("verification")
+			e.Errors[0].Meta = map[string]any{"param_name": "verification_id"}
+			return e
+		}
+		switch v.statusAt(now) {
+		case "verified":
+			return newAPIError(http.StatusBadRequest, "verification_already_verified", "already verified",
+				"This verification has already been verified.", map[string]any{"param_name": "verification_id"})
+		case "expired", "failed":
+			return nil // reported through the status; nothing changes
+		}
+		v.Attempts++
+		switch {
+		case subtle.ConstantTimeCompare([]byte(*p.Code), []byte(v.Code)) == 1:
+			v.Status = "verified"
+			if !u.Emails[i].Verified {
+				u.Emails[i].Verified = true
+				if err := inst.saveUserEmails(t, u); err != nil {
+					return err
+				}
+			}
+		case v.Attempts >= emailCodeAttempts:
+			v.Status = "failed"
+		}
+		return t.put(kindEmailVerification, v.ID, &v)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return emailVerificationJSON(&v, now), 0, nil
+}
+
+// bapiReplaceUserEmailAddress makes one address the user's only (and
+// primary) one. identification_status verified (the default) creates it
+// verified; reserved and unverified create it unverified. localclerk
+// keeps every address unique, so unverified is held like reserved.
+func (inst *Instance) bapiReplaceUserEmailAddress(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		EmailAddress *string `json:"email_address"`
+		Status       *string `json:"identification_status"`
+		Notify       *bool   `json:"notify_primary_email_address_changed"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	if p.EmailAddress == nil || strings.TrimSpace(*p.EmailAddress) == "" {
+		return nil, 0, errMissing("email_address")
+	}
+	verified := true
+	if p.Status != nil {
+		switch *p.Status {
+		case "verified":
+		case "reserved", "unverified":
+			verified = false
+		default:
+			return nil, 0, errInvalid("identification_status", "identification_status must be verified, reserved or unverified.")
+		}
+	}
+	var out map[string]any
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		var u user
+		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+			return notFoundAs(err, "user")
+		}
+		addr := strings.TrimSpace(*p.EmailAddress)
+		kept := slices.IndexFunc(u.Emails, func(e emailAddress) bool { return normEmail(e.Address) == normEmail(addr) })
+		if kept >= 0 {
+			u.Emails = []emailAddress{u.Emails[kept]}
+		} else {
+			u.Emails = nil
+		}
+		if err := t.release(nsEmail, u.ID); err != nil {
+			return err
+		}
+		if err := addEmail(t, &u, addr, verified, inst.now()); err != nil {
+			return err
+		}
+		u.Emails[0].Verified = verified
+		u.PrimaryEmailID = u.Emails[0].ID
+		out = emailJSON(u.Emails[0])
+		return inst.saveUserEmails(t, &u)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, 0, nil
 }

@@ -228,6 +228,11 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 	if err != nil {
 		return err
 	}
+	if !signIn {
+		if err := checkEmailRestrictions(rs, identifiers, param); err != nil {
+			return err
+		}
+	}
 	if signIn && rs.AllowlistBlocklistDisabledOnSignIn || !rs.Allowlist && !rs.Blocklist {
 		return nil
 	}

@@ -43,7 +43,7 @@ type logoUpload struct {
 func parseLogoUpload(contentType string, body io.Reader) (*logoUpload, error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, errParam(http.StatusBadRequest, "form_param_format_invalid", "file", "Send the logo as multipart/form-data with a file part.")
+		return nil, errParam(http.StatusBadRequest, "form_param_format_invalid", "file", "Send the image as multipart/form-data with a file part.")
 	}
 	mr := multipart.NewReader(body, params["boundary"])
 	up := &logoUpload{}
@@ -93,13 +93,13 @@ func parseLogoUpload(contentType string, body io.Reader) (*logoUpload, error) {
 	up.contentType = http.DetectContentType(up.file)
 	if !contains(logoTypes, up.contentType) {
 		return nil, errParam(http.StatusBadRequest, "form_param_format_invalid", "file",
-			fmt.Sprintf("The file is %s; a logo must be one of %s.", up.contentType, strings.Join(logoTypes, ", ")))
+			fmt.Sprintf("The file is %s; an image must be one of %s.", up.contentType, strings.Join(logoTypes, ", ")))
 	}
 	return up, nil
 }
 
 var errLogoTooLarge = newAPIError(http.StatusRequestEntityTooLarge, "request_body_too_large", "Image too large",
-	fmt.Sprintf("A logo can be at most %d bytes.", maxLogo), map[string]any{"param_name": "file"})
+	fmt.Sprintf("An image can be at most %d bytes.", maxLogo), map[string]any{"param_name": "file"})
 
 func (inst *Instance) logoURL(id string) string {
 	return inst.FrontendAPIURL + "/v1/organization_logos/" + id
@@ -208,6 +208,9 @@ func deleteOrgChildren(t *txn, o *organization) error {
 		return err
 	}
 	if err := deleteOrgDomains(t, o.ID); err != nil {
+		return err
+	}
+	if err := dropCredits(t, o.ID); err != nil {
 		return err
 	}
 	return dropOrgLogo(t, o)

@@ -58,12 +58,15 @@ func membershipJSON(t *txn, m *membership) (map[string]any, error) {
 		return nil, err
 	}
 	img := "https://img.clerk.com/placeholder.png"
+	if u.ImageURL != "" {
+		img = u.ImageURL
+	}
 	return map[string]any{
 		"object": "organization_membership", "id": m.ID, "role": m.Role, "role_name": roleName, "permissions": perms,
 		"public_metadata": rawOrEmpty(m.PublicMeta), "private_metadata": rawOrEmpty(m.PrivateMeta),
 		"organization": orgJSON(&o, nil),
 		"public_user_data": map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-			"profile_image_url": img, "image_url": img, "has_image": false, "identifier": u.primaryEmail(), "username": u.Username},
+			"profile_image_url": img, "image_url": img, "has_image": u.ImageURL != "", "identifier": u.primaryEmail(), "username": u.Username},
 		"created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
 	}, nil
 }
@@ -241,10 +244,18 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	if err := t.get(kindOrg, id, &organization{}); err == nil {
 		return nil, errTaken("id", "An organization with id "+id+" already exists.")
 	}
+	settings, err := loadOrgSettings(t)
+	if err != nil {
+		return nil, err
+	}
 	o := &organization{ID: id, Name: strings.TrimSpace(*p.Name), PublicMeta: p.PublicMetadata, PrivateMeta: p.PrivateMetadata,
-		AdminDeleteEnabled: true, CreatedAt: ms(now), UpdatedAt: ms(now)}
+		AdminDeleteEnabled: settings.AdminDeleteEnabled, MaxAllowedMemberships: settings.MaxAllowedMemberships,
+		CreatedAt: ms(now), UpdatedAt: ms(now)}
 	if backdated {
 		o.CreatedAt = createdAt
+	}
+	if p.AdminDeleteEnabled != nil {
+		o.AdminDeleteEnabled = *p.AdminDeleteEnabled
 	}
 	if p.MaxAllowedMemberships != nil {
 		o.MaxAllowedMemberships = *p.MaxAllowedMemberships
@@ -271,7 +282,7 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	}
 	t.emit("organization.created", orgJSON(o, nil))
 	if o.CreatedBy != "" {
-		if _, err := addMember(t, o, o.CreatedBy, "org:admin", now); err != nil {
+		if _, err := addMember(t, o, o.CreatedBy, settings.CreatorRole, now); err != nil {
 			return nil, err
 		}
 	}

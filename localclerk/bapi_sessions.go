@@ -1,11 +1,16 @@
 package localclerk
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 )
 
 func sessionJSON(s *session) map[string]any {
@@ -327,4 +332,126 @@ func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signI
 	st.Status = "accepted"
 	st.UpdatedAt = ms(now)
 	return &st, t.put(kindSignIn, st.ID, &st)
+}
+
+// refreshCookie is the cookie the handshake hands out with the session
+// token; the SDKs send it back to RefreshSession when the token expired.
+const refreshCookie = "__refresh"
+
+// errRefresh is a refresh the SDK must answer with a handshake instead:
+// the Backend API says so with 401.
+func errRefresh(code, long string) *apiError {
+	return newAPIError(http.StatusUnauthorized, code, "cannot refresh the session", long, nil)
+}
+
+// bapiRefreshSession mints a new session token from an expired one: the
+// expired token must be signed by this instance and name the session, the
+// refresh token must be the one the handshake issued for it, the session
+// must still be active and, when the token has an azp, request_origin
+// must be it. format "cookie" answers Set-Cookie directives (suffixed too
+// with ?suffixed_cookies=true), "token" (the default) the JWT.
+func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		ExpiredToken  *string         `json:"expired_token"`
+		RefreshToken  *string         `json:"refresh_token"`
+		RequestOrigin *string         `json:"request_origin"`
+		Headers       json.RawMessage `json:"request_headers"`
+		Format        *string         `json:"format"`
+		OriginatingIP *string         `json:"request_originating_ip"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"expired_token", p.ExpiredToken}, {"refresh_token", p.RefreshToken}, {"request_origin", p.RequestOrigin}} {
+		if f.v == nil || *f.v == "" {
+			return nil, 0, errParam(http.StatusBadRequest, "form_param_missing", f.name, f.name+" must be included.")
+		}
+	}
+	format := "token"
+	if p.Format != nil {
+		format = *p.Format
+	}
+	if format != "token" && format != "cookie" {
+		return nil, 0, errParam(http.StatusBadRequest, "form_param_value_invalid", "format", "format must be token or cookie.")
+	}
+	claims, err := inst.verifyOwnToken(*p.ExpiredToken)
+	if err != nil || claims.Sid != r.PathValue("id") {
+		return nil, 0, errRefresh("expired_token_invalid", "expired_token is not a session token of this instance for this session.")
+	}
+	if claims.Azp != "" && strings.TrimRight(*p.RequestOrigin, "/") != claims.Azp {
+		return nil, 0, errRefresh("request_origin_invalid", "request_origin is not the origin the session token was issued to.")
+	}
+	now := inst.now()
+	var jwt string
+	var uat int64
+	err = inst.store.update(r.Context(), func(t *txn) error {
+		var s session
+		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+			return notFoundAs(err, "session")
+		}
+		if s.RefreshToken == "" || subtle.ConstantTimeCompare([]byte(s.RefreshToken), []byte(*p.RefreshToken)) != 1 {
+			return errRefresh("refresh_token_invalid", "refresh_token is not the refresh token of this session.")
+		}
+		if s.Status != "active" || ms(now) >= s.ExpireAt {
+			return errRefresh("session_not_active", "The session is no longer active; sign in again.")
+		}
+		s.LastActiveAt, s.UpdatedAt = ms(now), ms(now)
+		if err := t.put(kindSession, s.ID, &s); err != nil {
+			return err
+		}
+		var c client
+		if err := t.get(kindClient, s.ClientID, &c); err == nil {
+			uat = c.UpdatedAt / 1000
+		} else if !errors.Is(err, errNotFound) {
+			return err
+		}
+		var err error
+		jwt, err = inst.mintSessionToken(t, &s, now, inst.lifetime)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if format == "cookie" {
+		return map[string]any{"object": "cookies", "cookies": inst.directives(jwt, uat, "", "", r.URL.Query().Get("suffixed_cookies") == "true")}, 0, nil
+	}
+	return map[string]any{"object": "token", "jwt": jwt}, 0, nil
+}
+
+// ownClaims are the claims of a token localclerk signed that the refresh
+// checks.
+type ownClaims struct {
+	Sid string `json:"sid"`
+	Azp string `json:"azp"`
+}
+
+// verifiedPayload checks a JWT's RS256 signature against the instance
+// key and returns its payload; it does not look at the times.
+func (inst *Instance) verifiedPayload(tok string) ([]byte, error) {
+	obj, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		return nil, fmt.Errorf("parse token: %w", err)
+	}
+	payload, err := obj.Verify(&inst.key().priv.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("verify token: %w", err)
+	}
+	return payload, nil
+}
+
+// verifyOwnToken checks a session token's signature, ignoring its expiry
+// (a refresh is for expired tokens).
+func (inst *Instance) verifyOwnToken(tok string) (*ownClaims, error) {
+	payload, err := inst.verifiedPayload(tok)
+	if err != nil {
+		return nil, err
+	}
+	var c ownClaims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, fmt.Errorf("decode claims: %w", err)
+	}
+	return &c, nil
 }

@@ -67,6 +67,48 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "user's memberships", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships", status: 200},
 	{name: "user's memberships bad limit", method: "GET", path: "/v1/users/user_demo_alice/organization_memberships?limit=0", status: 400},
 
+	{name: "set profile image", method: "POST", path: "/v1/users/{user}/profile_image", body: "{logo_upload}", contentType: shapeLogoType, status: 200},
+	{name: "set profile image that is no image", method: "POST", path: "/v1/users/{user}/profile_image", body: "{text_upload}", contentType: shapeLogoType, status: 400},
+	{name: "delete profile image", method: "DELETE", path: "/v1/users/{user}/profile_image", status: 200},
+	{name: "delete profile image of unknown user", method: "DELETE", path: "/v1/users/user_nope/profile_image", status: 404},
+	{name: "oauth access tokens", method: "GET", path: "/v1/users/{user}/oauth_access_tokens/oauth_google", status: 200},
+	{name: "oauth access tokens of unknown user", method: "GET", path: "/v1/users/user_nope/oauth_access_tokens/oauth_google", status: 404},
+	{name: "verify totp of a user without one", method: "POST", path: "/v1/users/{user}/verify_totp", body: `{"code":"123456"}`, status: 422},
+	{name: "verify totp without code", method: "POST", path: "/v1/users/{user}/verify_totp", body: `{}`, status: 422},
+	{name: "disable mfa", method: "DELETE", path: "/v1/users/{user}/mfa", status: 200},
+	{name: "disable mfa of unknown user", method: "DELETE", path: "/v1/users/user_nope/mfa", status: 404},
+	{name: "delete backup codes", method: "DELETE", path: "/v1/users/{user}/backup_code", status: 200},
+	{name: "delete backup codes of unknown user", method: "DELETE", path: "/v1/users/user_nope/backup_code", status: 404},
+	{name: "delete totp", method: "DELETE", path: "/v1/users/{user}/totp", status: 200},
+	{name: "delete totp of unknown user", method: "DELETE", path: "/v1/users/user_nope/totp", status: 404},
+	{name: "delete unknown passkey", method: "DELETE", path: "/v1/users/{user}/passkeys/idn_nope", status: 404},
+	{name: "delete unknown web3 wallet", method: "DELETE", path: "/v1/users/{user}/web3_wallets/idn_nope", status: 404},
+	{name: "delete unknown external account", method: "DELETE", path: "/v1/users/{user}/external_accounts/eac_nope", status: 404},
+	{name: "list trusted devices", method: "GET", path: "/v1/users/{user}/trusted_devices", status: 200},
+	{name: "list trusted devices of unknown user", method: "GET", path: "/v1/users/user_nope/trusted_devices", status: 404},
+	{name: "revoke unknown trusted device", method: "DELETE", path: "/v1/users/{user}/trusted_devices/td_nope", status: 404},
+	{name: "set password compromised", method: "POST", path: "/v1/users/{user_with_password}/password/set_compromised", body: `{"revoke_all_sessions":true}`, status: 200},
+	{name: "set compromised without a password", method: "POST", path: "/v1/users/{user}/password/set_compromised", body: `{}`, status: 400},
+	{name: "unset password compromised", method: "POST", path: "/v1/users/{user_with_password}/password/unset_compromised", status: 200},
+	{name: "unset compromised of unknown user", method: "POST", path: "/v1/users/user_nope/password/unset_compromised", status: 404},
+	{name: "user billing subscription", method: "GET", path: "/v1/users/user_demo_alice/billing/subscription", status: 200},
+	{name: "billing subscription of unknown user", method: "GET", path: "/v1/users/user_nope/billing/subscription", status: 404},
+	{name: "user credit balance", method: "GET", path: "/v1/users/{user}/billing/credits", status: 200},
+	{name: "credit balance of unknown user", method: "GET", path: "/v1/users/user_nope/billing/credits", status: 404},
+	{name: "adjust user credits", method: "POST", path: "/v1/users/{user}/billing/credits", body: `{"amount":500,"action":"increase","idempotency_key":"k{unique}","note":"welcome"}`, status: 200},
+	{name: "adjust user credits without action", method: "POST", path: "/v1/users/{user}/billing/credits", body: `{"amount":500,"idempotency_key":"k"}`, status: 422},
+	{name: "organization billing subscription", method: "GET", path: "/v1/organizations/{org}/billing/subscription", status: 200},
+	{name: "billing subscription of unknown organization", method: "GET", path: "/v1/organizations/org_nope/billing/subscription", status: 404},
+	{name: "organization credit balance", method: "GET", path: "/v1/organizations/{org}/billing/credits", status: 200},
+	{name: "credit balance of unknown organization", method: "GET", path: "/v1/organizations/org_nope/billing/credits", status: 404},
+	{name: "adjust organization credits", method: "POST", path: "/v1/organizations/{org}/billing/credits", body: `{"amount":1,"action":"increase","currency":"usd","idempotency_key":"k"}`, status: 200},
+	{name: "decrease organization credits below zero", method: "POST", path: "/v1/organizations/{org}/billing/credits", body: `{"amount":1,"action":"decrease","idempotency_key":"k"}`, status: 422},
+	{name: "replace user email address", method: "PUT", path: "/v1/users/{user}/email_address", body: `{"email_address":"r{unique}@example.com","identification_status":"reserved"}`, status: 200},
+	{name: "replace with a taken email address", method: "PUT", path: "/v1/users/{user}/email_address", body: `{"email_address":"alice@example.com"}`, status: 422},
+	{name: "prepare email verification", method: "POST", path: "/v1/email_addresses/{email_address}/prepare_verification", status: 200},
+	{name: "prepare verification of unknown address", method: "POST", path: "/v1/email_addresses/idn_nope/prepare_verification", status: 404},
+	{name: "attempt email verification", method: "POST", path: "/v1/email_addresses/{email_address}/attempt_verification", body: `{"verification_id":"{email_verification}","code":"000000"}`, status: 200},
+	{name: "attempt unknown verification", method: "POST", path: "/v1/email_addresses/{email_address}/attempt_verification", body: `{"verification_id":"ver_nope","code":"000000"}`, status: 404},
 	{name: "create email address", method: "POST", path: "/v1/email_addresses", body: `{"user_id":"{user}","email_address":"e{unique}@example.com","verified":true,"primary":true}`, status: 200},
 	{name: "create a taken email address", method: "POST", path: "/v1/email_addresses", body: `{"user_id":"{user}","email_address":"alice@example.com"}`, status: 422},
 	{name: "get email address", method: "GET", path: "/v1/email_addresses/{email_address}", status: 200},
@@ -178,6 +220,15 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "handshake payload unknown nonce", method: "GET", path: "/v1/clients/handshake_payload?nonce=nope", status: 404},
 	{name: "get client", method: "GET", path: "/v1/clients/{client}", status: 200},
 	{name: "get unknown client", method: "GET", path: "/v1/clients/client_nope", status: 404},
+	{name: "list clients", method: "GET", path: "/v1/clients?limit=2", status: 200},
+	{name: "list clients paginated", method: "GET", path: "/v1/clients?paginated=true&offset=1", status: 200},
+	{name: "list clients bad offset", method: "GET", path: "/v1/clients?offset=-1", status: 400},
+	{name: "verify client", method: "POST", path: "/v1/clients/verify", body: `{"token":"{dvb}"}`, status: 200},
+	{name: "verify client with a forged token", method: "POST", path: "/v1/clients/verify", body: `{"token":"a.b.c"}`, status: 400},
+	{name: "refresh session", method: "POST", path: "/v1/sessions/{refresh_sid}/refresh", body: `{"expired_token":"{refresh_jwt}","refresh_token":"{refresh_token}","request_origin":"http://localhost:3000"}`, status: 200},
+	{name: "refresh session as cookies", method: "POST", path: "/v1/sessions/{refresh_sid}/refresh?suffixed_cookies=true", body: `{"expired_token":"{refresh_jwt}","refresh_token":"{refresh_token}","request_origin":"http://localhost:3000","format":"cookie"}`, status: 200},
+	{name: "refresh session with a wrong refresh token", method: "POST", path: "/v1/sessions/{refresh_sid}/refresh", body: `{"expired_token":"{refresh_jwt}","refresh_token":"nope","request_origin":"http://localhost:3000"}`, status: 401},
+	{name: "refresh session without expired token", method: "POST", path: "/v1/sessions/{session}/refresh", body: `{"refresh_token":"x","request_origin":"http://localhost:3000"}`, status: 400},
 
 	{name: "list jwt templates", method: "GET", path: "/v1/jwt_templates", status: 200},
 	{name: "list jwt templates paginated", method: "GET", path: "/v1/jwt_templates?paginated=true", status: 200},
@@ -243,6 +294,26 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "add to blocklist without identifier", method: "POST", path: "/v1/blocklist_identifiers", body: `{}`, status: 422},
 	{name: "remove from blocklist", method: "DELETE", path: "/v1/blocklist_identifiers/{blocklist_identifier}", status: 200},
 	{name: "remove unknown from blocklist", method: "DELETE", path: "/v1/blocklist_identifiers/blid_nope", status: 404},
+	{name: "get instance", method: "GET", path: "/v1/instance", status: 200},
+	{name: "get instance without key", method: "GET", path: "/v1/instance", auth: "none", status: 401},
+	{name: "update instance", method: "PATCH", path: "/v1/instance", body: `{"support_email":"help@example.com","allowed_origins":["http://localhost:5173"]}`, status: 204},
+	{name: "update instance with a bad origin", method: "PATCH", path: "/v1/instance", body: `{"allowed_origins":["not an origin"]}`, status: 422},
+	{name: "get instance protect", method: "GET", path: "/v1/instance/protect", status: 200},
+	{name: "get instance protect without key", method: "GET", path: "/v1/instance/protect", auth: "none", status: 401},
+	{name: "update instance protect", method: "PATCH", path: "/v1/instance/protect", body: `{"rules_enabled":true}`, status: 200},
+	{name: "update instance protect with a wrong type", method: "PATCH", path: "/v1/instance/protect", body: `{"rules_enabled":"yes"}`, status: 422},
+	{name: "get instance communication", method: "GET", path: "/v1/instance/communication", status: 200},
+	{name: "get instance communication without key", method: "GET", path: "/v1/instance/communication", auth: "none", status: 401},
+	{name: "update instance communication", method: "PATCH", path: "/v1/instance/communication", body: `{"blocked_country_codes":["RU","KP"]}`, status: 200},
+	{name: "update instance communication bad code", method: "PATCH", path: "/v1/instance/communication", body: `{"blocked_country_codes":["ru"]}`, status: 422},
+	{name: "get oauth application settings", method: "GET", path: "/v1/instance/oauth_application_settings", status: 200},
+	{name: "get oauth application settings without key", method: "GET", path: "/v1/instance/oauth_application_settings", auth: "none", status: 401},
+	{name: "update oauth application settings", method: "PATCH", path: "/v1/instance/oauth_application_settings", body: `{"dynamic_oauth_client_registration":true,"default_scopes":["email","profile","openid"]}`, status: 200},
+	{name: "update oauth application settings bad scopes", method: "PATCH", path: "/v1/instance/oauth_application_settings", body: `{"default_scopes":"email"}`, status: 422},
+	{name: "get organization settings", method: "GET", path: "/v1/instance/organization_settings", status: 200},
+	{name: "get organization settings without key", method: "GET", path: "/v1/instance/organization_settings", auth: "none", status: 401},
+	{name: "update organization settings", method: "PATCH", path: "/v1/instance/organization_settings", body: `{"admin_delete_enabled":true,"domains_enrollment_modes":["automatic_invitation"]}`, status: 200},
+	{name: "update organization settings unknown role", method: "PATCH", path: "/v1/instance/organization_settings", body: `{"creator_role_id":"role_nope"}`, status: 422},
 	{name: "update restrictions", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":false,"blocklist":false}`, status: 200},
 	{name: "update restrictions with a wrong type", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":"yes"}`, status: 422},
 
@@ -314,7 +385,7 @@ var bapiShapeCases = []bapiShapeCase{
 // operation and status. A route without a row for a successful answer and
 // one for an error fails the test, so the check keeps up with the routes.
 func TestBAPIShapesMatchTheSpec(t *testing.T) {
-	h := start(t, Options{Seed: true})
+	h := start(t, Options{Seed: true, RefreshCookie: true})
 	facts, err := specshape.BAPI()
 	if err != nil {
 		t.Fatal(err)
@@ -372,7 +443,7 @@ func TestBAPIShapesMatchTheSpec(t *testing.T) {
 		switch s := exercised[r]; {
 		case s == nil:
 			t.Errorf("Backend API route %q has no row in bapiShapeCases", r)
-		case !s.ok:
+		case !s.ok && !slices.Contains(bapiRoutesAnsweringOnlyErrors, r):
 			t.Errorf("Backend API route %q has no row for a successful answer", r)
 		case !s.failed:
 			t.Errorf("Backend API route %q has no row for an error answer", r)
@@ -528,6 +599,17 @@ func (fx *bapiShapeFixture) make(name string) string {
 			t.Fatal(err)
 		}
 		return tok
+	case "dvb":
+		return freshSignIn(t, h, "alice@example.com", "alice-password")
+	case "email_verification":
+		return create("POST", "/v1/email_addresses/"+fx.fill("{email_address}")+"/prepare_verification", secret, nil, "id")
+	case "refresh_sid":
+		sid, jwt, refresh := refreshableSession(t, h, "alice@example.com", "alice-password")
+		fx.vals["refresh_jwt"], fx.vals["refresh_token"] = jwt, refresh
+		return sid
+	case "refresh_jwt", "refresh_token":
+		fx.fill("{refresh_sid}")
+		return fx.vals[name]
 	case "nonce":
 		dvb := signInAlice(t, h)
 		resp := h.get(h.handshakeURL(app, "nonce", dvb, false))
@@ -539,4 +621,16 @@ func (fx *bapiShapeFixture) make(name string) string {
 	}
 	t.Fatalf("no fixture for {%s}", name)
 	return ""
+}
+
+// bapiRoutesAnsweringOnlyErrors are routes whose every answer is an error:
+// the items they act on (passkeys, Web3 wallets, external accounts,
+// trusted devices, TOTPs and backup codes) never exist in localclerk (see
+// bapi_user_security.go).
+var bapiRoutesAnsweringOnlyErrors = []string{
+	"POST /users/{id}/verify_totp",
+	"DELETE /users/{id}/passkeys/{item}",
+	"DELETE /users/{id}/web3_wallets/{item}",
+	"DELETE /users/{id}/external_accounts/{item}",
+	"DELETE /users/{id}/trusted_devices/{item}",
 }

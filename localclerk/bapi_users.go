@@ -35,13 +35,16 @@ func userJSON(u *user) map[string]any {
 	if u.PrimaryEmailID != "" {
 		primary = u.PrimaryEmailID
 	}
-	img := "https://img.clerk.com/placeholder.png"
+	img, hasImage := "https://img.clerk.com/placeholder.png", false
+	if u.ImageURL != "" {
+		img, hasImage = u.ImageURL, true
+	}
 	return map[string]any{
 		"id": u.ID, "object": "user",
 		"external_id": u.ExternalID, "username": u.Username,
 		"first_name": u.FirstName, "last_name": u.LastName, "locale": u.Locale,
 		"primary_email_address_id": primary, "primary_phone_number_id": nil, "primary_web3_wallet_id": nil,
-		"profile_image_url": img, "image_url": img, "has_image": false,
+		"profile_image_url": img, "image_url": img, "has_image": hasImage,
 		"public_metadata": rawOrEmpty(u.PublicMeta), "private_metadata": rawOrEmpty(u.PrivateMeta),
 		"unsafe_metadata": rawOrEmpty(u.UnsafeMeta),
 		"email_addresses": emails, "phone_numbers": []any{}, "web3_wallets": []any{}, "passkeys": []any{},
@@ -470,6 +473,7 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 				return err
 			}
 			u.PasswordHash = h
+			u.PasswordCompromised = false // a new password is not compromised
 		}
 		if len(p.PublicMetadata) > 0 {
 			u.PublicMeta = p.PublicMetadata
@@ -580,6 +584,7 @@ func revokeUserSessions(t *txn, userID string, now time.Time) error {
 			if err := t.put(kindSession, s.ID, s); err != nil {
 				return err
 			}
+			t.emit("session.revoked", sessionJSON(s))
 		}
 	}
 	return nil
@@ -589,8 +594,15 @@ func (inst *Instance) bapiDeleteUser(w http.ResponseWriter, r *http.Request) (an
 	id := r.PathValue("id")
 	now := inst.now()
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, id, &user{}); err != nil {
+		var u user
+		if err := t.get(kindUser, id, &u); err != nil {
 			return notFoundAs(err, "user")
+		}
+		if err := dropImage(t, u.ImageID); err != nil {
+			return err
+		}
+		if err := dropCredits(t, id); err != nil {
+			return err
 		}
 		if err := revokeUserSessions(t, id, now); err != nil {
 			return err

@@ -79,7 +79,7 @@ func (inst *Instance) bapiRemoveUserPassword(w http.ResponseWriter, r *http.Requ
 		if u.PasswordHash == "" {
 			return errNoPasswordSet
 		}
-		u.PasswordHash = ""
+		u.PasswordHash, u.PasswordCompromised = "", false
 		return nil
 	})
 }

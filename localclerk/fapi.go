@@ -252,8 +252,9 @@ func activateOrg(t *txn, s *session, idOrSlug string) error {
 }
 
 // directives are the Set-Cookie values a handshake hands to the app. An
-// empty token means signed out.
-func (inst *Instance) directives(token string, uat int64, dvb string, suffixed bool) []string {
+// empty token means signed out. A refresh token goes into the suffixed
+// __refresh cookie, the only name the SDKs read it under.
+func (inst *Instance) directives(token string, uat int64, dvb, refresh string, suffixed bool) []string {
 	var out []string
 	add := func(name, rest string) {
 		out = append(out, name+rest)
@@ -269,6 +270,9 @@ func (inst *Instance) directives(token string, uat int64, dvb string, suffixed b
 	add("__client_uat", fmt.Sprintf("=%d; Path=/; Max-Age=315360000; SameSite=Lax", uat))
 	if dvb != "" {
 		add("__clerk_db_jwt", "="+dvb+"; Path=/; Max-Age=315360000; SameSite=Lax")
+	}
+	if refresh != "" {
+		out = append(out, refreshCookie+"_"+inst.CookieSuffix+"="+refresh+"; Path=/; Max-Age=315360000; HttpOnly; SameSite=Lax")
 	}
 	return out
 }
@@ -306,7 +310,7 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		token, uat := "", int64(0)
+		token, uat, refresh := "", int64(0), ""
 		if s != nil {
 			if hr.OrgSet {
 				if err := activateOrg(t, s, hr.OrgID); err != nil {
@@ -314,6 +318,12 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			s.Azp = origin(hr.Redirect)
+			if inst.opts.RefreshCookie {
+				if s.RefreshToken == "" {
+					s.RefreshToken = randString(48)
+				}
+				refresh = s.RefreshToken
+			}
 			s.LastActiveAt = ms(now)
 			s.UpdatedAt = ms(now)
 			if err := t.put(kindSession, s.ID, s); err != nil {
@@ -324,7 +334,7 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 			}
 			uat = c.UpdatedAt / 1000
 		}
-		dirs = inst.directives(token, uat, c.DevBrowserID, hr.Suffixed)
+		dirs = inst.directives(token, uat, c.DevBrowserID, refresh, hr.Suffixed)
 		if hr.Format == "nonce" {
 			if err := t.purgeOlder(kindNonce, ms(now)-nonceTTL.Milliseconds()); err != nil {
 				return err

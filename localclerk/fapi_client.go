@@ -28,6 +28,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 		w.Write([]byte(avatarSVG))
 	})
 	mux.HandleFunc("GET /v1/organization_logos/{id}", inst.serveOrgLogo)
+	mux.HandleFunc("GET /images/{id}", inst.handleImage)
 	mux.HandleFunc("GET /npm/@clerk/{spec}/dist/{file...}", inst.handleBundle)
 	mux.HandleFunc("GET /v1/environment", inst.handleEnvironment)
 	mux.HandleFunc("PATCH /v1/environment", inst.handleEnvironment)
@@ -86,9 +87,12 @@ func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http
 	return r, true
 }
 
-// originAllowed: loopback origins, Options.AllowedOrigins, and the
-// instance's own origin.
+// originAllowed: loopback origins, Options.AllowedOrigins, the instance's
+// own origin and the allowed_origins set through the Backend API.
 func (inst *Instance) originAllowed(o string) bool {
+	if inst.apiOriginAllowed(o) {
+		return true
+	}
 	u, err := url.Parse(o)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
 		return false
@@ -427,9 +431,14 @@ func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (map[string]any, 
 	return m, nil
 }
 
+// publicUserData is a user's public data; img is the avatar shown when
+// the user has no uploaded image.
 func publicUserData(u *user, img string) map[string]any {
+	if u.ImageURL != "" {
+		img = u.ImageURL
+	}
 	return map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-		"image_url": img, "has_image": false, "identifier": u.primaryEmail(), "username": u.Username}
+		"image_url": img, "has_image": u.ImageURL != "", "identifier": u.primaryEmail(), "username": u.Username}
 }
 
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
@@ -437,7 +446,9 @@ func publicUserData(u *user, img string) map[string]any {
 func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error) {
 	m := userJSON(u)
 	delete(m, "private_metadata")
-	m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+	if u.ImageURL == "" {
+		m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+	}
 	m["create_organizations_limit"] = 0 // the Frontend API's integer; clerk-js reads 0 as no limit
 	for _, e := range m["email_addresses"].([]any) {
 		// A test address verified by its code shows a one-time-code verification.
@@ -486,7 +497,7 @@ func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[stri
 		oj["image_url"] = x.avatar()
 	}
 	mj["organization"] = oj
-	if pud, ok := mj["public_user_data"].(map[string]any); ok {
+	if pud, ok := mj["public_user_data"].(map[string]any); ok && pud["has_image"] != true {
 		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()
 	}
 	return mj, nil

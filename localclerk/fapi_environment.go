@@ -8,7 +8,24 @@ import "net/http"
 // sign-in, organizations on, and no captcha, bot protection, social
 // providers, passkeys or MFA.
 func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, inst.environmentJSON())
+	env := inst.environmentJSON()
+	var org orgSettings
+	err := inst.store.view(r.Context(), func(t *txn) error {
+		var err error
+		org, err = loadOrgSettings(t)
+		return err
+	})
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	// The organization settings set through the Backend API (bapi_instance.go).
+	m := env["organization_settings"].(map[string]any)
+	m["enabled"], m["max_allowed_memberships"], m["creator_role"] = org.Enabled, org.MaxAllowedMemberships, org.CreatorRole
+	m["actions"] = map[string]any{"admin_delete": org.AdminDeleteEnabled}
+	m["domains"] = map[string]any{"enabled": org.DomainsEnabled, "enrollment_modes": org.EnrollmentModes, "default_role": org.DomainsDefaultRole}
+	m["slug"] = map[string]any{"disabled": org.SlugDisabled}
+	writeJSON(w, http.StatusOK, env)
 }
 
 func (inst *Instance) environmentJSON() map[string]any {

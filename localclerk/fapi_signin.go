@@ -190,6 +190,9 @@ func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string)
 	if !ok {
 		return newAPIError(http.StatusUnprocessableEntity, "form_password_incorrect", "is incorrect", "Password is incorrect. Try again, or use another method.", map[string]any{"param_name": "password"})
 	}
+	if u.PasswordCompromised {
+		return errPasswordCompromised
+	}
 	if upgraded != "" {
 		u.PasswordHash = upgraded
 		if err := x.t.put(kindUser, u.ID, &u); err != nil {
@@ -245,7 +248,7 @@ func userByIdentifier(t *txn, identifier string) (*user, error) {
 // addresses, else a random one written to the log (localclerk sends no
 // e-mail).
 func (inst *Instance) newCode(addr string) string {
-	if isTestEmail(addr) {
+	if inst.isTestIdentity(addr) {
 		return testVerificationCode
 	}
 	n, err := rand.Int(rand.Reader, big.NewInt(1000000))

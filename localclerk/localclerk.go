@@ -81,6 +81,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,6 +97,12 @@ type Options struct {
 	Addr string
 	// TokenLifetime is the session token lifetime; default 60 s as on Clerk.
 	TokenLifetime time.Duration
+	// RefreshCookie makes the handshake also set __refresh_<suffix>, so
+	// that an SDK seeing an expired session token refreshes it through the
+	// Backend API (RefreshSession) instead of a handshake redirect. Off by
+	// default, as on Clerk development instances, which answer an expired
+	// token with a handshake.
+	RefreshCookie bool
 	// Seed adds demo users, an organization with roles and permissions, a
 	// machine and an API key the first time the data file is used.
 	Seed bool
@@ -174,6 +181,9 @@ type Instance struct {
 	done     chan struct{}
 	serveErr error
 
+	// live holds the UpdateInstance settings (bapi_instance.go).
+	live atomic.Pointer[liveSettings]
+
 	mu       sync.RWMutex
 	keys     *keyMaterial
 	webhooks *webhookSender
@@ -222,6 +232,10 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, fmt.Errorf("localclerk: open in-memory database: %w", err)
 	}
 	inst.store = st
+	if err := inst.loadLiveSettings(ctx); err != nil {
+		st.close()
+		return nil, fmt.Errorf("localclerk: read instance settings: %w", err)
+	}
 
 	ln := opts.Listener
 	if ln == nil {

@@ -67,12 +67,19 @@ type user struct {
 	UnsafeMeta     json.RawMessage `json:"unsafe_metadata,omitempty"`
 	Banned         bool            `json:"banned"`
 	Locked         bool            `json:"locked"`
-	Plan           string          `json:"plan,omitempty"`     // billing plan key, for the pla claim
-	Features       []string        `json:"features,omitempty"` // plan features, for the fea claim
-	LastSignInAt   *int64          `json:"last_sign_in_at,omitempty"`
-	LastActiveAt   *int64          `json:"last_active_at,omitempty"`
-	CreatedAt      int64           `json:"created_at"`
-	UpdatedAt      int64           `json:"updated_at"`
+	// PasswordCompromised refuses password sign-ins until the password
+	// changes (SetUserPasswordCompromised).
+	PasswordCompromised bool `json:"password_compromised,omitempty"`
+	// ImageID names the stored profile image (kindImage), if any, and
+	// ImageURL is where localclerk serves it.
+	ImageID      string   `json:"image_id,omitempty"`
+	ImageURL     string   `json:"image_url,omitempty"`
+	Plan         string   `json:"plan,omitempty"`     // billing plan key, for the pla claim
+	Features     []string `json:"features,omitempty"` // plan features, for the fea claim
+	LastSignInAt *int64   `json:"last_sign_in_at,omitempty"`
+	LastActiveAt *int64   `json:"last_active_at,omitempty"`
+	CreatedAt    int64    `json:"created_at"`
+	UpdatedAt    int64    `json:"updated_at"`
 }
 
 func (u *user) primaryEmail() string {
@@ -180,6 +187,9 @@ type session struct {
 	ActorJSON      string `json:"actor,omitempty"`
 	TokenCounter   int64  `json:"token_counter,omitempty"`
 	ActivatedOrgAt int64  `json:"activated_org_at,omitempty"`
+	// RefreshToken is the __refresh cookie value handed out by the
+	// handshake; RefreshSession exchanges it for a new token.
+	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
 type devBrowser struct {

@@ -295,6 +295,11 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
+	if u.PasswordCompromised {
+		d.Error = longMessage(errPasswordCompromised)
+		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
+		return
+	}
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
 	inst.completeSignIn(w, r, u.ID, "", red)
 }
@@ -330,7 +335,7 @@ func (inst *Instance) postSignInCode(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: r.PostForm.Get("__clerk_db_jwt"), Email: email, Demo: inst.demoUsers(r)}
-	if !isTestEmail(email) {
+	if !inst.isTestIdentity(email) {
 		d.Error = "localclerk cannot send e-mail. Use a password, or a test address containing +clerk_test (code 424242)."
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
@@ -427,7 +432,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		inst.completeSignIn(w, r, u.ID, "", red)
 		return
 	}
-	if isTestEmail(d.Email) {
+	if inst.isTestIdentity(d.Email) {
 		// Validate now, create after the code.
 		if err := validatePassword(&pw, nil); err != nil {
 			d.Error = errText(err)

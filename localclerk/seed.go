@@ -440,5 +440,8 @@ func (inst *Instance) Import(ctx context.Context, r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("localclerk: import: %w", err)
 	}
+	if err := inst.loadLiveSettings(ctx); err != nil {
+		return fmt.Errorf("localclerk: import: %w", err)
+	}
 	return inst.loadDemoInfo(ctx)
 }

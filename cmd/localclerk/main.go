@@ -55,6 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.opts.Seed, "seed", false, "seed demo users, an organization, a machine and an API key on first run")
 	fs.StringVar(&c.opts.SeedFile, "seed-file", "", "JSON fixture to seed instead of the demo data (fixed ids)")
 	fs.DurationVar(&c.opts.TokenLifetime, "token-lifetime", 60*time.Second, "session token lifetime")
+	fs.BoolVar(&c.opts.RefreshCookie, "refresh-cookie", false, "handshakes also set __refresh, so SDKs refresh expired tokens through the Backend API instead of a handshake")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated extra redirect origins (localhost is always allowed)")
 	fs.StringVar(&c.opts.WebhookURL, "webhook-url", "", "send Svix-signed Clerk webhooks (user.*, organization.*, session.*) to this URL")
 	fs.StringVar(&c.opts.WebhookSecret, "webhook-secret", "", "webhook signing secret (whsec_...); generated and kept in the data file when empty")

@@ -1,0 +1,284 @@
+package localclerk
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Billing for users and organizations. localclerk has one plan, free: each
+// user and organization is subscribed to it (or to the plan key a fixture
+// gives it, which also feeds the pla claim), at no charge, from its
+// creation on. The subscription is derived from the payer record, so its
+// ids are stable without being stored. Credits are real: a persisted
+// balance per payer, changed only through ledger entries written in the
+// same transaction, with Clerk's idempotency-key semantics.
+
+const (
+	kindCreditBalance = "credit_balance"
+	kindCreditLedger  = "credit_ledger"
+	nsCreditIdem      = "credit_ledger:idempotency"
+)
+
+// billingCurrency is the only currency Clerk Billing charges in.
+const billingCurrency = "USD"
+
+// payer is the user or organization a billing operation is about.
+type payer struct {
+	id        string // user_… or org_…
+	payerType string // "user" or "org"
+	plan      string
+	createdAt int64
+}
+
+// payerID is Clerk's payer id for a user or organization.
+func (p *payer) payerID() string { return derivedID("cpayer", p.id) }
+
+type creditBalance struct {
+	PayerID   string `json:"payer_id"`
+	Amount    int64  `json:"amount"`
+	UpdatedAt int64  `json:"updated_at"`
+}
+
+type creditLedgerEntry struct {
+	ID             string  `json:"id"`
+	Owner          string  `json:"owner"` // user or organization id
+	Amount         int64   `json:"amount"`
+	Action         string  `json:"action"`
+	Note           *string `json:"note,omitempty"`
+	IdempotencyKey string  `json:"idempotency_key"`
+	CreatedAt      int64   `json:"created_at"`
+}
+
+// derivedID is a Clerk-looking id computed from seed, for objects that
+// are a pure function of a stored record.
+func derivedID(prefix, seed string) string {
+	sum := sha256.Sum256([]byte(prefix + "\x00" + seed))
+	b := make([]byte, 27)
+	for i := range b {
+		b[i] = idAlphabet[int(sum[i])%len(idAlphabet)]
+	}
+	return prefix + "_" + string(b)
+}
+
+// loadPayer reads the user (payerType "user") or organization the path's
+// {id} names.
+func loadPayer(t *txn, payerType, id string) (*payer, error) {
+	if payerType == "user" {
+		var u user
+		if err := t.get(kindUser, id, &u); err != nil {
+			return nil, notFoundAs(err, "user")
+		}
+		return &payer{id: u.ID, payerType: "user", plan: u.Plan, createdAt: u.CreatedAt}, nil
+	}
+	var o organization
+	if err := t.get(kindOrg, id, &o); err != nil {
+		return nil, notFoundAs(err, "organization")
+	}
+	return &payer{id: o.ID, payerType: "org", plan: o.Plan, createdAt: o.CreatedAt}, nil
+}
+
+// moneyJSON is a CommerceMoneyResponse; amount is in cents.
+func moneyJSON(cents int64) map[string]any {
+	sign, abs := "", cents
+	if cents < 0 {
+		sign, abs = "-", -cents
+	}
+	return map[string]any{"amount": cents, "amount_formatted": fmt.Sprintf("%s%d.%02d", sign, abs/100, abs%100),
+		"currency": billingCurrency, "currency_symbol": "$"}
+}
+
+func (inst *Instance) planJSON(p *payer) map[string]any {
+	slug := p.plan
+	if slug == "" {
+		slug = "free_" + p.payerType
+	}
+	name := strings.ToUpper(slug[:1]) + strings.ReplaceAll(slug[1:], "_", " ")
+	return map[string]any{"object": "commerce_plan", "id": derivedID("cplan", slug+"\x00"+p.payerType), "name": name,
+		"fee": moneyJSON(0), "annual_monthly_fee": moneyJSON(0), "annual_fee": moneyJSON(0),
+		"description": nil, "product_id": derivedID("cprod", inst.KeyID), "is_default": p.plan == "",
+		"is_recurring": true, "publicly_visible": true, "has_base_fee": false, "for_payer_type": p.payerType,
+		"slug": slug, "avatar_url": nil, "free_trial_enabled": false, "free_trial_days": nil}
+}
+
+func (inst *Instance) subscriptionJSON(p *payer) map[string]any {
+	plan := inst.planJSON(p)
+	item := map[string]any{"object": "commerce_subscription_item", "id": derivedID("csubi", p.id), "instance_id": inst.KeyID,
+		"status": "active", "plan_id": plan["id"], "plan": plan, "plan_period": "month", "payer_id": p.payerID(),
+		"is_free_trial": false, "period_start": p.createdAt, "period_end": nil, "canceled_at": nil,
+		"past_due_at": nil, "ended_at": nil, "next_payment": nil, "lifetime_paid": moneyJSON(0),
+		"created_at": p.createdAt, "updated_at": p.createdAt}
+	return map[string]any{"object": "commerce_subscription", "id": derivedID("csub", p.id), "instance_id": inst.KeyID,
+		"status": "active", "payer_id": p.payerID(), "created_at": p.createdAt, "updated_at": p.createdAt,
+		"active_at": p.createdAt, "past_due_at": nil, "subscription_items": []any{item}, "eligible_for_free_trial": false}
+}
+
+func (inst *Instance) bapiBillingSubscription(payerType string) bapiFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+		var p *payer
+		err := inst.store.view(r.Context(), func(t *txn) error {
+			var err error
+			p, err = loadPayer(t, payerType, r.PathValue("id"))
+			return err
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		return inst.subscriptionJSON(p), 0, nil
+	}
+}
+
+// readBalance is the payer's balance record; ok is false when the payer
+// never had credits.
+func readBalance(t *txn, owner string) (bal creditBalance, ok bool, err error) {
+	err = t.get(kindCreditBalance, owner, &bal)
+	if errors.Is(err, errNotFound) {
+		return bal, false, nil
+	}
+	return bal, err == nil, err
+}
+
+func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+		var out map[string]any
+		err := inst.store.view(r.Context(), func(t *txn) error {
+			p, err := loadPayer(t, payerType, r.PathValue("id"))
+			if err != nil {
+				return err
+			}
+			bal, ok, err := readBalance(t, p.id)
+			if err != nil {
+				return err
+			}
+			out = map[string]any{"object": "commerce_credit_balance", "balance": nil}
+			if ok {
+				out["balance"] = moneyJSON(bal.Amount)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out, 0, nil
+	}
+}
+
+func ledgerJSON(p *payer, e *creditLedgerEntry) map[string]any {
+	amount := e.Amount
+	if e.Action == "decrease" {
+		amount = -amount
+	}
+	return map[string]any{"object": "commerce_credit_ledger", "id": e.ID, "payer_id": p.payerID(), "amount": moneyJSON(amount),
+		"source_type": "grant", "source_id": e.ID, "note": e.Note,
+		"created_at": time.UnixMilli(e.CreatedAt).UTC().Format(time.RFC3339)}
+}
+
+// bapiAdjustCredits increases or decreases a payer's credit balance by one
+// ledger entry. A repeated idempotency key returns the original entry; the
+// same key with a different adjustment is a conflict. A decrease may not
+// take the balance below zero.
+func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+		var b struct {
+			Amount         *int64  `json:"amount"`
+			Action         *string `json:"action"`
+			Currency       *string `json:"currency"`
+			IdempotencyKey *string `json:"idempotency_key"`
+			Note           *string `json:"note"`
+		}
+		if err := decodeBody(w, r, &b); err != nil {
+			return nil, 0, err
+		}
+		switch {
+		case b.Amount == nil:
+			return nil, 0, errMissing("amount")
+		case *b.Amount <= 0:
+			return nil, 0, errInvalid("amount", "amount must be a positive number of cents.")
+		case b.Action == nil || *b.Action == "":
+			return nil, 0, errMissing("action")
+		case *b.Action != "increase" && *b.Action != "decrease":
+			return nil, 0, errInvalid("action", "action must be increase or decrease.")
+		case b.Currency != nil && *b.Currency != "" && !strings.EqualFold(*b.Currency, billingCurrency):
+			return nil, 0, errInvalid("currency", "currency must be USD, the only currency Clerk Billing supports.")
+		case b.IdempotencyKey == nil || *b.IdempotencyKey == "":
+			return nil, 0, errMissing("idempotency_key")
+		case len(*b.IdempotencyKey) > 255:
+			return nil, 0, errInvalid("idempotency_key", "idempotency_key must be at most 255 characters.")
+		}
+		now := ms(inst.now())
+		var out map[string]any
+		err := inst.store.update(r.Context(), func(t *txn) error {
+			p, err := loadPayer(t, payerType, r.PathValue("id"))
+			if err != nil {
+				return err
+			}
+			idem := p.id + "|" + *b.IdempotencyKey
+			if prev, err := t.lookup(nsCreditIdem, idem); err == nil {
+				var e creditLedgerEntry
+				if err := t.get(kindCreditLedger, prev, &e); err != nil {
+					return err
+				}
+				if e.Amount != *b.Amount || e.Action != *b.Action {
+					return newAPIError(http.StatusConflict, "idempotency_key_conflict", "idempotency key already used",
+						"This idempotency_key was already used for a different adjustment.", map[string]any{"param_name": "idempotency_key"})
+				}
+				out = ledgerJSON(p, &e)
+				return nil
+			} else if !errors.Is(err, errNotFound) {
+				return err
+			}
+			bal, _, err := readBalance(t, p.id)
+			if err != nil {
+				return err
+			}
+			delta := *b.Amount
+			if *b.Action == "decrease" {
+				if bal.Amount < delta {
+					return errInvalid("amount", fmt.Sprintf("The balance (%d cents) is smaller than the decrease.", bal.Amount))
+				}
+				delta = -delta
+			}
+			bal.PayerID, bal.Amount, bal.UpdatedAt = p.payerID(), bal.Amount+delta, now
+			e := &creditLedgerEntry{ID: newID("ccl"), Owner: p.id, Amount: *b.Amount, Action: *b.Action, Note: b.Note,
+				IdempotencyKey: *b.IdempotencyKey, CreatedAt: now}
+			if err := t.claim(nsCreditIdem, idem, e.ID); err != nil {
+				return err
+			}
+			if err := t.put(kindCreditLedger, e.ID, e); err != nil {
+				return err
+			}
+			if err := t.put(kindCreditBalance, p.id, &bal); err != nil {
+				return err
+			}
+			out = ledgerJSON(p, e)
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out, 0, nil
+	}
+}
+
+// dropCredits deletes a deleted user's or organization's balance and
+// ledger (their idempotency keys go with each entry).
+func dropCredits(t *txn, owner string) error {
+	if err := t.del(kindCreditBalance, owner); err != nil && !errors.Is(err, errNotFound) {
+		return err
+	}
+	entries, err := all[creditLedgerEntry](t, kindCreditLedger)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Owner == owner {
+			if err := t.del(kindCreditLedger, e.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
