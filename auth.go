@@ -147,8 +147,26 @@ func machineSignedOutAuth(t TokenType) Auth {
 // @clerk/express, so Go and Node services can exchange it. A signed-in
 // session's JSON is encoded once per verified token; the slice returned is
 // then shared, as json.RawMessage shares its bytes: do not modify it.
+//
+// encoding/json re-validates every byte a MarshalJSON returns, which for a
+// session object costs more than the middleware's whole decision; a handler
+// that writes the object itself should use AppendJSON.
 func (a Auth) MarshalJSON() ([]byte, error) {
-	var b authn.JSONObject
+	if a.kind == kindSession {
+		return a.session.AuthJSON(a.SessionClaims), nil
+	}
+	return a.AppendJSON(nil), nil
+}
+
+// AppendJSON appends the auth object's JSON (the bytes MarshalJSON returns)
+// to dst. It does not encode a signed-in session again, so
+// w.Write(clerk.GetAuth(r).AppendJSON(nil)) answers the object at the cost
+// of one copy.
+func (a Auth) AppendJSON(dst []byte) []byte {
+	if a.kind == kindSession {
+		return append(dst, a.session.AuthJSON(a.SessionClaims)...)
+	}
+	b := authn.JSONObject{B: dst}
 	switch a.kind {
 	case kindInvalid:
 		b.Raw("isAuthenticated", "false")
@@ -162,8 +180,6 @@ func (a Auth) MarshalJSON() ([]byte, error) {
 			b.Raw(k, "null")
 		}
 		b.Raw("isAuthenticated", "false")
-	case kindSession:
-		return a.session.AuthJSON(a.SessionClaims), nil
 	case kindMachine:
 		m := a.machine
 		b.Optional("id", m.ID)
@@ -205,7 +221,7 @@ func (a Auth) MarshalJSON() ([]byte, error) {
 			b.Raw("clientId", "null")
 		}
 	}
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // ErrNotAuthenticated is returned by GetToken for signed-out requests.

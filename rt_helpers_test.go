@@ -171,9 +171,15 @@ func rtAuthJSON() http.Handler {
 		if r.URL.Query().Get("pending") == "keep" {
 			opts = append(opts, clerk.TreatPendingAsSignedOut(false))
 		}
-		b, err := json.Marshal(clerk.GetAuth(r, opts...))
+		a := clerk.GetAuth(r, opts...)
+		b, err := json.Marshal(a)
 		if err != nil {
 			http.Error(w, err.Error(), 500)
+			return
+		}
+		// AppendJSON must append exactly what json.Marshal writes.
+		if got := a.AppendJSON([]byte("prefix:")); string(got) != "prefix:"+string(b) {
+			http.Error(w, "AppendJSON = "+string(got)+", json.Marshal = "+string(b), 500)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

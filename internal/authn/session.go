@@ -112,14 +112,18 @@ func (p *SessionProps) detach() {
 	}
 }
 
-// JSONObject appends a JSON object member by member; keys are written as
-// they are (callers pass constant, plain keys).
-type JSONObject struct{ B []byte }
+// JSONObject appends a JSON object member by member to B (which may
+// already hold other bytes); keys are written as they are (callers pass
+// constant, plain keys).
+type JSONObject struct {
+	B    []byte
+	open bool // '{' written
+}
 
 // Key starts a member.
 func (o *JSONObject) Key(k string) {
-	if len(o.B) == 0 {
-		o.B = append(o.B, '{')
+	if !o.open {
+		o.B, o.open = append(o.B, '{'), true
 	} else {
 		o.B = append(o.B, ',')
 	}
@@ -161,10 +165,10 @@ func (o *JSONObject) Nullable(k, v string) {
 	o.Str(k, v)
 }
 
-// Bytes returns the object ("{}" when it has no member).
+// Bytes returns B with the object closed ("{}" when it has no member).
 func (o *JSONObject) Bytes() []byte {
-	if len(o.B) == 0 {
-		return []byte("{}")
+	if !o.open {
+		return append(o.B, '{', '}')
 	}
 	return append(o.B, '}')
 }
