@@ -3,6 +3,7 @@ package authn
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/goclerk/clerk/internal/jwt"
 )
@@ -45,6 +46,10 @@ func newSession(t *jwt.Token) *Session {
 	return s
 }
 
+// jsonScratch holds buffers for sessionJSON, which runs once per verified
+// token: the encoding is copied out, so the buffer is reused.
+var jsonScratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 func part(b []byte, at, n int) []byte { return b[at : at+n : at+n] }
 
 // AuthJSON returns the auth object's JSON with claims as its sessionClaims
@@ -67,8 +72,11 @@ func (s *Session) AuthJSON(claims json.RawMessage) []byte {
 // in its order, absent members left out) and reports where the payload and
 // the actor start.
 func sessionJSON(p *SessionProps, raw *rawProps, payload json.RawMessage) (b []byte, claimsAt, actorAt int) {
-	var o JSONObject
-	o.B = make([]byte, 0, 2*len(payload)+len(raw.Actor)+256)
+	// Built in a pooled buffer, then copied once to its exact size.
+	scratch := jsonScratch.Get().(*[]byte)
+	defer jsonScratch.Put(scratch)
+	o := JSONObject{B: (*scratch)[:0]}
+	defer func() { *scratch = o.B[:0] }() // keep a buffer that had to grow
 	o.Str("tokenType", TokenSession)
 	if len(raw.Actor) > 0 { // second, as in signedInAuthObject
 		o.Key("actor")

@@ -140,8 +140,10 @@ func Decode(raw string) (*Token, error) {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	t := &Token{Raw: raw, SigningInput: raw[:last], Payload: pb, Signature: sig}
-	// One copy per segment; header and claim strings are substrings of it.
-	if scanObjectStr(hb, string(hb), t.Header.set) != nil || scanObjectStr(pb, string(pb), t.Claims.set) != nil {
+	// One copy of header and payload; header and claim strings are
+	// substrings of it.
+	str := string(buf[:n1+n2])
+	if scanObjectStr(hb, str[:n1], t.Header.set) != nil || scanObjectStr(pb, str[n1:], t.Claims.set) != nil {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	return t, nil
