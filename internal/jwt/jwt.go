@@ -174,7 +174,9 @@ func ScanObject(b []byte, src string, member func(key string, raw []byte, str st
 // the decoded bytes and their length.
 func decodeSegmentInto(buf []byte, seg string) ([]byte, int, error) {
 	seg = strings.TrimRight(seg, "=")
-	if strings.ContainsAny(seg, "\r\n") { // Go skips newlines; Clerk does not
+	// Go's decoder skips newlines; Clerk's does not. (Two IndexByte scans
+	// are several times faster than ContainsAny's per-byte set test.)
+	if strings.IndexByte(seg, '\n') >= 0 || strings.IndexByte(seg, '\r') >= 0 {
 		return nil, 0, errSyntax
 	}
 	n, err := base64.RawURLEncoding.Strict().Decode(buf, []byte(seg))
