@@ -125,9 +125,16 @@ func Decode(raw string) (*Token, error) {
 	if len(raw) > MaxTokenSize {
 		return nil, errorf(ReasonTokenInvalid, "the token is larger than %d bytes", MaxTokenSize)
 	}
+	// Forward IndexByte scans (vectorized) rather than LastIndexByte, which
+	// walks the signature byte by byte.
 	first := strings.IndexByte(raw, '.')
-	last := strings.LastIndexByte(raw, '.')
-	if first < 0 || first == last || strings.IndexByte(raw[first+1:last], '.') >= 0 {
+	last := -1
+	if first >= 0 {
+		if i := strings.IndexByte(raw[first+1:], '.'); i >= 0 {
+			last = first + 1 + i
+		}
+	}
+	if last < 0 || strings.IndexByte(raw[last+1:], '.') >= 0 {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a JWT has exactly three dot-separated parts")
 	}
 	h64, p64, s64 := raw[:first], raw[first+1:last], raw[last+1:]
