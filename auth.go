@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"maps"
 	"strings"
 
@@ -150,22 +151,26 @@ func machineSignedOutAuth(t TokenType) Auth {
 //
 // encoding/json re-validates every byte a MarshalJSON returns, which for a
 // session object costs more than the middleware's whole decision; a handler
-// that writes the object itself should use AppendJSON.
+// that answers the object should use WriteJSON.
 func (a Auth) MarshalJSON() ([]byte, error) {
 	if a.kind == kindSession {
 		return a.session.AuthJSON(a.SessionClaims), nil
 	}
-	return a.AppendJSON(nil), nil
+	return a.appendJSON(nil), nil
 }
 
-// AppendJSON appends the auth object's JSON (the bytes MarshalJSON returns)
-// to dst. It does not encode a signed-in session again, so
-// w.Write(clerk.GetAuth(r).AppendJSON(nil)) answers the object at the cost
-// of one copy.
-func (a Auth) AppendJSON(dst []byte) []byte {
-	if a.kind == kindSession {
-		return append(dst, a.session.AuthJSON(a.SessionClaims)...)
-	}
+// WriteJSON writes the auth object's JSON (the bytes MarshalJSON returns)
+// to w. A signed-in session's JSON, encoded once per verified token, is
+// written as it is: no encoding and no copy, so
+// clerk.GetAuth(r).WriteJSON(w) is the cheapest way to answer it.
+func (a Auth) WriteJSON(w io.Writer) error {
+	b, _ := a.MarshalJSON() // never fails
+	_, err := w.Write(b)
+	return err
+}
+
+// appendJSON encodes every auth object but a signed-in session's.
+func (a Auth) appendJSON(dst []byte) []byte {
 	b := authn.JSONObject{B: dst}
 	switch a.kind {
 	case kindInvalid:

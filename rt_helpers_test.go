@@ -177,9 +177,10 @@ func rtAuthJSON() http.Handler {
 			http.Error(w, err.Error(), 500)
 			return
 		}
-		// AppendJSON must append exactly what json.Marshal writes.
-		if got := a.AppendJSON([]byte("prefix:")); string(got) != "prefix:"+string(b) {
-			http.Error(w, "AppendJSON = "+string(got)+", json.Marshal = "+string(b), 500)
+		// WriteJSON must write exactly what json.Marshal writes.
+		var got strings.Builder
+		if err := a.WriteJSON(&got); err != nil || got.String() != string(b) {
+			http.Error(w, "WriteJSON = "+got.String()+", json.Marshal = "+string(b), 500)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -123,7 +123,7 @@ func (a *app) users(w http.ResponseWriter, r *http.Request) {
 func (a *app) apiMe(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(clerk.GetAuth(r).AppendJSON(nil))
+	clerk.GetAuth(r).WriteJSON(w)
 }
 
 func (a *app) render(w http.ResponseWriter, name string, d *pageData) {

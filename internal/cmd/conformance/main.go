@@ -163,10 +163,10 @@ func routes() http.Handler {
 					opts = append(opts, clerk.AcceptsToken(clerk.TokenType(v)))
 				}
 			}
-			// AppendJSON, not writeJSON: the same bytes without
+			// WriteJSON, not writeJSON: the same bytes without
 			// encoding/json's re-scan of a cached session's JSON.
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			_, _ = w.Write(clerk.GetAuth(r, opts...).AppendJSON(nil))
+			_ = clerk.GetAuth(r, opts...).WriteJSON(w)
 		}
 	})
 }
