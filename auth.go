@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"maps"
 	"strings"
 
@@ -147,8 +148,30 @@ func machineSignedOutAuth(t TokenType) Auth {
 // @clerk/express, so Go and Node services can exchange it. A signed-in
 // session's JSON is encoded once per verified token; the slice returned is
 // then shared, as json.RawMessage shares its bytes: do not modify it.
+//
+// encoding/json re-validates every byte a MarshalJSON returns, which for a
+// session object costs more than the middleware's whole decision; a handler
+// that answers the object should use WriteJSON.
 func (a Auth) MarshalJSON() ([]byte, error) {
-	var b authn.JSONObject
+	if a.kind == kindSession {
+		return a.session.AuthJSON(a.SessionClaims), nil
+	}
+	return a.appendJSON(nil), nil
+}
+
+// WriteJSON writes the auth object's JSON (the bytes MarshalJSON returns)
+// to w. A signed-in session's JSON, encoded once per verified token, is
+// written as it is: no encoding and no copy, so
+// clerk.GetAuth(r).WriteJSON(w) is the cheapest way to answer it.
+func (a Auth) WriteJSON(w io.Writer) error {
+	b, _ := a.MarshalJSON() // never fails
+	_, err := w.Write(b)
+	return err
+}
+
+// appendJSON encodes every auth object but a signed-in session's.
+func (a Auth) appendJSON(dst []byte) []byte {
+	b := authn.JSONObject{B: dst}
 	switch a.kind {
 	case kindInvalid:
 		b.Raw("isAuthenticated", "false")
@@ -162,8 +185,6 @@ func (a Auth) MarshalJSON() ([]byte, error) {
 			b.Raw(k, "null")
 		}
 		b.Raw("isAuthenticated", "false")
-	case kindSession:
-		return a.session.AuthJSON(a.SessionClaims), nil
 	case kindMachine:
 		m := a.machine
 		b.Optional("id", m.ID)
@@ -205,7 +226,7 @@ func (a Auth) MarshalJSON() ([]byte, error) {
 			b.Raw("clientId", "null")
 		}
 	}
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // ErrNotAuthenticated is returned by GetToken for signed-out requests.

@@ -7,8 +7,23 @@ import (
 	"github.com/goclerk/clerk/internal/authn"
 )
 
-// AuthOption adjusts GetAuth.
-type AuthOption func(*authOptions)
+// AuthOption adjusts GetAuth; AcceptsToken, AcceptsTokenList,
+// AcceptsAnyToken and TreatPendingAsSignedOut build them. It is a value
+// rather than a function so that options cost GetAuth no allocation.
+type AuthOption struct {
+	kind  authOptionKind
+	types []TokenType
+	keep  bool // optPending: keep pending sessions signed in
+}
+
+type authOptionKind uint8
+
+const (
+	optTypes    authOptionKind = iota + 1 // AcceptsToken
+	optTypeList                           // AcceptsTokenList
+	optAny                                // AcceptsAnyToken
+	optPending                            // TreatPendingAsSignedOut
+)
 
 type authOptions struct {
 	any         bool
@@ -21,25 +36,22 @@ type authOptions struct {
 // type answers an unauthenticated object of that type when the request
 // carries another; several answer {isAuthenticated:false, tokenType:null}.
 func AcceptsToken(types ...TokenType) AuthOption {
-	return func(o *authOptions) {
-		o.types = append(o.types, types...)
-		o.list = len(o.types) > 1
-	}
+	return AuthOption{kind: optTypes, types: types}
 }
 
 // AcceptsTokenList is AcceptsToken with list semantics even for one type,
 // as an array with one element is in Express.
 func AcceptsTokenList(types ...TokenType) AuthOption {
-	return func(o *authOptions) { o.types = append(o.types, types...); o.list = true }
+	return AuthOption{kind: optTypeList, types: types}
 }
 
 // AcceptsAnyToken accepts sessions and every machine token.
-func AcceptsAnyToken() AuthOption { return func(o *authOptions) { o.any = true } }
+func AcceptsAnyToken() AuthOption { return AuthOption{kind: optAny} }
 
 // TreatPendingAsSignedOut(false) returns pending sessions (sessionStatus
 // "pending", e.g. an unfinished organization task) as signed in.
 func TreatPendingAsSignedOut(v bool) AuthOption {
-	return func(o *authOptions) { o.keepPending = !v }
+	return AuthOption{kind: optPending, keep: !v}
 }
 
 // GetAuth returns the request's auth object, by default for session tokens
@@ -58,17 +70,27 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 	return filterAccepted(a, o)
 }
 
-// applyAuthOptions allocates only when options are given (GetAuth runs on
-// every request).
+// applyAuthOptions combines the options in order: types accumulate, the
+// last AcceptsToken or AcceptsTokenList decides list semantics.
 func applyAuthOptions(opts []AuthOption) authOptions {
-	if len(opts) == 0 {
-		return authOptions{}
-	}
-	o := new(authOptions)
+	var o authOptions
 	for _, opt := range opts {
-		opt(o)
+		switch opt.kind {
+		case optTypes, optTypeList:
+			if o.types == nil {
+				o.types = opt.types
+			} else {
+				// Full slice expression: never append into a caller's array.
+				o.types = append(o.types[:len(o.types):len(o.types)], opt.types...)
+			}
+			o.list = opt.kind == optTypeList || len(o.types) > 1
+		case optAny:
+			o.any = true
+		case optPending:
+			o.keepPending = opt.keep
+		}
 	}
-	return *o
+	return o
 }
 
 // filterAccepted is getAuthObjectForAcceptedToken.

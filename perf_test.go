@@ -278,6 +278,31 @@ func BenchmarkMiddlewareCacheHitJSON(b *testing.B) {
 	}
 }
 
+// BenchmarkMiddlewareCacheHitWriteJSON: a cache hit whose handler answers
+// GetAuth(r).WriteJSON(w), as the README and the conformance target do.
+func BenchmarkMiddlewareCacheHitWriteJSON(b *testing.B) {
+	in := perfSetup(b)
+	mw, err := Middleware(benchOptions(in))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = GetAuth(r).WriteJSON(w)
+	}))
+	tok := perfToken(b, in, 1, time.Now())
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+tok)
+	w := &discard{h: http.Header{}}
+	h.ServeHTTP(w, r)
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer reportCPU(b)()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
 // BenchmarkMiddlewareCacheChurn: every request brings a token the cache has
 // not seen and the cache is full, so each one is verified, inserted and
 // makes room (the --tokens 20000 load of shared/perf).

@@ -171,9 +171,16 @@ func rtAuthJSON() http.Handler {
 		if r.URL.Query().Get("pending") == "keep" {
 			opts = append(opts, clerk.TreatPendingAsSignedOut(false))
 		}
-		b, err := json.Marshal(clerk.GetAuth(r, opts...))
+		a := clerk.GetAuth(r, opts...)
+		b, err := json.Marshal(a)
 		if err != nil {
 			http.Error(w, err.Error(), 500)
+			return
+		}
+		// WriteJSON must write exactly what json.Marshal writes.
+		var got strings.Builder
+		if err := a.WriteJSON(&got); err != nil || got.String() != string(b) {
+			http.Error(w, "WriteJSON = "+got.String()+", json.Marshal = "+string(b), 500)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

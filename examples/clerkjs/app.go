@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -124,7 +123,7 @@ func (a *app) users(w http.ResponseWriter, r *http.Request) {
 func (a *app) apiMe(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	json.NewEncoder(w).Encode(clerk.GetAuth(r))
+	clerk.GetAuth(r).WriteJSON(w)
 }
 
 func (a *app) render(w http.ResponseWriter, name string, d *pageData) {

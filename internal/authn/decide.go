@@ -308,10 +308,11 @@ func (r *run) anyInHeader() *State {
 // cachedHeaderSession answers from the verified-token cache: a cached token
 // is known to be a valid session token, so the type checks are skipped.
 func (r *run) cachedHeaderSession() *State {
-	tok, now := r.tokenInHeader, r.c.now()
-	if r.c.Cache == nil {
-		return nil
+	tok := r.tokenInHeader
+	if r.c.Cache == nil || prefixType(tok) != "" {
+		return nil // an opaque machine token is never a cached session: skip its hash
 	}
+	now := r.c.now()
 	s := r.c.Cache.getKey(r.cacheKey(tok), now)
 	if s == nil {
 		return nil

@@ -3,6 +3,7 @@ package authn
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/goclerk/clerk/internal/jwt"
 )
@@ -45,6 +46,10 @@ func newSession(t *jwt.Token) *Session {
 	return s
 }
 
+// jsonScratch holds buffers for sessionJSON, which runs once per verified
+// token: the encoding is copied out, so the buffer is reused.
+var jsonScratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 func part(b []byte, at, n int) []byte { return b[at : at+n : at+n] }
 
 // AuthJSON returns the auth object's JSON with claims as its sessionClaims
@@ -67,8 +72,11 @@ func (s *Session) AuthJSON(claims json.RawMessage) []byte {
 // in its order, absent members left out) and reports where the payload and
 // the actor start.
 func sessionJSON(p *SessionProps, raw *rawProps, payload json.RawMessage) (b []byte, claimsAt, actorAt int) {
-	var o JSONObject
-	o.B = make([]byte, 0, 2*len(payload)+len(raw.Actor)+256)
+	// Built in a pooled buffer, then copied once to its exact size.
+	scratch := jsonScratch.Get().(*[]byte)
+	defer jsonScratch.Put(scratch)
+	o := JSONObject{B: (*scratch)[:0]}
+	defer func() { *scratch = o.B[:0] }() // keep a buffer that had to grow
 	o.Str("tokenType", TokenSession)
 	if len(raw.Actor) > 0 { // second, as in signedInAuthObject
 		o.Key("actor")
@@ -112,14 +120,18 @@ func (p *SessionProps) detach() {
 	}
 }
 
-// JSONObject appends a JSON object member by member; keys are written as
-// they are (callers pass constant, plain keys).
-type JSONObject struct{ B []byte }
+// JSONObject appends a JSON object member by member to B (which may
+// already hold other bytes); keys are written as they are (callers pass
+// constant, plain keys).
+type JSONObject struct {
+	B    []byte
+	open bool // '{' written
+}
 
 // Key starts a member.
 func (o *JSONObject) Key(k string) {
-	if len(o.B) == 0 {
-		o.B = append(o.B, '{')
+	if !o.open {
+		o.B, o.open = append(o.B, '{'), true
 	} else {
 		o.B = append(o.B, ',')
 	}
@@ -161,10 +173,10 @@ func (o *JSONObject) Nullable(k, v string) {
 	o.Str(k, v)
 }
 
-// Bytes returns the object ("{}" when it has no member).
+// Bytes returns B with the object closed ("{}" when it has no member).
 func (o *JSONObject) Bytes() []byte {
-	if len(o.B) == 0 {
-		return []byte("{}")
+	if !o.open {
+		return append(o.B, '{', '}')
 	}
 	return append(o.B, '}')
 }

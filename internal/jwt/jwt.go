@@ -125,9 +125,16 @@ func Decode(raw string) (*Token, error) {
 	if len(raw) > MaxTokenSize {
 		return nil, errorf(ReasonTokenInvalid, "the token is larger than %d bytes", MaxTokenSize)
 	}
+	// Forward IndexByte scans (vectorized) rather than LastIndexByte, which
+	// walks the signature byte by byte.
 	first := strings.IndexByte(raw, '.')
-	last := strings.LastIndexByte(raw, '.')
-	if first < 0 || first == last || strings.IndexByte(raw[first+1:last], '.') >= 0 {
+	last := -1
+	if first >= 0 {
+		if i := strings.IndexByte(raw[first+1:], '.'); i >= 0 {
+			last = first + 1 + i
+		}
+	}
+	if last < 0 || strings.IndexByte(raw[last+1:], '.') >= 0 {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a JWT has exactly three dot-separated parts")
 	}
 	h64, p64, s64 := raw[:first], raw[first+1:last], raw[last+1:]
@@ -140,8 +147,10 @@ func Decode(raw string) (*Token, error) {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	t := &Token{Raw: raw, SigningInput: raw[:last], Payload: pb, Signature: sig}
-	// One copy per segment; header and claim strings are substrings of it.
-	if scanObjectStr(hb, string(hb), t.Header.set) != nil || scanObjectStr(pb, string(pb), t.Claims.set) != nil {
+	// One copy of header and payload; header and claim strings are
+	// substrings of it.
+	str := string(buf[:n1+n2])
+	if scanObjectStr(hb, str[:n1], t.Header.set) != nil || scanObjectStr(pb, str[n1:], t.Claims.set) != nil {
 		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	return t, nil
@@ -172,7 +181,9 @@ func ScanObject(b []byte, src string, member func(key string, raw []byte, str st
 // the decoded bytes and their length.
 func decodeSegmentInto(buf []byte, seg string) ([]byte, int, error) {
 	seg = strings.TrimRight(seg, "=")
-	if strings.ContainsAny(seg, "\r\n") { // Go skips newlines; Clerk does not
+	// Go's decoder skips newlines; Clerk's does not. (Two IndexByte scans
+	// are several times faster than ContainsAny's per-byte set test.)
+	if strings.IndexByte(seg, '\n') >= 0 || strings.IndexByte(seg, '\r') >= 0 {
 		return nil, 0, errSyntax
 	}
 	n, err := base64.RawURLEncoding.Strict().Decode(buf, []byte(seg))
