@@ -108,3 +108,51 @@ func jsonEqual(a, b any) bool {
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
 }
+
+// TestBanUserWebhooks: banning and unbanning one user sends user.updated
+// with the new state, as the bulk form does; an unknown user sends none.
+func TestBanUserWebhooks(t *testing.T) {
+	got := make(chan map[string]any, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var e map[string]any
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &e); err != nil {
+			t.Errorf("delivery is not JSON: %s", b)
+		}
+		if e["type"] == "user.updated" {
+			got <- e
+		}
+	}))
+	defer srv.Close()
+	h := start(t, Options{WebhookURL: srv.URL, WebhookSecret: "whsec_" + base64.StdEncoding.EncodeToString([]byte("ban"))})
+	var u map[string]any
+	if st := h.bapi("POST", "/v1/users", map[string]any{"email_address": []string{"banned@example.com"}}, &u); st != http.StatusOK {
+		t.Fatalf("create user: %d %v", st, u)
+	}
+	id := u["id"].(string)
+	if st := h.bapi("POST", "/v1/users/user_nope/ban", nil, nil); st != http.StatusNotFound {
+		t.Fatalf("ban unknown user: %d", st)
+	}
+	for _, step := range []struct {
+		path   string
+		banned bool
+	}{{"/ban", true}, {"/unban", false}} {
+		if st := h.bapi("POST", "/v1/users/"+id+step.path, nil, nil); st != http.StatusOK {
+			t.Fatalf("POST %s: %d", step.path, st)
+		}
+		select {
+		case e := <-got:
+			data := e["data"].(map[string]any)
+			if data["id"] != id || data["banned"] != step.banned {
+				t.Errorf("%s: user.updated data id=%v banned=%v, want %s %v", step.path, data["id"], data["banned"], id, step.banned)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no user.updated delivery", step.path)
+		}
+	}
+	select {
+	case e := <-got:
+		t.Errorf("unexpected extra delivery %v", e["data"])
+	default:
+	}
+}

@@ -523,25 +523,14 @@ func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (
 
 func (inst *Instance) bapiBanUser(ban bool) func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
-		now := inst.now()
-		var u user
-		err := inst.store.update(r.Context(), func(t *txn) error {
-			if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
-				return notFoundAs(err, "user")
-			}
+		// updateUser sends user.updated, as the bulk form does.
+		return inst.updateUser(r, func(t *txn, u *user, now time.Time) error {
 			u.Banned = ban
-			u.UpdatedAt = ms(now)
 			if ban {
-				if err := revokeUserSessions(t, u.ID, now); err != nil {
-					return err
-				}
+				return revokeUserSessions(t, u.ID, now)
 			}
-			return t.put(kindUser, u.ID, &u)
+			return nil
 		})
-		if err != nil {
-			return nil, 0, err
-		}
-		return userJSON(&u), 0, nil
 	}
 }
 
