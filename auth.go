@@ -156,7 +156,7 @@ func (a Auth) MarshalJSON() ([]byte, error) {
 	if a.kind == kindSession {
 		return a.session.AuthJSON(a.SessionClaims), nil
 	}
-	return a.appendJSON(nil), nil
+	return a.encodeJSON(), nil
 }
 
 // WriteJSON writes the auth object's JSON (the bytes MarshalJSON returns)
@@ -169,9 +169,9 @@ func (a Auth) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// appendJSON encodes every auth object but a signed-in session's.
-func (a Auth) appendJSON(dst []byte) []byte {
-	b := authn.JSONObject{B: dst}
+// encodeJSON encodes every auth object but a signed-in session's.
+func (a Auth) encodeJSON() []byte {
+	var b authn.JSONObject
 	switch a.kind {
 	case kindInvalid:
 		b.Raw("isAuthenticated", "false")

@@ -120,9 +120,8 @@ func (p *SessionProps) detach() {
 	}
 }
 
-// JSONObject appends a JSON object member by member to B (which may
-// already hold other bytes); keys are written as they are (callers pass
-// constant, plain keys).
+// JSONObject appends a JSON object member by member to B; keys are
+// written as they are (callers pass constant, plain keys).
 type JSONObject struct {
 	B    []byte
 	open bool // '{' written
