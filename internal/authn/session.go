@@ -84,36 +84,34 @@ func (s *Session) keepVals(p *SessionProps, raw *rawProps) {
 	s.vals = string(b)
 }
 
-func (s *Session) val(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = s.ends[i-1]
-	}
-	return s.vals[start:s.ends[i]]
-}
-
 // AppendJSON appends the signed-in auth object with claims as its
 // sessionClaims (nil: null), as JSON.stringify(getAuth(req)) prints it:
 // signedInAuthObject's keys in its order, absent members left out.
 func (s *Session) AppendJSON(dst []byte, claims json.RawMessage) []byte {
-	o := JSONObject{B: dst}
-	o.Str("tokenType", TokenSession)
+	b := append(dst, `{"tokenType":"session_token"`...)
 	if len(s.Actor) > 0 { // second, as in signedInAuthObject
-		o.JSON("actor", s.Actor)
+		b = append(append(b, `,"actor":`...), s.Actor...)
 	}
-	o.JSON("sessionClaims", claims)
-	for i, k := range [numVals]string{"sessionId", "sessionStatus", "userId", "orgId", "orgRole", "orgSlug", "orgPermissions", "factorVerificationAge"} {
-		v := s.val(i)
+	b = append(b, `,"sessionClaims":`...)
+	if len(claims) == 0 {
+		claims = jsonNull
+	}
+	b = append(b, claims...)
+	start := uint32(0)
+	for i, end := range s.ends {
 		switch {
-		case v != "":
-			o.Raw(k, v)
-		case i == valSessionStatus || i == valFVA: // always present
-			o.Raw(k, "null")
+		case end > start:
+			b = append(append(b, memberKeys[i]...), s.vals[start:end]...)
+		case i == valSessionStatus || i == valFVA: // present even when null
+			b = append(append(b, memberKeys[i]...), "null"...)
 		}
+		start = end
 	}
-	o.Raw("isAuthenticated", "true")
-	return o.Bytes()
+	return append(b, `,"isAuthenticated":true}`...)
 }
+
+// memberKeys introduce the members whose values Session.vals holds.
+var memberKeys = [numVals]string{`,"sessionId":`, `,"sessionStatus":`, `,"userId":`, `,"orgId":`, `,"orgRole":`, `,"orgSlug":`, `,"orgPermissions":`, `,"factorVerificationAge":`}
 
 // JSONLen is a capacity for AppendJSON's output with claims.
 func (s *Session) JSONLen(claims json.RawMessage) int {
