@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"strings"
+	"sync"
 
 	"github.com/goclerk/clerk/backend"
 	"github.com/goclerk/clerk/internal/authn"
@@ -145,29 +146,41 @@ func machineSignedOutAuth(t TokenType) Auth {
 }
 
 // MarshalJSON writes the auth object with the keys, nulls and absences of
-// @clerk/express, so Go and Node services can exchange it. A signed-in
-// session's JSON is encoded once per verified token; the slice returned is
-// then shared, as json.RawMessage shares its bytes: do not modify it.
+// @clerk/express, so Go and Node services can exchange it.
 //
 // encoding/json re-validates every byte a MarshalJSON returns, which for a
 // session object costs more than the middleware's whole decision; a handler
 // that answers the object should use WriteJSON.
 func (a Auth) MarshalJSON() ([]byte, error) {
 	if a.kind == kindSession {
-		return a.session.AuthJSON(a.SessionClaims), nil
+		return a.session.AppendJSON(make([]byte, 0, a.session.JSONLen(a.SessionClaims)), a.SessionClaims), nil
 	}
 	return a.encodeJSON(), nil
 }
 
 // WriteJSON writes the auth object's JSON (the bytes MarshalJSON returns)
-// to w. A signed-in session's JSON, encoded once per verified token, is
-// written as it is: no encoding and no copy, so
-// clerk.GetAuth(r).WriteJSON(w) is the cheapest way to answer it.
+// to w in one Write, encoding nothing twice: a signed-in session's object
+// is put together from values kept with its verified token, in a reused
+// buffer, so clerk.GetAuth(r).WriteJSON(w) is the cheapest way to answer
+// it.
 func (a Auth) WriteJSON(w io.Writer) error {
-	b, _ := a.MarshalJSON() // never fails
+	if a.kind != kindSession {
+		_, err := w.Write(a.encodeJSON())
+		return err
+	}
+	buf := jsonBuffers.Get().(*[]byte)
+	b := a.session.AppendJSON((*buf)[:0], a.SessionClaims)
 	_, err := w.Write(b)
+	if cap(b) <= 16<<10 { // keep buffers of ordinary size only
+		*buf = b[:0]
+		jsonBuffers.Put(buf)
+	}
 	return err
 }
+
+// jsonBuffers holds WriteJSON's buffers (io.Writer must not keep what it
+// is given, so a buffer is free again once Write returns).
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // encodeJSON encodes every auth object but a signed-in session's.
 func (a Auth) encodeJSON() []byte {

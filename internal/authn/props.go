@@ -16,20 +16,21 @@ type SessionProps struct {
 
 	SessionID, SessionStatus, OrgID, OrgRole, OrgSlug string
 	OrgPermissions                                    []string
-	HasOrgPermissions                                 bool // orgPermissions is an array
-	FVA                                               []float64
-	FVAValid                                          bool
-	FVAInts                                           []int // FVA for Auth.FactorVerificationAge, set with the Session
+	FVA                                               [2]float64 // when FVAValid
+	FVAInts                                           []int      // FVA for Auth.FactorVerificationAge, set with the Session
 
-	Features, Plans   string // fea / pla when strings
-	FeaturesNonString bool   // fea present, truthy and not a string
+	Features, Plans string // fea / pla when strings
+	Err             error  // claims signedInAuthObject cannot turn into an auth object
+
+	HasOrgPermissions bool // orgPermissions is an array
+	FVAValid          bool
+	FeaturesNonString bool // fea present, truthy and not a string
 	PlansNonString    bool
-	Err               error // claims signedInAuthObject cannot turn into an auth object
 	Pending           bool
 }
 
 // rawProps are the same properties as the JSON Express's auth object
-// prints (nil: absent), needed only to encode Session.JSON.
+// prints (nil: absent), kept in Session.vals.
 type rawProps struct {
 	SessionID, SessionStatus, Actor, OrgID, OrgRole, OrgSlug, OrgPermissions, FVA json.RawMessage
 }
@@ -163,21 +164,21 @@ func truthyRaw(raw json.RawMessage) bool {
 }
 
 // parsePair reads a JSON array of exactly two numbers (the fva claim).
-func parsePair(raw json.RawMessage) ([]float64, bool) {
+func parsePair(raw json.RawMessage) ([2]float64, bool) {
 	s := strings.TrimSpace(string(raw))
 	if len(s) < 5 || s[0] != '[' || s[len(s)-1] != ']' {
-		return nil, false
+		return [2]float64{}, false
 	}
 	a, b, ok := strings.Cut(s[1:len(s)-1], ",")
 	if !ok || strings.Contains(b, ",") {
-		return nil, false
+		return [2]float64{}, false
 	}
 	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
 	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
 	if err1 != nil || err2 != nil {
-		return nil, false
+		return [2]float64{}, false
 	}
-	return []float64{x, y}, true
+	return [2]float64{x, y}, true
 }
 
 // jsonStrings encodes a string list as a JSON array.

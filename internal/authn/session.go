@@ -1,33 +1,49 @@
 package authn
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 
 	"github.com/goclerk/clerk/internal/jwt"
 )
 
 // Session is a verified session token and what the auth object derives from
 // it. Sessions live in the verified-token cache, so a Session keeps only
-// what later requests read (about 1 KB, see docs/performance.md): the time
-// claims to re-check, the derived properties and the auth object's JSON,
-// which holds the payload.
+// what later requests read (about 0.9 KB, see docs/performance.md): the
+// time claims to re-check, the derived properties, the payload and the raw
+// values of the auth object's other members. The object's keys are written
+// around them by AppendJSON rather than kept per token.
 type Session struct {
 	Times jwt.Times
 	Props *SessionProps
-	// Payload is the verified payload, verbatim (sessionClaims), and Actor
-	// its "act" claim (nil if absent): both are parts of JSON.
+	// Payload is the verified payload, verbatim (sessionClaims), in memory
+	// of its own; Actor is its "act" claim (nil if absent), a part of it.
 	Payload json.RawMessage
 	Actor   json.RawMessage
-	// JSON is the signed-in auth object as JSON.stringify(getAuth(req))
-	// prints it; Payload is JSON[claimsAt:claimsAt+len(Payload)].
-	JSON     []byte
-	claimsAt int
+	// vals holds the members' raw JSON values end to end (an absent member
+	// is empty) and ends where each one ends; the props' strings are
+	// substrings of vals where they can be.
+	vals string
+	ends [numVals]uint32
 }
 
+// The members of the signed-in auth object after sessionClaims whose
+// values Session.vals holds, in signedInAuthObject's order.
+const (
+	valSessionID = iota
+	valSessionStatus
+	valUserID
+	valOrgID
+	valOrgRole
+	valOrgSlug
+	valOrgPermissions
+	valFVA
+	numVals
+)
+
 // newSession keeps what a verified token t yields, in memory of its own
-// (three allocations): nothing refers to the decoded token afterwards.
+// (four allocations): nothing refers to the decoded token afterwards.
 func newSession(t *jwt.Token) *Session {
 	both := new(struct {
 		s Session
@@ -36,84 +52,99 @@ func newSession(t *jwt.Token) *Session {
 	s, p := &both.s, &both.p
 	raw := deriveProps(&t.Claims, p)
 	s.Times, s.Props = t.Claims.Times(), p
-	var actorAt int
-	s.JSON, s.claimsAt, actorAt = sessionJSON(p, &raw, t.Payload)
-	s.Payload = part(s.JSON, s.claimsAt, len(t.Payload))
+	s.Payload = part(append(make([]byte, 0, len(t.Payload)), t.Payload...), 0, len(t.Payload))
 	if raw.Actor != nil {
-		s.Actor = part(s.JSON, actorAt, len(raw.Actor))
+		// The claim's bytes are in the payload; any equal run is as good.
+		s.Actor = part(s.Payload, bytes.Index(s.Payload, raw.Actor), len(raw.Actor))
 	}
-	p.detach()
+	s.keepVals(p, &raw)
+	p.detach(s.vals)
 	return s
 }
 
-// jsonScratch holds buffers for sessionJSON, which runs once per verified
-// token: the encoding is copied out, so the buffer is reused.
-var jsonScratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
 func part(b []byte, at, n int) []byte { return b[at : at+n : at+n] }
 
-// AuthJSON returns the auth object's JSON with claims as its sessionClaims
-// (nil: null): the cached JSON when claims are the session's own payload.
-func (s *Session) AuthJSON(claims json.RawMessage) []byte {
-	if len(claims) == len(s.Payload) && (len(claims) == 0 || &claims[0] == &s.Payload[0]) {
-		return s.JSON[:len(s.JSON):len(s.JSON)]
+// keepVals records the members' raw values (signedInAuthObject's values
+// for them) in s.vals.
+func (s *Session) keepVals(p *SessionProps, raw *rawProps) {
+	var b []byte
+	for i, v := range [numVals][]byte{
+		valSessionID:      raw.SessionID,
+		valSessionStatus:  raw.SessionStatus,
+		valUserID:         appendJSONString(nil, p.UserID),
+		valOrgID:          raw.OrgID,
+		valOrgRole:        raw.OrgRole,
+		valOrgSlug:        raw.OrgSlug,
+		valOrgPermissions: raw.OrgPermissions,
+		valFVA:            raw.FVA,
+	} {
+		b = append(b, v...)
+		s.ends[i] = uint32(len(b))
 	}
+	s.vals = string(b)
+}
+
+// AppendJSON appends the signed-in auth object with claims as its
+// sessionClaims (nil: null), as JSON.stringify(getAuth(req)) prints it:
+// signedInAuthObject's keys in its order, absent members left out.
+func (s *Session) AppendJSON(dst []byte, claims json.RawMessage) []byte {
+	b := append(dst, `{"tokenType":"session_token"`...)
+	if len(s.Actor) > 0 { // second, as in signedInAuthObject
+		b = append(append(b, `,"actor":`...), s.Actor...)
+	}
+	b = append(b, `,"sessionClaims":`...)
 	if len(claims) == 0 {
 		claims = jsonNull
 	}
-	end := s.claimsAt + len(s.Payload)
-	out := make([]byte, 0, len(s.JSON)-len(s.Payload)+len(claims))
-	out = append(out, s.JSON[:s.claimsAt]...)
-	out = append(out, claims...)
-	return append(out, s.JSON[end:]...)
-}
-
-// sessionJSON encodes the signed-in auth object (signedInAuthObject's keys,
-// in its order, absent members left out) and reports where the payload and
-// the actor start.
-func sessionJSON(p *SessionProps, raw *rawProps, payload json.RawMessage) (b []byte, claimsAt, actorAt int) {
-	// Built in a pooled buffer, then copied once to its exact size.
-	scratch := jsonScratch.Get().(*[]byte)
-	defer jsonScratch.Put(scratch)
-	o := JSONObject{B: (*scratch)[:0]}
-	defer func() { *scratch = o.B[:0] }() // keep a buffer that had to grow
-	o.Str("tokenType", TokenSession)
-	if len(raw.Actor) > 0 { // second, as in signedInAuthObject
-		o.Key("actor")
-		actorAt = len(o.B)
-		o.Value(raw.Actor)
+	b = append(b, claims...)
+	start := uint32(0)
+	for i, end := range s.ends {
+		switch {
+		case end > start:
+			b = append(append(b, memberKeys[i]...), s.vals[start:end]...)
+		case i == valSessionStatus || i == valFVA: // present even when null
+			b = append(append(b, memberKeys[i]...), "null"...)
+		}
+		start = end
 	}
-	o.Key("sessionClaims")
-	claimsAt = len(o.B)
-	o.Value(payload)
-	o.Optional("sessionId", raw.SessionID)
-	o.JSON("sessionStatus", raw.SessionStatus)
-	o.Str("userId", p.UserID)
-	o.Optional("orgId", raw.OrgID)
-	o.Optional("orgRole", raw.OrgRole)
-	o.Optional("orgSlug", raw.OrgSlug)
-	o.Optional("orgPermissions", raw.OrgPermissions)
-	o.JSON("factorVerificationAge", raw.FVA)
-	o.Raw("isAuthenticated", "true")
-	return append([]byte(nil), o.Bytes()...), claimsAt, actorAt // no spare capacity kept
+	return append(b, `,"isAuthenticated":true}`...)
 }
 
-// detach copies the props' strings into one allocation of their own, so
-// that the decoded token they pointed into can be collected.
-func (p *SessionProps) detach() {
+// memberKeys introduce the members whose values Session.vals holds.
+var memberKeys = [numVals]string{`,"sessionId":`, `,"sessionStatus":`, `,"userId":`, `,"orgId":`, `,"orgRole":`, `,"orgSlug":`, `,"orgPermissions":`, `,"factorVerificationAge":`}
+
+// JSONLen is a capacity for AppendJSON's output with claims.
+func (s *Session) JSONLen(claims json.RawMessage) int {
+	return len(claims) + len(s.Actor) + len(s.vals) + 200
+}
+
+// detach points the props' strings into vals, or copies them into one
+// allocation of their own, so that the decoded token they pointed into
+// can be collected.
+func (p *SessionProps) detach(vals string) {
 	fields := [...]*string{&p.UserID, &p.SessionID, &p.SessionStatus, &p.OrgID, &p.OrgRole, &p.OrgSlug, &p.Features, &p.Plans}
+	var rest []*string
 	n := 0
 	for _, f := range fields {
-		n += len(*f)
+		if *f == "" {
+			continue
+		}
+		if i := strings.Index(vals, *f); i >= 0 {
+			*f = vals[i : i+len(*f)]
+			continue
+		}
+		rest, n = append(rest, f), n+len(*f)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, f := range fields {
-		b.WriteString(*f)
-	}
-	all, at := b.String(), 0
-	for _, f := range fields {
-		*f, at = all[at:at+len(*f)], at+len(*f)
+	if len(rest) > 0 {
+		var b strings.Builder
+		b.Grow(n)
+		for _, f := range rest {
+			b.WriteString(*f)
+		}
+		all, at := b.String(), 0
+		for _, f := range rest {
+			*f, at = all[at:at+len(*f)], at+len(*f)
+		}
 	}
 	if p.FVAValid {
 		p.FVAInts = []int{int(p.FVA[0]), int(p.FVA[1])}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/goclerk/clerk/internal/jwt"
 )
@@ -99,9 +101,9 @@ func BenchmarkVerifiedCacheEntryBytes(b *testing.B) {
 	}
 }
 
-// TestSessionKeepsItsOwnMemory: a Session's payload and actor are parts of
-// its JSON (not of the decoded token), and its JSON is the signed-in auth
-// object.
+// TestSessionKeepsItsOwnMemory: a Session's payload is a copy of its own
+// (not the decoded token's), its props' strings point into its values
+// rather than into the token, and it writes the signed-in auth object.
 func TestSessionKeepsItsOwnMemory(t *testing.T) {
 	tok := perfLikeToken(7)
 	d, err := jwt.Decode(tok)
@@ -109,18 +111,24 @@ func TestSessionKeepsItsOwnMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSession(d)
-	if string(s.Payload) != string(d.Payload) || &s.Payload[0] != &s.JSON[s.claimsAt] {
-		t.Fatal("the payload is not the one inside the session's JSON")
+	if string(s.Payload) != string(d.Payload) || &s.Payload[0] == &d.Payload[0] || cap(s.Payload) != len(s.Payload) {
+		t.Fatal("the payload is not an exact copy of its own")
 	}
-	if s.Props.UserID != "user_7" || s.Props.OrgRole != "org:admin" || s.Props.OrgSlug != "acme" || len(s.Props.FVAInts) != 2 {
-		t.Fatalf("props = %+v", s.Props)
+	p := s.Props
+	if p.UserID != "user_7" || p.OrgRole != "org:admin" || p.OrgSlug != "acme" || len(p.FVAInts) != 2 {
+		t.Fatalf("props = %+v", p)
+	}
+	for _, f := range []string{p.UserID, p.SessionID, p.SessionStatus, p.OrgID, p.OrgRole, p.OrgSlug} {
+		if !strings.Contains(s.vals, f) || unsafe.StringData(f) != unsafe.StringData(s.vals[strings.Index(s.vals, f):]) {
+			t.Errorf("prop %q is not a substring of the session's values", f)
+		}
 	}
 	want := `{"tokenType":"session_token","sessionClaims":` + string(d.Payload) + `,"sessionId":"sess_7","sessionStatus":"active","userId":"user_7","orgId":"org_1","orgRole":"org:admin","orgSlug":"acme","orgPermissions":[],"factorVerificationAge":[0,-1],"isAuthenticated":true}`
-	if got := string(s.AuthJSON(s.Payload)); got != want {
-		t.Fatalf("JSON =\n%s\nwant\n%s", got, want)
+	if got := string(s.AppendJSON([]byte("x"), s.Payload)); got != "x"+want {
+		t.Fatalf("JSON =\n%s\nwant\n%s", got, "x"+want)
 	}
-	if cap(s.AuthJSON(s.Payload)) != len(s.JSON) {
-		t.Fatal("the shared JSON can be appended to in place")
+	if got := string(s.AppendJSON(nil, nil)); got != strings.Replace(want, string(d.Payload), "null", 1) {
+		t.Fatalf("JSON without claims = %s", got)
 	}
 }
 
