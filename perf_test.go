@@ -152,15 +152,13 @@ func benchOptions(in perfInstance) Options {
 	return Options{SecretKey: "sk_test_perf", PublishableKey: in.pk, JWTKey: in.pem, AuthorizedParties: []string{"http://localhost:3000"}}
 }
 
-// BenchmarkMiddlewareCacheHit: the same valid token on every request.
-func BenchmarkMiddlewareCacheHit(b *testing.B) {
-	in := perfSetup(b)
-	h := perfHandler(b, benchOptions(in))
-	tok := perfToken(b, in, 1, time.Now())
-	r := httptest.NewRequest("GET", "/api", nil)
-	r.Header.Set("Authorization", "Bearer "+tok)
+// benchServe serves r through h on every iteration, after one request
+// first when warm is set (a cache hit then finds the token cached).
+func benchServe(b *testing.B, h http.Handler, r *http.Request, warm bool) {
 	w := &discard{h: http.Header{}}
-	h.ServeHTTP(w, r)
+	if warm {
+		h.ServeHTTP(w, r)
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	defer reportCPU(b)()
@@ -168,6 +166,29 @@ func BenchmarkMiddlewareCacheHit(b *testing.B) {
 		clear(w.h)
 		h.ServeHTTP(w, r)
 	}
+}
+
+// bearerRequest is an API request carrying a valid session token.
+func bearerRequest(b *testing.B, in perfInstance) *http.Request {
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Authorization", "Bearer "+perfToken(b, in, 1, time.Now()))
+	return r
+}
+
+// benchCacheHit: the same valid token on every request, answered by next.
+func benchCacheHit(b *testing.B, next http.HandlerFunc) {
+	in := perfSetup(b)
+	mw, err := Middleware(benchOptions(in))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchServe(b, mw(next), bearerRequest(b, in), true)
+}
+
+// BenchmarkMiddlewareCacheHit: the same valid token on every request.
+func BenchmarkMiddlewareCacheHit(b *testing.B) {
+	in := perfSetup(b)
+	benchServe(b, perfHandler(b, benchOptions(in)), bearerRequest(b, in), true)
 }
 
 // BenchmarkMiddlewareCacheMiss: full verification on every request (the
@@ -176,34 +197,15 @@ func BenchmarkMiddlewareCacheMiss(b *testing.B) {
 	in := perfSetup(b)
 	o := benchOptions(in)
 	o.VerifiedTokenCacheSize = -1
-	h := perfHandler(b, o)
-	tok := perfToken(b, in, 1, time.Now())
-	r := httptest.NewRequest("GET", "/api", nil)
-	r.Header.Set("Authorization", "Bearer "+tok)
-	w := &discard{h: http.Header{}}
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer reportCPU(b)()
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
+	benchServe(b, perfHandler(b, o), bearerRequest(b, in), false)
 }
 
 // BenchmarkMiddlewareSignedOut: an API request without any token.
 func BenchmarkMiddlewareSignedOut(b *testing.B) {
 	in := perfSetup(b)
-	h := perfHandler(b, benchOptions(in))
 	r := httptest.NewRequest("GET", "/api", nil)
 	r.Header.Set("Accept", "application/json")
-	w := &discard{h: http.Header{}}
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer reportCPU(b)()
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
+	benchServe(b, perfHandler(b, benchOptions(in)), r, false)
 }
 
 // BenchmarkBareRS256Verify is the floor for the cache-miss path: SHA-256 of
@@ -249,58 +251,21 @@ func BenchmarkDecideCacheMiss(b *testing.B) {
 }
 
 // BenchmarkMiddlewareCacheHitJSON: a cache hit whose handler encodes the
-// auth object as users do (json.Marshal(GetAuth(r)), as the README's
-// json.NewEncoder(w).Encode does).
+// auth object with json.Marshal(GetAuth(r)).
 func BenchmarkMiddlewareCacheHitJSON(b *testing.B) {
-	in := perfSetup(b)
-	mw, err := Middleware(benchOptions(in))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	benchCacheHit(b, func(w http.ResponseWriter, r *http.Request) {
 		out, err := json.Marshal(GetAuth(r))
 		if err != nil {
 			b.Fatal(err)
 		}
 		_, _ = w.Write(out)
-	}))
-	tok := perfToken(b, in, 1, time.Now())
-	r := httptest.NewRequest("GET", "/api", nil)
-	r.Header.Set("Authorization", "Bearer "+tok)
-	w := &discard{h: http.Header{}}
-	h.ServeHTTP(w, r)
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer reportCPU(b)()
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
+	})
 }
 
 // BenchmarkMiddlewareCacheHitWriteJSON: a cache hit whose handler answers
 // GetAuth(r).WriteJSON(w), as the README and the conformance target do.
 func BenchmarkMiddlewareCacheHitWriteJSON(b *testing.B) {
-	in := perfSetup(b)
-	mw, err := Middleware(benchOptions(in))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = GetAuth(r).WriteJSON(w)
-	}))
-	tok := perfToken(b, in, 1, time.Now())
-	r := httptest.NewRequest("GET", "/api", nil)
-	r.Header.Set("Authorization", "Bearer "+tok)
-	w := &discard{h: http.Header{}}
-	h.ServeHTTP(w, r)
-	b.ReportAllocs()
-	b.ResetTimer()
-	defer reportCPU(b)()
-	for b.Loop() {
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
+	benchCacheHit(b, func(w http.ResponseWriter, r *http.Request) { _ = GetAuth(r).WriteJSON(w) })
 }
 
 // BenchmarkMiddlewareCacheChurn: every request brings a token the cache has
