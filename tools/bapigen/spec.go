@@ -5,34 +5,15 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/goclerk/clerk/tools/internal/openapi"
 )
 
 // The subset of OpenAPI 3.0 the generator reads. Descriptions, examples and
 // summaries are deliberately not decoded: only structure is used.
 
-// omap is a YAML mapping that remembers its key order, so that generated
-// code follows the specification's order and is deterministic.
-type omap[T any] struct {
-	Keys []string
-	Vals map[string]T
-}
-
-func (m *omap[T]) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: want a mapping", n.Line)
-	}
-	m.Vals = make(map[string]T, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i].Value
-		var v T
-		if err := n.Content[i+1].Decode(&v); err != nil {
-			return fmt.Errorf("%s: %w", k, err)
-		}
-		m.Keys = append(m.Keys, k)
-		m.Vals[k] = v
-	}
-	return nil
-}
+// omap is a YAML mapping that keeps its key order.
+type omap[T any] = openapi.Map[T]
 
 type spec struct {
 	Paths      omap[pathItem] `yaml:"paths"`
