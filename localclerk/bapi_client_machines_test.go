@@ -58,14 +58,6 @@ func (f *clientFixture) waitlistEntry(t *testing.T) *backend.WaitlistEntry {
 	return w
 }
 
-// wantParam checks an error's first entry names param.
-func wantParam(t *testing.T, e *backend.APIError, param string) {
-	t.Helper()
-	if len(e.Errors) == 0 || e.Errors[0].Meta["param_name"] != param {
-		t.Errorf("error %v does not name %s", e, param)
-	}
-}
-
 var _ = addClientCases(map[string]clientCase{
 	"ListMachines": {
 		ok: func(t *testing.T, f *clientFixture) {
@@ -77,7 +69,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Machines.List(f.ctx, &backend.MachineListParams{OrderBy: "secret_key"})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "order_by")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "order_by")
 		},
 	},
 	"CreateMachine": {
@@ -95,7 +87,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Machines.Create(f.ctx, &backend.MachineCreateParams{Name: "x", ScopedMachines: []string{"mch_nope"}})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "scoped_machines")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "scoped_machines")
 		},
 	},
 	"GetMachine": {
@@ -124,7 +116,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Machines.Update(f.ctx, f.machine(t).ID, &backend.MachineUpdateParams{DefaultTokenTTL: backend.Ptr[int64](-1)})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "default_token_ttl")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "default_token_ttl")
 		},
 	},
 	"DeleteMachine": {
@@ -170,7 +162,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Machines.RotateSecretKey(f.ctx, f.machine(t).ID, &backend.MachineRotateSecretKeyParams{PreviousTokenTTL: 28801})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "previous_token_ttl")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "previous_token_ttl")
 		},
 	},
 	"CreateMachineScope": {
@@ -192,7 +184,7 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			a := f.machine(t)
 			_, err := f.c.Machines.CreateScope(f.ctx, a.ID, &backend.MachineCreateScopeParams{ToMachineID: a.ID})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "to_machine_id")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "to_machine_id")
 		},
 	},
 	"DeleteMachineScope": {
@@ -224,7 +216,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.machineClient(t, f.machine(t).SecretKey).M2MTokens.Create(f.ctx, &backend.M2MTokenCreateParams{TokenFormat: backend.Ptr("paseto")})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "token_format")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "token_format")
 		},
 	},
 	"getM2MTokens": {
@@ -289,7 +281,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.APIKeys.Create(f.ctx, &backend.APIKeyCreateParams{Name: "orphan", Subject: "user_nope"})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "subject")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "subject")
 		},
 	},
 	"getApiKeys": {
@@ -309,7 +301,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.APIKeys.List(f.ctx, &backend.APIKeyListParams{})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_missing"), "subject")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_missing"), "subject")
 		},
 	},
 	"getApiKey": {
@@ -339,7 +331,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.APIKeys.Update(f.ctx, f.apiKey(t).ID, &backend.APIKeyUpdateParams{Subject: backend.Ptr("org_nope")})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "subject")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "subject")
 		},
 	},
 	"deleteApiKey": {
@@ -411,7 +403,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.WaitlistEntries.List(f.ctx, &backend.WaitlistEntryListParams{Status: "sleeping"})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "status")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_value_invalid"), "status")
 		},
 	},
 	"CreateWaitlistEntry": {
@@ -424,7 +416,7 @@ var _ = addClientCases(map[string]clientCase{
 		},
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.WaitlistEntries.Create(f.ctx, &backend.WaitlistEntryCreateParams{EmailAddress: f.user(t).EmailAddresses[0].EmailAddress})
-			wantParam(t, wantAPIError(t, err, 422, "form_identifier_exists"), "email_address")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_identifier_exists"), "email_address")
 		},
 	},
 	"CreateBulkWaitlistEntries": {
@@ -438,7 +430,7 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			ok := f.unique("bulk") + "@example.com"
 			_, err := f.c.WaitlistEntries.BulkCreate(f.ctx, &backend.WaitlistEntryBulkCreateParams{Items: []backend.WaitlistEntryBulkCreateParamsItem{{EmailAddress: ok}, {EmailAddress: "not-an-address"}}})
-			wantParam(t, wantAPIError(t, err, 422, "form_param_format_invalid"), "email_address")
+			wantErrParam(t, wantAPIError(t, err, 422, "form_param_format_invalid"), "email_address")
 			// All or nothing: the good address was not added.
 			if p, _ := f.c.WaitlistEntries.List(f.ctx, &backend.WaitlistEntryListParams{Query: ok}); p.TotalCount != 0 {
 				t.Errorf("partial bulk write: %+v", p)

@@ -134,3 +134,11 @@ func TestEveryServedOperationThroughTheBackendClient(t *testing.T) {
 		}
 	}
 }
+
+// wantErrParam checks the first error entry's meta.param_name.
+func wantErrParam(t *testing.T, e *backend.APIError, param string) {
+	t.Helper()
+	if len(e.Errors) == 0 || e.Errors[0].Meta["param_name"] != param {
+		t.Errorf("error = %v, want meta.param_name %q", e, param)
+	}
+}

@@ -20,14 +20,6 @@ import (
 // tokens and actor tokens. Error codes and statuses are the ones Clerk's
 // Backend API answers with (its published error catalogue).
 
-// wantErrParam checks the first error entry's meta.param_name.
-func wantErrParam(t *testing.T, e *backend.APIError, param string) {
-	t.Helper()
-	if len(e.Errors) == 0 || e.Errors[0].Meta["param_name"] != param {
-		t.Errorf("error = %v, want meta.param_name %q", e, param)
-	}
-}
-
 // wrongKeyClient talks to the same instance with a secret key that is not
 // the instance's.
 func wrongKeyClient(t *testing.T, f *clientFixture) *backend.Client {
