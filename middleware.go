@@ -141,14 +141,16 @@ func newInstance(opts Options) (*instance, error) {
 type ctxKey struct{}
 
 // requestAuth is what the middleware leaves in the request context. It is
-// the context itself (a value context for ctxKey), and holds the facts and
-// the decision's room, so a request costs one allocation here.
+// the context itself (a value context for ctxKey), holds the facts and the
+// decision's room, and holds the request the handler is given (r with
+// this context), so a request costs one allocation here.
 type requestAuth struct {
 	context.Context
 	state *authn.State
 	inst  *instance
 	facts authn.Facts
 	room  authn.State
+	req   http.Request
 }
 
 // Value answers ctxKey with the request's auth and delegates the rest.
@@ -195,8 +197,16 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			inst.fail(w, r, middlewareError(fmt.Errorf("%w: %w", errMalformedClaims, st.Session.Props.Err)))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(ra))
+		ra.serve(next, w, r)
 	})
+}
+
+// serve hands next r with ra as its context, in the request ra keeps: a
+// function this small gets r.WithContext inlined, and WithContext's own
+// copy then stays on the stack.
+func (ra *requestAuth) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	ra.req = *r.WithContext(ra)
+	next.ServeHTTP(w, &ra.req)
 }
 
 // authFor is @clerk/backend's RequestState.toAuth() for the middleware's
