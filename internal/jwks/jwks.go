@@ -36,7 +36,7 @@ func NewPEMSource(pemText string) (*PEMSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PEMSource{key: &jwt.Key{Alg: "RS256", Public: pub}}, nil
+	return &PEMSource{key: jwt.NewKey("", "RS256", pub)}, nil
 }
 
 // Key returns the configured key whatever the kid.
@@ -54,21 +54,19 @@ type JWK struct {
 
 // ToKey converts an RSA JWK; other key types yield a key that cannot verify.
 func (j JWK) ToKey() *jwt.Key {
-	k := &jwt.Key{Kid: j.Kid, Alg: j.Alg}
 	if j.Kty != "RSA" {
-		return k
+		return &jwt.Key{Kid: j.Kid, Alg: j.Alg}
 	}
 	n, err1 := base64.RawURLEncoding.DecodeString(trimPad(j.N))
 	e, err2 := base64.RawURLEncoding.DecodeString(trimPad(j.E))
 	if err1 != nil || err2 != nil || len(n) == 0 || len(e) == 0 || len(e) > 4 {
-		return k
+		return &jwt.Key{Kid: j.Kid, Alg: j.Alg}
 	}
 	exp := 0
 	for _, b := range e {
 		exp = exp<<8 | int(b)
 	}
-	k.Public = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}
-	return k
+	return jwt.NewKey(j.Kid, j.Alg, &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp})
 }
 
 func trimPad(s string) string {

@@ -6,6 +6,8 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"slices"
+
+	"github.com/goclerk/clerk/internal/rsaverify"
 )
 
 // Key is a public verification key. Alg, when set, is the algorithm the key
@@ -15,6 +17,19 @@ type Key struct {
 	Kid    string
 	Alg    string
 	Public any // *rsa.PublicKey for usable keys
+
+	// prepared verifies for Public when it is the key NewKey prepared.
+	prepared *rsaverify.Key
+}
+
+// NewKey is a Key whose RSA public key is prepared once for the
+// signatures of every token it verifies (see package rsaverify).
+func NewKey(kid, alg string, pub any) *Key {
+	k := &Key{Kid: kid, Alg: alg, Public: pub}
+	if rk, ok := pub.(*rsa.PublicKey); ok {
+		k.prepared = rsaverify.New(rk)
+	}
+	return k
 }
 
 // Supported algorithms: RSA PKCS#1 v1.5 only, as @clerk/backend.
@@ -66,7 +81,13 @@ func (t *Token) VerifySignature(k *Key) error {
 		d := sha512.Sum512([]byte(t.SigningInput))
 		digest = d[:]
 	}
-	if rsa.VerifyPKCS1v15(pub, h, digest, t.Signature) != nil {
+	var err error
+	if k.prepared != nil && k.prepared.Public() == pub {
+		err = k.prepared.VerifyPKCS1v15(h, digest, t.Signature)
+	} else {
+		err = rsa.VerifyPKCS1v15(pub, h, digest, t.Signature)
+	}
+	if err != nil {
 		return errorf(ReasonTokenInvalidSignature, "the token signature is invalid")
 	}
 	return nil

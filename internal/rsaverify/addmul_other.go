@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package rsaverify
+
+// Without the amd64 kernel crypto/rsa is faster than Montgomery
+// arithmetic in Go, so every key is verified there.
+const kernelBuilt, haveKernel = false, false
+
+func addMulVVW(z, x []uint64, y uint64) uint64 { panic("rsaverify: no kernel") }
