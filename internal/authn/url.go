@@ -61,7 +61,8 @@ func DeriveURL(connScheme, host, fwdHost, fwdProto, target string) ClerkURL {
 	if fwdProto != "" {
 		scheme, _, _ = strings.Cut(fwdProto, ",")
 	}
-	u := ClerkURL{Scheme: strings.ToLower(scheme), Host: normalizeHost(h, strings.ToLower(scheme)), Path: path, Query: query}
+	scheme = strings.ToLower(scheme)
+	u := ClerkURL{Scheme: scheme, Host: normalizeHost(h, scheme), Path: path, Query: query}
 	if u.Host == "" || !validScheme(u.Scheme) {
 		// ClerkRequest.deriveUrlFromHeaders falls back to the request's own
 		// URL when the forwarded values do not form one, and
@@ -124,8 +125,25 @@ func validScheme(s string) bool {
 }
 
 func validHost(h string) bool {
-	return h != "" && !strings.ContainsAny(h, " \t\r\n/\\?#@<>^|%\"")
+	if h == "" {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		if notInHost[h[i]] {
+			return false
+		}
+	}
+	return true
 }
+
+// notInHost marks the bytes validHost refuses (a table: this runs on
+// every request).
+var notInHost = func() (t [256]bool) {
+	for _, c := range []byte(" \t\r\n/\\?#@<>^|%\"") {
+		t[c] = true
+	}
+	return t
+}()
 
 func normalizeHost(h, scheme string) string {
 	if !validHost(h) {
