@@ -67,7 +67,8 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
 		a = signedOutAuth("pending")
 	}
-	return filterAccepted(a, o)
+	filterAccepted(&a, o)
+	return a
 }
 
 // applyAuthOptions combines the options in order: types accumulate, the
@@ -93,10 +94,11 @@ func applyAuthOptions(opts []AuthOption) authOptions {
 	return o
 }
 
-// filterAccepted is getAuthObjectForAcceptedToken.
-func filterAccepted(a Auth, o authOptions) Auth {
+// filterAccepted is getAuthObjectForAcceptedToken: it replaces *a when
+// its token type is not accepted (in place: an Auth is large to copy).
+func filterAccepted(a *Auth, o authOptions) {
 	if o.any {
-		return a
+		return
 	}
 	types := o.types
 	if len(types) == 0 {
@@ -108,17 +110,15 @@ func filterAccepted(a Auth, o authOptions) Auth {
 			accepted = true
 		}
 	}
-	if accepted {
-		return a
+	switch t := TokenType(types[0].canonical()); {
+	case accepted:
+	case o.list:
+		*a = Auth{kind: kindInvalid}
+	case t == APIKey || t == M2MToken || t == OAuthToken:
+		*a = machineSignedOutAuth(t)
+	default:
+		*a = signedOutAuth("")
 	}
-	if o.list {
-		return Auth{kind: kindInvalid}
-	}
-	t := TokenType(types[0].canonical())
-	if t == APIKey || t == M2MToken || t == OAuthToken {
-		return machineSignedOutAuth(t)
-	}
-	return signedOutAuth("")
 }
 
 // RequireAuth redirects (302) requests without a signed-in user to
