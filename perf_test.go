@@ -208,6 +208,55 @@ func BenchmarkMiddlewareSignedOut(b *testing.B) {
 	benchServe(b, perfHandler(b, benchOptions(in)), r, false)
 }
 
+// floorCtx is BenchmarkMiddlewareFloor's context value.
+type floorCtx struct {
+	context.Context
+	req    http.Request
+	vals   [2]string
+	status string
+}
+
+type floorKey struct{}
+
+func (c *floorCtx) Value(key any) any {
+	if _, ok := key.(floorKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// BenchmarkMiddlewareFloor is the floor for the signed-out path: a
+// middleware that only does what any context-based one must (one
+// allocation holding the context value and the request handed on) and
+// sets the two headers Clerk's signed-out answer carries; the handler
+// reads the value back. It reads no header and decides nothing, so it
+// measures the harness and net/http's types, not goclerk.
+func BenchmarkMiddlewareFloor(b *testing.B) {
+	mw := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := &floorCtx{Context: r.Context(), status: authn.StatusSignedOut}
+			c.vals = [2]string{authn.ReasonSessionTokenAndUATMissing, c.status}
+			h := w.Header()
+			h["X-Clerk-Auth-Reason"] = c.vals[0:1:1]
+			h["X-Clerk-Auth-Status"] = c.vals[1:2:2]
+			floorServe(c, next, w, r)
+		})
+	}
+	r := httptest.NewRequest("GET", "/api", nil)
+	r.Header.Set("Accept", "application/json")
+	benchServe(b, mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.Context().Value(floorKey{}).(*floorCtx).status
+		w.WriteHeader(http.StatusNoContent)
+	})), r, false)
+}
+
+// floorServe is small, so r.WithContext is inlined and its copy is not
+// allocated (as in requestAuth.serve).
+func floorServe(c *floorCtx, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	c.req = *r.WithContext(c)
+	next.ServeHTTP(w, &c.req)
+}
+
 // BenchmarkBareRS256Verify is the floor for the cache-miss path: SHA-256 of
 // the signing input and crypto/rsa PKCS#1 v1.5 verification, nothing else.
 func BenchmarkBareRS256Verify(b *testing.B) {
