@@ -311,6 +311,31 @@ func BenchmarkMiddlewareCacheHitJSON(b *testing.B) {
 	})
 }
 
+// BenchmarkJSONMarshalFloor is the floor of MiddlewareCacheHitJSON's
+// encoding: json.Marshal of the very bytes the auth object encodes to,
+// as a json.RawMessage. encoding/json re-scans and copies what any
+// json.Marshaler returns, so no Auth.MarshalJSON can cost less than this.
+func BenchmarkJSONMarshalFloor(b *testing.B) {
+	in := perfSetup(b)
+	var obj json.RawMessage
+	mw, err := Middleware(benchOptions(in))
+	if err != nil {
+		b.Fatal(err)
+	}
+	mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		obj, _ = json.Marshal(GetAuth(r))
+	})).ServeHTTP(&discard{h: http.Header{}}, bearerRequest(b, in))
+	if len(obj) < 400 {
+		b.Fatalf("the auth object is %d bytes: not a signed-in session's", len(obj))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(obj); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkMiddlewareCacheHitWriteJSON: a cache hit whose handler answers
 // GetAuth(r).WriteJSON(w), as the README and the conformance target do.
 func BenchmarkMiddlewareCacheHitWriteJSON(b *testing.B) {
