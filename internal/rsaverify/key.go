@@ -7,8 +7,8 @@
 // one of a handful of instance keys, so Key computes them when the key is
 // loaded and verifies with the exponent 65537 in Montgomery form.
 //
-// The prepared path runs where it is fast: amd64 with BMI2 and ADX (one
-// multiply-accumulate kernel in assembly), e = 65537, a modulus of
+// The prepared path runs where it is fast: amd64 with BMI2 and ADX (the
+// rows of the Montgomery multiplication are in assembly), e = 65537, a modulus of
 // 2048–4096 bits whose 64-bit word count is a multiple of 8, and Go not in
 // FIPS 140 mode. Everything else is handed to crypto/rsa, so a Key accepts
 // and rejects exactly what crypto/rsa does (the tests compare the two).

@@ -165,55 +165,30 @@ func TestMontMulMatchesMathBig(t *testing.T) {
 			continue // TestPreparedWhereTheKernelRuns says whether that is right
 		}
 		words := len(k.n)
-		rInv := new(big.Int).Lsh(big.NewInt(1), uint(64*words))
-		rInv.ModInverse(rInv, priv.N)
-		for i := 0; i < 50; i++ {
+		r := new(big.Int).Lsh(big.NewInt(1), uint(64*words))
+		rInv := new(big.Int).ModInverse(r, priv.N)
+		nMinus1 := new(big.Int).Sub(priv.N, big.NewInt(1))
+		allOnes := new(big.Int).Mod(new(big.Int).Sub(r, big.NewInt(1)), priv.N) // every word ^0 before the reduction
+		pairs := [][2]*big.Int{
+			{nMinus1, nMinus1}, // the largest operands: every carry at its largest
+			{big.NewInt(1), nMinus1},
+			{big.NewInt(0), nMinus1},
+			{allOnes, allOnes},
+			{allOnes, big.NewInt(1)},
+		}
+		for range 50 {
 			x, _ := rand.Int(rand.Reader, priv.N)
 			y, _ := rand.Int(rand.Reader, priv.N)
-			if i == 0 {
-				x.Sub(priv.N, big.NewInt(1)) // the largest operands
-				y.Set(x)
-			}
+			pairs = append(pairs, [2]*big.Int{x, y})
+		}
+		for _, p := range pairs {
+			x, y := p[0], p[1]
 			z := make([]uint64, words)
 			k.montMul(z, toWords(x, words), toWords(y, words), make([]uint64, 2*words))
 			want := new(big.Int).Mul(x, y)
 			want.Mul(want, rInv).Mod(want, priv.N)
 			if got := fromWords(z); got.Cmp(want) != 0 {
-				t.Fatalf("%d bits: montMul(x, y) = %x, want %x", bits, got, want)
-			}
-		}
-	}
-}
-
-func TestAddMulVVWMatchesMathBig(t *testing.T) {
-	if !haveKernel {
-		t.Log("no kernel on this machine: nothing calls addMulVVW")
-		return
-	}
-	rng := mrand.New(mrand.NewPCG(3, 4))
-	word := func(i int) uint64 {
-		switch i % 3 {
-		case 0:
-			return ^uint64(0) // all ones: the carries at their largest
-		case 1:
-			return 0
-		}
-		return rng.Uint64()
-	}
-	for n := 8; n <= maxWords; n += 8 {
-		for trial := 0; trial < 30; trial++ {
-			z, x := make([]uint64, n), make([]uint64, n)
-			for i := range z {
-				z[i], x[i] = word(trial+i), word(trial*7+i)
-			}
-			y := word(trial)
-			want := new(big.Int).Mul(fromWords(x), new(big.Int).SetUint64(y))
-			want.Add(want, fromWords(z))
-			c := addMulVVW(z, x, y)
-			got := new(big.Int).Lsh(new(big.Int).SetUint64(c), uint(64*n))
-			got.Add(got, fromWords(z))
-			if got.Cmp(want) != 0 {
-				t.Fatalf("n=%d trial %d: z + x·y wrong", n, trial)
+				t.Fatalf("%d bits: montMul(%x, %x) = %x, want %x", bits, x, y, got, want)
 			}
 		}
 	}

@@ -20,19 +20,13 @@ func (k *Key) exp65537(z, s []uint64) {
 }
 
 // montMul sets z = x·y·R⁻¹ mod N for x, y < N (word-by-word Montgomery
-// multiplication), with t as scratch of 2·len(N) words. z may alias x or
-// y: they are read before z is written.
+// multiplication, its rows in montLoop), with t as scratch of 2·len(N)
+// words. z may alias x or y: they are read before z is written.
 func (k *Key) montMul(z, x, y, t []uint64) {
 	words := len(k.n)
 	clear(t)
-	var carry uint64
-	for i := range words {
-		// t[i:i+words] += x·y[i], then a multiple of N that zeroes t[i].
-		c1 := addMulVVW(t[i:i+words], x, y[i])
-		c2 := addMulVVW(t[i:i+words], k.n, t[i]*k.n0)
-		t[i+words], carry = bits.Add64(c1, c2, carry)
-	}
-	// t[words:2·words] + carry·R < 2N: subtract N once if it is not below N.
+	carry := montLoop(t, x, y, k.n, k.n0)
+	// t[words:] + carry·R < 2N: subtract N once if it is not below N.
 	var borrow uint64
 	for i := range words {
 		z[i], borrow = bits.Sub64(t[words+i], k.n[i], borrow)
