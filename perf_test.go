@@ -370,3 +370,22 @@ func BenchmarkMiddlewareCacheChurn(b *testing.B) {
 		i++
 	}
 }
+
+// TestMiddlewareAllocatesOnce pins the one allocation per request (the
+// context value, which also holds the request handed on): a signed-out
+// request and a verified-token cache hit, each through to the handler.
+func TestMiddlewareAllocatesOnce(t *testing.T) {
+	in := perfSetup(t)
+	h := perfHandler(t, benchOptions(in))
+	signedOut := httptest.NewRequest("GET", "/api", nil)
+	signedOut.Header.Set("Accept", "application/json")
+	hit := httptest.NewRequest("GET", "/api", nil)
+	hit.Header.Set("Authorization", "Bearer "+perfToken(t, in, 1, time.Now()))
+	w := &discard{h: http.Header{}}
+	h.ServeHTTP(w, hit) // verify and cache the token
+	for name, r := range map[string]*http.Request{"signed-out": signedOut, "cache hit": hit} {
+		if n := testing.AllocsPerRun(100, func() { clear(w.h); h.ServeHTTP(w, r) }); n != 1 {
+			t.Errorf("%s: %v allocations per request, want 1", name, n)
+		}
+	}
+}
