@@ -67,8 +67,7 @@ func part(b []byte, at, n int) []byte { return b[at : at+n : at+n] }
 // keepVals records the members' raw values (signedInAuthObject's values
 // for them) in s.vals.
 func (s *Session) keepVals(p *SessionProps, raw *rawProps) {
-	var b []byte
-	for i, v := range [numVals][]byte{
+	vals := [numVals][]byte{
 		valSessionID:      raw.SessionID,
 		valSessionStatus:  raw.SessionStatus,
 		valUserID:         appendJSONString(nil, p.UserID),
@@ -77,11 +76,18 @@ func (s *Session) keepVals(p *SessionProps, raw *rawProps) {
 		valOrgSlug:        raw.OrgSlug,
 		valOrgPermissions: raw.OrgPermissions,
 		valFVA:            raw.FVA,
-	} {
-		b = append(b, v...)
-		s.ends[i] = uint32(len(b))
 	}
-	s.vals = string(b)
+	n := 0
+	for _, v := range vals {
+		n += len(v)
+	}
+	var b strings.Builder // one allocation, and String does not copy it
+	b.Grow(n)
+	for i, v := range vals {
+		b.Write(v)
+		s.ends[i] = uint32(b.Len())
+	}
+	s.vals = b.String()
 }
 
 // AppendJSON appends the signed-in auth object with claims as its
