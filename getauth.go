@@ -177,7 +177,10 @@ func redirectToSignIn(w http.ResponseWriter, r *http.Request, signInURL string) 
 	ra, _ := r.Context().Value(ctxKey{}).(*requestAuth)
 	var cur authn.ClerkURL
 	var devBrowser string
-	if ra != nil {
+	switch {
+	case ra != nil && ra.facts == nil: // quiet: no facts were read, and it has no cookie
+		cur = authn.FactsFromRequest(r, ra.inst.ignoreForwarded).URL
+	case ra != nil:
 		cur = ra.facts.URL // the URL as the middleware derived it
 		if pk := ra.inst.cfg.PK; pk.InstanceType == authn.Development {
 			devBrowser = ra.facts.Cookies.Get(authn.CookieDevBrowser + "_" + pk.CookieSuffix)
@@ -185,7 +188,7 @@ func redirectToSignIn(w http.ResponseWriter, r *http.Request, signInURL string) 
 				devBrowser = ra.facts.Cookies.Get(authn.CookieDevBrowser)
 			}
 		}
-	} else {
+	default:
 		cur = authn.FactsFromRequest(r, false).URL // no middleware: the default, forwarded headers trusted
 	}
 	w.Header().Set("Location", authn.SignInRedirect(cur, signInTarget(r, signInURL), cur.String(), devBrowser))

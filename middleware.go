@@ -21,9 +21,12 @@ type instance struct {
 	proxy     http.Handler
 	// ignoreForwarded is Options.IgnoreForwardedHeaders.
 	ignoreForwarded bool
-	debug           bool
-	logger          *slog.Logger
-	errorHandler    func(http.ResponseWriter, *http.Request, error)
+	// quiet is the decision for every quiet request (authn.Quiet), nil
+	// when each is decided (or with Debug, which logs each request's facts).
+	quiet        *authn.State
+	debug        bool
+	logger       *slog.Logger
+	errorHandler func(http.ResponseWriter, *http.Request, error)
 }
 
 // Middleware validates opts and returns the net/http middleware that
@@ -135,22 +138,34 @@ func newInstance(opts Options) (*instance, error) {
 		}
 		inst.proxy = newFrontendAPIProxy(inst.proxyPath, pk.FrontendAPI, o.SecretKey, trusted)
 	}
+	if !o.Debug { // Debug logs every request's facts
+		inst.quiet = authn.QuietState(c)
+	}
 	return inst, nil
 }
 
 type ctxKey struct{}
 
 // requestAuth is what the middleware leaves in the request context. It is
-// the context itself (a value context for ctxKey), holds the facts and the
-// decision's room, and holds the request the handler is given (r with
-// this context), so a request costs one allocation here.
+// the context itself (a value context for ctxKey) and holds the request
+// the handler is given (r with this context) and the storage of the
+// x-clerk-auth-* header values, so a request costs one allocation here: a
+// requestAuth for a quiet request (authn.Quiet), whose state the instance
+// shares, else a decidedAuth with the facts and the state of its decision.
 type requestAuth struct {
 	context.Context
 	state *authn.State
 	inst  *instance
+	facts *authn.Facts // nil for a quiet request: none were read
+	vals  [3]string
+	req   http.Request
+}
+
+// decidedAuth is a requestAuth with room for its facts and its state.
+type decidedAuth struct {
+	requestAuth
 	facts authn.Facts
 	room  authn.State
-	req   http.Request
 }
 
 // Value answers ctxKey with the request's auth and delegates the rest.
@@ -171,17 +186,26 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			inst.proxy.ServeHTTP(w, r)
 			return
 		}
-		ra := &requestAuth{Context: r.Context(), inst: inst, facts: authn.FactsFromRequest(r, inst.ignoreForwarded)}
-		st := authn.AuthenticateInto(ra.Context, &ra.facts, &inst.cfg, &ra.room)
+		var ra *requestAuth
+		var st *authn.State
+		if inst.quiet != nil && authn.Quiet(r) {
+			ra = &requestAuth{Context: r.Context(), inst: inst}
+			st = inst.quiet
+		} else {
+			d := &decidedAuth{requestAuth: requestAuth{Context: r.Context(), inst: inst}, facts: authn.FactsFromRequest(r, inst.ignoreForwarded)}
+			ra = &d.requestAuth
+			ra.facts = &d.facts
+			st = authn.AuthenticateInto(ra.Context, ra.facts, &inst.cfg, &d.room)
+		}
 		ra.state = st
 		if st.Err != nil {
 			inst.fail(w, r, middlewareError(st.Err))
 			return
 		}
 		if inst.debug {
-			inst.logDecision(r, &ra.facts, st)
+			inst.logDecision(r, ra.facts, st)
 		}
-		st.WriteHeaders(w.Header())
+		st.WriteHeaders(w.Header(), &ra.vals)
 		if st.Headers.Get("Location") != "" {
 			w.WriteHeader(http.StatusTemporaryRedirect)
 			return

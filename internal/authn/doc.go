@@ -50,6 +50,8 @@
 //	jsnum.go        cookie numbers read as JavaScript does  Number(), Number.parseInt (the language, not the SDK)
 //	cache.go        verified session tokens, per Config     goclerk's own (performance); none in Express
 //	machinecache.go shared machine-token verifications      goclerk's own (performance); none in Express
+//	quiet.go        requests decided by the configuration   goclerk's own (performance); none in Express
+//	                alone (no token, cookie or query)
 //
 // Token decoding and verification rules live in internal/jwt, key sources
 // (PEM, remote JWKS) in internal/jwks.

@@ -61,8 +61,7 @@ type State struct {
 	// handshake failure authenticateRequest throws for): answer 500.
 	Err error
 
-	debug     bool      // answer with the x-clerk-auth-* headers
-	debugVals [3]string // their values, so no slice is allocated
+	debug bool // answer with the x-clerk-auth-* headers
 }
 
 // Machine is a verified machine token. Fields hold the JSON values the
@@ -150,9 +149,10 @@ func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || 
 // WriteHeaders adds the state's response headers to dst: the protocol
 // headers (Location, Set-Cookie, Cache-Control, CORS) and, for signed-out
 // and handshake states, x-clerk-auth-status, -reason and -message. It
-// writes canonical keys directly and keeps the debug values in the State,
-// so a signed-out request costs no intermediate map.
-func (s *State) WriteHeaders(dst http.Header) {
+// writes canonical keys directly, and the debug values' slices are parts
+// of vals (which must live as long as dst), so a signed-out request costs
+// no allocation here; the state itself is only read.
+func (s *State) WriteHeaders(dst http.Header, vals *[3]string) {
 	for k, vs := range s.Headers {
 		if len(dst[k]) == 0 {
 			dst[k] = vs
@@ -165,8 +165,8 @@ func (s *State) WriteHeaders(dst http.Header) {
 	}
 	n := 0
 	put := func(key, v string) {
-		s.debugVals[n] = v
-		dst[key] = s.debugVals[n : n+1 : n+1]
+		vals[n] = v
+		dst[key] = vals[n : n+1 : n+1]
 		n++
 	}
 	if s.Message != "" {
@@ -183,7 +183,7 @@ func (s *State) WriteHeaders(dst http.Header) {
 // ResponseHeader returns what WriteHeaders adds, in a new map.
 func (s *State) ResponseHeader() http.Header {
 	h := make(http.Header, len(s.Headers)+3)
-	s.WriteHeaders(h)
+	s.WriteHeaders(h, new([3]string))
 	return h
 }
 
