@@ -280,6 +280,15 @@ var acceptsSession = Accepts{Types: []string{TokenSession}}
 // header entry is "Name: value".
 func facts(tb testing.TB, method, target string, header ...string) *Facts {
 	tb.Helper()
+	f := FactsFromRequest(request(tb, method, target, header...), false)
+	return &f
+}
+
+// request is an incoming server request (RequestURI set) for target on
+// testOrigin when it is a path, with headers "Name: value" (Host sets the
+// request's host).
+func request(tb testing.TB, method, target string, header ...string) *http.Request {
+	tb.Helper()
 	if method == "" {
 		method = http.MethodGet
 	}
@@ -299,8 +308,7 @@ func facts(tb testing.TB, method, target string, header ...string) *Facts {
 		}
 		r.Header.Add(name, value)
 	}
-	f := FactsFromRequest(r, false)
-	return &f
+	return r
 }
 
 const (

@@ -42,18 +42,6 @@ func TestQuiet(t *testing.T) {
 	}
 }
 
-// request is an incoming server request (RequestURI set) with headers
-// "Name: value".
-func request(tb testing.TB, method, target string, header ...string) *http.Request {
-	tb.Helper()
-	r := httptest.NewRequest(method, testOrigin+target, nil)
-	for _, h := range header {
-		name, value, _ := strings.Cut(h, ":")
-		r.Header.Add(name, strings.TrimSpace(value))
-	}
-	return r
-}
-
 // quietConfigs are configurations whose decisions differ for requests
 // with a token or a cookie, or for navigations.
 func quietConfigs(t *testing.T) map[string]*Config {
