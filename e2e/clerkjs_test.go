@@ -28,7 +28,7 @@ const clerkJSTokenLifetime = 15 * time.Second
 
 // clerkJSApp is the running examples/clerkjs with its localclerk.
 type clerkJSApp struct {
-	url, fapi, secretKey string
+	url, fapi string
 }
 
 func loopbackPort(t *testing.T) string {

@@ -2,7 +2,7 @@
 # Interop test: Clerk's own @clerk/express and @clerk/backend (pinned in
 # package.json / package-lock.json) against localclerk, built from this
 # repository. Installs its npm dependencies into interop/node_modules,
-# starts cmd/localclerk on loopback with a temporary seeded data file, runs
+# starts localclerk/cmd/localclerk on loopback with a temporary seeded data file, runs
 # check.mjs and prints its final "N passed, M failed" line. Exit status 0
 # only when every check passed.
 set -euo pipefail
@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$tmp/localclerk" ./cmd/localclerk)
+(cd "$root" && go build -o "$tmp/localclerk" ./localclerk/cmd/localclerk)
 # check.mjs listens for localclerk's webhooks on a free loopback port.
 webhook_port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 "$tmp/localclerk" -addr 127.0.0.1:0 -data "$tmp/localclerk.db" -seed -refresh-cookie -env-file "$tmp/env" \

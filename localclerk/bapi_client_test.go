@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/goclerk/clerk/backend"
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // clientCase drives one Backend API operation through the typed backend

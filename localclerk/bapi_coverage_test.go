@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 var updateCoverage = flag.Bool("update", false, "rewrite COVERAGE.md from the registered Backend API routes")

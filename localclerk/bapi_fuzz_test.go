@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // FuzzBAPIWrite sends arbitrary bodies to the Backend API's writes for

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // FuzzMachineBAPIWrite sends arbitrary bodies to the writes of machines,

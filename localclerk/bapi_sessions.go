@@ -431,7 +431,7 @@ type ownClaims struct {
 // verifiedPayload checks a JWT's RS256 signature against the instance
 // key and returns its payload; it does not look at the times.
 func (inst *Instance) verifiedPayload(tok string) ([]byte, error) {
-	obj, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	obj, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return nil, fmt.Errorf("parse token: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // bapiShapeCase is one Backend API request and the status localclerk must

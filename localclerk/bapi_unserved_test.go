@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // rawBAPI sends a Backend API request with the secret key (auth "" sends

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // FuzzUsersMoreWrite sends arbitrary bodies, of any content type, to the

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goclerk/clerk/internal/specshape"
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // shapeCase is one Frontend API request and the answer localclerk must

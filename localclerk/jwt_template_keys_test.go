@@ -30,7 +30,7 @@ func (h *harness) templateToken(name string) string {
 // header and claims.
 func verifyWith(t *testing.T, jwt string, alg jose.SignatureAlgorithm, key any) (jose.Header, map[string]any) {
 	t.Helper()
-	obj, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{alg})
+	obj, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{alg})
 	if err != nil {
 		t.Fatalf("parse %s token: %v", alg, err)
 	}

@@ -2,9 +2,6 @@ module github.com/goclerk/clerk/tools
 
 go 1.26.0
 
-require (
-	github.com/goclerk/clerk v0.0.0
-	go.yaml.in/yaml/v3 v3.0.6
-)
+require go.yaml.in/yaml/v3 v3.0.6
 
 replace github.com/goclerk/clerk => ../

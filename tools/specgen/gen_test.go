@@ -12,8 +12,8 @@ const specDir = "../spec/"
 
 // outputs pairs each committed facts file with its specification.
 var outputs = []struct{ spec, committed string }{
-	{specDir + "fapi-2026-05-12.yml", "../../internal/specshape/fapi.json"},
-	{specDir + "bapi-2026-05-12.yml", "../../internal/specshape/bapi.json"},
+	{specDir + "fapi-2026-05-12.yml", "../../localclerk/internal/specshape/fapi.json"},
+	{specDir + "bapi-2026-05-12.yml", "../../localclerk/internal/specshape/bapi.json"},
 }
 
 // TestOutputIsCurrentAndDeterministic regenerates each facts file from the
@@ -42,7 +42,7 @@ func checkOutput(t *testing.T, specPath, committed string) {
 		t.Fatal("two runs of the generator differ")
 	}
 	if !bytes.Equal(first, want) {
-		t.Errorf("%s is stale: run go generate ./internal/specshape", committed)
+		t.Errorf("%s is stale: run go generate ./localclerk/internal/specshape", committed)
 	}
 }
 

@@ -6,7 +6,7 @@
 //
 // Usage (from package specshape, see its go:generate lines):
 //
-//	go run -C tools ./specgen -spec spec/fapi-2026-05-12.yml -out ../internal/specshape/fapi.json
+//	go run -C tools ./specgen -spec spec/fapi-2026-05-12.yml -out ../localclerk/internal/specshape/fapi.json
 //
 // The output is deterministic: running it twice yields identical bytes.
 package main

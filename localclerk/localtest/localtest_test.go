@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/goclerk/clerk"
-	"github.com/goclerk/clerk/clerktest/localtest"
 	"github.com/goclerk/clerk/localclerk"
+	"github.com/goclerk/clerk/localclerk/localtest"
 )
 
 func TestStart(t *testing.T) {

@@ -9,8 +9,8 @@
 // structure-only specifications in tools/spec by tools/specgen and committed, so the checks run in any clone.
 package specshape
 
-//go:generate go run -C ../../tools ./specgen -spec spec/fapi-2026-05-12.yml -out ../internal/specshape/fapi.json
-//go:generate go run -C ../../tools ./specgen -spec spec/bapi-2026-05-12.yml -out ../internal/specshape/bapi.json
+//go:generate go run -C ../../../tools ./specgen -spec spec/fapi-2026-05-12.yml -out ../localclerk/internal/specshape/fapi.json
+//go:generate go run -C ../../../tools ./specgen -spec spec/bapi-2026-05-12.yml -out ../localclerk/internal/specshape/bapi.json
 
 import (
 	"bytes"

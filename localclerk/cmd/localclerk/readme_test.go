@@ -19,7 +19,7 @@ import (
 // heading that contains marker.
 func readmeBlock(t *testing.T, heading, fence, marker string) string {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestReadmeOwnAppWithLocalclerk(t *testing.T) {
 	}
 	app := filepath.Join(dir, "app")
 	build := exec.Command(gobin, "build", "-o", app, src)
-	build.Dir = "../.." // resolve github.com/goclerk/clerk from this module
+	build.Dir = "../../.." // resolve github.com/goclerk/clerk from the repository root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("the README's net/http sample does not build: %v\n%s", err, out)
 	}

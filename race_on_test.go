@@ -1,0 +1,6 @@
+//go:build race
+
+package clerk_test
+
+// raceEnabled tells TestModules to pass -race to the nested modules.
+const raceEnabled = true
