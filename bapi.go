@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/goclerk/clerk/backend"
@@ -72,10 +73,19 @@ func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.Re
 	return out.Cookies, nil
 }
 
-// jwksFetcher loads the instance key set through the client.
+// jwksFetcher loads the instance key set through the client: one attempt
+// (the cache decides when to try again) under the deadline of ctx, and a
+// body of at most jwks.MaxBodyBytes.
 func jwksFetcher(c *backend.Client) jwks.Fetcher {
 	return func(ctx context.Context) ([]jwks.JWK, error) {
+		ctx = backend.WithMaxResponseBytes(backend.WithMaxRetries(ctx, 0), jwks.MaxBodyBytes)
+		if dl, ok := ctx.Deadline(); ok {
+			ctx = backend.WithAttemptTimeout(ctx, time.Until(dl))
+		}
 		set, err := c.JWKS.Get(ctx)
+		if tl := (*backend.ResponseTooLargeError)(nil); errors.As(err, &tl) {
+			return nil, fmt.Errorf("%w: %w", jwks.ErrTooLarge, err)
+		}
 		var ae *backend.APIError
 		if errors.As(err, &ae) {
 			fe := &jwks.FetchError{URL: c.APIURL() + "/" + c.APIVersion() + "/jwks", Status: ae.StatusCode}

@@ -56,6 +56,14 @@ func TestOptionsValidation(t *testing.T) {
 		{"proxy URL protocol-relative", func(o *clerk.Options) { o.ProxyURL = "//x.example.com/p" }, "ProxyURL"},
 		{"proxy URL relative", func(o *clerk.Options) { o.ProxyURL = "/__clerk" }, ""},
 		{"negative clock skew", func(o *clerk.Options) { o.ClockSkew = -time.Second }, "ClockSkew"},
+		{"proxy URL with query", func(o *clerk.Options) { o.ProxyURL = "https://x.example.com/p?a=1" }, "ProxyURL"},
+		{"proxy URL with fragment", func(o *clerk.Options) { o.ProxyURL = "/__clerk#x" }, "ProxyURL"},
+		{"JWKS fetch timeout over 5s", func(o *clerk.Options) { o.JWKSFetchTimeout = 6 * time.Second }, "JWKSFetchTimeout"},
+		{"negative JWKS fetch timeout", func(o *clerk.Options) { o.JWKSFetchTimeout = -time.Second }, "JWKSFetchTimeout"},
+		{"JWKS fetch timeout 5s", func(o *clerk.Options) { o.JWKSFetchTimeout = 5 * time.Second }, ""},
+		{"JWKS max staleness under the refresh period", func(o *clerk.Options) { o.JWKSMaxStaleness = time.Minute }, "JWKSMaxStaleness"},
+		{"negative JWKS max staleness", func(o *clerk.Options) { o.JWKSMaxStaleness = -time.Hour }, "JWKSMaxStaleness"},
+		{"JWKS max staleness an hour", func(o *clerk.Options) { o.JWKSMaxStaleness = time.Hour }, ""},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {

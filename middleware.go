@@ -85,7 +85,7 @@ func newInstance(opts Options) (*instance, error) {
 		}
 		c.Keys, c.HasJWTKey = src, true
 	} else {
-		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now})
+		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now, FetchTimeout: o.JWKSFetchTimeout, MaxStale: o.JWKSMaxStaleness})
 	}
 	c.Audience, c.AuthorizedParties, c.ClockSkew = o.Audience, o.AuthorizedParties, o.ClockSkew
 	if c.AllowedRedirectOrigins, err = redirectOrigins(o.AllowedRedirectOrigins); err != nil {

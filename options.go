@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/backend"
+	"github.com/goclerk/clerk/internal/jwks"
 )
 
 // Options configures Middleware. Every field mirrors a clerkMiddleware()
@@ -112,6 +113,17 @@ type Options struct {
 	// VerifiedTokenCacheSize bounds the cache of verified session tokens.
 	// Zero means 10,000; negative disables the cache.
 	VerifiedTokenCacheSize int
+	// JWKSFetchTimeout bounds each fetch of the instance's JWKS, hence how
+	// long any request waits for keys. Zero means 5 seconds, which is also
+	// the maximum.
+	JWKSFetchTimeout time.Duration
+	// JWKSMaxStaleness is how long after the last successful JWKS fetch its
+	// keys keep verifying tokens while refreshes fail (the endpoint is down,
+	// slow, or answers errors). Zero means 24 hours; it must be at least the
+	// 5-minute refresh period. A key missing from a successful answer stops
+	// verifying at once, whatever this option.
+	JWKSMaxStaleness time.Duration
+
 	// Now is the clock; nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
 }
@@ -237,6 +249,10 @@ func (o Options) validateURLs() error {
 	if strings.HasPrefix(o.ProxyURL, "//") {
 		return optErr("ProxyURL", "a path must not start with //")
 	}
+	if strings.ContainsAny(o.ProxyURL, "?#") {
+		// The handshake and sign-in URLs append paths and queries to it.
+		return optErr("ProxyURL", "must not have a query or fragment, got %q", o.ProxyURL)
+	}
 	if o.IsSatellite {
 		if o.ProxyURL == "" && o.Domain == "" {
 			return optErr("Domain", "a satellite application needs Domain or ProxyURL")
@@ -247,6 +263,12 @@ func (o Options) validateURLs() error {
 	}
 	if o.ClockSkew < 0 {
 		return optErr("ClockSkew", "must not be negative")
+	}
+	if o.JWKSFetchTimeout < 0 || o.JWKSFetchTimeout > jwks.DefaultFetchTimeout {
+		return optErr("JWKSFetchTimeout", "must be between 0 (the default, 5s) and 5s, got %v", o.JWKSFetchTimeout)
+	}
+	if o.JWKSMaxStaleness < 0 || (o.JWKSMaxStaleness > 0 && o.JWKSMaxStaleness < jwks.DefaultTTL) {
+		return optErr("JWKSMaxStaleness", "must be 0 (the default, 24h) or at least 5m, got %v", o.JWKSMaxStaleness)
 	}
 	return nil
 }

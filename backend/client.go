@@ -317,7 +317,15 @@ func (c *Client) attempt(ctx context.Context, method, fullURL, key, contentType 
 		return nil, nil, redactErr(err, c.secretKey, c.machineSecretKey)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	var data []byte
+	if limit := maxResponseBytes(ctx); limit > 0 {
+		if resp.ContentLength > limit {
+			return nil, nil, &ResponseTooLargeError{Limit: limit}
+		}
+		data, err = readLimited(resp.Body, limit)
+	} else {
+		data, err = io.ReadAll(resp.Body)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read response: %w", err)
 	}

@@ -495,6 +495,11 @@ func (r *run) fromCookies() *State {
 	return r.signedIn(s, tok, nil)
 }
 
+// MaxRedirectURLLen bounds the Location of a handshake or sync redirect:
+// 8 KiB of request line (nginx's and most proxies' limit) with the session
+// token and parameters the redirect adds fit twice over.
+const MaxRedirectURLLen = 16 << 10
+
 // maybeHandshake answers a handshake redirect when the request is a document
 // navigation that can follow one, and signed-out otherwise or when the
 // redirect loop counter says we have tried three times.
@@ -505,7 +510,12 @@ func (r *run) maybeHandshake(reason, message string, h http.Header) *State {
 	if h == nil {
 		h = http.Header{"Location": {r.handshakeURL(reason)}}
 	}
-	if h.Get("Location") != "" {
+	if loc := h.Get("Location"); len(loc) > MaxRedirectURLLen {
+		// A request URL too long for any proxy's request line would come
+		// back in a Location no browser or proxy accepts.
+		r.logf("the redirect URL is too long; treating the request as signed out", "reason", reason, "length", len(loc))
+		return r.signedOut(TokenSession, reason, "the handshake redirect URL would exceed "+itoa(MaxRedirectURLLen)+" bytes")
+	} else if loc != "" {
 		h.Set("Cache-Control", "no-store")
 	}
 	if r.redirectCounter == 3 {

@@ -24,6 +24,11 @@ const (
 	codeFailed     = "token-verification-failed"
 )
 
+// MaxOpaqueTokenLen bounds an opaque machine token (ak_, mt_, oat_): Clerk's
+// are well under a hundred characters, so anything over 4 KiB is refused
+// before it reaches the Backend API.
+const MaxOpaqueTokenLen = 4096
+
 var oauthTyps = []string{"at+jwt", "application/at+jwt"}
 
 // machineError is a machine-token verification failure; Code is the reason.
@@ -115,6 +120,10 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: "the JWT is neither an OAuth access token (typ at+jwt) nor an M2M token (sub mch_…)"}
 	}
 	t := prefixType(tok)
+	if len(tok) > MaxOpaqueTokenLen {
+		// No Backend API call for what cannot be a Clerk token.
+		return nil, t, &machineError{Code: codeInvalid, Message: "the token is longer than any Clerk machine token (" + itoa(MaxOpaqueTokenLen) + " bytes)"}
+	}
 	m, merr := c.machineCache().verify(ctx, tok, c.now, func(ctx context.Context) (*Machine, *machineError) {
 		return c.verifyOpaque(ctx, t, tok)
 	})

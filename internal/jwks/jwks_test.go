@@ -144,21 +144,23 @@ func TestCacheHitDoesNotExtendLife(t *testing.T) {
 	f := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_1")}}
 	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
 	src := NewRemoteSource(f.fetch, RemoteOptions{Now: clk.now, TTL: 5 * time.Minute})
-	for i := 0; i < 10; i++ { // hits every 29 s for almost 5 minutes
+	for i := 0; i < 9; i++ { // hits every 29 s until 232 s after the fetch
 		if _, err := src.Key(context.Background(), "ins_1"); err != nil {
 			t.Fatal(err)
 		}
 		clk.add(29 * time.Second)
 	}
+	src.waitIdle()
 	if got := f.calls.Load(); got != 1 {
-		t.Fatalf("fetches within the TTL = %d, want 1", got)
+		t.Fatalf("fetches before the refresh time = %d, want 1", got)
 	}
-	clk.add(11 * time.Second) // 301 s after the fetch
+	clk.add(11 * time.Second) // 272 s: past four fifths of the TTL
 	if _, err := src.Key(context.Background(), "ins_1"); err != nil {
 		t.Fatal(err)
 	}
+	src.waitIdle()
 	if got := f.calls.Load(); got != 2 {
-		t.Fatalf("fetches after the TTL = %d, want 2 (hits must not extend the entry)", got)
+		t.Fatalf("fetches after the refresh time = %d, want 2 (hits must not extend the entry)", got)
 	}
 }
 
