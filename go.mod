@@ -2,7 +2,4 @@ module github.com/goclerk/clerk
 
 go 1.26.0
 
-require (
-	golang.org/x/sync v0.25.0
-	golang.org/x/sys v0.49.0
-)
+require golang.org/x/sync v0.25.0

@@ -4,7 +4,8 @@ import (
 	"crypto/sha256"
 	"sync"
 	"time"
-	"unsafe"
+
+	"github.com/goclerk/clerk/internal/digest"
 )
 
 // Cache remembers tokens whose signature and static claims were verified,
@@ -33,10 +34,9 @@ func NewCache(max int) *Cache {
 	return &Cache{entries: make(map[[sha256.Size]byte]cacheEntry, min(max, 1024)), max: max}
 }
 
-// cacheKey hashes the token in place: the hash only reads the bytes.
-func cacheKey(token string) [sha256.Size]byte {
-	return sha256.Sum256(unsafe.Slice(unsafe.StringData(token), len(token)))
-}
+// cacheKey is the token's SHA-256, computed without copying the token to
+// the heap.
+func cacheKey(token string) [sha256.Size]byte { return digest.SHA256(token) }
 
 func (c *Cache) get(token string, now time.Time) *Session {
 	if c == nil || token == "" {

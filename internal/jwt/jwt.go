@@ -4,7 +4,8 @@
 // failure the way Clerk's SDKs do.
 //
 // Decoding is done by hand (base64url + encoding/json) so that a token is
-// parsed once; the signature itself is checked by crypto/rsa.
+// parsed once; the signature itself is checked by crypto/rsa with a key
+// parsed when it was loaded.
 package jwt
 
 import (

@@ -2,10 +2,13 @@ package jwt_test
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	_ "crypto/sha256" // registers the hashes crypto.Hash.New uses
-	_ "crypto/sha512"
+	"crypto/sha256"
+	_ "crypto/sha512" // registers the hashes crypto.Hash.New uses
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -308,6 +311,60 @@ func TestVerifySignature(t *testing.T) {
 		}
 		if r := reason(d.VerifySignature(pub)); r != jwt.ReasonTokenInvalidSignature {
 			t.Errorf("forged %d: reason %q", i, r)
+		}
+	}
+}
+
+// A key is only ever used with an algorithm of its own type: RSA keys for
+// RS*, and no other key type at all, since Clerk's SDK accepts RS* only.
+// Whatever the key, a mismatch is refused, never accepted or a panic.
+func TestVerifySignatureRefusesKeyTypeConfusion(t *testing.T) {
+	k, _ := keys(t)
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edPub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := sign(t, k, map[string]any{"alg": "RS256"}, map[string]any{"sub": "u"})
+	d, _ := jwt.Decode(rs)
+	for name, key := range map[string]*jwt.Key{
+		"nil key":         nil,
+		"ECDSA key":       {Public: &ec.PublicKey},
+		"ECDSA value":     {Public: ec.PublicKey},
+		"Ed25519 key":     {Public: edPub},
+		"nil RSA key":     {Public: (*rsa.PublicKey)(nil)},
+		"RSA without N":   {Public: &rsa.PublicKey{E: 65537}},
+		"RSA value":       {Public: k.PublicKey},
+		"RSA key for PS":  {Alg: "PS256", Public: &k.PublicKey},
+		"RSA key for ES":  {Alg: "ES256", Public: &k.PublicKey},
+		"private RSA key": {Public: k},
+	} {
+		if r := reason(d.VerifySignature(key)); r != jwt.ReasonTokenVerificationFailed {
+			t.Errorf("RS256 token, %s: reason %q, want %q", name, r, jwt.ReasonTokenVerificationFailed)
+		}
+	}
+
+	// A genuine ES256 token with its own key: refused by the header rules
+	// (as @clerk/backend does) and by the signature check.
+	in := jseg(t, map[string]any{"alg": "ES256"}) + "." + jseg(t, map[string]any{"sub": "u"})
+	sum := sha256.Sum256([]byte(in))
+	sig, err := ecdsa.SignASN1(rand.Reader, ec, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := jwt.Decode(in + "." + seg(sig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := reason(es.CheckHeader(nil)); r != jwt.ReasonTokenInvalidAlgorithm {
+		t.Errorf("ES256 header: reason %q", r)
+	}
+	for _, key := range []*jwt.Key{{Public: &ec.PublicKey}, {Alg: "ES256", Public: &ec.PublicKey}, {Public: &k.PublicKey}} {
+		if r := reason(es.VerifySignature(key)); r != jwt.ReasonTokenVerificationFailed {
+			t.Errorf("ES256 token with %T (alg %q): reason %q", key.Public, key.Alg, r)
 		}
 	}
 }

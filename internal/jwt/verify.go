@@ -3,41 +3,42 @@ package jwt
 import (
 	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/sha512"
 	"slices"
-	"unsafe"
 
-	"github.com/goclerk/clerk/internal/rsaverify"
+	"github.com/goclerk/clerk/internal/digest"
 )
 
 // Key is a public verification key. Alg, when set, is the algorithm the key
 // was published for; a token signed with another algorithm is rejected, as
 // WebCrypto's key import rejects it in @clerk/backend.
 type Key struct {
-	Kid    string
-	Alg    string
-	Public any // *rsa.PublicKey for usable keys
-
-	// prepared verifies for Public when it is the key NewKey prepared.
-	prepared *rsaverify.Key
+	Kid string
+	Alg string
+	// Public is the parsed key, *rsa.PublicKey for a usable one. Keys are
+	// parsed when they are loaded (the PEM once, a JWKS when fetched), never
+	// per token; any other value is a key that verifies nothing.
+	Public any
 }
 
-// NewKey is a Key whose RSA public key is prepared once for the
-// signatures of every token it verifies (see package rsaverify).
+// NewKey is the Key for a public key parsed from a PEM or a JWK.
 func NewKey(kid, alg string, pub any) *Key {
-	k := &Key{Kid: kid, Alg: alg, Public: pub}
-	if rk, ok := pub.(*rsa.PublicKey); ok {
-		k.prepared = rsaverify.New(rk)
-	}
-	return k
+	return &Key{Kid: kid, Alg: alg, Public: pub}
 }
 
-// Supported algorithms: RSA PKCS#1 v1.5 only, as @clerk/backend.
-var algHash = map[string]crypto.Hash{
-	"RS256": crypto.SHA256,
-	"RS384": crypto.SHA384,
-	"RS512": crypto.SHA512,
+// rsaHash is the hash of a supported algorithm: RSA PKCS#1 v1.5 with SHA-2,
+// the algorithms @clerk/backend accepts (Clerk signs with RS256 and serves
+// only RSA keys). Anything else, ES* and EdDSA included, is refused with
+// token-invalid-algorithm before a key is used, as Clerk's SDK refuses it.
+func rsaHash(alg string) (crypto.Hash, bool) {
+	switch alg {
+	case "RS256":
+		return crypto.SHA256, true
+	case "RS384":
+		return crypto.SHA384, true
+	case "RS512":
+		return crypto.SHA512, true
+	}
+	return 0, false
 }
 
 // CheckHeader applies the typ and alg rules. allowedTyp nil means "JWT" when
@@ -56,40 +57,36 @@ func (t *Token) CheckHeader(allowedTyp []string) error {
 	if !t.Header.Alg.IsString {
 		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %s is not supported; Clerk tokens use RS256", quoteOrAbsent(t.Header.Alg))
 	}
-	if _, ok := algHash[t.Header.Alg.Value]; !ok {
+	if _, ok := rsaHash(t.Header.Alg.Value); !ok {
 		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %q is not supported; Clerk tokens use RS256", t.Header.Alg.Value)
 	}
 	return nil
 }
 
-// VerifySignature checks the signature with k. CheckHeader must have passed.
+// VerifySignature checks the signature with k using crypto/rsa. The header's
+// algorithm must be one for k's type (RSA) and, when k names one, k's own:
+// a key is never used with an algorithm it was not published for.
 func (t *Token) VerifySignature(k *Key) error {
-	pub, ok := k.Public.(*rsa.PublicKey)
 	alg := t.Header.Alg.Value
-	h, known := algHash[alg]
-	if !ok || !known || (k.Alg != "" && k.Alg != alg) {
+	h, known := rsaHash(alg)
+	var pub *rsa.PublicKey
+	if k != nil {
+		pub, _ = k.Public.(*rsa.PublicKey)
+	}
+	if !known || pub == nil || pub.N == nil || (k.Alg != "" && k.Alg != alg) {
 		return errorf(ReasonTokenVerificationFailed, "the key cannot verify a %s signature", alg)
 	}
-	// A read-only view of the signing input: the hash functions only read
-	// it, and []byte(…) would copy half a kilobyte per verification.
-	in := unsafe.Slice(unsafe.StringData(t.SigningInput), len(t.SigningInput))
-	var digest []byte
+	var err error
 	switch h {
 	case crypto.SHA256:
-		d := sha256.Sum256(in)
-		digest = d[:]
+		d := digest.SHA256(t.SigningInput)
+		err = rsa.VerifyPKCS1v15(pub, h, d[:], t.Signature)
 	case crypto.SHA384:
-		d := sha512.Sum384(in)
-		digest = d[:]
+		d := digest.SHA384(t.SigningInput)
+		err = rsa.VerifyPKCS1v15(pub, h, d[:], t.Signature)
 	default:
-		d := sha512.Sum512(in)
-		digest = d[:]
-	}
-	var err error
-	if k.prepared != nil && k.prepared.Public() == pub {
-		err = k.prepared.VerifyPKCS1v15(h, digest, t.Signature)
-	} else {
-		err = rsa.VerifyPKCS1v15(pub, h, digest, t.Signature)
+		d := digest.SHA512(t.SigningInput)
+		err = rsa.VerifyPKCS1v15(pub, h, d[:], t.Signature)
 	}
 	if err != nil {
 		return errorf(ReasonTokenInvalidSignature, "the token signature is invalid")
