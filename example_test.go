@@ -150,7 +150,7 @@ func ExampleAcceptsToken() {
 	withClerk, _ := clerk.Middleware(inst.Options())
 
 	reports := withClerk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.APIKey, clerk.M2MToken))
+		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey, clerk.TokenTypeM2MToken))
 		if !auth.IsAuthenticated {
 			http.Error(w, "machine credentials required", http.StatusUnauthorized)
 			return

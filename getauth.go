@@ -102,7 +102,7 @@ func filterAccepted(a *Auth, o authOptions) {
 	}
 	types := o.types
 	if len(types) == 0 {
-		types = []TokenType{SessionToken}
+		types = []TokenType{TokenTypeSessionToken}
 	}
 	accepted := false
 	for _, t := range types {
@@ -114,7 +114,7 @@ func filterAccepted(a *Auth, o authOptions) {
 	case accepted:
 	case o.list:
 		*a = Auth{kind: kindInvalid}
-	case t == APIKey || t == M2MToken || t == OAuthToken:
+	case t == TokenTypeAPIKey || t == TokenTypeM2MToken || t == TokenTypeOAuthToken:
 		*a = machineSignedOutAuth(t)
 	default:
 		*a = signedOutAuth("")

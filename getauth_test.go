@@ -101,7 +101,7 @@ func TestGetAuthFields(t *testing.T) {
 	tok := rtSession(t, map[string]any{"o": map[string]any{"id": "org_1", "slg": "acme", "rol": "admin"}, "fva": []int{3, 7}, "custom": "x"})
 	rtGet(t, srv.URL, "Authorization: Bearer "+tok)
 	if !got.IsAuthenticated || got.UserID != "user_1" || got.SessionID != "sess_1" || got.SessionStatus != "active" ||
-		got.OrgID != "org_1" || got.OrgRole != "org:admin" || got.OrgSlug != "acme" || got.TokenType != clerk.SessionToken {
+		got.OrgID != "org_1" || got.OrgRole != "org:admin" || got.OrgSlug != "acme" || got.TokenType != clerk.TokenTypeSessionToken {
 		t.Errorf("auth = %+v", got)
 	}
 	if len(got.FactorVerificationAge) != 2 || got.FactorVerificationAge[0] != 3 || got.FactorVerificationAge[1] != 7 {

@@ -32,7 +32,7 @@ type AuthReason string
 // from the cookie path: the session cookie, __client_uat, the dev browser
 // and multi-domain rules. On a GET document navigation those answer a
 // handshake redirect; on other requests, after three redirects in a row, or
-// with EnableHandshake false, they sign out.
+// with DisableHandshake set, they sign out.
 const (
 	// ReasonSessionTokenAndUATMissing: neither a session cookie nor
 	// __client_uat; the browser has never signed in (or signed out). Also a

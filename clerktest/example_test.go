@@ -59,7 +59,7 @@ func ExampleInstance_APIKey() {
 	req := httptest.NewRequest("GET", "/reports", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		fmt.Println(auth.TokenType, auth.IsAuthenticated, auth.UserID, auth.Scopes)
 	})).ServeHTTP(httptest.NewRecorder(), req)
 	// Output: api_key true user_1 [reports:read]

@@ -100,7 +100,7 @@ func (a *app) apiMe(w http.ResponseWriter, r *http.Request) {
 
 // apiItems accepts a session or an API key (Authorization: Bearer ak_…).
 func (a *app) apiItems(w http.ResponseWriter, r *http.Request) {
-	auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.SessionToken, clerk.APIKey))
+	auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeSessionToken, clerk.TokenTypeAPIKey))
 	if !auth.IsAuthenticated {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "sign in or send an API key"})
 		return

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestDisableHandshake: with EnableHandshake=false, every place that would
+// TestDisableHandshake: with DisableHandshake set, every place that would
 // issue a handshake answers signed-out with the same reason and no redirect.
 func TestDisableHandshake(t *testing.T) {
 	n := testNow.Unix()

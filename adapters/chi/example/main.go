@@ -73,7 +73,7 @@ func newRouter(opts clerk.Options) (http.Handler, error) {
 		})
 	})
 	r.Get("/api/reports", func(w http.ResponseWriter, r *http.Request) {
-		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "an API key is required"})
 			return

@@ -68,7 +68,7 @@ func newApp(opts clerk.Options) (*fiber.App, error) {
 		return c.JSON(fiber.Map{"welcome": "admin"})
 	})
 	app.Get("/api/reports", func(c *fiber.Ctx) error {
-		auth := clerkfiber.GetAuth(c, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerkfiber.GetAuth(c, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			return c.Status(http.StatusUnauthorized).JSON(fiber.Map{"error": "an API key is required"})
 		}

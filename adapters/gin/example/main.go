@@ -69,7 +69,7 @@ func newRouter(opts clerk.Options) (*gin.Engine, error) {
 		c.JSON(http.StatusOK, gin.H{"welcome": "admin"})
 	})
 	r.GET("/api/reports", func(c *gin.Context) {
-		auth := clerkgin.GetAuth(c, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerkgin.GetAuth(c, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "an API key is required"})
 			return
