@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // Source resolves a verification key by key id. Errors are *jwt.Error with
@@ -164,7 +165,7 @@ func (s *RemoteSource) Key(ctx context.Context, kid string) (*jwt.Key, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if err == nil && len(keys) == 0 {
-			err = jwt.Errorf(jwt.ReasonRemoteJWKFailedToLoad, "the JWKS endpoint returned no signing keys")
+			err = jwt.Errorf(reasons.RemoteJWKFailedToLoad, "the JWKS endpoint returned no signing keys")
 		}
 		if err != nil {
 			s.lastErr = classify(err)
@@ -229,7 +230,7 @@ func (s *RemoteSource) mayFetch(now time.Time) bool {
 }
 
 func kidMismatch(kid string) error {
-	return jwt.Errorf(jwt.ReasonJWKKidMismatch, "no key in the instance's JWKS has kid %q; make sure the token is a session token issued by this Clerk instance", kid)
+	return jwt.Errorf(reasons.JWKKidMismatch, "no key in the instance's JWKS has kid %q; make sure the token is a session token issued by this Clerk instance", kid)
 }
 
 // classify maps fetch failures to Clerk reasons: an invalid secret key, an
@@ -243,9 +244,9 @@ func classify(err error) error {
 			if msg == "" {
 				msg = "the secret key was rejected by the Backend API"
 			}
-			return jwt.Errorf(jwt.ReasonInvalidSecretKey, "%s", msg)
+			return jwt.Errorf(reasons.InvalidSecretKey, "%s", msg)
 		}
-		return jwt.Errorf(jwt.ReasonRemoteJWKFailedToLoad, "loading the JWKS from %s failed with status %d", fe.URL, fe.Status)
+		return jwt.Errorf(reasons.RemoteJWKFailedToLoad, "loading the JWKS from %s failed with status %d", fe.URL, fe.Status)
 	}
 	var je *jwt.Error
 	if errors.As(err, &je) {

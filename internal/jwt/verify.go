@@ -8,6 +8,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/goclerk/clerk/internal/reasons"
 	"github.com/goclerk/clerk/internal/rsaverify"
 )
 
@@ -50,14 +51,14 @@ func (t *Token) CheckHeader(allowedTyp []string) error {
 			allowed = []string{"JWT"}
 		}
 		if !typ.IsString || !slices.Contains(allowed, typ.Value) {
-			return errorf(ReasonTokenInvalid, "the token type (typ) %s is not accepted", quoteOrAbsent(typ))
+			return errorf(reasons.TokenInvalid, "the token type (typ) %s is not accepted", quoteOrAbsent(typ))
 		}
 	}
 	if !t.Header.Alg.IsString {
-		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %s is not supported; Clerk tokens use RS256", quoteOrAbsent(t.Header.Alg))
+		return errorf(reasons.TokenInvalidAlgorithm, "the token algorithm %s is not supported; Clerk tokens use RS256", quoteOrAbsent(t.Header.Alg))
 	}
 	if _, ok := algHash[t.Header.Alg.Value]; !ok {
-		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %q is not supported; Clerk tokens use RS256", t.Header.Alg.Value)
+		return errorf(reasons.TokenInvalidAlgorithm, "the token algorithm %q is not supported; Clerk tokens use RS256", t.Header.Alg.Value)
 	}
 	return nil
 }
@@ -68,7 +69,7 @@ func (t *Token) VerifySignature(k *Key) error {
 	alg := t.Header.Alg.Value
 	h, known := algHash[alg]
 	if !ok || !known || (k.Alg != "" && k.Alg != alg) {
-		return errorf(ReasonTokenVerificationFailed, "the key cannot verify a %s signature", alg)
+		return errorf(reasons.TokenVerificationFailed, "the key cannot verify a %s signature", alg)
 	}
 	// A read-only view of the signing input: the hash functions only read
 	// it, and []byte(…) would copy half a kilobyte per verification.
@@ -92,7 +93,7 @@ func (t *Token) VerifySignature(k *Key) error {
 		err = rsa.VerifyPKCS1v15(pub, h, digest, t.Signature)
 	}
 	if err != nil {
-		return errorf(ReasonTokenInvalidSignature, "the token signature is invalid")
+		return errorf(reasons.TokenInvalidSignature, "the token signature is invalid")
 	}
 	return nil
 }
