@@ -183,7 +183,7 @@ func TestRequireAuth(t *testing.T) {
 			o := rtOptions(t)
 			o.APIURL = rtBAPI(t).URL
 			o.SignInURL = r.option // empty: Options.SignInURL falls back to CLERK_SIGN_IN_URL
-			srv := rtServe(t, o, clerk.RequireAuth(r.arg)(ok))
+			srv := rtServe(t, o, clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: r.arg})(ok))
 			var h []string
 			if r.auth != "" {
 				h = append(h, "Authorization: Bearer "+r.auth)
@@ -197,7 +197,7 @@ func TestRequireAuth(t *testing.T) {
 	t.Run("without the middleware", func(t *testing.T) {
 		rtClearEnv(t)
 		rec := httptest.NewRecorder()
-		clerk.RequireAuth("")(ok).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		clerk.RequireAuth(clerk.RequireAuthOptions{})(ok).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 		if rec.Code != 302 || rec.Header().Get("Location") != "/" {
 			t.Errorf("status %d Location %q", rec.Code, rec.Header().Get("Location"))
 		}

@@ -26,7 +26,7 @@ func Example() {
 	req := httptest.NewRequest("GET", "/dashboard", nil)
 	req.Header.Set("Authorization", "Bearer "+inst.SessionToken(clerktest.Session{UserID: "user_123"}))
 	rec := httptest.NewRecorder()
-	mw(clerk.RequireAuth("/sign-in")(dashboard)).ServeHTTP(rec, req)
+	mw(clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})(dashboard)).ServeHTTP(rec, req)
 
 	fmt.Println(rec.Code, rec.Body)
 	// Output: 200 hello user_123

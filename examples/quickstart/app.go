@@ -32,7 +32,7 @@ func newApp(setup *clerkSetup, appURL string) (http.Handler, error) {
 	}
 	a := &app{setup: setup, appURL: appURL}
 	protected := func(path string, h http.HandlerFunc) http.Handler {
-		return clerk.RequireAuth(a.signInFor(path))(h)
+		return clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: a.signInFor(path)})(h)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.home)

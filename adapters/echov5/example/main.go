@@ -56,7 +56,7 @@ func newServer(opts clerk.Options) (*echo.Echo, error) {
 		auth := clerkecho.GetAuth(c)
 		return c.JSON(http.StatusOK, map[string]any{"signedIn": auth.IsAuthenticated, "userId": auth.UserID})
 	})
-	signedIn := clerkecho.RequireAuth("/sign-in")
+	signedIn := clerkecho.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})
 	e.GET("/me", func(c *echo.Context) error {
 		auth := clerkecho.GetAuth(c)
 		return c.JSON(http.StatusOK, map[string]any{"userId": auth.UserID, "sessionId": auth.SessionID, "orgId": auth.OrgID})
