@@ -18,17 +18,17 @@ type TokenType string
 
 // Token types, as Clerk names them.
 const (
-	SessionToken TokenType = "session_token"
-	APIKey       TokenType = "api_key"
-	M2MToken     TokenType = "m2m_token"
-	OAuthToken   TokenType = "oauth_token"
-	// MachineToken is the older name of M2MToken; it is accepted as an alias.
-	MachineToken TokenType = "machine_token"
+	TokenTypeSessionToken TokenType = "session_token"
+	TokenTypeAPIKey       TokenType = "api_key"
+	TokenTypeM2MToken     TokenType = "m2m_token"
+	TokenTypeOAuthToken   TokenType = "oauth_token"
 )
 
+// canonical maps "machine_token", the older name Clerk's SDKs still accept
+// for M2M tokens, to TokenTypeM2MToken.
 func (t TokenType) canonical() string {
-	if t == MachineToken {
-		return string(M2MToken)
+	if t == "machine_token" {
+		return string(TokenTypeM2MToken)
 	}
 	return string(t)
 }
@@ -92,13 +92,13 @@ func (a Auth) DecodeSessionClaims(v any) error {
 }
 
 func signedOutAuth(status string) Auth {
-	return Auth{TokenType: SessionToken, SessionStatus: status, kind: kindSessionSignedOut}
+	return Auth{TokenType: TokenTypeSessionToken, SessionStatus: status, kind: kindSessionSignedOut}
 }
 
 func sessionAuth(s *authn.Session, token string, client *backend.Client) Auth {
 	p := s.Props
 	return Auth{
-		TokenType:             SessionToken,
+		TokenType:             TokenTypeSessionToken,
 		IsAuthenticated:       true,
 		UserID:                p.UserID,
 		SessionID:             p.SessionID,
@@ -125,16 +125,16 @@ func machineAuth(m *authn.Machine, token string) Auth {
 	// for the token).
 	a.Claims = maps.Clone(f.Claims)
 	switch a.TokenType {
-	case APIKey:
+	case TokenTypeAPIKey:
 		if strings.HasPrefix(a.Subject, "user_") {
 			a.UserID = a.Subject
 		}
 		if strings.HasPrefix(a.Subject, "org_") {
 			a.OrgID = a.Subject
 		}
-	case M2MToken:
+	case TokenTypeM2MToken:
 		a.MachineID = a.Subject
-	case OAuthToken:
+	case TokenTypeOAuthToken:
 		a.UserID = a.Subject
 		a.ClientID = f.ClientID
 	}
@@ -190,7 +190,7 @@ func (a Auth) encodeJSON() []byte {
 		b.Raw("isAuthenticated", "false")
 		b.Raw("tokenType", "null")
 	case kindSessionSignedOut:
-		b.Str("tokenType", string(SessionToken))
+		b.Str("tokenType", string(TokenTypeSessionToken))
 		b.Raw("sessionClaims", "null")
 		b.Raw("sessionId", "null")
 		b.Nullable("sessionStatus", a.SessionStatus)
@@ -205,17 +205,17 @@ func (a Auth) encodeJSON() []byte {
 		b.Raw("isAuthenticated", "true")
 		b.Str("tokenType", string(a.TokenType))
 		switch a.TokenType {
-		case APIKey:
+		case TokenTypeAPIKey:
 			b.Optional("name", m.Name)
 			b.Optional("claims", m.Claims)
 			b.Optional("scopes", m.Scopes)
 			b.Nullable("userId", a.UserID)
 			b.Nullable("orgId", a.OrgID)
-		case M2MToken:
+		case TokenTypeM2MToken:
 			b.Optional("claims", m.Claims)
 			b.Optional("scopes", m.Scopes)
 			b.Optional("machineId", m.Subject)
-		case OAuthToken:
+		case TokenTypeOAuthToken:
 			b.Optional("scopes", m.Scopes)
 			b.Optional("userId", m.Subject)
 			b.Optional("clientId", m.ClientID)
@@ -227,14 +227,14 @@ func (a Auth) encodeJSON() []byte {
 		b.Raw("isAuthenticated", "false")
 		b.Str("tokenType", string(a.TokenType))
 		switch a.TokenType {
-		case APIKey:
+		case TokenTypeAPIKey:
 			for _, k := range []string{"name", "claims", "userId", "orgId"} {
 				b.Raw(k, "null")
 			}
-		case M2MToken:
+		case TokenTypeM2MToken:
 			b.Raw("claims", "null")
 			b.Raw("machineId", "null")
-		case OAuthToken:
+		case TokenTypeOAuthToken:
 			b.Raw("userId", "null")
 			b.Raw("clientId", "null")
 		}

@@ -255,7 +255,7 @@ func TestMiddlewareResponses(t *testing.T) {
 	})
 	t.Run("disabled handshake continues signed out", func(t *testing.T) {
 		o := rtOptions(t)
-		o.EnableHandshake = clerk.Bool(false)
+		o.DisableHandshake = true
 		srv := rtServe(t, o, rtAuthJSON())
 		resp, body := rtGet(t, srv.URL+"/dash", "Sec-Fetch-Dest: document")
 		if resp.StatusCode != 200 || resp.Header.Get("Location") != "" || resp.Header.Get("X-Clerk-Auth-Reason") != "dev-browser-missing" {
@@ -299,7 +299,7 @@ func TestOptionsClientAndAcceptsToken(t *testing.T) {
 
 	o = rtOptions(t)
 	o.APIURL = bapi.URL
-	o.AcceptsToken = []clerk.TokenType{clerk.SessionToken}
+	o.AcceptsToken = []clerk.TokenType{clerk.TokenTypeSessionToken}
 	srv = rtServe(t, o, rtAuthJSON())
 	resp, body := rtGet(t, srv.URL+"/?accepts=any", "Authorization: Bearer ak_user")
 	if resp.Header.Get("X-Clerk-Auth-Reason") != "token-type-mismatch" || body != `{"isAuthenticated":false,"tokenType":null}` {

@@ -40,8 +40,8 @@
 // Express auth object.
 //
 // RequireAuth is requireAuth(): it redirects requests without a signed-in
-// user to the sign-in URL. RequireAuth(url, ReturnBack()) and
-// RedirectToSignIn add redirect_url with the current URL, as the Next.js
+// user to the sign-in URL. With RequireAuthOptions.ReturnBack, RequireAuth
+// and RedirectToSignIn add redirect_url with the current URL, as the Next.js
 // SDK's redirectToSignIn() does, so the user comes back after signing in.
 // Auth.Has is auth.has(): organization roles and
 // permissions (Role, Permission), billing features and plans (Feature,

@@ -105,7 +105,7 @@ func ExampleRequireAuth() {
 	dashboard := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "dashboard of ", clerk.GetAuth(r).UserID)
 	})
-	app := withClerk(clerk.RequireAuth("/sign-in")(dashboard))
+	app := withClerk(clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})(dashboard))
 
 	exServe(app, exRequest("/dashboard", inst.SessionToken(clerktest.Session{UserID: "user_1"})))
 	exServe(app, exRequest("/dashboard", ""))
@@ -150,7 +150,7 @@ func ExampleAcceptsToken() {
 	withClerk, _ := clerk.Middleware(inst.Options())
 
 	reports := withClerk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.APIKey, clerk.M2MToken))
+		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey, clerk.TokenTypeM2MToken))
 		if !auth.IsAuthenticated {
 			http.Error(w, "machine credentials required", http.StatusUnauthorized)
 			return

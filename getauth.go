@@ -102,7 +102,7 @@ func filterAccepted(a *Auth, o authOptions) {
 	}
 	types := o.types
 	if len(types) == 0 {
-		types = []TokenType{SessionToken}
+		types = []TokenType{TokenTypeSessionToken}
 	}
 	accepted := false
 	for _, t := range types {
@@ -114,26 +114,32 @@ func filterAccepted(a *Auth, o authOptions) {
 	case accepted:
 	case o.list:
 		*a = Auth{kind: kindInvalid}
-	case t == APIKey || t == M2MToken || t == OAuthToken:
+	case t == TokenTypeAPIKey || t == TokenTypeM2MToken || t == TokenTypeOAuthToken:
 		*a = machineSignedOutAuth(t)
 	default:
 		*a = signedOutAuth("")
 	}
 }
 
-// RequireAuth redirects (302) requests without a signed-in user to
-// signInURL, else to the middleware's SignInURL, else CLERK_SIGN_IN_URL,
-// else "/", as requireAuth() does. API keys and OAuth tokens that belong
-// to a user pass; pending sessions do not.
+// RequireAuthOptions configures RequireAuth.
+type RequireAuthOptions struct {
+	// SignInURL is where a signed-out request is redirected. Default: the
+	// middleware's SignInURL, else CLERK_SIGN_IN_URL, else "/".
+	SignInURL string
+	// ReturnBack adds redirect_url with the current URL, as
+	// RedirectToSignIn does, so the sign-in page sends the user back.
+	// Default false: like requireAuth(), no return URL, so after signing
+	// in on a hosted page the user stays there.
+	ReturnBack bool
+}
+
+// RequireAuth redirects (302) requests without a signed-in user to the
+// sign-in page (see RequireAuthOptions), as requireAuth() does. API keys
+// and OAuth tokens that belong to a user pass; pending sessions do not.
 //
-// Like requireAuth(), it adds no return URL, so after signing in on a
-// hosted page the user stays there; pass ReturnBack() to add redirect_url
-// with the current URL, as RedirectToSignIn does.
-func RequireAuth(signInURL string, opts ...RequireAuthOption) func(http.Handler) http.Handler {
-	var c requireAuthConfig
-	for _, o := range opts {
-		o(&c)
-	}
+// It is for pages: an API that must answer 401 instead of redirecting
+// checks GetAuth itself.
+func RequireAuth(opts RequireAuthOptions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			a := GetAuth(r, AcceptsAnyToken())
@@ -141,26 +147,14 @@ func RequireAuth(signInURL string, opts ...RequireAuthOption) func(http.Handler)
 				next.ServeHTTP(w, r)
 				return
 			}
-			if c.returnBack {
-				redirectToSignIn(w, r, signInURL)
+			if opts.ReturnBack {
+				redirectToSignIn(w, r, opts.SignInURL)
 				return
 			}
-			w.Header().Set("Location", signInTarget(r, signInURL))
+			w.Header().Set("Location", signInTarget(r, opts.SignInURL))
 			w.WriteHeader(http.StatusFound)
 		})
 	}
-}
-
-// RequireAuthOption changes what RequireAuth does for a signed-out request.
-type RequireAuthOption func(*requireAuthConfig)
-
-type requireAuthConfig struct{ returnBack bool }
-
-// ReturnBack makes RequireAuth redirect as RedirectToSignIn does: with
-// redirect_url set to the URL that was asked for, so that the sign-in page
-// sends the user back there.
-func ReturnBack() RequireAuthOption {
-	return func(c *requireAuthConfig) { c.returnBack = true }
 }
 
 // RedirectToSignIn answers with a redirect (302) to the sign-in page (the

@@ -11,22 +11,22 @@ import (
 // is never written to.
 func TestApplyAuthOptions(t *testing.T) {
 	callers := make([]TokenType, 1, 4) // spare capacity an append could reuse
-	callers[0] = APIKey
+	callers[0] = TokenTypeAPIKey
 	rows := []struct {
 		name string
 		opts []AuthOption
 		want authOptions
 	}{
 		{"none", nil, authOptions{}},
-		{"one type", []AuthOption{AcceptsToken(APIKey)}, authOptions{types: []TokenType{APIKey}}},
-		{"two types", []AuthOption{AcceptsToken(APIKey, M2MToken)}, authOptions{types: []TokenType{APIKey, M2MToken}, list: true}},
-		{"list of one", []AuthOption{AcceptsTokenList(APIKey)}, authOptions{types: []TokenType{APIKey}, list: true}},
-		{"types accumulate", []AuthOption{AcceptsToken(APIKey), AcceptsToken(M2MToken)}, authOptions{types: []TokenType{APIKey, M2MToken}, list: true}},
+		{"one type", []AuthOption{AcceptsToken(TokenTypeAPIKey)}, authOptions{types: []TokenType{TokenTypeAPIKey}}},
+		{"two types", []AuthOption{AcceptsToken(TokenTypeAPIKey, TokenTypeM2MToken)}, authOptions{types: []TokenType{TokenTypeAPIKey, TokenTypeM2MToken}, list: true}},
+		{"list of one", []AuthOption{AcceptsTokenList(TokenTypeAPIKey)}, authOptions{types: []TokenType{TokenTypeAPIKey}, list: true}},
+		{"types accumulate", []AuthOption{AcceptsToken(TokenTypeAPIKey), AcceptsToken(TokenTypeM2MToken)}, authOptions{types: []TokenType{TokenTypeAPIKey, TokenTypeM2MToken}, list: true}},
 		{"any", []AuthOption{AcceptsAnyToken()}, authOptions{any: true}},
 		{"pending kept", []AuthOption{TreatPendingAsSignedOut(false)}, authOptions{keepPending: true}},
 		{"last pending wins", []AuthOption{TreatPendingAsSignedOut(false), TreatPendingAsSignedOut(true)}, authOptions{}},
 		{"zero option ignored", []AuthOption{{}}, authOptions{}},
-		{"caller's slice", []AuthOption{AcceptsToken(callers...), AcceptsToken(OAuthToken)}, authOptions{types: []TokenType{APIKey, OAuthToken}, list: true}},
+		{"caller's slice", []AuthOption{AcceptsToken(callers...), AcceptsToken(TokenTypeOAuthToken)}, authOptions{types: []TokenType{TokenTypeAPIKey, TokenTypeOAuthToken}, list: true}},
 	}
 	for _, r := range rows {
 		if got := applyAuthOptions(r.opts); !reflect.DeepEqual(got, r.want) {
@@ -41,7 +41,7 @@ func TestApplyAuthOptions(t *testing.T) {
 // TestGetAuthOptionsDoNotAllocate: options are values, so GetAuth with
 // options costs no more allocations than without.
 func TestGetAuthOptionsDoNotAllocate(t *testing.T) {
-	opts := []AuthOption{AcceptsToken(APIKey, M2MToken), TreatPendingAsSignedOut(false)}
+	opts := []AuthOption{AcceptsToken(TokenTypeAPIKey, TokenTypeM2MToken), TreatPendingAsSignedOut(false)}
 	if n := testing.AllocsPerRun(100, func() { _ = applyAuthOptions(opts) }); n != 0 {
 		t.Fatalf("applyAuthOptions allocates %v times", n)
 	}

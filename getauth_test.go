@@ -101,7 +101,7 @@ func TestGetAuthFields(t *testing.T) {
 	tok := rtSession(t, map[string]any{"o": map[string]any{"id": "org_1", "slg": "acme", "rol": "admin"}, "fva": []int{3, 7}, "custom": "x"})
 	rtGet(t, srv.URL, "Authorization: Bearer "+tok)
 	if !got.IsAuthenticated || got.UserID != "user_1" || got.SessionID != "sess_1" || got.SessionStatus != "active" ||
-		got.OrgID != "org_1" || got.OrgRole != "org:admin" || got.OrgSlug != "acme" || got.TokenType != clerk.SessionToken {
+		got.OrgID != "org_1" || got.OrgRole != "org:admin" || got.OrgSlug != "acme" || got.TokenType != clerk.TokenTypeSessionToken {
 		t.Errorf("auth = %+v", got)
 	}
 	if len(got.FactorVerificationAge) != 2 || got.FactorVerificationAge[0] != 3 || got.FactorVerificationAge[1] != 7 {
@@ -183,7 +183,7 @@ func TestRequireAuth(t *testing.T) {
 			o := rtOptions(t)
 			o.APIURL = rtBAPI(t).URL
 			o.SignInURL = r.option // empty: Options.SignInURL falls back to CLERK_SIGN_IN_URL
-			srv := rtServe(t, o, clerk.RequireAuth(r.arg)(ok))
+			srv := rtServe(t, o, clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: r.arg})(ok))
 			var h []string
 			if r.auth != "" {
 				h = append(h, "Authorization: Bearer "+r.auth)
@@ -197,7 +197,7 @@ func TestRequireAuth(t *testing.T) {
 	t.Run("without the middleware", func(t *testing.T) {
 		rtClearEnv(t)
 		rec := httptest.NewRecorder()
-		clerk.RequireAuth("")(ok).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		clerk.RequireAuth(clerk.RequireAuthOptions{})(ok).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 		if rec.Code != 302 || rec.Header().Get("Location") != "/" {
 			t.Errorf("status %d Location %q", rec.Code, rec.Header().Get("Location"))
 		}

@@ -275,7 +275,7 @@ func BenchmarkMiddlewareAPIKeyCacheHit(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = GetAuth(r, AcceptsToken(APIKey)).UserID
+		_ = GetAuth(r, AcceptsToken(TokenTypeAPIKey)).UserID
 	}))
 	r := httptest.NewRequest("GET", "/api", nil)
 	r.Header.Set("Authorization", "Bearer ak_valid")
@@ -302,10 +302,10 @@ func TestMachineClaimsMapPerAuth(t *testing.T) {
 	}
 	var seen []any
 	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := GetAuth(r, AcceptsToken(APIKey))
+		a := GetAuth(r, AcceptsToken(TokenTypeAPIKey))
 		seen = append(seen, a.Claims["team"])
 		a.Claims["team"] = "changed"
-		b := GetAuth(r, AcceptsToken(APIKey))
+		b := GetAuth(r, AcceptsToken(TokenTypeAPIKey))
 		seen = append(seen, b.Claims["team"])
 	}))
 	for range 2 {

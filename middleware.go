@@ -97,7 +97,7 @@ func newInstance(opts Options) (*instance, error) {
 		c.SatelliteDomains = authn.NewDomainSource(domainsFetcher(client), o.Now)
 	}
 	c.Domain, c.IsSatellite, c.ProxyURL, c.SignInURL, c.SatelliteAutoSync = o.Domain, o.IsSatellite, o.ProxyURL, o.SignInURL, o.SatelliteAutoSync
-	c.DisableHandshake = o.EnableHandshake != nil && !*o.EnableHandshake
+	c.DisableHandshake = o.DisableHandshake
 	if s := o.OrganizationSyncOptions; s != nil {
 		if c.OrgPatterns, err = authn.CompilePatterns(s.OrganizationPatterns); err != nil {
 			return nil, &OptionError{Option: "OrganizationSyncOptions.OrganizationPatterns", Err: err}

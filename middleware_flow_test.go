@@ -103,7 +103,7 @@ func TestMachineAuthFields(t *testing.T) {
 		got = clerk.GetAuth(r, clerk.AcceptsAnyToken())
 	}))
 	rtGet(t, srv.URL, "Authorization: Bearer ak_user")
-	if got.TokenType != clerk.APIKey || got.ID != "ak_2user" || got.Subject != "user_1" || got.UserID != "user_1" || got.Name != "CI key" ||
+	if got.TokenType != clerk.TokenTypeAPIKey || got.ID != "ak_2user" || got.Subject != "user_1" || got.UserID != "user_1" || got.Name != "CI key" ||
 		strings.Join(got.Scopes, ",") != "read:items,write:items" || got.Claims["team"] != "platform" {
 		t.Errorf("api key auth = %+v", got)
 	}
@@ -111,11 +111,11 @@ func TestMachineAuthFields(t *testing.T) {
 		t.Errorf("GetToken = %q, %v", tk, err)
 	}
 	rtGet(t, srv.URL, "Authorization: Bearer mt_valid")
-	if got.TokenType != clerk.M2MToken || got.MachineID != "mch_1" || got.UserID != "" {
+	if got.TokenType != clerk.TokenTypeM2MToken || got.MachineID != "mch_1" || got.UserID != "" {
 		t.Errorf("m2m auth = %+v", got)
 	}
 	rtGet(t, srv.URL, "Authorization: Bearer oat_valid")
-	if got.TokenType != clerk.OAuthToken || got.ClientID != "client_1" || got.UserID != "user_1" {
+	if got.TokenType != clerk.TokenTypeOAuthToken || got.ClientID != "client_1" || got.UserID != "user_1" {
 		t.Errorf("oauth auth = %+v", got)
 	}
 }

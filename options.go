@@ -78,9 +78,10 @@ type Options struct {
 	// FrontendAPIProxy serves the Frontend API from this application.
 	FrontendAPIProxy *FrontendAPIProxy
 
-	// EnableHandshake, when false, answers signed-out wherever a handshake
-	// redirect would be issued. Nil means true.
-	EnableHandshake *bool
+	// DisableHandshake answers signed-out wherever a handshake redirect
+	// would be issued (clerkMiddleware's enableHandshake: false). Default
+	// false: handshakes are on.
+	DisableHandshake bool
 	// AcceptsToken restricts the token types the middleware authenticates.
 	// Empty means any, as clerkMiddleware does.
 	AcceptsToken []TokenType
@@ -149,9 +150,6 @@ type FrontendAPIProxy struct {
 	// connection (peer address, Host, TLS). Empty trusts no one.
 	TrustedProxies []string
 }
-
-// Bool returns a pointer to b, for optional boolean options.
-func Bool(b bool) *bool { return &b }
 
 // OptionError reports an invalid option, naming it.
 type OptionError struct {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/authn"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // perfInstance is a fake instance for the benchmarks and the JWKS test.
@@ -235,7 +236,7 @@ func BenchmarkMiddlewareFloor(b *testing.B) {
 	mw := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			c := &floorCtx{Context: r.Context(), status: authn.StatusSignedOut}
-			c.vals = [2]string{authn.ReasonSessionTokenAndUATMissing, c.status}
+			c.vals = [2]string{reasons.SessionTokenAndUATMissing, c.status}
 			h := w.Header()
 			h["X-Clerk-Auth-Reason"] = c.vals[0:1:1]
 			h["X-Clerk-Auth-Status"] = c.vals[1:2:2]

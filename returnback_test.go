@@ -10,7 +10,7 @@ import (
 	"github.com/goclerk/clerk"
 )
 
-// RequireAuth(…, ReturnBack()) and RedirectToSignIn send the user to the
+// RequireAuth with ReturnBack and RedirectToSignIn send the user to the
 // sign-in page with redirect_url set to the URL they asked for, so that
 // signing in on a hosted page (localclerk's or Clerk's) comes back to the
 // app instead of stranding them on the account page.
@@ -32,13 +32,13 @@ func TestReturnBackToTheCurrentURL(t *testing.T) {
 		status   int
 		location string // SRV: the test server's origin; ENC: the encoded request URL
 	}{
-		{name: "RequireAuth default stays as Express: no return URL", handler: clerk.RequireAuth("")(ok),
+		{name: "RequireAuth default stays as Express: no return URL", handler: clerk.RequireAuth(clerk.RequireAuthOptions{})(ok),
 			status: 302, location: hosted},
-		{name: "ReturnBack adds the current URL", handler: clerk.RequireAuth("", clerk.ReturnBack())(ok),
+		{name: "ReturnBack adds the current URL", handler: clerk.RequireAuth(clerk.RequireAuthOptions{ReturnBack: true})(ok),
 			status: 302, location: hosted + "?redirect_url=" + "ENC"},
-		{name: "ReturnBack with a relative sign-in page", handler: clerk.RequireAuth("/login?lang=en", clerk.ReturnBack())(ok),
+		{name: "ReturnBack with a relative sign-in page", handler: clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/login?lang=en", ReturnBack: true})(ok),
 			status: 302, location: "SRV/login?lang=en&redirect_url=" + "ENC"},
-		{name: "ReturnBack signed in passes", handler: clerk.RequireAuth("", clerk.ReturnBack())(ok),
+		{name: "ReturnBack signed in passes", handler: clerk.RequireAuth(clerk.RequireAuthOptions{ReturnBack: true})(ok),
 			header: []string{"Authorization: Bearer " + tok}, status: 299},
 		{name: "RedirectToSignIn", handler: signInHere,
 			status: 302, location: hosted + "?redirect_url=" + "ENC"},
@@ -66,7 +66,7 @@ func TestReturnBackToTheCurrentURL(t *testing.T) {
 	t.Run("without the middleware", func(t *testing.T) {
 		rtClearEnv(t)
 		rec := httptest.NewRecorder()
-		clerk.RequireAuth("https://accounts.example.com/sign-in", clerk.ReturnBack())(ok).
+		clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "https://accounts.example.com/sign-in", ReturnBack: true})(ok).
 			ServeHTTP(rec, httptest.NewRequest("GET", "http://app.example.com/x", nil))
 		want := "https://accounts.example.com/sign-in?redirect_url=" + url.QueryEscape("http://app.example.com/x")
 		if rec.Code != 302 || rec.Header().Get("Location") != want {

@@ -3,6 +3,8 @@ package clerk
 import (
 	"net/http"
 	"strings"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // AuthStatus is the middleware's verdict on a request (@clerk/backend's
@@ -32,72 +34,72 @@ type AuthReason string
 // from the cookie path: the session cookie, __client_uat, the dev browser
 // and multi-domain rules. On a GET document navigation those answer a
 // handshake redirect; on other requests, after three redirects in a row, or
-// with EnableHandshake false, they sign out.
+// with DisableHandshake set, they sign out.
 const (
 	// ReasonSessionTokenAndUATMissing: neither a session cookie nor
 	// __client_uat; the browser has never signed in (or signed out). Also a
 	// satellite's first request when SatelliteAutoSync is off.
-	ReasonSessionTokenAndUATMissing AuthReason = "session-token-and-uat-missing"
+	ReasonSessionTokenAndUATMissing AuthReason = reasons.SessionTokenAndUATMissing
 	// ReasonSessionTokenWithoutClientUAT: a session cookie but no
 	// __client_uat cookie.
-	ReasonSessionTokenWithoutClientUAT AuthReason = "session-token-but-no-client-uat"
+	ReasonSessionTokenWithoutClientUAT AuthReason = reasons.SessionTokenWithoutClientUAT
 	// ReasonClientUATWithoutSessionToken: __client_uat says the browser is
 	// signed in, but there is no session cookie on this domain yet.
-	ReasonClientUATWithoutSessionToken AuthReason = "client-uat-but-no-session-token"
+	ReasonClientUATWithoutSessionToken AuthReason = reasons.ClientUATWithoutSessionToken
 	// ReasonSessionTokenIATBeforeClientUAT: the session cookie was issued
 	// before the last sign-in recorded in __client_uat (a stale cookie).
-	ReasonSessionTokenIATBeforeClientUAT AuthReason = "session-token-iat-before-client-uat"
+	ReasonSessionTokenIATBeforeClientUAT AuthReason = reasons.SessionTokenIATBeforeClientUAT
 	// ReasonSessionTokenExpired: the session token has expired. The reason
 	// reported is longer: "session-token-expired-refresh-" followed by why
 	// the token was not refreshed with the refresh cookie
 	// ("non-eligible-non-get", "non-eligible-no-refresh-cookie",
 	// "fetch-error", a Backend API error code, …). Compare with
 	// reason.Base() == ReasonSessionTokenExpired.
-	ReasonSessionTokenExpired AuthReason = "session-token-expired"
+	ReasonSessionTokenExpired AuthReason = reasons.SessionTokenExpired
 	// ReasonSessionTokenNBF: the session token is not valid yet (nbf), even
 	// with ClockSkew.
-	ReasonSessionTokenNBF AuthReason = "session-token-nbf"
+	ReasonSessionTokenNBF AuthReason = reasons.SessionTokenNBF
 	// ReasonSessionTokenIATInTheFuture: the session token was issued in the
 	// future (iat), even with ClockSkew; the server's clock is off.
-	ReasonSessionTokenIATInTheFuture AuthReason = "session-token-iat-in-the-future"
+	ReasonSessionTokenIATInTheFuture AuthReason = reasons.SessionTokenIATInTheFuture
 	// ReasonSessionTokenMissing: a handshake resolved without a session
 	// token: the browser is signed out at the Frontend API.
-	ReasonSessionTokenMissing AuthReason = "session-token-missing"
+	ReasonSessionTokenMissing AuthReason = reasons.SessionTokenMissing
 	// ReasonDevBrowserMissing: a development instance without the dev
 	// browser (__clerk_db_jwt) cookie or query parameter.
-	ReasonDevBrowserMissing AuthReason = "dev-browser-missing"
+	ReasonDevBrowserMissing AuthReason = reasons.DevBrowserMissing
 	// ReasonDevBrowserSync: a development instance received the dev browser
 	// in the query (__clerk_db_jwt) and handshakes to store it as a cookie.
-	ReasonDevBrowserSync AuthReason = "dev-browser-sync"
+	ReasonDevBrowserSync AuthReason = reasons.DevBrowserSync
 	// ReasonSatelliteCookieNeedsSyncing: a satellite domain (IsSatellite)
 	// has no session cookies, or was asked to sync (__clerk_synced=false).
-	ReasonSatelliteCookieNeedsSyncing AuthReason = "satellite-needs-syncing"
+	ReasonSatelliteCookieNeedsSyncing AuthReason = reasons.SatelliteCookieNeedsSyncing
 	// ReasonPrimaryRespondsToSyncing: a development primary domain sends the
 	// browser back to the satellite named in __clerk_redirect_url.
-	ReasonPrimaryRespondsToSyncing AuthReason = "primary-responds-to-syncing"
+	ReasonPrimaryRespondsToSyncing AuthReason = reasons.PrimaryRespondsToSyncing
 	// ReasonPrimaryDomainCrossOriginSync: a navigation to the primary domain
 	// came from another origin (a satellite); a handshake syncs the session.
-	ReasonPrimaryDomainCrossOriginSync AuthReason = "primary-domain-cross-origin-sync"
+	ReasonPrimaryDomainCrossOriginSync AuthReason = reasons.PrimaryDomainCrossOriginSync
 	// ReasonActiveOrganizationMismatch: the URL names an organization
 	// (OrganizationSyncOptions) other than the session's active one; a
 	// handshake activates it.
-	ReasonActiveOrganizationMismatch AuthReason = "active-organization-mismatch"
+	ReasonActiveOrganizationMismatch AuthReason = reasons.ActiveOrganizationMismatch
 	// ReasonTokenTypeMismatch: the token's type is not one AcceptsToken
 	// allows, or a machine token is where a session token must be.
-	ReasonTokenTypeMismatch AuthReason = "token-type-mismatch"
+	ReasonTokenTypeMismatch AuthReason = reasons.TokenTypeMismatch
 	// ReasonUnexpectedError: a token could not be checked for a reason that
 	// is not a verification failure: the JWKS fetch failed in transport,
 	// session claims cannot form an auth object (cookie path), or the
 	// Backend API failed while verifying a machine token. Debug logs say
 	// more.
-	ReasonUnexpectedError AuthReason = "unexpected-error"
+	ReasonUnexpectedError AuthReason = reasons.UnexpectedError
 	// ReasonNoTokenInHeader: AcceptsToken allows only machine tokens and
 	// the request has no Authorization bearer token.
-	ReasonNoTokenInHeader AuthReason = "No token in header"
+	ReasonNoTokenInHeader AuthReason = reasons.NoTokenInHeader
 	// ReasonMiddlewareMissing: State was called on a request that did not
 	// pass through Middleware. It is goclerk's own; Express has no such
 	// reason.
-	ReasonMiddlewareMissing AuthReason = "middleware-missing"
+	ReasonMiddlewareMissing AuthReason = reasons.MiddlewareMissing
 )
 
 // Reasons of token verification (@clerk/backend's
@@ -109,31 +111,31 @@ const (
 	// ReasonTokenInvalid: not a well-formed JWT (or one of a type or
 	// category that is not accepted), or a machine token the Backend API
 	// does not know, or has revoked or expired.
-	ReasonTokenInvalid AuthReason = "token-invalid"
+	ReasonTokenInvalid AuthReason = reasons.TokenInvalid
 	// ReasonTokenInvalidAlgorithm: the JWT is not signed with RS256.
-	ReasonTokenInvalidAlgorithm AuthReason = "token-invalid-algorithm"
+	ReasonTokenInvalidAlgorithm AuthReason = reasons.TokenInvalidAlgorithm
 	// ReasonTokenInvalidSignature: the signature does not verify with the
 	// instance's key.
-	ReasonTokenInvalidSignature AuthReason = "token-invalid-signature"
+	ReasonTokenInvalidSignature AuthReason = reasons.TokenInvalidSignature
 	// ReasonTokenInvalidAuthorizedParties: the azp claim is not one of
 	// AuthorizedParties.
-	ReasonTokenInvalidAuthorizedParties AuthReason = "token-invalid-authorized-parties"
+	ReasonTokenInvalidAuthorizedParties AuthReason = reasons.TokenInvalidAuthorizedParties
 	// ReasonTokenVerificationFailed: another check failed: a claim of the
 	// wrong type, an audience not in Audience, or a machine token the
 	// Backend API could not verify.
-	ReasonTokenVerificationFailed AuthReason = "token-verification-failed"
+	ReasonTokenVerificationFailed AuthReason = reasons.TokenVerificationFailed
 	// ReasonJWKKidMismatch: the instance's JWKS has no key with the token's
 	// kid; the token comes from another Clerk instance.
-	ReasonJWKKidMismatch AuthReason = "jwk-kid-mismatch"
+	ReasonJWKKidMismatch AuthReason = reasons.JWKKidMismatch
 	// ReasonJWKFailedToResolve: no key to verify with: neither JWTKey nor a
 	// secret key to fetch the JWKS.
-	ReasonJWKFailedToResolve AuthReason = "jwk-failed-to-resolve"
+	ReasonJWKFailedToResolve AuthReason = reasons.JWKFailedToResolve
 	// ReasonRemoteJWKFailedToLoad: the JWKS could not be fetched from the
 	// Backend API (network failure, or no signing keys in it).
-	ReasonRemoteJWKFailedToLoad AuthReason = "jwk-remote-failed-to-load"
+	ReasonRemoteJWKFailedToLoad AuthReason = reasons.RemoteJWKFailedToLoad
 	// ReasonInvalidSecretKey: the Backend API refused the secret key while
 	// fetching the JWKS or verifying a machine token.
-	ReasonInvalidSecretKey AuthReason = "secret-key-invalid"
+	ReasonInvalidSecretKey AuthReason = reasons.InvalidSecretKey
 )
 
 // expiredRefresh prefixes every ReasonSessionTokenExpired reason.

@@ -1,6 +1,7 @@
 package clerk
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,47 +10,53 @@ import (
 	"testing"
 )
 
-// notReported are the decision's reasons State never reports, so package
-// clerk does not export them.
+// notReported are the reasons internal/jwt reports that the decision
+// renames before State sees them, so package clerk does not export them.
 var notReported = map[string]string{
-	"token-expired":           "a session token's expiry is reported as session-token-expired-refresh-…",
-	"token-not-active-yet":    "reported as session-token-nbf",
-	"token-iat-in-the-future": "reported as session-token-iat-in-the-future",
-	"token-invalid-issuer":    "defined for @clerk/backend parity; no check produces it",
-	"jwk-local-missing":       "defined for @clerk/backend parity; no check produces it",
+	"TokenExpired":        "a session token's expiry is reported as session-token-expired-refresh-…",
+	"TokenNotActiveYet":   "reported as session-token-nbf",
+	"TokenIATInTheFuture": "reported as session-token-iat-in-the-future",
 }
 
-// Every status and reason the decision can report (the string constants
-// of internal/authn's state.go and machine.go and internal/jwt's
-// errors.go) is exported from package clerk with the same value, unless
-// notReported says why not; and every exported one is a value the
-// decision uses, or goclerk's own ReasonMiddlewareMissing.
+// Every reason is defined once, in internal/reasons, and exported from
+// package clerk as Reason<Name> = reasons.<Name> (unless notReported says
+// why not); status.go defines no reason string of its own.
 func TestReasonsExported(t *testing.T) {
-	exported := stringConsts(t, "status.go")
-	values := map[string]bool{}
-	for _, v := range exported {
-		values[v] = true
+	defined := stringConsts(t, "internal/reasons/reasons.go")
+	f, err := parser.ParseFile(token.NewFileSet(), "status.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	internal := map[string]bool{}
-	for _, f := range []string{"internal/authn/state.go", "internal/authn/machine.go", "internal/jwt/errors.go"} {
-		for name, v := range stringConsts(t, f) {
-			if !strings.HasPrefix(name, "Status") && !strings.HasPrefix(name, "Reason") && !strings.HasPrefix(name, "code") {
-				continue
-			}
-			internal[v] = true
-			if _, skip := notReported[v]; !values[v] && !skip {
-				t.Errorf("%s: %s = %q is not exported from package clerk (status.go)", f, name, v)
+	exported := map[string]bool{}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				name, ok := strings.CutPrefix(n.Name, "Reason")
+				if !ok || i >= len(vs.Values) {
+					continue
+				}
+				sel, _ := vs.Values[i].(*ast.SelectorExpr)
+				if sel == nil || fmt.Sprint(sel.X) != "reasons" || sel.Sel.Name != name {
+					t.Errorf("status.go: %s must be reasons.%s", n.Name, name)
+					continue
+				}
+				exported[name] = true
 			}
 		}
 	}
-	for name, v := range exported {
-		if !internal[v] && name != "ReasonMiddlewareMissing" {
-			t.Errorf("status.go: %s = %q is no value of the decision", name, v)
+	for name := range defined {
+		if _, skip := notReported[name]; !exported[name] && !skip {
+			t.Errorf("internal/reasons.%s is not exported from package clerk as Reason%s", name, name)
 		}
 	}
-	for v := range notReported {
-		if !internal[v] {
-			t.Errorf("notReported lists %q, which the decision does not define", v)
+	for name := range notReported {
+		if _, ok := defined[name]; !ok {
+			t.Errorf("notReported lists %s, which internal/reasons does not define", name)
 		}
 	}
 }

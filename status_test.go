@@ -19,7 +19,7 @@ func TestStateReasons(t *testing.T) {
 	user := dev.SessionToken(clerktest.Session{UserID: "user_1"})
 	expired := dev.SessionToken(clerktest.Session{UserID: "user_1", TTL: -time.Minute})
 	devBrowser := "__clerk_db_jwt=" + dev.DevBrowser()
-	onlyAPIKeys := func(o *clerk.Options) { o.AcceptsToken = []clerk.TokenType{clerk.APIKey} }
+	onlyAPIKeys := func(o *clerk.Options) { o.AcceptsToken = []clerk.TokenType{clerk.TokenTypeAPIKey} }
 	parties := func(o *clerk.Options) { o.AuthorizedParties = []string{"https://app.example.com"} }
 
 	rows := []struct {

@@ -160,21 +160,21 @@ func TestMachineTokens(t *testing.T) {
 		ok        bool
 		check     func(clerk.Auth) bool
 	}{
-		{"api key", inst.APIKey(clerktest.APIKey{Subject: "org_1", Name: "k", Scopes: []string{"a"}, Claims: map[string]any{"x": 1.0}}), clerk.APIKey, true,
+		{"api key", inst.APIKey(clerktest.APIKey{Subject: "org_1", Name: "k", Scopes: []string{"a"}, Claims: map[string]any{"x": 1.0}}), clerk.TokenTypeAPIKey, true,
 			func(a clerk.Auth) bool { return a.OrgID == "org_1" && a.Name == "k" && a.Claims["x"] == 1.0 }},
-		{"revoked api key", inst.APIKey(clerktest.APIKey{Revoked: true}), clerk.APIKey, false, nil},
-		{"expired api key", inst.APIKey(clerktest.APIKey{Expired: true}), clerk.APIKey, false, nil},
-		{"m2m", inst.M2MToken(clerktest.M2MToken{Subject: "mch_7", Scopes: []string{"mch_8"}}), clerk.M2MToken, true,
+		{"revoked api key", inst.APIKey(clerktest.APIKey{Revoked: true}), clerk.TokenTypeAPIKey, false, nil},
+		{"expired api key", inst.APIKey(clerktest.APIKey{Expired: true}), clerk.TokenTypeAPIKey, false, nil},
+		{"m2m", inst.M2MToken(clerktest.M2MToken{Subject: "mch_7", Scopes: []string{"mch_8"}}), clerk.TokenTypeM2MToken, true,
 			func(a clerk.Auth) bool { return a.MachineID == "mch_7" && slices.Equal(a.Scopes, []string{"mch_8"}) }},
-		{"oauth", inst.OAuthToken(clerktest.OAuthToken{Subject: "user_o", ClientID: "c1"}), clerk.OAuthToken, true,
+		{"oauth", inst.OAuthToken(clerktest.OAuthToken{Subject: "user_o", ClientID: "c1"}), clerk.TokenTypeOAuthToken, true,
 			func(a clerk.Auth) bool { return a.UserID == "user_o" && a.ClientID == "c1" }},
-		{"unknown", "ak_deadbeef", clerk.APIKey, false, nil},
-		{"m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Subject: "mch_j", Scopes: []string{"mch_k"}, Claims: map[string]any{"env": "ci"}}), clerk.M2MToken, true,
+		{"unknown", "ak_deadbeef", clerk.TokenTypeAPIKey, false, nil},
+		{"m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Subject: "mch_j", Scopes: []string{"mch_k"}, Claims: map[string]any{"env": "ci"}}), clerk.TokenTypeM2MToken, true,
 			func(a clerk.Auth) bool {
 				return a.MachineID == "mch_j" && slices.Equal(a.Scopes, []string{"mch_k"}) && a.Claims["env"] == "ci"
 			}},
-		{"expired m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Expired: true}), clerk.M2MToken, false, nil},
-		{"oauth jwt", inst.OAuthTokenJWT(clerktest.OAuthToken{Subject: "user_j", ClientID: "c2", Scopes: []string{"email", "profile"}}), clerk.OAuthToken, true,
+		{"expired m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Expired: true}), clerk.TokenTypeM2MToken, false, nil},
+		{"oauth jwt", inst.OAuthTokenJWT(clerktest.OAuthToken{Subject: "user_j", ClientID: "c2", Scopes: []string{"email", "profile"}}), clerk.TokenTypeOAuthToken, true,
 			func(a clerk.Auth) bool {
 				return a.UserID == "user_j" && a.ClientID == "c2" && slices.Equal(a.Scopes, []string{"email", "profile"})
 			}},
@@ -189,7 +189,7 @@ func TestMachineTokens(t *testing.T) {
 	}
 	// The M2M endpoint also takes the machine secret key.
 	opts.MachineSecretKey = inst.MachineSecretKey
-	if a, _ := authOf(t, opts, bearer(inst.M2MToken(clerktest.M2MToken{})), clerk.AcceptsToken(clerk.M2MToken)); !a.IsAuthenticated {
+	if a, _ := authOf(t, opts, bearer(inst.M2MToken(clerktest.M2MToken{})), clerk.AcceptsToken(clerk.TokenTypeM2MToken)); !a.IsAuthenticated {
 		t.Error("M2M with the machine secret key: want signed in")
 	}
 }

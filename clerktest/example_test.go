@@ -26,7 +26,7 @@ func Example() {
 	req := httptest.NewRequest("GET", "/dashboard", nil)
 	req.Header.Set("Authorization", "Bearer "+inst.SessionToken(clerktest.Session{UserID: "user_123"}))
 	rec := httptest.NewRecorder()
-	mw(clerk.RequireAuth("/sign-in")(dashboard)).ServeHTTP(rec, req)
+	mw(clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})(dashboard)).ServeHTTP(rec, req)
 
 	fmt.Println(rec.Code, rec.Body)
 	// Output: 200 hello user_123
@@ -59,7 +59,7 @@ func ExampleInstance_APIKey() {
 	req := httptest.NewRequest("GET", "/reports", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		fmt.Println(auth.TokenType, auth.IsAuthenticated, auth.UserID, auth.Scopes)
 	})).ServeHTTP(httptest.NewRecorder(), req)
 	// Output: api_key true user_1 [reports:read]

@@ -28,7 +28,7 @@ func app(opts clerk.Options) (http.Handler, error) {
 	r.Get(adaptertest.AuthPath, auth(clerk.AcceptsAnyToken()))
 	r.Post(adaptertest.AuthPath, auth(clerk.AcceptsAnyToken()))
 	r.Get(adaptertest.SessionPath, auth())
-	r.With(clerk.RequireAuth(adaptertest.SignInPath)).Get(adaptertest.ProtectedPath, func(w http.ResponseWriter, r *http.Request) {
+	r.With(clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: adaptertest.SignInPath})).Get(adaptertest.ProtectedPath, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, adaptertest.ProtectedBody(clerk.GetAuth(r, clerk.AcceptsAnyToken())))
 	})
 	return r, nil

@@ -5,7 +5,7 @@
 //	if err != nil { … }
 //	r := chi.NewRouter()
 //	r.Use(mw)
-//	r.With(clerk.RequireAuth("/sign-in")).Get("/me", func(w http.ResponseWriter, r *http.Request) {
+//	r.With(clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})).Get("/me", func(w http.ResponseWriter, r *http.Request) {
 //		fmt.Fprintln(w, clerk.GetAuth(r).UserID)
 //	})
 //

@@ -13,7 +13,7 @@
 //	e.Use(mw)
 //	e.GET("/me", func(c *echo.Context) error {
 //		return c.JSON(200, map[string]string{"user": clerkecho.GetAuth(c).UserID})
-//	}, clerkecho.RequireAuth(""))
+//	}, clerkecho.RequireAuth(clerk.RequireAuthOptions{}))
 //
 // This module is for github.com/labstack/echo/v5, whose handlers take a
 // *echo.Context; github.com/goclerk/clerk/adapters/echo serves Echo v4. The
@@ -64,10 +64,7 @@ func GetAuth(c *echo.Context, opts ...clerk.AuthOption) clerk.Auth {
 }
 
 // RequireAuth lets requests with a signed-in user through and redirects
-// the others (302) as clerk.RequireAuth does: to signInURL, else the
-// middleware's SignInURL, else CLERK_SIGN_IN_URL, else "/".
-// With clerk.ReturnBack() the redirect carries redirect_url, the current
-// URL, so the sign-in page sends the user back.
-func RequireAuth(signInURL string, opts ...clerk.RequireAuthOption) echo.MiddlewareFunc {
-	return Wrap(clerk.RequireAuth(signInURL, opts...))
+// the others (302) as clerk.RequireAuth does (see clerk.RequireAuthOptions).
+func RequireAuth(opts clerk.RequireAuthOptions) echo.MiddlewareFunc {
+	return Wrap(clerk.RequireAuth(opts))
 }

@@ -25,7 +25,7 @@ func app(opts clerk.Options) (http.Handler, error) {
 	e.GET(adaptertest.SessionPath, authRoute())
 	e.GET(adaptertest.ProtectedPath, func(c *echo.Context) error {
 		return c.String(http.StatusOK, adaptertest.ProtectedBody(clerkecho.GetAuth(c, clerk.AcceptsAnyToken())))
-	}, clerkecho.RequireAuth(adaptertest.SignInPath))
+	}, clerkecho.RequireAuth(clerk.RequireAuthOptions{SignInURL: adaptertest.SignInPath}))
 	return e, nil
 }
 
@@ -67,7 +67,7 @@ func TestRequireAuthStopsTheChain(t *testing.T) {
 	e := echo.New()
 	e.Use(mw)
 	reached := false
-	e.GET("/private", func(c *echo.Context) error { reached = true; return nil }, clerkecho.RequireAuth("/login"))
+	e.GET("/private", func(c *echo.Context) error { reached = true; return nil }, clerkecho.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/login"}))
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/private", nil))
 	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/login" || reached {

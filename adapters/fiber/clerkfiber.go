@@ -15,7 +15,7 @@
 //	mw, err := clerkfiber.Middleware(clerk.Options{})
 //	if err != nil { … }
 //	app.Use(mw)
-//	app.Get("/me", clerkfiber.RequireAuth(""), func(c *fiber.Ctx) error {
+//	app.Get("/me", clerkfiber.RequireAuth(clerk.RequireAuthOptions{}), func(c *fiber.Ctx) error {
 //		return c.JSON(fiber.Map{"user": clerkfiber.GetAuth(c).UserID})
 //	})
 //
@@ -118,12 +118,9 @@ func GetAuth(c *fiber.Ctx, opts ...clerk.AuthOption) clerk.Auth {
 }
 
 // RequireAuth lets requests with a signed-in user through and redirects
-// the others (302) as clerk.RequireAuth does: to signInURL, else the
-// middleware's SignInURL, else CLERK_SIGN_IN_URL, else "/".
-// With clerk.ReturnBack() the redirect carries redirect_url, the current
-// URL, so the sign-in page sends the user back.
-func RequireAuth(signInURL string, opts ...clerk.RequireAuthOption) fiber.Handler {
-	return Wrap(clerk.RequireAuth(signInURL, opts...))
+// the others (302) as clerk.RequireAuth does (see clerk.RequireAuthOptions).
+func RequireAuth(opts clerk.RequireAuthOptions) fiber.Handler {
+	return Wrap(clerk.RequireAuth(opts))
 }
 
 // convert builds a *http.Request as net/http's server would have for the

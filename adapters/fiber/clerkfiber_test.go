@@ -27,7 +27,7 @@ func app(opts clerk.Options) (*fiber.App, error) {
 	a.Get(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
 	a.Post(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
 	a.Get(adaptertest.SessionPath, authRoute())
-	a.Get(adaptertest.ProtectedPath, clerkfiber.RequireAuth(adaptertest.SignInPath), func(c *fiber.Ctx) error {
+	a.Get(adaptertest.ProtectedPath, clerkfiber.RequireAuth(clerk.RequireAuthOptions{SignInURL: adaptertest.SignInPath}), func(c *fiber.Ctx) error {
 		return c.SendString(adaptertest.ProtectedBody(clerkfiber.GetAuth(c, clerk.AcceptsAnyToken())))
 	})
 	return a, nil
@@ -176,7 +176,7 @@ func TestRequireAuthStopsTheChain(t *testing.T) {
 	a := fiber.New()
 	a.Use(mw)
 	reached := false
-	a.Get("/private", clerkfiber.RequireAuth("/login"), func(c *fiber.Ctx) error { reached = true; return nil })
+	a.Get("/private", clerkfiber.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/login"}), func(c *fiber.Ctx) error { reached = true; return nil })
 	res, err := a.Test(httptest.NewRequest(http.MethodGet, "/private", nil), -1)
 	if err != nil {
 		t.Fatal(err)

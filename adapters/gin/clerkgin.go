@@ -11,7 +11,7 @@
 //	mw, err := clerkgin.Middleware(clerk.Options{})
 //	if err != nil { … }
 //	r.Use(mw)
-//	r.GET("/me", clerkgin.RequireAuth(""), func(c *gin.Context) {
+//	r.GET("/me", clerkgin.RequireAuth(clerk.RequireAuthOptions{}), func(c *gin.Context) {
 //		c.JSON(200, gin.H{"user": clerkgin.GetAuth(c).UserID})
 //	})
 //
@@ -62,10 +62,7 @@ func GetAuth(c *gin.Context, opts ...clerk.AuthOption) clerk.Auth {
 }
 
 // RequireAuth lets requests with a signed-in user through and redirects
-// the others (302) as clerk.RequireAuth does: to signInURL, else the
-// middleware's SignInURL, else CLERK_SIGN_IN_URL, else "/".
-// With clerk.ReturnBack() the redirect carries redirect_url, the current
-// URL, so the sign-in page sends the user back.
-func RequireAuth(signInURL string, opts ...clerk.RequireAuthOption) gin.HandlerFunc {
-	return Wrap(clerk.RequireAuth(signInURL, opts...))
+// the others (302) as clerk.RequireAuth does (see clerk.RequireAuthOptions).
+func RequireAuth(opts clerk.RequireAuthOptions) gin.HandlerFunc {
+	return Wrap(clerk.RequireAuth(opts))
 }

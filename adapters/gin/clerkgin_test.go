@@ -25,7 +25,7 @@ func app(opts clerk.Options) (http.Handler, error) {
 	r.GET(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
 	r.POST(adaptertest.AuthPath, authRoute(clerk.AcceptsAnyToken()))
 	r.GET(adaptertest.SessionPath, authRoute())
-	r.GET(adaptertest.ProtectedPath, clerkgin.RequireAuth(adaptertest.SignInPath), func(c *gin.Context) {
+	r.GET(adaptertest.ProtectedPath, clerkgin.RequireAuth(clerk.RequireAuthOptions{SignInURL: adaptertest.SignInPath}), func(c *gin.Context) {
 		c.String(http.StatusOK, "%s", adaptertest.ProtectedBody(clerkgin.GetAuth(c, clerk.AcceptsAnyToken())))
 	})
 	return r, nil
@@ -69,7 +69,7 @@ func TestRequireAuthAbortsTheChain(t *testing.T) {
 	r := gin.New()
 	r.Use(mw)
 	reached := false
-	r.GET("/private", clerkgin.RequireAuth("/login"), func(c *gin.Context) { reached = true })
+	r.GET("/private", clerkgin.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/login"}), func(c *gin.Context) { reached = true })
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/private", nil))
 	if rec.Code != http.StatusFound || rec.Header().Get("Location") != "/login" || reached {

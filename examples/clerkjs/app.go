@@ -53,8 +53,8 @@ func newApp(inst *localclerk.Instance, appURL string, proxy bool) (http.Handler,
 	mux.HandleFunc("GET /{$}", a.page("home"))
 	mux.HandleFunc("GET /sign-in", a.page("sign-in"))
 	mux.HandleFunc("GET /sign-up", a.page("sign-up"))
-	mux.Handle("GET /protected", clerk.RequireAuth(appURL+"/sign-in?redirect_url="+url.QueryEscape(appURL+"/protected"))(http.HandlerFunc(a.protected)))
-	mux.Handle("GET /users", clerk.RequireAuth(appURL+"/sign-in?redirect_url="+url.QueryEscape(appURL+"/users"))(http.HandlerFunc(a.users)))
+	mux.Handle("GET /protected", clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: appURL + "/sign-in?redirect_url=" + url.QueryEscape(appURL+"/protected")})(http.HandlerFunc(a.protected)))
+	mux.Handle("GET /users", clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: appURL + "/sign-in?redirect_url=" + url.QueryEscape(appURL+"/users")})(http.HandlerFunc(a.users)))
 	mux.HandleFunc("GET /api/me", a.apiMe)
 	mux.HandleFunc("GET /app.js", serveAppJS)
 	return withClerk(mux), nil

@@ -32,7 +32,7 @@ func newApp(setup *clerkSetup, appURL string) (http.Handler, error) {
 	}
 	a := &app{setup: setup, appURL: appURL}
 	protected := func(path string, h http.HandlerFunc) http.Handler {
-		return clerk.RequireAuth(a.signInFor(path))(h)
+		return clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: a.signInFor(path)})(h)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", a.home)
@@ -100,7 +100,7 @@ func (a *app) apiMe(w http.ResponseWriter, r *http.Request) {
 
 // apiItems accepts a session or an API key (Authorization: Bearer ak_…).
 func (a *app) apiItems(w http.ResponseWriter, r *http.Request) {
-	auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.SessionToken, clerk.APIKey))
+	auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeSessionToken, clerk.TokenTypeAPIKey))
 	if !auth.IsAuthenticated {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "sign in or send an API key"})
 		return

@@ -28,7 +28,7 @@ import (
 //   - AuthPath answers 200, Content-Type application/json, with the body
 //     AuthBody(GetAuth(request, clerk.AcceptsAnyToken())).
 //   - SessionPath is the same with the default GetAuth (session tokens only).
-//   - ProtectedPath is guarded by RequireAuth(SignInPath) and then answers
+//   - ProtectedPath is guarded by RequireAuth(clerk.RequireAuthOptions{SignInURL: SignInPath}) and then answers
 //     200 with ProtectedBody(GetAuth(request, clerk.AcceptsAnyToken())).
 //
 // Every other response (handshake redirects, errors) comes from the
@@ -79,7 +79,7 @@ func NetHTTPRoutes() http.Handler {
 	mux.HandleFunc(SessionPath, func(w http.ResponseWriter, r *http.Request) {
 		writeAuth(w, clerk.GetAuth(r))
 	})
-	mux.Handle(ProtectedPath, clerk.RequireAuth(SignInPath)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(ProtectedPath, clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: SignInPath})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, ProtectedBody(clerk.GetAuth(r, clerk.AcceptsAnyToken())))
 	})))
 	return mux

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // run holds one request's derived context (@clerk/backend's
@@ -87,7 +88,7 @@ func AuthenticateInto(ctx context.Context, f *Facts, c *Config, dst *State) *Sta
 	r.init()
 	acc := c.Accepts
 	if acc.List && !r.headerTypeAccepted() {
-		return r.state(State{Status: StatusSignedOut, Reason: ReasonTokenTypeMismatch, debug: true})
+		return r.state(State{Status: StatusSignedOut, Reason: reasons.TokenTypeMismatch, debug: true})
 	}
 	if r.tokenInHeader != "" {
 		switch {
@@ -100,7 +101,7 @@ func AuthenticateInto(ctx context.Context, f *Facts, c *Config, dst *State) *Sta
 		}
 	}
 	if t := acc.single(); isMachineType(t) {
-		return r.signedOut(t, ReasonNoTokenInHeader, "")
+		return r.signedOut(t, reasons.NoTokenInHeader, "")
 	}
 	return r.fromCookies()
 }
@@ -278,7 +279,7 @@ func (r *run) sessionInHeader() *State {
 		return st
 	}
 	if r.isMachineJWT(tok) || r.hasNonSessionCategory(tok) {
-		return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
+		return r.signedOut(TokenSession, reasons.TokenTypeMismatch, "")
 	}
 	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r)
 	if err != nil {
@@ -296,7 +297,7 @@ func (r *run) anyInHeader() *State {
 		return r.machine(t)
 	}
 	if r.hasNonSessionCategory(tok) {
-		return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
+		return r.signedOut(TokenSession, reasons.TokenTypeMismatch, "")
 	}
 	s, err := r.c.verifySession(r.ctx, tok, r.c.ClockSkew, r)
 	if err != nil {
@@ -326,7 +327,7 @@ func (r *run) cachedHeaderSession() *State {
 func (r *run) machineInHeader() *State {
 	t := r.machineTokenType(r.tokenInHeader)
 	if t == "" {
-		return r.signedOut(r.c.Accepts.single(), ReasonTokenTypeMismatch, "")
+		return r.signedOut(r.c.Accepts.single(), reasons.TokenTypeMismatch, "")
 	}
 	return r.machine(t)
 }
@@ -337,7 +338,7 @@ func (r *run) machine(t string) *State {
 		if s := r.c.Accepts.single(); s != "" {
 			tt = s
 		}
-		return r.signedOut(tt, ReasonTokenTypeMismatch, "")
+		return r.signedOut(tt, reasons.TokenTypeMismatch, "")
 	}
 	m, tokenType, merr := r.c.verifyMachine(r.ctx, r.tokenInHeader)
 	if merr != nil {
@@ -352,10 +353,10 @@ func (r *run) sessionTokenError(err error, carrier string) *State {
 	te, ok := asTokenError(err)
 	if !ok {
 		r.logf("unexpected error while verifying the session token", "error", err)
-		return r.signedOut(TokenSession, ReasonUnexpectedError, "")
+		return r.signedOut(TokenSession, reasons.UnexpectedError, "")
 	}
 	refreshError := "null"
-	if te.Reason == jwt.ReasonTokenExpired && r.refreshCookie != "" && r.f.Method == http.MethodGet {
+	if te.Reason == reasons.TokenExpired && r.refreshCookie != "" && r.f.Method == http.MethodGet {
 		st, reason := r.attemptRefresh()
 		if st != nil {
 			return st
@@ -368,12 +369,12 @@ func (r *run) sessionTokenError(err error, carrier string) *State {
 	}
 	msg := te.Message + " (reason=" + te.Reason + ", token-carrier=" + carrier + ")"
 	switch te.Reason {
-	case jwt.ReasonTokenExpired:
-		return r.maybeHandshake(ReasonSessionTokenExpired+"-refresh-"+refreshError, msg, nil)
-	case jwt.ReasonTokenNotActiveYet:
-		return r.maybeHandshake(ReasonSessionTokenNBF, msg, nil)
-	case jwt.ReasonTokenIatInTheFuture:
-		return r.maybeHandshake(ReasonSessionTokenIatInTheFuture, msg, nil)
+	case reasons.TokenExpired:
+		return r.maybeHandshake(reasons.SessionTokenExpired+"-refresh-"+refreshError, msg, nil)
+	case reasons.TokenNotActiveYet:
+		return r.maybeHandshake(reasons.SessionTokenNBF, msg, nil)
+	case reasons.TokenIATInTheFuture:
+		return r.maybeHandshake(reasons.SessionTokenIATInTheFuture, msg, nil)
 	}
 	return r.signedOut(TokenSession, te.Reason, msg)
 }
@@ -411,18 +412,18 @@ func (r *run) fromCookies() *State {
 	skipSatellite := !c.SatelliteAutoSync && !hasCookies && !needsSync
 	if syncEligible && !syncCompleted {
 		if skipSatellite {
-			return r.signedOut(TokenSession, ReasonSessionTokenAndUATMissing, "")
+			return r.signedOut(TokenSession, reasons.SessionTokenAndUATMissing, "")
 		}
 		if !hasCookies || needsSync {
 			if !dev {
-				return r.maybeHandshake(ReasonSatelliteCookieNeedsSyncing, "", nil)
+				return r.maybeHandshake(reasons.SatelliteCookieNeedsSyncing, "", nil)
 			}
 			signIn, ok := parseAbsolute(c.SignInURL)
 			if !ok {
 				return fail(errSignInURL)
 			}
 			loc := signIn.WithParams(append(signIn.Params, Param{ParamClerkRedirectURL, f.URL.String()}))
-			return r.maybeHandshake(ReasonSatelliteCookieNeedsSyncing, "", http.Header{"Location": {loc}})
+			return r.maybeHandshake(reasons.SatelliteCookieNeedsSyncing, "", http.Header{"Location": {loc}})
 		}
 	}
 
@@ -435,20 +436,20 @@ func (r *run) fromCookies() *State {
 	}
 	if dev {
 		if _, ok := f.URL.Params.Get(ParamDevBrowser); ok {
-			return r.maybeHandshake(ReasonDevBrowserSync, "", nil)
+			return r.maybeHandshake(reasons.DevBrowserSync, "", nil)
 		}
 		if r.devBrowser == "" {
-			return r.maybeHandshake(ReasonDevBrowserMissing, "", nil)
+			return r.maybeHandshake(reasons.DevBrowserMissing, "", nil)
 		}
 	}
 	if !hasActiveClient && !hasSession {
-		return r.signedOut(TokenSession, ReasonSessionTokenAndUATMissing, "")
+		return r.signedOut(TokenSession, reasons.SessionTokenAndUATMissing, "")
 	}
 	if !hasActiveClient && hasSession {
-		return r.maybeHandshake(ReasonSessionTokenWithoutClientUAT, "", nil)
+		return r.maybeHandshake(reasons.SessionTokenWithoutClientUAT, "", nil)
 	}
 	if hasActiveClient && !hasSession {
-		return r.maybeHandshake(ReasonClientUATWithoutSessionToken, "", nil)
+		return r.maybeHandshake(reasons.ClientUATWithoutSessionToken, "", nil)
 	}
 
 	tok := r.sessionCookie
@@ -467,12 +468,12 @@ func (r *run) fromCookies() *State {
 			return r.sessionTokenError(err, "cookie")
 		}
 		if isMachineDecoded(tok, t) || t.Header.IsNonSessionCategory() {
-			return r.signedOut(TokenSession, ReasonTokenTypeMismatch, "")
+			return r.signedOut(TokenSession, reasons.TokenTypeMismatch, "")
 		}
 		iat = t.Claims.Iat
 	}
 	if iat.IsNumber && iat.Value < r.clientUat {
-		return r.maybeHandshake(ReasonSessionTokenIATBeforeUAT, "", nil)
+		return r.maybeHandshake(reasons.SessionTokenIATBeforeClientUAT, "", nil)
 	}
 	s, err := c.verifySession(r.ctx, tok, c.ClockSkew, r)
 	if err != nil {
@@ -481,11 +482,11 @@ func (r *run) fromCookies() *State {
 	if s.Props.Err != nil {
 		// authenticateRequestWithTokenInCookie fails building the auth object and reports it as an
 		// unexpected error on the cookie path.
-		return r.signedOut(TokenSession, ReasonUnexpectedError, "")
+		return r.signedOut(TokenSession, reasons.UnexpectedError, "")
 	}
 	if !c.IsSatellite && f.Method == http.MethodGet && f.SecFetchDest == "document" &&
 		r.isCrossOriginReferrer() && !r.isKnownClerkReferrer() && r.redirectCounter == 0 {
-		return r.maybeHandshake(ReasonPrimaryDomainCrossOriginSync, "a cross-origin navigation from a satellite domain needs a handshake", nil)
+		return r.maybeHandshake(reasons.PrimaryDomainCrossOriginSync, "a cross-origin navigation from a satellite domain needs a handshake", nil)
 	}
 	if !s.Props.Pending && s.Props.UserID != "" {
 		if st := r.orgSyncHandshake(s.Props); st != nil {

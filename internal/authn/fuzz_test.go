@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 func FuzzTokenInHeader(f *testing.F) {
@@ -298,7 +300,7 @@ func FuzzAuthenticate(f *testing.F) {
 		if loc := st.Headers.Get("Location"); loc != "" && !strings.HasPrefix(loc, "http://") && !strings.HasPrefix(loc, "https://") {
 			t.Fatalf("relative Location %q", loc)
 		}
-		if loc := st.Headers.Get("Location"); loc != "" && st.Reason == ReasonPrimaryRespondsToSyncing {
+		if loc := st.Headers.Get("Location"); loc != "" && st.Reason == reasons.PrimaryRespondsToSyncing {
 			// The dev browser goes only to the app itself, loopback or the
 			// instance's satellite.
 			u, err := url.Parse(loc)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // APIVersion is the Clerk API version this SDK speaks, sent on handshakes.
@@ -86,14 +86,14 @@ func (r *run) resolveHandshake() (*State, error) {
 		h.Set("Cache-Control", "no-store")
 	}
 	if sessionToken == "" {
-		return r.signedOutWith(ReasonSessionTokenMissing, "", h), nil
+		return r.signedOutWith(reasons.SessionTokenMissing, "", h), nil
 	}
 	s, err := r.c.verifySession(r.ctx, sessionToken, r.c.ClockSkew, nil)
 	if err == nil {
 		return r.signedIn(s, sessionToken, h), nil
 	}
 	te, ok := asTokenError(err)
-	if dev && ok && (te.Reason == jwt.ReasonTokenExpired || te.Reason == jwt.ReasonTokenNotActiveYet || te.Reason == jwt.ReasonTokenIatInTheFuture) {
+	if dev && ok && (te.Reason == reasons.TokenExpired || te.Reason == reasons.TokenNotActiveYet || te.Reason == reasons.TokenIATInTheFuture) {
 		// Development instances tolerate a badly set local clock.
 		r.logf("clock skew detected while resolving the handshake; retrying with a one-day tolerance", "reason", te.Reason)
 		s, err2 := r.c.verifySession(r.ctx, sessionToken, 24*time.Hour, nil)
@@ -157,7 +157,7 @@ func (r *run) primaryRespondsToSync(back string) *State {
 		p = append(p, Param{ParamDevBrowser, r.devBrowser})
 	}
 	p = p.Set(ParamClerkSynced, "true")
-	return r.maybeHandshake(ReasonPrimaryRespondsToSyncing, "", http.Header{"Location": {u.WithParams(p)}})
+	return r.maybeHandshake(reasons.PrimaryRespondsToSyncing, "", http.Header{"Location": {u.WithParams(p)}})
 }
 
 func (r *run) isCrossOriginReferrer() bool {
@@ -257,7 +257,7 @@ func (r *run) orgSyncHandshake(p *SessionProps) *State {
 		r.logf("organization activation loop detected; skipping activation")
 		return nil
 	}
-	st := r.maybeHandshake(ReasonActiveOrganizationMismatch, "", nil)
+	st := r.maybeHandshake(reasons.ActiveOrganizationMismatch, "", nil)
 	if st.Status != StatusHandshake {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 func handshakeJWT(tb testing.TB, key *rsa.PrivateKey, header map[string]any, directives ...string) string {
@@ -77,20 +79,20 @@ func TestHandshakeResolution(t *testing.T) {
 	t.Run("dev signed-out handshake", func(t *testing.T) {
 		hs := handshakeJWT(t, main, nil, signedOutDirectives...)
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_handshake="+hs, docDest))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenMissing)
 		checkResolvedHeaders(t, st, testOrigin+"/", signedOutDirectives)
 	})
 	t.Run("empty directive list", func(t *testing.T) {
 		hs := handshakeJWT(t, main, nil)
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_handshake="+hs))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenMissing)
 		checkResolvedHeaders(t, st, testOrigin+"/", nil)
 	})
 	t.Run("payload without a handshake array", func(t *testing.T) {
 		for _, payload := range []map[string]any{{}, {"handshake": "__session=x"}, {"handshake": map[string]any{"a": 1}}} {
 			hs := signJWT(t, main, nil, payload)
 			st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_handshake="+hs))
-			expect(t, st, StatusSignedOut, ReasonSessionTokenMissing)
+			expect(t, st, StatusSignedOut, reasons.SessionTokenMissing)
 		}
 	})
 	t.Run("prod handshake signs in without a redirect", func(t *testing.T) {
@@ -125,7 +127,7 @@ func TestHandshakeResolution(t *testing.T) {
 	t.Run("prod bad signature falls through to the cookies", func(t *testing.T) {
 		hs := handshakeJWT(t, foreign, nil, signedInDirectives(tok)...)
 		st := authenticate(t, prodConfig(t), facts(t, "GET", "/", docDest, cookie("__clerk_handshake="+hs)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 		if len(st.Headers.Values("Set-Cookie")) != 0 {
 			t.Errorf("cookies applied from a forged handshake: %v", st.Headers.Values("Set-Cookie"))
 		}
@@ -135,25 +137,25 @@ func TestHandshakeResolution(t *testing.T) {
 	t.Run("prod other category falls through", func(t *testing.T) {
 		hs := handshakeJWT(t, main, map[string]any{"cat": "cl_B7d4PD333AAA"}, signedInDirectives(tok)...)
 		st := authenticate(t, prodConfig(t), facts(t, "GET", "/", cookie("__clerk_handshake="+hs)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("malformed handshake token", func(t *testing.T) {
 		st := Authenticate(t.Context(), facts(t, "GET", "/?__clerk_handshake=garbage"), devConfig(t))
 		if st.Err == nil {
 			t.Fatalf("dev: want State.Err, got %q/%q", st.Status, st.Reason)
 		}
-		expect(t, authenticate(t, prodConfig(t), facts(t, "GET", "/?__clerk_handshake=garbage")), StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, authenticate(t, prodConfig(t), facts(t, "GET", "/?__clerk_handshake=garbage")), StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("non-string directive falls through", func(t *testing.T) {
 		hs := signJWT(t, main, nil, map[string]any{"handshake": []any{"__session=" + tok, 42}})
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/", cookie("__clerk_handshake="+hs, devCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("session directive with an invalid token falls through", func(t *testing.T) {
 		bad := signJWT(t, foreign, sessionHeader, sessionClaims(nil))
 		hs := handshakeJWT(t, main, nil, "__session="+bad+"; Path=/")
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/", cookie("__clerk_handshake="+hs, devCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("dev tolerates a skewed clock", func(t *testing.T) {
 		skewed := sessionToken(t, map[string]any{"iat": n + 3600, "nbf": n + 3600, "exp": n + 7200})
@@ -162,12 +164,12 @@ func TestHandshakeResolution(t *testing.T) {
 		expect(t, st, StatusSignedIn, "")
 		// Production does not.
 		st = authenticate(t, prodConfig(t), facts(t, "GET", "/?__clerk_handshake="+hs))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 		// Nor does development beyond a day.
 		far := sessionToken(t, map[string]any{"iat": n - 3*86400, "nbf": n - 3*86400, "exp": n - 2*86400})
 		hs = handshakeJWT(t, main, nil, signedInDirectives(far)...)
 		st = authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_handshake="+hs, cookie(devCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 
 	t.Run("nonce through the Backend API", func(t *testing.T) {
@@ -192,18 +194,18 @@ func TestHandshakeResolution(t *testing.T) {
 		c.Backend.(*fakeBackend).nonces = map[string][]string{"n": signedOutDirectives}
 		hs := handshakeJWT(t, main, nil, signedInDirectives(tok)...)
 		st := authenticate(t, c, facts(t, "GET", "/?__clerk_handshake_nonce=n&__clerk_handshake="+hs))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenMissing)
 	})
 	t.Run("unknown nonce", func(t *testing.T) {
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/?__clerk_handshake_nonce=nonce_missing", docDest))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenMissing)
 		checkResolvedHeaders(t, st, testOrigin+"/", nil)
 	})
 	t.Run("nonce without a Backend", func(t *testing.T) {
 		c := devConfig(t)
 		c.Backend = nil
 		st := authenticate(t, c, facts(t, "GET", "/?__clerk_handshake_nonce=n"))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenMissing)
 	})
 }
 
@@ -319,7 +321,7 @@ func TestRefresh(t *testing.T) {
 		c := devConfig(t)
 		be := c.Backend.(*fakeBackend)
 		st := authenticate(t, c, facts(t, "GET", "/", cookie(devCk, uatCookie(), sessionCookie(sessionToken(t, map[string]any{"nbf": n + 900})), refreshCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenNBF)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenNBF)
 		if be.refreshCalls != 0 {
 			t.Errorf("refresh called %d times", be.refreshCalls)
 		}

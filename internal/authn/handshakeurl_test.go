@@ -3,9 +3,11 @@ package authn
 import (
 	"encoding/base64"
 	"testing"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
-// TestDisableHandshake: with EnableHandshake=false, every place that would
+// TestDisableHandshake: with DisableHandshake set, every place that would
 // issue a handshake answers signed-out with the same reason and no redirect.
 func TestDisableHandshake(t *testing.T) {
 	n := testNow.Unix()
@@ -19,19 +21,19 @@ func TestDisableHandshake(t *testing.T) {
 		header []string
 		reason string
 	}{
-		{"dev browser missing", devConfig, "/", []string{docDest}, ReasonDevBrowserMissing},
-		{"dev browser sync", devConfig, "/?__clerk_db_jwt=x", []string{docDest}, ReasonDevBrowserSync},
-		{"client uat without session", devConfig, "/", []string{docDest, cookie(devCk, uatCookie())}, ReasonClientUATWithoutSessionToken},
-		{"session without client uat", prodConfig, "/", []string{docDest, cookie(sessionCookie(valid))}, ReasonSessionTokenWithoutClientUAT},
-		{"iat before client uat", prodConfig, "/", []string{docDest, cookie(sessionCookie(valid), "__client_uat="+itoa(int(n)))}, ReasonSessionTokenIATBeforeUAT},
+		{"dev browser missing", devConfig, "/", []string{docDest}, reasons.DevBrowserMissing},
+		{"dev browser sync", devConfig, "/?__clerk_db_jwt=x", []string{docDest}, reasons.DevBrowserSync},
+		{"client uat without session", devConfig, "/", []string{docDest, cookie(devCk, uatCookie())}, reasons.ClientUATWithoutSessionToken},
+		{"session without client uat", prodConfig, "/", []string{docDest, cookie(sessionCookie(valid))}, reasons.SessionTokenWithoutClientUAT},
+		{"iat before client uat", prodConfig, "/", []string{docDest, cookie(sessionCookie(valid), "__client_uat="+itoa(int(n)))}, reasons.SessionTokenIATBeforeClientUAT},
 		{"expired cookie", prodConfig, "/", []string{docDest, cookie(oldUat, sessionCookie(expired))}, "session-token-expired-refresh-non-eligible-no-refresh-cookie"},
 		{"expired header", devConfig, "/", []string{docDest, bearer(expired)}, "session-token-expired-refresh-non-eligible-no-refresh-cookie"},
-		{"nbf", prodConfig, "/", []string{docDest, cookie(uatCookie(), sessionCookie(sessionToken(t, map[string]any{"nbf": n + 900})))}, ReasonSessionTokenNBF},
-		{"iat in the future", devConfig, "/", []string{docDest, bearer(sessionToken(t, map[string]any{"iat": n + 900}))}, ReasonSessionTokenIatInTheFuture},
-		{"satellite needs syncing prod", satProd, "/?__clerk_synced=false", []string{satHost, docDest}, ReasonSatelliteCookieNeedsSyncing},
-		{"satellite needs syncing dev", satDev, "/?__clerk_synced=false", []string{satHost, docDest}, ReasonSatelliteCookieNeedsSyncing},
-		{"primary responds to syncing", devConfig, "/?__clerk_redirect_url=" + q("http://localhost:3001/"), []string{docDest, cookie(devCk)}, ReasonPrimaryRespondsToSyncing},
-		{"cross-origin sync", devConfig, "/", []string{docDest, "Referer: https://satellite.example.org/", cookie(devCk, uatCookie(), sessionCookie(valid))}, ReasonPrimaryDomainCrossOriginSync},
+		{"nbf", prodConfig, "/", []string{docDest, cookie(uatCookie(), sessionCookie(sessionToken(t, map[string]any{"nbf": n + 900})))}, reasons.SessionTokenNBF},
+		{"iat in the future", devConfig, "/", []string{docDest, bearer(sessionToken(t, map[string]any{"iat": n + 900}))}, reasons.SessionTokenIATInTheFuture},
+		{"satellite needs syncing prod", satProd, "/?__clerk_synced=false", []string{satHost, docDest}, reasons.SatelliteCookieNeedsSyncing},
+		{"satellite needs syncing dev", satDev, "/?__clerk_synced=false", []string{satHost, docDest}, reasons.SatelliteCookieNeedsSyncing},
+		{"primary responds to syncing", devConfig, "/?__clerk_redirect_url=" + q("http://localhost:3001/"), []string{docDest, cookie(devCk)}, reasons.PrimaryRespondsToSyncing},
+		{"cross-origin sync", devConfig, "/", []string{docDest, "Referer: https://satellite.example.org/", cookie(devCk, uatCookie(), sessionCookie(valid))}, reasons.PrimaryDomainCrossOriginSync},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -61,7 +63,7 @@ func TestHandshakeURL(t *testing.T) {
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/dashboard?tab=1&__clerk_db_jwt=old&__dev_session=legacy&a=%20b", docDest,
 			cookie(devCk, sessionCookie(valid))))
 		// The dev browser in the query means dev-browser-sync.
-		expect(t, st, StatusHandshake, ReasonDevBrowserSync)
+		expect(t, st, StatusHandshake, reasons.DevBrowserSync)
 		base, p := location(t, st)
 		if base != "https://clerk.example.com/v1/client/handshake" {
 			t.Errorf("base = %q", base)
@@ -70,7 +72,7 @@ func TestHandshakeURL(t *testing.T) {
 			{"redirect_url", testOrigin + "/dashboard?tab=1&a=+b"},
 			{"__clerk_api_version", APIVersion},
 			{"suffixed_cookies", "false"},
-			{"__clerk_hs_reason", ReasonDevBrowserSync},
+			{"__clerk_hs_reason", reasons.DevBrowserSync},
 			{"format", "nonce"},
 			{"__session", valid},
 			{"__clerk_db_jwt", "old"},
@@ -114,7 +116,7 @@ func TestHandshakeURL(t *testing.T) {
 	})
 	t.Run("production sends no dev browser", func(t *testing.T) {
 		st := authenticate(t, prodConfig(t), facts(t, "GET", "/", docDest, cookie(devCk, uatCookie())))
-		expect(t, st, StatusHandshake, ReasonClientUATWithoutSessionToken)
+		expect(t, st, StatusHandshake, reasons.ClientUATWithoutSessionToken)
 		_, p := location(t, st)
 		if _, ok := p.Get("__clerk_db_jwt"); ok {
 			t.Errorf("dev browser sent on production: %v", p)
@@ -122,7 +124,7 @@ func TestHandshakeURL(t *testing.T) {
 	})
 	t.Run("suffixed cookies", func(t *testing.T) {
 		st := authenticate(t, devConfig(t), facts(t, "GET", "/", docDest, cookie("__clerk_db_jwt_"+sfx+"=dvb_sfx", "__client_uat_"+sfx+"=1")))
-		expect(t, st, StatusHandshake, ReasonClientUATWithoutSessionToken)
+		expect(t, st, StatusHandshake, reasons.ClientUATWithoutSessionToken)
 		_, p := location(t, st)
 		if param(t, p, "suffixed_cookies") != "true" || param(t, p, "__clerk_db_jwt") != "dvb_sfx" {
 			t.Errorf("query = %v", p)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // The fixed clock every test runs on.
@@ -168,7 +169,7 @@ func (s *keySource) Key(_ context.Context, kid string) (*jwt.Key, error) {
 	if k, ok := s.keys[kid]; ok {
 		return k, nil
 	}
-	return nil, jwt.Errorf(jwt.ReasonJWKKidMismatch, "no key with kid %q", kid)
+	return nil, jwt.Errorf(reasons.JWKKidMismatch, "no key with kid %q", kid)
 }
 
 func newKeySource(tb testing.TB) *keySource {

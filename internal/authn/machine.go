@@ -10,18 +10,15 @@ import (
 	"strings"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // Machine token prefixes and the M2M subject prefix.
 const (
-	prefixM2M      = "mt_"
-	prefixOAuth    = "oat_"
-	prefixAPIKey   = "ak_"
-	prefixM2MSubj  = "mch_"
-	codeInvalid    = "token-invalid"
-	codeSecretKey  = "secret-key-invalid"
-	codeUnexpected = "unexpected-error"
-	codeFailed     = "token-verification-failed"
+	prefixM2M     = "mt_"
+	prefixOAuth   = "oat_"
+	prefixAPIKey  = "ak_"
+	prefixM2MSubj = "mch_"
 )
 
 // MaxOpaqueTokenLen bounds an opaque machine token (ak_, mt_, oat_): Clerk's
@@ -109,7 +106,7 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 	if jwt.LooksLikeJWT(tok) {
 		t, err := jwt.Decode(tok)
 		if err != nil {
-			return nil, TokenM2M, &machineError{Code: codeInvalid, Message: err.(*jwt.Error).Message}
+			return nil, TokenM2M, &machineError{Code: reasons.TokenInvalid, Message: err.(*jwt.Error).Message}
 		}
 		switch jwtMachineType(t) {
 		case TokenM2M:
@@ -117,12 +114,12 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 		case TokenOAuth:
 			return c.verifyOAuthJWT(ctx, t)
 		}
-		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: "the JWT is neither an OAuth access token (typ at+jwt) nor an M2M token (sub mch_…)"}
+		return nil, TokenOAuth, &machineError{Code: reasons.TokenVerificationFailed, Message: "the JWT is neither an OAuth access token (typ at+jwt) nor an M2M token (sub mch_…)"}
 	}
 	t := prefixType(tok)
 	if len(tok) > MaxOpaqueTokenLen {
 		// No Backend API call for what cannot be a Clerk token.
-		return nil, t, &machineError{Code: codeInvalid, Message: "the token is longer than any Clerk machine token (" + itoa(MaxOpaqueTokenLen) + " bytes)"}
+		return nil, t, &machineError{Code: reasons.TokenInvalid, Message: "the token is longer than any Clerk machine token (" + itoa(MaxOpaqueTokenLen) + " bytes)"}
 	}
 	m, merr := c.machineCache().verify(ctx, tok, c.now, func(ctx context.Context) (*Machine, *machineError) {
 		return c.verifyOpaque(ctx, t, tok)
@@ -133,7 +130,7 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 // verifyOpaque asks the Backend API about an opaque machine token.
 func (c *Config) verifyOpaque(ctx context.Context, t, tok string) (*Machine, *machineError) {
 	if c.Backend == nil {
-		return nil, &machineError{Code: codeUnexpected, Message: "no Backend API client is configured"}
+		return nil, &machineError{Code: reasons.UnexpectedError, Message: "no Backend API client is configured"}
 	}
 	switch t {
 	case TokenM2M:
@@ -152,7 +149,7 @@ func (c *Config) verifyOpaque(ctx context.Context, t, tok string) (*Machine, *ma
 		}
 		_ = json.Unmarshal(raw, &aud)
 		if err := checkOAuthAudience(aud.Aud, c.Audience); err != nil {
-			return nil, &machineError{Code: codeFailed, Message: err.Error()}
+			return nil, &machineError{Code: reasons.TokenVerificationFailed, Message: err.Error()}
 		}
 		return machineFromJSON(TokenOAuth, raw), nil
 	default:
@@ -170,7 +167,7 @@ func (c *Config) verifyOpaque(ctx context.Context, t, tok string) (*Machine, *ma
 func apiMachineError(err error, notFound string) *machineError {
 	var ae *backend.APIError
 	if !errors.As(err, &ae) {
-		return &machineError{Code: codeUnexpected, Message: "unexpected error"}
+		return &machineError{Code: reasons.UnexpectedError, Message: "unexpected error"}
 	}
 	switch ae.StatusCode {
 	case 401:
@@ -181,11 +178,11 @@ func apiMachineError(err error, notFound string) *machineError {
 		if msg == "" {
 			msg = "invalid secret key"
 		}
-		return &machineError{Code: codeSecretKey, Message: msg, Status: 401}
+		return &machineError{Code: reasons.InvalidSecretKey, Message: msg, Status: 401}
 	case 404:
-		return &machineError{Code: codeInvalid, Message: notFound, Status: 404}
+		return &machineError{Code: reasons.TokenInvalid, Message: notFound, Status: 404}
 	}
-	return &machineError{Code: codeUnexpected, Message: "unexpected error", Status: ae.StatusCode}
+	return &machineError{Code: reasons.UnexpectedError, Message: "unexpected error", Status: ae.StatusCode}
 }
 
 // machineFromJSON keeps the verification response's fields verbatim.
@@ -205,10 +202,10 @@ func machineFromJSON(tokenType string, raw json.RawMessage) *Machine {
 
 func (c *Config) verifyM2MJWT(ctx context.Context, t *jwt.Token) (*Machine, string, *machineError) {
 	if t.Header.Cat.Set && !(t.Header.Cat.IsString && t.Header.Cat.Value == jwt.CategoryM2MToken) {
-		return nil, TokenM2M, &machineError{Code: codeInvalid, Message: "the token's category is not the M2M token category"}
+		return nil, TokenM2M, &machineError{Code: reasons.TokenInvalid, Message: "the token's category is not the M2M token category"}
 	}
 	if err := c.verifyJWT(ctx, t, nil, c.Audience); err != nil {
-		return nil, TokenM2M, &machineError{Code: codeFailed, Message: errMessage(err)}
+		return nil, TokenM2M, &machineError{Code: reasons.TokenVerificationFailed, Message: errMessage(err)}
 	}
 	var payload map[string]json.RawMessage
 	_ = json.Unmarshal(t.Payload, &payload)
@@ -240,10 +237,10 @@ func (c *Config) verifyM2MJWT(ctx context.Context, t *jwt.Token) (*Machine, stri
 
 func (c *Config) verifyOAuthJWT(ctx context.Context, t *jwt.Token) (*Machine, string, *machineError) {
 	if err := c.verifyJWT(ctx, t, oauthTyps, nil); err != nil {
-		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: errMessage(err)}
+		return nil, TokenOAuth, &machineError{Code: reasons.TokenVerificationFailed, Message: errMessage(err)}
 	}
 	if err := checkOAuthAudience(t.Claims.Aud, c.Audience); err != nil {
-		return nil, TokenOAuth, &machineError{Code: codeFailed, Message: err.Error()}
+		return nil, TokenOAuth, &machineError{Code: reasons.TokenVerificationFailed, Message: err.Error()}
 	}
 	var payload map[string]json.RawMessage
 	_ = json.Unmarshal(t.Payload, &payload)

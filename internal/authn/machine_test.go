@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 func machineBackend() *fakeBackend {
@@ -145,14 +146,14 @@ func TestMachineTokens(t *testing.T) {
 			status: StatusSignedOut, reason: "token-verification-failed", tokType: TokenOAuth},
 
 		// Wrong category for a single accepted type.
-		{name: "m2m token where api key required", accepts: only(TokenAPIKey), token: "mt_valid", status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: TokenAPIKey},
-		{name: "api key where m2m required", accepts: only(TokenM2M), token: "ak_user", status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: TokenM2M},
-		{name: "oauth jwt where m2m required", accepts: only(TokenM2M), token: oauthJWT, status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: TokenM2M},
-		{name: "session token where api key required", accepts: only(TokenAPIKey), token: sessionToken(t, nil), status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: TokenAPIKey},
-		{name: "opaque garbage where oauth required", accepts: only(TokenOAuth), token: "xyz", status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: TokenOAuth},
-		{name: "no token where api key required", accepts: only(TokenAPIKey), token: "", status: StatusSignedOut, reason: ReasonNoTokenInHeader, tokType: TokenAPIKey},
-		{name: "no token where oauth required", accepts: only(TokenOAuth), token: "", status: StatusSignedOut, reason: ReasonNoTokenInHeader, tokType: TokenOAuth},
-		{name: "api key where session required", accepts: acceptsSession, token: "ak_user", status: StatusSignedOut, reason: jwt.ReasonTokenInvalid, tokType: TokenSession},
+		{name: "m2m token where api key required", accepts: only(TokenAPIKey), token: "mt_valid", status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: TokenAPIKey},
+		{name: "api key where m2m required", accepts: only(TokenM2M), token: "ak_user", status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: TokenM2M},
+		{name: "oauth jwt where m2m required", accepts: only(TokenM2M), token: oauthJWT, status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: TokenM2M},
+		{name: "session token where api key required", accepts: only(TokenAPIKey), token: sessionToken(t, nil), status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: TokenAPIKey},
+		{name: "opaque garbage where oauth required", accepts: only(TokenOAuth), token: "xyz", status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: TokenOAuth},
+		{name: "no token where api key required", accepts: only(TokenAPIKey), token: "", status: StatusSignedOut, reason: reasons.NoTokenInHeader, tokType: TokenAPIKey},
+		{name: "no token where oauth required", accepts: only(TokenOAuth), token: "", status: StatusSignedOut, reason: reasons.NoTokenInHeader, tokType: TokenOAuth},
+		{name: "api key where session required", accepts: acceptsSession, token: "ak_user", status: StatusSignedOut, reason: reasons.TokenInvalid, tokType: TokenSession},
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
@@ -211,11 +212,11 @@ func TestAcceptsToken(t *testing.T) {
 		{name: "single session without header reads cookies", accepts: acceptsSession, header: []string{cookie(devCk, uatCookie(), sessionCookie(sess))}, status: StatusSignedIn, tokType: TokenSession},
 		{name: "list including api key", accepts: list(TokenM2M, TokenAPIKey), header: []string{bearer("ak_user")}, status: StatusSignedIn, tokType: TokenAPIKey, calls: 1},
 		{name: "list excluding api key is rejected early", accepts: list(TokenSession, TokenOAuth), header: []string{bearer("ak_user")},
-			status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: ""},
+			status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: ""},
 		{name: "list excluding m2m jwt", accepts: list(TokenAPIKey), header: []string{bearer(signJWT(t, mainKeyOf(t), nil, m2mClaims(nil)))},
-			status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: ""},
-		{name: "list excluding session", accepts: list(TokenAPIKey, TokenM2M), header: []string{bearer(sess)}, status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: ""},
-		{name: "list without session and no header", accepts: list(TokenAPIKey), header: nil, status: StatusSignedOut, reason: ReasonTokenTypeMismatch, tokType: ""},
+			status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: ""},
+		{name: "list excluding session", accepts: list(TokenAPIKey, TokenM2M), header: []string{bearer(sess)}, status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: ""},
+		{name: "list without session and no header", accepts: list(TokenAPIKey), header: nil, status: StatusSignedOut, reason: reasons.TokenTypeMismatch, tokType: ""},
 		{name: "list with session and no header reads cookies", accepts: list(TokenSession, TokenAPIKey), header: []string{cookie(devCk, uatCookie(), sessionCookie(sess))},
 			status: StatusSignedIn, tokType: TokenSession},
 		{name: "list with session verifies session", accepts: list(TokenSession), header: []string{bearer(sess)}, status: StatusSignedIn, tokType: TokenSession},

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/goclerk/clerk/internal/reasons"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -68,7 +69,7 @@ func (mc *MachineCache) verify(ctx context.Context, tok string, now func() time.
 		switch {
 		case merr == nil && mc.ttl > 0:
 			mc.putValid(key, m, now())
-		case merr != nil && merr.Code == codeInvalid && merr.Status == 404:
+		case merr != nil && merr.Code == reasons.TokenInvalid && merr.Status == 404:
 			mc.put(mc.invalid, key, machineEntry{err: merr, expires: now().Add(InvalidTokenTTL)}, now())
 		}
 		return machineEntry{m: m, err: merr}, nil

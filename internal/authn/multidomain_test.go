@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 func satDev(tb testing.TB) *Config {
@@ -32,11 +34,11 @@ func TestSatellite(t *testing.T) {
 
 	t.Run("dev first visit without cookies is signed out", func(t *testing.T) {
 		st := authenticate(t, satDev(t), facts(t, "GET", "/page", satHost, docDest))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("dev needs sync goes to the primary's sign-in", func(t *testing.T) {
 		st := authenticate(t, satDev(t), facts(t, "GET", "/page?__clerk_synced=false&x=1", satHost, docDest))
-		expect(t, st, StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		expect(t, st, StatusHandshake, reasons.SatelliteCookieNeedsSyncing)
 		want := "https://primary.example.com/sign-in?__clerk_redirect_url=" + q("http://satellite.example.org/page?__clerk_synced=false&x=1")
 		if got := st.Headers.Get("Location"); got != want {
 			t.Errorf("Location = %q, want %q", got, want)
@@ -56,7 +58,7 @@ func TestSatellite(t *testing.T) {
 	})
 	t.Run("dev sync completed continues to the cookie rules", func(t *testing.T) {
 		st := authenticate(t, satDev(t), facts(t, "GET", "/page?__clerk_synced=true", satHost, docDest))
-		expect(t, st, StatusHandshake, ReasonDevBrowserMissing)
+		expect(t, st, StatusHandshake, reasons.DevBrowserMissing)
 		base, _ := location(t, st)
 		if base != "https://"+testFAPI+"/v1/client/handshake" {
 			t.Errorf("dev satellite handshake base = %q", base)
@@ -66,7 +68,7 @@ func TestSatellite(t *testing.T) {
 		c := satDev(t)
 		c.SatelliteAutoSync = true
 		st := authenticate(t, c, facts(t, "GET", "/page", satHost, docDest))
-		expect(t, st, StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		expect(t, st, StatusHandshake, reasons.SatelliteCookieNeedsSyncing)
 		want := "https://primary.example.com/sign-in?__clerk_redirect_url=" + q("http://satellite.example.org/page")
 		if got := st.Headers.Get("Location"); got != want {
 			t.Errorf("Location = %q, want %q", got, want)
@@ -82,11 +84,11 @@ func TestSatellite(t *testing.T) {
 	})
 	t.Run("api requests are not synced", func(t *testing.T) {
 		st := authenticate(t, satDev(t), facts(t, "GET", "/page?__clerk_synced=false", satHost))
-		expect(t, st, StatusSignedOut, ReasonDevBrowserMissing)
+		expect(t, st, StatusSignedOut, reasons.DevBrowserMissing)
 	})
 	t.Run("prod needs sync handshakes with the satellite's Frontend API", func(t *testing.T) {
 		st := authenticate(t, satProd(t), facts(t, "GET", "/orders?__clerk_synced=false", satHost, docDest))
-		expect(t, st, StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		expect(t, st, StatusHandshake, reasons.SatelliteCookieNeedsSyncing)
 		base, p := location(t, st)
 		if base != "https://clerk.satellite.example.org/v1/client/handshake" {
 			t.Errorf("base = %q", base)
@@ -96,12 +98,12 @@ func TestSatellite(t *testing.T) {
 		}
 	})
 	t.Run("prod first visit without cookies", func(t *testing.T) {
-		expect(t, authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest)), StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest)), StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("prod autosync", func(t *testing.T) {
 		c := satProd(t)
 		c.SatelliteAutoSync = true
-		expect(t, authenticate(t, c, facts(t, "GET", "/", satHost, docDest)), StatusHandshake, ReasonSatelliteCookieNeedsSyncing)
+		expect(t, authenticate(t, c, facts(t, "GET", "/", satHost, docDest)), StatusHandshake, reasons.SatelliteCookieNeedsSyncing)
 	})
 	t.Run("prod valid cookie session", func(t *testing.T) {
 		satTok := sessionToken(t, map[string]any{"iss": "https://clerk.satellite.example.org"})
@@ -112,14 +114,14 @@ func TestSatellite(t *testing.T) {
 		// The primary's token (iss clerk.example.com) does not belong to the
 		// satellite's Frontend API, so only suffixed cookies are read.
 		st := authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest, cookie(uatCookie(), sessionCookie(tok))))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 		sfx := CookieSuffix(pkLive)
 		st = authenticate(t, satProd(t), facts(t, "GET", "/", satHost, docDest, cookie(uatCookie(), sessionCookie(tok), "__client_uat_"+sfx+"=1", "__session_"+sfx+"="+tok)))
 		expect(t, st, StatusSignedIn, "")
 	})
 	t.Run("prod redirect loop stops", func(t *testing.T) {
 		st := authenticate(t, satProd(t), facts(t, "GET", "/?__clerk_synced=false", satHost, docDest, cookie("__clerk_redirect_count=3")))
-		expect(t, st, StatusSignedOut, ReasonSatelliteCookieNeedsSyncing)
+		expect(t, st, StatusSignedOut, reasons.SatelliteCookieNeedsSyncing)
 	})
 	t.Run("prod satellite with a proxy", func(t *testing.T) {
 		c := satProd(t)
@@ -167,7 +169,7 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 	t.Run("redirects back to a satellite with the dev browser", func(t *testing.T) {
 		c, _ := devPrimary(t)
 		st := authenticate(t, c, facts(t, "GET", target, docDest, cookie(devCk)))
-		expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
+		expect(t, st, StatusHandshake, reasons.PrimaryRespondsToSyncing)
 		want := "http://satellite.example.org/page?x=1&__clerk_db_jwt=" + testDevBrowse + "&__clerk_synced=true"
 		if got := st.Headers.Get("Location"); got != want {
 			t.Errorf("Location = %q, want %q", got, want)
@@ -185,14 +187,14 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 	t.Run("without a dev browser", func(t *testing.T) {
 		c, _ := devPrimary(t)
 		st := authenticate(t, c, facts(t, "GET", target, docDest))
-		expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
+		expect(t, st, StatusHandshake, reasons.PrimaryRespondsToSyncing)
 		if got := st.Headers.Get("Location"); got != back+"&__clerk_synced=true" {
 			t.Errorf("Location = %q", got)
 		}
 	})
 	t.Run("api request is signed out", func(t *testing.T) {
 		c, _ := devPrimary(t)
-		expect(t, authenticate(t, c, facts(t, "GET", target, cookie(devCk))), StatusSignedOut, ReasonPrimaryRespondsToSyncing)
+		expect(t, authenticate(t, c, facts(t, "GET", target, cookie(devCk))), StatusSignedOut, reasons.PrimaryRespondsToSyncing)
 	})
 
 	// Every allowed target, and the refused ones, which are decided as if
@@ -230,7 +232,7 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 			st := authenticate(t, c, facts(t, "GET", syncTo(row.to), docDest, signedIn))
 			loc := st.Headers.Get("Location")
 			if row.ok {
-				expect(t, st, StatusHandshake, ReasonPrimaryRespondsToSyncing)
+				expect(t, st, StatusHandshake, reasons.PrimaryRespondsToSyncing)
 				if !strings.HasPrefix(loc, row.to) || !strings.Contains(loc, "__clerk_db_jwt="+testDevBrowse) {
 					t.Errorf("Location = %q, want %s with the dev browser", loc, row.to)
 				}
@@ -246,7 +248,7 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 	t.Run("the dev browser is not handed to an outsider's site", func(t *testing.T) {
 		c, _ := devPrimary(t)
 		st := authenticate(t, c, facts(t, "GET", syncTo("https://evil.example/x"), docDest, cookie(devCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 		if loc := st.Headers.Get("Location"); loc != "" {
 			t.Errorf("dev browser handed to %q", loc)
 		}
@@ -260,11 +262,11 @@ func TestPrimaryRespondsToSync(t *testing.T) {
 		expect(t, authenticate(t, c, facts(t, "GET", target, docDest, signedIn)), StatusSignedIn, "")
 	})
 	t.Run("production does not respond", func(t *testing.T) {
-		expect(t, authenticate(t, prodConfig(t), facts(t, "GET", target, docDest)), StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, authenticate(t, prodConfig(t), facts(t, "GET", target, docDest)), StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 	t.Run("a satellite does not respond", func(t *testing.T) {
 		st := authenticate(t, satDev(t), facts(t, "GET", target, satHost, docDest, cookie(devCk)))
-		expect(t, st, StatusSignedOut, ReasonSessionTokenAndUATMissing)
+		expect(t, st, StatusSignedOut, reasons.SessionTokenAndUATMissing)
 	})
 }
 
@@ -345,12 +347,12 @@ func TestPrimaryCrossOriginSync(t *testing.T) {
 		status  string
 		reason  string
 	}{
-		{name: "satellite referrer", referer: "https://satellite.example.org/page", status: StatusHandshake, reason: ReasonPrimaryDomainCrossOriginSync},
+		{name: "satellite referrer", referer: "https://satellite.example.org/page", status: StatusHandshake, reason: reasons.PrimaryDomainCrossOriginSync},
 		{name: "same origin referrer", referer: testOrigin + "/other", status: StatusSignedIn},
 		{name: "frontend api referrer", referer: "https://clerk.example.com/v1/x", status: StatusSignedIn},
 		{name: "account portal referrer", referer: "https://accounts.example.com/sign-in", status: StatusSignedIn},
 		{name: "dev account portal referrer", referer: "https://happy-cat-1.accounts.dev/sign-in", status: StatusSignedIn},
-		{name: "dev account portal referrer in production", prod: true, referer: "https://happy-cat-1.accounts.dev/sign-in", status: StatusHandshake, reason: ReasonPrimaryDomainCrossOriginSync},
+		{name: "dev account portal referrer in production", prod: true, referer: "https://happy-cat-1.accounts.dev/sign-in", status: StatusHandshake, reason: reasons.PrimaryDomainCrossOriginSync},
 		{name: "loop counter set", referer: "https://satellite.example.org/", extra: []string{cookie(devCk, uatCookie(), sessionCookie(tok), "__clerk_redirect_count=1")}, status: StatusSignedIn},
 		{name: "not a document", referer: "https://satellite.example.org/", extra: []string{"Sec-Fetch-Dest: empty"}, status: StatusSignedIn},
 		{name: "malformed referrer", referer: "::not a url", status: StatusSignedIn},
@@ -433,7 +435,7 @@ func TestOrganizationSync(t *testing.T) {
 			st := authenticate(t, c, facts(t, "GET", r.target, h...))
 			reason := ""
 			if r.status == StatusHandshake {
-				reason = ReasonActiveOrganizationMismatch
+				reason = reasons.ActiveOrganizationMismatch
 			}
 			expect(t, st, r.status, reason)
 			if r.orgID == nil {

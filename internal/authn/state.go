@@ -21,27 +21,6 @@ const (
 	TokenOAuth   = "oauth_token"
 )
 
-// Reasons the decision reports besides the token verification reasons.
-const (
-	ReasonClientUATWithoutSessionToken = "client-uat-but-no-session-token"
-	ReasonDevBrowserMissing            = "dev-browser-missing"
-	ReasonDevBrowserSync               = "dev-browser-sync"
-	ReasonPrimaryRespondsToSyncing     = "primary-responds-to-syncing"
-	ReasonPrimaryDomainCrossOriginSync = "primary-domain-cross-origin-sync"
-	ReasonSatelliteCookieNeedsSyncing  = "satellite-needs-syncing"
-	ReasonSessionTokenAndUATMissing    = "session-token-and-uat-missing"
-	ReasonSessionTokenMissing          = "session-token-missing"
-	ReasonSessionTokenExpired          = "session-token-expired"
-	ReasonSessionTokenIATBeforeUAT     = "session-token-iat-before-client-uat"
-	ReasonSessionTokenNBF              = "session-token-nbf"
-	ReasonSessionTokenIatInTheFuture   = "session-token-iat-in-the-future"
-	ReasonSessionTokenWithoutClientUAT = "session-token-but-no-client-uat"
-	ReasonActiveOrganizationMismatch   = "active-organization-mismatch"
-	ReasonTokenTypeMismatch            = "token-type-mismatch"
-	ReasonUnexpectedError              = "unexpected-error"
-	ReasonNoTokenInHeader              = "No token in header"
-)
-
 // State is the outcome of authenticating one request.
 type State struct {
 	Status  string

@@ -3,6 +3,8 @@ package authn
 import (
 	"testing"
 	"time"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // TestUsesSuffixedCookies walks the rules that choose between __session and
@@ -73,7 +75,7 @@ func TestCachedCookieSessionStillChecksClientUAT(t *testing.T) {
 		t.Fatalf("cache entries = %d", c.Cache.Len())
 	}
 	later := facts(t, "GET", "/", docDest, cookie(devCk, "__client_uat="+itoa(int(testNow.Unix())), sessionCookie(tok)))
-	expect(t, authenticate(t, c, later), StatusHandshake, ReasonSessionTokenIATBeforeUAT)
+	expect(t, authenticate(t, c, later), StatusHandshake, reasons.SessionTokenIATBeforeClientUAT)
 	// The header path too.
 	expect(t, authenticate(t, c, facts(t, "GET", "/", bearer(tok))), StatusSignedIn, "")
 	now = testNow.Add(10 * time.Minute)

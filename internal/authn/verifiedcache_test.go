@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 func TestVerifiedCacheBoundsAndExpiry(t *testing.T) {
@@ -161,7 +162,7 @@ func TestAuthenticateIntoUsesTheRoom(t *testing.T) {
 	f := Facts{Method: "GET", URL: DeriveURL("https", "example.com", "", "", "/")}
 	var room State
 	st := AuthenticateInto(context.Background(), &f, c, &room)
-	if st != &room || st.Status != StatusSignedOut || st.Reason != ReasonSessionTokenAndUATMissing {
+	if st != &room || st.Status != StatusSignedOut || st.Reason != reasons.SessionTokenAndUATMissing {
 		t.Fatalf("state = %p %+v, room %p", st, st, &room)
 	}
 	if got := testing.AllocsPerRun(100, func() { AuthenticateInto(context.Background(), &f, c, &room) }); got != 0 {

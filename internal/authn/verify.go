@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // verifySession verifies a session token as @clerk/backend's verifyToken
@@ -33,7 +34,7 @@ func (c *Config) verifySession(ctx context.Context, raw string, skew time.Durati
 		return nil, err
 	}
 	if t.Header.Cat.IsString && t.Header.Cat.Value == jwt.CategoryM2MToken {
-		return nil, jwt.Errorf(jwt.ReasonTokenInvalid, "the token's category is not a session token category")
+		return nil, jwt.Errorf(reasons.TokenInvalid, "the token's category is not a session token category")
 	}
 	key, err := c.resolveKey(ctx, t)
 	if err != nil {
@@ -66,7 +67,7 @@ func expMillis(c *jwt.Claims) int64 {
 // instance JWKS by kid.
 func (c *Config) resolveKey(ctx context.Context, t *jwt.Token) (*jwt.Key, error) {
 	if c.Keys == nil {
-		return nil, jwt.Errorf(jwt.ReasonJWKFailedToResolve, "no JWT key or secret key is configured to verify tokens")
+		return nil, jwt.Errorf(reasons.JWKFailedToResolve, "no JWT key or secret key is configured to verify tokens")
 	}
 	kid := t.Header.Kid.Value
 	if !c.HasJWTKey && !t.Header.Kid.IsString {
@@ -109,7 +110,7 @@ func (c *Config) verifyHandshake(ctx context.Context, raw string) (*jwt.Token, e
 		return nil, err
 	}
 	if t.Header.IsNonSessionCategory() {
-		return nil, jwt.Errorf(jwt.ReasonTokenInvalid, "the handshake token's category is not a session token category")
+		return nil, jwt.Errorf(reasons.TokenInvalid, "the handshake token's category is not a session token category")
 	}
 	if err := t.VerifySignature(key); err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 type fakeClock struct {
@@ -107,8 +108,8 @@ func TestUnknownKidRefetchIsBounded(t *testing.T) {
 	// A flood of forged kids right after a fetch causes no fetch at all.
 	for i := 0; i < 500; i++ {
 		_, err := src.Key(context.Background(), "forged_"+string(rune('a'+i%26)))
-		if reason(err) != jwt.ReasonJWKKidMismatch {
-			t.Fatalf("forged kid: got %v, want %s", err, jwt.ReasonJWKKidMismatch)
+		if reason(err) != reasons.JWKKidMismatch {
+			t.Fatalf("forged kid: got %v, want %s", err, reasons.JWKKidMismatch)
 		}
 	}
 	if got := f.calls.Load(); got != 1 {
@@ -171,9 +172,9 @@ func TestFetchErrorsMapToReasons(t *testing.T) {
 		keys   []JWK
 		reason string
 	}{
-		{"invalid secret key", &FetchError{URL: "u", Status: 401, InvalidSecretKey: true, Message: "bad key"}, nil, jwt.ReasonInvalidSecretKey},
-		{"server error", &FetchError{URL: "u", Status: 500}, nil, jwt.ReasonRemoteJWKFailedToLoad},
-		{"empty key set", nil, []JWK{}, jwt.ReasonRemoteJWKFailedToLoad},
+		{"invalid secret key", &FetchError{URL: "u", Status: 401, InvalidSecretKey: true, Message: "bad key"}, nil, reasons.InvalidSecretKey},
+		{"server error", &FetchError{URL: "u", Status: 500}, nil, reasons.RemoteJWKFailedToLoad},
+		{"empty key set", nil, []JWK{}, reasons.RemoteJWKFailedToLoad},
 		{"transport failure", errors.New("connection refused"), nil, ""},
 	}
 	for _, tc := range cases {
@@ -208,7 +209,7 @@ func TestSourcesAreScopedPerInstance(t *testing.T) {
 	if _, err := srcA.Key(context.Background(), "ins_a"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srcB.Key(context.Background(), "ins_a"); reason(err) != jwt.ReasonJWKKidMismatch {
+	if _, err := srcB.Key(context.Background(), "ins_a"); reason(err) != reasons.JWKKidMismatch {
 		t.Fatalf("instance B served instance A's key: %v", err)
 	}
 }

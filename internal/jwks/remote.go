@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // Fetcher loads the instance's key set. A *FetchError reports an HTTP error;
@@ -168,7 +169,7 @@ func (s *RemoteSource) finalErr(now time.Time, kid string) error {
 		return s.lastErr
 	}
 	if !usable {
-		return &Error{Kind: KindStale, Err: jwt.Errorf(jwt.ReasonRemoteJWKFailedToLoad,
+		return &Error{Kind: KindStale, Err: jwt.Errorf(reasons.RemoteJWKFailedToLoad,
 			"the cached JWKS is older than the maximum staleness and could not be refreshed")}
 	}
 	return kidMismatch(kid)
@@ -185,7 +186,7 @@ func (s *RemoteSource) start(now time.Time) chan struct{} {
 func (s *RemoteSource) run(done chan struct{}) {
 	keys, err := s.fetchBounded()
 	if err == nil && len(keys) == 0 {
-		err = &Error{Kind: KindEmpty, Err: jwt.Errorf(jwt.ReasonRemoteJWKFailedToLoad, "the JWKS endpoint returned no signing keys")}
+		err = &Error{Kind: KindEmpty, Err: jwt.Errorf(reasons.RemoteJWKFailedToLoad, "the JWKS endpoint returned no signing keys")}
 	}
 	s.mu.Lock()
 	defer func() {
@@ -223,7 +224,7 @@ func (s *RemoteSource) fetchBounded() (keys []JWK, err error) {
 }
 
 func kidMismatch(kid string) error {
-	return jwt.Errorf(jwt.ReasonJWKKidMismatch, "no key in the instance's JWKS has kid %q; make sure the token is a session token issued by this Clerk instance", kid)
+	return jwt.Errorf(reasons.JWKKidMismatch, "no key in the instance's JWKS has kid %q; make sure the token is a session token issued by this Clerk instance", kid)
 }
 
 // ErrorKind classifies JWKS trouble.
@@ -276,12 +277,12 @@ func classify(err error) error {
 			if msg == "" {
 				msg = "the secret key was rejected by the Backend API"
 			}
-			return &Error{Kind: KindInvalidSecretKey, Status: fe.Status, Err: jwt.Errorf(jwt.ReasonInvalidSecretKey, "%s", msg)}
+			return &Error{Kind: KindInvalidSecretKey, Status: fe.Status, Err: jwt.Errorf(reasons.InvalidSecretKey, "%s", msg)}
 		}
-		return &Error{Kind: KindStatus, Status: fe.Status, Err: jwt.Errorf(jwt.ReasonRemoteJWKFailedToLoad, "loading the JWKS from %s failed with status %d", fe.URL, fe.Status)}
+		return &Error{Kind: KindStatus, Status: fe.Status, Err: jwt.Errorf(reasons.RemoteJWKFailedToLoad, "loading the JWKS from %s failed with status %d", fe.URL, fe.Status)}
 	}
 	if errors.Is(err, ErrTooLarge) {
-		return &Error{Kind: KindTooLarge, Err: jwt.Errorf(jwt.ReasonRemoteJWKFailedToLoad, "%s", ErrTooLarge.Error())}
+		return &Error{Kind: KindTooLarge, Err: jwt.Errorf(reasons.RemoteJWKFailedToLoad, "%s", ErrTooLarge.Error())}
 	}
 	var tje *jwt.Error
 	if errors.As(err, &tje) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // A request for a kid that a running fetch brings waits for that fetch
@@ -69,7 +69,7 @@ func TestStaleWhileErrorUpToMaxStale(t *testing.T) {
 	clk.add(2 * time.Minute)
 	_, err := src.Key(context.Background(), "ins_a")
 	var je *Error
-	if !errors.As(err, &je) || je.Kind != KindStatus || je.Status != 503 || reason(err) != jwt.ReasonRemoteJWKFailedToLoad {
+	if !errors.As(err, &je) || je.Kind != KindStatus || je.Status != 503 || reason(err) != reasons.RemoteJWKFailedToLoad {
 		t.Fatalf("past MaxStale: %v, want a *jwks.Error of kind status 503 with jwk-remote-failed-to-load", err)
 	}
 }

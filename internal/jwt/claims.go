@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // Claims holds the payload members Clerk's rules and auth objects read. The
@@ -107,7 +109,7 @@ type Checks struct {
 // order @clerk/backend applies them.
 func (c *Claims) CheckStatic(chk Checks) error {
 	if !c.Sub.IsString {
-		return errorf(ReasonTokenVerificationFailed, "the subject claim (sub) must be a string")
+		return errorf(reasons.TokenVerificationFailed, "the subject claim (sub) must be a string")
 	}
 	if err := checkAudience(c.Aud, chk.Audience); err != nil {
 		return err
@@ -115,7 +117,7 @@ func (c *Claims) CheckStatic(chk Checks) error {
 	if len(chk.AuthorizedParties) > 0 {
 		ok := c.Azp.IsString && c.Azp.Value != "" && slices.Contains(chk.AuthorizedParties, c.Azp.Value)
 		if !ok {
-			return errorf(ReasonTokenInvalidAuthorizedParties, "the authorized party claim (azp) %s is not one of the configured authorized parties", quoteOrAbsent(c.Azp))
+			return errorf(reasons.TokenInvalidAuthorizedParties, "the authorized party claim (azp) %s is not one of the configured authorized parties", quoteOrAbsent(c.Azp))
 		}
 	}
 	return nil
@@ -141,7 +143,7 @@ func checkAudience(raw json.RawMessage, audience []string) error {
 			return nil
 		}
 		if !slices.Contains(want, one) {
-			return errorf(ReasonTokenVerificationFailed, "the audience claim (aud) %q is not one of the configured audiences", one)
+			return errorf(reasons.TokenVerificationFailed, "the audience claim (aud) %q is not one of the configured audiences", one)
 		}
 		return nil
 	}
@@ -165,7 +167,7 @@ func checkAudience(raw json.RawMessage, audience []string) error {
 			return nil
 		}
 	}
-	return errorf(ReasonTokenVerificationFailed, "no audience in the aud claim is one of the configured audiences")
+	return errorf(reasons.TokenVerificationFailed, "no audience in the aud claim is one of the configured audiences")
 }
 
 func nonEmpty(in []string) []string {
@@ -199,25 +201,25 @@ func (t Times) Check(now time.Time, skew time.Duration) error {
 	nowMs := now.UnixMilli()
 	skewMs := skew.Milliseconds()
 	if !t.Exp.IsNumber {
-		return errorf(ReasonTokenVerificationFailed, "the expiry claim (exp) must be a number")
+		return errorf(reasons.TokenVerificationFailed, "the expiry claim (exp) must be a number")
 	}
 	if seconds(t.Exp.Value) <= nowMs-skewMs {
-		return errorf(ReasonTokenExpired, "the token expired at %s; it is now %s", fmtTime(t.Exp.Value), now.UTC().Format(time.RFC1123))
+		return errorf(reasons.TokenExpired, "the token expired at %s; it is now %s", fmtTime(t.Exp.Value), now.UTC().Format(time.RFC1123))
 	}
 	if t.Nbf.Set {
 		if !t.Nbf.IsNumber {
-			return errorf(ReasonTokenVerificationFailed, "the not-before claim (nbf) must be a number")
+			return errorf(reasons.TokenVerificationFailed, "the not-before claim (nbf) must be a number")
 		}
 		if seconds(t.Nbf.Value) > nowMs+skewMs {
-			return errorf(ReasonTokenNotActiveYet, "the token is not valid before %s; it is now %s", fmtTime(t.Nbf.Value), now.UTC().Format(time.RFC1123))
+			return errorf(reasons.TokenNotActiveYet, "the token is not valid before %s; it is now %s", fmtTime(t.Nbf.Value), now.UTC().Format(time.RFC1123))
 		}
 	}
 	if t.Iat.Set {
 		if !t.Iat.IsNumber {
-			return errorf(ReasonTokenVerificationFailed, "the issued-at claim (iat) must be a number")
+			return errorf(reasons.TokenVerificationFailed, "the issued-at claim (iat) must be a number")
 		}
 		if seconds(t.Iat.Value) > nowMs+skewMs {
-			return errorf(ReasonTokenIatInTheFuture, "the token claims to be issued at %s, in the future; it is now %s", fmtTime(t.Iat.Value), now.UTC().Format(time.RFC1123))
+			return errorf(reasons.TokenIATInTheFuture, "the token claims to be issued at %s, in the future; it is now %s", fmtTime(t.Iat.Value), now.UTC().Format(time.RFC1123))
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 func FuzzDecode(f *testing.F) {
@@ -32,7 +33,7 @@ func FuzzDecode(f *testing.F) {
 				t.Fatal("Decode returned a token and an error")
 			}
 			var je *jwt.Error
-			if !asJWTError(err, &je) || je.Reason != jwt.ReasonTokenInvalid {
+			if !asJWTError(err, &je) || je.Reason != reasons.TokenInvalid {
 				t.Fatalf("Decode error %v is not token-invalid", err)
 			}
 			return

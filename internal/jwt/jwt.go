@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // MaxTokenSize bounds the size of a token we are willing to parse. Clerk
@@ -121,10 +123,10 @@ type Token struct {
 }
 
 // Decode splits and decodes a compact JWS without verifying it. Its errors
-// carry ReasonTokenInvalid, as @clerk/backend's decodeJwt does.
+// carry reasons.TokenInvalid, as @clerk/backend's decodeJwt does.
 func Decode(raw string) (*Token, error) {
 	if len(raw) > MaxTokenSize {
-		return nil, errorf(ReasonTokenInvalid, "the token is larger than %d bytes", MaxTokenSize)
+		return nil, errorf(reasons.TokenInvalid, "the token is larger than %d bytes", MaxTokenSize)
 	}
 	// Forward IndexByte scans (vectorized) rather than LastIndexByte, which
 	// walks the signature byte by byte.
@@ -136,7 +138,7 @@ func Decode(raw string) (*Token, error) {
 		}
 	}
 	if last < 0 || strings.IndexByte(raw[last+1:], '.') >= 0 {
-		return nil, errorf(ReasonTokenInvalid, "malformed token: a JWT has exactly three dot-separated parts")
+		return nil, errorf(reasons.TokenInvalid, "malformed token: a JWT has exactly three dot-separated parts")
 	}
 	h64, p64, s64 := raw[:first], raw[first+1:last], raw[last+1:]
 	// One buffer holds the three decoded segments.
@@ -145,14 +147,14 @@ func Decode(raw string) (*Token, error) {
 	pb, n2, err2 := decodeSegmentInto(buf[n1:], p64)
 	sig, _, err3 := decodeSegmentInto(buf[n1+n2:], s64)
 	if err1 != nil || err2 != nil || err3 != nil {
-		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
+		return nil, errorf(reasons.TokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	t := &Token{Raw: raw, SigningInput: raw[:last], Payload: pb, Signature: sig}
 	// One copy of header and payload; header and claim strings are
 	// substrings of it.
 	str := string(buf[:n1+n2])
 	if scanObjectStr(hb, str[:n1], t.Header.set) != nil || scanObjectStr(pb, str[n1:], t.Claims.set) != nil {
-		return nil, errorf(ReasonTokenInvalid, "malformed token: a segment is not valid base64url or JSON")
+		return nil, errorf(reasons.TokenInvalid, "malformed token: a segment is not valid base64url or JSON")
 	}
 	return t, nil
 }

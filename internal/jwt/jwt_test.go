@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/goclerk/clerk/internal/jwt"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 var (
@@ -177,14 +178,14 @@ func TestDecodeRejects(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Decode accepted: %+v", d)
 			}
-			if r := reason(err); r != jwt.ReasonTokenInvalid {
+			if r := reason(err); r != reasons.TokenInvalid {
 				t.Errorf("reason = %q, want token-invalid", r)
 			}
 		})
 	}
 	// The size check runs before any parsing.
 	huge := strings.Repeat("A", jwt.MaxTokenSize+1)
-	if _, err := jwt.Decode(huge[:len(huge)-2] + ".."); reason(err) != jwt.ReasonTokenInvalid {
+	if _, err := jwt.Decode(huge[:len(huge)-2] + ".."); reason(err) != reasons.TokenInvalid {
 		t.Errorf("oversized: %v", err)
 	}
 }
@@ -244,17 +245,17 @@ func TestCheckHeader(t *testing.T) {
 		{`{"alg":"RS256","typ":"JWT"}`, nil, ""},
 		{`{"alg":"RS384"}`, nil, ""},
 		{`{"alg":"RS512"}`, nil, ""},
-		{`{"alg":"RS256","typ":"JOSE"}`, nil, jwt.ReasonTokenInvalid},
-		{`{"alg":"RS256","typ":null}`, nil, jwt.ReasonTokenInvalid},
-		{`{"alg":"RS256"}`, []string{"at+jwt"}, jwt.ReasonTokenInvalid},
+		{`{"alg":"RS256","typ":"JOSE"}`, nil, reasons.TokenInvalid},
+		{`{"alg":"RS256","typ":null}`, nil, reasons.TokenInvalid},
+		{`{"alg":"RS256"}`, []string{"at+jwt"}, reasons.TokenInvalid},
 		{`{"alg":"RS256","typ":"at+jwt"}`, []string{"at+jwt", "application/at+jwt"}, ""},
-		{`{"alg":"none"}`, nil, jwt.ReasonTokenInvalidAlgorithm},
-		{`{"alg":"HS256"}`, nil, jwt.ReasonTokenInvalidAlgorithm},
-		{`{"alg":"ES256"}`, nil, jwt.ReasonTokenInvalidAlgorithm},
-		{`{"alg":"PS256"}`, nil, jwt.ReasonTokenInvalidAlgorithm},
-		{`{"alg":"rs256"}`, nil, jwt.ReasonTokenInvalidAlgorithm},
-		{`{"alg":256}`, nil, jwt.ReasonTokenInvalidAlgorithm},
-		{`{}`, nil, jwt.ReasonTokenInvalidAlgorithm},
+		{`{"alg":"none"}`, nil, reasons.TokenInvalidAlgorithm},
+		{`{"alg":"HS256"}`, nil, reasons.TokenInvalidAlgorithm},
+		{`{"alg":"ES256"}`, nil, reasons.TokenInvalidAlgorithm},
+		{`{"alg":"PS256"}`, nil, reasons.TokenInvalidAlgorithm},
+		{`{"alg":"rs256"}`, nil, reasons.TokenInvalidAlgorithm},
+		{`{"alg":256}`, nil, reasons.TokenInvalidAlgorithm},
+		{`{}`, nil, reasons.TokenInvalidAlgorithm},
 	}
 	for _, r := range rows {
 		d, err := jwt.Decode(seg([]byte(r.header)) + ".e30.c2ln")
@@ -278,13 +279,13 @@ func TestVerifySignature(t *testing.T) {
 	if err := d.VerifySignature(&jwt.Key{Public: &k.PublicKey}); err != nil {
 		t.Errorf("key without alg: %v", err)
 	}
-	if r := reason(d.VerifySignature(&jwt.Key{Alg: "RS256", Public: &o.PublicKey})); r != jwt.ReasonTokenInvalidSignature {
+	if r := reason(d.VerifySignature(&jwt.Key{Alg: "RS256", Public: &o.PublicKey})); r != reasons.TokenInvalidSignature {
 		t.Errorf("foreign key: %q", r)
 	}
-	if r := reason(d.VerifySignature(&jwt.Key{Alg: "RS256"})); r != jwt.ReasonTokenVerificationFailed {
+	if r := reason(d.VerifySignature(&jwt.Key{Alg: "RS256"})); r != reasons.TokenVerificationFailed {
 		t.Errorf("key without public part: %q", r)
 	}
-	if r := reason(d.VerifySignature(&jwt.Key{Alg: "RS256", Public: "not a key"})); r != jwt.ReasonTokenVerificationFailed {
+	if r := reason(d.VerifySignature(&jwt.Key{Alg: "RS256", Public: "not a key"})); r != reasons.TokenVerificationFailed {
 		t.Errorf("non-RSA key: %q", r)
 	}
 	for _, alg := range []string{"RS384", "RS512"} {
@@ -293,7 +294,7 @@ func TestVerifySignature(t *testing.T) {
 		if err := d.VerifySignature(&jwt.Key{Public: &k.PublicKey}); err != nil {
 			t.Errorf("%s: %v", alg, err)
 		}
-		if r := reason(d.VerifySignature(pub)); r != jwt.ReasonTokenVerificationFailed {
+		if r := reason(d.VerifySignature(pub)); r != reasons.TokenVerificationFailed {
 			t.Errorf("%s with an RS256 key: %q", alg, r)
 		}
 	}
@@ -309,7 +310,7 @@ func TestVerifySignature(t *testing.T) {
 		if err != nil {
 			t.Fatalf("forged %d: %v", i, err)
 		}
-		if r := reason(d.VerifySignature(pub)); r != jwt.ReasonTokenInvalidSignature {
+		if r := reason(d.VerifySignature(pub)); r != reasons.TokenInvalidSignature {
 			t.Errorf("forged %d: reason %q", i, r)
 		}
 	}
@@ -342,8 +343,8 @@ func TestVerifySignatureRefusesKeyTypeConfusion(t *testing.T) {
 		"RSA key for ES":  {Alg: "ES256", Public: &k.PublicKey},
 		"private RSA key": {Public: k},
 	} {
-		if r := reason(d.VerifySignature(key)); r != jwt.ReasonTokenVerificationFailed {
-			t.Errorf("RS256 token, %s: reason %q, want %q", name, r, jwt.ReasonTokenVerificationFailed)
+		if r := reason(d.VerifySignature(key)); r != reasons.TokenVerificationFailed {
+			t.Errorf("RS256 token, %s: reason %q, want %q", name, r, reasons.TokenVerificationFailed)
 		}
 	}
 
@@ -359,11 +360,11 @@ func TestVerifySignatureRefusesKeyTypeConfusion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := reason(es.CheckHeader(nil)); r != jwt.ReasonTokenInvalidAlgorithm {
+	if r := reason(es.CheckHeader(nil)); r != reasons.TokenInvalidAlgorithm {
 		t.Errorf("ES256 header: reason %q", r)
 	}
 	for _, key := range []*jwt.Key{{Public: &ec.PublicKey}, {Alg: "ES256", Public: &ec.PublicKey}, {Public: &k.PublicKey}} {
-		if r := reason(es.VerifySignature(key)); r != jwt.ReasonTokenVerificationFailed {
+		if r := reason(es.VerifySignature(key)); r != reasons.TokenVerificationFailed {
 			t.Errorf("ES256 token with %T (alg %q): reason %q", key.Public, key.Alg, r)
 		}
 	}
@@ -386,18 +387,18 @@ func TestCheckStatic(t *testing.T) {
 		reason  string
 	}{
 		{`{"sub":"u"}`, jwt.Checks{}, ""},
-		{`{}`, jwt.Checks{}, jwt.ReasonTokenVerificationFailed},
-		{`{"sub":1}`, jwt.Checks{}, jwt.ReasonTokenVerificationFailed},
+		{`{}`, jwt.Checks{}, reasons.TokenVerificationFailed},
+		{`{"sub":1}`, jwt.Checks{}, reasons.TokenVerificationFailed},
 		{`{"sub":"u","azp":"https://app.example.com"}`, jwt.Checks{AuthorizedParties: ap}, ""},
-		{`{"sub":"u","azp":"https://evil.example.com"}`, jwt.Checks{AuthorizedParties: ap}, jwt.ReasonTokenInvalidAuthorizedParties},
-		{`{"sub":"u"}`, jwt.Checks{AuthorizedParties: ap}, jwt.ReasonTokenInvalidAuthorizedParties},
-		{`{"sub":"u","azp":""}`, jwt.Checks{AuthorizedParties: ap}, jwt.ReasonTokenInvalidAuthorizedParties},
-		{`{"sub":"u","azp":7}`, jwt.Checks{AuthorizedParties: ap}, jwt.ReasonTokenInvalidAuthorizedParties},
+		{`{"sub":"u","azp":"https://evil.example.com"}`, jwt.Checks{AuthorizedParties: ap}, reasons.TokenInvalidAuthorizedParties},
+		{`{"sub":"u"}`, jwt.Checks{AuthorizedParties: ap}, reasons.TokenInvalidAuthorizedParties},
+		{`{"sub":"u","azp":""}`, jwt.Checks{AuthorizedParties: ap}, reasons.TokenInvalidAuthorizedParties},
+		{`{"sub":"u","azp":7}`, jwt.Checks{AuthorizedParties: ap}, reasons.TokenInvalidAuthorizedParties},
 		{`{"sub":"u","azp":"https://evil.example.com"}`, jwt.Checks{}, ""},
 		{`{"sub":"u","aud":"a"}`, jwt.Checks{Audience: []string{"a", "b"}}, ""},
-		{`{"sub":"u","aud":"c"}`, jwt.Checks{Audience: []string{"a", "b"}}, jwt.ReasonTokenVerificationFailed},
+		{`{"sub":"u","aud":"c"}`, jwt.Checks{Audience: []string{"a", "b"}}, reasons.TokenVerificationFailed},
 		{`{"sub":"u","aud":["c","b"]}`, jwt.Checks{Audience: []string{"a", "b"}}, ""},
-		{`{"sub":"u","aud":["c","d"]}`, jwt.Checks{Audience: []string{"a", "b"}}, jwt.ReasonTokenVerificationFailed},
+		{`{"sub":"u","aud":["c","d"]}`, jwt.Checks{Audience: []string{"a", "b"}}, reasons.TokenVerificationFailed},
 		{`{"sub":"u","aud":""}`, jwt.Checks{Audience: []string{"a"}}, ""},
 		{`{"sub":"u","aud":[]}`, jwt.Checks{Audience: []string{"a"}}, ""},
 		{`{"sub":"u","aud":[1,2]}`, jwt.Checks{Audience: []string{"a"}}, ""},
@@ -405,7 +406,7 @@ func TestCheckStatic(t *testing.T) {
 		{`{"sub":"u","aud":"c"}`, jwt.Checks{Audience: []string{""}}, ""},
 		{`{"sub":"u","aud":"c"}`, jwt.Checks{}, ""},
 		// The audience is checked before the authorized party.
-		{`{"sub":"u","aud":"c","azp":"x"}`, jwt.Checks{Audience: []string{"a"}, AuthorizedParties: ap}, jwt.ReasonTokenVerificationFailed},
+		{`{"sub":"u","aud":"c","azp":"x"}`, jwt.Checks{Audience: []string{"a"}, AuthorizedParties: ap}, reasons.TokenVerificationFailed},
 	}
 	for _, r := range rows {
 		if got := reason(claims(t, r.payload).CheckStatic(r.chk)); got != r.reason {
@@ -424,24 +425,24 @@ func TestCheckTime(t *testing.T) {
 		reason  string
 	}{
 		{`{"exp":` + itoa(n+60) + `}`, ""},
-		{`{}`, jwt.ReasonTokenVerificationFailed},
-		{`{"exp":"` + itoa(n+60) + `"}`, jwt.ReasonTokenVerificationFailed},
-		{`{"exp":null}`, jwt.ReasonTokenVerificationFailed},
-		{`{"exp":` + itoa(n-60) + `}`, jwt.ReasonTokenExpired},
+		{`{}`, reasons.TokenVerificationFailed},
+		{`{"exp":"` + itoa(n+60) + `"}`, reasons.TokenVerificationFailed},
+		{`{"exp":null}`, reasons.TokenVerificationFailed},
+		{`{"exp":` + itoa(n-60) + `}`, reasons.TokenExpired},
 		{`{"exp":` + itoa(n-4) + `}`, ""},
-		{`{"exp":` + itoa(n-5) + `}`, jwt.ReasonTokenExpired},
+		{`{"exp":` + itoa(n-5) + `}`, reasons.TokenExpired},
 		{`{"exp":` + itoa(n+60) + `.9}`, ""},
 		{`{"exp":1e300}`, ""},
-		{`{"exp":-1e300}`, jwt.ReasonTokenExpired},
-		{`{"exp":` + itoa(n+60) + `,"nbf":` + itoa(n+6) + `}`, jwt.ReasonTokenNotActiveYet},
+		{`{"exp":-1e300}`, reasons.TokenExpired},
+		{`{"exp":` + itoa(n+60) + `,"nbf":` + itoa(n+6) + `}`, reasons.TokenNotActiveYet},
 		{`{"exp":` + itoa(n+60) + `,"nbf":` + itoa(n+5) + `}`, ""},
-		{`{"exp":` + itoa(n+60) + `,"nbf":"soon"}`, jwt.ReasonTokenVerificationFailed},
-		{`{"exp":` + itoa(n+60) + `,"iat":` + itoa(n+6) + `}`, jwt.ReasonTokenIatInTheFuture},
+		{`{"exp":` + itoa(n+60) + `,"nbf":"soon"}`, reasons.TokenVerificationFailed},
+		{`{"exp":` + itoa(n+60) + `,"iat":` + itoa(n+6) + `}`, reasons.TokenIATInTheFuture},
 		{`{"exp":` + itoa(n+60) + `,"iat":` + itoa(n+5) + `}`, ""},
-		{`{"exp":` + itoa(n+60) + `,"iat":false}`, jwt.ReasonTokenVerificationFailed},
+		{`{"exp":` + itoa(n+60) + `,"iat":false}`, reasons.TokenVerificationFailed},
 		// exp is checked before nbf, nbf before iat.
-		{`{"exp":` + itoa(n-60) + `,"nbf":` + itoa(n+60) + `,"iat":` + itoa(n+60) + `}`, jwt.ReasonTokenExpired},
-		{`{"exp":` + itoa(n+600) + `,"nbf":` + itoa(n+60) + `,"iat":` + itoa(n+60) + `}`, jwt.ReasonTokenNotActiveYet},
+		{`{"exp":` + itoa(n-60) + `,"nbf":` + itoa(n+60) + `,"iat":` + itoa(n+60) + `}`, reasons.TokenExpired},
+		{`{"exp":` + itoa(n+600) + `,"nbf":` + itoa(n+60) + `,"iat":` + itoa(n+60) + `}`, reasons.TokenNotActiveYet},
 	}
 	for _, r := range rows {
 		if got := reason(claims(t, r.payload).CheckTime(now, skew)); got != r.reason {
@@ -449,7 +450,7 @@ func TestCheckTime(t *testing.T) {
 		}
 	}
 	// Zero skew.
-	if got := reason(claims(t, `{"exp":`+itoa(n)+`}`).CheckTime(now, 0)); got != jwt.ReasonTokenExpired {
+	if got := reason(claims(t, `{"exp":`+itoa(n)+`}`).CheckTime(now, 0)); got != reasons.TokenExpired {
 		t.Errorf("exp == now with no skew: %q", got)
 	}
 }
@@ -475,8 +476,8 @@ func TestIssuerHost(t *testing.T) {
 }
 
 func TestErrorMessage(t *testing.T) {
-	e := jwt.Errorf(jwt.ReasonTokenExpired, "expired at %d", 5)
-	if e.Error() != "expired at 5 (reason=token-expired)" || e.Reason != jwt.ReasonTokenExpired {
+	e := jwt.Errorf(reasons.TokenExpired, "expired at %d", 5)
+	if e.Error() != "expired at 5 (reason=token-expired)" || e.Reason != reasons.TokenExpired {
 		t.Errorf("Error() = %q", e.Error())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/goclerk/clerk/internal/digest"
+	"github.com/goclerk/clerk/internal/reasons"
 )
 
 // Key is a public verification key. Alg, when set, is the algorithm the key
@@ -51,14 +52,14 @@ func (t *Token) CheckHeader(allowedTyp []string) error {
 			allowed = []string{"JWT"}
 		}
 		if !typ.IsString || !slices.Contains(allowed, typ.Value) {
-			return errorf(ReasonTokenInvalid, "the token type (typ) %s is not accepted", quoteOrAbsent(typ))
+			return errorf(reasons.TokenInvalid, "the token type (typ) %s is not accepted", quoteOrAbsent(typ))
 		}
 	}
 	if !t.Header.Alg.IsString {
-		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %s is not supported; Clerk tokens use RS256", quoteOrAbsent(t.Header.Alg))
+		return errorf(reasons.TokenInvalidAlgorithm, "the token algorithm %s is not supported; Clerk tokens use RS256", quoteOrAbsent(t.Header.Alg))
 	}
 	if _, ok := rsaHash(t.Header.Alg.Value); !ok {
-		return errorf(ReasonTokenInvalidAlgorithm, "the token algorithm %q is not supported; Clerk tokens use RS256", t.Header.Alg.Value)
+		return errorf(reasons.TokenInvalidAlgorithm, "the token algorithm %q is not supported; Clerk tokens use RS256", t.Header.Alg.Value)
 	}
 	return nil
 }
@@ -74,7 +75,7 @@ func (t *Token) VerifySignature(k *Key) error {
 		pub, _ = k.Public.(*rsa.PublicKey)
 	}
 	if !known || pub == nil || pub.N == nil || (k.Alg != "" && k.Alg != alg) {
-		return errorf(ReasonTokenVerificationFailed, "the key cannot verify a %s signature", alg)
+		return errorf(reasons.TokenVerificationFailed, "the key cannot verify a %s signature", alg)
 	}
 	var err error
 	switch h {
@@ -89,7 +90,7 @@ func (t *Token) VerifySignature(k *Key) error {
 		err = rsa.VerifyPKCS1v15(pub, h, d[:], t.Signature)
 	}
 	if err != nil {
-		return errorf(ReasonTokenInvalidSignature, "the token signature is invalid")
+		return errorf(reasons.TokenInvalidSignature, "the token signature is invalid")
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func newRouter(opts clerk.Options) (http.Handler, error) {
 		writeJSON(w, http.StatusOK, map[string]any{"signedIn": auth.IsAuthenticated, "userId": auth.UserID})
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(clerk.RequireAuth("/sign-in"))
+		r.Use(clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"}))
 		r.Get("/me", func(w http.ResponseWriter, r *http.Request) {
 			auth := clerk.GetAuth(r)
 			writeJSON(w, http.StatusOK, map[string]any{"userId": auth.UserID, "sessionId": auth.SessionID, "orgId": auth.OrgID})
@@ -73,7 +73,7 @@ func newRouter(opts clerk.Options) (http.Handler, error) {
 		})
 	})
 	r.Get("/api/reports", func(w http.ResponseWriter, r *http.Request) {
-		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "an API key is required"})
 			return

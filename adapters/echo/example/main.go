@@ -57,7 +57,7 @@ func newServer(opts clerk.Options) (*echo.Echo, error) {
 		auth := clerkecho.GetAuth(c)
 		return c.JSON(http.StatusOK, map[string]any{"signedIn": auth.IsAuthenticated, "userId": auth.UserID})
 	})
-	signedIn := clerkecho.RequireAuth("/sign-in")
+	signedIn := clerkecho.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})
 	e.GET("/me", func(c echo.Context) error {
 		auth := clerkecho.GetAuth(c)
 		return c.JSON(http.StatusOK, map[string]any{"userId": auth.UserID, "sessionId": auth.SessionID, "orgId": auth.OrgID})
@@ -69,7 +69,7 @@ func newServer(opts clerk.Options) (*echo.Echo, error) {
 		return c.JSON(http.StatusOK, map[string]string{"welcome": "admin"})
 	}, signedIn)
 	e.GET("/api/reports", func(c echo.Context) error {
-		auth := clerkecho.GetAuth(c, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerkecho.GetAuth(c, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			return c.JSON(http.StatusUnauthorized, map[string]string{"error": "an API key is required"})
 		}

@@ -56,7 +56,7 @@ func newApp(opts clerk.Options) (*fiber.App, error) {
 		auth := clerkfiber.GetAuth(c)
 		return c.JSON(fiber.Map{"signedIn": auth.IsAuthenticated, "userId": auth.UserID})
 	})
-	signedIn := clerkfiber.RequireAuth("/sign-in")
+	signedIn := clerkfiber.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"})
 	app.Get("/me", signedIn, func(c *fiber.Ctx) error {
 		auth := clerkfiber.GetAuth(c)
 		return c.JSON(fiber.Map{"userId": auth.UserID, "sessionId": auth.SessionID, "orgId": auth.OrgID})
@@ -68,7 +68,7 @@ func newApp(opts clerk.Options) (*fiber.App, error) {
 		return c.JSON(fiber.Map{"welcome": "admin"})
 	})
 	app.Get("/api/reports", func(c *fiber.Ctx) error {
-		auth := clerkfiber.GetAuth(c, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerkfiber.GetAuth(c, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			return c.Status(http.StatusUnauthorized).JSON(fiber.Map{"error": "an API key is required"})
 		}

@@ -57,11 +57,11 @@ func newRouter(opts clerk.Options) (*gin.Engine, error) {
 		auth := clerkgin.GetAuth(c)
 		c.JSON(http.StatusOK, gin.H{"signedIn": auth.IsAuthenticated, "userId": auth.UserID})
 	})
-	r.GET("/me", clerkgin.RequireAuth("/sign-in"), func(c *gin.Context) {
+	r.GET("/me", clerkgin.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"}), func(c *gin.Context) {
 		auth := clerkgin.GetAuth(c)
 		c.JSON(http.StatusOK, gin.H{"userId": auth.UserID, "sessionId": auth.SessionID, "orgId": auth.OrgID})
 	})
-	r.GET("/admin", clerkgin.RequireAuth("/sign-in"), func(c *gin.Context) {
+	r.GET("/admin", clerkgin.RequireAuth(clerk.RequireAuthOptions{SignInURL: "/sign-in"}), func(c *gin.Context) {
 		if !clerkgin.GetAuth(c).Has(clerk.Role("org:admin")) {
 			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": "organization admins only"})
 			return
@@ -69,7 +69,7 @@ func newRouter(opts clerk.Options) (*gin.Engine, error) {
 		c.JSON(http.StatusOK, gin.H{"welcome": "admin"})
 	})
 	r.GET("/api/reports", func(c *gin.Context) {
-		auth := clerkgin.GetAuth(c, clerk.AcceptsToken(clerk.APIKey))
+		auth := clerkgin.GetAuth(c, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
 		if !auth.IsAuthenticated {
 			c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "an API key is required"})
 			return

@@ -114,7 +114,7 @@ func servePprof(addr string) {
 }
 
 func routes() http.Handler {
-	protect := clerk.RequireAuth("")
+	protect := clerk.RequireAuth(clerk.RequireAuthOptions{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		path, rawQuery, _ := strings.Cut(r.RequestURI, "?")
 		q := parseQuery(rawQuery)

@@ -41,7 +41,7 @@ func runEnvApp() error {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/me", clerk.RequireAuth("")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/me", clerk.RequireAuth(clerk.RequireAuthOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(clerk.GetAuth(r))
 	})))
 	srv := &http.Server{Handler: withClerk(mux)}

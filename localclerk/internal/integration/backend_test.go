@@ -398,7 +398,7 @@ func TestBackendAPIKeys(t *testing.T) {
 	}
 
 	// Through the middleware: an accepted API key authenticates its subject.
-	w := e.bearer(t, k.Secret, clerk.APIKey)
+	w := e.bearer(t, k.Secret, clerk.TokenTypeAPIKey)
 	if !w.Authenticated || w.TokenType != "api_key" || w.ID != k.ID || w.Subject != "user_demo_bob" || w.UserID != "user_demo_bob" ||
 		w.Name != "ci-key" || !slices.Equal(w.Scopes, []string{"read", "write"}) || w.Claims["team"] != "blue" {
 		t.Fatalf("GetAuth(AcceptsToken(APIKey)) with the key: %+v", w)
@@ -408,7 +408,7 @@ func TestBackendAPIKeys(t *testing.T) {
 		t.Errorf("GetAuth(r) with an API key: %+v, want not authenticated", w)
 	}
 	// The seeded key authenticates Alice.
-	if w := e.bearer(t, e.inst.Demo.APIKey, clerk.APIKey); !w.Authenticated || w.UserID != "user_demo_alice" {
+	if w := e.bearer(t, e.inst.Demo.APIKey, clerk.TokenTypeAPIKey); !w.Authenticated || w.UserID != "user_demo_alice" {
 		t.Errorf("seeded API key: %+v", w)
 	}
 
@@ -419,7 +419,7 @@ func TestBackendAPIKeys(t *testing.T) {
 	if !revoked.Revoked || deref(revoked.RevocationReason) != "rotated" {
 		t.Errorf("revoked key: %+v", revoked)
 	}
-	if w := e.bearer(t, k.Secret, clerk.APIKey); w.Authenticated || w.UserID != "" || w.TokenType != "api_key" {
+	if w := e.bearer(t, k.Secret, clerk.TokenTypeAPIKey); w.Authenticated || w.UserID != "" || w.TokenType != "api_key" {
 		t.Errorf("revoked API key through the middleware: %+v, want unauthenticated api_key", w)
 	}
 	// Revoked keys leave the default list and stay in include_invalid.
@@ -442,7 +442,7 @@ func TestBackendAPIKeys(t *testing.T) {
 	if !errors.As(err, &ae) || ae.StatusCode < 400 || ae.StatusCode >= 500 {
 		t.Errorf("APIKeys.Verify of a revoked key: %v, want a Clerk 4xx error", err)
 	}
-	if w := e.bearer(t, "ak_"+strings.Repeat("x", 40), clerk.APIKey); w.Authenticated {
+	if w := e.bearer(t, "ak_"+strings.Repeat("x", 40), clerk.TokenTypeAPIKey); w.Authenticated {
 		t.Errorf("made-up API key authenticated: %+v", w)
 	}
 
@@ -474,17 +474,17 @@ func TestMachineTokenExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := e.bearer(t, k.Secret, clerk.APIKey); !w.Authenticated {
+	if w := e.bearer(t, k.Secret, clerk.TokenTypeAPIKey); !w.Authenticated {
 		t.Fatalf("fresh API key: %+v", w)
 	}
-	if w := e.bearer(t, m.Token, clerk.M2MToken); !w.Authenticated {
+	if w := e.bearer(t, m.Token, clerk.TokenTypeM2MToken); !w.Authenticated {
 		t.Fatalf("fresh M2M token: %+v", w)
 	}
 	clock.Advance(2 * time.Minute)
-	if w := e.bearer(t, k.Secret, clerk.APIKey); w.Authenticated {
+	if w := e.bearer(t, k.Secret, clerk.TokenTypeAPIKey); w.Authenticated {
 		t.Errorf("expired API key authenticated: %+v", w)
 	}
-	if w := e.bearer(t, m.Token, clerk.M2MToken); w.Authenticated {
+	if w := e.bearer(t, m.Token, clerk.TokenTypeM2MToken); w.Authenticated {
 		t.Errorf("expired M2M token authenticated: %+v", w)
 	}
 	got, err := e.c.APIKeys.Get(ctx, k.ID)
@@ -510,11 +510,11 @@ func TestBackendM2MTokens(t *testing.T) {
 		t.Fatalf("created M2M token: %+v", tok)
 	}
 
-	w := e.bearer(t, tok.Token, clerk.M2MToken)
+	w := e.bearer(t, tok.Token, clerk.TokenTypeM2MToken)
 	if !w.Authenticated || w.TokenType != "m2m_token" || w.ID != tok.ID || w.MachineID != machine || w.Subject != machine || w.Claims["job"] != "nightly" {
 		t.Fatalf("GetAuth(AcceptsToken(M2MToken)) with the token: %+v", w)
 	}
-	if w := e.bearer(t, tok.Token, clerk.APIKey); w.Authenticated {
+	if w := e.bearer(t, tok.Token, clerk.TokenTypeAPIKey); w.Authenticated {
 		t.Errorf("an M2M token accepted as an API key: %+v", w)
 	}
 
@@ -526,7 +526,7 @@ func TestBackendM2MTokens(t *testing.T) {
 	if strings.Count(jwtTok.Token, ".") != 2 {
 		t.Fatalf("jwt-format M2M token is not a JWT: %.20s…", jwtTok.Token)
 	}
-	if w := e.bearer(t, jwtTok.Token, clerk.M2MToken); !w.Authenticated || w.MachineID != machine {
+	if w := e.bearer(t, jwtTok.Token, clerk.TokenTypeM2MToken); !w.Authenticated || w.MachineID != machine {
 		t.Errorf("jwt-format M2M token through the middleware: %+v", w)
 	}
 
@@ -546,7 +546,7 @@ func TestBackendM2MTokens(t *testing.T) {
 	if !revoked.Revoked || revoked.ID != tok.ID {
 		t.Errorf("revoked M2M token: %+v", revoked)
 	}
-	if w := e.bearer(t, tok.Token, clerk.M2MToken); w.Authenticated || w.TokenType != "m2m_token" {
+	if w := e.bearer(t, tok.Token, clerk.TokenTypeM2MToken); w.Authenticated || w.TokenType != "m2m_token" {
 		t.Errorf("revoked M2M token through the middleware: %+v, want unauthenticated m2m_token", w)
 	}
 	list, err = e.c.M2MTokens.List(ctx, &backend.M2MTokenListParams{Subject: machine, Revoked: ptr(true)})
