@@ -145,8 +145,12 @@ type Options struct {
 // Instance is a running localclerk.
 type Instance struct {
 	// FrontendAPIURL is the Frontend API and hosted pages base URL, e.g.
-	// http://127.0.0.1:4401. It is also the session tokens' issuer.
+	// http://127.0.0.1:4401.
 	FrontendAPIURL string
+	// Issuer is the iss claim of session and JWT template tokens, e.g.
+	// https://clerk.localhost:4401 (see issuer.go): a claim value that
+	// clerk-sdk-go's issuer rule accepts, not an address to fetch from.
+	Issuer string
 	// BackendAPIURL is the value for CLERK_API_URL.
 	BackendAPIURL string
 	// PublishableKey encodes the Frontend API host (pk_test_...).
@@ -259,6 +263,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	}
 	inst.FrontendAPIURL = "http://" + host
 	inst.BackendAPIURL = inst.FrontendAPIURL + "/api"
+	inst.Issuer = issuerFor(ln.Addr())
 	inst.PublishableKey = "pk_test_" + base64.StdEncoding.EncodeToString([]byte(host+"$"))
 	inst.CookieSuffix = cookieSuffix(inst.PublishableKey)
 
