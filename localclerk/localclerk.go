@@ -383,7 +383,8 @@ func (inst *Instance) Close() error {
 // @clerk/express, @clerk/backend) at this instance. CLERK_FAPI_URL is
 // where a Frontend API proxy forwards to; CLERK_MACHINE_SECRET_KEY is
 // present when a machine was seeded. Values are unquoted (for os.Setenv
-// and the like); cmd/localclerk prints them shell-quoted.
+// and the like; CLERK_JWT_KEY spans three lines); cmd/localclerk prints
+// them shell-quoted.
 func (inst *Instance) EnvLines() []string {
 	lines := []string{
 		"CLERK_PUBLISHABLE_KEY=" + inst.PublishableKey,
@@ -392,9 +393,14 @@ func (inst *Instance) EnvLines() []string {
 		"CLERK_FAPI_URL=" + inst.FrontendAPIURL,
 		"CLERK_SIGN_IN_URL=" + inst.FrontendAPIURL + "/sign-in",
 		"CLERK_SIGN_UP_URL=" + inst.FrontendAPIURL + "/sign-up",
-		// One line, as Clerk's dashboard shows it; goclerk and Clerk's
-		// SDKs read it without the line breaks.
-		"CLERK_JWT_KEY=" + strings.ReplaceAll(strings.TrimSpace(inst.PublicKeyPEM), "\n", ""),
+		// The PEM with its line breaks, as Clerk's dashboard shows it: the
+		// only form every SDK parses. clerk-sdk-go hands the value to
+		// encoding/pem, which needs the armour on lines of their own
+		// (one-line PEM and literal \n fail there); goclerk and
+		// @clerk/backend drop the line breaks themselves. cmd/localclerk
+		// prints it single-quoted, which shells and dotenv loaders read
+		// back across lines unchanged.
+		"CLERK_JWT_KEY=" + strings.TrimSpace(inst.PublicKeyPEM),
 	}
 	if inst.WebhookSecret != "" {
 		lines = append(lines, "CLERK_WEBHOOK_SIGNING_SECRET="+inst.WebhookSecret)
