@@ -139,7 +139,8 @@ type Options struct {
 	// served under /npm/ (see InstallBundles); default DefaultBundleDir().
 	BundleDir string
 
-	testKey *rsa.PrivateKey // tests reuse one key to keep -race runs fast
+	testKey      *rsa.PrivateKey // tests reuse one key to keep -race runs fast
+	testMaxPages int             // tests cap the data file to see a full disk
 }
 
 // Instance is a running localclerk.
@@ -220,16 +221,27 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		}
 	}
 
+	var lock *os.File
 	if opts.DataFile != "" {
-		if err := checkDataFile(opts.DataFile); err != nil {
+		// Lock first: a second instance, or a file this user cannot
+		// write, is reported before anything reads or changes the file.
+		if lock, err = lockDataFile(opts.DataFile); err != nil {
 			return nil, err
 		}
-		if err := privateDataFile(opts.DataFile); err != nil {
+		err := checkDataFile(opts.DataFile)
+		if err == nil {
+			err = privateDataFile(opts.DataFile)
+		}
+		if err != nil {
+			lock.Close()
 			return nil, err
 		}
 	}
-	st, err := openStore(ctx, opts.DataFile)
+	st, err := openStore(ctx, opts.DataFile, lock, opts.testMaxPages)
 	if err != nil {
+		if errors.Is(err, ErrDataFileInUse) || errors.Is(err, ErrDataFileReadOnly) || errors.Is(err, ErrDiskFull) {
+			return nil, err
+		}
 		if opts.DataFile != "" {
 			return nil, fmt.Errorf("localclerk: data file %s is unusable (corrupt, or not a localclerk database): %w", opts.DataFile, err)
 		}
@@ -273,7 +285,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 			inst.webhooks.close()
 		}
 		st.close()
-		return nil, err
+		return nil, classifyStoreError(opts.DataFile, err)
 	}
 
 	inst.handler = inst.hostCheck(inst.routes())
