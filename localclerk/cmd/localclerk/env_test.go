@@ -21,8 +21,14 @@ import (
 )
 
 // TestMain lets the test binary double as a goclerk app configured only by
-// its environment (see runEnvApp), so a test can start it from bash.
+// its environment (see runEnvApp), so a test can start it from bash, and
+// as the localclerk command itself (faults_test.go), so a test sees its
+// exit code.
 func TestMain(m *testing.M) {
+	if os.Getenv("LOCALCLERK_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
 	if os.Getenv("LOCALCLERK_TEST_APP") == "1" {
 		if err := runEnvApp(); err != nil {
 			fmt.Fprintln(os.Stderr, "env app:", err)
