@@ -254,13 +254,15 @@ func activateOrg(t *txn, s *session, idOrSlug string) error {
 // directives are the Set-Cookie values a handshake hands to the app. An
 // empty token means signed out. A refresh token goes into the suffixed
 // __refresh cookie, the only name the SDKs read it under.
-func (inst *Instance) directives(token string, uat int64, dvb, refresh string, suffixed bool) []string {
+//
+// The suffixed set is sent even when the SDK asked for unsuffixed cookies
+// (suffixed_cookies=false, its first handshake): the token's issuer is not
+// the publishable key's host (issuer.go), so from the next request on the
+// SDKs read the suffixed cookies, which must then be there.
+func (inst *Instance) directives(token string, uat int64, dvb, refresh string, _ bool) []string {
 	var out []string
 	add := func(name, rest string) {
-		out = append(out, name+rest)
-		if suffixed {
-			out = append(out, name+"_"+inst.CookieSuffix+rest)
-		}
+		out = append(out, name+rest, name+"_"+inst.CookieSuffix+rest)
 	}
 	if token != "" {
 		add("__session", "="+token+"; Path=/; SameSite=Lax")

@@ -69,7 +69,7 @@ func TestSignInHandshakeRefreshSignOut(t *testing.T) {
 	if header["cat"] != catSessionToken || header["kid"] != h.inst.KeyID {
 		t.Errorf("header %v", header)
 	}
-	if claims["sub"] != "user_demo_alice" || claims["iss"] != h.inst.FrontendAPIURL || claims["azp"] != "http://localhost:3000" ||
+	if claims["sub"] != "user_demo_alice" || claims["iss"] != h.inst.Issuer || claims["azp"] != "http://localhost:3000" ||
 		claims["v"] != float64(2) || claims["sts"] != "active" {
 		t.Errorf("claims %v", claims)
 	}

@@ -248,7 +248,7 @@ func (inst *Instance) mintTemplateToken(t *txn, s *session, tpl *jwtTemplate, no
 	claims["iat"] = iat
 	claims["nbf"] = iat - max(tpl.AllowedClockSkew, 5)
 	claims["exp"] = iat + int64(lifetime/time.Second)
-	claims["iss"] = inst.FrontendAPIURL
+	claims["iss"] = inst.Issuer
 	claims["sub"] = s.UserID
 	claims["sid"] = s.ID
 	claims["jti"] = randString(20)

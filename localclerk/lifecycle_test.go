@@ -376,7 +376,7 @@ func TestGoHelpers(t *testing.T) {
 	}
 	lines := strings.Join(h.inst.EnvLines(), "\n")
 	for _, want := range []string{"CLERK_PUBLISHABLE_KEY=pk_test_", "CLERK_SECRET_KEY=sk_test_", "CLERK_API_URL=" + h.inst.FrontendAPIURL + "/api",
-		"CLERK_JWT_KEY=-----BEGIN PUBLIC KEY-----MII", "CLERK_MACHINE_SECRET_KEY=ak_"} {
+		"CLERK_JWT_KEY=-----BEGIN PUBLIC KEY-----\nMII", "CLERK_MACHINE_SECRET_KEY=ak_"} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("EnvLines lacks %q", want)
 		}

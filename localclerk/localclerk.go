@@ -139,14 +139,19 @@ type Options struct {
 	// served under /npm/ (see InstallBundles); default DefaultBundleDir().
 	BundleDir string
 
-	testKey *rsa.PrivateKey // tests reuse one key to keep -race runs fast
+	testKey      *rsa.PrivateKey // tests reuse one key to keep -race runs fast
+	testMaxPages int             // tests cap the data file to see a full disk
 }
 
 // Instance is a running localclerk.
 type Instance struct {
 	// FrontendAPIURL is the Frontend API and hosted pages base URL, e.g.
-	// http://127.0.0.1:4401. It is also the session tokens' issuer.
+	// http://127.0.0.1:4401.
 	FrontendAPIURL string
+	// Issuer is the iss claim of session and JWT template tokens, e.g.
+	// https://clerk.localhost:4401 (see issuer.go): a claim value that
+	// clerk-sdk-go's issuer rule accepts, not an address to fetch from.
+	Issuer string
 	// BackendAPIURL is the value for CLERK_API_URL.
 	BackendAPIURL string
 	// PublishableKey encodes the Frontend API host (pk_test_...).
@@ -216,16 +221,27 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		}
 	}
 
+	var lock *os.File
 	if opts.DataFile != "" {
-		if err := checkDataFile(opts.DataFile); err != nil {
+		// Lock first: a second instance, or a file this user cannot
+		// write, is reported before anything reads or changes the file.
+		if lock, err = lockDataFile(opts.DataFile); err != nil {
 			return nil, err
 		}
-		if err := privateDataFile(opts.DataFile); err != nil {
+		err := checkDataFile(opts.DataFile)
+		if err == nil {
+			err = privateDataFile(opts.DataFile)
+		}
+		if err != nil {
+			lock.Close()
 			return nil, err
 		}
 	}
-	st, err := openStore(ctx, opts.DataFile)
+	st, err := openStore(ctx, opts.DataFile, lock, opts.testMaxPages)
 	if err != nil {
+		if errors.Is(err, ErrDataFileInUse) || errors.Is(err, ErrDataFileReadOnly) || errors.Is(err, ErrDiskFull) {
+			return nil, err
+		}
 		if opts.DataFile != "" {
 			return nil, fmt.Errorf("localclerk: data file %s is unusable (corrupt, or not a localclerk database): %w", opts.DataFile, err)
 		}
@@ -259,6 +275,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	}
 	inst.FrontendAPIURL = "http://" + host
 	inst.BackendAPIURL = inst.FrontendAPIURL + "/api"
+	inst.Issuer = issuerFor(ln.Addr())
 	inst.PublishableKey = "pk_test_" + base64.StdEncoding.EncodeToString([]byte(host+"$"))
 	inst.CookieSuffix = cookieSuffix(inst.PublishableKey)
 
@@ -268,7 +285,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 			inst.webhooks.close()
 		}
 		st.close()
-		return nil, err
+		return nil, classifyStoreError(opts.DataFile, err)
 	}
 
 	inst.handler = inst.hostCheck(inst.routes())
@@ -378,7 +395,8 @@ func (inst *Instance) Close() error {
 // @clerk/express, @clerk/backend) at this instance. CLERK_FAPI_URL is
 // where a Frontend API proxy forwards to; CLERK_MACHINE_SECRET_KEY is
 // present when a machine was seeded. Values are unquoted (for os.Setenv
-// and the like); cmd/localclerk prints them shell-quoted.
+// and the like; CLERK_JWT_KEY spans three lines); cmd/localclerk prints
+// them shell-quoted.
 func (inst *Instance) EnvLines() []string {
 	lines := []string{
 		"CLERK_PUBLISHABLE_KEY=" + inst.PublishableKey,
@@ -387,9 +405,14 @@ func (inst *Instance) EnvLines() []string {
 		"CLERK_FAPI_URL=" + inst.FrontendAPIURL,
 		"CLERK_SIGN_IN_URL=" + inst.FrontendAPIURL + "/sign-in",
 		"CLERK_SIGN_UP_URL=" + inst.FrontendAPIURL + "/sign-up",
-		// One line, as Clerk's dashboard shows it; goclerk and Clerk's
-		// SDKs read it without the line breaks.
-		"CLERK_JWT_KEY=" + strings.ReplaceAll(strings.TrimSpace(inst.PublicKeyPEM), "\n", ""),
+		// The PEM with its line breaks, as Clerk's dashboard shows it: the
+		// only form every SDK parses. clerk-sdk-go hands the value to
+		// encoding/pem, which needs the armour on lines of their own
+		// (one-line PEM and literal \n fail there); goclerk and
+		// @clerk/backend drop the line breaks themselves. cmd/localclerk
+		// prints it single-quoted, which shells and dotenv loaders read
+		// back across lines unchanged.
+		"CLERK_JWT_KEY=" + strings.TrimSpace(inst.PublicKeyPEM),
 	}
 	if inst.WebhookSecret != "" {
 		lines = append(lines, "CLERK_WEBHOOK_SIGNING_SECRET="+inst.WebhookSecret)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
@@ -54,11 +55,18 @@ var migrations = []string{
 // SQLITE_BUSY between our own transactions.
 type store struct {
 	db *sql.DB
+	// lock holds the data file's flock (datafile_lock_unix.go) until
+	// close; nil in memory.
+	lock *os.File
 	// onCommit receives the events of each committed write transaction.
 	onCommit func([]webhookEvent)
 }
 
-func openStore(ctx context.Context, path string) (*store, error) {
+// openStore opens the database: in memory when path is empty, else the
+// data file, whose flock (lockDataFile) the store then holds until close.
+// maxPages, when positive, caps the file at that many pages (SQLite's
+// max_page_count), so tests see the disk fill up.
+func openStore(ctx context.Context, path string, lock *os.File, maxPages int) (*store, error) {
 	dsn := "file::memory:"
 	if path != "" {
 		u := url.URL{Scheme: "file", Opaque: path}
@@ -68,23 +76,35 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	if path != "" {
 		q += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	}
+	if maxPages > 0 {
+		q += fmt.Sprintf("&_pragma=max_page_count(%d)", maxPages)
+	}
 	db, err := sql.Open("sqlite", dsn+q)
 	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		return nil, fmt.Errorf("open sqlite %q: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := &store{db: db}
+	s := &store{db: db, lock: lock}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+		s.close()
+		return nil, classifyStoreError(path, err)
 	}
 	return s, nil
 }
 
-func (s *store) close() error { return s.db.Close() }
+func (s *store) close() error {
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.Close() // releases the flock
+	}
+	return err
+}
 
 func (s *store) migrate(ctx context.Context) error {
 	var version int

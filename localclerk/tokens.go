@@ -169,7 +169,7 @@ func (inst *Instance) sessionClaims(t *txn, s *session, now time.Time, lifetime 
 		"exp": iat + int64(lifetime/time.Second),
 		"fva": fva,
 		"iat": iat,
-		"iss": inst.FrontendAPIURL,
+		"iss": inst.Issuer,
 		"nbf": iat - 10,
 		"sid": s.ID,
 		"sts": "active",

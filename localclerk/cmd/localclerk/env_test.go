@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -20,8 +21,14 @@ import (
 )
 
 // TestMain lets the test binary double as a goclerk app configured only by
-// its environment (see runEnvApp), so a test can start it from bash.
+// its environment (see runEnvApp), so a test can start it from bash, and
+// as the localclerk command itself (faults_test.go), so a test sees its
+// exit code.
 func TestMain(m *testing.M) {
+	if os.Getenv("LOCALCLERK_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
 	if os.Getenv("LOCALCLERK_TEST_APP") == "1" {
 		if err := runEnvApp(); err != nil {
 			fmt.Fprintln(os.Stderr, "env app:", err)
@@ -86,7 +93,7 @@ func startLocalclerk(t *testing.T, args ...string) string {
 
 // The lines localclerk prints, pasted into a file and loaded by a real
 // bash with `set -a; . file`, and the -env-file it writes, both configure
-// a goclerk app (CLERK_JWT_KEY on one line included) that accepts a
+// a goclerk app (CLERK_JWT_KEY across three lines included) that accepts a
 // session token localclerk minted.
 func TestPrintedEnvironmentStartsAGoclerkApp(t *testing.T) {
 	bash, err := exec.LookPath("bash")
@@ -98,17 +105,19 @@ func TestPrintedEnvironmentStartsAGoclerkApp(t *testing.T) {
 	os.MkdirAll(filepath.Dir(envFile), 0o700)
 	banner := startLocalclerk(t, "-addr", "127.0.0.1:0", "-data", filepath.Join(dir, "lc.db"), "-seed", "-env-file", envFile)
 
-	var exports []string
+	exports := exportStatements(banner)
 	env := map[string]string{}
-	for _, l := range strings.Split(banner, "\n") {
-		if l = strings.TrimSpace(l); strings.HasPrefix(l, "export ") {
-			exports = append(exports, l)
-			name, value, _ := strings.Cut(strings.TrimPrefix(l, "export "), "=")
-			env[name] = strings.Trim(value, "'")
-		}
+	for _, l := range exports {
+		name, value, _ := strings.Cut(strings.TrimPrefix(l, "export "), "=")
+		env[name] = strings.Trim(value, "'")
 	}
 	if len(exports) < 7 || env["CLERK_JWT_KEY"] == "" {
 		t.Fatalf("banner has no export lines with CLERK_JWT_KEY:\n%s", banner)
+	}
+	// clerk-sdk-go reads CLERK_JWT_KEY with encoding/pem, which needs the
+	// armour on lines of its own.
+	if b, rest := pem.Decode([]byte(env["CLERK_JWT_KEY"])); b == nil || b.Type != "PUBLIC KEY" || len(bytes.TrimSpace(rest)) != 0 {
+		t.Errorf("CLERK_JWT_KEY is not a PEM public key encoding/pem reads:\n%s", env["CLERK_JWT_KEY"])
 	}
 	// Clerk's machine secret keys start with ak_, as the docs say.
 	if !strings.HasPrefix(env["CLERK_MACHINE_SECRET_KEY"], "ak_") {
@@ -128,6 +137,10 @@ func TestPrintedEnvironmentStartsAGoclerkApp(t *testing.T) {
 
 	for name, file := range map[string]string{"printed lines": pasted, "-env-file": envFile} {
 		t.Run(name, func(t *testing.T) {
+			loaded, err := exec.Command(bash, "-c", `set -a; . "$1"; set +a; printf %s "$CLERK_JWT_KEY"`, "bash", file).Output()
+			if err != nil || string(loaded) != env["CLERK_JWT_KEY"] {
+				t.Errorf("bash loaded CLERK_JWT_KEY as %q (%v), want %q", loaded, err, env["CLERK_JWT_KEY"])
+			}
 			app := startEnvApp(t, bash, file)
 			client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			req, _ := http.NewRequest("GET", app+"/me", nil)
@@ -151,6 +164,28 @@ func TestPrintedEnvironmentStartsAGoclerkApp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exportStatements returns the banner's export statements, each whole: a
+// single-quoted value may span lines (CLERK_JWT_KEY), so a statement ends
+// on the line where its quotes balance.
+func exportStatements(banner string) []string {
+	var out []string
+	var cur []string
+	for _, l := range strings.Split(banner, "\n") {
+		if cur == nil {
+			if l = strings.TrimSpace(l); !strings.HasPrefix(l, "export ") {
+				continue
+			}
+		}
+		cur = append(cur, l)
+		stmt := strings.Join(cur, "\n")
+		if strings.Count(strings.ReplaceAll(stmt, `'\''`, ""), "'")%2 == 0 {
+			out = append(out, stmt)
+			cur = nil
+		}
+	}
+	return out
 }
 
 // startEnvApp starts this test binary as the env app from bash, with only
