@@ -367,80 +367,6 @@ func switchOrg(t *txn, s *session, org, param string) error {
 	return nil
 }
 
-// fapiClientJSON renders the Frontend API Client: its signed-in sessions
-// (with their users) and the sign-in / sign-up in progress.
-func (inst *Instance) fapiClientJSON(x *fapiCall) (map[string]any, error) {
-	c, now := x.c, x.now
-	sessions := []any{}
-	var last any
-	for _, id := range c.SessionIDs {
-		var s session
-		if err := x.t.get(kindSession, id, &s); err != nil {
-			if errors.Is(err, errNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		if s.Status != "active" || ms(now) >= s.ExpireAt {
-			continue
-		}
-		sj, err := inst.fapiSessionJSON(x, &s)
-		if err != nil {
-			return nil, err
-		}
-		sessions = append(sessions, sj)
-		if s.ID == c.LastActiveSessionID {
-			last = s.ID
-		}
-	}
-	signIn, err := inst.clientSignInJSON(x)
-	if err != nil {
-		return nil, err
-	}
-	signUp, err := inst.clientSignUpJSON(x.t, c)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{
-		"object": "client", "id": c.ID, "sessions": sessions, "sign_in": signIn, "sign_up": signUp,
-		"last_active_session_id": last, "last_authentication_strategy": nil, "captcha_bypass": false,
-		"cookie_expires_at": nil, "created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
-	}, nil
-}
-
-// fapiSessionJSON renders the Frontend API Session, embedding its user.
-func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (map[string]any, error) {
-	var u user
-	if err := x.t.get(kindUser, s.UserID, &u); err != nil {
-		return nil, err
-	}
-	uj, err := inst.fapiUserJSON(x, &u)
-	if err != nil {
-		return nil, err
-	}
-	var org any
-	if s.ActiveOrgID != "" {
-		org = s.ActiveOrgID
-	}
-	m := sessionJSON(s)
-	m["user"] = uj
-	m["public_user_data"] = publicUserData(&u, x.avatar())
-	m["last_active_organization_id"] = org
-	m["last_active_token"] = nil
-	m["factor_verification_age"] = []int64{max(0, (s.LastActiveAt-s.FirstFactorAt)/60000), -1}
-	return m, nil
-}
-
-// publicUserData is a user's public data; img is the avatar shown when
-// the user has no uploaded image.
-func publicUserData(u *user, img string) map[string]any {
-	if u.ImageURL != "" {
-		img = u.ImageURL
-	}
-	return map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-		"image_url": img, "has_image": u.ImageURL != "", "identifier": u.primaryEmail(), "username": u.Username}
-}
-
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
 // the user's organization memberships.
 func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error) {
@@ -497,6 +423,7 @@ func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[stri
 		oj["image_url"] = x.avatar()
 	}
 	mj["organization"] = oj
+	oj["self_serve_sso_enabled"] = false
 	if pud, ok := mj["public_user_data"].(map[string]any); ok && pud["has_image"] != true {
 		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()
 	}

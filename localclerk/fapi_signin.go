@@ -292,8 +292,8 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (map[string]any
 				"safe_identifier": e.Address, "primary": e.ID == u.PrimaryEmailID})
 		}
 		pud := publicUserData(&u, x.avatar())
-		userData = map[string]any{"first_name": pud["first_name"], "last_name": pud["last_name"],
-			"image_url": pud["image_url"], "has_image": false}
+		userData = map[string]any{"first_name": pud.FirstName, "last_name": pud.LastName,
+			"image_url": pud.ImageURL, "has_image": false}
 	}
 	var ffv any
 	if si.Strategy != "" {
