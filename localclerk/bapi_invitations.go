@@ -285,7 +285,7 @@ func (inst *Instance) acceptInvitation(t *txn, ticket string, p *userParams, now
 		return nil, newAPIError(http.StatusUnprocessableEntity, "ticket_invalid", "invalid invitation",
 			"This invitation is unknown, used, revoked or expired.", nil)
 	}
-	if err := checkIdentifierAccess(t, []string{iv.Email}, false, "email_address", now); err != nil {
+	if err := maySignUp(t, []string{iv.Email}, now); err != nil {
 		return nil, err
 	}
 	p.EmailAddress, p.PublicMetadata = []string{iv.Email}, iv.PublicMeta

@@ -77,6 +77,9 @@ type userParams struct {
 	Banned                  *bool           `json:"banned"`
 	Locked                  *bool           `json:"locked"`
 	ID                      string          `json:"-"` // fixtures only
+	// passwordHash is Password hashed by hashPassword before the write
+	// transaction, so that bcrypt never runs inside one.
+	passwordHash string
 
 	// Settings beyond identity and metadata (applySettings).
 	Locale                    *string `json:"locale"`
@@ -109,6 +112,33 @@ func validatePassword(p *string, skip *bool) error {
 	if (skip == nil || !*skip) && len(*p) < 8 {
 		return newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_short", "Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.", map[string]any{"param_name": "password"})
 	}
+	return nil
+}
+
+// prehashPassword hashes a valid p.Password before the transaction that
+// stores it; an invalid one is left for the transaction to refuse, in the
+// order of its other checks.
+func (p *userParams) prehashPassword() error {
+	if validatePassword(p.Password, p.SkipPasswordChecks) != nil {
+		return nil
+	}
+	return p.hashPassword()
+}
+
+// hashPassword validates and hashes p.Password (when set) into
+// p.passwordHash.
+func (p *userParams) hashPassword() error {
+	if p.Password == nil || p.passwordHash != "" {
+		return nil
+	}
+	if err := validatePassword(p.Password, p.SkipPasswordChecks); err != nil {
+		return err
+	}
+	h, err := hashPassword(*p.Password)
+	if err != nil {
+		return err
+	}
+	p.passwordHash = h
 	return nil
 }
 
@@ -163,11 +193,10 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 		u.PrimaryEmailID = u.Emails[0].ID
 	}
 	if p.Password != nil {
-		h, err := hashPassword(*p.Password)
-		if err != nil {
+		if err := p.hashPassword(); err != nil { // callers on hot paths hash before the transaction
 			return nil, err
 		}
-		u.PasswordHash = h
+		u.PasswordHash = p.passwordHash
 	}
 	if err := t.put(kindUser, u.ID, u); err != nil {
 		return nil, err
@@ -249,6 +278,9 @@ func setExternalID(t *txn, u *user, ext *string) error {
 func (inst *Instance) bapiCreateUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p userParams
 	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	if err := p.prehashPassword(); err != nil {
 		return nil, 0, err
 	}
 	var u *user
@@ -425,6 +457,9 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
 	}
+	if err := p.prehashPassword(); err != nil {
+		return nil, 0, err
+	}
 	now := inst.now()
 	var u user
 	err := inst.store.update(r.Context(), func(t *txn) error {
@@ -468,12 +503,8 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 			u.PrimaryEmailID = *p.PrimaryEmailAddressID
 		}
 		if p.Password != nil {
-			h, err := hashPassword(*p.Password)
-			if err != nil {
-				return err
-			}
-			u.PasswordHash = h
-			u.PasswordCompromised = false // a new password is not compromised
+			u.PasswordHash = p.passwordHash // hashed before the transaction
+			u.PasswordCompromised = false   // a new password is not compromised
 		}
 		if len(p.PublicMetadata) > 0 {
 			u.PublicMeta = p.PublicMetadata
@@ -548,11 +579,11 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	if u.PasswordHash == "" {
 		return nil, 0, errNoPasswordSet
 	}
-	ok, upgraded := verifyPassword(u.PasswordHash, p.Password)
-	if !ok {
+	pc := checkPassword(&u, p.Password) // outside any transaction
+	if !pc.ok {
 		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", map[string]any{"param_name": "password"})
 	}
-	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
+	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, pc.upgraded)
 	return map[string]any{"verified": true}, 0, nil
 }
 

@@ -137,36 +137,71 @@ type fapiCall struct {
 	r    *http.Request
 	form url.Values
 	base string // public base URL of the Frontend API, for image URLs
+	// pw is the verdict on the request's password, checked before the
+	// transaction (see fapiPrecheck); nil when the request has none.
+	pw *passwordCheck
+	// newPasswordHash is the hash of the password a sign-up sets, hashed
+	// before the transaction; "" when it sets none.
+	newPasswordHash string
 }
+
+// fapiPre is the result of a request's slow work, done before its write
+// transaction.
+type fapiPre struct {
+	check   *passwordCheck // verdict on a sign-in's password
+	newHash string         // hash of a sign-up's new password
+}
+
+// fapiPrecheck does a request's slow work before its write transaction:
+// checking the password a sign-in carries, hashing the one a sign-up
+// sets. The zero fapiPre means there was nothing to do.
+type fapiPrecheck func(r *http.Request, form url.Values) (fapiPre, error)
 
 // fapiRespond runs fn in one write transaction and answers with the
 // {response, client} envelope clerk-js expects. Nothing is written when fn
 // fails.
 func (inst *Instance) fapiRespond(w http.ResponseWriter, r *http.Request, fn func(x *fapiCall) (any, error)) {
+	inst.fapiRespondChecked(w, r, nil, fn)
+}
+
+// fapiRespondChecked is fapiRespond with pre run first, outside the
+// transaction; when the transaction finds pre's verdict stale (the
+// password changed meanwhile) both run again.
+func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request, pre fapiPrecheck, fn func(x *fapiCall) (any, error)) {
 	form, err := fapiForm(w, r)
 	if err != nil {
 		inst.writeError(w, r, err)
 		return
 	}
-	x := &fapiCall{now: inst.now(), r: r, form: form, base: inst.publicBase(r)}
+	var x *fapiCall
 	var resp, cl any
-	err = inst.store.update(r.Context(), func(t *txn) error {
-		x.t = t
-		c, err := inst.findClient(t, r, devBrowserFromRequest(r))
-		if err != nil {
-			return err
-		}
-		if c == nil {
-			if c, err = inst.newClient(t, x.now); err != nil {
+	err = retryStale(func() error {
+		x = &fapiCall{now: inst.now(), r: r, form: form, base: inst.publicBase(r)}
+		if pre != nil {
+			p, err := pre(r, form)
+			if err != nil {
 				return err
 			}
+			x.pw, x.newPasswordHash = p.check, p.newHash
 		}
-		x.c = c
-		if resp, err = fn(x); err != nil {
+		return inst.store.update(r.Context(), func(t *txn) error {
+			x.t = t
+			c, err := inst.findClient(t, r, devBrowserFromRequest(r))
+			if err != nil {
+				return err
+			}
+			if c == nil {
+				if c, err = inst.newClient(t, x.now); err != nil {
+					return err
+				}
+			}
+			x.c = c
+			if resp, err = fn(x); err != nil {
+				return err
+			}
+			cl, err = inst.fapiClientJSON(x)
 			return err
-		}
-		cl, err = inst.fapiClientJSON(x)
-		return err
+		})
 	})
 	if err != nil {
 		inst.writeError(w, r, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -34,9 +35,9 @@ const codeTTL = 10 * time.Minute
 
 func (inst *Instance) signInRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/client/sign_ins", inst.handleSignInCreate)
-	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil))
-	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare))
-	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_first_factor", inst.signInStep(inst.signInAttempt))
+	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil, nil))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare, nil))
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_first_factor", inst.signInStep(inst.signInAttempt, inst.precheckSignInAttempt))
 }
 
 // strategyUnsupported answers strategies localclerk does not implement
@@ -46,8 +47,41 @@ func strategyUnsupported(s string) error {
 		fmt.Sprintf("The %q strategy is not available on localclerk; use password, email_code or ticket.", s))
 }
 
+// precheckSignInCreate checks the password of a one-step password
+// sign-in (identifier and password in the create request).
+func (inst *Instance) precheckSignInCreate(r *http.Request, form url.Values) (fapiPre, error) {
+	id := strings.TrimSpace(form.Get("identifier"))
+	if form.Get("strategy") != "password" || id == "" || form.Get("password") == "" {
+		return fapiPre{}, nil
+	}
+	pc, err := inst.checkPasswordOf(r.Context(), form.Get("password"), func(t *txn) (*user, error) { return userByIdentifier(t, id) })
+	if errors.Is(err, errIdentifierNotFound) {
+		return fapiPre{}, nil // the transaction answers it
+	}
+	return fapiPre{check: pc}, err
+}
+
+// precheckSignInAttempt checks the password of a password attempt on the
+// sign-in named in the path.
+func (inst *Instance) precheckSignInAttempt(r *http.Request, form url.Values) (fapiPre, error) {
+	if form.Get("strategy") != "password" || form.Get("password") == "" {
+		return fapiPre{}, nil
+	}
+	pc, err := inst.checkPasswordOf(r.Context(), form.Get("password"), func(t *txn) (*user, error) {
+		var si signInAttempt
+		if err := t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil {
+			return nil, err
+		}
+		return t.users().get(si.UserID)
+	})
+	if errors.Is(err, errNotFound) {
+		return fapiPre{}, nil // the transaction answers it
+	}
+	return fapiPre{check: pc}, err
+}
+
 func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request) {
-	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+	inst.fapiRespondChecked(w, r, inst.precheckSignInCreate, func(x *fapiCall) (any, error) {
 		si := &signInAttempt{ID: newID("sia"), ClientID: x.c.ID, Status: "needs_identifier",
 			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
 		strategy := x.form.Get("strategy")
@@ -67,7 +101,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 		case "password":
-			if err := inst.attemptPassword(x, si, x.form.Get("password")); err != nil {
+			if err := inst.attemptPassword(x, si); err != nil {
 				return nil, err
 			}
 		case "email_code":
@@ -90,9 +124,9 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 
 // signInStep wraps a step on an existing sign-in of the calling client:
 // load it, run step, store it, answer with it.
-func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error) http.HandlerFunc {
+func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error, pre fapiPrecheck) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		inst.fapiRespondChecked(w, r, pre, func(x *fapiCall) (any, error) {
 			var si signInAttempt
 			if err := x.t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil || si.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
@@ -148,7 +182,7 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	switch s := x.form.Get("strategy"); s {
 	case "password":
-		return inst.attemptPassword(x, si, x.form.Get("password"))
+		return inst.attemptPassword(x, si)
 	case "email_code":
 		if si.Strategy != "email_code" || si.Code == "" {
 			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", map[string]any{"param_name": "code"})
@@ -173,48 +207,37 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 
 var errCodeIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_code_incorrect", "is incorrect", "The verification code is incorrect.", map[string]any{"param_name": "code"})
 
-func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt, pw string) error {
-	if pw == "" {
+// attemptPassword applies the request's password verdict (x.pw, checked
+// before the transaction) to the sign-in.
+func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt) error {
+	if x.form.Get("password") == "" {
 		return errMissing("password")
 	}
-	var u user
-	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+	u, err := x.t.users().get(si.UserID)
+	if err != nil {
 		return err
 	}
 	si.Strategy = "password"
 	si.Attempts++
-	ok, upgraded := false, ""
-	if u.PasswordHash != "" {
-		ok, upgraded = verifyPassword(u.PasswordHash, pw)
+	if u.PasswordHash == "" {
+		return errPasswordIncorrect
 	}
-	if !ok {
-		return newAPIError(http.StatusUnprocessableEntity, "form_password_incorrect", "is incorrect", "Password is incorrect. Try again, or use another method.", map[string]any{"param_name": "password"})
-	}
-	if u.PasswordCompromised {
-		return errPasswordCompromised
-	}
-	if upgraded != "" {
-		u.PasswordHash = upgraded
-		if err := x.t.put(kindUser, u.ID, &u); err != nil {
-			return err
-		}
+	if err := x.pw.apply(x.t, u); err != nil {
+		return err
 	}
 	si.FactorStatus = "verified"
-	_, err := inst.completeSignInAttempt(x, si, "")
+	_, err = inst.completeSignInAttempt(x, si, "")
 	return err
 }
 
 // completeSignInAttempt starts the session the sign-in created, in
 // organization orgID when it is not empty.
 func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt, orgID string) (*session, error) {
-	var u user
-	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+	u, err := x.t.users().get(si.UserID)
+	if err != nil {
 		return nil, err
 	}
-	if u.Banned || u.Locked {
-		return nil, newAPIError(http.StatusForbidden, "user_locked", "Account locked", "This account is banned or locked.", nil)
-	}
-	if err := checkIdentifierAccess(x.t, userIdentifiers(&u), true, "identifier", x.now); err != nil {
+	if err := mayStartSession(x.t, u, x.now); err != nil {
 		return nil, err
 	}
 	s, err := inst.startSession(x.t, x.c, si.UserID, orgID, x.now)
@@ -223,25 +246,6 @@ func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt, orgI
 	}
 	si.Status, si.CreatedSessionID, si.Code = "complete", s.ID, ""
 	return s, nil
-}
-
-// userByIdentifier finds a user by e-mail address or username.
-func userByIdentifier(t *txn, identifier string) (*user, error) {
-	id, err := t.lookup(nsEmail, normEmail(identifier))
-	if errors.Is(err, errNotFound) {
-		id, err = t.lookup(nsUsername, strings.ToLower(identifier))
-	}
-	if errors.Is(err, errNotFound) {
-		return nil, newAPIError(http.StatusUnprocessableEntity, "form_identifier_not_found", "Couldn't find your account.", "Couldn't find your account.", map[string]any{"param_name": "identifier"})
-	}
-	if err != nil {
-		return nil, err
-	}
-	var u user
-	if err := t.get(kindUser, id, &u); err != nil {
-		return nil, err
-	}
-	return &u, nil
 }
 
 // newCode returns the verification code for addr: 424242 for Clerk test

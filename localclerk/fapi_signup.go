@@ -3,6 +3,7 @@ package localclerk
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -39,8 +40,20 @@ func (inst *Instance) signUpRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/client/sign_ups/{id}/attempt_verification", inst.signUpStep(inst.signUpAttempt))
 }
 
+// precheckSignUpPassword hashes the password a sign-up request sets, when
+// it is valid, before the transaction (signUpUpdate refuses an invalid
+// one in order with the other fields).
+func precheckSignUpPassword(r *http.Request, form url.Values) (fapiPre, error) {
+	v, ok := form["password"]
+	if !ok || validatePassword(&v[0], nil) != nil {
+		return fapiPre{}, nil
+	}
+	h, err := hashPassword(v[0])
+	return fapiPre{newHash: h}, err
+}
+
 func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request) {
-	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+	inst.fapiRespondChecked(w, r, precheckSignUpPassword, func(x *fapiCall) (any, error) {
 		su := &signUpAttempt{ID: newID("sua"), ClientID: x.c.ID, Status: "missing_requirements",
 			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
 		if err := inst.signUpUpdate(x, su); err != nil {
@@ -59,7 +72,7 @@ func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request)
 
 func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		inst.fapiRespondChecked(w, r, precheckSignUpPassword, func(x *fapiCall) (any, error) {
 			var su signUpAttempt
 			if err := x.t.get(kindFAPISignUp, r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
@@ -120,7 +133,7 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		} else if !errors.Is(err, errNotFound) {
 			return err
 		}
-		if err := checkIdentifierAccess(x.t, []string{email}, false, "email_address", x.now); err != nil {
+		if err := maySignUp(x.t, []string{email}, x.now); err != nil {
 			return err
 		}
 		if !strings.EqualFold(email, su.Email) {
@@ -137,11 +150,10 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		if err := validatePassword(&pw, nil); err != nil {
 			return err
 		}
-		h, err := hashPassword(pw)
-		if err != nil {
-			return err
+		if x.newPasswordHash == "" {
+			return errors.New("localclerk: sign-up password was not hashed before the transaction")
 		}
-		su.PasswordHash = h
+		su.PasswordHash = x.newPasswordHash
 	}
 	if v, ok := f["first_name"]; ok {
 		su.FirstName = strings.TrimSpace(v[0])
@@ -190,7 +202,7 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 	if su.PasswordHash == "" {
 		return nil // still missing the password
 	}
-	if err := checkIdentifierAccess(x.t, []string{su.Email}, false, "email_address", x.now); err != nil {
+	if err := maySignUp(x.t, []string{su.Email}, x.now); err != nil {
 		return err // the lists changed since the address was given
 	}
 	p := &userParams{EmailAddress: []string{su.Email}, FirstName: strPtr(su.FirstName), LastName: strPtr(su.LastName)}

@@ -191,36 +191,49 @@ func (inst *Instance) postSignInContinue(w http.ResponseWriter, r *http.Request)
 // signInClient) and sends the browser back to the app with the dev browser
 // in the query, as a Clerk development instance does.
 func (inst *Instance) completeSignIn(w http.ResponseWriter, r *http.Request, userID, orgID, redirect string) {
-	inst.signInAs(w, r, userID, orgID, redirect, "")
+	inst.signInAs(w, r, signInRequest{userID: userID, orgID: orgID, redirect: redirect})
+}
+
+// signInRequest is what a page's sign-in starts a session from: a user (or
+// a ticket naming one) and, for a password sign-in, the verdict on the
+// password, checked before the transaction.
+type signInRequest struct {
+	userID, orgID, redirect, ticket string
+	password                        *passwordCheck
+	// passwordPage is the sign-in form, shown again when the password
+	// verdict refuses the sign-in (e.g. a compromised password).
+	passwordPage *pageData
 }
 
 // signInAs is completeSignIn; with a ticket (see redeemSignInTicket) it
 // signs in as the ticket's user (userID and orgID are ignored), in the
 // transaction that spends the ticket; an actor token's session carries
 // its actor.
-func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, orgID, redirect, ticket string) {
+func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, req signInRequest) {
 	now := inst.now()
 	var c *client
+	userID, orgID := req.userID, req.orgID
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var act *actorToken
-		if ticket != "" {
-			ts, err := inst.redeemSignInTicket(t, ticket, now)
+		if req.ticket != "" {
+			ts, err := inst.redeemSignInTicket(t, req.ticket, now)
 			if err != nil {
 				return err
 			}
 			userID, orgID, act = ts.userID, ts.orgID, ts.actor
 		}
-		var u user
-		if err := t.get(kindUser, userID, &u); err != nil {
+		u, err := t.users().get(userID)
+		if err != nil {
 			return err
 		}
-		if u.Banned || u.Locked {
-			return newAPIError(http.StatusForbidden, "user_locked", "", "This account is banned or locked.", nil)
+		if req.password != nil {
+			if err := req.password.apply(t, u); err != nil {
+				return err
+			}
 		}
-		if err := checkIdentifierAccess(t, userIdentifiers(&u), true, "identifier", now); err != nil {
+		if err := mayStartSession(t, u, now); err != nil {
 			return err
 		}
-		var err error
 		if c, err = inst.signInClient(t, r, now); err != nil {
 			return err
 		}
@@ -232,8 +245,17 @@ func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, o
 	})
 	if err != nil {
 		var ae *apiError
+		if d := req.passwordPage; d != nil && errors.As(err, &ae) && ae.StatusCode == http.StatusUnprocessableEntity {
+			d.Error = longMessage(ae)
+			inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
+			return
+		}
 		if errors.As(err, &ae) {
 			inst.render(w, ae.StatusCode, "error", &pageData{Title: "Cannot sign in", Error: longMessage(ae)})
+			return
+		}
+		if errors.Is(err, errPasswordStale) {
+			inst.render(w, http.StatusConflict, "error", &pageData{Title: "Cannot sign in", Error: "The password changed during the sign-in; try again."})
 			return
 		}
 		inst.log.Error("localclerk: sign in", "err", err)
@@ -241,7 +263,7 @@ func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, userID, o
 		return
 	}
 	inst.setClientCookie(w, c)
-	inst.backToApp(w, r, redirect, c)
+	inst.backToApp(w, r, req.redirect, c)
 }
 
 func (inst *Instance) backToApp(w http.ResponseWriter, r *http.Request, redirect string, c *client) {
@@ -275,19 +297,10 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	pw := r.PostForm.Get("password")
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: r.PostForm.Get("__clerk_db_jwt"), Email: email, Demo: inst.demoUsers(r)}
-	var u user
-	err := inst.store.view(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsEmail, normEmail(email))
-		if err != nil {
-			return err
-		}
-		return t.get(kindUser, id, &u)
-	})
-	ok, upgraded := false, ""
-	if err == nil {
-		ok, upgraded = verifyPassword(u.PasswordHash, pw)
-	}
-	if !ok {
+	// The password is checked outside any transaction; signInAs applies
+	// the verdict, re-checking that the password did not change meanwhile.
+	pc, err := inst.checkPasswordOf(r.Context(), pw, func(t *txn) (*user, error) { return t.users().byEmail(email) })
+	if err != nil || !pc.ok {
 		if err != nil && !errors.Is(err, errNotFound) {
 			inst.log.Error("localclerk: sign in lookup", "err", err)
 		}
@@ -295,13 +308,7 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
-	if u.PasswordCompromised {
-		d.Error = longMessage(errPasswordCompromised)
-		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
-		return
-	}
-	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, upgraded)
-	inst.completeSignIn(w, r, u.ID, "", red)
+	inst.signInAs(w, r, signInRequest{userID: pc.userID, redirect: red, password: pc, passwordPage: d})
 }
 
 func (inst *Instance) postSignInDemo(w http.ResponseWriter, r *http.Request) {
@@ -416,6 +423,10 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	pw := f.Get("password")
 	now := inst.now()
 	p := &userParams{EmailAddress: []string{d.Email}, FirstName: strPtr(d.FirstName), LastName: strPtr(d.LastName), Password: &pw}
+	if err := p.prehashPassword(); err != nil { // never inside the transaction
+		inst.render(w, http.StatusInternalServerError, "error", &pageData{Title: "Error", Error: "Could not store the password."})
+		return
+	}
 	if ticket := f.Get("ticket"); ticket != "" {
 		d.Ticket = ticket
 		var u *user
@@ -439,17 +450,12 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 			inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
 			return
 		}
-		h, err := hashPassword(pw)
-		if err != nil {
-			inst.render(w, http.StatusInternalServerError, "error", &pageData{Title: "Error", Error: "Could not store the password."})
-			return
-		}
-		ps := &pendingSignUp{ID: newID("sua"), Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, PasswordHash: h, CreatedAt: ms(now)}
-		err = inst.store.update(r.Context(), func(t *txn) error {
+		ps := &pendingSignUp{ID: newID("sua"), Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, PasswordHash: p.passwordHash, CreatedAt: ms(now)}
+		err := inst.store.update(r.Context(), func(t *txn) error {
 			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
-			if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address", now); err != nil {
+			if err := maySignUp(t, p.EmailAddress, now); err != nil {
 				return err
 			}
 			return t.put(kindCode, ps.ID, ps)
@@ -467,7 +473,7 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	}
 	var u *user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := checkIdentifierAccess(t, p.EmailAddress, false, "email_address", now); err != nil {
+		if err := maySignUp(t, p.EmailAddress, now); err != nil {
 			return err
 		}
 		var err error
@@ -514,7 +520,7 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 		if f.Get("code") != testVerificationCode {
 			return newAPIError(http.StatusUnprocessableEntity, "", "", "Incorrect code.", nil)
 		}
-		if err := checkIdentifierAccess(t, []string{ps.Email}, false, "email_address", now); err != nil {
+		if err := maySignUp(t, []string{ps.Email}, now); err != nil {
 			return err
 		}
 		var err error

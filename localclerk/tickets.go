@@ -92,7 +92,7 @@ func (inst *Instance) signUpWithTicket(t *txn, ticket string, p *userParams, now
 	if err != nil {
 		return nil, err
 	}
-	if err := checkIdentifierAccess(t, []string{oi.Email}, false, "email_address", now); err != nil {
+	if err := maySignUp(t, []string{oi.Email}, now); err != nil {
 		return nil, err
 	}
 	p.EmailAddress = []string{oi.Email}
@@ -197,7 +197,7 @@ func (inst *Instance) ticketPage(w http.ResponseWriter, r *http.Request, ticket,
 		inst.render(w, http.StatusOK, "sign-up", &pageData{Title: "Accept your invitation", Redirect: red, DevBrowser: dvb, Email: email, Ticket: ticket})
 		return
 	}
-	inst.signInAs(w, r, "", "", red, ticket)
+	inst.signInAs(w, r, signInRequest{redirect: red, ticket: ticket})
 }
 
 // orgInvitationRedirect follows Clerk's custom acceptance flow: the link of
