@@ -23,31 +23,18 @@ var notReported = map[string]string{
 // why not); status.go defines no reason string of its own.
 func TestReasonsExported(t *testing.T) {
 	defined := stringConsts(t, "internal/reasons/reasons.go")
-	f, err := parser.ParseFile(token.NewFileSet(), "status.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	exported := map[string]bool{}
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.CONST {
+	for constName, value := range constValues(t, "status.go") {
+		name, ok := strings.CutPrefix(constName, "Reason")
+		if !ok {
 			continue
 		}
-		for _, spec := range g.Specs {
-			vs := spec.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				name, ok := strings.CutPrefix(n.Name, "Reason")
-				if !ok || i >= len(vs.Values) {
-					continue
-				}
-				sel, _ := vs.Values[i].(*ast.SelectorExpr)
-				if sel == nil || fmt.Sprint(sel.X) != "reasons" || sel.Sel.Name != name {
-					t.Errorf("status.go: %s must be reasons.%s", n.Name, name)
-					continue
-				}
-				exported[name] = true
-			}
+		sel, _ := value.(*ast.SelectorExpr)
+		if sel == nil || fmt.Sprint(sel.X) != "reasons" || sel.Sel.Name != name {
+			t.Errorf("status.go: %s must be reasons.%s", constName, name)
+			continue
 		}
+		exported[name] = true
 	}
 	for name := range defined {
 		if _, skip := notReported[name]; !exported[name] && !skip {
@@ -61,14 +48,15 @@ func TestReasonsExported(t *testing.T) {
 	}
 }
 
-// stringConsts returns the string constants declared in a Go file.
-func stringConsts(t *testing.T, file string) map[string]string {
+// constValues returns the value expression of every constant declared
+// with one in a Go file.
+func constValues(t *testing.T, file string) map[string]ast.Expr {
 	t.Helper()
 	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
+	out := map[string]ast.Expr{}
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
@@ -77,17 +65,26 @@ func stringConsts(t *testing.T, file string) map[string]string {
 		for _, spec := range g.Specs {
 			vs := spec.(*ast.ValueSpec)
 			for i, n := range vs.Names {
-				if i >= len(vs.Values) {
-					continue
-				}
-				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					v, err := strconv.Unquote(lit.Value)
-					if err != nil {
-						t.Fatal(err)
-					}
-					out[n.Name] = v
+				if i < len(vs.Values) {
+					out[n.Name] = vs.Values[i]
 				}
 			}
+		}
+	}
+	return out
+}
+
+// stringConsts returns the string constants declared in a Go file.
+func stringConsts(t *testing.T, file string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for name, value := range constValues(t, file) {
+		if lit, ok := value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			v, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[name] = v
 		}
 	}
 	if len(out) == 0 {
