@@ -6,8 +6,6 @@ replace github.com/goclerk/clerk => ../..
 
 require github.com/goclerk/clerk v0.0.0-00010101000000-000000000000
 
-require golang.org/x/sys v0.49.0 // indirect
-
 require (
 	github.com/go-chi/chi/v5 v5.5.0
 	golang.org/x/sync v0.25.0 // indirect
