@@ -14,7 +14,7 @@ require (
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
-	github.com/go-jose/go-jose/v3 v3.0.4 // indirect
+	github.com/go-jose/go-jose/v3 v3.0.5 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.9 // indirect
 	github.com/goclerk/clerk v0.0.0-00010101000000-000000000000 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
