@@ -244,7 +244,10 @@ func (b *clerkJSBrowser) shot(name string) {
 // run performs one step and screenshots it (also when it fails).
 func (b *clerkJSBrowser) run(name string, tasks ...chromedp.Action) {
 	b.t.Helper()
-	if err := chromedp.Run(b.ctx, tasks...); err != nil {
+	// A step that hangs fails on its own, leaving time for the screenshot.
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Run(ctx, tasks...); err != nil {
 		var loc string
 		_ = chromedp.Run(b.ctx, chromedp.Location(&loc))
 		b.shot(name + "-failed")

@@ -12,6 +12,9 @@ import (
 // identifies the browser's client when no dev browser id is passed.
 const clientCookie = "__localclerk_client"
 
+// devBrowserCookie is the cookie clerk-js reads the dev browser from.
+const devBrowserCookie = "__clerk_db_jwt"
+
 // nonceTTL bounds how long a handshake nonce can be redeemed.
 const nonceTTL = 5 * time.Minute
 
@@ -271,7 +274,7 @@ func (inst *Instance) directives(token string, uat int64, dvb, refresh string, _
 	}
 	add("__client_uat", fmt.Sprintf("=%d; Path=/; Max-Age=315360000; SameSite=Lax", uat))
 	if dvb != "" {
-		add("__clerk_db_jwt", "="+dvb+"; Path=/; Max-Age=315360000; SameSite=Lax")
+		add(devBrowserCookie, "="+dvb+"; Path=/; Max-Age=315360000; SameSite=Lax")
 	}
 	if refresh != "" {
 		out = append(out, refreshCookie+"_"+inst.CookieSuffix+"="+refresh+"; Path=/; Max-Age=315360000; HttpOnly; SameSite=Lax")
@@ -279,9 +282,24 @@ func (inst *Instance) directives(token string, uat int64, dvb, refresh string, _
 	return out
 }
 
+// setClientCookie sets localclerk's own client cookie and, readable by
+// scripts, the client's dev browser under both of clerk-js's names.
+// clerk-js creates a dev browser only for hosts under Clerk's development
+// domains, which a loopback publishable key is not; without one, a
+// development instance's clerk-js throws "Missing dev browser" as soon as it
+// builds a link to another origin (a hosted page, say). Through a
+// same-origin proxy (a relative proxyUrl) the cookie lands on the app's
+// origin; directly, on the loopback host the app shares.
 func (inst *Instance) setClientCookie(w http.ResponseWriter, c *client) {
 	http.SetCookie(w, &http.Cookie{Name: clientCookie, Value: c.ID, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, MaxAge: 315360000})
+	if c.DevBrowserID == "" {
+		return
+	}
+	for _, name := range []string{devBrowserCookie, devBrowserCookie + "_" + inst.CookieSuffix} {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: c.DevBrowserID, Path: "/",
+			SameSite: http.SameSiteLaxMode, MaxAge: 315360000})
+	}
 }
 
 // handleHandshake answers /v1/client/handshake: it refreshes the client's

@@ -13,12 +13,13 @@ import (
 // {response, client} envelope, and the client and session resources.
 //
 // A localclerk publishable key encodes a loopback host, not one of Clerk's
-// development suffixes, so clerk-js does not use the dev browser with it:
+// development suffixes, so clerk-js does not create a dev browser with it:
 // the client is identified by localclerk's own cookie on the Frontend API
 // origin (same-site with an app on the same loopback host), and clerk-js
 // writes __session and __client_uat on the app's origin itself, where
-// goclerk's middleware reads them. Requests that do carry a dev browser
-// (__clerk_db_jwt) are still resolved through it.
+// goclerk's middleware reads them. localclerk hands clerk-js the client's
+// dev browser as a cookie (setClientCookie) for the links it decorates,
+// and requests that carry one (__clerk_db_jwt) are resolved through it.
 
 func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/avatar.svg", func(w http.ResponseWriter, r *http.Request) {

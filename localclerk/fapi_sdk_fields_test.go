@@ -282,3 +282,42 @@ func TestSessionTokenAzpFromReferer(t *testing.T) {
 		}
 	}
 }
+
+// TestFrontendAPIHandsOutTheDevBrowserCookie: every Frontend API answer
+// sets the client's dev browser as a cookie scripts can read, under both
+// names clerk-js looks for, so clerk-js (which creates no dev browser for a
+// loopback host) can still decorate links to other origins with it.
+func TestFrontendAPIHandsOutTheDevBrowserCookie(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	resp, body := h.do(h.fapiRequest("GET", "/v1/client?"+clerkJSQuery, nil))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/client: %d %s", resp.StatusCode, body)
+	}
+	var client string
+	got := map[string]*http.Cookie{}
+	for _, c := range resp.Cookies() {
+		got[c.Name] = c
+		if c.Name == clientCookie {
+			client = c.Value
+		}
+	}
+	if client == "" {
+		t.Fatalf("no %s cookie: %v", clientCookie, resp.Cookies())
+	}
+	var dvb string
+	for _, name := range []string{"__clerk_db_jwt", "__clerk_db_jwt_" + h.inst.CookieSuffix} {
+		c := got[name]
+		if c == nil || c.HttpOnly || c.Path != "/" || !strings.HasPrefix(c.Value, "dvb_") {
+			t.Fatalf("cookie %s = %+v, want a script-readable dev browser id on /", name, c)
+		}
+		if dvb != "" && c.Value != dvb {
+			t.Fatalf("the two dev browser cookies differ: %q, %q", dvb, c.Value)
+		}
+		dvb = c.Value
+	}
+	// The id names this browser's client.
+	resp, body = h.do(h.fapiRequest("GET", "/v1/dev_browser?__clerk_db_jwt="+dvb, nil))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), client) {
+		t.Fatalf("GET /v1/dev_browser: %d %s, want client %s", resp.StatusCode, body, client)
+	}
+}

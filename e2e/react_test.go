@@ -1,0 +1,250 @@
+package e2e
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// reactFrontendFiles are the files of examples/react's Vite app; nothing
+// else (no node_modules, no lockfile) is in the repository.
+var reactFrontendFiles = []string{"package.json", "index.html", "vite.config.js", "src/main.jsx", "src/App.jsx"}
+
+// reactFrontend copies examples/react's frontend into a cache directory
+// outside the repository, keyed by its package.json, and installs its
+// pinned npm packages there on first use.
+func reactFrontend(t *testing.T) string {
+	t.Helper()
+	src := filepath.Join("..", "examples", "react")
+	pkg, err := os.ReadFile(filepath.Join(src, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(pkg)
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	dir := filepath.Join(cache, "goclerk", "react-example", hex.EncodeToString(sum[:6]))
+	for _, f := range reactFrontendFiles {
+		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "vite", "bin", "vite.js")); err == nil {
+		return dir
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatal("the React test needs npm (install Node.js 20.19 or later)")
+	}
+	t.Logf("installing examples/react's npm packages into %s", dir)
+	cmd := exec.Command(npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm install in %s: %v\n%s", dir, err, out)
+	}
+	return dir
+}
+
+// reactStack is examples/react running: the Go API with its localclerk,
+// and the Vite dev server.
+type reactStack struct {
+	app, api, fapi string
+}
+
+// startReactAPI builds and runs examples/react/api and reads the React
+// app's environment from its output.
+func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "react-api")
+	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/react/api").CombinedOutput(); err != nil {
+		t.Fatalf("build examples/react/api: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CLERK_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "REACT_DATA_DIR="+t.TempDir(), "API_ADDR="+loopbackPort(t),
+		"LOCALCLERK_ADDR="+loopbackPort(t), "APP_ORIGIN="+appOrigin)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM); _ = cmd.Wait() })
+	envRe := regexp.MustCompile(`^(VITE_CLERK_PUBLISHABLE_KEY|VITE_API_URL|LOCALCLERK_URL)=(\S+)$`)
+	ready := make(chan map[string]string, 1)
+	go func() {
+		env := map[string]string{}
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := envRe.FindStringSubmatch(sc.Text()); m != nil {
+				env[m[1]] = m[2]
+			}
+			if strings.HasSuffix(sc.Text(), "(listening)") {
+				ready <- env
+			}
+		}
+	}()
+	select {
+	case env := <-ready:
+		if len(env) != 3 {
+			t.Fatalf("examples/react/api printed %v, want the three environment lines", env)
+		}
+		return env
+	case <-time.After(2 * time.Minute):
+		t.Fatal("examples/react/api did not start")
+	}
+	return nil
+}
+
+// startReactExample runs the Go API and the Vite dev server of
+// examples/react, the way its README says, on free loopback ports.
+func startReactExample(t *testing.T) *reactStack {
+	t.Helper()
+	dir := reactFrontend(t)
+	appAddr := loopbackPort(t)
+	appOrigin := "http://" + appAddr
+	env := startReactAPI(t, appOrigin)
+	_, port, _ := strings.Cut(appAddr, ":")
+	vite := exec.Command("node", filepath.Join("node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", port, "--strictPort")
+	vite.Dir = dir
+	vite.Env = os.Environ()
+	for k, v := range env {
+		vite.Env = append(vite.Env, k+"="+v)
+	}
+	vite.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	logFile, err := os.Create(filepath.Join(t.TempDir(), "vite.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vite.Stdout, vite.Stderr = logFile, logFile
+	if err := vite.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-vite.Process.Pid, syscall.SIGTERM); _ = vite.Wait(); logFile.Close() })
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get(appOrigin + "/")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			out, _ := os.ReadFile(logFile.Name())
+			t.Fatalf("the Vite dev server did not answer on %s: %v\n%s", appOrigin, err, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return &reactStack{app: appOrigin, api: env["VITE_API_URL"], fapi: env["LOCALCLERK_URL"]}
+}
+
+// TestReactSignInAndGoAPI drives examples/react in Chromium: @clerk/react's
+// <SignIn/> signs a demo user in, the signed-in page renders (UserButton,
+// the app's text, no "Invalid state"), and it shows the Go API's answer to
+// a Bearer call with getToken()'s token. ClerkProvider gets public props
+// only: the publishable key and a relative proxyUrl served by Vite's proxy.
+func TestReactSignInAndGoAPI(t *testing.T) {
+	start := time.Now()
+	st := startReactExample(t)
+	br := newClerkJSBrowser(t, "react")
+	t.Logf("examples/react up in %s: app %s, API %s, localclerk %s", time.Since(start).Round(time.Millisecond), st.app, st.api, st.fapi)
+
+	br.run("signed-out-sign-in", chromedp.Navigate(st.app+"/"),
+		chromedp.WaitVisible(`#signed-out`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery))
+	br.run("sign-in-identifier", chromedp.SendKeys(`input[name="identifier"]`, "alice@example.com", chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+	signInAt := time.Now()
+	var userID, email, orgID, heading string
+	br.run("signed-in-page", chromedp.SendKeys(`input[name="password"]`, "alice-password", chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.Text(`#signed-in`, &heading, chromedp.ByQuery),
+		waitText("#api-user-id", "user_demo_alice"),
+		chromedp.Text(`#api-user-id`, &userID, chromedp.ByQuery),
+		chromedp.Text(`#api-email`, &email, chromedp.ByQuery),
+		chromedp.Text(`#api-org-id`, &orgID, chromedp.ByQuery))
+	t.Logf("signed in and the Go API answered in %s", time.Since(signInAt).Round(time.Millisecond))
+	if heading != "You are signed in." || userID != "user_demo_alice" || email != "alice@example.com" || orgID != "org_demo_acme" {
+		t.Fatalf("signed-in page: heading %q, API user %q, email %q, org %q", heading, userID, email, orgID)
+	}
+	var body string
+	if err := chromedp.Run(br.ctx, chromedp.Text("body", &body, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(body, "Invalid state") {
+		t.Fatalf("the page shows Invalid state: %s", body)
+	}
+
+	br.run("user-button-open", chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery))
+	br.run("signed-out", chromedp.Click(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`.cl-userButtonTrigger`, chromedp.ByQuery))
+
+	br.checkOffline()
+	for _, m := range br.log.unexpectedConsole() {
+		if strings.Contains(m, "Invalid state") {
+			t.Errorf("console: %s", m)
+		}
+	}
+	// The relative proxyUrl: the bundles and the Frontend API come from the
+	// app's origin; the browser never calls localclerk directly.
+	br.log.mu.Lock()
+	defer br.log.mu.Unlock()
+	var js, ui, fapi bool
+	for _, u := range br.log.requests {
+		js = js || strings.HasPrefix(u, st.app+"/__clerk/npm/@clerk/clerk-js@6/dist/clerk.browser.js")
+		ui = ui || strings.HasPrefix(u, st.app+"/__clerk/npm/@clerk/ui@1/dist/ui.browser.js")
+		fapi = fapi || strings.HasPrefix(u, st.app+"/__clerk/v1/client")
+		// Images are the exception, as with Clerk, whose image URLs point
+		// at its own image host: an <img> needs no cookie or CORS.
+		if strings.HasPrefix(u, st.fapi) && !isImageURL(strings.TrimPrefix(u, st.fapi)) {
+			t.Errorf("the browser called localclerk directly: %s", u)
+		}
+	}
+	if !js || !ui || !fapi {
+		t.Errorf("through the proxy: clerk-js %v, ui %v, Frontend API %v; requests: %s", js, ui, fapi, strings.Join(br.log.requests, "\n"))
+	}
+	t.Logf("React browser test took %s", time.Since(start).Round(time.Second))
+}
+
+// isImageURL reports whether a localclerk path serves an image: avatars,
+// uploaded profile images and organization logos.
+func isImageURL(path string) bool {
+	for _, p := range []string{"/v1/avatar.svg", "/images/", "/v1/organization_logos/"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}

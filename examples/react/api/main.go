@@ -1,0 +1,150 @@
+// Command api is the Go back end of examples/react: a JSON API protected
+// by goclerk, called by the React app with
+// Authorization: Bearer <token from getToken()>. It runs an offline Clerk
+// (localclerk, seeded with demo users) next to itself and prints the
+// environment the React app needs.
+//
+//	go run ./examples/react/api -env-file examples/react/.env.local
+//	cd examples/react && npm install && npm run dev
+//
+// Environment: API_ADDR (default 127.0.0.1:3020), LOCALCLERK_ADDR (default
+// 127.0.0.1:3120), APP_ORIGIN (the React app's origin, the only one CORS
+// admits; default http://localhost:5173), REACT_DATA_DIR (default
+// <user cache dir>/goclerk-react), LOCALCLERK_BUNDLE_DIR (where Clerk's
+// browser bundles are installed with npm).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/goclerk/clerk"
+	"github.com/goclerk/clerk/backend"
+	"github.com/goclerk/clerk/localclerk"
+)
+
+func main() {
+	envFile := flag.String("env-file", "", "also write the React app's environment (VITE_CLERK_PUBLISHABLE_KEY, …) to this file, e.g. examples/react/.env.local")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, *envFile); err != nil {
+		fmt.Fprintln(os.Stderr, "api:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, out io.Writer, envFile string) error {
+	appOrigin := strings.TrimSuffix(envOr("APP_ORIGIN", "http://localhost:5173"), "/")
+	dir := localclerk.DefaultBundleDir()
+	if !localclerk.BundlesInstalled(dir) {
+		fmt.Fprintf(out, "api: installing @clerk/clerk-js@%s and @clerk/ui@%s into %s (npm pack)\n", localclerk.ClerkJSVersion, localclerk.ClerkUIVersion, dir)
+		ictx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		err := localclerk.InstallBundles(ictx, dir)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	inst, err := startLocalclerk(ctx, appOrigin)
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
+
+	client, err := backend.NewClient(backend.Config{SecretKey: inst.SecretKey, APIURL: inst.BackendAPIURL})
+	if err != nil {
+		return err
+	}
+	handler, err := newAPI(clerk.Options{
+		PublishableKey: inst.PublishableKey,
+		SecretKey:      inst.SecretKey,
+		JWTKey:         inst.PublicKeyPEM,
+		APIURL:         inst.BackendAPIURL,
+	}, client, appOrigin)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", envOr("API_ADDR", "127.0.0.1:3020"))
+	if err != nil {
+		return fmt.Errorf("listen: %w (set API_ADDR to use another address)", err)
+	}
+	apiURL := "http://" + ln.Addr().String()
+
+	env := fmt.Sprintf("VITE_CLERK_PUBLISHABLE_KEY=%s\nVITE_API_URL=%s\nLOCALCLERK_URL=%s\n", inst.PublishableKey, apiURL, inst.FrontendAPIURL)
+	if envFile != "" {
+		if err := os.WriteFile(envFile, []byte(env), 0o644); err != nil {
+			ln.Close()
+			return fmt.Errorf("write %s: %w", envFile, err)
+		}
+		fmt.Fprintf(out, "api: wrote the React app's environment to %s\n", envFile)
+	}
+	fmt.Fprintf(out, "api: localclerk (offline Clerk) at %s\n", inst.FrontendAPIURL)
+	fmt.Fprintf(out, "api: the React app's environment (.env.local):\n%s", env)
+	if d := inst.Demo; d != nil {
+		fmt.Fprintln(out, "api: demo users:")
+		for _, u := range d.Users {
+			if u.Password != "" {
+				fmt.Fprintf(out, "  %-28s password %s\n", u.Email, u.Password)
+			}
+		}
+	}
+
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(out, "api: serving %s/api/me for %s (listening)\n", apiURL, appOrigin)
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+func startLocalclerk(ctx context.Context, appOrigin string) (*localclerk.Instance, error) {
+	dir := os.Getenv("REACT_DATA_DIR")
+	if dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("no user cache directory (set REACT_DATA_DIR): %w", err)
+		}
+		dir = filepath.Join(cache, "goclerk-react")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create the data directory %s: %w", dir, err)
+	}
+	dataFile := filepath.Join(dir, "localclerk.db")
+	inst, err := localclerk.Start(ctx, localclerk.Options{
+		DataFile:       dataFile,
+		Addr:           envOr("LOCALCLERK_ADDR", "127.0.0.1:3120"),
+		Seed:           true,
+		AllowedOrigins: []string{appOrigin},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start localclerk with %s: %w\n(delete that file to start from a fresh demo instance)", dataFile, err)
+	}
+	return inst, nil
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
