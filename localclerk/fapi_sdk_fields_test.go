@@ -122,7 +122,7 @@ func TestMissingFieldsFindsAbsentPaths(t *testing.T) {
 // and returns its claims.
 func sessionTokenClaims(t *testing.T, h *harness, jwt string) map[string]any {
 	t.Helper()
-	sig, err := jose.ParseSigned(jwt, []jose.SignatureAlgorithm{jose.RS256})
+	sig, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatalf("parse last_active_token.jwt: %v", err)
 	}

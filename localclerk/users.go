@@ -1,7 +1,5 @@
 package localclerk
 
-import "errors"
-
 // userRepo is the users' repository inside one transaction: the typed
 // reads and writes of kindUser records.
 type userRepo struct{ t *txn }
@@ -29,12 +27,3 @@ func (r userRepo) byEmail(addr string) (*user, error) {
 
 // put stores u as it is.
 func (r userRepo) put(u *user) error { return r.t.put(kindUser, u.ID, u) }
-
-// exists reports whether a user with id is stored.
-func (r userRepo) exists(id string) (bool, error) {
-	_, err := r.get(id)
-	if errors.Is(err, errNotFound) {
-		return false, nil
-	}
-	return err == nil, err
-}
