@@ -22,15 +22,14 @@ type bapi struct{ c *backend.Client }
 // request, whatever the client's own Timeout.
 const authCallTimeout = 5 * time.Second
 
-// authPath is the context of a call on the authentication path: one attempt,
-// no retry, so that an outsider's request costs the instance's rate limit at
-// most one call, and a failing Backend API holds the request briefly.
-func authPath(ctx context.Context) context.Context {
-	return backend.WithAttemptTimeout(backend.WithMaxRetries(ctx, 0), authCallTimeout)
-}
+// authPath are the call options of a call on the authentication path: one
+// attempt, no retry, so that an outsider's request costs the instance's rate
+// limit at most one call, and a failing Backend API holds the request
+// briefly.
+var authPath = []backend.CallOption{backend.WithMaxRetries(0), backend.WithAttemptTimeout(authCallTimeout)}
 
 func (b bapi) VerifyAPIKey(ctx context.Context, secret string) (json.RawMessage, error) {
-	v, err := b.c.APIKeys.Verify(authPath(ctx), secret)
+	v, err := b.c.APIKeys.Verify(ctx, secret, authPath...)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +37,7 @@ func (b bapi) VerifyAPIKey(ctx context.Context, secret string) (json.RawMessage,
 }
 
 func (b bapi) VerifyM2MToken(ctx context.Context, token string) (json.RawMessage, error) {
-	v, err := b.c.M2MTokens.Verify(authPath(ctx), token)
+	v, err := b.c.M2MTokens.Verify(ctx, token, authPath...)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +45,7 @@ func (b bapi) VerifyM2MToken(ctx context.Context, token string) (json.RawMessage
 }
 
 func (b bapi) VerifyOAuthToken(ctx context.Context, token string) (json.RawMessage, error) {
-	v, err := b.c.OAuthAccessTokens.Verify(authPath(ctx), token)
+	v, err := b.c.OAuthAccessTokens.Verify(ctx, token, authPath...)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +53,7 @@ func (b bapi) VerifyOAuthToken(ctx context.Context, token string) (json.RawMessa
 }
 
 func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, error) {
-	p, err := b.c.Clients.GetHandshakePayload(authPath(ctx), nonce)
+	p, err := b.c.Clients.GetHandshakePayload(ctx, nonce, authPath...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,10 +62,10 @@ func (b bapi) HandshakePayload(ctx context.Context, nonce string) ([]string, err
 
 func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.RefreshRequest) ([]string, error) {
 	format := "cookie"
-	out, err := b.c.Sessions.Refresh(authPath(ctx), sessionID, &backend.SessionRefreshParams{
+	out, err := b.c.Sessions.Refresh(ctx, sessionID, &backend.SessionRefreshParams{
 		ExpiredToken: req.ExpiredToken, RefreshToken: req.RefreshToken, RequestOrigin: req.RequestOrigin,
 		RequestHeaders: req.RequestHeaders, Format: &format, SuffixedCookies: req.SuffixedCookies,
-	})
+	}, authPath...)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +109,7 @@ func jwksFetcher(c *backend.Client) jwks.Fetcher {
 // domainsFetcher lists the instance's domains, on the authentication path.
 func domainsFetcher(c *backend.Client) authn.DomainFetcher {
 	return func(ctx context.Context) ([]authn.Domain, error) {
-		list, err := c.Domains.List(authPath(ctx))
+		list, err := c.Domains.List(ctx, authPath...)
 		if err != nil {
 			return nil, err
 		}

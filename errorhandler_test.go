@@ -2,7 +2,6 @@ package clerk_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/goclerk/clerk"
 	"github.com/goclerk/clerk/backend"
@@ -30,8 +28,8 @@ func TestErrorHandler(t *testing.T) {
 		http.Error(w, `{"errors":[{"code":"internal_error","message":"down"}]}`, http.StatusInternalServerError)
 	}))
 	t.Cleanup(failing.Close)
-	client, err := backend.NewClient(backend.Config{SecretKey: inst.SecretKey, APIURL: failing.URL,
-		Sleep: func(context.Context, time.Duration) error { return nil }})
+	// No retry, so the failing key-set fetch answers at once.
+	client, err := backend.NewClient(backend.Config{SecretKey: inst.SecretKey, APIURL: failing.URL, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

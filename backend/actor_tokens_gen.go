@@ -10,23 +10,23 @@ import (
 type ActorTokensService struct{ c *Client }
 
 // Create calls POST /actor_tokens (operation CreateActorToken).
-func (s *ActorTokensService) Create(ctx context.Context, params *ActorTokenCreateParams) (*ActorToken, error) {
+func (s *ActorTokensService) Create(ctx context.Context, params *ActorTokenCreateParams, opts ...CallOption) (*ActorToken, error) {
 	req := Request{Method: "POST", Path: "/actor_tokens"}
 	if params != nil {
 		req.Body = params
 	}
 	var out ActorToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /actor_tokens/{actor_token_id}/revoke (operation RevokeActorToken).
-func (s *ActorTokensService) Revoke(ctx context.Context, actorTokenID string) (*ActorToken, error) {
+func (s *ActorTokensService) Revoke(ctx context.Context, actorTokenID string, opts ...CallOption) (*ActorToken, error) {
 	req := Request{Method: "POST", Path: "/actor_tokens/" + PathEscape(actorTokenID) + "/revoke"}
 	var out ActorToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

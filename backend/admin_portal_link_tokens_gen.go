@@ -10,26 +10,26 @@ import (
 type AdminPortalLinkTokensService struct{ c *Client }
 
 // Create calls POST /admin_portal_link_tokens (operation createAdminPortalLinkToken).
-func (s *AdminPortalLinkTokensService) Create(ctx context.Context, params *AdminPortalLinkTokenCreateParams) (*AdminPortalLinkTokenCreateResponse, error) {
+func (s *AdminPortalLinkTokensService) Create(ctx context.Context, params *AdminPortalLinkTokenCreateParams, opts ...CallOption) (*AdminPortalLinkToken, error) {
 	req := Request{Method: "POST", Path: "/admin_portal_link_tokens"}
 	if params != nil {
 		req.Body = params
 	}
-	var out AdminPortalLinkTokenCreateResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out AdminPortalLinkToken
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke (operation revokeAdminPortalLinkToken).
-func (s *AdminPortalLinkTokensService) Revoke(ctx context.Context, adminPortalLinkTokenID string, params *AdminPortalLinkTokenRevokeParams) (*AdminPortalLinkTokenRevokeResponse, error) {
+func (s *AdminPortalLinkTokensService) Revoke(ctx context.Context, adminPortalLinkTokenID string, params *AdminPortalLinkTokenRevokeParams, opts ...CallOption) (*RevokedAdminPortalLinkToken, error) {
 	req := Request{Method: "POST", Path: "/admin_portal_link_tokens/" + PathEscape(adminPortalLinkTokenID) + "/revoke"}
 	if params != nil {
 		req.Body = params
 	}
-	var out AdminPortalLinkTokenRevokeResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out RevokedAdminPortalLinkToken
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -43,8 +43,8 @@ type AdminPortalLinkTokenCreateParams struct {
 	SecondsUntilExpiration *int64   `json:"seconds_until_expiration,omitempty"`
 }
 
-// AdminPortalLinkTokenCreateResponse is generated from an inline object.
-type AdminPortalLinkTokenCreateResponse struct {
+// AdminPortalLinkToken is generated from an inline object.
+type AdminPortalLinkToken struct {
 	Object            string   `json:"object"`
 	ID                string   `json:"id"`
 	AdminPortalLinkID string   `json:"admin_portal_link_id"`
@@ -66,8 +66,8 @@ type AdminPortalLinkTokenRevokeParams struct {
 	RevocationReason *string `json:"revocation_reason,omitempty"`
 }
 
-// AdminPortalLinkTokenRevokeResponse is generated from an inline object.
-type AdminPortalLinkTokenRevokeResponse struct {
+// RevokedAdminPortalLinkToken is generated from an inline object.
+type RevokedAdminPortalLinkToken struct {
 	Object            string   `json:"object"`
 	ID                string   `json:"id"`
 	AdminPortalLinkID string   `json:"admin_portal_link_id"`

@@ -10,23 +10,23 @@ import (
 type AgentTasksService struct{ c *Client }
 
 // Create calls POST /agents/tasks (operation CreateAgentTask).
-func (s *AgentTasksService) Create(ctx context.Context, params *AgentTaskCreateParams) (*AgentTask, error) {
+func (s *AgentTasksService) Create(ctx context.Context, params *AgentTaskCreateParams, opts ...CallOption) (*AgentTask, error) {
 	req := Request{Method: "POST", Path: "/agents/tasks"}
 	if params != nil {
 		req.Body = params
 	}
 	var out AgentTask
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /agents/tasks/{agent_task_id}/revoke (operation RevokeAgentTask).
-func (s *AgentTasksService) Revoke(ctx context.Context, agentTaskID string) (*AgentTask, error) {
+func (s *AgentTasksService) Revoke(ctx context.Context, agentTaskID string, opts ...CallOption) (*AgentTask, error) {
 	req := Request{Method: "POST", Path: "/agents/tasks/" + PathEscape(agentTaskID) + "/revoke"}
 	var out AgentTask
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,21 +13,22 @@ import (
 type AllowlistIdentifiersService struct{ c *Client }
 
 // List calls GET /allowlist_identifiers (operation ListAllowlistIdentifiers).
-func (s *AllowlistIdentifiersService) List(ctx context.Context, params *AllowlistIdentifierListParams) (*Page[AllowlistIdentifier], error) {
+func (s *AllowlistIdentifiersService) List(ctx context.Context, params *AllowlistIdentifierListParams, opts ...CallOption) (*Page[AllowlistIdentifier], error) {
 	req := Request{Method: "GET", Path: "/allowlist_identifiers"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[AllowlistIdentifier]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *AllowlistIdentifierListParams) iter.Seq2[AllowlistIdentifier, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *AllowlistIdentifierListParams, opts ...CallOption) iter.Seq2[AllowlistIdentifier, error] {
 	var p AllowlistIdentifierListParams
 	if params != nil {
 		p = *params
@@ -43,7 +44,7 @@ func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *Allow
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,23 +53,23 @@ func (s *AllowlistIdentifiersService) ListAll(ctx context.Context, params *Allow
 }
 
 // Create calls POST /allowlist_identifiers (operation CreateAllowlistIdentifier).
-func (s *AllowlistIdentifiersService) Create(ctx context.Context, params *AllowlistIdentifierCreateParams) (*AllowlistIdentifier, error) {
+func (s *AllowlistIdentifiersService) Create(ctx context.Context, params *AllowlistIdentifierCreateParams, opts ...CallOption) (*AllowlistIdentifier, error) {
 	req := Request{Method: "POST", Path: "/allowlist_identifiers"}
 	if params != nil {
 		req.Body = params
 	}
 	var out AllowlistIdentifier
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /allowlist_identifiers/{identifier_id} (operation DeleteAllowlistIdentifier).
-func (s *AllowlistIdentifiersService) Delete(ctx context.Context, identifierID string) (*DeletedObject, error) {
+func (s *AllowlistIdentifiersService) Delete(ctx context.Context, identifierID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/allowlist_identifiers/" + PathEscape(identifierID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,34 +13,35 @@ import (
 type APIKeysService struct{ c *Client }
 
 // Create calls POST /api_keys (operation createApiKey).
-func (s *APIKeysService) Create(ctx context.Context, params *APIKeyCreateParams) (*APIKeyCreateResponse, error) {
+func (s *APIKeysService) Create(ctx context.Context, params *APIKeyCreateParams, opts ...CallOption) (*CreatedAPIKey, error) {
 	req := Request{Method: "POST", Path: "/api_keys", SkipVersion: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out APIKeyCreateResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out CreatedAPIKey
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // List calls GET /api_keys (operation getApiKeys).
-func (s *APIKeysService) List(ctx context.Context, params *APIKeyListParams) (*Page[APIKey], error) {
+func (s *APIKeysService) List(ctx context.Context, params *APIKeyListParams, opts ...CallOption) (*Page[APIKey], error) {
 	req := Request{Method: "GET", Path: "/api_keys", SkipVersion: true}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[APIKey]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *APIKeysService) ListAll(ctx context.Context, params *APIKeyListParams) iter.Seq2[APIKey, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *APIKeysService) ListAll(ctx context.Context, params *APIKeyListParams, opts ...CallOption) iter.Seq2[APIKey, error] {
 	var p APIKeyListParams
 	if params != nil {
 		p = *params
@@ -55,7 +56,7 @@ func (s *APIKeysService) ListAll(ctx context.Context, params *APIKeyListParams) 
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]APIKey, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(float64(limit)), Ptr(float64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -64,56 +65,56 @@ func (s *APIKeysService) ListAll(ctx context.Context, params *APIKeyListParams) 
 }
 
 // Get calls GET /api_keys/{apiKeyID} (operation getApiKey).
-func (s *APIKeysService) Get(ctx context.Context, apiKeyID string) (*APIKey, error) {
+func (s *APIKeysService) Get(ctx context.Context, apiKeyID string, opts ...CallOption) (*APIKey, error) {
 	req := Request{Method: "GET", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
 	var out APIKey
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /api_keys/{apiKeyID} (operation updateApiKey).
-func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *APIKeyUpdateParams) (*APIKey, error) {
+func (s *APIKeysService) Update(ctx context.Context, apiKeyID string, params *APIKeyUpdateParams, opts ...CallOption) (*APIKey, error) {
 	req := Request{Method: "PATCH", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
 	if params != nil {
 		req.Body = params
 	}
 	var out APIKey
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /api_keys/{apiKeyID} (operation deleteApiKey).
-func (s *APIKeysService) Delete(ctx context.Context, apiKeyID string) (*APIKeyDeleteResponse, error) {
+func (s *APIKeysService) Delete(ctx context.Context, apiKeyID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/api_keys/" + PathEscape(apiKeyID), SkipVersion: true}
-	var out APIKeyDeleteResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out DeletedObject
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetSecret calls GET /api_keys/{apiKeyID}/secret (operation getApiKeySecret).
-func (s *APIKeysService) GetSecret(ctx context.Context, apiKeyID string) (*APIKeyGetSecretResponse, error) {
+func (s *APIKeysService) GetSecret(ctx context.Context, apiKeyID string, opts ...CallOption) (*APIKeySecret, error) {
 	req := Request{Method: "GET", Path: "/api_keys/" + PathEscape(apiKeyID) + "/secret", SkipVersion: true}
-	var out APIKeyGetSecretResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out APIKeySecret
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /api_keys/{apiKeyID}/revoke (operation revokeApiKey).
-func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *APIKeyRevokeParams) (*APIKey, error) {
+func (s *APIKeysService) Revoke(ctx context.Context, apiKeyID string, params *APIKeyRevokeParams, opts ...CallOption) (*APIKey, error) {
 	req := Request{Method: "POST", Path: "/api_keys/" + PathEscape(apiKeyID) + "/revoke", SkipVersion: true}
 	if params != nil {
 		req.Body = params
 	}
 	var out APIKey
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -131,8 +132,8 @@ type APIKeyCreateParams struct {
 	SecondsUntilExpiration *float64 `json:"seconds_until_expiration,omitempty"`
 }
 
-// APIKeyCreateResponse is generated from an inline object.
-type APIKeyCreateResponse struct {
+// CreatedAPIKey is generated from an inline object.
+type CreatedAPIKey struct {
 	Object           string   `json:"object"`
 	ID               string   `json:"id"`
 	Type             string   `json:"type"`
@@ -214,15 +215,8 @@ type APIKeyUpdateParams struct {
 	SecondsUntilExpiration *float64 `json:"seconds_until_expiration,omitempty"`
 }
 
-// APIKeyDeleteResponse is generated from an inline object.
-type APIKeyDeleteResponse struct {
-	ID      string `json:"id"`
-	Object  string `json:"object"`
-	Deleted bool   `json:"deleted"`
-}
-
-// APIKeyGetSecretResponse is generated from an inline object.
-type APIKeyGetSecretResponse struct {
+// APIKeySecret is generated from an inline object.
+type APIKeySecret struct {
 	Secret string `json:"secret"`
 }
 

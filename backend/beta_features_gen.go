@@ -10,34 +10,34 @@ import (
 type BetaFeaturesService struct{ c *Client }
 
 // UpdateInstanceSettings calls PATCH /beta_features/instance_settings (operation UpdateInstanceAuthConfig).
-func (s *BetaFeaturesService) UpdateInstanceSettings(ctx context.Context, params *BetaFeatureUpdateInstanceSettingsParams) (*BetaFeatureUpdateInstanceSettingsResponse, error) {
+func (s *BetaFeaturesService) UpdateInstanceSettings(ctx context.Context, params *BetaFeatureUpdateInstanceSettingsParams, opts ...CallOption) (*BetaInstanceSettings, error) {
 	req := Request{Method: "PATCH", Path: "/beta_features/instance_settings"}
 	if params != nil {
 		req.Body = params
 	}
-	var out BetaFeatureUpdateInstanceSettingsResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BetaInstanceSettings
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateProductionInstanceDomain calls PUT /beta_features/domain (operation UpdateProductionInstanceDomain).
-func (s *BetaFeaturesService) UpdateProductionInstanceDomain(ctx context.Context, params *BetaFeatureUpdateProductionInstanceDomainParams) error {
+func (s *BetaFeaturesService) UpdateProductionInstanceDomain(ctx context.Context, params *BetaFeatureUpdateProductionInstanceDomainParams, opts ...CallOption) error {
 	req := Request{Method: "PUT", Path: "/beta_features/domain"}
 	if params != nil {
 		req.Body = params
 	}
-	return s.c.Do(ctx, req, nil)
+	return s.c.Do(ctx, req, nil, opts...)
 }
 
 // ChangeDomain calls POST /instance/change_domain (operation ChangeProductionInstanceDomain).
-func (s *BetaFeaturesService) ChangeDomain(ctx context.Context, params *BetaFeatureChangeDomainParams) error {
+func (s *BetaFeaturesService) ChangeDomain(ctx context.Context, params *BetaFeatureChangeDomainParams, opts ...CallOption) error {
 	req := Request{Method: "POST", Path: "/instance/change_domain"}
 	if params != nil {
 		req.Body = params
 	}
-	return s.c.Do(ctx, req, nil)
+	return s.c.Do(ctx, req, nil, opts...)
 }
 
 // BetaFeatureUpdateInstanceSettingsParams is generated from the parameters of BetaFeatures.UpdateInstanceSettings.
@@ -48,8 +48,8 @@ type BetaFeatureUpdateInstanceSettingsParams struct {
 	TestMode              *bool   `json:"test_mode,omitempty"`
 }
 
-// BetaFeatureUpdateInstanceSettingsResponse is generated from an inline object.
-type BetaFeatureUpdateInstanceSettingsResponse struct {
+// BetaInstanceSettings is generated from an inline object.
+type BetaInstanceSettings struct {
 	Object                      string `json:"object,omitempty"`
 	ID                          string `json:"id,omitempty"`
 	RestrictedToAllowlist       bool   `json:"restricted_to_allowlist,omitempty"`

@@ -13,21 +13,22 @@ import (
 type BillingService struct{ c *Client }
 
 // ListPlans calls GET /billing/plans (operation GetCommercePlanList).
-func (s *BillingService) ListPlans(ctx context.Context, params *BillingListPlansParams) (*Page[CommercePlan], error) {
+func (s *BillingService) ListPlans(ctx context.Context, params *BillingListPlansParams, opts ...CallOption) (*Page[BillingPlan], error) {
 	req := Request{Method: "GET", Path: "/billing/plans"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out Page[CommercePlan]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out Page[BillingPlan]
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListPlansAll iterates over every result of ListPlans, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListPlansAll(ctx context.Context, params *BillingListPlansParams) iter.Seq2[CommercePlan, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *BillingService) ListPlansAll(ctx context.Context, params *BillingListPlansParams, opts ...CallOption) iter.Seq2[BillingPlan, error] {
 	var p BillingListPlansParams
 	if params != nil {
 		p = *params
@@ -39,11 +40,11 @@ func (s *BillingService) ListPlansAll(ctx context.Context, params *BillingListPl
 	if p.Offset != nil {
 		offset = int(*p.Offset)
 	}
-	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]CommercePlan, int64, error) {
+	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]BillingPlan, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.ListPlans(ctx, &q)
+		out, err := s.ListPlans(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,21 +53,22 @@ func (s *BillingService) ListPlansAll(ctx context.Context, params *BillingListPl
 }
 
 // ListPrices calls GET /billing/prices (operation GetBillingPriceList).
-func (s *BillingService) ListPrices(ctx context.Context, params *BillingListPricesParams) (*Page[BillingPriceResponse], error) {
+func (s *BillingService) ListPrices(ctx context.Context, params *BillingListPricesParams, opts ...CallOption) (*Page[BillingPrice], error) {
 	req := Request{Method: "GET", Path: "/billing/prices"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out Page[BillingPriceResponse]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out Page[BillingPrice]
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListPricesAll iterates over every result of ListPrices, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListPricesAll(ctx context.Context, params *BillingListPricesParams) iter.Seq2[BillingPriceResponse, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *BillingService) ListPricesAll(ctx context.Context, params *BillingListPricesParams, opts ...CallOption) iter.Seq2[BillingPrice, error] {
 	var p BillingListPricesParams
 	if params != nil {
 		p = *params
@@ -78,11 +80,11 @@ func (s *BillingService) ListPricesAll(ctx context.Context, params *BillingListP
 	if p.Offset != nil {
 		offset = int(*p.Offset)
 	}
-	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]BillingPriceResponse, int64, error) {
+	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]BillingPrice, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.ListPrices(ctx, &q)
+		out, err := s.ListPrices(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -91,34 +93,35 @@ func (s *BillingService) ListPricesAll(ctx context.Context, params *BillingListP
 }
 
 // CreatePrice calls POST /billing/prices (operation CreateBillingPrice).
-func (s *BillingService) CreatePrice(ctx context.Context, params *BillingCreatePriceParams) (*BillingPriceResponse, error) {
+func (s *BillingService) CreatePrice(ctx context.Context, params *BillingCreatePriceParams, opts ...CallOption) (*BillingPrice, error) {
 	req := Request{Method: "POST", Path: "/billing/prices"}
 	if params != nil {
 		req.Body = params
 	}
-	var out BillingPriceResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingPrice
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListSubscriptionItems calls GET /billing/subscription_items (operation GetCommerceSubscriptionItemList).
-func (s *BillingService) ListSubscriptionItems(ctx context.Context, params *BillingListSubscriptionItemsParams) (*Page[CommerceSubscriptionItem], error) {
+func (s *BillingService) ListSubscriptionItems(ctx context.Context, params *BillingListSubscriptionItemsParams, opts ...CallOption) (*Page[BillingSubscriptionItem], error) {
 	req := Request{Method: "GET", Path: "/billing/subscription_items"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out Page[CommerceSubscriptionItem]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out Page[BillingSubscriptionItem]
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListSubscriptionItemsAll iterates over every result of ListSubscriptionItems, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *BillingListSubscriptionItemsParams) iter.Seq2[CommerceSubscriptionItem, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *BillingListSubscriptionItemsParams, opts ...CallOption) iter.Seq2[BillingSubscriptionItem, error] {
 	var p BillingListSubscriptionItemsParams
 	if params != nil {
 		p = *params
@@ -130,11 +133,11 @@ func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *B
 	if p.Offset != nil {
 		offset = int(*p.Offset)
 	}
-	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]CommerceSubscriptionItem, int64, error) {
+	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]BillingSubscriptionItem, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.ListSubscriptionItems(ctx, &q)
+		out, err := s.ListSubscriptionItems(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -143,83 +146,84 @@ func (s *BillingService) ListSubscriptionItemsAll(ctx context.Context, params *B
 }
 
 // CancelSubscriptionItem calls DELETE /billing/subscription_items/{subscription_item_id} (operation CancelCommerceSubscriptionItem).
-func (s *BillingService) CancelSubscriptionItem(ctx context.Context, subscriptionItemID string, params *BillingCancelSubscriptionItemParams) (*CommerceSubscriptionItem, error) {
+func (s *BillingService) CancelSubscriptionItem(ctx context.Context, subscriptionItemID string, params *BillingCancelSubscriptionItemParams, opts ...CallOption) (*BillingSubscriptionItem, error) {
 	req := Request{Method: "DELETE", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID)}
 	if params != nil {
 		req.Query = params.query()
 	}
-	var out CommerceSubscriptionItem
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingSubscriptionItem
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ExtendSubscriptionItemFreeTrial calls POST /billing/subscription_items/{subscription_item_id}/extend_free_trial (operation ExtendBillingSubscriptionItemFreeTrial).
-func (s *BillingService) ExtendSubscriptionItemFreeTrial(ctx context.Context, subscriptionItemID string, params *BillingExtendSubscriptionItemFreeTrialParams) (*CommerceSubscriptionItem, error) {
+func (s *BillingService) ExtendSubscriptionItemFreeTrial(ctx context.Context, subscriptionItemID string, params *BillingExtendSubscriptionItemFreeTrialParams, opts ...CallOption) (*BillingSubscriptionItem, error) {
 	req := Request{Method: "POST", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/extend_free_trial"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CommerceSubscriptionItem
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingSubscriptionItem
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // CreatePriceTransition calls POST /billing/subscription_items/{subscription_item_id}/price_transition (operation CreateBillingPriceTransition).
-func (s *BillingService) CreatePriceTransition(ctx context.Context, subscriptionItemID string, params *BillingCreatePriceTransitionParams) (*CommercePriceTransitionResponse, error) {
+func (s *BillingService) CreatePriceTransition(ctx context.Context, subscriptionItemID string, params *BillingCreatePriceTransitionParams, opts ...CallOption) (*BillingPriceTransition, error) {
 	req := Request{Method: "POST", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/price_transition"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CommercePriceTransitionResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingPriceTransition
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ApplySubscriptionItemDiscount calls POST /billing/subscription_items/{subscription_item_id}/discounts (operation ApplyBillingSubscriptionItemDiscount).
-func (s *BillingService) ApplySubscriptionItemDiscount(ctx context.Context, subscriptionItemID string, params *BillingApplySubscriptionItemDiscountParams) (*CommerceDiscountRedemptionResponse, error) {
+func (s *BillingService) ApplySubscriptionItemDiscount(ctx context.Context, subscriptionItemID string, params *BillingApplySubscriptionItemDiscountParams, opts ...CallOption) (*BillingDiscountRedemption, error) {
 	req := Request{Method: "POST", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/discounts"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CommerceDiscountRedemptionResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingDiscountRedemption
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RemoveSubscriptionItemDiscount calls DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id} (operation RemoveBillingSubscriptionItemDiscount).
-func (s *BillingService) RemoveSubscriptionItemDiscount(ctx context.Context, subscriptionItemID string, discountID string) (*CommerceDiscountRedemptionResponse, error) {
+func (s *BillingService) RemoveSubscriptionItemDiscount(ctx context.Context, subscriptionItemID string, discountID string, opts ...CallOption) (*BillingDiscountRedemption, error) {
 	req := Request{Method: "DELETE", Path: "/billing/subscription_items/" + PathEscape(subscriptionItemID) + "/discounts/" + PathEscape(discountID)}
-	var out CommerceDiscountRedemptionResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingDiscountRedemption
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListStatements calls GET /billing/statements (operation GetBillingStatementList).
-func (s *BillingService) ListStatements(ctx context.Context, params *BillingListStatementsParams) (*Page[BillingStatement], error) {
+func (s *BillingService) ListStatements(ctx context.Context, params *BillingListStatementsParams, opts ...CallOption) (*Page[BillingStatement], error) {
 	req := Request{Method: "GET", Path: "/billing/statements"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[BillingStatement]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListStatementsAll iterates over every result of ListStatements, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListStatementsAll(ctx context.Context, params *BillingListStatementsParams) iter.Seq2[BillingStatement, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *BillingService) ListStatementsAll(ctx context.Context, params *BillingListStatementsParams, opts ...CallOption) iter.Seq2[BillingStatement, error] {
 	var p BillingListStatementsParams
 	if params != nil {
 		p = *params
@@ -235,7 +239,7 @@ func (s *BillingService) ListStatementsAll(ctx context.Context, params *BillingL
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.ListStatements(ctx, &q)
+		out, err := s.ListStatements(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -244,31 +248,32 @@ func (s *BillingService) ListStatementsAll(ctx context.Context, params *BillingL
 }
 
 // GetStatement calls GET /billing/statements/{statementID} (operation GetBillingStatement).
-func (s *BillingService) GetStatement(ctx context.Context, statementID string) (*BillingStatement, error) {
+func (s *BillingService) GetStatement(ctx context.Context, statementID string, opts ...CallOption) (*BillingStatement, error) {
 	req := Request{Method: "GET", Path: "/billing/statements/" + PathEscape(statementID)}
 	var out BillingStatement
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListStatementPaymentAttempts calls GET /billing/statements/{statementID}/payment_attempts (operation GetBillingStatementPaymentAttempts).
-func (s *BillingService) ListStatementPaymentAttempts(ctx context.Context, statementID string, params *BillingListStatementPaymentAttemptsParams) (*Page[BillingPaymentAttempt], error) {
+func (s *BillingService) ListStatementPaymentAttempts(ctx context.Context, statementID string, params *BillingListStatementPaymentAttemptsParams, opts ...CallOption) (*Page[BillingPaymentAttempt], error) {
 	req := Request{Method: "GET", Path: "/billing/statements/" + PathEscape(statementID) + "/payment_attempts"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[BillingPaymentAttempt]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListStatementPaymentAttemptsAll iterates over every result of ListStatementPaymentAttempts, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *BillingService) ListStatementPaymentAttemptsAll(ctx context.Context, statementID string, params *BillingListStatementPaymentAttemptsParams) iter.Seq2[BillingPaymentAttempt, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *BillingService) ListStatementPaymentAttemptsAll(ctx context.Context, statementID string, params *BillingListStatementPaymentAttemptsParams, opts ...CallOption) iter.Seq2[BillingPaymentAttempt, error] {
 	var p BillingListStatementPaymentAttemptsParams
 	if params != nil {
 		p = *params
@@ -284,7 +289,7 @@ func (s *BillingService) ListStatementPaymentAttemptsAll(ctx context.Context, st
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.ListStatementPaymentAttempts(ctx, statementID, &q)
+		out, err := s.ListStatementPaymentAttempts(ctx, statementID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -10,33 +10,33 @@ import (
 type BlocklistIdentifiersService struct{ c *Client }
 
 // List calls GET /blocklist_identifiers (operation ListBlocklistIdentifiers).
-func (s *BlocklistIdentifiersService) List(ctx context.Context) (*Page[BlocklistIdentifier], error) {
+func (s *BlocklistIdentifiersService) List(ctx context.Context, opts ...CallOption) (*Page[BlocklistIdentifier], error) {
 	req := Request{Method: "GET", Path: "/blocklist_identifiers"}
 	var out Page[BlocklistIdentifier]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Create calls POST /blocklist_identifiers (operation CreateBlocklistIdentifier).
-func (s *BlocklistIdentifiersService) Create(ctx context.Context, params *BlocklistIdentifierCreateParams) (*BlocklistIdentifier, error) {
+func (s *BlocklistIdentifiersService) Create(ctx context.Context, params *BlocklistIdentifierCreateParams, opts ...CallOption) (*BlocklistIdentifier, error) {
 	req := Request{Method: "POST", Path: "/blocklist_identifiers"}
 	if params != nil {
 		req.Body = params
 	}
 	var out BlocklistIdentifier
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /blocklist_identifiers/{identifier_id} (operation DeleteBlocklistIdentifier).
-func (s *BlocklistIdentifiersService) Delete(ctx context.Context, identifierID string) (*DeletedObject, error) {
+func (s *BlocklistIdentifiersService) Delete(ctx context.Context, identifierID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/blocklist_identifiers/" + PathEscape(identifierID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -64,10 +64,6 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration
 	// UserAgent overrides the User-Agent header (default goclerk/Version).
 	UserAgent string
-	// Sleep waits between retries. It must return early with the context's
-	// error when ctx is done. Tests inject a fake to run instantly; nil
-	// means a real timer.
-	Sleep func(ctx context.Context, d time.Duration) error
 	// Logger receives debug records for each attempt (method, path,
 	// status, attempt). Keys are never logged. Nil disables logging.
 	Logger *slog.Logger
@@ -87,10 +83,12 @@ type core struct {
 	minBackoff       time.Duration
 	maxBackoff       time.Duration
 	userAgent        string
-	sleep            func(ctx context.Context, d time.Duration) error
 	logger           *slog.Logger
-	now              func() time.Time
-	jitter           func(max time.Duration) time.Duration
+	// The clock, the wait between retries and the jitter are fixed by
+	// NewClient; the package's tests replace them (export_test.go).
+	sleep  func(ctx context.Context, d time.Duration) error
+	now    func() time.Time
+	jitter func(max time.Duration) time.Duration
 }
 
 // ErrMissingSecretKey is returned (wrapped) by any request made without a
@@ -125,7 +123,7 @@ func NewClient(cfg Config) (*Client, error) {
 		minBackoff:       cfg.MinBackoff,
 		maxBackoff:       cfg.MaxBackoff,
 		userAgent:        cfg.UserAgent,
-		sleep:            cfg.Sleep,
+		sleep:            sleepContext,
 		logger:           cfg.Logger,
 		now:              time.Now,
 		jitter:           randomJitter,
@@ -163,9 +161,6 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if c.userAgent == "" {
 		c.userAgent = "goclerk/" + Version
-	}
-	if c.sleep == nil {
-		c.sleep = sleepContext
 	}
 	c.initServices()
 	return c, nil
@@ -208,8 +203,9 @@ type Request struct {
 
 // Do sends req, retrying idempotent requests on transient failures, and
 // decodes a successful JSON response into out (which may be nil). A
-// non-2xx answer is returned as an *APIError.
-func (c *Client) Do(ctx context.Context, req Request, out any) error {
+// non-2xx answer is returned as an *APIError. opts override the Client's
+// Config for this call.
+func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOption) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -244,10 +240,10 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 		return fmt.Errorf("clerk: %s: encode body: %w", op, err)
 	}
 
+	set := c.settings(opts)
 	start := c.now()
-	maxRetries := c.retriesFor(ctx)
 	for attempt := 0; ; attempt++ {
-		resp, respBody, err := c.attempt(ctx, method, fullURL, key, contentType, body, req.Header)
+		resp, respBody, err := c.attempt(ctx, set.timeout, method, fullURL, key, contentType, body, req.Header)
 		var apiErr *APIError
 		if err == nil && resp.StatusCode >= 300 {
 			apiErr = newAPIError(method, req.Path, resp, respBody, c.secretKey, c.machineSecretKey)
@@ -265,7 +261,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 		}
 		retryable := isIdempotent(method) && (err != nil || retryableStatus(resp.StatusCode))
 		var wait time.Duration
-		if retryable && attempt < maxRetries {
+		if retryable && attempt < set.maxRetries {
 			wait = c.backoff(attempt)
 			if apiErr != nil && apiErr.RetryAfter > 0 {
 				wait = apiErr.RetryAfter
@@ -289,8 +285,8 @@ func (c *Client) Do(ctx context.Context, req Request, out any) error {
 }
 
 // attempt performs one HTTP exchange and reads the whole response body.
-func (c *Client) attempt(ctx context.Context, method, fullURL, key, contentType string, body []byte, extra http.Header) (*http.Response, []byte, error) {
-	if timeout := c.timeoutFor(ctx); timeout > 0 {
+func (c *Client) attempt(ctx context.Context, timeout time.Duration, method, fullURL, key, contentType string, body []byte, extra http.Header) (*http.Response, []byte, error) {
+	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()

@@ -43,7 +43,7 @@ func (s *sleeps) all() []time.Duration {
 func newTestClient(t *testing.T, url string, mod ...func(*backend.Config)) (*backend.Client, *sleeps) {
 	t.Helper()
 	sl := &sleeps{}
-	cfg := backend.Config{SecretKey: testSecret, APIURL: url, Sleep: sl.sleep}
+	cfg := backend.Config{SecretKey: testSecret, APIURL: url}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -51,6 +51,7 @@ func newTestClient(t *testing.T, url string, mod ...func(*backend.Config)) (*bac
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
+	backend.SetSleep(c, sl.sleep)
 	return c, sl
 }
 
@@ -374,15 +375,15 @@ func TestContextCancellationStopsRetries(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	c, err := backend.NewClient(backend.Config{SecretKey: testSecret, APIURL: srv.URL, MaxRetries: 10,
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			cancel() // the caller gives up while we wait
-			<-ctx.Done()
-			return ctx.Err()
-		}})
+	c, err := backend.NewClient(backend.Config{SecretKey: testSecret, APIURL: srv.URL, MaxRetries: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
+	backend.SetSleep(c, func(ctx context.Context, d time.Duration) error {
+		cancel() // the caller gives up while we wait
+		<-ctx.Done()
+		return ctx.Err()
+	})
 	err = c.Do(ctx, backend.Request{Method: "GET", Path: "/x"}, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -525,12 +526,12 @@ func TestSecretNeverInErrorsOrLogs(t *testing.T) {
 		APIURL:     "https://api.example.test",
 		HTTPClient: &http.Client{Transport: leakyTransport{}},
 		MaxRetries: 1,
-		Sleep:      func(ctx context.Context, d time.Duration) error { return nil },
 		Logger:     slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	backend.SetSleep(c, func(ctx context.Context, d time.Duration) error { return nil })
 	_, err = c.Users.Get(context.Background(), "user_1")
 	if err == nil {
 		t.Fatal("want error")
@@ -601,7 +602,7 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 }
 
-func TestWithMaxRetriesOverride(t *testing.T) {
+func TestWithMaxRetriesOverridesConfigForOneCall(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -609,7 +610,7 @@ func TestWithMaxRetriesOverride(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, sl := newTestClient(t, srv.URL)
-	_, err := c.JWKS.Get(backend.WithMaxRetries(context.Background(), 0))
+	_, err := c.JWKS.Get(context.Background(), backend.WithMaxRetries(0))
 	var apiErr *backend.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
 		t.Fatalf("err = %v", err)
@@ -618,9 +619,16 @@ func TestWithMaxRetriesOverride(t *testing.T) {
 		t.Errorf("calls=%d sleeps=%v, want no retry", calls.Load(), sl.all())
 	}
 	calls.Store(0)
-	c.JWKS.Get(backend.WithMaxRetries(context.Background(), 1))
+	c.JWKS.Get(context.Background(), backend.WithMaxRetries(1))
 	if calls.Load() != 2 {
 		t.Errorf("calls=%d, want 2", calls.Load())
+	}
+	// The option holds for that call only: the next one retries as
+	// Config.MaxRetries (DefaultMaxRetries) says.
+	calls.Store(0)
+	c.JWKS.Get(context.Background())
+	if calls.Load() != 1+backend.DefaultMaxRetries {
+		t.Errorf("calls=%d, want %d", calls.Load(), 1+backend.DefaultMaxRetries)
 	}
 }
 
@@ -643,7 +651,7 @@ func TestWithAttemptTimeoutOverridesTheClientTimeout(t *testing.T) {
 	if _, err := c.JWKS.Get(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.JWKS.Get(backend.WithAttemptTimeout(context.Background(), 5*time.Second)); err != nil {
+	if _, err := c.JWKS.Get(context.Background(), backend.WithAttemptTimeout(5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if len(left) != 2 || left[0] <= 5*time.Second || left[1] > 5*time.Second || left[1] <= 4*time.Second {

@@ -13,21 +13,22 @@ import (
 type ClientsService struct{ c *Client }
 
 // List calls GET /clients (operation GetClientList).
-func (s *ClientsService) List(ctx context.Context, params *ClientListParams) (*Page[ClientObject], error) {
+func (s *ClientsService) List(ctx context.Context, params *ClientListParams, opts ...CallOption) (*Page[ClientObject], error) {
 	req := Request{Method: "GET", Path: "/clients"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[ClientObject]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *ClientsService) ListAll(ctx context.Context, params *ClientListParams) iter.Seq2[ClientObject, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *ClientsService) ListAll(ctx context.Context, params *ClientListParams, opts ...CallOption) iter.Seq2[ClientObject, error] {
 	var p ClientListParams
 	if params != nil {
 		p = *params
@@ -43,7 +44,7 @@ func (s *ClientsService) ListAll(ctx context.Context, params *ClientListParams) 
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,23 +53,23 @@ func (s *ClientsService) ListAll(ctx context.Context, params *ClientListParams) 
 }
 
 // Verify calls POST /clients/verify (operation VerifyClient).
-func (s *ClientsService) Verify(ctx context.Context, params *ClientVerifyParams) (*ClientObject, error) {
+func (s *ClientsService) Verify(ctx context.Context, params *ClientVerifyParams, opts ...CallOption) (*ClientObject, error) {
 	req := Request{Method: "POST", Path: "/clients/verify"}
 	if params != nil {
 		req.Body = params
 	}
 	var out ClientObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /clients/{client_id} (operation GetClient).
-func (s *ClientsService) Get(ctx context.Context, clientID string) (*ClientObject, error) {
+func (s *ClientsService) Get(ctx context.Context, clientID string, opts ...CallOption) (*ClientObject, error) {
 	req := Request{Method: "GET", Path: "/clients/" + PathEscape(clientID)}
 	var out ClientObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,21 +13,22 @@ import (
 type DirectoriesService struct{ c *Client }
 
 // List calls GET /directories (operation ListDirectories).
-func (s *DirectoriesService) List(ctx context.Context, params *DirectoryListParams) (*Page[Directory], error) {
+func (s *DirectoriesService) List(ctx context.Context, params *DirectoryListParams, opts ...CallOption) (*Page[Directory], error) {
 	req := Request{Method: "GET", Path: "/directories"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Directory]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *DirectoriesService) ListAll(ctx context.Context, params *DirectoryListParams) iter.Seq2[Directory, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *DirectoriesService) ListAll(ctx context.Context, params *DirectoryListParams, opts ...CallOption) iter.Seq2[Directory, error] {
 	var p DirectoryListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *DirectoriesService) ListAll(ctx context.Context, params *DirectoryListP
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]Directory, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,102 +52,102 @@ func (s *DirectoriesService) ListAll(ctx context.Context, params *DirectoryListP
 }
 
 // Create calls POST /directories (operation CreateDirectory).
-func (s *DirectoriesService) Create(ctx context.Context, params *DirectoryCreateParams) (*Directory, error) {
+func (s *DirectoriesService) Create(ctx context.Context, params *DirectoryCreateParams, opts ...CallOption) (*Directory, error) {
 	req := Request{Method: "POST", Path: "/directories"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Directory
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /directories/{directory_id} (operation GetDirectory).
-func (s *DirectoriesService) Get(ctx context.Context, directoryID string) (*Directory, error) {
+func (s *DirectoriesService) Get(ctx context.Context, directoryID string, opts ...CallOption) (*Directory, error) {
 	req := Request{Method: "GET", Path: "/directories/" + PathEscape(directoryID)}
 	var out Directory
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /directories/{directory_id} (operation UpdateDirectory).
-func (s *DirectoriesService) Update(ctx context.Context, directoryID string, params *DirectoryUpdateParams) (*Directory, error) {
+func (s *DirectoriesService) Update(ctx context.Context, directoryID string, params *DirectoryUpdateParams, opts ...CallOption) (*Directory, error) {
 	req := Request{Method: "PATCH", Path: "/directories/" + PathEscape(directoryID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Directory
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /directories/{directory_id} (operation DeleteDirectory).
-func (s *DirectoriesService) Delete(ctx context.Context, directoryID string) (*DeletedObject, error) {
+func (s *DirectoriesService) Delete(ctx context.Context, directoryID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/directories/" + PathEscape(directoryID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RotateAPIKey calls POST /directories/{directory_id}/rotate_api_key (operation RotateDirectoryAPIKey).
-func (s *DirectoriesService) RotateAPIKey(ctx context.Context, directoryID string) (*Directory, error) {
+func (s *DirectoriesService) RotateAPIKey(ctx context.Context, directoryID string, opts ...CallOption) (*Directory, error) {
 	req := Request{Method: "POST", Path: "/directories/" + PathEscape(directoryID) + "/rotate_api_key"}
 	var out Directory
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListGroupRoleMappings calls GET /directories/{directory_id}/group_role_mappings (operation ListDirectoryGroupRoleMappings).
-func (s *DirectoriesService) ListGroupRoleMappings(ctx context.Context, directoryID string) (*Page[DirectoryGroupRoleMapping], error) {
+func (s *DirectoriesService) ListGroupRoleMappings(ctx context.Context, directoryID string, opts ...CallOption) (*Page[DirectoryGroupRoleMapping], error) {
 	req := Request{Method: "GET", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
 	var out Page[DirectoryGroupRoleMapping]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // CreateGroupRoleMapping calls POST /directories/{directory_id}/group_role_mappings (operation CreateDirectoryGroupRoleMapping).
-func (s *DirectoriesService) CreateGroupRoleMapping(ctx context.Context, directoryID string, params *DirectoryCreateGroupRoleMappingParams) (*DirectoryGroupRoleMapping, error) {
+func (s *DirectoriesService) CreateGroupRoleMapping(ctx context.Context, directoryID string, params *DirectoryCreateGroupRoleMappingParams, opts ...CallOption) (*DirectoryGroupRoleMapping, error) {
 	req := Request{Method: "POST", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
 	}
 	var out DirectoryGroupRoleMapping
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ReplaceGroupRoleMappings calls PUT /directories/{directory_id}/group_role_mappings (operation ReplaceDirectoryGroupRoleMappings).
-func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, directoryID string, params *DirectoryReplaceGroupRoleMappingsParams) (*Page[DirectoryGroupRoleMapping], error) {
+func (s *DirectoriesService) ReplaceGroupRoleMappings(ctx context.Context, directoryID string, params *DirectoryReplaceGroupRoleMappingsParams, opts ...CallOption) (*Page[DirectoryGroupRoleMapping], error) {
 	req := Request{Method: "PUT", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Page[DirectoryGroupRoleMapping]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteGroupRoleMapping calls DELETE /directories/{directory_id}/group_role_mappings/{mapping_id} (operation DeleteDirectoryGroupRoleMapping).
-func (s *DirectoriesService) DeleteGroupRoleMapping(ctx context.Context, directoryID string, mappingID string) (*DeletedResource, error) {
+func (s *DirectoriesService) DeleteGroupRoleMapping(ctx context.Context, directoryID string, mappingID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/directories/" + PathEscape(directoryID) + "/group_role_mappings/" + PathEscape(mappingID)}
-	var out DeletedResource
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out DeletedObject
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -31,10 +31,18 @@
 //     *OrganizationMembershipListForInstanceParams. A nil params sends
 //     none. Optional scalars are pointers; Ptr makes one.
 //   - Answers are the resource's model (*User, *Organization), named
-//     after the specification's schema. An answer object the specification
-//     leaves unnamed is <Resource><Method>Response (APIKeyCreateResponse).
-//     The specification's duplicated schemas ("CommercePlan-2") merge into
-//     one model.
+//     after the specification's schema, without its "Response" suffix
+//     (SessionActivityResponse is SessionActivity). An answer object the
+//     specification leaves unnamed gets a resource name too:
+//     CreatedAPIKey (the key with its secret), RevokedInvitation. Every
+//     deletion answers a *DeletedObject. The specification's duplicated
+//     schemas ("CommercePlan-2") merge into one model.
+//   - One resource, one name: the billing models the specification calls
+//     Commerce… are Billing… (BillingPlan, BillingSubscriptionItem), like
+//     the Client.Billing service and Clerk's documentation; SCIM
+//     directories are Client.Directories and Directory, whose methods call
+//     the current /directories paths (the legacy /scim_directories ones
+//     are listed in COVERAGE.md as their aliases).
 //   - Every list answer is a *Page[T]: Data and an int64 TotalCount (-1
 //     when the server reports none). A list paged by limit/offset also has
 //     an iterator named after it with an "All" suffix (ListAll,
@@ -51,6 +59,14 @@
 // within Config.MaxRetries and Config.MaxRetryElapsed; POST and PATCH never
 // are. Keys never appear in errors or logs.
 //
+// # Configuration
+//
+// Config holds the settings of a Client, fixed when it is built. A single
+// call may override the retry settings with CallOptions, which every
+// operation (and Client.Do) takes last:
+//
+//	set, err := c.JWKS.Get(ctx, backend.WithMaxRetries(0), backend.WithAttemptTimeout(2*time.Second))
+//
 // # The middleware's calls
 //
 // The authentication middleware calls typed methods only, never Client.Do:
@@ -59,8 +75,10 @@
 // ClientsService.GetHandshakePayload, SessionsService.Refresh and
 // DomainsService.List; Auth.GetToken calls
 // SessionsService.CreateTokenFromTemplate. All but DomainsService.List are
-// hand-written in middleware.go, so that their names and result types stay
-// stable whatever the generator does.
+// hand-written in auth_operations.go, so that their names and result types
+// stay stable whatever the generator does. They pass WithMaxRetries(0) and
+// WithAttemptTimeout, so that a request being authenticated costs one
+// bounded call whatever the Client's Config.
 package backend
 
 //go:generate go run -C ../tools ./bapigen -spec spec/bapi-2026-05-12.yml -out ../backend

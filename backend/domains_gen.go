@@ -10,46 +10,46 @@ import (
 type DomainsService struct{ c *Client }
 
 // List calls GET /domains (operation ListDomains).
-func (s *DomainsService) List(ctx context.Context) (*Page[Domain], error) {
+func (s *DomainsService) List(ctx context.Context, opts ...CallOption) (*Page[Domain], error) {
 	req := Request{Method: "GET", Path: "/domains"}
 	var out Page[Domain]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Add calls POST /domains (operation AddDomain).
-func (s *DomainsService) Add(ctx context.Context, params *DomainAddParams) (*Domain, error) {
+func (s *DomainsService) Add(ctx context.Context, params *DomainAddParams, opts ...CallOption) (*Domain, error) {
 	req := Request{Method: "POST", Path: "/domains"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Domain
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /domains/{domain_id} (operation DeleteDomain).
-func (s *DomainsService) Delete(ctx context.Context, domainID string) (*DeletedObject, error) {
+func (s *DomainsService) Delete(ctx context.Context, domainID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/domains/" + PathEscape(domainID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /domains/{domain_id} (operation UpdateDomain).
-func (s *DomainsService) Update(ctx context.Context, domainID string, params *DomainUpdateParams) (*Domain, error) {
+func (s *DomainsService) Update(ctx context.Context, domainID string, params *DomainUpdateParams, opts ...CallOption) (*Domain, error) {
 	req := Request{Method: "PATCH", Path: "/domains/" + PathEscape(domainID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Domain
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

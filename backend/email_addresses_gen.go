@@ -10,82 +10,82 @@ import (
 type EmailAddressesService struct{ c *Client }
 
 // Create calls POST /email_addresses (operation CreateEmailAddress).
-func (s *EmailAddressesService) Create(ctx context.Context, params *EmailAddressCreateParams) (*EmailAddress, error) {
+func (s *EmailAddressesService) Create(ctx context.Context, params *EmailAddressCreateParams, opts ...CallOption) (*EmailAddress, error) {
 	req := Request{Method: "POST", Path: "/email_addresses"}
 	if params != nil {
 		req.Body = params
 	}
 	var out EmailAddress
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /email_addresses/{email_address_id} (operation GetEmailAddress).
-func (s *EmailAddressesService) Get(ctx context.Context, emailAddressID string) (*EmailAddress, error) {
+func (s *EmailAddressesService) Get(ctx context.Context, emailAddressID string, opts ...CallOption) (*EmailAddress, error) {
 	req := Request{Method: "GET", Path: "/email_addresses/" + PathEscape(emailAddressID)}
 	var out EmailAddress
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /email_addresses/{email_address_id} (operation DeleteEmailAddress).
-func (s *EmailAddressesService) Delete(ctx context.Context, emailAddressID string) (*DeletedObject, error) {
+func (s *EmailAddressesService) Delete(ctx context.Context, emailAddressID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/email_addresses/" + PathEscape(emailAddressID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /email_addresses/{email_address_id} (operation UpdateEmailAddress).
-func (s *EmailAddressesService) Update(ctx context.Context, emailAddressID string, params *EmailAddressUpdateParams) (*EmailAddress, error) {
+func (s *EmailAddressesService) Update(ctx context.Context, emailAddressID string, params *EmailAddressUpdateParams, opts ...CallOption) (*EmailAddress, error) {
 	req := Request{Method: "PATCH", Path: "/email_addresses/" + PathEscape(emailAddressID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out EmailAddress
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // PrepareVerification calls POST /email_addresses/{email_address_id}/prepare_verification (operation PrepareEmailAddressVerification).
-func (s *EmailAddressesService) PrepareVerification(ctx context.Context, emailAddressID string) (*VerificationStatus, error) {
+func (s *EmailAddressesService) PrepareVerification(ctx context.Context, emailAddressID string, opts ...CallOption) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/email_addresses/" + PathEscape(emailAddressID) + "/prepare_verification"}
 	var out VerificationStatus
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // AttemptVerification calls POST /email_addresses/{email_address_id}/attempt_verification (operation AttemptEmailAddressVerification).
-func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAddressID string, params *EmailAddressAttemptVerificationParams) (*VerificationStatus, error) {
+func (s *EmailAddressesService) AttemptVerification(ctx context.Context, emailAddressID string, params *EmailAddressAttemptVerificationParams, opts ...CallOption) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/email_addresses/" + PathEscape(emailAddressID) + "/attempt_verification"}
 	if params != nil {
 		req.Body = params
 	}
 	var out VerificationStatus
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ReplaceForUser calls PUT /users/{user_id}/email_address (operation ReplaceUserEmailAddress).
-func (s *EmailAddressesService) ReplaceForUser(ctx context.Context, userID string, params *EmailAddressReplaceForUserParams) (*EmailAddress, error) {
+func (s *EmailAddressesService) ReplaceForUser(ctx context.Context, userID string, params *EmailAddressReplaceForUserParams, opts ...CallOption) (*EmailAddress, error) {
 	req := Request{Method: "PUT", Path: "/users/" + PathEscape(userID) + "/email_address"}
 	if params != nil {
 		req.Body = params
 	}
 	var out EmailAddress
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,21 +13,22 @@ import (
 type EnterpriseConnectionsService struct{ c *Client }
 
 // List calls GET /enterprise_connections (operation ListEnterpriseConnections).
-func (s *EnterpriseConnectionsService) List(ctx context.Context, params *EnterpriseConnectionListParams) (*Page[EnterpriseConnection], error) {
+func (s *EnterpriseConnectionsService) List(ctx context.Context, params *EnterpriseConnectionListParams, opts ...CallOption) (*Page[EnterpriseConnection], error) {
 	req := Request{Method: "GET", Path: "/enterprise_connections"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[EnterpriseConnection]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *EnterpriseConnectionListParams) iter.Seq2[EnterpriseConnection, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *EnterpriseConnectionListParams, opts ...CallOption) iter.Seq2[EnterpriseConnection, error] {
 	var p EnterpriseConnectionListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *Ente
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]EnterpriseConnection, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,67 +52,68 @@ func (s *EnterpriseConnectionsService) ListAll(ctx context.Context, params *Ente
 }
 
 // Create calls POST /enterprise_connections (operation CreateEnterpriseConnection).
-func (s *EnterpriseConnectionsService) Create(ctx context.Context, params *EnterpriseConnectionCreateParams) (*EnterpriseConnection, error) {
+func (s *EnterpriseConnectionsService) Create(ctx context.Context, params *EnterpriseConnectionCreateParams, opts ...CallOption) (*EnterpriseConnection, error) {
 	req := Request{Method: "POST", Path: "/enterprise_connections"}
 	if params != nil {
 		req.Body = params
 	}
 	var out EnterpriseConnection
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /enterprise_connections/{enterprise_connection_id} (operation GetEnterpriseConnection).
-func (s *EnterpriseConnectionsService) Get(ctx context.Context, enterpriseConnectionID string) (*EnterpriseConnection, error) {
+func (s *EnterpriseConnectionsService) Get(ctx context.Context, enterpriseConnectionID string, opts ...CallOption) (*EnterpriseConnection, error) {
 	req := Request{Method: "GET", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID)}
 	var out EnterpriseConnection
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /enterprise_connections/{enterprise_connection_id} (operation UpdateEnterpriseConnection).
-func (s *EnterpriseConnectionsService) Update(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionUpdateParams) (*EnterpriseConnection, error) {
+func (s *EnterpriseConnectionsService) Update(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionUpdateParams, opts ...CallOption) (*EnterpriseConnection, error) {
 	req := Request{Method: "PATCH", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out EnterpriseConnection
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /enterprise_connections/{enterprise_connection_id} (operation DeleteEnterpriseConnection).
-func (s *EnterpriseConnectionsService) Delete(ctx context.Context, enterpriseConnectionID string) (*DeletedObject, error) {
+func (s *EnterpriseConnectionsService) Delete(ctx context.Context, enterpriseConnectionID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListTestRuns calls GET /enterprise_connections/{enterprise_connection_id}/test_runs (operation ListEnterpriseConnectionTestRuns).
-func (s *EnterpriseConnectionsService) ListTestRuns(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionListTestRunsParams) (*Page[EnterpriseConnectionTestRun], error) {
+func (s *EnterpriseConnectionsService) ListTestRuns(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionListTestRunsParams, opts ...CallOption) (*Page[EnterpriseConnectionTestRun], error) {
 	req := Request{Method: "GET", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID) + "/test_runs"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[EnterpriseConnectionTestRun]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListTestRunsAll iterates over every result of ListTestRuns, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *EnterpriseConnectionsService) ListTestRunsAll(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionListTestRunsParams) iter.Seq2[EnterpriseConnectionTestRun, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *EnterpriseConnectionsService) ListTestRunsAll(ctx context.Context, enterpriseConnectionID string, params *EnterpriseConnectionListTestRunsParams, opts ...CallOption) iter.Seq2[EnterpriseConnectionTestRun, error] {
 	var p EnterpriseConnectionListTestRunsParams
 	if params != nil {
 		p = *params
@@ -126,7 +128,7 @@ func (s *EnterpriseConnectionsService) ListTestRunsAll(ctx context.Context, ente
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]EnterpriseConnectionTestRun, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListTestRuns(ctx, enterpriseConnectionID, &q)
+		out, err := s.ListTestRuns(ctx, enterpriseConnectionID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -135,10 +137,10 @@ func (s *EnterpriseConnectionsService) ListTestRunsAll(ctx context.Context, ente
 }
 
 // CreateTestRun calls POST /enterprise_connections/{enterprise_connection_id}/test_runs (operation CreateEnterpriseConnectionTestRun).
-func (s *EnterpriseConnectionsService) CreateTestRun(ctx context.Context, enterpriseConnectionID string) (*EnterpriseConnectionTestRunResponse, error) {
+func (s *EnterpriseConnectionsService) CreateTestRun(ctx context.Context, enterpriseConnectionID string, opts ...CallOption) (*EnterpriseConnectionTestRunURL, error) {
 	req := Request{Method: "POST", Path: "/enterprise_connections/" + PathEscape(enterpriseConnectionID) + "/test_runs"}
-	var out EnterpriseConnectionTestRunResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out EnterpriseConnectionTestRunURL
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -10,124 +10,124 @@ import (
 type InstanceService struct{ c *Client }
 
 // Get calls GET /instance (operation GetInstance).
-func (s *InstanceService) Get(ctx context.Context) (*Instance, error) {
+func (s *InstanceService) Get(ctx context.Context, opts ...CallOption) (*Instance, error) {
 	req := Request{Method: "GET", Path: "/instance"}
 	var out Instance
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /instance (operation UpdateInstance).
-func (s *InstanceService) Update(ctx context.Context, params *InstanceUpdateParams) error {
+func (s *InstanceService) Update(ctx context.Context, params *InstanceUpdateParams, opts ...CallOption) error {
 	req := Request{Method: "PATCH", Path: "/instance"}
 	if params != nil {
 		req.Body = params
 	}
-	return s.c.Do(ctx, req, nil)
+	return s.c.Do(ctx, req, nil, opts...)
 }
 
 // UpdateRestrictions calls PATCH /instance/restrictions (operation UpdateInstanceRestrictions).
-func (s *InstanceService) UpdateRestrictions(ctx context.Context, params *InstanceUpdateRestrictionsParams) (*InstanceRestrictions, error) {
+func (s *InstanceService) UpdateRestrictions(ctx context.Context, params *InstanceUpdateRestrictionsParams, opts ...CallOption) (*InstanceRestrictions, error) {
 	req := Request{Method: "PATCH", Path: "/instance/restrictions"}
 	if params != nil {
 		req.Body = params
 	}
 	var out InstanceRestrictions
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetProtect calls GET /instance/protect (operation GetInstanceProtect).
-func (s *InstanceService) GetProtect(ctx context.Context) (*InstanceProtect, error) {
+func (s *InstanceService) GetProtect(ctx context.Context, opts ...CallOption) (*InstanceProtect, error) {
 	req := Request{Method: "GET", Path: "/instance/protect"}
 	var out InstanceProtect
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateProtect calls PATCH /instance/protect (operation UpdateInstanceProtect).
-func (s *InstanceService) UpdateProtect(ctx context.Context, params *InstanceUpdateProtectParams) (*InstanceProtect, error) {
+func (s *InstanceService) UpdateProtect(ctx context.Context, params *InstanceUpdateProtectParams, opts ...CallOption) (*InstanceProtect, error) {
 	req := Request{Method: "PATCH", Path: "/instance/protect"}
 	if params != nil {
 		req.Body = params
 	}
 	var out InstanceProtect
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetCommunication calls GET /instance/communication (operation GetInstanceCommunication).
-func (s *InstanceService) GetCommunication(ctx context.Context) (*InstanceCommunication, error) {
+func (s *InstanceService) GetCommunication(ctx context.Context, opts ...CallOption) (*InstanceCommunication, error) {
 	req := Request{Method: "GET", Path: "/instance/communication"}
 	var out InstanceCommunication
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateCommunication calls PATCH /instance/communication (operation UpdateInstanceCommunication).
-func (s *InstanceService) UpdateCommunication(ctx context.Context, params *InstanceUpdateCommunicationParams) (*InstanceCommunication, error) {
+func (s *InstanceService) UpdateCommunication(ctx context.Context, params *InstanceUpdateCommunicationParams, opts ...CallOption) (*InstanceCommunication, error) {
 	req := Request{Method: "PATCH", Path: "/instance/communication"}
 	if params != nil {
 		req.Body = params
 	}
 	var out InstanceCommunication
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetOAuthApplicationSettings calls GET /instance/oauth_application_settings (operation GetInstanceOAuthApplicationSettings).
-func (s *InstanceService) GetOAuthApplicationSettings(ctx context.Context) (*OAuthApplicationSettings, error) {
+func (s *InstanceService) GetOAuthApplicationSettings(ctx context.Context, opts ...CallOption) (*OAuthApplicationSettings, error) {
 	req := Request{Method: "GET", Path: "/instance/oauth_application_settings"}
 	var out OAuthApplicationSettings
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateOAuthApplicationSettings calls PATCH /instance/oauth_application_settings (operation UpdateInstanceOAuthApplicationSettings).
-func (s *InstanceService) UpdateOAuthApplicationSettings(ctx context.Context, params *InstanceUpdateOAuthApplicationSettingsParams) (*OAuthApplicationSettings, error) {
+func (s *InstanceService) UpdateOAuthApplicationSettings(ctx context.Context, params *InstanceUpdateOAuthApplicationSettingsParams, opts ...CallOption) (*OAuthApplicationSettings, error) {
 	req := Request{Method: "PATCH", Path: "/instance/oauth_application_settings"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OAuthApplicationSettings
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetOrganizationSettings calls GET /instance/organization_settings (operation GetInstanceOrganizationSettings).
-func (s *InstanceService) GetOrganizationSettings(ctx context.Context) (*OrganizationSettings, error) {
+func (s *InstanceService) GetOrganizationSettings(ctx context.Context, opts ...CallOption) (*OrganizationSettings, error) {
 	req := Request{Method: "GET", Path: "/instance/organization_settings"}
 	var out OrganizationSettings
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateOrganizationSettings calls PATCH /instance/organization_settings (operation UpdateInstanceOrganizationSettings).
-func (s *InstanceService) UpdateOrganizationSettings(ctx context.Context, params *InstanceUpdateOrganizationSettingsParams) (*OrganizationSettings, error) {
+func (s *InstanceService) UpdateOrganizationSettings(ctx context.Context, params *InstanceUpdateOrganizationSettingsParams, opts ...CallOption) (*OrganizationSettings, error) {
 	req := Request{Method: "PATCH", Path: "/instance/organization_settings"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationSettings
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,34 +13,35 @@ import (
 type InvitationsService struct{ c *Client }
 
 // Create calls POST /invitations (operation CreateInvitation).
-func (s *InvitationsService) Create(ctx context.Context, params *InvitationCreateParams) (*Invitation, error) {
+func (s *InvitationsService) Create(ctx context.Context, params *InvitationCreateParams, opts ...CallOption) (*Invitation, error) {
 	req := Request{Method: "POST", Path: "/invitations"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Invitation
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // List calls GET /invitations (operation ListInvitations).
-func (s *InvitationsService) List(ctx context.Context, params *InvitationListParams) (*Page[Invitation], error) {
+func (s *InvitationsService) List(ctx context.Context, params *InvitationListParams, opts ...CallOption) (*Page[Invitation], error) {
 	req := Request{Method: "GET", Path: "/invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Invitation]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *InvitationsService) ListAll(ctx context.Context, params *InvitationListParams) iter.Seq2[Invitation, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *InvitationsService) ListAll(ctx context.Context, params *InvitationListParams, opts ...CallOption) iter.Seq2[Invitation, error] {
 	var p InvitationListParams
 	if params != nil {
 		p = *params
@@ -56,7 +57,7 @@ func (s *InvitationsService) ListAll(ctx context.Context, params *InvitationList
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -65,23 +66,23 @@ func (s *InvitationsService) ListAll(ctx context.Context, params *InvitationList
 }
 
 // BulkCreate calls POST /invitations/bulk (operation CreateBulkInvitations).
-func (s *InvitationsService) BulkCreate(ctx context.Context, params *InvitationBulkCreateParams) ([]Invitation, error) {
+func (s *InvitationsService) BulkCreate(ctx context.Context, params *InvitationBulkCreateParams, opts ...CallOption) ([]Invitation, error) {
 	req := Request{Method: "POST", Path: "/invitations/bulk"}
 	if params != nil {
 		req.Body = params.Items
 	}
 	var out []Invitation
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // Revoke calls POST /invitations/{invitation_id}/revoke (operation RevokeInvitation).
-func (s *InvitationsService) Revoke(ctx context.Context, invitationID string) (*InvitationRevokeResponse, error) {
+func (s *InvitationsService) Revoke(ctx context.Context, invitationID string, opts ...CallOption) (*RevokedInvitation, error) {
 	req := Request{Method: "POST", Path: "/invitations/" + PathEscape(invitationID) + "/revoke"}
-	var out InvitationRevokeResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out RevokedInvitation
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -147,8 +148,8 @@ type InvitationBulkCreateParamsItem struct {
 	TemplateSlug   *string        `json:"template_slug,omitempty"`
 }
 
-// InvitationRevokeResponse is generated from an inline object.
-type InvitationRevokeResponse struct {
+// RevokedInvitation is generated from an inline object.
+type RevokedInvitation struct {
 	Object         string         `json:"object"`
 	ID             string         `json:"id"`
 	EmailAddress   string         `json:"email_address"`

@@ -13,21 +13,22 @@ import (
 type JWTTemplatesService struct{ c *Client }
 
 // List calls GET /jwt_templates (operation ListJWTTemplates).
-func (s *JWTTemplatesService) List(ctx context.Context, params *JWTTemplateListParams) (*Page[JWTTemplate], error) {
+func (s *JWTTemplatesService) List(ctx context.Context, params *JWTTemplateListParams, opts ...CallOption) (*Page[JWTTemplate], error) {
 	req := Request{Method: "GET", Path: "/jwt_templates"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[JWTTemplate]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *JWTTemplatesService) ListAll(ctx context.Context, params *JWTTemplateListParams) iter.Seq2[JWTTemplate, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *JWTTemplatesService) ListAll(ctx context.Context, params *JWTTemplateListParams, opts ...CallOption) iter.Seq2[JWTTemplate, error] {
 	var p JWTTemplateListParams
 	if params != nil {
 		p = *params
@@ -43,7 +44,7 @@ func (s *JWTTemplatesService) ListAll(ctx context.Context, params *JWTTemplateLi
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,46 +53,46 @@ func (s *JWTTemplatesService) ListAll(ctx context.Context, params *JWTTemplateLi
 }
 
 // Create calls POST /jwt_templates (operation CreateJWTTemplate).
-func (s *JWTTemplatesService) Create(ctx context.Context, params *JWTTemplateCreateParams) (*JWTTemplate, error) {
+func (s *JWTTemplatesService) Create(ctx context.Context, params *JWTTemplateCreateParams, opts ...CallOption) (*JWTTemplate, error) {
 	req := Request{Method: "POST", Path: "/jwt_templates"}
 	if params != nil {
 		req.Body = params
 	}
 	var out JWTTemplate
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /jwt_templates/{template_id} (operation GetJWTTemplate).
-func (s *JWTTemplatesService) Get(ctx context.Context, templateID string) (*JWTTemplate, error) {
+func (s *JWTTemplatesService) Get(ctx context.Context, templateID string, opts ...CallOption) (*JWTTemplate, error) {
 	req := Request{Method: "GET", Path: "/jwt_templates/" + PathEscape(templateID)}
 	var out JWTTemplate
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /jwt_templates/{template_id} (operation UpdateJWTTemplate).
-func (s *JWTTemplatesService) Update(ctx context.Context, templateID string, params *JWTTemplateUpdateParams) (*JWTTemplate, error) {
+func (s *JWTTemplatesService) Update(ctx context.Context, templateID string, params *JWTTemplateUpdateParams, opts ...CallOption) (*JWTTemplate, error) {
 	req := Request{Method: "PATCH", Path: "/jwt_templates/" + PathEscape(templateID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out JWTTemplate
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /jwt_templates/{template_id} (operation DeleteJWTTemplate).
-func (s *JWTTemplatesService) Delete(ctx context.Context, templateID string) (*DeletedObject, error) {
+func (s *JWTTemplatesService) Delete(ctx context.Context, templateID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/jwt_templates/" + PathEscape(templateID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,20 +13,20 @@ import (
 type M2MTokensService struct{ c *Client }
 
 // Create calls POST /m2m_tokens (operation createM2MToken).
-func (s *M2MTokensService) Create(ctx context.Context, params *M2MTokenCreateParams) (*M2MTokenCreateResponse, error) {
+func (s *M2MTokensService) Create(ctx context.Context, params *M2MTokenCreateParams, opts ...CallOption) (*CreatedM2MToken, error) {
 	req := Request{Method: "POST", Path: "/m2m_tokens", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Body = params
 	}
-	var out M2MTokenCreateResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out CreatedM2MToken
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // List calls GET /m2m_tokens (operation getM2MTokens).
-func (s *M2MTokensService) List(ctx context.Context, params *M2MTokenListParams) (*Page[M2MToken], error) {
+func (s *M2MTokensService) List(ctx context.Context, params *M2MTokenListParams, opts ...CallOption) (*Page[M2MToken], error) {
 	req := Request{Method: "GET", Path: "/m2m_tokens", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Query = params.query()
@@ -35,15 +35,16 @@ func (s *M2MTokensService) List(ctx context.Context, params *M2MTokenListParams)
 		Data       []M2MToken `json:"m2m_tokens"`
 		TotalCount *int64     `json:"total_count"`
 	}
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return newPage(out.Data, out.TotalCount), nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *M2MTokensService) ListAll(ctx context.Context, params *M2MTokenListParams) iter.Seq2[M2MToken, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *M2MTokensService) ListAll(ctx context.Context, params *M2MTokenListParams, opts ...CallOption) iter.Seq2[M2MToken, error] {
 	var p M2MTokenListParams
 	if params != nil {
 		p = *params
@@ -58,7 +59,7 @@ func (s *M2MTokensService) ListAll(ctx context.Context, params *M2MTokenListPara
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]M2MToken, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(float64(limit)), Ptr(float64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -67,13 +68,13 @@ func (s *M2MTokensService) ListAll(ctx context.Context, params *M2MTokenListPara
 }
 
 // Revoke calls POST /m2m_tokens/{m2m_token_id}/revoke (operation revokeM2MToken).
-func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params *M2MTokenRevokeParams) (*M2MToken, error) {
+func (s *M2MTokensService) Revoke(ctx context.Context, m2mTokenID string, params *M2MTokenRevokeParams, opts ...CallOption) (*M2MToken, error) {
 	req := Request{Method: "POST", Path: "/m2m_tokens/" + PathEscape(m2mTokenID) + "/revoke", SkipVersion: true, UseMachineKey: true}
 	if params != nil {
 		req.Body = params
 	}
 	var out M2MToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -87,8 +88,8 @@ type M2MTokenCreateParams struct {
 	MinRemainingTTLSeconds *int64   `json:"min_remaining_ttl_seconds,omitempty"`
 }
 
-// M2MTokenCreateResponse is generated from an inline object.
-type M2MTokenCreateResponse struct {
+// CreatedM2MToken is generated from an inline object.
+type CreatedM2MToken struct {
 	Object           string   `json:"object"`
 	ID               string   `json:"id"`
 	Subject          string   `json:"subject"`

@@ -13,21 +13,22 @@ import (
 type MachinesService struct{ c *Client }
 
 // List calls GET /machines (operation ListMachines).
-func (s *MachinesService) List(ctx context.Context, params *MachineListParams) (*Page[Machine], error) {
+func (s *MachinesService) List(ctx context.Context, params *MachineListParams, opts ...CallOption) (*Page[Machine], error) {
 	req := Request{Method: "GET", Path: "/machines"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Machine]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *MachinesService) ListAll(ctx context.Context, params *MachineListParams) iter.Seq2[Machine, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *MachinesService) ListAll(ctx context.Context, params *MachineListParams, opts ...CallOption) iter.Seq2[Machine, error] {
 	var p MachineListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *MachinesService) ListAll(ctx context.Context, params *MachineListParams
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]Machine, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,92 +52,92 @@ func (s *MachinesService) ListAll(ctx context.Context, params *MachineListParams
 }
 
 // Create calls POST /machines (operation CreateMachine).
-func (s *MachinesService) Create(ctx context.Context, params *MachineCreateParams) (*MachineCreateResponse, error) {
+func (s *MachinesService) Create(ctx context.Context, params *MachineCreateParams, opts ...CallOption) (*CreatedMachine, error) {
 	req := Request{Method: "POST", Path: "/machines"}
 	if params != nil {
 		req.Body = params
 	}
-	var out MachineCreateResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out CreatedMachine
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /machines/{machine_id} (operation GetMachine).
-func (s *MachinesService) Get(ctx context.Context, machineID string) (*Machine, error) {
+func (s *MachinesService) Get(ctx context.Context, machineID string, opts ...CallOption) (*Machine, error) {
 	req := Request{Method: "GET", Path: "/machines/" + PathEscape(machineID)}
 	var out Machine
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /machines/{machine_id} (operation UpdateMachine).
-func (s *MachinesService) Update(ctx context.Context, machineID string, params *MachineUpdateParams) (*Machine, error) {
+func (s *MachinesService) Update(ctx context.Context, machineID string, params *MachineUpdateParams, opts ...CallOption) (*Machine, error) {
 	req := Request{Method: "PATCH", Path: "/machines/" + PathEscape(machineID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Machine
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /machines/{machine_id} (operation DeleteMachine).
-func (s *MachinesService) Delete(ctx context.Context, machineID string) (*DeletedResource, error) {
+func (s *MachinesService) Delete(ctx context.Context, machineID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/machines/" + PathEscape(machineID)}
-	var out DeletedResource
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out DeletedObject
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetSecretKey calls GET /machines/{machine_id}/secret_key (operation GetMachineSecretKey).
-func (s *MachinesService) GetSecretKey(ctx context.Context, machineID string) (*MachineSecretKey, error) {
+func (s *MachinesService) GetSecretKey(ctx context.Context, machineID string, opts ...CallOption) (*MachineSecretKey, error) {
 	req := Request{Method: "GET", Path: "/machines/" + PathEscape(machineID) + "/secret_key"}
 	var out MachineSecretKey
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RotateSecretKey calls POST /machines/{machine_id}/secret_key/rotate (operation RotateMachineSecretKey).
-func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string, params *MachineRotateSecretKeyParams) (*MachineSecretKey, error) {
+func (s *MachinesService) RotateSecretKey(ctx context.Context, machineID string, params *MachineRotateSecretKeyParams, opts ...CallOption) (*MachineSecretKey, error) {
 	req := Request{Method: "POST", Path: "/machines/" + PathEscape(machineID) + "/secret_key/rotate"}
 	if params != nil {
 		req.Body = params
 	}
 	var out MachineSecretKey
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // CreateScope calls POST /machines/{machine_id}/scopes (operation CreateMachineScope).
-func (s *MachinesService) CreateScope(ctx context.Context, machineID string, params *MachineCreateScopeParams) (*MachineScope, error) {
+func (s *MachinesService) CreateScope(ctx context.Context, machineID string, params *MachineCreateScopeParams, opts ...CallOption) (*MachineScope, error) {
 	req := Request{Method: "POST", Path: "/machines/" + PathEscape(machineID) + "/scopes"}
 	if params != nil {
 		req.Body = params
 	}
 	var out MachineScope
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteScope calls DELETE /machines/{machine_id}/scopes/{other_machine_id} (operation DeleteMachineScope).
-func (s *MachinesService) DeleteScope(ctx context.Context, machineID string, otherMachineID string) (*MachineDeleteScopeResponse, error) {
+func (s *MachinesService) DeleteScope(ctx context.Context, machineID string, otherMachineID string, opts ...CallOption) (*DeletedMachineScope, error) {
 	req := Request{Method: "DELETE", Path: "/machines/" + PathEscape(machineID) + "/scopes/" + PathEscape(otherMachineID)}
-	var out MachineDeleteScopeResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out DeletedMachineScope
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -174,8 +175,8 @@ type MachineCreateParams struct {
 	DefaultTokenTTL *int64   `json:"default_token_ttl,omitempty"`
 }
 
-// MachineCreateResponse is generated from an inline object.
-type MachineCreateResponse struct {
+// CreatedMachine is generated from an inline object.
+type CreatedMachine struct {
 	Object          string                         `json:"object"`
 	ID              string                         `json:"id"`
 	Name            string                         `json:"name"`
@@ -191,13 +192,6 @@ type MachineCreateResponse struct {
 type MachineUpdateParams struct {
 	Name            *string `json:"name,omitempty"`
 	DefaultTokenTTL *int64  `json:"default_token_ttl,omitempty"`
-}
-
-// DeletedResource is generated from an inline object.
-type DeletedResource struct {
-	Object  string `json:"object"`
-	ID      string `json:"id"`
-	Deleted bool   `json:"deleted"`
 }
 
 // MachineSecretKey is generated from an inline object.
@@ -216,8 +210,8 @@ type MachineCreateScopeParams struct {
 	ToMachineID string `json:"to_machine_id"`
 }
 
-// MachineDeleteScopeResponse is generated from an inline object.
-type MachineDeleteScopeResponse struct {
+// DeletedMachineScope is generated from an inline object.
+type DeletedMachineScope struct {
 	Object        string `json:"object"`
 	FromMachineID string `json:"from_machine_id"`
 	ToMachineID   string `json:"to_machine_id"`

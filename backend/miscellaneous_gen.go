@@ -12,12 +12,12 @@ import (
 type MiscellaneousService struct{ c *Client }
 
 // GetPublicInterstitial calls GET /public/interstitial (operation GetPublicInterstitial).
-func (s *MiscellaneousService) GetPublicInterstitial(ctx context.Context, params *MiscellaneousGetPublicInterstitialParams) error {
+func (s *MiscellaneousService) GetPublicInterstitial(ctx context.Context, params *MiscellaneousGetPublicInterstitialParams, opts ...CallOption) error {
 	req := Request{Method: "GET", Path: "/public/interstitial"}
 	if params != nil {
 		req.Query = params.query()
 	}
-	return s.c.Do(ctx, req, nil)
+	return s.c.Do(ctx, req, nil, opts...)
 }
 
 // MiscellaneousGetPublicInterstitialParams is generated from the parameters of Miscellaneous.GetPublicInterstitial.

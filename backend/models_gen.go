@@ -18,24 +18,24 @@ type ClientObject struct {
 
 // Session is generated from the Session schema.
 type Session struct {
-	Object                   string                   `json:"object"`
-	ID                       string                   `json:"id"`
-	UserID                   string                   `json:"user_id"`
-	ClientID                 string                   `json:"client_id"`
-	Actor                    map[string]any           `json:"actor,omitempty"`
-	Status                   string                   `json:"status"`
-	LastActiveOrganizationID *string                  `json:"last_active_organization_id,omitempty"`
-	LastActiveAt             int64                    `json:"last_active_at"`
-	LatestActivity           *SessionActivityResponse `json:"latest_activity,omitempty"`
-	ExpireAt                 int64                    `json:"expire_at"`
-	AbandonAt                int64                    `json:"abandon_at"`
-	UpdatedAt                int64                    `json:"updated_at"`
-	CreatedAt                int64                    `json:"created_at"`
-	Tasks                    []SessionTask            `json:"tasks,omitempty"`
+	Object                   string           `json:"object"`
+	ID                       string           `json:"id"`
+	UserID                   string           `json:"user_id"`
+	ClientID                 string           `json:"client_id"`
+	Actor                    map[string]any   `json:"actor,omitempty"`
+	Status                   string           `json:"status"`
+	LastActiveOrganizationID *string          `json:"last_active_organization_id,omitempty"`
+	LastActiveAt             int64            `json:"last_active_at"`
+	LatestActivity           *SessionActivity `json:"latest_activity,omitempty"`
+	ExpireAt                 int64            `json:"expire_at"`
+	AbandonAt                int64            `json:"abandon_at"`
+	UpdatedAt                int64            `json:"updated_at"`
+	CreatedAt                int64            `json:"created_at"`
+	Tasks                    []SessionTask    `json:"tasks,omitempty"`
 }
 
-// SessionActivityResponse is generated from the SessionActivityResponse schema.
-type SessionActivityResponse struct {
+// SessionActivity is generated from the SessionActivityResponse schema.
+type SessionActivity struct {
 	Object         string `json:"object"`
 	ID             string `json:"id"`
 	DeviceType     string `json:"device_type,omitempty"`
@@ -439,127 +439,127 @@ type TotalCount struct {
 	TotalCount int64  `json:"total_count"`
 }
 
-// CommerceSubscription is generated from the CommerceSubscription schema.
-type CommerceSubscription struct {
-	Object               string                           `json:"object"`
-	ID                   string                           `json:"id"`
-	InstanceID           string                           `json:"instance_id"`
-	Status               string                           `json:"status"`
-	PayerID              string                           `json:"payer_id"`
-	CreatedAt            int64                            `json:"created_at"`
-	UpdatedAt            int64                            `json:"updated_at"`
-	ActiveAt             *int64                           `json:"active_at,omitempty"`
-	PastDueAt            *int64                           `json:"past_due_at,omitempty"`
-	SubscriptionItems    []CommerceSubscriptionItem       `json:"subscription_items"`
-	NextPayment          *CommerceSubscriptionNextPayment `json:"next_payment,omitempty"`
-	EligibleForFreeTrial bool                             `json:"eligible_for_free_trial,omitempty"`
+// BillingSubscription is generated from the CommerceSubscription schema.
+type BillingSubscription struct {
+	Object               string                          `json:"object"`
+	ID                   string                          `json:"id"`
+	InstanceID           string                          `json:"instance_id"`
+	Status               string                          `json:"status"`
+	PayerID              string                          `json:"payer_id"`
+	CreatedAt            int64                           `json:"created_at"`
+	UpdatedAt            int64                           `json:"updated_at"`
+	ActiveAt             *int64                          `json:"active_at,omitempty"`
+	PastDueAt            *int64                          `json:"past_due_at,omitempty"`
+	SubscriptionItems    []BillingSubscriptionItem       `json:"subscription_items"`
+	NextPayment          *BillingSubscriptionNextPayment `json:"next_payment,omitempty"`
+	EligibleForFreeTrial bool                            `json:"eligible_for_free_trial,omitempty"`
 }
 
-// CommerceSubscriptionItem is generated from the CommerceSubscriptionItem schema and its CommerceSubscriptionItem-2 variant.
-type CommerceSubscriptionItem struct {
-	Object          string                                       `json:"object"`
-	ID              string                                       `json:"id"`
-	InstanceID      string                                       `json:"instance_id"`
-	Status          string                                       `json:"status"`
-	Credit          *CommerceSubscriptionCreditResponse          `json:"credit,omitempty"`
-	Credits         *CommerceCreditsResponse                     `json:"credits,omitempty"`
-	PlanID          *string                                      `json:"plan_id,omitempty"`
-	PriceID         string                                       `json:"price_id,omitempty"`
-	Plan            *CommercePlan                                `json:"plan,omitempty"`
-	PlanPeriod      string                                       `json:"plan_period"`
-	PaymentMethod   *CommercePaymentMethodResponse               `json:"payment_method,omitempty"`
-	LifetimePaid    *CommerceMoneyResponse                       `json:"lifetime_paid,omitempty"`
-	NextPayment     *CommerceSubscriptionItemNextPaymentResponse `json:"next_payment,omitempty"`
-	PayerID         string                                       `json:"payer_id"`
-	Payer           *CommercePayerResponse                       `json:"payer,omitempty"`
-	IsFreeTrial     bool                                         `json:"is_free_trial"`
-	PeriodStart     int64                                        `json:"period_start"`
-	PeriodEnd       *int64                                       `json:"period_end,omitempty"`
-	ProrationDate   string                                       `json:"proration_date,omitempty"`
-	CanceledAt      *int64                                       `json:"canceled_at,omitempty"`
-	PastDueAt       *int64                                       `json:"past_due_at,omitempty"`
-	EndedAt         *int64                                       `json:"ended_at,omitempty"`
-	CreatedAt       int64                                        `json:"created_at,omitempty"`
-	UpdatedAt       int64                                        `json:"updated_at,omitempty"`
-	Seats           *CommerceSubscriptionItemSeatsResponse       `json:"seats,omitempty"`
-	Totals          *CommerceTotalsResponse                      `json:"totals,omitempty"`
-	PaymentSourceID string                                       `json:"payment_source_id,omitempty"`
-	PaymentSource   *CommercePaymentSourceResponse               `json:"payment_source,omitempty"`
-	Amount          *CommerceMoneyResponse                       `json:"amount,omitempty"`
-	NextInvoice     *CommerceSubscriptionItemNextPaymentResponse `json:"next_invoice,omitempty"`
+// BillingSubscriptionItem is generated from the CommerceSubscriptionItem schema and its CommerceSubscriptionItem-2 variant.
+type BillingSubscriptionItem struct {
+	Object          string                              `json:"object"`
+	ID              string                              `json:"id"`
+	InstanceID      string                              `json:"instance_id"`
+	Status          string                              `json:"status"`
+	Credit          *BillingSubscriptionCredit          `json:"credit,omitempty"`
+	Credits         *BillingCredits                     `json:"credits,omitempty"`
+	PlanID          *string                             `json:"plan_id,omitempty"`
+	PriceID         string                              `json:"price_id,omitempty"`
+	Plan            *BillingPlan                        `json:"plan,omitempty"`
+	PlanPeriod      string                              `json:"plan_period"`
+	PaymentMethod   *BillingPaymentMethod               `json:"payment_method,omitempty"`
+	LifetimePaid    *BillingMoney                       `json:"lifetime_paid,omitempty"`
+	NextPayment     *BillingSubscriptionItemNextPayment `json:"next_payment,omitempty"`
+	PayerID         string                              `json:"payer_id"`
+	Payer           *BillingPayer                       `json:"payer,omitempty"`
+	IsFreeTrial     bool                                `json:"is_free_trial"`
+	PeriodStart     int64                               `json:"period_start"`
+	PeriodEnd       *int64                              `json:"period_end,omitempty"`
+	ProrationDate   string                              `json:"proration_date,omitempty"`
+	CanceledAt      *int64                              `json:"canceled_at,omitempty"`
+	PastDueAt       *int64                              `json:"past_due_at,omitempty"`
+	EndedAt         *int64                              `json:"ended_at,omitempty"`
+	CreatedAt       int64                               `json:"created_at,omitempty"`
+	UpdatedAt       int64                               `json:"updated_at,omitempty"`
+	Seats           *BillingSubscriptionItemSeats       `json:"seats,omitempty"`
+	Totals          *BillingTotals                      `json:"totals,omitempty"`
+	PaymentSourceID string                              `json:"payment_source_id,omitempty"`
+	PaymentSource   *BillingPaymentSource               `json:"payment_source,omitempty"`
+	Amount          *BillingMoney                       `json:"amount,omitempty"`
+	NextInvoice     *BillingSubscriptionItemNextPayment `json:"next_invoice,omitempty"`
 }
 
-// CommerceSubscriptionCreditResponse is generated from the CommerceSubscriptionCreditResponse schema.
-type CommerceSubscriptionCreditResponse struct {
-	Amount                *CommerceMoneyResponse `json:"amount,omitempty"`
-	CycleRemainingPercent float64                `json:"cycle_remaining_percent,omitempty"`
+// BillingSubscriptionCredit is generated from the CommerceSubscriptionCreditResponse schema.
+type BillingSubscriptionCredit struct {
+	Amount                *BillingMoney `json:"amount,omitempty"`
+	CycleRemainingPercent float64       `json:"cycle_remaining_percent,omitempty"`
 }
 
-// CommerceMoneyResponse is generated from the CommerceMoneyResponse schema.
-type CommerceMoneyResponse struct {
+// BillingMoney is generated from the CommerceMoneyResponse schema.
+type BillingMoney struct {
 	Amount          int64  `json:"amount"`
 	AmountFormatted string `json:"amount_formatted"`
 	Currency        string `json:"currency"`
 	CurrencySymbol  string `json:"currency_symbol"`
 }
 
-// CommerceCreditsResponse is generated from the CommerceCreditsResponse schema.
-type CommerceCreditsResponse struct {
-	Proration *CommerceProrationCreditDetailResponse `json:"proration,omitempty"`
-	Payer     *CommercePayerCreditResponse           `json:"payer,omitempty"`
-	Total     *CommerceMoneyResponse                 `json:"total,omitempty"`
+// BillingCredits is generated from the CommerceCreditsResponse schema.
+type BillingCredits struct {
+	Proration *BillingProrationCreditDetail `json:"proration,omitempty"`
+	Payer     *BillingPayerCredit           `json:"payer,omitempty"`
+	Total     *BillingMoney                 `json:"total,omitempty"`
 }
 
-// CommerceProrationCreditDetailResponse is generated from the CommerceProrationCreditDetailResponse schema.
-type CommerceProrationCreditDetailResponse struct {
-	Amount                *CommerceMoneyResponse `json:"amount,omitempty"`
-	CycleDaysRemaining    int64                  `json:"cycle_days_remaining"`
-	CycleDaysTotal        int64                  `json:"cycle_days_total"`
-	CycleRemainingPercent float64                `json:"cycle_remaining_percent"`
+// BillingProrationCreditDetail is generated from the CommerceProrationCreditDetailResponse schema.
+type BillingProrationCreditDetail struct {
+	Amount                *BillingMoney `json:"amount,omitempty"`
+	CycleDaysRemaining    int64         `json:"cycle_days_remaining"`
+	CycleDaysTotal        int64         `json:"cycle_days_total"`
+	CycleRemainingPercent float64       `json:"cycle_remaining_percent"`
 }
 
-// CommercePayerCreditResponse is generated from the CommercePayerCreditResponse schema.
-type CommercePayerCreditResponse struct {
-	RemainingBalance *CommerceMoneyResponse `json:"remaining_balance,omitempty"`
-	AppliedAmount    *CommerceMoneyResponse `json:"applied_amount,omitempty"`
+// BillingPayerCredit is generated from the CommercePayerCreditResponse schema.
+type BillingPayerCredit struct {
+	RemainingBalance *BillingMoney `json:"remaining_balance,omitempty"`
+	AppliedAmount    *BillingMoney `json:"applied_amount,omitempty"`
 }
 
-// CommercePlan is generated from the CommercePlan schema and its CommercePlan-2 variant.
-type CommercePlan struct {
-	Object                       string                  `json:"object"`
-	ID                           string                  `json:"id"`
-	Name                         string                  `json:"name"`
-	Fee                          *CommerceMoneyResponse  `json:"fee,omitempty"`
-	AnnualMonthlyFee             *CommerceMoneyResponse  `json:"annual_monthly_fee,omitempty"`
-	AnnualFee                    *CommerceMoneyResponse  `json:"annual_fee,omitempty"`
-	Description                  *string                 `json:"description,omitempty"`
-	ProductID                    string                  `json:"product_id"`
-	IsDefault                    bool                    `json:"is_default"`
-	IsRecurring                  bool                    `json:"is_recurring"`
-	PubliclyVisible              bool                    `json:"publicly_visible"`
-	HasBaseFee                   bool                    `json:"has_base_fee"`
-	ForPayerType                 string                  `json:"for_payer_type"`
-	Slug                         string                  `json:"slug"`
-	AvatarURL                    *string                 `json:"avatar_url,omitempty"`
-	Features                     []FeatureResponse       `json:"features,omitempty"`
-	FreeTrialEnabled             bool                    `json:"free_trial_enabled"`
-	FreeTrialDays                *int64                  `json:"free_trial_days,omitempty"`
-	UnitPrices                   []CommercePlanUnitPrice `json:"unit_prices,omitempty"`
-	Amount                       int64                   `json:"amount,omitempty"`
-	AmountFormatted              string                  `json:"amount_formatted,omitempty"`
-	AnnualMonthlyAmount          int64                   `json:"annual_monthly_amount,omitempty"`
-	AnnualMonthlyAmountFormatted string                  `json:"annual_monthly_amount_formatted,omitempty"`
-	AnnualAmount                 int64                   `json:"annual_amount,omitempty"`
-	AnnualAmountFormatted        string                  `json:"annual_amount_formatted,omitempty"`
-	CurrencySymbol               string                  `json:"currency_symbol,omitempty"`
-	Currency                     string                  `json:"currency,omitempty"`
-	PayerType                    []string                `json:"payer_type,omitempty"`
-	Period                       string                  `json:"period,omitempty"`
-	Interval                     int64                   `json:"interval,omitempty"`
+// BillingPlan is generated from the CommercePlan schema and its CommercePlan-2 variant.
+type BillingPlan struct {
+	Object                       string                 `json:"object"`
+	ID                           string                 `json:"id"`
+	Name                         string                 `json:"name"`
+	Fee                          *BillingMoney          `json:"fee,omitempty"`
+	AnnualMonthlyFee             *BillingMoney          `json:"annual_monthly_fee,omitempty"`
+	AnnualFee                    *BillingMoney          `json:"annual_fee,omitempty"`
+	Description                  *string                `json:"description,omitempty"`
+	ProductID                    string                 `json:"product_id"`
+	IsDefault                    bool                   `json:"is_default"`
+	IsRecurring                  bool                   `json:"is_recurring"`
+	PubliclyVisible              bool                   `json:"publicly_visible"`
+	HasBaseFee                   bool                   `json:"has_base_fee"`
+	ForPayerType                 string                 `json:"for_payer_type"`
+	Slug                         string                 `json:"slug"`
+	AvatarURL                    *string                `json:"avatar_url,omitempty"`
+	Features                     []Feature              `json:"features,omitempty"`
+	FreeTrialEnabled             bool                   `json:"free_trial_enabled"`
+	FreeTrialDays                *int64                 `json:"free_trial_days,omitempty"`
+	UnitPrices                   []BillingPlanUnitPrice `json:"unit_prices,omitempty"`
+	Amount                       int64                  `json:"amount,omitempty"`
+	AmountFormatted              string                 `json:"amount_formatted,omitempty"`
+	AnnualMonthlyAmount          int64                  `json:"annual_monthly_amount,omitempty"`
+	AnnualMonthlyAmountFormatted string                 `json:"annual_monthly_amount_formatted,omitempty"`
+	AnnualAmount                 int64                  `json:"annual_amount,omitempty"`
+	AnnualAmountFormatted        string                 `json:"annual_amount_formatted,omitempty"`
+	CurrencySymbol               string                 `json:"currency_symbol,omitempty"`
+	Currency                     string                 `json:"currency,omitempty"`
+	PayerType                    []string               `json:"payer_type,omitempty"`
+	Period                       string                 `json:"period,omitempty"`
+	Interval                     int64                  `json:"interval,omitempty"`
 }
 
-// FeatureResponse is generated from the FeatureResponse schema and its FeatureResponse-2 variant.
-type FeatureResponse struct {
+// Feature is generated from the FeatureResponse schema and its FeatureResponse-2 variant.
+type Feature struct {
 	Object      string  `json:"object"`
 	ID          string  `json:"id"`
 	Name        string  `json:"name"`
@@ -568,22 +568,22 @@ type FeatureResponse struct {
 	AvatarURL   *string `json:"avatar_url,omitempty"`
 }
 
-// CommercePlanUnitPrice is generated from the CommercePlanUnitPrice schema.
-type CommercePlanUnitPrice struct {
-	Name      string                      `json:"name"`
-	BlockSize int64                       `json:"block_size"`
-	Tiers     []CommercePlanUnitPriceTier `json:"tiers"`
+// BillingPlanUnitPrice is generated from the CommercePlanUnitPrice schema.
+type BillingPlanUnitPrice struct {
+	Name      string                     `json:"name"`
+	BlockSize int64                      `json:"block_size"`
+	Tiers     []BillingPlanUnitPriceTier `json:"tiers"`
 }
 
-// CommercePlanUnitPriceTier is generated from the CommercePlanUnitPriceTier schema.
-type CommercePlanUnitPriceTier struct {
-	StartsAtBlock  int64                  `json:"starts_at_block"`
-	EndsAfterBlock *int64                 `json:"ends_after_block,omitempty"`
-	FeePerBlock    *CommerceMoneyResponse `json:"fee_per_block,omitempty"`
+// BillingPlanUnitPriceTier is generated from the CommercePlanUnitPriceTier schema.
+type BillingPlanUnitPriceTier struct {
+	StartsAtBlock  int64         `json:"starts_at_block"`
+	EndsAfterBlock *int64        `json:"ends_after_block,omitempty"`
+	FeePerBlock    *BillingMoney `json:"fee_per_block,omitempty"`
 }
 
-// CommercePaymentMethodResponse is generated from the CommercePaymentMethodResponse schema.
-type CommercePaymentMethodResponse struct {
+// BillingPaymentMethod is generated from the CommercePaymentMethodResponse schema.
+type BillingPaymentMethod struct {
 	Object                   string  `json:"object"`
 	ID                       string  `json:"id"`
 	PayerID                  string  `json:"payer_id"`
@@ -603,78 +603,78 @@ type CommercePaymentMethodResponse struct {
 	IsRemovable              bool    `json:"is_removable,omitempty"`
 }
 
-// CommerceSubscriptionItemNextPaymentResponse is generated from the CommerceSubscriptionItemNextPaymentResponse schema.
-type CommerceSubscriptionItemNextPaymentResponse struct {
-	Amount        *CommerceMoneyResponse  `json:"amount,omitempty"`
-	Date          *int64                  `json:"date,omitempty"`
-	PerUnitTotals []CommercePerUnitTotal  `json:"per_unit_totals,omitempty"`
-	Totals        *CommerceTotalsResponse `json:"totals,omitempty"`
+// BillingSubscriptionItemNextPayment is generated from the CommerceSubscriptionItemNextPaymentResponse schema.
+type BillingSubscriptionItemNextPayment struct {
+	Amount        *BillingMoney         `json:"amount,omitempty"`
+	Date          *int64                `json:"date,omitempty"`
+	PerUnitTotals []BillingPerUnitTotal `json:"per_unit_totals,omitempty"`
+	Totals        *BillingTotals        `json:"totals,omitempty"`
 }
 
-// CommercePerUnitTotal is generated from the CommercePerUnitTotal schema and its CommercePerUnitTotal-2 variant.
-type CommercePerUnitTotal struct {
-	Name      string                     `json:"name"`
-	BlockSize int64                      `json:"block_size"`
-	Tiers     []CommercePerUnitTotalTier `json:"tiers"`
+// BillingPerUnitTotal is generated from the CommercePerUnitTotal schema and its CommercePerUnitTotal-2 variant.
+type BillingPerUnitTotal struct {
+	Name      string                    `json:"name"`
+	BlockSize int64                     `json:"block_size"`
+	Tiers     []BillingPerUnitTotalTier `json:"tiers"`
 }
 
-// CommercePerUnitTotalTier is generated from the CommercePerUnitTotalTier schema and its CommercePerUnitTotalTier-2 variant.
-type CommercePerUnitTotalTier struct {
-	Quantity    *int64                 `json:"quantity,omitempty"`
-	FeePerBlock *CommerceMoneyResponse `json:"fee_per_block,omitempty"`
-	Total       *CommerceMoneyResponse `json:"total,omitempty"`
+// BillingPerUnitTotalTier is generated from the CommercePerUnitTotalTier schema and its CommercePerUnitTotalTier-2 variant.
+type BillingPerUnitTotalTier struct {
+	Quantity    *int64        `json:"quantity,omitempty"`
+	FeePerBlock *BillingMoney `json:"fee_per_block,omitempty"`
+	Total       *BillingMoney `json:"total,omitempty"`
 }
 
-// CommerceTotalsResponse is generated from the CommerceTotalsResponse schema and its CommerceTotalsResponse-2 variant.
-type CommerceTotalsResponse struct {
-	Subtotal      *CommerceMoneyResponse     `json:"subtotal,omitempty"`
-	BaseFee       *CommerceMoneyResponse     `json:"base_fee,omitempty"`
-	TaxTotal      *CommerceMoneyResponse     `json:"tax_total,omitempty"`
-	GrandTotal    *CommerceMoneyResponse     `json:"grand_total,omitempty"`
-	PerUnitTotals []CommercePerUnitTotal     `json:"per_unit_totals,omitempty"`
-	Credits       *CommerceCreditsResponse   `json:"credits,omitempty"`
-	Discounts     *CommerceDiscountsResponse `json:"discounts,omitempty"`
+// BillingTotals is generated from the CommerceTotalsResponse schema and its CommerceTotalsResponse-2 variant.
+type BillingTotals struct {
+	Subtotal      *BillingMoney         `json:"subtotal,omitempty"`
+	BaseFee       *BillingMoney         `json:"base_fee,omitempty"`
+	TaxTotal      *BillingMoney         `json:"tax_total,omitempty"`
+	GrandTotal    *BillingMoney         `json:"grand_total,omitempty"`
+	PerUnitTotals []BillingPerUnitTotal `json:"per_unit_totals,omitempty"`
+	Credits       *BillingCredits       `json:"credits,omitempty"`
+	Discounts     *BillingDiscounts     `json:"discounts,omitempty"`
 }
 
-// CommerceDiscountsResponse is generated from the CommerceDiscountsResponse schema.
-type CommerceDiscountsResponse struct {
-	Proration *CommerceProrationDiscountResponse `json:"proration,omitempty"`
-	Total     *CommerceMoneyResponse             `json:"total,omitempty"`
+// BillingDiscounts is generated from the CommerceDiscountsResponse schema.
+type BillingDiscounts struct {
+	Proration *BillingProrationDiscount `json:"proration,omitempty"`
+	Total     *BillingMoney             `json:"total,omitempty"`
 }
 
-// CommerceProrationDiscountResponse is generated from the CommerceProrationDiscountResponse schema.
-type CommerceProrationDiscountResponse struct {
-	Amount             *CommerceMoneyResponse `json:"amount,omitempty"`
-	CycleDaysPassed    int64                  `json:"cycle_days_passed"`
-	CycleDaysTotal     int64                  `json:"cycle_days_total"`
-	CyclePassedPercent float64                `json:"cycle_passed_percent"`
+// BillingProrationDiscount is generated from the CommerceProrationDiscountResponse schema.
+type BillingProrationDiscount struct {
+	Amount             *BillingMoney `json:"amount,omitempty"`
+	CycleDaysPassed    int64         `json:"cycle_days_passed"`
+	CycleDaysTotal     int64         `json:"cycle_days_total"`
+	CyclePassedPercent float64       `json:"cycle_passed_percent"`
 }
 
-// CommercePayerResponse is generated from the CommercePayerResponse schema and its CommercePayerResponse-2 variant.
-type CommercePayerResponse struct {
-	Object           string                 `json:"object"`
-	ID               string                 `json:"id"`
-	InstanceID       string                 `json:"instance_id"`
-	UserID           *string                `json:"user_id,omitempty"`
-	FirstName        *string                `json:"first_name,omitempty"`
-	LastName         *string                `json:"last_name,omitempty"`
-	Email            *string                `json:"email,omitempty"`
-	OrganizationID   *string                `json:"organization_id,omitempty"`
-	OrganizationName *string                `json:"organization_name,omitempty"`
-	ImageURL         string                 `json:"image_url,omitempty"`
-	CreditsBalance   *CommerceMoneyResponse `json:"credits_balance,omitempty"`
-	CreatedAt        int64                  `json:"created_at,omitempty"`
-	UpdatedAt        int64                  `json:"updated_at,omitempty"`
+// BillingPayer is generated from the CommercePayerResponse schema and its CommercePayerResponse-2 variant.
+type BillingPayer struct {
+	Object           string        `json:"object"`
+	ID               string        `json:"id"`
+	InstanceID       string        `json:"instance_id"`
+	UserID           *string       `json:"user_id,omitempty"`
+	FirstName        *string       `json:"first_name,omitempty"`
+	LastName         *string       `json:"last_name,omitempty"`
+	Email            *string       `json:"email,omitempty"`
+	OrganizationID   *string       `json:"organization_id,omitempty"`
+	OrganizationName *string       `json:"organization_name,omitempty"`
+	ImageURL         string        `json:"image_url,omitempty"`
+	CreditsBalance   *BillingMoney `json:"credits_balance,omitempty"`
+	CreatedAt        int64         `json:"created_at,omitempty"`
+	UpdatedAt        int64         `json:"updated_at,omitempty"`
 }
 
-// CommerceSubscriptionItemSeatsResponse is generated from the CommerceSubscriptionItemSeatsResponse schema.
-type CommerceSubscriptionItemSeatsResponse struct {
-	Quantity *int64                     `json:"quantity,omitempty"`
-	Tiers    []CommercePerUnitTotalTier `json:"tiers,omitempty"`
+// BillingSubscriptionItemSeats is generated from the CommerceSubscriptionItemSeatsResponse schema.
+type BillingSubscriptionItemSeats struct {
+	Quantity *int64                    `json:"quantity,omitempty"`
+	Tiers    []BillingPerUnitTotalTier `json:"tiers,omitempty"`
 }
 
-// CommercePaymentSourceResponse is generated from the CommercePaymentSourceResponse schema.
-type CommercePaymentSourceResponse struct {
+// BillingPaymentSource is generated from the CommercePaymentSourceResponse schema.
+type BillingPaymentSource struct {
 	Object                   string  `json:"object"`
 	ID                       string  `json:"id"`
 	PayerID                  string  `json:"payer_id"`
@@ -694,30 +694,30 @@ type CommercePaymentSourceResponse struct {
 	IsRemovable              *bool   `json:"is_removable,omitempty"`
 }
 
-// CommerceSubscriptionNextPayment is generated from the CommerceSubscriptionNextPayment schema.
-type CommerceSubscriptionNextPayment struct {
-	Date          int64                   `json:"date"`
-	Amount        *CommerceMoneyResponse  `json:"amount,omitempty"`
-	PerUnitTotals []CommercePerUnitTotal  `json:"per_unit_totals,omitempty"`
-	Totals        *CommerceTotalsResponse `json:"totals,omitempty"`
+// BillingSubscriptionNextPayment is generated from the CommerceSubscriptionNextPayment schema.
+type BillingSubscriptionNextPayment struct {
+	Date          int64                 `json:"date"`
+	Amount        *BillingMoney         `json:"amount,omitempty"`
+	PerUnitTotals []BillingPerUnitTotal `json:"per_unit_totals,omitempty"`
+	Totals        *BillingTotals        `json:"totals,omitempty"`
 }
 
-// CommerceCreditBalanceResponse is generated from the CommerceCreditBalanceResponse schema.
-type CommerceCreditBalanceResponse struct {
-	Object  string                 `json:"object"`
-	Balance *CommerceMoneyResponse `json:"balance,omitempty"`
+// BillingCreditBalance is generated from the CommerceCreditBalanceResponse schema.
+type BillingCreditBalance struct {
+	Object  string        `json:"object"`
+	Balance *BillingMoney `json:"balance,omitempty"`
 }
 
-// CommerceCreditLedgerResponse is generated from the CommerceCreditLedgerResponse schema.
-type CommerceCreditLedgerResponse struct {
-	Object     string                 `json:"object"`
-	ID         string                 `json:"id"`
-	PayerID    string                 `json:"payer_id"`
-	Amount     *CommerceMoneyResponse `json:"amount,omitempty"`
-	SourceType string                 `json:"source_type"`
-	SourceID   string                 `json:"source_id"`
-	Note       *string                `json:"note,omitempty"`
-	CreatedAt  string                 `json:"created_at"`
+// BillingCreditLedger is generated from the CommerceCreditLedgerResponse schema.
+type BillingCreditLedger struct {
+	Object     string        `json:"object"`
+	ID         string        `json:"id"`
+	PayerID    string        `json:"payer_id"`
+	Amount     *BillingMoney `json:"amount,omitempty"`
+	SourceType string        `json:"source_type"`
+	SourceID   string        `json:"source_id"`
+	Note       *string       `json:"note,omitempty"`
+	CreatedAt  string        `json:"created_at"`
 }
 
 // OrganizationInvitationWithPublicOrganizationData is generated from the OrganizationInvitationWithPublicOrganizationData schema.
@@ -1336,8 +1336,8 @@ type EnterpriseConnectionTestRunOAuth struct {
 	UserInfo    string `json:"user_info,omitempty"`
 }
 
-// EnterpriseConnectionTestRunResponse is generated from the EnterpriseConnectionTestRunResponse schema.
-type EnterpriseConnectionTestRunResponse struct {
+// EnterpriseConnectionTestRunURL is generated from the EnterpriseConnectionTestRunResponse schema.
+type EnterpriseConnectionTestRunURL struct {
 	URL string `json:"url"`
 }
 
@@ -1369,62 +1369,62 @@ type WaitlistEntry struct {
 	Invitation   *Invitation `json:"invitation,omitempty"`
 }
 
-// BillingPriceResponse is generated from the BillingPriceResponse schema.
-type BillingPriceResponse struct {
-	Object                  string                 `json:"object"`
-	ID                      string                 `json:"id"`
-	PlanID                  string                 `json:"plan_id"`
-	InstanceID              string                 `json:"instance_id"`
-	Currency                string                 `json:"currency"`
-	CurrencySymbol          string                 `json:"currency_symbol"`
-	Amount                  int64                  `json:"amount"`
-	AnnualMonthlyAmount     int64                  `json:"annual_monthly_amount"`
-	Fee                     *CommerceMoneyResponse `json:"fee,omitempty"`
-	AnnualMonthlyFee        *CommerceMoneyResponse `json:"annual_monthly_fee,omitempty"`
-	Description             *string                `json:"description,omitempty"`
-	IsDefault               bool                   `json:"is_default"`
-	CreatedAt               int64                  `json:"created_at"`
-	SupportedBillingPeriods string                 `json:"supported_billing_periods"`
+// BillingPrice is generated from the BillingPriceResponse schema.
+type BillingPrice struct {
+	Object                  string        `json:"object"`
+	ID                      string        `json:"id"`
+	PlanID                  string        `json:"plan_id"`
+	InstanceID              string        `json:"instance_id"`
+	Currency                string        `json:"currency"`
+	CurrencySymbol          string        `json:"currency_symbol"`
+	Amount                  int64         `json:"amount"`
+	AnnualMonthlyAmount     int64         `json:"annual_monthly_amount"`
+	Fee                     *BillingMoney `json:"fee,omitempty"`
+	AnnualMonthlyFee        *BillingMoney `json:"annual_monthly_fee,omitempty"`
+	Description             *string       `json:"description,omitempty"`
+	IsDefault               bool          `json:"is_default"`
+	CreatedAt               int64         `json:"created_at"`
+	SupportedBillingPeriods string        `json:"supported_billing_periods"`
 }
 
-// CommercePriceTransitionResponse is generated from the CommercePriceTransitionResponse schema.
-type CommercePriceTransitionResponse struct {
-	Object           string                          `json:"object"`
-	SubscriptionItem *CommerceSubscriptionItem       `json:"subscription_item,omitempty"`
-	Transition       *CommercePriceTransitionDetails `json:"transition,omitempty"`
+// BillingPriceTransition is generated from the CommercePriceTransitionResponse schema.
+type BillingPriceTransition struct {
+	Object           string                         `json:"object"`
+	SubscriptionItem *BillingSubscriptionItem       `json:"subscription_item,omitempty"`
+	Transition       *BillingPriceTransitionDetails `json:"transition,omitempty"`
 }
 
-// CommercePriceTransitionDetails is generated from the CommercePriceTransitionDetails schema.
-type CommercePriceTransitionDetails struct {
-	PreviousPlan                   *CommercePlan          `json:"previous_plan,omitempty"`
-	PreviousPrice                  *BillingPriceResponse  `json:"previous_price,omitempty"`
-	EffectiveAt                    int64                  `json:"effective_at"`
-	EffectiveMode                  string                 `json:"effective_mode"`
-	NextBillingDate                *int64                 `json:"next_billing_date,omitempty"`
-	ChargedImmediately             bool                   `json:"charged_immediately"`
-	ImmediateCharge                *CommerceMoneyResponse `json:"immediate_charge,omitempty"`
-	PreviousSubscriptionItemStatus string                 `json:"previous_subscription_item_status"`
-	PreviousSubscriptionItemID     string                 `json:"previous_subscription_item_id"`
+// BillingPriceTransitionDetails is generated from the CommercePriceTransitionDetails schema.
+type BillingPriceTransitionDetails struct {
+	PreviousPlan                   *BillingPlan  `json:"previous_plan,omitempty"`
+	PreviousPrice                  *BillingPrice `json:"previous_price,omitempty"`
+	EffectiveAt                    int64         `json:"effective_at"`
+	EffectiveMode                  string        `json:"effective_mode"`
+	NextBillingDate                *int64        `json:"next_billing_date,omitempty"`
+	ChargedImmediately             bool          `json:"charged_immediately"`
+	ImmediateCharge                *BillingMoney `json:"immediate_charge,omitempty"`
+	PreviousSubscriptionItemStatus string        `json:"previous_subscription_item_status"`
+	PreviousSubscriptionItemID     string        `json:"previous_subscription_item_id"`
 }
 
-// CommerceDiscountRedemptionResponse is generated from the CommerceDiscountRedemptionResponse schema.
-type CommerceDiscountRedemptionResponse struct {
-	Object             string                 `json:"object"`
-	ID                 string                 `json:"id"`
-	SubscriptionItemID string                 `json:"subscription_item_id"`
-	DiscountID         string                 `json:"discount_id"`
-	Name               string                 `json:"name,omitempty"`
-	Source             string                 `json:"source"`
-	PromoCode          string                 `json:"promo_code,omitempty"`
-	Effect             string                 `json:"effect,omitempty"`
-	PercentOff         *float64               `json:"percent_off,omitempty"`
-	AmountOff          *CommerceMoneyResponse `json:"amount_off,omitempty"`
-	Amount             *CommerceMoneyResponse `json:"amount,omitempty"`
-	CyclesRemaining    *int64                 `json:"cycles_remaining,omitempty"`
-	CyclesApplied      int64                  `json:"cycles_applied"`
-	Status             string                 `json:"status,omitempty"`
-	RedeemedAt         int64                  `json:"redeemed_at"`
-	RedeemedBy         *string                `json:"redeemed_by,omitempty"`
+// BillingDiscountRedemption is generated from the CommerceDiscountRedemptionResponse schema.
+type BillingDiscountRedemption struct {
+	Object             string        `json:"object"`
+	ID                 string        `json:"id"`
+	SubscriptionItemID string        `json:"subscription_item_id"`
+	DiscountID         string        `json:"discount_id"`
+	Name               string        `json:"name,omitempty"`
+	Source             string        `json:"source"`
+	PromoCode          string        `json:"promo_code,omitempty"`
+	Effect             string        `json:"effect,omitempty"`
+	PercentOff         *float64      `json:"percent_off,omitempty"`
+	AmountOff          *BillingMoney `json:"amount_off,omitempty"`
+	Amount             *BillingMoney `json:"amount,omitempty"`
+	CyclesRemaining    *int64        `json:"cycles_remaining,omitempty"`
+	CyclesApplied      int64         `json:"cycles_applied"`
+	Status             string        `json:"status,omitempty"`
+	RedeemedAt         int64         `json:"redeemed_at"`
+	RedeemedBy         *string       `json:"redeemed_by,omitempty"`
 }
 
 // BillingStatement is generated from the BillingStatement schema.
@@ -1433,7 +1433,7 @@ type BillingStatement struct {
 	ID         string                       `json:"id"`
 	InstanceID string                       `json:"instance_id"`
 	Timestamp  int64                        `json:"timestamp"`
-	Payer      *CommercePayerResponse       `json:"payer,omitempty"`
+	Payer      *BillingPayer                `json:"payer,omitempty"`
 	Status     string                       `json:"status"`
 	Totals     *BillingStatementTotals      `json:"totals,omitempty"`
 	Groups     []BillingStatementGroupsItem `json:"groups"`
@@ -1441,10 +1441,10 @@ type BillingStatement struct {
 
 // BillingStatementTotals is generated from an inline object.
 type BillingStatementTotals struct {
-	GrandTotal *CommerceMoneyResponse `json:"grand_total,omitempty"`
-	Subtotal   *CommerceMoneyResponse `json:"subtotal,omitempty"`
-	BaseFee    *CommerceMoneyResponse `json:"base_fee,omitempty"`
-	TaxTotal   *CommerceMoneyResponse `json:"tax_total,omitempty"`
+	GrandTotal *BillingMoney `json:"grand_total,omitempty"`
+	Subtotal   *BillingMoney `json:"subtotal,omitempty"`
+	BaseFee    *BillingMoney `json:"base_fee,omitempty"`
+	TaxTotal   *BillingMoney `json:"tax_total,omitempty"`
 }
 
 // BillingStatementGroupsItem is generated from an inline object.
@@ -1456,29 +1456,29 @@ type BillingStatementGroupsItem struct {
 
 // BillingPaymentAttempt is generated from the BillingPaymentAttempt schema.
 type BillingPaymentAttempt struct {
-	Object             string                         `json:"object"`
-	ID                 string                         `json:"id"`
-	PaymentID          string                         `json:"payment_id"`
-	InstanceID         string                         `json:"instance_id"`
-	ChargeType         string                         `json:"charge_type"`
-	PayeeID            string                         `json:"payee_id"`
-	Payee              map[string]any                 `json:"payee"`
-	PayerID            string                         `json:"payer_id"`
-	Payer              *CommercePayerResponse         `json:"payer,omitempty"`
-	SubscriptionItemID string                         `json:"subscription_item_id,omitempty"`
-	SubscriptionItem   map[string]any                 `json:"subscription_item,omitempty"`
-	Amount             *CommerceMoneyResponse         `json:"amount,omitempty"`
-	Totals             *CommerceTotalsResponse        `json:"totals,omitempty"`
-	PaymentMethodID    string                         `json:"payment_method_id"`
-	PaymentMethod      *CommercePaymentMethodResponse `json:"payment_method,omitempty"`
-	StatementID        string                         `json:"statement_id"`
-	GatewayExternalID  *string                        `json:"gateway_external_id,omitempty"`
-	GatewayExternalURL *string                        `json:"gateway_external_url,omitempty"`
-	Status             string                         `json:"status"`
-	PaidAt             *int64                         `json:"paid_at,omitempty"`
-	FailedAt           *int64                         `json:"failed_at,omitempty"`
-	CreatedAt          int64                          `json:"created_at"`
-	UpdatedAt          int64                          `json:"updated_at"`
+	Object             string                `json:"object"`
+	ID                 string                `json:"id"`
+	PaymentID          string                `json:"payment_id"`
+	InstanceID         string                `json:"instance_id"`
+	ChargeType         string                `json:"charge_type"`
+	PayeeID            string                `json:"payee_id"`
+	Payee              map[string]any        `json:"payee"`
+	PayerID            string                `json:"payer_id"`
+	Payer              *BillingPayer         `json:"payer,omitempty"`
+	SubscriptionItemID string                `json:"subscription_item_id,omitempty"`
+	SubscriptionItem   map[string]any        `json:"subscription_item,omitempty"`
+	Amount             *BillingMoney         `json:"amount,omitempty"`
+	Totals             *BillingTotals        `json:"totals,omitempty"`
+	PaymentMethodID    string                `json:"payment_method_id"`
+	PaymentMethod      *BillingPaymentMethod `json:"payment_method,omitempty"`
+	StatementID        string                `json:"statement_id"`
+	GatewayExternalID  *string               `json:"gateway_external_id,omitempty"`
+	GatewayExternalURL *string               `json:"gateway_external_url,omitempty"`
+	Status             string                `json:"status"`
+	PaidAt             *int64                `json:"paid_at,omitempty"`
+	FailedAt           *int64                `json:"failed_at,omitempty"`
+	CreatedAt          int64                 `json:"created_at"`
+	UpdatedAt          int64                 `json:"updated_at"`
 }
 
 // RoleSet is generated from the RoleSet schema.
@@ -1528,64 +1528,31 @@ type RoleSetMigration struct {
 	UpdatedAt       int64             `json:"updated_at"`
 }
 
-// SCIMDirectory is generated from the SCIMDirectory schema.
-type SCIMDirectory struct {
-	Object                  string                              `json:"object"`
-	ID                      string                              `json:"id"`
-	Name                    string                              `json:"name"`
-	EnterpriseConnectionID  *string                             `json:"enterprise_connection_id,omitempty"`
-	EndpointURL             string                              `json:"endpoint_url"`
-	Provider                string                              `json:"provider"`
-	Enabled                 bool                                `json:"enabled"`
-	GroupRoleMappingEnabled bool                                `json:"group_role_mapping_enabled"`
-	AttributeMapping        map[string]string                   `json:"attribute_mapping"`
-	CustomAttributes        []SCIMDirectoryCustomAttributesItem `json:"custom_attributes,omitempty"`
-	APIKey                  *string                             `json:"api_key,omitempty"`
-	CreatedAt               int64                               `json:"created_at"`
-	UpdatedAt               int64                               `json:"updated_at"`
+// Directory is generated from the Directory schema.
+type Directory struct {
+	Object                  string                          `json:"object"`
+	ID                      string                          `json:"id"`
+	Name                    string                          `json:"name"`
+	EnterpriseConnectionID  *string                         `json:"enterprise_connection_id,omitempty"`
+	EndpointURL             string                          `json:"endpoint_url"`
+	Provider                string                          `json:"provider"`
+	Enabled                 bool                            `json:"enabled"`
+	GroupRoleMappingEnabled bool                            `json:"group_role_mapping_enabled"`
+	AttributeMapping        map[string]string               `json:"attribute_mapping"`
+	CustomAttributes        []DirectoryCustomAttributesItem `json:"custom_attributes,omitempty"`
+	APIKey                  *string                         `json:"api_key,omitempty"`
+	CreatedAt               int64                           `json:"created_at"`
+	UpdatedAt               int64                           `json:"updated_at"`
 }
 
-// SCIMDirectoryCustomAttributesItem is generated from an inline object.
-type SCIMDirectoryCustomAttributesItem struct {
+// DirectoryCustomAttributesItem is generated from an inline object.
+type DirectoryCustomAttributesItem struct {
 	Name          string `json:"name,omitempty"`
 	Key           string `json:"key,omitempty"`
 	SSOPath       string `json:"sso_path,omitempty"`
 	SCIMPath      string `json:"scim_path,omitempty"`
 	DirectoryPath string `json:"directory_path,omitempty"`
 	MultiValued   bool   `json:"multi_valued,omitempty"`
-}
-
-// SCIMGroupRoleMapping is generated from the SCIMGroupRoleMapping schema.
-type SCIMGroupRoleMapping struct {
-	Object                    string `json:"object"`
-	ID                        string `json:"id"`
-	SCIMDirectoryID           string `json:"scim_directory_id"`
-	DirectoryID               string `json:"directory_id"`
-	SCIMGroupID               string `json:"scim_group_id"`
-	DirectoryGroupID          string `json:"directory_group_id"`
-	SCIMGroupDisplayName      string `json:"scim_group_display_name"`
-	DirectoryGroupDisplayName string `json:"directory_group_display_name"`
-	Role                      *Role  `json:"role,omitempty"`
-	Precedence                int64  `json:"precedence"`
-	CreatedAt                 int64  `json:"created_at"`
-	UpdatedAt                 int64  `json:"updated_at"`
-}
-
-// Directory is generated from the Directory schema.
-type Directory struct {
-	Object                  string                              `json:"object"`
-	ID                      string                              `json:"id"`
-	Name                    string                              `json:"name"`
-	EnterpriseConnectionID  *string                             `json:"enterprise_connection_id,omitempty"`
-	EndpointURL             string                              `json:"endpoint_url"`
-	Provider                string                              `json:"provider"`
-	Enabled                 bool                                `json:"enabled"`
-	GroupRoleMappingEnabled bool                                `json:"group_role_mapping_enabled"`
-	AttributeMapping        map[string]string                   `json:"attribute_mapping"`
-	CustomAttributes        []SCIMDirectoryCustomAttributesItem `json:"custom_attributes,omitempty"`
-	APIKey                  *string                             `json:"api_key,omitempty"`
-	CreatedAt               int64                               `json:"created_at"`
-	UpdatedAt               int64                               `json:"updated_at"`
 }
 
 // DirectoryGroupRoleMapping is generated from the DirectoryGroupRoleMapping schema.

@@ -13,21 +13,22 @@ import (
 type OAuthApplicationsService struct{ c *Client }
 
 // List calls GET /oauth_applications (operation ListOAuthApplications).
-func (s *OAuthApplicationsService) List(ctx context.Context, params *OAuthApplicationListParams) (*Page[OAuthApplication], error) {
+func (s *OAuthApplicationsService) List(ctx context.Context, params *OAuthApplicationListParams, opts ...CallOption) (*Page[OAuthApplication], error) {
 	req := Request{Method: "GET", Path: "/oauth_applications"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OAuthApplication]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *OAuthApplicationListParams) iter.Seq2[OAuthApplication, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *OAuthApplicationListParams, opts ...CallOption) iter.Seq2[OAuthApplication, error] {
 	var p OAuthApplicationListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *OAuthApp
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OAuthApplication, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,81 +52,81 @@ func (s *OAuthApplicationsService) ListAll(ctx context.Context, params *OAuthApp
 }
 
 // Create calls POST /oauth_applications (operation CreateOAuthApplication).
-func (s *OAuthApplicationsService) Create(ctx context.Context, params *OAuthApplicationCreateParams) (*OAuthApplicationWithSecret, error) {
+func (s *OAuthApplicationsService) Create(ctx context.Context, params *OAuthApplicationCreateParams, opts ...CallOption) (*OAuthApplicationWithSecret, error) {
 	req := Request{Method: "POST", Path: "/oauth_applications"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OAuthApplicationWithSecret
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /oauth_applications/{oauth_application_id} (operation GetOAuthApplication).
-func (s *OAuthApplicationsService) Get(ctx context.Context, oauthApplicationID string) (*OAuthApplication, error) {
+func (s *OAuthApplicationsService) Get(ctx context.Context, oauthApplicationID string, opts ...CallOption) (*OAuthApplication, error) {
 	req := Request{Method: "GET", Path: "/oauth_applications/" + PathEscape(oauthApplicationID)}
 	var out OAuthApplication
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /oauth_applications/{oauth_application_id} (operation UpdateOAuthApplication).
-func (s *OAuthApplicationsService) Update(ctx context.Context, oauthApplicationID string, params *OAuthApplicationUpdateParams) (*OAuthApplication, error) {
+func (s *OAuthApplicationsService) Update(ctx context.Context, oauthApplicationID string, params *OAuthApplicationUpdateParams, opts ...CallOption) (*OAuthApplication, error) {
 	req := Request{Method: "PATCH", Path: "/oauth_applications/" + PathEscape(oauthApplicationID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out OAuthApplication
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /oauth_applications/{oauth_application_id} (operation DeleteOAuthApplication).
-func (s *OAuthApplicationsService) Delete(ctx context.Context, oauthApplicationID string) (*DeletedObject, error) {
+func (s *OAuthApplicationsService) Delete(ctx context.Context, oauthApplicationID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/oauth_applications/" + PathEscape(oauthApplicationID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UploadLogo calls PUT /oauth_applications/{oauth_application_id}/logo (operation UploadOAuthApplicationLogo).
-func (s *OAuthApplicationsService) UploadLogo(ctx context.Context, oauthApplicationID string, params *OAuthApplicationUploadLogoParams) (*OAuthApplication, error) {
+func (s *OAuthApplicationsService) UploadLogo(ctx context.Context, oauthApplicationID string, params *OAuthApplicationUploadLogoParams, opts ...CallOption) (*OAuthApplication, error) {
 	req := Request{Method: "PUT", Path: "/oauth_applications/" + PathEscape(oauthApplicationID) + "/logo"}
 	if params != nil {
 		req.Body = params.multipart()
 	}
 	var out OAuthApplication
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RotateSecret calls POST /oauth_applications/{oauth_application_id}/rotate_secret (operation RotateOAuthApplicationSecret).
-func (s *OAuthApplicationsService) RotateSecret(ctx context.Context, oauthApplicationID string) (*OAuthApplicationWithSecret, error) {
+func (s *OAuthApplicationsService) RotateSecret(ctx context.Context, oauthApplicationID string, opts ...CallOption) (*OAuthApplicationWithSecret, error) {
 	req := Request{Method: "POST", Path: "/oauth_applications/" + PathEscape(oauthApplicationID) + "/rotate_secret"}
 	var out OAuthApplicationWithSecret
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RevokeToken calls POST /oauth_applications/{oauth_application_id}/revoke_token (operation RevokeOAuthApplicationToken).
-func (s *OAuthApplicationsService) RevokeToken(ctx context.Context, oauthApplicationID string, params *OAuthApplicationRevokeTokenParams) error {
+func (s *OAuthApplicationsService) RevokeToken(ctx context.Context, oauthApplicationID string, params *OAuthApplicationRevokeTokenParams, opts ...CallOption) error {
 	req := Request{Method: "POST", Path: "/oauth_applications/" + PathEscape(oauthApplicationID) + "/revoke_token"}
 	if params != nil {
 		req.Body = params
 	}
-	return s.c.Do(ctx, req, nil)
+	return s.c.Do(ctx, req, nil, opts...)
 }
 
 // OAuthApplicationListParams is generated from the parameters of OAuthApplications.List.

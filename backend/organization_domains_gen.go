@@ -14,34 +14,35 @@ import (
 type OrganizationDomainsService struct{ c *Client }
 
 // Create calls POST /organizations/{organization_id}/domains (operation CreateOrganizationDomain).
-func (s *OrganizationDomainsService) Create(ctx context.Context, organizationID string, params *OrganizationDomainCreateParams) (*OrganizationDomain, error) {
+func (s *OrganizationDomainsService) Create(ctx context.Context, organizationID string, params *OrganizationDomainCreateParams, opts ...CallOption) (*OrganizationDomain, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/domains"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationDomain
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // List calls GET /organizations/{organization_id}/domains (operation ListOrganizationDomains).
-func (s *OrganizationDomainsService) List(ctx context.Context, organizationID string, params *OrganizationDomainListParams) (*Page[OrganizationDomain], error) {
+func (s *OrganizationDomainsService) List(ctx context.Context, organizationID string, params *OrganizationDomainListParams, opts ...CallOption) (*Page[OrganizationDomain], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/domains"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationDomain]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID string, params *OrganizationDomainListParams) iter.Seq2[OrganizationDomain, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID string, params *OrganizationDomainListParams, opts ...CallOption) iter.Seq2[OrganizationDomain, error] {
 	var p OrganizationDomainListParams
 	if params != nil {
 		p = *params
@@ -56,7 +57,7 @@ func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationDomain, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, organizationID, &q)
+		out, err := s.List(ctx, organizationID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -65,54 +66,55 @@ func (s *OrganizationDomainsService) ListAll(ctx context.Context, organizationID
 }
 
 // Update calls PATCH /organizations/{organization_id}/domains/{domain_id} (operation UpdateOrganizationDomain).
-func (s *OrganizationDomainsService) Update(ctx context.Context, organizationID string, domainID string, params *OrganizationDomainUpdateParams) (*OrganizationDomain, error) {
+func (s *OrganizationDomainsService) Update(ctx context.Context, organizationID string, domainID string, params *OrganizationDomainUpdateParams, opts ...CallOption) (*OrganizationDomain, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/domains/" + PathEscape(domainID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationDomain
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /organizations/{organization_id}/domains/{domain_id} (operation DeleteOrganizationDomain).
-func (s *OrganizationDomainsService) Delete(ctx context.Context, organizationID string, domainID string) (*DeletedObject, error) {
+func (s *OrganizationDomainsService) Delete(ctx context.Context, organizationID string, domainID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/organizations/" + PathEscape(organizationID) + "/domains/" + PathEscape(domainID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // VerifyOwnership calls POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership (operation VerifyOrganizationDomainOwnership).
-func (s *OrganizationDomainsService) VerifyOwnership(ctx context.Context, organizationID string, domainID string) (*OrganizationDomain, error) {
+func (s *OrganizationDomainsService) VerifyOwnership(ctx context.Context, organizationID string, domainID string, opts ...CallOption) (*OrganizationDomain, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/domains/" + PathEscape(domainID) + "/verify_ownership"}
 	var out OrganizationDomain
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListForInstance calls GET /organization_domains (operation ListAllOrganizationDomains).
-func (s *OrganizationDomainsService) ListForInstance(ctx context.Context, params *OrganizationDomainListForInstanceParams) (*Page[OrganizationDomain], error) {
+func (s *OrganizationDomainsService) ListForInstance(ctx context.Context, params *OrganizationDomainListForInstanceParams, opts ...CallOption) (*Page[OrganizationDomain], error) {
 	req := Request{Method: "GET", Path: "/organization_domains"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationDomain]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListForInstanceAll iterates over every result of ListForInstance, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationDomainsService) ListForInstanceAll(ctx context.Context, params *OrganizationDomainListForInstanceParams) iter.Seq2[OrganizationDomain, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationDomainsService) ListForInstanceAll(ctx context.Context, params *OrganizationDomainListForInstanceParams, opts ...CallOption) iter.Seq2[OrganizationDomain, error] {
 	var p OrganizationDomainListForInstanceParams
 	if params != nil {
 		p = *params
@@ -127,7 +129,7 @@ func (s *OrganizationDomainsService) ListForInstanceAll(ctx context.Context, par
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationDomain, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListForInstance(ctx, &q)
+		out, err := s.ListForInstance(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -13,21 +13,22 @@ import (
 type OrganizationInvitationsService struct{ c *Client }
 
 // ListForInstance calls GET /organization_invitations (operation ListInstanceOrganizationInvitations).
-func (s *OrganizationInvitationsService) ListForInstance(ctx context.Context, params *OrganizationInvitationListForInstanceParams) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
+func (s *OrganizationInvitationsService) ListForInstance(ctx context.Context, params *OrganizationInvitationListForInstanceParams, opts ...CallOption) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
 	req := Request{Method: "GET", Path: "/organization_invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationInvitationWithPublicOrganizationData]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListForInstanceAll iterates over every result of ListForInstance, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context, params *OrganizationInvitationListForInstanceParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context, params *OrganizationInvitationListForInstanceParams, opts ...CallOption) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
 	var p OrganizationInvitationListForInstanceParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context,
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationInvitationWithPublicOrganizationData, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListForInstance(ctx, &q)
+		out, err := s.ListForInstance(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,34 +52,35 @@ func (s *OrganizationInvitationsService) ListForInstanceAll(ctx context.Context,
 }
 
 // Create calls POST /organizations/{organization_id}/invitations (operation CreateOrganizationInvitation).
-func (s *OrganizationInvitationsService) Create(ctx context.Context, organizationID string, params *OrganizationInvitationCreateParams) (*OrganizationInvitation, error) {
+func (s *OrganizationInvitationsService) Create(ctx context.Context, organizationID string, params *OrganizationInvitationCreateParams, opts ...CallOption) (*OrganizationInvitation, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/invitations"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationInvitation
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // List calls GET /organizations/{organization_id}/invitations (operation ListOrganizationInvitations).
-func (s *OrganizationInvitationsService) List(ctx context.Context, organizationID string, params *OrganizationInvitationListParams) (*Page[OrganizationInvitation], error) {
+func (s *OrganizationInvitationsService) List(ctx context.Context, organizationID string, params *OrganizationInvitationListParams, opts ...CallOption) (*Page[OrganizationInvitation], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationInvitation]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizationID string, params *OrganizationInvitationListParams) iter.Seq2[OrganizationInvitation, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizationID string, params *OrganizationInvitationListParams, opts ...CallOption) iter.Seq2[OrganizationInvitation, error] {
 	var p OrganizationInvitationListParams
 	if params != nil {
 		p = *params
@@ -93,7 +95,7 @@ func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizati
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationInvitation, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, organizationID, &q)
+		out, err := s.List(ctx, organizationID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -102,34 +104,35 @@ func (s *OrganizationInvitationsService) ListAll(ctx context.Context, organizati
 }
 
 // BulkCreate calls POST /organizations/{organization_id}/invitations/bulk (operation CreateOrganizationInvitationBulk).
-func (s *OrganizationInvitationsService) BulkCreate(ctx context.Context, organizationID string, params *OrganizationInvitationBulkCreateParams) (*Page[OrganizationInvitation], error) {
+func (s *OrganizationInvitationsService) BulkCreate(ctx context.Context, organizationID string, params *OrganizationInvitationBulkCreateParams, opts ...CallOption) (*Page[OrganizationInvitation], error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/bulk"}
 	if params != nil {
 		req.Body = params.Items
 	}
 	var out Page[OrganizationInvitation]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListPending calls GET /organizations/{organization_id}/invitations/pending (operation ListPendingOrganizationInvitations).
-func (s *OrganizationInvitationsService) ListPending(ctx context.Context, organizationID string, params *OrganizationInvitationListPendingParams) (*Page[OrganizationInvitation], error) {
+func (s *OrganizationInvitationsService) ListPending(ctx context.Context, organizationID string, params *OrganizationInvitationListPendingParams, opts ...CallOption) (*Page[OrganizationInvitation], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/pending"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationInvitation]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListPendingAll iterates over every result of ListPending, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationInvitationsService) ListPendingAll(ctx context.Context, organizationID string, params *OrganizationInvitationListPendingParams) iter.Seq2[OrganizationInvitation, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationInvitationsService) ListPendingAll(ctx context.Context, organizationID string, params *OrganizationInvitationListPendingParams, opts ...CallOption) iter.Seq2[OrganizationInvitation, error] {
 	var p OrganizationInvitationListPendingParams
 	if params != nil {
 		p = *params
@@ -144,7 +147,7 @@ func (s *OrganizationInvitationsService) ListPendingAll(ctx context.Context, org
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationInvitation, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListPending(ctx, organizationID, &q)
+		out, err := s.ListPending(ctx, organizationID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -153,23 +156,23 @@ func (s *OrganizationInvitationsService) ListPendingAll(ctx context.Context, org
 }
 
 // Get calls GET /organizations/{organization_id}/invitations/{invitation_id} (operation GetOrganizationInvitation).
-func (s *OrganizationInvitationsService) Get(ctx context.Context, organizationID string, invitationID string) (*OrganizationInvitation, error) {
+func (s *OrganizationInvitationsService) Get(ctx context.Context, organizationID string, invitationID string, opts ...CallOption) (*OrganizationInvitation, error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/" + PathEscape(invitationID)}
 	var out OrganizationInvitation
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /organizations/{organization_id}/invitations/{invitation_id}/revoke (operation RevokeOrganizationInvitation).
-func (s *OrganizationInvitationsService) Revoke(ctx context.Context, organizationID string, invitationID string, params *OrganizationInvitationRevokeParams) (*OrganizationInvitation, error) {
+func (s *OrganizationInvitationsService) Revoke(ctx context.Context, organizationID string, invitationID string, params *OrganizationInvitationRevokeParams, opts ...CallOption) (*OrganizationInvitation, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/invitations/" + PathEscape(invitationID) + "/revoke"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationInvitation
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -13,34 +13,35 @@ import (
 type OrganizationMembershipsService struct{ c *Client }
 
 // Create calls POST /organizations/{organization_id}/memberships (operation CreateOrganizationMembership).
-func (s *OrganizationMembershipsService) Create(ctx context.Context, organizationID string, params *OrganizationMembershipCreateParams) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) Create(ctx context.Context, organizationID string, params *OrganizationMembershipCreateParams, opts ...CallOption) (*OrganizationMembership, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/memberships"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationMembership
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // List calls GET /organizations/{organization_id}/memberships (operation ListOrganizationMemberships).
-func (s *OrganizationMembershipsService) List(ctx context.Context, organizationID string, params *OrganizationMembershipListParams) (*Page[OrganizationMembership], error) {
+func (s *OrganizationMembershipsService) List(ctx context.Context, organizationID string, params *OrganizationMembershipListParams, opts ...CallOption) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/memberships"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationMembership]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizationID string, params *OrganizationMembershipListParams) iter.Seq2[OrganizationMembership, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizationID string, params *OrganizationMembershipListParams, opts ...CallOption) iter.Seq2[OrganizationMembership, error] {
 	var p OrganizationMembershipListParams
 	if params != nil {
 		p = *params
@@ -55,7 +56,7 @@ func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizati
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationMembership, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, organizationID, &q)
+		out, err := s.List(ctx, organizationID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -64,57 +65,58 @@ func (s *OrganizationMembershipsService) ListAll(ctx context.Context, organizati
 }
 
 // Update calls PATCH /organizations/{organization_id}/memberships/{user_id} (operation UpdateOrganizationMembership).
-func (s *OrganizationMembershipsService) Update(ctx context.Context, organizationID string, userID string, params *OrganizationMembershipUpdateParams) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) Update(ctx context.Context, organizationID string, userID string, params *OrganizationMembershipUpdateParams, opts ...CallOption) (*OrganizationMembership, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/memberships/" + PathEscape(userID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationMembership
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /organizations/{organization_id}/memberships/{user_id} (operation DeleteOrganizationMembership).
-func (s *OrganizationMembershipsService) Delete(ctx context.Context, organizationID string, userID string) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) Delete(ctx context.Context, organizationID string, userID string, opts ...CallOption) (*OrganizationMembership, error) {
 	req := Request{Method: "DELETE", Path: "/organizations/" + PathEscape(organizationID) + "/memberships/" + PathEscape(userID)}
 	var out OrganizationMembership
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateMetadata calls PATCH /organizations/{organization_id}/memberships/{user_id}/metadata (operation UpdateOrganizationMembershipMetadata).
-func (s *OrganizationMembershipsService) UpdateMetadata(ctx context.Context, organizationID string, userID string, params *OrganizationMembershipUpdateMetadataParams) (*OrganizationMembership, error) {
+func (s *OrganizationMembershipsService) UpdateMetadata(ctx context.Context, organizationID string, userID string, params *OrganizationMembershipUpdateMetadataParams, opts ...CallOption) (*OrganizationMembership, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/memberships/" + PathEscape(userID) + "/metadata"}
 	if params != nil {
 		req.Body = params
 	}
 	var out OrganizationMembership
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListForInstance calls GET /organization_memberships (operation InstanceGetOrganizationMemberships).
-func (s *OrganizationMembershipsService) ListForInstance(ctx context.Context, params *OrganizationMembershipListForInstanceParams) (*Page[OrganizationMembership], error) {
+func (s *OrganizationMembershipsService) ListForInstance(ctx context.Context, params *OrganizationMembershipListForInstanceParams, opts ...CallOption) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/organization_memberships"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationMembership]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListForInstanceAll iterates over every result of ListForInstance, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context, params *OrganizationMembershipListForInstanceParams) iter.Seq2[OrganizationMembership, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context, params *OrganizationMembershipListForInstanceParams, opts ...CallOption) iter.Seq2[OrganizationMembership, error] {
 	var p OrganizationMembershipListForInstanceParams
 	if params != nil {
 		p = *params
@@ -129,7 +131,7 @@ func (s *OrganizationMembershipsService) ListForInstanceAll(ctx context.Context,
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationMembership, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListForInstance(ctx, &q)
+		out, err := s.ListForInstance(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -13,21 +13,22 @@ import (
 type OrganizationPermissionsService struct{ c *Client }
 
 // List calls GET /organization_permissions (operation ListOrganizationPermissions).
-func (s *OrganizationPermissionsService) List(ctx context.Context, params *OrganizationPermissionListParams) (*Page[Permission], error) {
+func (s *OrganizationPermissionsService) List(ctx context.Context, params *OrganizationPermissionListParams, opts ...CallOption) (*Page[Permission], error) {
 	req := Request{Method: "GET", Path: "/organization_permissions"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Permission]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *OrganizationPermissionListParams) iter.Seq2[Permission, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *OrganizationPermissionListParams, opts ...CallOption) iter.Seq2[Permission, error] {
 	var p OrganizationPermissionListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *Or
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]Permission, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,46 +52,46 @@ func (s *OrganizationPermissionsService) ListAll(ctx context.Context, params *Or
 }
 
 // Create calls POST /organization_permissions (operation CreateOrganizationPermission).
-func (s *OrganizationPermissionsService) Create(ctx context.Context, params *OrganizationPermissionCreateParams) (*Permission, error) {
+func (s *OrganizationPermissionsService) Create(ctx context.Context, params *OrganizationPermissionCreateParams, opts ...CallOption) (*Permission, error) {
 	req := Request{Method: "POST", Path: "/organization_permissions"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Permission
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /organization_permissions/{permission_id} (operation GetOrganizationPermission).
-func (s *OrganizationPermissionsService) Get(ctx context.Context, permissionID string) (*Permission, error) {
+func (s *OrganizationPermissionsService) Get(ctx context.Context, permissionID string, opts ...CallOption) (*Permission, error) {
 	req := Request{Method: "GET", Path: "/organization_permissions/" + PathEscape(permissionID)}
 	var out Permission
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /organization_permissions/{permission_id} (operation UpdateOrganizationPermission).
-func (s *OrganizationPermissionsService) Update(ctx context.Context, permissionID string, params *OrganizationPermissionUpdateParams) (*Permission, error) {
+func (s *OrganizationPermissionsService) Update(ctx context.Context, permissionID string, params *OrganizationPermissionUpdateParams, opts ...CallOption) (*Permission, error) {
 	req := Request{Method: "PATCH", Path: "/organization_permissions/" + PathEscape(permissionID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Permission
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /organization_permissions/{permission_id} (operation DeleteOrganizationPermission).
-func (s *OrganizationPermissionsService) Delete(ctx context.Context, permissionID string) (*DeletedObject, error) {
+func (s *OrganizationPermissionsService) Delete(ctx context.Context, permissionID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/organization_permissions/" + PathEscape(permissionID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

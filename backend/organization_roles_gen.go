@@ -13,21 +13,22 @@ import (
 type OrganizationRolesService struct{ c *Client }
 
 // List calls GET /organization_roles (operation ListOrganizationRoles).
-func (s *OrganizationRolesService) List(ctx context.Context, params *OrganizationRoleListParams) (*Page[Role], error) {
+func (s *OrganizationRolesService) List(ctx context.Context, params *OrganizationRoleListParams, opts ...CallOption) (*Page[Role], error) {
 	req := Request{Method: "GET", Path: "/organization_roles"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Role]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationRolesService) ListAll(ctx context.Context, params *OrganizationRoleListParams) iter.Seq2[Role, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationRolesService) ListAll(ctx context.Context, params *OrganizationRoleListParams, opts ...CallOption) iter.Seq2[Role, error] {
 	var p OrganizationRoleListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *OrganizationRolesService) ListAll(ctx context.Context, params *Organiza
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]Role, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,66 +52,66 @@ func (s *OrganizationRolesService) ListAll(ctx context.Context, params *Organiza
 }
 
 // Create calls POST /organization_roles (operation CreateOrganizationRole).
-func (s *OrganizationRolesService) Create(ctx context.Context, params *OrganizationRoleCreateParams) (*Role, error) {
+func (s *OrganizationRolesService) Create(ctx context.Context, params *OrganizationRoleCreateParams, opts ...CallOption) (*Role, error) {
 	req := Request{Method: "POST", Path: "/organization_roles"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Role
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /organization_roles/{organization_role_id} (operation GetOrganizationRole).
-func (s *OrganizationRolesService) Get(ctx context.Context, organizationRoleID string) (*Role, error) {
+func (s *OrganizationRolesService) Get(ctx context.Context, organizationRoleID string, opts ...CallOption) (*Role, error) {
 	req := Request{Method: "GET", Path: "/organization_roles/" + PathEscape(organizationRoleID)}
 	var out Role
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /organization_roles/{organization_role_id} (operation UpdateOrganizationRole).
-func (s *OrganizationRolesService) Update(ctx context.Context, organizationRoleID string, params *OrganizationRoleUpdateParams) (*Role, error) {
+func (s *OrganizationRolesService) Update(ctx context.Context, organizationRoleID string, params *OrganizationRoleUpdateParams, opts ...CallOption) (*Role, error) {
 	req := Request{Method: "PATCH", Path: "/organization_roles/" + PathEscape(organizationRoleID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Role
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /organization_roles/{organization_role_id} (operation DeleteOrganizationRole).
-func (s *OrganizationRolesService) Delete(ctx context.Context, organizationRoleID string) (*DeletedObject, error) {
+func (s *OrganizationRolesService) Delete(ctx context.Context, organizationRoleID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/organization_roles/" + PathEscape(organizationRoleID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // AssignPermission calls POST /organization_roles/{organization_role_id}/permissions/{permission_id} (operation AssignPermissionToOrganizationRole).
-func (s *OrganizationRolesService) AssignPermission(ctx context.Context, organizationRoleID string, permissionID string) (*Role, error) {
+func (s *OrganizationRolesService) AssignPermission(ctx context.Context, organizationRoleID string, permissionID string, opts ...CallOption) (*Role, error) {
 	req := Request{Method: "POST", Path: "/organization_roles/" + PathEscape(organizationRoleID) + "/permissions/" + PathEscape(permissionID)}
 	var out Role
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RemovePermission calls DELETE /organization_roles/{organization_role_id}/permissions/{permission_id} (operation RemovePermissionFromOrganizationRole).
-func (s *OrganizationRolesService) RemovePermission(ctx context.Context, organizationRoleID string, permissionID string) (*Role, error) {
+func (s *OrganizationRolesService) RemovePermission(ctx context.Context, organizationRoleID string, permissionID string, opts ...CallOption) (*Role, error) {
 	req := Request{Method: "DELETE", Path: "/organization_roles/" + PathEscape(organizationRoleID) + "/permissions/" + PathEscape(permissionID)}
 	var out Role
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

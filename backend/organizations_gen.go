@@ -13,21 +13,22 @@ import (
 type OrganizationsService struct{ c *Client }
 
 // List calls GET /organizations (operation ListOrganizations).
-func (s *OrganizationsService) List(ctx context.Context, params *OrganizationListParams) (*Page[Organization], error) {
+func (s *OrganizationsService) List(ctx context.Context, params *OrganizationListParams, opts ...CallOption) (*Page[Organization], error) {
 	req := Request{Method: "GET", Path: "/organizations"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Organization]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *OrganizationsService) ListAll(ctx context.Context, params *OrganizationListParams) iter.Seq2[Organization, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *OrganizationsService) ListAll(ctx context.Context, params *OrganizationListParams, opts ...CallOption) iter.Seq2[Organization, error] {
 	var p OrganizationListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *OrganizationsService) ListAll(ctx context.Context, params *Organization
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]Organization, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,131 +52,131 @@ func (s *OrganizationsService) ListAll(ctx context.Context, params *Organization
 }
 
 // Create calls POST /organizations (operation CreateOrganization).
-func (s *OrganizationsService) Create(ctx context.Context, params *OrganizationCreateParams) (*Organization, error) {
+func (s *OrganizationsService) Create(ctx context.Context, params *OrganizationCreateParams, opts ...CallOption) (*Organization, error) {
 	req := Request{Method: "POST", Path: "/organizations"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Organization
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /organizations/{organization_id} (operation GetOrganization).
-func (s *OrganizationsService) Get(ctx context.Context, organizationID string, params *OrganizationGetParams) (*Organization, error) {
+func (s *OrganizationsService) Get(ctx context.Context, organizationID string, params *OrganizationGetParams, opts ...CallOption) (*Organization, error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID)}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Organization
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /organizations/{organization_id} (operation UpdateOrganization).
-func (s *OrganizationsService) Update(ctx context.Context, organizationID string, params *OrganizationUpdateParams) (*Organization, error) {
+func (s *OrganizationsService) Update(ctx context.Context, organizationID string, params *OrganizationUpdateParams, opts ...CallOption) (*Organization, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Organization
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /organizations/{organization_id} (operation DeleteOrganization).
-func (s *OrganizationsService) Delete(ctx context.Context, organizationID string) (*DeletedObject, error) {
+func (s *OrganizationsService) Delete(ctx context.Context, organizationID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/organizations/" + PathEscape(organizationID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // MergeMetadata calls PATCH /organizations/{organization_id}/metadata (operation MergeOrganizationMetadata).
-func (s *OrganizationsService) MergeMetadata(ctx context.Context, organizationID string, params *OrganizationMergeMetadataParams) (*Organization, error) {
+func (s *OrganizationsService) MergeMetadata(ctx context.Context, organizationID string, params *OrganizationMergeMetadataParams, opts ...CallOption) (*Organization, error) {
 	req := Request{Method: "PATCH", Path: "/organizations/" + PathEscape(organizationID) + "/metadata"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Organization
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ReplaceMetadata calls PUT /organizations/{organization_id}/metadata (operation ReplaceOrganizationMetadata).
-func (s *OrganizationsService) ReplaceMetadata(ctx context.Context, organizationID string, params *OrganizationReplaceMetadataParams) (*Organization, error) {
+func (s *OrganizationsService) ReplaceMetadata(ctx context.Context, organizationID string, params *OrganizationReplaceMetadataParams, opts ...CallOption) (*Organization, error) {
 	req := Request{Method: "PUT", Path: "/organizations/" + PathEscape(organizationID) + "/metadata"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Organization
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UploadLogo calls PUT /organizations/{organization_id}/logo (operation UploadOrganizationLogo).
-func (s *OrganizationsService) UploadLogo(ctx context.Context, organizationID string, params *OrganizationUploadLogoParams) (*OrganizationWithLogo, error) {
+func (s *OrganizationsService) UploadLogo(ctx context.Context, organizationID string, params *OrganizationUploadLogoParams, opts ...CallOption) (*OrganizationWithLogo, error) {
 	req := Request{Method: "PUT", Path: "/organizations/" + PathEscape(organizationID) + "/logo"}
 	if params != nil {
 		req.Body = params.multipart()
 	}
 	var out OrganizationWithLogo
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteLogo calls DELETE /organizations/{organization_id}/logo (operation DeleteOrganizationLogo).
-func (s *OrganizationsService) DeleteLogo(ctx context.Context, organizationID string) (*Organization, error) {
+func (s *OrganizationsService) DeleteLogo(ctx context.Context, organizationID string, opts ...CallOption) (*Organization, error) {
 	req := Request{Method: "DELETE", Path: "/organizations/" + PathEscape(organizationID) + "/logo"}
 	var out Organization
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetBillingSubscription calls GET /organizations/{organization_id}/billing/subscription (operation GetOrganizationBillingSubscription).
-func (s *OrganizationsService) GetBillingSubscription(ctx context.Context, organizationID string) (*CommerceSubscription, error) {
+func (s *OrganizationsService) GetBillingSubscription(ctx context.Context, organizationID string, opts ...CallOption) (*BillingSubscription, error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/billing/subscription"}
-	var out CommerceSubscription
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingSubscription
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetBillingCreditBalance calls GET /organizations/{organization_id}/billing/credits (operation GetOrganizationBillingCreditBalance).
-func (s *OrganizationsService) GetBillingCreditBalance(ctx context.Context, organizationID string) (*CommerceCreditBalanceResponse, error) {
+func (s *OrganizationsService) GetBillingCreditBalance(ctx context.Context, organizationID string, opts ...CallOption) (*BillingCreditBalance, error) {
 	req := Request{Method: "GET", Path: "/organizations/" + PathEscape(organizationID) + "/billing/credits"}
-	var out CommerceCreditBalanceResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingCreditBalance
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // AdjustBillingCreditBalance calls POST /organizations/{organization_id}/billing/credits (operation AdjustOrganizationBillingCreditBalance).
-func (s *OrganizationsService) AdjustBillingCreditBalance(ctx context.Context, organizationID string, params *OrganizationAdjustBillingCreditBalanceParams) (*CommerceCreditLedgerResponse, error) {
+func (s *OrganizationsService) AdjustBillingCreditBalance(ctx context.Context, organizationID string, params *OrganizationAdjustBillingCreditBalanceParams, opts ...CallOption) (*BillingCreditLedger, error) {
 	req := Request{Method: "POST", Path: "/organizations/" + PathEscape(organizationID) + "/billing/credits"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CommerceCreditLedgerResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingCreditLedger
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

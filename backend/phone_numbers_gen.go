@@ -10,82 +10,82 @@ import (
 type PhoneNumbersService struct{ c *Client }
 
 // Create calls POST /phone_numbers (operation CreatePhoneNumber).
-func (s *PhoneNumbersService) Create(ctx context.Context, params *PhoneNumberCreateParams) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) Create(ctx context.Context, params *PhoneNumberCreateParams, opts ...CallOption) (*PhoneNumber, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers"}
 	if params != nil {
 		req.Body = params
 	}
 	var out PhoneNumber
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /phone_numbers/{phone_number_id} (operation GetPhoneNumber).
-func (s *PhoneNumbersService) Get(ctx context.Context, phoneNumberID string) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) Get(ctx context.Context, phoneNumberID string, opts ...CallOption) (*PhoneNumber, error) {
 	req := Request{Method: "GET", Path: "/phone_numbers/" + PathEscape(phoneNumberID)}
 	var out PhoneNumber
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /phone_numbers/{phone_number_id} (operation DeletePhoneNumber).
-func (s *PhoneNumbersService) Delete(ctx context.Context, phoneNumberID string) (*DeletedObject, error) {
+func (s *PhoneNumbersService) Delete(ctx context.Context, phoneNumberID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/phone_numbers/" + PathEscape(phoneNumberID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /phone_numbers/{phone_number_id} (operation UpdatePhoneNumber).
-func (s *PhoneNumbersService) Update(ctx context.Context, phoneNumberID string, params *PhoneNumberUpdateParams) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) Update(ctx context.Context, phoneNumberID string, params *PhoneNumberUpdateParams, opts ...CallOption) (*PhoneNumber, error) {
 	req := Request{Method: "PATCH", Path: "/phone_numbers/" + PathEscape(phoneNumberID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out PhoneNumber
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // PrepareVerification calls POST /phone_numbers/{phone_number_id}/prepare_verification (operation PreparePhoneNumberVerification).
-func (s *PhoneNumbersService) PrepareVerification(ctx context.Context, phoneNumberID string) (*VerificationStatus, error) {
+func (s *PhoneNumbersService) PrepareVerification(ctx context.Context, phoneNumberID string, opts ...CallOption) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers/" + PathEscape(phoneNumberID) + "/prepare_verification"}
 	var out VerificationStatus
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // AttemptVerification calls POST /phone_numbers/{phone_number_id}/attempt_verification (operation AttemptPhoneNumberVerification).
-func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumberID string, params *PhoneNumberAttemptVerificationParams) (*VerificationStatus, error) {
+func (s *PhoneNumbersService) AttemptVerification(ctx context.Context, phoneNumberID string, params *PhoneNumberAttemptVerificationParams, opts ...CallOption) (*VerificationStatus, error) {
 	req := Request{Method: "POST", Path: "/phone_numbers/" + PathEscape(phoneNumberID) + "/attempt_verification"}
 	if params != nil {
 		req.Body = params
 	}
 	var out VerificationStatus
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ReplaceForUser calls PUT /users/{user_id}/phone_number (operation ReplaceUserPhoneNumber).
-func (s *PhoneNumbersService) ReplaceForUser(ctx context.Context, userID string, params *PhoneNumberReplaceForUserParams) (*PhoneNumber, error) {
+func (s *PhoneNumbersService) ReplaceForUser(ctx context.Context, userID string, params *PhoneNumberReplaceForUserParams, opts ...CallOption) (*PhoneNumber, error) {
 	req := Request{Method: "PUT", Path: "/users/" + PathEscape(userID) + "/phone_number"}
 	if params != nil {
 		req.Body = params
 	}
 	var out PhoneNumber
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -10,13 +10,13 @@ import (
 type ProxyChecksService struct{ c *Client }
 
 // Verify calls POST /proxy_checks (operation VerifyDomainProxy).
-func (s *ProxyChecksService) Verify(ctx context.Context, params *ProxyCheckVerifyParams) (*ProxyCheck, error) {
+func (s *ProxyChecksService) Verify(ctx context.Context, params *ProxyCheckVerifyParams, opts ...CallOption) (*ProxyCheck, error) {
 	req := Request{Method: "POST", Path: "/proxy_checks"}
 	if params != nil {
 		req.Body = params
 	}
 	var out ProxyCheck
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

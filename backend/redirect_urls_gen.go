@@ -13,21 +13,22 @@ import (
 type RedirectURLsService struct{ c *Client }
 
 // List calls GET /redirect_urls (operation ListRedirectURLs).
-func (s *RedirectURLsService) List(ctx context.Context, params *RedirectURLListParams) (*Page[RedirectURL], error) {
+func (s *RedirectURLsService) List(ctx context.Context, params *RedirectURLListParams, opts ...CallOption) (*Page[RedirectURL], error) {
 	req := Request{Method: "GET", Path: "/redirect_urls"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[RedirectURL]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *RedirectURLsService) ListAll(ctx context.Context, params *RedirectURLListParams) iter.Seq2[RedirectURL, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *RedirectURLsService) ListAll(ctx context.Context, params *RedirectURLListParams, opts ...CallOption) iter.Seq2[RedirectURL, error] {
 	var p RedirectURLListParams
 	if params != nil {
 		p = *params
@@ -43,7 +44,7 @@ func (s *RedirectURLsService) ListAll(ctx context.Context, params *RedirectURLLi
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,33 +53,33 @@ func (s *RedirectURLsService) ListAll(ctx context.Context, params *RedirectURLLi
 }
 
 // Create calls POST /redirect_urls (operation CreateRedirectURL).
-func (s *RedirectURLsService) Create(ctx context.Context, params *RedirectURLCreateParams) (*RedirectURL, error) {
+func (s *RedirectURLsService) Create(ctx context.Context, params *RedirectURLCreateParams, opts ...CallOption) (*RedirectURL, error) {
 	req := Request{Method: "POST", Path: "/redirect_urls"}
 	if params != nil {
 		req.Body = params
 	}
 	var out RedirectURL
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /redirect_urls/{id} (operation GetRedirectURL).
-func (s *RedirectURLsService) Get(ctx context.Context, id string) (*RedirectURL, error) {
+func (s *RedirectURLsService) Get(ctx context.Context, id string, opts ...CallOption) (*RedirectURL, error) {
 	req := Request{Method: "GET", Path: "/redirect_urls/" + PathEscape(id)}
 	var out RedirectURL
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /redirect_urls/{id} (operation DeleteRedirectURL).
-func (s *RedirectURLsService) Delete(ctx context.Context, id string) (*DeletedObject, error) {
+func (s *RedirectURLsService) Delete(ctx context.Context, id string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/redirect_urls/" + PathEscape(id)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -7,39 +7,47 @@ import (
 	"time"
 )
 
-type maxRetriesKey struct{}
+// CallOption adjusts one call, overriding the Client's Config for it.
+// Every operation takes them last; most calls pass none.
+type CallOption func(*callSettings)
 
-// WithMaxRetries returns a context under which calls retry at most n times
-// (0 disables retries), overriding Config.MaxRetries. Latency-critical
-// callers, such as the middleware deciding a request's authentication,
-// use it to fail fast instead of backing off.
-func WithMaxRetries(ctx context.Context, n int) context.Context {
-	return context.WithValue(ctx, maxRetriesKey{}, max(n, 0))
+// callSettings are a call's resilience settings: the Client's, then its
+// CallOptions applied in order.
+type callSettings struct {
+	maxRetries int
+	timeout    time.Duration
 }
 
-type attemptTimeoutKey struct{}
-
-// WithAttemptTimeout returns a context under which each HTTP attempt is
-// bounded by d, in place of Config.Timeout. The middleware uses it with
-// WithMaxRetries(ctx, 0) on the authentication path, so that a slow Backend
-// API holds a request for a few seconds at most whatever the client's
-// defaults. A d <= 0 leaves Config.Timeout in force.
-func WithAttemptTimeout(ctx context.Context, d time.Duration) context.Context {
-	return context.WithValue(ctx, attemptTimeoutKey{}, d)
+// WithMaxRetries makes the call retry at most n times (0 disables
+// retries), in place of Config.MaxRetries. Latency-critical callers, such
+// as the middleware deciding a request's authentication, use it to fail
+// fast instead of backing off. A negative n counts as 0.
+func WithMaxRetries(n int) CallOption {
+	return func(s *callSettings) { s.maxRetries = max(n, 0) }
 }
 
-func (c *Client) timeoutFor(ctx context.Context) time.Duration {
-	if d, ok := ctx.Value(attemptTimeoutKey{}).(time.Duration); ok && d > 0 {
-		return d
+// WithAttemptTimeout bounds each HTTP attempt of the call by d, in place
+// of Config.Timeout. The middleware uses it with WithMaxRetries(0) on the
+// authentication path, so that a slow Backend API holds a request for a
+// few seconds at most whatever the client's defaults. A d <= 0 leaves
+// Config.Timeout in force.
+func WithAttemptTimeout(d time.Duration) CallOption {
+	return func(s *callSettings) {
+		if d > 0 {
+			s.timeout = d
+		}
 	}
-	return c.timeout
 }
 
-func (c *Client) retriesFor(ctx context.Context) int {
-	if n, ok := ctx.Value(maxRetriesKey{}).(int); ok {
-		return n
+// settings resolves the settings of one call.
+func (c *Client) settings(opts []CallOption) callSettings {
+	s := callSettings{maxRetries: c.maxRetries, timeout: c.timeout}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
 	}
-	return c.maxRetries
+	return s
 }
 
 // isIdempotent reports whether a method may be repeated safely. POST and

@@ -13,21 +13,22 @@ import (
 type RoleSetsService struct{ c *Client }
 
 // List calls GET /role_sets (operation ListRoleSets).
-func (s *RoleSetsService) List(ctx context.Context, params *RoleSetListParams) (*Page[RoleSet], error) {
+func (s *RoleSetsService) List(ctx context.Context, params *RoleSetListParams, opts ...CallOption) (*Page[RoleSet], error) {
 	req := Request{Method: "GET", Path: "/role_sets"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[RoleSet]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *RoleSetsService) ListAll(ctx context.Context, params *RoleSetListParams) iter.Seq2[RoleSet, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *RoleSetsService) ListAll(ctx context.Context, params *RoleSetListParams, opts ...CallOption) iter.Seq2[RoleSet, error] {
 	var p RoleSetListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *RoleSetsService) ListAll(ctx context.Context, params *RoleSetListParams
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]RoleSet, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,75 +52,75 @@ func (s *RoleSetsService) ListAll(ctx context.Context, params *RoleSetListParams
 }
 
 // Create calls POST /role_sets (operation CreateRoleSet).
-func (s *RoleSetsService) Create(ctx context.Context, params *RoleSetCreateParams) (*RoleSet, error) {
+func (s *RoleSetsService) Create(ctx context.Context, params *RoleSetCreateParams, opts ...CallOption) (*RoleSet, error) {
 	req := Request{Method: "POST", Path: "/role_sets"}
 	if params != nil {
 		req.Body = params
 	}
 	var out RoleSet
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /role_sets/{role_set_key_or_id} (operation GetRoleSet).
-func (s *RoleSetsService) Get(ctx context.Context, roleSetKeyOrID string) (*RoleSet, error) {
+func (s *RoleSetsService) Get(ctx context.Context, roleSetKeyOrID string, opts ...CallOption) (*RoleSet, error) {
 	req := Request{Method: "GET", Path: "/role_sets/" + PathEscape(roleSetKeyOrID)}
 	var out RoleSet
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /role_sets/{role_set_key_or_id} (operation UpdateRoleSet).
-func (s *RoleSetsService) Update(ctx context.Context, roleSetKeyOrID string, params *RoleSetUpdateParams) (*RoleSet, error) {
+func (s *RoleSetsService) Update(ctx context.Context, roleSetKeyOrID string, params *RoleSetUpdateParams, opts ...CallOption) (*RoleSet, error) {
 	req := Request{Method: "PATCH", Path: "/role_sets/" + PathEscape(roleSetKeyOrID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out RoleSet
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Replace calls POST /role_sets/{role_set_key_or_id}/replace (operation ReplaceRoleSet).
-func (s *RoleSetsService) Replace(ctx context.Context, roleSetKeyOrID string, params *RoleSetReplaceParams) (*DeletedObject, error) {
+func (s *RoleSetsService) Replace(ctx context.Context, roleSetKeyOrID string, params *RoleSetReplaceParams, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "POST", Path: "/role_sets/" + PathEscape(roleSetKeyOrID) + "/replace"}
 	if params != nil {
 		req.Body = params
 	}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // AddRoles calls POST /role_sets/{role_set_key_or_id}/roles (operation AddRolesToRoleSet).
-func (s *RoleSetsService) AddRoles(ctx context.Context, roleSetKeyOrID string, params *RoleSetAddRolesParams) (*RoleSet, error) {
+func (s *RoleSetsService) AddRoles(ctx context.Context, roleSetKeyOrID string, params *RoleSetAddRolesParams, opts ...CallOption) (*RoleSet, error) {
 	req := Request{Method: "POST", Path: "/role_sets/" + PathEscape(roleSetKeyOrID) + "/roles"}
 	if params != nil {
 		req.Body = params
 	}
 	var out RoleSet
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ReplaceRole calls POST /role_sets/{role_set_key_or_id}/roles/replace (operation ReplaceRoleInRoleSet).
-func (s *RoleSetsService) ReplaceRole(ctx context.Context, roleSetKeyOrID string, params *RoleSetReplaceRoleParams) (*RoleSet, error) {
+func (s *RoleSetsService) ReplaceRole(ctx context.Context, roleSetKeyOrID string, params *RoleSetReplaceRoleParams, opts ...CallOption) (*RoleSet, error) {
 	req := Request{Method: "POST", Path: "/role_sets/" + PathEscape(roleSetKeyOrID) + "/roles/replace"}
 	if params != nil {
 		req.Body = params
 	}
 	var out RoleSet
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

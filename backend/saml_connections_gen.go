@@ -13,21 +13,22 @@ import (
 type SAMLConnectionsService struct{ c *Client }
 
 // List calls GET /saml_connections (operation ListSAMLConnections).
-func (s *SAMLConnectionsService) List(ctx context.Context, params *SAMLConnectionListParams) (*Page[SAMLConnection], error) {
+func (s *SAMLConnectionsService) List(ctx context.Context, params *SAMLConnectionListParams, opts ...CallOption) (*Page[SAMLConnection], error) {
 	req := Request{Method: "GET", Path: "/saml_connections"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[SAMLConnection]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *SAMLConnectionListParams) iter.Seq2[SAMLConnection, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *SAMLConnectionListParams, opts ...CallOption) iter.Seq2[SAMLConnection, error] {
 	var p SAMLConnectionListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *SAMLConnec
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]SAMLConnection, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,46 +52,46 @@ func (s *SAMLConnectionsService) ListAll(ctx context.Context, params *SAMLConnec
 }
 
 // Create calls POST /saml_connections (operation CreateSAMLConnection).
-func (s *SAMLConnectionsService) Create(ctx context.Context, params *SAMLConnectionCreateParams) (*SAMLConnection, error) {
+func (s *SAMLConnectionsService) Create(ctx context.Context, params *SAMLConnectionCreateParams, opts ...CallOption) (*SAMLConnection, error) {
 	req := Request{Method: "POST", Path: "/saml_connections"}
 	if params != nil {
 		req.Body = params
 	}
 	var out SAMLConnection
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /saml_connections/{saml_connection_id} (operation GetSAMLConnection).
-func (s *SAMLConnectionsService) Get(ctx context.Context, samlConnectionID string) (*SAMLConnection, error) {
+func (s *SAMLConnectionsService) Get(ctx context.Context, samlConnectionID string, opts ...CallOption) (*SAMLConnection, error) {
 	req := Request{Method: "GET", Path: "/saml_connections/" + PathEscape(samlConnectionID)}
 	var out SAMLConnection
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /saml_connections/{saml_connection_id} (operation UpdateSAMLConnection).
-func (s *SAMLConnectionsService) Update(ctx context.Context, samlConnectionID string, params *SAMLConnectionUpdateParams) (*SAMLConnection, error) {
+func (s *SAMLConnectionsService) Update(ctx context.Context, samlConnectionID string, params *SAMLConnectionUpdateParams, opts ...CallOption) (*SAMLConnection, error) {
 	req := Request{Method: "PATCH", Path: "/saml_connections/" + PathEscape(samlConnectionID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out SAMLConnection
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /saml_connections/{saml_connection_id} (operation DeleteSAMLConnection).
-func (s *SAMLConnectionsService) Delete(ctx context.Context, samlConnectionID string) (*DeletedObject, error) {
+func (s *SAMLConnectionsService) Delete(ctx context.Context, samlConnectionID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/saml_connections/" + PathEscape(samlConnectionID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

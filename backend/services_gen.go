@@ -73,8 +73,6 @@ type Client struct {
 	RoleSets *RoleSetsService
 	// SAMLConnections holds the SAMLConnections operations (spec tag "SAML Connections").
 	SAMLConnections *SAMLConnectionsService
-	// SCIMDirectories holds the SCIMDirectories operations (spec tag "SCIM Directories").
-	SCIMDirectories *SCIMDirectoriesService
 	// Sessions holds the Sessions operations (spec tag "Sessions").
 	Sessions *SessionsService
 	// SignInTokens holds the SignInTokens operations (spec tag "Sign-in Tokens").
@@ -127,7 +125,6 @@ func (c *Client) initServices() {
 	c.RedirectURLs = &RedirectURLsService{c: c}
 	c.RoleSets = &RoleSetsService{c: c}
 	c.SAMLConnections = &SAMLConnectionsService{c: c}
-	c.SCIMDirectories = &SCIMDirectoriesService{c: c}
 	c.Sessions = &SessionsService{c: c}
 	c.SignInTokens = &SignInTokensService{c: c}
 	c.SignUps = &SignUpsService{c: c}

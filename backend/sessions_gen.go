@@ -13,21 +13,22 @@ import (
 type SessionsService struct{ c *Client }
 
 // List calls GET /sessions (operation GetSessionList).
-func (s *SessionsService) List(ctx context.Context, params *SessionListParams) (*Page[Session], error) {
+func (s *SessionsService) List(ctx context.Context, params *SessionListParams, opts ...CallOption) (*Page[Session], error) {
 	req := Request{Method: "GET", Path: "/sessions"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Session]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *SessionsService) ListAll(ctx context.Context, params *SessionListParams) iter.Seq2[Session, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *SessionsService) ListAll(ctx context.Context, params *SessionListParams, opts ...CallOption) iter.Seq2[Session, error] {
 	var p SessionListParams
 	if params != nil {
 		p = *params
@@ -43,7 +44,7 @@ func (s *SessionsService) ListAll(ctx context.Context, params *SessionListParams
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,33 +53,33 @@ func (s *SessionsService) ListAll(ctx context.Context, params *SessionListParams
 }
 
 // Create calls POST /sessions (operation createSession).
-func (s *SessionsService) Create(ctx context.Context, params *SessionCreateParams) (*Session, error) {
+func (s *SessionsService) Create(ctx context.Context, params *SessionCreateParams, opts ...CallOption) (*Session, error) {
 	req := Request{Method: "POST", Path: "/sessions"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Session
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /sessions/{session_id} (operation GetSession).
-func (s *SessionsService) Get(ctx context.Context, sessionID string) (*Session, error) {
+func (s *SessionsService) Get(ctx context.Context, sessionID string, opts ...CallOption) (*Session, error) {
 	req := Request{Method: "GET", Path: "/sessions/" + PathEscape(sessionID)}
 	var out Session
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /sessions/{session_id}/revoke (operation RevokeSession).
-func (s *SessionsService) Revoke(ctx context.Context, sessionID string) (*Session, error) {
+func (s *SessionsService) Revoke(ctx context.Context, sessionID string, opts ...CallOption) (*Session, error) {
 	req := Request{Method: "POST", Path: "/sessions/" + PathEscape(sessionID) + "/revoke"}
 	var out Session
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -10,23 +10,23 @@ import (
 type SignInTokensService struct{ c *Client }
 
 // Create calls POST /sign_in_tokens (operation CreateSignInToken).
-func (s *SignInTokensService) Create(ctx context.Context, params *SignInTokenCreateParams) (*SignInToken, error) {
+func (s *SignInTokensService) Create(ctx context.Context, params *SignInTokenCreateParams, opts ...CallOption) (*SignInToken, error) {
 	req := Request{Method: "POST", Path: "/sign_in_tokens"}
 	if params != nil {
 		req.Body = params
 	}
 	var out SignInToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revoke calls POST /sign_in_tokens/{sign_in_token_id}/revoke (operation RevokeSignInToken).
-func (s *SignInTokensService) Revoke(ctx context.Context, signInTokenID string) (*SignInToken, error) {
+func (s *SignInTokensService) Revoke(ctx context.Context, signInTokenID string, opts ...CallOption) (*SignInToken, error) {
 	req := Request{Method: "POST", Path: "/sign_in_tokens/" + PathEscape(signInTokenID) + "/revoke"}
 	var out SignInToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -10,23 +10,23 @@ import (
 type SignUpsService struct{ c *Client }
 
 // Get calls GET /sign_ups/{id} (operation GetSignUp).
-func (s *SignUpsService) Get(ctx context.Context, id string) (*SignUp, error) {
+func (s *SignUpsService) Get(ctx context.Context, id string, opts ...CallOption) (*SignUp, error) {
 	req := Request{Method: "GET", Path: "/sign_ups/" + PathEscape(id)}
 	var out SignUp
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /sign_ups/{id} (operation UpdateSignUp).
-func (s *SignUpsService) Update(ctx context.Context, id string, params *SignUpUpdateParams) (*SignUp, error) {
+func (s *SignUpsService) Update(ctx context.Context, id string, params *SignUpUpdateParams, opts ...CallOption) (*SignUp, error) {
 	req := Request{Method: "PATCH", Path: "/sign_ups/" + PathEscape(id)}
 	if params != nil {
 		req.Body = params
 	}
 	var out SignUp
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

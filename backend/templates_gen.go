@@ -13,21 +13,22 @@ import (
 type TemplatesService struct{ c *Client }
 
 // List calls GET /templates/{template_type} (operation GetTemplateList).
-func (s *TemplatesService) List(ctx context.Context, templateType string, params *TemplateListParams) (*Page[Template], error) {
+func (s *TemplatesService) List(ctx context.Context, templateType string, params *TemplateListParams, opts ...CallOption) (*Page[Template], error) {
 	req := Request{Method: "GET", Path: "/templates/" + PathEscape(templateType)}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[Template]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *TemplatesService) ListAll(ctx context.Context, templateType string, params *TemplateListParams) iter.Seq2[Template, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *TemplatesService) ListAll(ctx context.Context, templateType string, params *TemplateListParams, opts ...CallOption) iter.Seq2[Template, error] {
 	var p TemplateListParams
 	if params != nil {
 		p = *params
@@ -43,7 +44,7 @@ func (s *TemplatesService) ListAll(ctx context.Context, templateType string, par
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.List(ctx, templateType, &q)
+		out, err := s.List(ctx, templateType, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -52,59 +53,59 @@ func (s *TemplatesService) ListAll(ctx context.Context, templateType string, par
 }
 
 // Get calls GET /templates/{template_type}/{slug} (operation GetTemplate).
-func (s *TemplatesService) Get(ctx context.Context, templateType string, slug string) (*Template, error) {
+func (s *TemplatesService) Get(ctx context.Context, templateType string, slug string, opts ...CallOption) (*Template, error) {
 	req := Request{Method: "GET", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug)}
 	var out Template
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Upsert calls PUT /templates/{template_type}/{slug} (operation UpsertTemplate).
-func (s *TemplatesService) Upsert(ctx context.Context, templateType string, slug string, params *TemplateUpsertParams) (*Template, error) {
+func (s *TemplatesService) Upsert(ctx context.Context, templateType string, slug string, params *TemplateUpsertParams, opts ...CallOption) (*Template, error) {
 	req := Request{Method: "PUT", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug)}
 	if params != nil {
 		req.Body = params
 	}
 	var out Template
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Revert calls POST /templates/{template_type}/{slug}/revert (operation RevertTemplate).
-func (s *TemplatesService) Revert(ctx context.Context, templateType string, slug string) (*Template, error) {
+func (s *TemplatesService) Revert(ctx context.Context, templateType string, slug string, opts ...CallOption) (*Template, error) {
 	req := Request{Method: "POST", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug) + "/revert"}
 	var out Template
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Preview calls POST /templates/{template_type}/{slug}/preview (operation PreviewTemplate).
-func (s *TemplatesService) Preview(ctx context.Context, templateType string, slug string, params *TemplatePreviewParams) (map[string]any, error) {
+func (s *TemplatesService) Preview(ctx context.Context, templateType string, slug string, params *TemplatePreviewParams, opts ...CallOption) (map[string]any, error) {
 	req := Request{Method: "POST", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug) + "/preview"}
 	if params != nil {
 		req.Body = params
 	}
 	var out map[string]any
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // ToggleDelivery calls POST /templates/{template_type}/{slug}/toggle_delivery (operation ToggleTemplateDelivery).
-func (s *TemplatesService) ToggleDelivery(ctx context.Context, templateType string, slug string, params *TemplateToggleDeliveryParams) (*Template, error) {
+func (s *TemplatesService) ToggleDelivery(ctx context.Context, templateType string, slug string, params *TemplateToggleDeliveryParams, opts ...CallOption) (*Template, error) {
 	req := Request{Method: "POST", Path: "/templates/" + PathEscape(templateType) + "/" + PathEscape(slug) + "/toggle_delivery"}
 	if params != nil {
 		req.Body = params
 	}
 	var out Template
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

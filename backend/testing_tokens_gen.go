@@ -10,10 +10,10 @@ import (
 type TestingTokensService struct{ c *Client }
 
 // Create calls POST /testing_tokens (operation CreateTestingToken).
-func (s *TestingTokensService) Create(ctx context.Context) (*TestingToken, error) {
+func (s *TestingTokensService) Create(ctx context.Context, opts ...CallOption) (*TestingToken, error) {
 	req := Request{Method: "POST", Path: "/testing_tokens"}
 	var out TestingToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

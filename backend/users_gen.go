@@ -13,21 +13,22 @@ import (
 type UsersService struct{ c *Client }
 
 // List calls GET /users (operation GetUserList).
-func (s *UsersService) List(ctx context.Context, params *UserListParams) (*Page[User], error) {
+func (s *UsersService) List(ctx context.Context, params *UserListParams, opts ...CallOption) (*Page[User], error) {
 	req := Request{Method: "GET", Path: "/users"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[User]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) ListAll(ctx context.Context, params *UserListParams) iter.Seq2[User, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *UsersService) ListAll(ctx context.Context, params *UserListParams, opts ...CallOption) iter.Seq2[User, error] {
 	var p UserListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *UsersService) ListAll(ctx context.Context, params *UserListParams) iter
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]User, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,228 +52,229 @@ func (s *UsersService) ListAll(ctx context.Context, params *UserListParams) iter
 }
 
 // Create calls POST /users (operation CreateUser).
-func (s *UsersService) Create(ctx context.Context, params *UserCreateParams) (*User, error) {
+func (s *UsersService) Create(ctx context.Context, params *UserCreateParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users"}
 	if params != nil {
 		req.Body = params
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Count calls GET /users/count (operation GetUsersCount).
-func (s *UsersService) Count(ctx context.Context, params *UserCountParams) (*TotalCount, error) {
+func (s *UsersService) Count(ctx context.Context, params *UserCountParams, opts ...CallOption) (*TotalCount, error) {
 	req := Request{Method: "GET", Path: "/users/count"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out TotalCount
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Get calls GET /users/{user_id} (operation GetUser).
-func (s *UsersService) Get(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) Get(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID)}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Update calls PATCH /users/{user_id} (operation UpdateUser).
-func (s *UsersService) Update(ctx context.Context, userID string, params *UserUpdateParams) (*User, error) {
+func (s *UsersService) Update(ctx context.Context, userID string, params *UserUpdateParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "PATCH", Path: "/users/" + PathEscape(userID)}
 	if params != nil {
 		req.Body = params
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Delete calls DELETE /users/{user_id} (operation DeleteUser).
-func (s *UsersService) Delete(ctx context.Context, userID string) (*DeletedObject, error) {
+func (s *UsersService) Delete(ctx context.Context, userID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Ban calls POST /users/{user_id}/ban (operation BanUser).
-func (s *UsersService) Ban(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) Ban(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/ban"}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Unban calls POST /users/{user_id}/unban (operation UnbanUser).
-func (s *UsersService) Unban(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) Unban(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/unban"}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // BulkBan calls POST /users/ban (operation UsersBan).
-func (s *UsersService) BulkBan(ctx context.Context, params *UserBulkBanParams) ([]User, error) {
+func (s *UsersService) BulkBan(ctx context.Context, params *UserBulkBanParams, opts ...CallOption) ([]User, error) {
 	req := Request{Method: "POST", Path: "/users/ban"}
 	if params != nil {
 		req.Body = params
 	}
 	var out []User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // BulkUnban calls POST /users/unban (operation UsersUnban).
-func (s *UsersService) BulkUnban(ctx context.Context, params *UserBulkUnbanParams) ([]User, error) {
+func (s *UsersService) BulkUnban(ctx context.Context, params *UserBulkUnbanParams, opts ...CallOption) ([]User, error) {
 	req := Request{Method: "POST", Path: "/users/unban"}
 	if params != nil {
 		req.Body = params
 	}
 	var out []User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // Lock calls POST /users/{user_id}/lock (operation LockUser).
-func (s *UsersService) Lock(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) Lock(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/lock"}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Unlock calls POST /users/{user_id}/unlock (operation UnlockUser).
-func (s *UsersService) Unlock(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) Unlock(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/unlock"}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // SetProfileImage calls POST /users/{user_id}/profile_image (operation SetUserProfileImage).
-func (s *UsersService) SetProfileImage(ctx context.Context, userID string, params *UserSetProfileImageParams) (*User, error) {
+func (s *UsersService) SetProfileImage(ctx context.Context, userID string, params *UserSetProfileImageParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/profile_image"}
 	if params != nil {
 		req.Body = params.multipart()
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteProfileImage calls DELETE /users/{user_id}/profile_image (operation DeleteUserProfileImage).
-func (s *UsersService) DeleteProfileImage(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) DeleteProfileImage(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/profile_image"}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UpdateMetadata calls PATCH /users/{user_id}/metadata (operation UpdateUserMetadata).
-func (s *UsersService) UpdateMetadata(ctx context.Context, userID string, params *UserUpdateMetadataParams) (*User, error) {
+func (s *UsersService) UpdateMetadata(ctx context.Context, userID string, params *UserUpdateMetadataParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "PATCH", Path: "/users/" + PathEscape(userID) + "/metadata"}
 	if params != nil {
 		req.Body = params
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ReplaceMetadata calls PUT /users/{user_id}/metadata (operation ReplaceUserMetadata).
-func (s *UsersService) ReplaceMetadata(ctx context.Context, userID string, params *UserReplaceMetadataParams) (*User, error) {
+func (s *UsersService) ReplaceMetadata(ctx context.Context, userID string, params *UserReplaceMetadataParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "PUT", Path: "/users/" + PathEscape(userID) + "/metadata"}
 	if params != nil {
 		req.Body = params
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetBillingSubscription calls GET /users/{user_id}/billing/subscription (operation GetUserBillingSubscription).
-func (s *UsersService) GetBillingSubscription(ctx context.Context, userID string) (*CommerceSubscription, error) {
+func (s *UsersService) GetBillingSubscription(ctx context.Context, userID string, opts ...CallOption) (*BillingSubscription, error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/billing/subscription"}
-	var out CommerceSubscription
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingSubscription
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // GetBillingCreditBalance calls GET /users/{user_id}/billing/credits (operation GetUserBillingCreditBalance).
-func (s *UsersService) GetBillingCreditBalance(ctx context.Context, userID string) (*CommerceCreditBalanceResponse, error) {
+func (s *UsersService) GetBillingCreditBalance(ctx context.Context, userID string, opts ...CallOption) (*BillingCreditBalance, error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/billing/credits"}
-	var out CommerceCreditBalanceResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingCreditBalance
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // AdjustBillingCreditBalance calls POST /users/{user_id}/billing/credits (operation AdjustUserBillingCreditBalance).
-func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID string, params *UserAdjustBillingCreditBalanceParams) (*CommerceCreditLedgerResponse, error) {
+func (s *UsersService) AdjustBillingCreditBalance(ctx context.Context, userID string, params *UserAdjustBillingCreditBalanceParams, opts ...CallOption) (*BillingCreditLedger, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/billing/credits"}
 	if params != nil {
 		req.Body = params
 	}
-	var out CommerceCreditLedgerResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out BillingCreditLedger
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListOAuthAccessTokens calls GET /users/{user_id}/oauth_access_tokens/{provider} (operation GetOAuthAccessToken).
-func (s *UsersService) ListOAuthAccessTokens(ctx context.Context, userID string, provider string, params *UserListOAuthAccessTokensParams) (*Page[ProviderOAuthAccessToken], error) {
+func (s *UsersService) ListOAuthAccessTokens(ctx context.Context, userID string, provider string, params *UserListOAuthAccessTokensParams, opts ...CallOption) (*Page[ProviderOAuthAccessToken], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/oauth_access_tokens/" + PathEscape(provider)}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[ProviderOAuthAccessToken]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListOAuthAccessTokensAll iterates over every result of ListOAuthAccessTokens, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) ListOAuthAccessTokensAll(ctx context.Context, userID string, provider string, params *UserListOAuthAccessTokensParams) iter.Seq2[ProviderOAuthAccessToken, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *UsersService) ListOAuthAccessTokensAll(ctx context.Context, userID string, provider string, params *UserListOAuthAccessTokensParams, opts ...CallOption) iter.Seq2[ProviderOAuthAccessToken, error] {
 	var p UserListOAuthAccessTokensParams
 	if params != nil {
 		p = *params
@@ -288,7 +290,7 @@ func (s *UsersService) ListOAuthAccessTokensAll(ctx context.Context, userID stri
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
 		q.Paginated = Ptr(true)
-		out, err := s.ListOAuthAccessTokens(ctx, userID, provider, &q)
+		out, err := s.ListOAuthAccessTokens(ctx, userID, provider, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -297,21 +299,22 @@ func (s *UsersService) ListOAuthAccessTokensAll(ctx context.Context, userID stri
 }
 
 // ListOrganizationMemberships calls GET /users/{user_id}/organization_memberships (operation UsersGetOrganizationMemberships).
-func (s *UsersService) ListOrganizationMemberships(ctx context.Context, userID string, params *UserListOrganizationMembershipsParams) (*Page[OrganizationMembership], error) {
+func (s *UsersService) ListOrganizationMemberships(ctx context.Context, userID string, params *UserListOrganizationMembershipsParams, opts ...CallOption) (*Page[OrganizationMembership], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/organization_memberships"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationMembership]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListOrganizationMembershipsAll iterates over every result of ListOrganizationMemberships, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) ListOrganizationMembershipsAll(ctx context.Context, userID string, params *UserListOrganizationMembershipsParams) iter.Seq2[OrganizationMembership, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *UsersService) ListOrganizationMembershipsAll(ctx context.Context, userID string, params *UserListOrganizationMembershipsParams, opts ...CallOption) iter.Seq2[OrganizationMembership, error] {
 	var p UserListOrganizationMembershipsParams
 	if params != nil {
 		p = *params
@@ -326,7 +329,7 @@ func (s *UsersService) ListOrganizationMembershipsAll(ctx context.Context, userI
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationMembership, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListOrganizationMemberships(ctx, userID, &q)
+		out, err := s.ListOrganizationMemberships(ctx, userID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -335,21 +338,22 @@ func (s *UsersService) ListOrganizationMembershipsAll(ctx context.Context, userI
 }
 
 // ListOrganizationInvitations calls GET /users/{user_id}/organization_invitations (operation UsersGetOrganizationInvitations).
-func (s *UsersService) ListOrganizationInvitations(ctx context.Context, userID string, params *UserListOrganizationInvitationsParams) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
+func (s *UsersService) ListOrganizationInvitations(ctx context.Context, userID string, params *UserListOrganizationInvitationsParams, opts ...CallOption) (*Page[OrganizationInvitationWithPublicOrganizationData], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/organization_invitations"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[OrganizationInvitationWithPublicOrganizationData]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListOrganizationInvitationsAll iterates over every result of ListOrganizationInvitations, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *UsersService) ListOrganizationInvitationsAll(ctx context.Context, userID string, params *UserListOrganizationInvitationsParams) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *UsersService) ListOrganizationInvitationsAll(ctx context.Context, userID string, params *UserListOrganizationInvitationsParams, opts ...CallOption) iter.Seq2[OrganizationInvitationWithPublicOrganizationData, error] {
 	var p UserListOrganizationInvitationsParams
 	if params != nil {
 		p = *params
@@ -364,7 +368,7 @@ func (s *UsersService) ListOrganizationInvitationsAll(ctx context.Context, userI
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]OrganizationInvitationWithPublicOrganizationData, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.ListOrganizationInvitations(ctx, userID, &q)
+		out, err := s.ListOrganizationInvitations(ctx, userID, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -373,142 +377,142 @@ func (s *UsersService) ListOrganizationInvitationsAll(ctx context.Context, userI
 }
 
 // RemovePassword calls POST /users/{user_id}/remove_password (operation RemoveUserPassword).
-func (s *UsersService) RemovePassword(ctx context.Context, userID string, params *UserRemovePasswordParams) (*User, error) {
+func (s *UsersService) RemovePassword(ctx context.Context, userID string, params *UserRemovePasswordParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/remove_password"}
 	if params != nil {
 		req.Body = params
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // VerifyPassword calls POST /users/{user_id}/verify_password (operation VerifyPassword).
-func (s *UsersService) VerifyPassword(ctx context.Context, userID string, params *UserVerifyPasswordParams) (*UserVerifyPasswordResponse, error) {
+func (s *UsersService) VerifyPassword(ctx context.Context, userID string, params *UserVerifyPasswordParams, opts ...CallOption) (*PasswordVerification, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/verify_password"}
 	if params != nil {
 		req.Body = params
 	}
-	var out UserVerifyPasswordResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out PasswordVerification
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // VerifyTOTP calls POST /users/{user_id}/verify_totp (operation VerifyTOTP).
-func (s *UsersService) VerifyTOTP(ctx context.Context, userID string, params *UserVerifyTOTPParams) (*UserVerifyTOTPResponse, error) {
+func (s *UsersService) VerifyTOTP(ctx context.Context, userID string, params *UserVerifyTOTPParams, opts ...CallOption) (*TOTPVerification, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/verify_totp"}
 	if params != nil {
 		req.Body = params
 	}
-	var out UserVerifyTOTPResponse
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	var out TOTPVerification
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DisableMFA calls DELETE /users/{user_id}/mfa (operation DisableMFA).
-func (s *UsersService) DisableMFA(ctx context.Context, userID string) (*UserIDResult, error) {
+func (s *UsersService) DisableMFA(ctx context.Context, userID string, opts ...CallOption) (*UserIDResult, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/mfa"}
 	var out UserIDResult
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteBackupCodes calls DELETE /users/{user_id}/backup_code (operation DeleteBackupCode).
-func (s *UsersService) DeleteBackupCodes(ctx context.Context, userID string) (*UserIDResult, error) {
+func (s *UsersService) DeleteBackupCodes(ctx context.Context, userID string, opts ...CallOption) (*UserIDResult, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/backup_code"}
 	var out UserIDResult
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeletePasskey calls DELETE /users/{user_id}/passkeys/{passkey_identification_id} (operation UserPasskeyDelete).
-func (s *UsersService) DeletePasskey(ctx context.Context, userID string, passkeyIdentificationID string) (*DeletedObject, error) {
+func (s *UsersService) DeletePasskey(ctx context.Context, userID string, passkeyIdentificationID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/passkeys/" + PathEscape(passkeyIdentificationID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListTrustedDevices calls GET /users/{user_id}/trusted_devices (operation ListUserTrustedDevices).
-func (s *UsersService) ListTrustedDevices(ctx context.Context, userID string) (*Page[TrustedDevice], error) {
+func (s *UsersService) ListTrustedDevices(ctx context.Context, userID string, opts ...CallOption) (*Page[TrustedDevice], error) {
 	req := Request{Method: "GET", Path: "/users/" + PathEscape(userID) + "/trusted_devices"}
 	var out Page[TrustedDevice]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // RevokeTrustedDevice calls DELETE /users/{user_id}/trusted_devices/{trusted_device_id} (operation RevokeUserTrustedDevice).
-func (s *UsersService) RevokeTrustedDevice(ctx context.Context, userID string, trustedDeviceID string) (*TrustedDevice, error) {
+func (s *UsersService) RevokeTrustedDevice(ctx context.Context, userID string, trustedDeviceID string, opts ...CallOption) (*TrustedDevice, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/trusted_devices/" + PathEscape(trustedDeviceID)}
 	var out TrustedDevice
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteWeb3Wallet calls DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id} (operation UserWeb3WalletDelete).
-func (s *UsersService) DeleteWeb3Wallet(ctx context.Context, userID string, web3WalletIdentificationID string) (*DeletedObject, error) {
+func (s *UsersService) DeleteWeb3Wallet(ctx context.Context, userID string, web3WalletIdentificationID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/web3_wallets/" + PathEscape(web3WalletIdentificationID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteTOTP calls DELETE /users/{user_id}/totp (operation DeleteTOTP).
-func (s *UsersService) DeleteTOTP(ctx context.Context, userID string) (*UserIDResult, error) {
+func (s *UsersService) DeleteTOTP(ctx context.Context, userID string, opts ...CallOption) (*UserIDResult, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/totp"}
 	var out UserIDResult
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteExternalAccount calls DELETE /users/{user_id}/external_accounts/{external_account_id} (operation DeleteExternalAccount).
-func (s *UsersService) DeleteExternalAccount(ctx context.Context, userID string, externalAccountID string) (*DeletedObject, error) {
+func (s *UsersService) DeleteExternalAccount(ctx context.Context, userID string, externalAccountID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/users/" + PathEscape(userID) + "/external_accounts/" + PathEscape(externalAccountID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // SetPasswordCompromised calls POST /users/{user_id}/password/set_compromised (operation SetUserPasswordCompromised).
-func (s *UsersService) SetPasswordCompromised(ctx context.Context, userID string, params *UserSetPasswordCompromisedParams) (*User, error) {
+func (s *UsersService) SetPasswordCompromised(ctx context.Context, userID string, params *UserSetPasswordCompromisedParams, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/password/set_compromised"}
 	if params != nil {
 		req.Body = params
 	}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // UnsetPasswordCompromised calls POST /users/{user_id}/password/unset_compromised (operation UnsetUserPasswordCompromised).
-func (s *UsersService) UnsetPasswordCompromised(ctx context.Context, userID string) (*User, error) {
+func (s *UsersService) UnsetPasswordCompromised(ctx context.Context, userID string, opts ...CallOption) (*User, error) {
 	req := Request{Method: "POST", Path: "/users/" + PathEscape(userID) + "/password/unset_compromised"}
 	var out User
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -914,8 +918,8 @@ type UserVerifyPasswordParams struct {
 	Password string `json:"password"`
 }
 
-// UserVerifyPasswordResponse is generated from an inline object.
-type UserVerifyPasswordResponse struct {
+// PasswordVerification is generated from an inline object.
+type PasswordVerification struct {
 	Verified bool `json:"verified,omitempty"`
 }
 
@@ -924,8 +928,8 @@ type UserVerifyTOTPParams struct {
 	Code string `json:"code"`
 }
 
-// UserVerifyTOTPResponse is generated from an inline object.
-type UserVerifyTOTPResponse struct {
+// TOTPVerification is generated from an inline object.
+type TOTPVerification struct {
 	Verified bool   `json:"verified,omitempty"`
 	CodeType string `json:"code_type,omitempty"`
 }

@@ -13,21 +13,22 @@ import (
 type WaitlistEntriesService struct{ c *Client }
 
 // List calls GET /waitlist_entries (operation ListWaitlistEntries).
-func (s *WaitlistEntriesService) List(ctx context.Context, params *WaitlistEntryListParams) (*Page[WaitlistEntry], error) {
+func (s *WaitlistEntriesService) List(ctx context.Context, params *WaitlistEntryListParams, opts ...CallOption) (*Page[WaitlistEntry], error) {
 	req := Request{Method: "GET", Path: "/waitlist_entries"}
 	if params != nil {
 		req.Query = params.query()
 	}
 	var out Page[WaitlistEntry]
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // ListAll iterates over every result of List, fetching pages of
-// params.Limit items (DefaultPageSize when unset) from params.Offset on.
-func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *WaitlistEntryListParams) iter.Seq2[WaitlistEntry, error] {
+// params.Limit items (DefaultPageSize when unset) from params.Offset on;
+// opts apply to each page's call.
+func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *WaitlistEntryListParams, opts ...CallOption) iter.Seq2[WaitlistEntry, error] {
 	var p WaitlistEntryListParams
 	if params != nil {
 		p = *params
@@ -42,7 +43,7 @@ func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *WaitlistEn
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]WaitlistEntry, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q)
+		out, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -51,59 +52,59 @@ func (s *WaitlistEntriesService) ListAll(ctx context.Context, params *WaitlistEn
 }
 
 // Create calls POST /waitlist_entries (operation CreateWaitlistEntry).
-func (s *WaitlistEntriesService) Create(ctx context.Context, params *WaitlistEntryCreateParams) (*WaitlistEntry, error) {
+func (s *WaitlistEntriesService) Create(ctx context.Context, params *WaitlistEntryCreateParams, opts ...CallOption) (*WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries"}
 	if params != nil {
 		req.Body = params
 	}
 	var out WaitlistEntry
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // BulkCreate calls POST /waitlist_entries/bulk (operation CreateBulkWaitlistEntries).
-func (s *WaitlistEntriesService) BulkCreate(ctx context.Context, params *WaitlistEntryBulkCreateParams) ([]WaitlistEntry, error) {
+func (s *WaitlistEntriesService) BulkCreate(ctx context.Context, params *WaitlistEntryBulkCreateParams, opts ...CallOption) ([]WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries/bulk"}
 	if params != nil {
 		req.Body = params.Items
 	}
 	var out []WaitlistEntry
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // Delete calls DELETE /waitlist_entries/{waitlist_entry_id} (operation DeleteWaitlistEntry).
-func (s *WaitlistEntriesService) Delete(ctx context.Context, waitlistEntryID string) (*DeletedObject, error) {
+func (s *WaitlistEntriesService) Delete(ctx context.Context, waitlistEntryID string, opts ...CallOption) (*DeletedObject, error) {
 	req := Request{Method: "DELETE", Path: "/waitlist_entries/" + PathEscape(waitlistEntryID)}
 	var out DeletedObject
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Invite calls POST /waitlist_entries/{waitlist_entry_id}/invite (operation InviteWaitlistEntry).
-func (s *WaitlistEntriesService) Invite(ctx context.Context, waitlistEntryID string, params *WaitlistEntryInviteParams) (*WaitlistEntry, error) {
+func (s *WaitlistEntriesService) Invite(ctx context.Context, waitlistEntryID string, params *WaitlistEntryInviteParams, opts ...CallOption) (*WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries/" + PathEscape(waitlistEntryID) + "/invite"}
 	if params != nil {
 		req.Body = params
 	}
 	var out WaitlistEntry
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Reject calls POST /waitlist_entries/{waitlist_entry_id}/reject (operation RejectWaitlistEntry).
-func (s *WaitlistEntriesService) Reject(ctx context.Context, waitlistEntryID string) (*WaitlistEntry, error) {
+func (s *WaitlistEntriesService) Reject(ctx context.Context, waitlistEntryID string, opts ...CallOption) (*WaitlistEntry, error) {
 	req := Request{Method: "POST", Path: "/waitlist_entries/" + PathEscape(waitlistEntryID) + "/reject"}
 	var out WaitlistEntry
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -10,26 +10,26 @@ import (
 type WebhooksService struct{ c *Client }
 
 // CreateSvixApp calls POST /webhooks/svix (operation CreateSvixApp).
-func (s *WebhooksService) CreateSvixApp(ctx context.Context) (*SvixURL, error) {
+func (s *WebhooksService) CreateSvixApp(ctx context.Context, opts ...CallOption) (*SvixURL, error) {
 	req := Request{Method: "POST", Path: "/webhooks/svix"}
 	var out SvixURL
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DeleteSvixApp calls DELETE /webhooks/svix (operation DeleteSvixApp).
-func (s *WebhooksService) DeleteSvixApp(ctx context.Context) error {
+func (s *WebhooksService) DeleteSvixApp(ctx context.Context, opts ...CallOption) error {
 	req := Request{Method: "DELETE", Path: "/webhooks/svix"}
-	return s.c.Do(ctx, req, nil)
+	return s.c.Do(ctx, req, nil, opts...)
 }
 
 // GenerateSvixAuthURL calls POST /webhooks/svix_url (operation GenerateSvixAuthURL).
-func (s *WebhooksService) GenerateSvixAuthURL(ctx context.Context) (*SvixURL, error) {
+func (s *WebhooksService) GenerateSvixAuthURL(ctx context.Context, opts ...CallOption) (*SvixURL, error) {
 	req := Request{Method: "POST", Path: "/webhooks/svix_url"}
 	var out SvixURL
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

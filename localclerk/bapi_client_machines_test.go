@@ -9,7 +9,7 @@ import (
 )
 
 // machine creates a machine, optionally scoped to others.
-func (f *clientFixture) machine(t *testing.T, scoped ...string) *backend.MachineCreateResponse {
+func (f *clientFixture) machine(t *testing.T, scoped ...string) *backend.CreatedMachine {
 	t.Helper()
 	m, err := f.c.Machines.Create(f.ctx, &backend.MachineCreateParams{Name: f.unique("svc "), ScopedMachines: scoped})
 	if err != nil {
@@ -30,7 +30,7 @@ func (f *clientFixture) machineClient(t *testing.T, secret string) *backend.Clie
 }
 
 // m2mToken mints a token as a fresh machine.
-func (f *clientFixture) m2mToken(t *testing.T) (*backend.M2MTokenCreateResponse, *backend.Client) {
+func (f *clientFixture) m2mToken(t *testing.T) (*backend.CreatedM2MToken, *backend.Client) {
 	t.Helper()
 	mc := f.machineClient(t, f.machine(t).SecretKey)
 	tok, err := mc.M2MTokens.Create(f.ctx, &backend.M2MTokenCreateParams{SecondsUntilExpiration: backend.Ptr(600.0)})
@@ -40,7 +40,7 @@ func (f *clientFixture) m2mToken(t *testing.T) (*backend.M2MTokenCreateResponse,
 	return tok, mc
 }
 
-func (f *clientFixture) apiKey(t *testing.T) *backend.APIKeyCreateResponse {
+func (f *clientFixture) apiKey(t *testing.T) *backend.CreatedAPIKey {
 	t.Helper()
 	k, err := f.c.APIKeys.Create(f.ctx, &backend.APIKeyCreateParams{Name: f.unique("key "), Subject: f.user(t).ID, Scopes: []string{"read"}})
 	if err != nil {

@@ -57,7 +57,14 @@ var methodByOp = map[string]string{
 	"GetBillingStatementPaymentAttempts": "ListStatementPaymentAttempts",
 }
 
-// handWritten operations are implemented in middleware.go; the generator
+// legacyPath maps the old spelling of a path to the current one. The
+// specification serves SCIM directories under both /scim_directories (the
+// legacy name, as its field descriptions say) and /directories: one
+// resource gets one service, Client.Directories, and the legacy
+// operations are listed as aliases of the current ones, not generated.
+var legacyPath = strings.NewReplacer("/scim_directories", "/directories", "{scim_directory_id}", "{directory_id}")
+
+// handWritten operations are implemented in auth_operations.go; the generator
 // only lists them in the coverage table and the facts.
 var handWritten = map[string][2]string{
 	"GetJWKS":                        {"JWKS", "Get"},
@@ -73,13 +80,17 @@ type opInfo struct {
 	ID, Method, Path     string
 	Tag, Service, GoName string
 	Hand                 bool
-	PathParams           []string
-	Query                []*field
-	BodyKind             string // none, json, array, multipart, raw
-	BodyProps            []string
-	ParamsType           string
-	RetType              string // "" when the operation returns nothing
-	ItemType             string // element type of a paginated answer
+	// AliasOf is the operation a legacy path duplicates (see legacyPath);
+	// no method is generated for an alias.
+	AliasOf    string
+	noTypes    bool // Hand or an alias: no Go types for it
+	PathParams []string
+	Query      []*field
+	BodyKind   string // none, json, array, multipart, raw
+	BodyProps  []string
+	ParamsType string
+	RetType    string // "" when the operation returns nothing
+	ItemType   string // element type of a paginated answer
 	// ItemsKey is the JSON key of the items of a paginated answer that
 	// keeps them somewhere other than "data" (or a bare array).
 	ItemsKey    string
@@ -179,11 +190,15 @@ func build(sp *spec, taken, used map[string]bool) (*model, error) {
 				return nil, fmt.Errorf("duplicate operationId %s", op.OperationID)
 			}
 			seenIDs[op.OperationID] = true
-			oi, err := buildOp(tg, path, strings.ToUpper(meth), op, item.Parameters)
+			alias := legacyPath.Replace(path) != path
+			oi, err := buildOp(tg, path, strings.ToUpper(meth), op, item.Parameters, alias)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", op.OperationID, err)
 			}
 			m.ops = append(m.ops, oi)
+			if alias {
+				continue
+			}
 			s := svcs[oi.Service]
 			if s == nil {
 				s = &serviceInfo{Name: oi.Service, Tag: oi.Tag}
@@ -192,6 +207,9 @@ func build(sp *spec, taken, used map[string]bool) (*model, error) {
 			}
 			s.Ops = append(s.Ops, oi)
 		}
+	}
+	if err := resolveAliases(m.ops); err != nil {
+		return nil, err
 	}
 	sort.Slice(m.services, func(i, j int) bool { return m.services[i].Name < m.services[j].Name })
 	// Method names must be unique per service.
@@ -213,7 +231,51 @@ func build(sp *spec, taken, used map[string]bool) (*model, error) {
 	return m, nil
 }
 
-func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param) (*opInfo, error) {
+// resolveAliases points every legacy-path operation at the operation of
+// the current path with the same method, which must take every input the
+// legacy one takes (it may take more: directory_group_id next to the
+// legacy scim_group_id).
+func resolveAliases(ops []*opInfo) error {
+	byRoute := map[string]*opInfo{}
+	for _, o := range ops {
+		if legacyPath.Replace(o.Path) == o.Path {
+			byRoute[o.Method+" "+o.Path] = o
+		}
+	}
+	for _, o := range ops {
+		cur := legacyPath.Replace(o.Path)
+		if cur == o.Path {
+			continue
+		}
+		c := byRoute[o.Method+" "+cur]
+		if c == nil {
+			return fmt.Errorf("%s: legacy path %s has no current %s %s", o.ID, o.Path, o.Method, cur)
+		}
+		var oq, cq []string
+		for _, q := range o.Query {
+			oq = append(oq, q.jsonName)
+		}
+		for _, q := range c.Query {
+			cq = append(cq, q.jsonName)
+		}
+		if o.BodyKind != c.BodyKind || !subset(oq, cq) || !subset(o.BodyProps, c.BodyProps) {
+			return fmt.Errorf("%s: legacy path %s takes inputs %s does not", o.ID, o.Path, c.ID)
+		}
+		o.AliasOf, o.Service, o.GoName, o.IterName = c.ID, c.Service, c.GoName, c.IterName
+	}
+	return nil
+}
+
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param, alias bool) (*opInfo, error) {
 	sp := tg.sp
 	oi := &opInfo{ID: op.OperationID, Method: method, Path: path}
 	if len(op.Tags) > 0 {
@@ -243,6 +305,7 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 	if h, ok := handWritten[op.OperationID]; ok {
 		oi.Service, oi.GoName, oi.Hand = h[0], h[1], true
 	}
+	oi.noTypes = oi.Hand || alias
 
 	file := snake(oi.Service)
 	// The naming scheme (see package backend's doc): Client.Users.List
@@ -273,7 +336,7 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 		default:
 			return nil, fmt.Errorf("parameter %s in %s unsupported", rp.Name, rp.In)
 		}
-		if oi.Hand {
+		if oi.noTypes {
 			oi.Query = append(oi.Query, &field{jsonName: rp.Name, in: "query"})
 			continue
 		}
@@ -326,7 +389,7 @@ func buildOp(tg *typeGen, path, method string, op *operation, pathLevel []*param
 	}
 
 	// Response: the first 2xx answer with a JSON schema.
-	if !oi.Hand {
+	if !oi.noTypes {
 		for _, code := range op.Responses.Keys {
 			if !strings.HasPrefix(code, "2") {
 				continue
@@ -368,7 +431,7 @@ func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *ty
 		}
 		for _, p := range ps {
 			oi.BodyProps = append(oi.BodyProps, p.name)
-			if oi.Hand {
+			if oi.noTypes {
 				continue
 			}
 			d := params()
@@ -391,7 +454,7 @@ func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *ty
 		}
 		for _, p := range ps {
 			oi.BodyProps = append(oi.BodyProps, p.name)
-			if oi.Hand {
+			if oi.noTypes {
 				continue
 			}
 			d := params()
@@ -405,7 +468,7 @@ func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *ty
 		}
 	case rs.Type == "array":
 		oi.BodyKind = "array"
-		if oi.Hand {
+		if oi.noTypes {
 			return nil
 		}
 		d := params()
@@ -416,7 +479,7 @@ func buildBody(tg *typeGen, oi *opInfo, ct string, sc *schema, params func() *ty
 		addField(d, &field{goName: "Items", jsonName: "", goType: t, tag: `json:"-"`, in: "items"})
 	default:
 		oi.BodyKind = "raw"
-		if oi.Hand {
+		if oi.noTypes {
 			return nil
 		}
 		d := params()

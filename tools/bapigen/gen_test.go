@@ -80,6 +80,15 @@ func TestNames(t *testing.T) {
 			t.Errorf("pascal(%q) = %q, want %q", in, got, want)
 		}
 	}
+	for in, want := range map[string]string{
+		"CommercePlan": "BillingPlan", "CommerceMoneyResponse": "BillingMoney", "FeatureResponse": "Feature",
+		"PaginatedCommercePlanResponse": "PaginatedBillingPlan", "BillingStatement": "BillingStatement",
+		"Client": "ClientObject", "User": "User",
+	} {
+		if got := modelName(in); got != want {
+			t.Errorf("modelName(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if got := camel("role_set_key_or_id"); got != "roleSetKeyOrID" {
 		t.Errorf("camel = %q", got)
 	}
@@ -113,7 +122,7 @@ func TestNamingScheme(t *testing.T) {
 	}
 	pages := 0
 	for _, o := range m.ops {
-		if o.Hand {
+		if o.Hand || o.AliasOf != "" {
 			continue
 		}
 		if want := resource(o.Service) + o.GoName + "Params"; o.ParamsType != "" && o.ParamsType != want {
@@ -139,6 +148,31 @@ func TestNamingScheme(t *testing.T) {
 		if c := n[len(n)-1]; c >= '0' && c <= '9' {
 			t.Errorf("type %s has a numeric suffix", n)
 		}
+		if strings.HasSuffix(n, "Response") {
+			t.Errorf("type %s is named after an answer, not a resource: name it in inlineRename", n)
+		}
+		if strings.Contains(n, "Commerce") || strings.Contains(n, "SCIMDirector") {
+			t.Errorf("type %s uses a name the package spells otherwise (Billing, Directory)", n)
+		}
+	}
+	services := map[string]bool{}
+	for _, s := range m.services {
+		services[s.Name] = true
+	}
+	if !services["Directories"] || services["SCIMDirectories"] {
+		t.Errorf("services %v: want Directories only for SCIM directories", services)
+	}
+	aliases := 0
+	for _, o := range m.ops {
+		if o.AliasOf != "" {
+			aliases++
+			if !strings.HasPrefix(o.Path, "/scim_directories") || o.Service != "Directories" {
+				t.Errorf("%s: alias of %s served by %s.%s", o.ID, o.AliasOf, o.Service, o.GoName)
+			}
+		}
+	}
+	if aliases != 10 {
+		t.Errorf("%d legacy aliases, want the 10 /scim_directories operations", aliases)
 	}
 	for in, want := range map[string]string{"Users": "User", "Directories": "Directory", "EmailAddresses": "EmailAddress",
 		"JWKS": "JWKS", "Billing": "Billing", "Miscellaneous": "Miscellaneous", "WaitlistEntries": "WaitlistEntry", "RedirectURLs": "RedirectURL"} {

@@ -7,10 +7,33 @@ import (
 	"strings"
 )
 
-// typeRename renames component schemas whose natural Go name is taken by
-// the package's own API.
+// typeRename names the component schemas whose derived Go name (see
+// modelName) is taken by the package's own API or by another schema.
 var typeRename = map[string]string{
 	"Client": "ClientObject",
+	// The answer of creating a test run is the URL that starts it, not the
+	// run (EnterpriseConnectionTestRun).
+	"EnterpriseConnectionTestRunResponse": "EnterpriseConnectionTestRunURL",
+	// The newer spelling of CommerceDiscountsResponse, with a
+	// BillingProrationDiscountDetail; the variant merge keeps the older one.
+	"BillingDiscountsResponse": "BillingDiscountsDetail",
+}
+
+// modelName is the Go name of a component schema. The specification names
+// one product two ways, Commerce… (older schemas) and Billing… (its tag,
+// and what Clerk's documentation calls it): every model says Billing. A
+// schema named …Response describes a model, not an answer (it is embedded
+// in other models), so the suffix is dropped: CommerceMoneyResponse is
+// BillingMoney.
+func modelName(schema string) string {
+	if r, ok := typeRename[schema]; ok {
+		return r
+	}
+	n := strings.ReplaceAll(pascal(schema), "Commerce", "Billing")
+	if t := strings.TrimSuffix(n, "Response"); t != "" {
+		n = t
+	}
+	return n
 }
 
 // typeDecl is one generated Go struct type.
@@ -237,9 +260,9 @@ func (g *typeGen) component(name string) (string, error) {
 		}
 	}
 	sc := g.sp.Components.Schemas.Vals[name]
-	goName := pascal(name)
-	if r, ok := typeRename[name]; ok {
-		goName = r
+	goName := modelName(name)
+	if g.decls[goName] != nil || g.taken[goName] {
+		return "", fmt.Errorf("schema %s: Go name %s is taken; name it in typeRename", name, goName)
 	}
 	d := g.newDecl(goName, "models", "the "+name+" schema")
 	g.byComp[name] = d.name
@@ -349,9 +372,15 @@ func (g *typeGen) prune(ops []*opInfo, used map[string]bool) {
 // every API key answer), so a struct identical to an earlier inline one is
 // replaced by it.
 func (g *typeGen) structFor(s *schema, ctx, file string, req bool, origin string) (string, error) {
+	if target, ok := inlineAs[ctx]; ok {
+		return g.useModel(s, ctx, target)
+	}
 	name := ctx
 	if r, ok := inlineRename[ctx]; ok {
 		name = r
+		if g.decls[name] != nil || g.taken[name] {
+			return "", fmt.Errorf("%s: name %s is taken", ctx, name)
+		}
 	}
 	d := g.newDecl(name, file, origin)
 	if err := g.fillStruct(d, s, req); err != nil {
@@ -367,16 +396,67 @@ func (g *typeGen) structFor(s *schema, ctx, file string, req bool, origin string
 	return d.name, nil
 }
 
-// inlineRename gives the first occurrence of a repeated inline object a
-// resource name instead of its positional one.
+// inlineRename gives an inline object (the first occurrence of a repeated
+// one) a resource name instead of its positional one. Every answer object
+// has one: no generated type is named …Response.
 var inlineRename = map[string]string{
-	"APIKeyListResponseDataItem":              "APIKey",
-	"M2MTokenListResponseM2MTokensItem":       "M2MToken",
-	"EmailAddressPrepareVerificationResponse": "VerificationStatus",
-	"UserDisableMFAResponse":                  "UserIDResult",
-	"MachineDeleteResponse":                   "DeletedResource",
-	"MachineGetSecretKeyResponse":             "MachineSecretKey",
-	"UserListOAuthAccessTokensResponseItem":   "ProviderOAuthAccessToken",
+	"APIKeyListResponseDataItem":                "APIKey",
+	"APIKeyCreateResponse":                      "CreatedAPIKey",
+	"APIKeyGetSecretResponse":                   "APIKeySecret",
+	"M2MTokenListResponseM2MTokensItem":         "M2MToken",
+	"M2MTokenCreateResponse":                    "CreatedM2MToken",
+	"MachineCreateResponse":                     "CreatedMachine",
+	"MachineDeleteScopeResponse":                "DeletedMachineScope",
+	"MachineGetSecretKeyResponse":               "MachineSecretKey",
+	"AdminPortalLinkTokenCreateResponse":        "AdminPortalLinkToken",
+	"AdminPortalLinkTokenRevokeResponse":        "RevokedAdminPortalLinkToken",
+	"BetaFeatureUpdateInstanceSettingsResponse": "BetaInstanceSettings",
+	"InvitationRevokeResponse":                  "RevokedInvitation",
+	"EmailAddressPrepareVerificationResponse":   "VerificationStatus",
+	"UserDisableMFAResponse":                    "UserIDResult",
+	"UserVerifyPasswordResponse":                "PasswordVerification",
+	"UserVerifyTOTPResponse":                    "TOTPVerification",
+	"UserListOAuthAccessTokensResponseItem":     "ProviderOAuthAccessToken",
+}
+
+// inlineAs answers an inline object with an existing model whose fields
+// include all of its own: the deletion answers the specification spells
+// inline are the DeletedObject every other deletion answers.
+var inlineAs = map[string]string{
+	"MachineDeleteResponse":                   "DeletedObject",
+	"APIKeyDeleteResponse":                    "DeletedObject",
+	"DirectoryDeleteGroupRoleMappingResponse": "DeletedObject",
+}
+
+// useModel returns model (a component schema's Go name) for the inline
+// object s, after checking that every property of s is a field of model
+// with the same JSON shape, so that nothing the server sends is lost.
+func (g *typeGen) useModel(s *schema, ctx, model string) (string, error) {
+	if g.decls[model] == nil {
+		for _, n := range g.sp.Components.Schemas.Keys {
+			if modelName(n) == model {
+				if _, err := g.component(n); err != nil {
+					return "", err
+				}
+				break
+			}
+		}
+	}
+	md := g.decls[model]
+	if md == nil {
+		return "", fmt.Errorf("%s: no model %s", ctx, model)
+	}
+	probe := &typeDecl{name: ctx}
+	if err := g.fillStruct(probe, s, false); err != nil {
+		return "", fmt.Errorf("%s: %w", ctx, err)
+	}
+	for _, f := range probe.fields {
+		i := slices.IndexFunc(md.fields, func(o *field) bool { return o.jsonName == f.jsonName })
+		if i < 0 || !g.sameShape(md.fields[i].goType, f.goType) {
+			return "", fmt.Errorf("%s: property %s (%s) is not a field of %s", ctx, f.jsonName, f.goType, model)
+		}
+	}
+	return model, nil
 }
 
 func signature(d *typeDecl) string {

@@ -37,9 +37,9 @@ type JWK struct {
 }
 
 // Get fetches the instance's JSON Web Key Set (operation GetJWKS).
-func (s *JWKSService) Get(ctx context.Context) (*JWKS, error) {
+func (s *JWKSService) Get(ctx context.Context, opts ...CallOption) (*JWKS, error) {
 	var out JWKS
-	if err := s.c.Do(ctx, Request{Method: http.MethodGet, Path: "/jwks"}, &out); err != nil {
+	if err := s.c.Do(ctx, Request{Method: http.MethodGet, Path: "/jwks"}, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -71,14 +71,14 @@ type VerifiedAPIKey struct {
 
 // Verify checks an API key secret (operation verifyApiKey). The endpoint
 // lives outside the version segment.
-func (s *APIKeysService) Verify(ctx context.Context, secret string) (*VerifiedAPIKey, error) {
+func (s *APIKeysService) Verify(ctx context.Context, secret string, opts ...CallOption) (*VerifiedAPIKey, error) {
 	if secret == "" {
 		return nil, errors.New("clerk: APIKeys.Verify: empty secret")
 	}
 	var out VerifiedAPIKey
 	req := Request{Method: http.MethodPost, Path: "/api_keys/verify", SkipVersion: true,
 		Body: map[string]string{"secret": secret}}
-	if err := s.c.doRaw(ctx, req, &out, &out.Raw); err != nil {
+	if err := s.c.doRaw(ctx, req, &out, &out.Raw, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -107,14 +107,14 @@ type VerifiedM2MToken struct {
 
 // Verify checks an M2M token (operation verifyM2MToken). It authenticates
 // with the machine secret key when one is configured, else the secret key.
-func (s *M2MTokensService) Verify(ctx context.Context, token string) (*VerifiedM2MToken, error) {
+func (s *M2MTokensService) Verify(ctx context.Context, token string, opts ...CallOption) (*VerifiedM2MToken, error) {
 	if token == "" {
 		return nil, errors.New("clerk: M2MTokens.Verify: empty token")
 	}
 	var out VerifiedM2MToken
 	req := Request{Method: http.MethodPost, Path: "/m2m_tokens/verify", SkipVersion: true, UseMachineKey: true,
 		Body: map[string]string{"token": token}}
-	if err := s.c.doRaw(ctx, req, &out, &out.Raw); err != nil {
+	if err := s.c.doRaw(ctx, req, &out, &out.Raw, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -148,14 +148,14 @@ type VerifiedOAuthAccessToken struct {
 }
 
 // Verify checks an OAuth access token (operation verifyOAuthAccessToken).
-func (s *OAuthAccessTokensService) Verify(ctx context.Context, accessToken string) (*VerifiedOAuthAccessToken, error) {
+func (s *OAuthAccessTokensService) Verify(ctx context.Context, accessToken string, opts ...CallOption) (*VerifiedOAuthAccessToken, error) {
 	if accessToken == "" {
 		return nil, errors.New("clerk: OAuthAccessTokens.Verify: empty access token")
 	}
 	var out VerifiedOAuthAccessToken
 	req := Request{Method: http.MethodPost, Path: "/oauth_applications/access_tokens/verify", SkipVersion: true,
 		Body: map[string]string{"access_token": accessToken}}
-	if err := s.c.doRaw(ctx, req, &out, &out.Raw); err != nil {
+	if err := s.c.doRaw(ctx, req, &out, &out.Raw, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -163,8 +163,8 @@ func (s *OAuthAccessTokensService) Verify(ctx context.Context, accessToken strin
 
 // doRaw calls req, keeping the answer's bytes in raw and decoding them
 // into out.
-func (c *Client) doRaw(ctx context.Context, req Request, out any, raw *json.RawMessage) error {
-	if err := c.Do(ctx, req, raw); err != nil {
+func (c *Client) doRaw(ctx context.Context, req Request, out any, raw *json.RawMessage, opts []CallOption) error {
+	if err := c.Do(ctx, req, raw, opts...); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(*raw, out); err != nil {
@@ -182,13 +182,13 @@ type HandshakePayload struct {
 // GetHandshakePayload resolves a handshake nonce into cookie directives.
 // The specification leaves this path undocumented; the shape follows the
 // Express SDK.
-func (s *ClientsService) GetHandshakePayload(ctx context.Context, nonce string) (*HandshakePayload, error) {
+func (s *ClientsService) GetHandshakePayload(ctx context.Context, nonce string, opts ...CallOption) (*HandshakePayload, error) {
 	if nonce == "" {
 		return nil, errors.New("clerk: Clients.GetHandshakePayload: empty nonce")
 	}
 	var out HandshakePayload
 	req := Request{Method: http.MethodGet, Path: "/clients/handshake_payload", Query: url.Values{"nonce": {nonce}}}
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -224,7 +224,7 @@ type SessionRefresh struct {
 // Refresh mints a new session token from an expired one and a refresh
 // token (operation RefreshSession). A 401 tells the caller to fall back to
 // the handshake flow.
-func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params *SessionRefreshParams) (*SessionRefresh, error) {
+func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params *SessionRefreshParams, opts ...CallOption) (*SessionRefresh, error) {
 	if sessionID == "" {
 		return nil, errors.New("clerk: Sessions.Refresh: empty session id")
 	}
@@ -236,7 +236,7 @@ func (s *SessionsService) Refresh(ctx context.Context, sessionID string, params 
 		req.Query = url.Values{"suffixed_cookies": {"true"}}
 	}
 	var out SessionRefresh
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -256,7 +256,7 @@ type SessionCreateTokenParams struct {
 }
 
 // CreateToken mints a session JWT (operation CreateSessionToken).
-func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, params *SessionCreateTokenParams) (*SessionToken, error) {
+func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, params *SessionCreateTokenParams, opts ...CallOption) (*SessionToken, error) {
 	if sessionID == "" {
 		return nil, errors.New("clerk: Sessions.CreateToken: empty session id")
 	}
@@ -265,7 +265,7 @@ func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, par
 		req.Body = params
 	}
 	var out SessionToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -273,7 +273,7 @@ func (s *SessionsService) CreateToken(ctx context.Context, sessionID string, par
 
 // CreateTokenFromTemplate mints a JWT from a named JWT template (operation
 // CreateSessionTokenFromTemplate); Auth.GetToken({template}) uses it.
-func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID, templateName string, params *SessionCreateTokenParams) (*SessionToken, error) {
+func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID, templateName string, params *SessionCreateTokenParams, opts ...CallOption) (*SessionToken, error) {
 	if sessionID == "" || templateName == "" {
 		return nil, errors.New("clerk: Sessions.CreateTokenFromTemplate: empty session id or template name")
 	}
@@ -282,7 +282,7 @@ func (s *SessionsService) CreateTokenFromTemplate(ctx context.Context, sessionID
 		req.Body = params
 	}
 	var out SessionToken
-	if err := s.c.Do(ctx, req, &out); err != nil {
+	if err := s.c.Do(ctx, req, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
