@@ -17,11 +17,11 @@ func ExampleVerify() {
 	// CLERK_WEBHOOK_SIGNING_SECRET) and the headers and body from the
 	// incoming request. Here a delivery is signed locally.
 	secret := "whsec_" + base64.StdEncoding.EncodeToString([]byte("example signing key"))
-	sentAt := time.Unix(1764100000, 0)
+	sentAt := time.Now()
 	body := []byte(`{"type":"user.created","object":"event","timestamp":1764100000000,` +
 		`"instance_id":"ins_123","data":{"id":"user_123","object":"user","first_name":"Ada"}}`)
 
-	signer, err := webhooks.NewVerifier(secret)
+	signer, err := webhooks.NewVerifier(secret, webhooks.VerifierOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -30,8 +30,7 @@ func ExampleVerify() {
 	header.Set(webhooks.HeaderTimestamp, strconv.FormatInt(sentAt.Unix(), 10))
 	header.Set(webhooks.HeaderSignature, signer.Sign("msg_123", sentAt, body))
 
-	// The clock is pinned so the example's fixed timestamp is in tolerance.
-	evt, err := webhooks.Verify(secret, header, body, webhooks.WithClock(func() time.Time { return sentAt.Add(time.Minute) }))
+	evt, err := webhooks.Verify(secret, header, body)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -42,7 +41,7 @@ func ExampleVerify() {
 	fmt.Println(evt.Type, evt.MessageID, user.ID, *user.FirstName)
 
 	// A body changed in transit is refused.
-	_, err = webhooks.Verify(secret, header, append(body, ' '), webhooks.WithClock(func() time.Time { return sentAt }))
+	_, err = webhooks.Verify(secret, header, append(body, ' '))
 	fmt.Println(err)
 	// Output:
 	// user.created msg_123 user_123 Ada
@@ -51,7 +50,7 @@ func ExampleVerify() {
 
 func ExampleVerifier_Handler() {
 	// NewVerifier("") reads CLERK_WEBHOOK_SIGNING_SECRET.
-	v, err := webhooks.NewVerifier("")
+	v, err := webhooks.NewVerifier("", webhooks.VerifierOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -75,7 +74,7 @@ func ExampleVerifier_Handler() {
 }
 
 func ExampleReplayGuard() {
-	v, err := webhooks.NewVerifier("")
+	v, err := webhooks.NewVerifier("", webhooks.VerifierOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add("id", "1764100000", "v1,abc v2,def", "null")
 	f.Add("id", " 0x10 ", "v1,"+strings.Repeat("A", 44), `{"type":"user.created","data":5}`)
 
-	v, err := NewVerifier(testSecret, WithClock(fixedClock(testTime)))
+	v, err := NewVerifier(testSecret, VerifierOptions{Now: fixedClock(testTime)})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // VerifyRequest reads r's body (at most the configured limit, see
-// [WithMaxBodyBytes]) and verifies it with r's headers. A larger body yields
+// [VerifierOptions.MaxBodyBytes]) and verifies it with r's headers. A larger body yields
 // an error wrapping [ErrBodyTooLarge]. The body is consumed.
 func (v *Verifier) VerifyRequest(r *http.Request) (Event, error) {
 	body, err := v.readBody(r)

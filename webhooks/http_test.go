@@ -24,7 +24,7 @@ func (rec *recorder) handle(w http.ResponseWriter, r *http.Request, evt Event) {
 }
 
 func TestHandler(t *testing.T) {
-	v := newTestVerifier(t, testTime, WithMaxBodyBytes(int64(len(testBody))))
+	v := newTestVerifier(t, testTime, VerifierOptions{MaxBodyBytes: int64(len(testBody))})
 	valid := func() http.Header { return headers(testMessageID, strconv.Itoa(testUnix), testSignature) }
 
 	tests := []struct {
@@ -72,7 +72,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestHandlerOversizedContentLength(t *testing.T) {
-	v := newTestVerifier(t, testTime, WithMaxBodyBytes(16))
+	v := newTestVerifier(t, testTime, VerifierOptions{MaxBodyBytes: 16})
 	var rec recorder
 	body := &countingReader{r: strings.NewReader(strings.Repeat("x", 1000))}
 	req := httptest.NewRequest(http.MethodPost, "/", body)
@@ -104,7 +104,7 @@ func TestHandlerDefaultLimit(t *testing.T) {
 
 func TestHandlerBodyAtLimit(t *testing.T) {
 	body := `{}`
-	v := newTestVerifier(t, testTime, WithMaxBodyBytes(int64(len(body))))
+	v := newTestVerifier(t, testTime, VerifierOptions{MaxBodyBytes: int64(len(body))})
 	var rec recorder
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	req.Header = signed(v, "msg", testTime, body)

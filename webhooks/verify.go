@@ -79,32 +79,32 @@ type Verifier struct {
 	maxBodyBytes int64
 }
 
-// Option adjusts a [Verifier].
-type Option func(*Verifier)
-
-// WithClock replaces time.Now, so tests (and callers with their own time
-// source) get exact tolerance behaviour.
-func WithClock(now func() time.Time) Option {
-	return func(v *Verifier) { v.now = now }
-}
-
-// WithTolerance changes the accepted distance between a delivery's timestamp
-// and the clock (default [DefaultTolerance]). It is truncated to whole
-// seconds, the resolution of svix-timestamp; it must not be negative.
-func WithTolerance(d time.Duration) Option {
-	return func(v *Verifier) { v.tolerance = d }
-}
-
-// WithMaxBodyBytes changes the body limit used when reading requests
-// (default [DefaultMaxBodyBytes]); it must be positive.
-func WithMaxBodyBytes(n int64) Option {
-	return func(v *Verifier) { v.maxBodyBytes = n }
+// VerifierOptions configures a [Verifier]. The zero value is the defaults.
+type VerifierOptions struct {
+	// Tolerance is the accepted distance between a delivery's timestamp and
+	// the clock, in either direction (zero means [DefaultTolerance]). It is
+	// truncated to whole seconds, the resolution of svix-timestamp; it must
+	// not be negative.
+	Tolerance time.Duration
+	// MaxBodyBytes bounds the body read from a request (zero means
+	// [DefaultMaxBodyBytes]); it must not be negative.
+	MaxBodyBytes int64
+	// Now is the clock the timestamps are checked against; nil means
+	// time.Now. Tests pin it to get exact tolerance behaviour.
+	Now func() time.Time
 }
 
 // NewVerifier decodes secret ("whsec_<base64>") and returns a Verifier for
-// it. An empty secret falls back to the SecretEnv environment variable. The
-// returned error says what is wrong with the secret without repeating it.
-func NewVerifier(secret string, opts ...Option) (*Verifier, error) {
+// it, configured by o. An empty secret falls back to the SecretEnv
+// environment variable. The returned error says what is wrong with the
+// secret without repeating it, or names the option that is invalid.
+func NewVerifier(secret string, o VerifierOptions) (*Verifier, error) {
+	if o.Tolerance < 0 {
+		return nil, fmt.Errorf("webhooks: VerifierOptions.Tolerance: negative tolerance %v", o.Tolerance)
+	}
+	if o.MaxBodyBytes < 0 {
+		return nil, fmt.Errorf("webhooks: VerifierOptions.MaxBodyBytes: negative limit %d", o.MaxBodyBytes)
+	}
 	if secret == "" {
 		secret = os.Getenv(SecretEnv)
 	}
@@ -112,23 +112,15 @@ func NewVerifier(secret string, opts ...Option) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Verifier{
-		key:          key,
-		now:          time.Now,
-		tolerance:    DefaultTolerance,
-		maxBodyBytes: DefaultMaxBodyBytes,
-	}
-	for _, opt := range opts {
-		opt(v)
-	}
+	v := &Verifier{key: key, now: o.Now, tolerance: o.Tolerance, maxBodyBytes: o.MaxBodyBytes}
 	if v.now == nil {
-		return nil, errors.New("webhooks: WithClock: nil clock")
+		v.now = time.Now
 	}
-	if v.tolerance < 0 {
-		return nil, fmt.Errorf("webhooks: WithTolerance: negative tolerance %v", v.tolerance)
+	if v.tolerance == 0 {
+		v.tolerance = DefaultTolerance
 	}
-	if v.maxBodyBytes <= 0 {
-		return nil, fmt.Errorf("webhooks: WithMaxBodyBytes: limit must be positive, got %d", v.maxBodyBytes)
+	if v.maxBodyBytes == 0 {
+		v.maxBodyBytes = DefaultMaxBodyBytes
 	}
 	return v, nil
 }
@@ -155,11 +147,11 @@ func decodeSecret(secret string) ([]byte, error) {
 	return key, nil
 }
 
-// Verify checks a delivery made with secret and decodes it. It is a shortcut
-// for NewVerifier followed by [Verifier.Verify]; build a Verifier once when
-// handling many deliveries.
-func Verify(secret string, header http.Header, body []byte, opts ...Option) (Event, error) {
-	v, err := NewVerifier(secret, opts...)
+// Verify checks a delivery made with secret and decodes it, with the default
+// [VerifierOptions]. It is a shortcut for NewVerifier followed by
+// [Verifier.Verify]; build a Verifier once when handling many deliveries.
+func Verify(secret string, header http.Header, body []byte) (Event, error) {
+	v, err := NewVerifier(secret, VerifierOptions{})
 	if err != nil {
 		return Event{}, err
 	}

@@ -36,9 +36,14 @@ func headers(id, ts, sig string) http.Header {
 }
 
 // newTestVerifier returns a verifier for testSecret whose clock is at now.
-func newTestVerifier(t *testing.T, now time.Time, opts ...Option) *Verifier {
+func newTestVerifier(t *testing.T, now time.Time, opts ...VerifierOptions) *Verifier {
 	t.Helper()
-	v, err := NewVerifier(testSecret, append([]Option{WithClock(fixedClock(now))}, opts...)...)
+	var o VerifierOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.Now = fixedClock(now)
+	v, err := NewVerifier(testSecret, o)
 	if err != nil {
 		t.Fatalf("NewVerifier: %v", err)
 	}
@@ -76,7 +81,7 @@ func TestVerifyKnownAnswer(t *testing.T) {
 
 func TestVerifyPackageFunction(t *testing.T) {
 	h := headers(testMessageID, strconv.Itoa(testUnix), testSignature)
-	if _, err := Verify(testSecret, h, []byte(testBody), WithClock(fixedClock(testTime))); err != nil {
+	if _, err := Verify(testSecret, signed(newTestVerifier(t, testTime), testMessageID, time.Now(), testBody), []byte(testBody)); err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
 	// Real clock: the 2025 timestamp is far outside the tolerance.
@@ -91,7 +96,7 @@ func TestVerifyPackageFunction(t *testing.T) {
 func TestVerifyRejects(t *testing.T) {
 	v := newTestVerifier(t, testTime)
 	ts := strconv.Itoa(testUnix)
-	other, err := NewVerifier("whsec_" + base64.StdEncoding.EncodeToString([]byte("some other key")))
+	other, err := NewVerifier("whsec_"+base64.StdEncoding.EncodeToString([]byte("some other key")), VerifierOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,14 +188,14 @@ func TestVerifyTolerance(t *testing.T) {
 		t.Errorf("5m0.999s later: %v", err)
 	}
 
-	strict := newTestVerifier(t, testTime, WithTolerance(0))
-	if _, err := strict.Verify(signed(v, testMessageID, testTime, testBody), body); err != nil {
-		t.Errorf("zero tolerance, same second: %v", err)
+	strict := newTestVerifier(t, testTime, VerifierOptions{Tolerance: time.Second})
+	if _, err := strict.Verify(signed(v, testMessageID, testTime.Add(-time.Second), testBody), body); err != nil {
+		t.Errorf("1s tolerance, 1s old: %v", err)
 	}
-	if _, err := strict.Verify(signed(v, testMessageID, testTime.Add(-time.Second), testBody), body); !errors.Is(err, ErrTimestampTooOld) {
-		t.Errorf("zero tolerance, 1s old: err = %v", err)
+	if _, err := strict.Verify(signed(v, testMessageID, testTime.Add(-2*time.Second), testBody), body); !errors.Is(err, ErrTimestampTooOld) {
+		t.Errorf("1s tolerance, 2s old: err = %v", err)
 	}
-	wide := newTestVerifier(t, testTime, WithTolerance(time.Hour))
+	wide := newTestVerifier(t, testTime, VerifierOptions{Tolerance: time.Hour})
 	if _, err := wide.Verify(signed(v, testMessageID, testTime.Add(-59*time.Minute), testBody), body); err != nil {
 		t.Errorf("1h tolerance, 59m old: %v", err)
 	}
@@ -201,7 +206,7 @@ func TestVerifyMultipleSignatures(t *testing.T) {
 	ts := strconv.Itoa(testUnix)
 	bogus := "v1," + base64.StdEncoding.EncodeToString(make([]byte, 32))
 	good := testSignature
-	old, err := NewVerifier("whsec_" + base64.StdEncoding.EncodeToString([]byte("previous key")))
+	old, err := NewVerifier("whsec_"+base64.StdEncoding.EncodeToString([]byte("previous key")), VerifierOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +282,7 @@ func TestNewVerifierSecret(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(SecretEnv, "")
-			_, err := NewVerifier(tt.secret)
+			_, err := NewVerifier(tt.secret, VerifierOptions{})
 			if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -288,7 +293,7 @@ func TestNewVerifierSecret(t *testing.T) {
 	}
 
 	t.Run("without prefix verifies the same", func(t *testing.T) {
-		v, err := NewVerifier(raw, WithClock(fixedClock(testTime)))
+		v, err := NewVerifier(raw, VerifierOptions{Now: fixedClock(testTime)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,14 +305,14 @@ func TestNewVerifierSecret(t *testing.T) {
 
 func TestNewVerifierEnv(t *testing.T) {
 	t.Setenv(SecretEnv, "")
-	if _, err := NewVerifier(""); !errors.Is(err, ErrMissingSecret) {
+	if _, err := NewVerifier("", VerifierOptions{}); !errors.Is(err, ErrMissingSecret) {
 		t.Fatalf("no secret, no env: err = %v, want ErrMissingSecret", err)
 	} else if !strings.Contains(err.Error(), SecretEnv) {
 		t.Errorf("error %q should point at %s", err, SecretEnv)
 	}
 
 	t.Setenv(SecretEnv, testSecret)
-	v, err := NewVerifier("", WithClock(fixedClock(testTime)))
+	v, err := NewVerifier("", VerifierOptions{Now: fixedClock(testTime)})
 	if err != nil {
 		t.Fatalf("secret from env: %v", err)
 	}
@@ -317,23 +322,30 @@ func TestNewVerifierEnv(t *testing.T) {
 
 	// An explicit secret wins over the environment.
 	t.Setenv(SecretEnv, "whsec_!!!")
-	if _, err := NewVerifier(testSecret); err != nil {
+	if _, err := NewVerifier(testSecret, VerifierOptions{}); err != nil {
 		t.Fatalf("explicit secret: %v", err)
 	}
 }
 
 func TestNewVerifierOptions(t *testing.T) {
-	for name, opt := range map[string]Option{
-		"nil clock":          WithClock(nil),
-		"negative tolerance": WithTolerance(-time.Second),
-		"zero body limit":    WithMaxBodyBytes(0),
-		"negative limit":     WithMaxBodyBytes(-1),
+	for name, o := range map[string]VerifierOptions{
+		"negative tolerance": {Tolerance: -time.Second},
+		"negative limit":     {MaxBodyBytes: -1},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := NewVerifier(testSecret, opt); err == nil {
-				t.Fatal("want an error")
+			_, err := NewVerifier(testSecret, o)
+			if err == nil || !strings.Contains(err.Error(), "VerifierOptions.") {
+				t.Fatalf("err = %v, want one naming the option", err)
 			}
 		})
+	}
+	// The zero value is the defaults.
+	v, err := NewVerifier(testSecret, VerifierOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.now == nil || v.tolerance != DefaultTolerance || v.maxBodyBytes != DefaultMaxBodyBytes {
+		t.Errorf("zero options: tolerance %v, body limit %d, clock set %v", v.tolerance, v.maxBodyBytes, v.now != nil)
 	}
 }
 
