@@ -77,11 +77,11 @@ func (b bapi) RefreshSession(ctx context.Context, sessionID string, req authn.Re
 // body of at most jwks.MaxBodyBytes.
 func jwksFetcher(c *backend.Client) jwks.Fetcher {
 	return func(ctx context.Context) ([]jwks.JWK, error) {
-		ctx = backend.WithMaxResponseBytes(backend.WithMaxRetries(ctx, 0), jwks.MaxBodyBytes)
+		opts := []backend.CallOption{backend.WithMaxRetries(0), backend.WithMaxResponseBytes(jwks.MaxBodyBytes)}
 		if dl, ok := ctx.Deadline(); ok {
-			ctx = backend.WithAttemptTimeout(ctx, time.Until(dl))
+			opts = append(opts, backend.WithAttemptTimeout(time.Until(dl)))
 		}
-		set, err := c.JWKS.Get(ctx)
+		set, err := c.JWKS.Get(ctx, opts...)
 		if tl := (*backend.ResponseTooLargeError)(nil); errors.As(err, &tl) {
 			return nil, fmt.Errorf("%w: %w", jwks.ErrTooLarge, err)
 		}

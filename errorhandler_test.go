@@ -21,7 +21,7 @@ import (
 // cannot turn into a signed-out state: Options.ErrorHandler answers it,
 // with an error that says why; without one the answer stays 500.
 func TestErrorHandler(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	var jwksCalls atomic.Int32
 	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		jwksCalls.Add(1)

@@ -41,7 +41,7 @@ func exRequest(target, token string) *http.Request {
 // Middleware authenticates every request; handlers read the result with
 // GetAuth. Options left empty come from the CLERK_* environment variables.
 func ExampleMiddleware() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 
 	withClerk, err := clerk.Middleware(clerk.Options{
@@ -75,7 +75,7 @@ func ExampleMiddleware() {
 
 // GetAuth returns the request's auth object: by default for session tokens.
 func ExampleGetAuth() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	withClerk, _ := clerk.Middleware(inst.Options())
 
@@ -98,7 +98,7 @@ func ExampleGetAuth() {
 // RequireAuth redirects requests without a signed-in user to the sign-in
 // page (302), as requireAuth() does.
 func ExampleRequireAuth() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	withClerk, _ := clerk.Middleware(inst.Options())
 
@@ -117,7 +117,7 @@ func ExampleRequireAuth() {
 // Has checks organization roles and permissions, billing features and
 // plans, and how recently the user verified.
 func ExampleAuth_Has() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	withClerk, _ := clerk.Middleware(inst.Options())
 
@@ -145,7 +145,7 @@ func ExampleAuth_Has() {
 // Machine tokens: API keys, M2M tokens and OAuth access tokens. The
 // middleware accepts every type; AcceptsToken picks the ones a route takes.
 func ExampleAcceptsToken() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	withClerk, _ := clerk.Middleware(inst.Options())
 
@@ -157,8 +157,8 @@ func ExampleAcceptsToken() {
 		}
 		fmt.Fprintf(w, "%s %s %v", auth.TokenType, auth.Subject, auth.Scopes)
 	}))
-	apiKey := inst.APIKey(clerktest.APIKey{Subject: "user_1", Scopes: []string{"reports:read"}})
-	m2m := inst.M2MToken(clerktest.M2MToken{Subject: "mch_billing", Scopes: []string{"mch_reports"}})
+	apiKey := inst.APIKey(clerktest.APIKeySpec{Subject: "user_1", Scopes: []string{"reports:read"}})
+	m2m := inst.M2MToken(clerktest.M2MTokenSpec{Subject: "mch_billing", Scopes: []string{"mch_reports"}})
 	session := inst.SessionToken(clerktest.Session{UserID: "user_1"})
 
 	exServe(reports, exRequest("/reports", apiKey))
@@ -173,7 +173,7 @@ func ExampleAcceptsToken() {
 // State tells a handler why a request is signed out; the reasons are
 // constants, so a switch needs no string literals.
 func ExampleState() {
-	inst, _ := clerktest.NewInstance(clerktest.WithProduction())
+	inst, _ := clerktest.NewInstance(clerktest.Options{Production: true})
 	defer inst.Close()
 	withClerk, err := clerk.Middleware(inst.Options())
 	if err != nil {
@@ -205,9 +205,9 @@ func ExampleState() {
 // ErrorHandler answers the requests the middleware cannot decide, here a
 // development handshake signed by another instance's key.
 func ExampleOptions_errorHandler() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
-	other, _ := clerktest.NewInstance()
+	other, _ := clerktest.NewInstance(clerktest.Options{})
 	defer other.Close()
 
 	opts := inst.Options()

@@ -14,8 +14,8 @@ import (
 // Each exported reason is what State reports, and what the
 // x-clerk-auth-reason header says, for the request that causes it.
 func TestStateReasons(t *testing.T) {
-	dev := clerktest.New(t)
-	prod := clerktest.New(t, clerktest.WithProduction())
+	dev := clerktest.New(t, clerktest.Options{})
+	prod := clerktest.New(t, clerktest.Options{Production: true})
 	user := dev.SessionToken(clerktest.Session{UserID: "user_1"})
 	expired := dev.SessionToken(clerktest.Session{UserID: "user_1", TTL: -time.Minute})
 	devBrowser := "__clerk_db_jwt=" + dev.DevBrowser()
@@ -38,7 +38,7 @@ func TestStateReasons(t *testing.T) {
 		{"session cookie without client_uat", dev, nil, "GET", cookie(devBrowser + "; __session=" + user), clerk.StatusSignedOut, clerk.ReasonSessionTokenWithoutClientUAT},
 		{"expired session cookie on POST", dev, nil, "POST", cookie(devBrowser + "; __client_uat=1; __session=" + expired), clerk.StatusSignedOut, "session-token-expired-refresh-non-eligible-non-get"},
 		{"not a JWT", dev, nil, "GET", bearer("not-a-jwt"), clerk.StatusSignedOut, clerk.ReasonTokenInvalid},
-		{"another instance's key", dev, nil, "GET", bearer(clerktest.New(t).SessionToken(clerktest.Session{})), clerk.StatusSignedOut, clerk.ReasonTokenInvalidSignature},
+		{"another instance's key", dev, nil, "GET", bearer(clerktest.New(t, clerktest.Options{}).SessionToken(clerktest.Session{})), clerk.StatusSignedOut, clerk.ReasonTokenInvalidSignature},
 		{"foreign authorized party", dev, parties, "GET", bearer(dev.SessionToken(clerktest.Session{AuthorizedParty: "https://evil.example"})), clerk.StatusSignedOut, clerk.ReasonTokenInvalidAuthorizedParties},
 		{"session token where only API keys are accepted", dev, onlyAPIKeys, "GET", bearer(user), clerk.StatusSignedOut, clerk.ReasonTokenTypeMismatch},
 		{"unknown API key", dev, nil, "GET", bearer("ak_" + strings.Repeat("0", 32)), clerk.StatusSignedOut, clerk.ReasonTokenInvalid},

@@ -243,7 +243,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOptio
 	set := c.settings(opts)
 	start := c.now()
 	for attempt := 0; ; attempt++ {
-		resp, respBody, err := c.attempt(ctx, set.timeout, method, fullURL, key, contentType, body, req.Header)
+		resp, respBody, err := c.attempt(ctx, set, method, fullURL, key, contentType, body, req.Header)
 		var apiErr *APIError
 		if err == nil && resp.StatusCode >= 300 {
 			apiErr = newAPIError(method, req.Path, resp, respBody, c.secretKey, c.machineSecretKey)
@@ -285,10 +285,10 @@ func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOptio
 }
 
 // attempt performs one HTTP exchange and reads the whole response body.
-func (c *Client) attempt(ctx context.Context, timeout time.Duration, method, fullURL, key, contentType string, body []byte, extra http.Header) (*http.Response, []byte, error) {
-	if timeout > 0 {
+func (c *Client) attempt(ctx context.Context, set callSettings, method, fullURL, key, contentType string, body []byte, extra http.Header) (*http.Response, []byte, error) {
+	if set.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
+		ctx, cancel = context.WithTimeout(ctx, set.timeout)
 		defer cancel()
 	}
 	var rd io.Reader
@@ -314,7 +314,7 @@ func (c *Client) attempt(ctx context.Context, timeout time.Duration, method, ful
 	}
 	defer resp.Body.Close()
 	var data []byte
-	if limit := maxResponseBytes(ctx); limit > 0 {
+	if limit := set.maxResponseBytes; limit > 0 {
 		if resp.ContentLength > limit {
 			return nil, nil, &ResponseTooLargeError{Limit: limit}
 		}

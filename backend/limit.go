@@ -1,25 +1,16 @@
 package backend
 
 import (
-	"context"
 	"fmt"
 	"io"
 )
 
-type maxResponseBytesKey struct{}
-
-// WithMaxResponseBytes returns a context under which a response body longer
-// than n bytes is not read past n: the call fails with a
-// *ResponseTooLargeError. The middleware bounds the JWKS this way, so that a
-// broken or hostile endpoint cannot make it buffer an arbitrary answer.
-// An n <= 0 leaves bodies unbounded.
-func WithMaxResponseBytes(ctx context.Context, n int64) context.Context {
-	return context.WithValue(ctx, maxResponseBytesKey{}, n)
-}
-
-func maxResponseBytes(ctx context.Context) int64 {
-	n, _ := ctx.Value(maxResponseBytesKey{}).(int64)
-	return n
+// WithMaxResponseBytes stops the call reading a response body past n
+// bytes: it fails with a *ResponseTooLargeError instead. The middleware
+// bounds the JWKS this way, so that a broken or hostile endpoint cannot make
+// it buffer an arbitrary answer. An n <= 0 leaves bodies unbounded.
+func WithMaxResponseBytes(n int64) CallOption {
+	return func(s *callSettings) { s.maxResponseBytes = n }
 }
 
 // ResponseTooLargeError reports a response body over the bound set with

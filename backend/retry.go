@@ -11,11 +11,12 @@ import (
 // Every operation takes them last; most calls pass none.
 type CallOption func(*callSettings)
 
-// callSettings are a call's resilience settings: the Client's, then its
-// CallOptions applied in order.
+// callSettings are a call's settings: the Client's, then its CallOptions
+// applied in order.
 type callSettings struct {
-	maxRetries int
-	timeout    time.Duration
+	maxRetries       int
+	timeout          time.Duration
+	maxResponseBytes int64 // 0: unbounded
 }
 
 // WithMaxRetries makes the call retry at most n times (0 disables

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// APIKey describes an API key to mint. The fake Backend API verifies the
+// APIKeySpec describes an API key to mint. The fake Backend API verifies the
 // returned secret with the api_key object built from these fields.
-type APIKey struct {
+type APIKeySpec struct {
 	// Subject is the owner: user_… (default "user_test"), org_… or mch_….
 	Subject string
 	Name    string // default "test-key"
@@ -24,8 +24,8 @@ type APIKey struct {
 	Expiration time.Time
 }
 
-// M2MToken describes an opaque machine-to-machine token (mt_…) to mint.
-type M2MToken struct {
+// M2MTokenSpec describes an opaque machine-to-machine token (mt_…) to mint.
+type M2MTokenSpec struct {
 	Subject          string // the machine, mch_…; default "mch_test"
 	Scopes           []string
 	Claims           map[string]any
@@ -33,8 +33,8 @@ type M2MToken struct {
 	Expiration       time.Time
 }
 
-// OAuthToken describes an opaque OAuth access token (oat_…) to mint.
-type OAuthToken struct {
+// OAuthTokenSpec describes an opaque OAuth access token (oat_…) to mint.
+type OAuthTokenSpec struct {
 	Subject          string // the user; default "user_test"
 	ClientID         string // default "client_test"
 	Scopes           []string
@@ -49,7 +49,7 @@ type machineRecord struct {
 }
 
 // APIKey mints an API key secret (ak_…) the fake Backend API verifies.
-func (i *Instance) APIKey(k APIKey) string {
+func (i *Instance) APIKey(k APIKeySpec) string {
 	secret := "ak_" + randomHex(16)
 	now := i.now().UnixMilli()
 	obj := map[string]any{
@@ -75,7 +75,7 @@ func (i *Instance) APIKey(k APIKey) string {
 }
 
 // M2MToken mints an opaque M2M token (mt_…) the fake Backend API verifies.
-func (i *Instance) M2MToken(m M2MToken) string {
+func (i *Instance) M2MToken(m M2MTokenSpec) string {
 	token := "mt_" + randomHex(16)
 	now := i.now().UnixMilli()
 	obj := map[string]any{
@@ -98,7 +98,7 @@ func (i *Instance) M2MToken(m M2MToken) string {
 
 // OAuthToken mints an opaque OAuth access token (oat_…) the fake Backend
 // API verifies.
-func (i *Instance) OAuthToken(o OAuthToken) string {
+func (i *Instance) OAuthToken(o OAuthTokenSpec) string {
 	token := "oat_" + randomHex(16)
 	now := i.now().UnixMilli()
 	obj := map[string]any{

@@ -34,14 +34,14 @@ func bearer(tok string) *http.Request {
 }
 
 func TestKeys(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	if !strings.HasPrefix(inst.PublishableKey, "pk_test_") || !strings.HasPrefix(inst.SecretKey, "sk_test_") {
 		t.Errorf("development keys expected, got %s %s", inst.PublishableKey, inst.SecretKey)
 	}
 	if got := clerktest.PublishableKey("clerk.example.com", false); got != "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k" {
 		t.Errorf("PublishableKey = %s", got)
 	}
-	prod := clerktest.New(t, clerktest.WithProduction(), clerktest.WithFrontendAPI("clerk.example.com"))
+	prod := clerktest.New(t, clerktest.Options{Production: true, FrontendAPI: "clerk.example.com"})
 	if prod.PublishableKey != "pk_live_Y2xlcmsuZXhhbXBsZS5jb20k" || !strings.HasPrefix(prod.SecretKey, "sk_live_") {
 		t.Errorf("production keys expected, got %s %s", prod.PublishableKey, prod.SecretKey)
 	}
@@ -51,7 +51,7 @@ func TestKeys(t *testing.T) {
 }
 
 func TestSessionClaims(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	tok := inst.SessionToken(clerktest.Session{
 		UserID: "user_9", SessionID: "sess_9",
 		Org:      &clerktest.Org{ID: "org_9", Slug: "nine", Role: "org:billing", Permissions: []string{"org:invoices:read", "org:invoices:manage", "org:reports:read"}},
@@ -86,7 +86,7 @@ func TestSessionClaims(t *testing.T) {
 }
 
 func TestSessionStates(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	cases := []struct {
 		name, tok string
 		reason    clerk.AuthReason
@@ -95,7 +95,7 @@ func TestSessionStates(t *testing.T) {
 		{"active", inst.SessionToken(clerktest.Session{}), "", true},
 		{"expired", inst.SessionToken(clerktest.Session{TTL: -time.Minute}), "session-token-expired-refresh-non-eligible-no-refresh-cookie", false},
 		{"not yet valid", inst.SessionToken(clerktest.Session{IssuedAt: time.Now().Add(time.Hour)}), clerk.ReasonSessionTokenNBF, false},
-		{"foreign key", clerktest.New(t).SessionToken(clerktest.Session{}), clerk.ReasonTokenInvalidSignature, false},
+		{"foreign key", clerktest.New(t, clerktest.Options{}).SessionToken(clerktest.Session{}), clerk.ReasonTokenInvalidSignature, false},
 		{"claims removed", inst.SessionToken(clerktest.Session{Claims: map[string]any{"sub": nil}}), "", false},
 	}
 	for _, c := range cases {
@@ -120,7 +120,7 @@ func TestSessionStates(t *testing.T) {
 
 func TestClock(t *testing.T) {
 	past := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
-	inst := clerktest.New(t, clerktest.WithClock(func() time.Time { return past }))
+	inst := clerktest.New(t, clerktest.Options{Now: func() time.Time { return past }})
 	a, _ := authOf(t, inst.Options(), bearer(inst.SessionToken(clerktest.Session{})))
 	if !a.IsAuthenticated {
 		t.Fatal("a token minted by the instance clock must verify with Options().Now")
@@ -132,7 +132,7 @@ func TestClock(t *testing.T) {
 }
 
 func TestRemoteJWKS(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	opts := inst.Options()
 	opts.JWTKey = ""
 	t.Setenv("CLERK_JWT_KEY", "")
@@ -142,7 +142,7 @@ func TestRemoteJWKS(t *testing.T) {
 }
 
 func TestCookies(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.Header.Set("Sec-Fetch-Dest", "document")
 	inst.SignInRequest(r, inst.SessionToken(clerktest.Session{UserID: "user_c"}))
@@ -152,7 +152,7 @@ func TestCookies(t *testing.T) {
 }
 
 func TestMachineTokens(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	opts := inst.Options()
 	cases := []struct {
 		name, tok string
@@ -160,21 +160,21 @@ func TestMachineTokens(t *testing.T) {
 		ok        bool
 		check     func(clerk.Auth) bool
 	}{
-		{"api key", inst.APIKey(clerktest.APIKey{Subject: "org_1", Name: "k", Scopes: []string{"a"}, Claims: map[string]any{"x": 1.0}}), clerk.TokenTypeAPIKey, true,
+		{"api key", inst.APIKey(clerktest.APIKeySpec{Subject: "org_1", Name: "k", Scopes: []string{"a"}, Claims: map[string]any{"x": 1.0}}), clerk.TokenTypeAPIKey, true,
 			func(a clerk.Auth) bool { return a.OrgID == "org_1" && a.Name == "k" && a.Claims["x"] == 1.0 }},
-		{"revoked api key", inst.APIKey(clerktest.APIKey{Revoked: true}), clerk.TokenTypeAPIKey, false, nil},
-		{"expired api key", inst.APIKey(clerktest.APIKey{Expired: true}), clerk.TokenTypeAPIKey, false, nil},
-		{"m2m", inst.M2MToken(clerktest.M2MToken{Subject: "mch_7", Scopes: []string{"mch_8"}}), clerk.TokenTypeM2MToken, true,
+		{"revoked api key", inst.APIKey(clerktest.APIKeySpec{Revoked: true}), clerk.TokenTypeAPIKey, false, nil},
+		{"expired api key", inst.APIKey(clerktest.APIKeySpec{Expired: true}), clerk.TokenTypeAPIKey, false, nil},
+		{"m2m", inst.M2MToken(clerktest.M2MTokenSpec{Subject: "mch_7", Scopes: []string{"mch_8"}}), clerk.TokenTypeM2MToken, true,
 			func(a clerk.Auth) bool { return a.MachineID == "mch_7" && slices.Equal(a.Scopes, []string{"mch_8"}) }},
-		{"oauth", inst.OAuthToken(clerktest.OAuthToken{Subject: "user_o", ClientID: "c1"}), clerk.TokenTypeOAuthToken, true,
+		{"oauth", inst.OAuthToken(clerktest.OAuthTokenSpec{Subject: "user_o", ClientID: "c1"}), clerk.TokenTypeOAuthToken, true,
 			func(a clerk.Auth) bool { return a.UserID == "user_o" && a.ClientID == "c1" }},
 		{"unknown", "ak_deadbeef", clerk.TokenTypeAPIKey, false, nil},
-		{"m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Subject: "mch_j", Scopes: []string{"mch_k"}, Claims: map[string]any{"env": "ci"}}), clerk.TokenTypeM2MToken, true,
+		{"m2m jwt", inst.M2MTokenJWT(clerktest.M2MTokenSpec{Subject: "mch_j", Scopes: []string{"mch_k"}, Claims: map[string]any{"env": "ci"}}), clerk.TokenTypeM2MToken, true,
 			func(a clerk.Auth) bool {
 				return a.MachineID == "mch_j" && slices.Equal(a.Scopes, []string{"mch_k"}) && a.Claims["env"] == "ci"
 			}},
-		{"expired m2m jwt", inst.M2MTokenJWT(clerktest.M2MToken{Expired: true}), clerk.TokenTypeM2MToken, false, nil},
-		{"oauth jwt", inst.OAuthTokenJWT(clerktest.OAuthToken{Subject: "user_j", ClientID: "c2", Scopes: []string{"email", "profile"}}), clerk.TokenTypeOAuthToken, true,
+		{"expired m2m jwt", inst.M2MTokenJWT(clerktest.M2MTokenSpec{Expired: true}), clerk.TokenTypeM2MToken, false, nil},
+		{"oauth jwt", inst.OAuthTokenJWT(clerktest.OAuthTokenSpec{Subject: "user_j", ClientID: "c2", Scopes: []string{"email", "profile"}}), clerk.TokenTypeOAuthToken, true,
 			func(a clerk.Auth) bool {
 				return a.UserID == "user_j" && a.ClientID == "c2" && slices.Equal(a.Scopes, []string{"email", "profile"})
 			}},
@@ -189,14 +189,14 @@ func TestMachineTokens(t *testing.T) {
 	}
 	// The M2M endpoint also takes the machine secret key.
 	opts.MachineSecretKey = inst.MachineSecretKey
-	if a, _ := authOf(t, opts, bearer(inst.M2MToken(clerktest.M2MToken{})), clerk.AcceptsToken(clerk.TokenTypeM2MToken)); !a.IsAuthenticated {
+	if a, _ := authOf(t, opts, bearer(inst.M2MToken(clerktest.M2MTokenSpec{})), clerk.AcceptsToken(clerk.TokenTypeM2MToken)); !a.IsAuthenticated {
 		t.Error("M2M with the machine secret key: want signed in")
 	}
 }
 
 func TestFakeBackendAPI(t *testing.T) {
-	inst := clerktest.New(t)
-	key := inst.APIKey(clerktest.APIKey{Name: "n"})
+	inst := clerktest.New(t, clerktest.Options{})
+	key := inst.APIKey(clerktest.APIKeySpec{Name: "n"})
 	call := func(path, secret, body string) (int, map[string]any) {
 		req, _ := http.NewRequest(http.MethodPost, inst.APIURL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+secret)
@@ -238,7 +238,7 @@ func TestFakeBackendAPI(t *testing.T) {
 }
 
 func TestHandle(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	inst.Handle("GET /v1/users/{id}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"id":"` + r.PathValue("id") + `"}`))
 	}))

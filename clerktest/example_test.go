@@ -18,9 +18,9 @@ var dashboard = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 
 // Testing a protected handler: a fake instance, its options for the real
 // middleware, and a minted session token. In a test function, use
-// clerktest.New(t), which also closes the instance.
+// clerktest.New(t, clerktest.Options{}), which also closes the instance.
 func Example() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	mw, _ := clerk.Middleware(inst.Options())
 	req := httptest.NewRequest("GET", "/dashboard", nil)
@@ -34,7 +34,7 @@ func Example() {
 
 // A session in an organization, with permissions, for Auth.Has checks.
 func ExampleInstance_SessionToken() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	mw, _ := clerk.Middleware(inst.Options())
 	token := inst.SessionToken(clerktest.Session{
@@ -52,10 +52,10 @@ func ExampleInstance_SessionToken() {
 
 // API keys (and M2M and OAuth tokens) are verified by the fake Backend API.
 func ExampleInstance_APIKey() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	mw, _ := clerk.Middleware(inst.Options())
-	key := inst.APIKey(clerktest.APIKey{Subject: "user_1", Scopes: []string{"reports:read"}})
+	key := inst.APIKey(clerktest.APIKeySpec{Subject: "user_1", Scopes: []string{"reports:read"}})
 	req := httptest.NewRequest("GET", "/reports", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +68,7 @@ func ExampleInstance_APIKey() {
 // Code under test that calls the Backend API can be pointed at the fake,
 // with the endpoints it needs added through Handle.
 func ExampleInstance_Handle() {
-	inst, _ := clerktest.NewInstance()
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
 	inst.Handle("GET /v1/users/{id}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"object":"user","id":%q,"first_name":"Ada"}`, r.PathValue("id"))

@@ -8,13 +8,13 @@
 // returns a clerk.Options wired to all of it, so the real middleware runs
 // unchanged:
 //
-//	inst := clerktest.New(t)
+//	inst := clerktest.New(t, clerktest.Options{})
 //	mw, _ := clerk.Middleware(inst.Options())
 //	req := httptest.NewRequest("GET", "/me", nil)
 //	req.Header.Set("Authorization", "Bearer "+inst.SessionToken(clerktest.Session{UserID: "user_1"}))
 //	mw(handler).ServeHTTP(rec, req)
 //
-// With WithLocalFrontendAPI the fake server also answers handshake
+// With Options.LocalFrontendAPI the fake server also answers handshake
 // redirects as Clerk's Frontend API would, signing the browser in as the
 // session given to SetBrowserSession, so a client with a cookie jar (or a
 // real browser) goes through the whole handshake.
@@ -42,7 +42,7 @@ import (
 )
 
 // DefaultFrontendAPI is the Frontend API host of instances created without
-// WithFrontendAPI. The .invalid top-level domain never resolves, so a
+// Options.FrontendAPI. The .invalid top-level domain never resolves, so a
 // handshake redirect followed by mistake fails fast instead of leaving the
 // machine.
 const DefaultFrontendAPI = "clerk.clerktest.invalid"
@@ -84,45 +84,35 @@ type Instance struct {
 	browser *Session                 // who the fake Frontend API signs in
 }
 
-// Option configures NewInstance.
-type Option func(*config)
-
-type config struct {
-	frontendAPI string
-	localFAPI   bool
-	production  bool
-	now         func() time.Time
-	key         *rsa.PrivateKey
+// Options configures NewInstance. The zero value is a development
+// instance on DefaultFrontendAPI with a fresh key and the system clock.
+type Options struct {
+	// Production makes a production instance (pk_live_, sk_live_): no dev
+	// browser, and handshakes resolve without a redirect back.
+	Production bool
+	// FrontendAPI is the Frontend API host encoded in the publishable key
+	// (it must contain a dot). Default DefaultFrontendAPI.
+	FrontendAPI string
+	// LocalFrontendAPI makes the fake server the instance's Frontend API as
+	// well: FrontendAPI becomes its 127.0.0.1:port address, so handshake
+	// redirects reach it (over plain HTTP, as for any loopback Frontend
+	// API) and it answers them like Clerk's, signing the browser in as the
+	// session set with SetBrowserSession. A client with a cookie jar that
+	// follows redirects then goes through the whole handshake. It overrides
+	// FrontendAPI.
+	LocalFrontendAPI bool
+	// Now is the clock used to mint tokens and, through Instance.Options,
+	// the middleware's clock, so tests can pin time. Default time.Now.
+	Now func() time.Time
+	// Key signs every token. Default: a freshly generated RSA 2048 key.
+	Key *rsa.PrivateKey
 }
-
-// WithProduction makes a production instance (pk_live_, sk_live_): no dev
-// browser, and handshakes resolve without a redirect back.
-func WithProduction() Option { return func(c *config) { c.production = true } }
-
-// WithFrontendAPI sets the Frontend API host encoded in the publishable key
-// (it must contain a dot).
-func WithFrontendAPI(host string) Option { return func(c *config) { c.frontendAPI = host } }
-
-// WithLocalFrontendAPI makes the fake server the instance's Frontend API
-// as well: FrontendAPI becomes its 127.0.0.1:port address, so handshake
-// redirects reach it (over plain HTTP, as for any loopback Frontend API)
-// and it answers them like Clerk's, signing the browser in as the session
-// set with SetBrowserSession. A client with a cookie jar that follows
-// redirects then goes through the whole handshake.
-func WithLocalFrontendAPI() Option { return func(c *config) { c.localFAPI = true } }
-
-// WithClock sets the clock used to mint tokens and, through Options, the
-// middleware's clock, so tests can pin time.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithKey signs with k instead of a freshly generated RSA 2048 key.
-func WithKey(k *rsa.PrivateKey) Option { return func(c *config) { c.key = k } }
 
 // New is NewInstance for tests: it fails tb on error and closes the
 // instance when the test ends.
-func New(tb testing.TB, opts ...Option) *Instance {
+func New(tb testing.TB, opts Options) *Instance {
 	tb.Helper()
-	inst, err := NewInstance(opts...)
+	inst, err := NewInstance(opts)
 	if err != nil {
 		tb.Fatalf("clerktest: %v", err)
 	}
@@ -132,15 +122,15 @@ func New(tb testing.TB, opts ...Option) *Instance {
 
 // NewInstance generates a key pair and keys, and starts the fake Backend
 // API. Call Close to stop it.
-func NewInstance(opts ...Option) (*Instance, error) {
-	cfg := config{frontendAPI: DefaultFrontendAPI, now: time.Now}
-	for _, o := range opts {
-		o(&cfg)
+func NewInstance(opts Options) (*Instance, error) {
+	cfg := opts
+	if cfg.FrontendAPI == "" {
+		cfg.FrontendAPI = DefaultFrontendAPI
 	}
-	if cfg.now == nil {
-		cfg.now = time.Now
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	key := cfg.key
+	key := cfg.Key
 	if key == nil {
 		var err error
 		if key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
@@ -152,19 +142,19 @@ func NewInstance(opts ...Option) (*Instance, error) {
 		return nil, fmt.Errorf("encode the instance public key: %w", err)
 	}
 	env := "test"
-	if cfg.production {
+	if cfg.Production {
 		env = "live"
 	}
 	inst := &Instance{
 		SecretKey:        "sk_" + env + "_" + randomHex(20),
 		MachineSecretKey: "ak_" + randomHex(20),
-		FrontendAPI:      cfg.frontendAPI,
-		Production:       cfg.production,
+		FrontendAPI:      cfg.FrontendAPI,
+		Production:       cfg.Production,
 		KeyID:            "ins_" + randomHex(12),
 		PrivateKey:       key,
 		JWTKey:           string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
-		now:              cfg.now,
-		issuer:           "https://" + cfg.frontendAPI,
+		now:              cfg.Now,
+		issuer:           "https://" + cfg.FrontendAPI,
 		tokens:           map[string]machineRecord{},
 		nonces:           map[string][]string{},
 	}
@@ -172,16 +162,16 @@ func NewInstance(opts ...Option) (*Instance, error) {
 	inst.routes()
 	inst.server = httptest.NewServer(inst.mux)
 	inst.APIURL = inst.server.URL
-	if cfg.localFAPI {
+	if cfg.LocalFrontendAPI {
 		inst.FrontendAPI = inst.server.Listener.Addr().String()
 		inst.issuer = inst.server.URL
 	}
-	inst.PublishableKey = PublishableKey(inst.FrontendAPI, cfg.production)
+	inst.PublishableKey = PublishableKey(inst.FrontendAPI, cfg.Production)
 	return inst, nil
 }
 
 // SetBrowserSession sets who the fake Frontend API (see
-// WithLocalFrontendAPI) signs a browser in as when it comes for a
+// Options.LocalFrontendAPI) signs a browser in as when it comes for a
 // handshake: each handshake mints a fresh token from s. Nil signs the
 // browser out.
 func (i *Instance) SetBrowserSession(s *Session) {

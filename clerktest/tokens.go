@@ -308,7 +308,7 @@ func containsString(list []string, s string) bool {
 // instead of calling the Backend API. Scopes go in the space-separated
 // "scopes" claim and Claims become custom claims; Expired mints an expired
 // token; Revoked does not apply to JWTs.
-func (i *Instance) M2MTokenJWT(m M2MToken) string {
+func (i *Instance) M2MTokenJWT(m M2MTokenSpec) string {
 	now := i.now()
 	exp := now.Add(time.Hour)
 	if !m.Expiration.IsZero() {
@@ -336,7 +336,7 @@ func (i *Instance) M2MTokenJWT(m M2MToken) string {
 // OAuthTokenJWT mints an OAuth access token in JWT form (typ at+jwt),
 // verified with the instance keys instead of the Backend API. Scopes go in
 // the space-separated "scope" claim; Expired mints an expired token.
-func (i *Instance) OAuthTokenJWT(o OAuthToken) string {
+func (i *Instance) OAuthTokenJWT(o OAuthTokenSpec) string {
 	now := i.now()
 	exp := now.Add(time.Hour)
 	if !o.Expiration.IsZero() {

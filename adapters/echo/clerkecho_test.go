@@ -59,7 +59,7 @@ func TestGetAuthWithoutMiddleware(t *testing.T) {
 }
 
 func TestRequireAuthStopsTheChain(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	mw, err := clerkecho.Middleware(inst.Options())
 	if err != nil {
 		t.Fatal(err)

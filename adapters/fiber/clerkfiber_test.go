@@ -94,7 +94,7 @@ func TestGetAuthWithoutMiddleware(t *testing.T) {
 // The converted request is what net/http's server would build, and the
 // auth object outlives the handler (fasthttp reuses its buffers).
 func TestConvertedRequest(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	mw, err := clerkfiber.Middleware(inst.Options())
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestConvertedRequest(t *testing.T) {
 }
 
 func TestRequireAuthStopsTheChain(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	mw, err := clerkfiber.Middleware(inst.Options())
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestRequireAuthStopsTheChain(t *testing.T) {
 // handshake resolution) keep their exact text and order next to the
 // handler's own cookies.
 func TestSetCookiesWithHandlerCookies(t *testing.T) {
-	inst := clerktest.New(t, clerktest.WithProduction())
+	inst := clerktest.New(t, clerktest.Options{Production: true})
 	mw, err := clerkfiber.Middleware(inst.Options())
 	if err != nil {
 		t.Fatal(err)
@@ -243,7 +243,7 @@ func TestBrowserHandshake(t *testing.T) {
 // in the Authorization header, through fasthttp's handler directly (no
 // connection), so the cost of the request conversion shows.
 func BenchmarkSessionHeader(b *testing.B) {
-	inst := clerktest.New(b)
+	inst := clerktest.New(b, clerktest.Options{})
 	a, err := app(inst.Options())
 	if err != nil {
 		b.Fatal(err)

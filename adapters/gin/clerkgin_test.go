@@ -61,7 +61,7 @@ func TestGetAuthWithoutMiddleware(t *testing.T) {
 }
 
 func TestRequireAuthAbortsTheChain(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	mw, err := clerkgin.Middleware(inst.Options())
 	if err != nil {
 		t.Fatal(err)

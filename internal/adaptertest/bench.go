@@ -14,7 +14,7 @@ import (
 // (networkless verification, cached after the first request), GET AuthPath.
 // Each request must answer 200.
 func BenchmarkSessionHeader(b *testing.B, build func(clerk.Options) (http.Handler, error)) {
-	inst := clerktest.New(b)
+	inst := clerktest.New(b, clerktest.Options{})
 	h, err := build(inst.Options())
 	if err != nil {
 		b.Fatal(err)

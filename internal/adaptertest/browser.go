@@ -20,7 +20,7 @@ type StartFunc func(opts clerk.Options) (baseURL string, stop func(), err error)
 
 // RunBrowserHandshake drives the whole handshake as a browser does, on a
 // development and a production instance whose Frontend API is the fake
-// (clerktest.WithLocalFrontendAPI): a client with a cookie jar navigates to the
+// (clerktest.Options.LocalFrontendAPI): a client with a cookie jar navigates to the
 // application, follows the redirect to the Frontend API and back with a
 // handshake nonce, keeps the cookies the application sets and must end
 // signed out while the Frontend API has no session, and signed in on
@@ -29,13 +29,12 @@ func RunBrowserHandshake(t *testing.T, adapter string, start StartFunc) {
 	t.Helper()
 	for _, prod := range []bool{false, true} {
 		name := DevInstance
-		opts := []clerktest.Option{clerktest.WithLocalFrontendAPI()}
+		opts := clerktest.Options{LocalFrontendAPI: true, Production: prod}
 		if prod {
 			name = ProdInstance
-			opts = append(opts, clerktest.WithProduction())
 		}
 		t.Run(name, func(t *testing.T) {
-			inst := clerktest.New(t, opts...)
+			inst := clerktest.New(t, opts)
 			base, stop, err := start(inst.Options())
 			if err != nil {
 				t.Fatalf("%s: start the app: %v", adapter, err)

@@ -197,8 +197,11 @@ func NewDecisionSuite(tb testing.TB) *DecisionSuite {
 	// "the token expired at …; it is now …" must not depend on when a case
 	// runs.
 	now := time.Now().Truncate(time.Second)
-	clock := clerktest.WithClock(func() time.Time { return now })
-	s := &DecisionSuite{Dev: clerktest.New(tb, clock), Prod: clerktest.New(tb, clock, clerktest.WithProduction(), clerktest.WithFrontendAPI("clerk.prod.goclerk.test"))}
+	clock := func() time.Time { return now }
+	s := &DecisionSuite{
+		Dev:  clerktest.New(tb, clerktest.Options{Now: clock}),
+		Prod: clerktest.New(tb, clerktest.Options{Now: clock, Production: true, FrontendAPI: "clerk.prod.goclerk.test"}),
+	}
 	s.Cases = s.table()
 	apps := map[string]http.Handler{}
 	for _, name := range []string{DevInstance, ProdInstance} {
@@ -322,11 +325,11 @@ func (s *DecisionSuite) table() []DecisionCase {
 	actor := dev.SessionToken(clerktest.Session{UserID: "user_4", Actor: &clerktest.Actor{Subject: "user_admin"}})
 	expired := dev.SessionToken(clerktest.Session{UserID: "user_1", IssuedAt: expiredAt})
 	foreign := prod.SessionToken(clerktest.Session{UserID: "user_1"})
-	apiKey := dev.APIKey(clerktest.APIKey{Subject: "user_1", Name: "ci", Scopes: []string{"read"}, Claims: map[string]any{"team": "core"}})
-	orgKey := dev.APIKey(clerktest.APIKey{Subject: "org_1"})
-	revokedKey := dev.APIKey(clerktest.APIKey{Revoked: true})
-	m2m := dev.M2MToken(clerktest.M2MToken{Subject: "mch_1", Scopes: []string{"mch_2"}, Claims: map[string]any{"env": "test"}})
-	oauth := dev.OAuthToken(clerktest.OAuthToken{Subject: "user_5", ClientID: "client_9", Scopes: []string{"profile"}})
+	apiKey := dev.APIKey(clerktest.APIKeySpec{Subject: "user_1", Name: "ci", Scopes: []string{"read"}, Claims: map[string]any{"team": "core"}})
+	orgKey := dev.APIKey(clerktest.APIKeySpec{Subject: "org_1"})
+	revokedKey := dev.APIKey(clerktest.APIKeySpec{Revoked: true})
+	m2m := dev.M2MToken(clerktest.M2MTokenSpec{Subject: "mch_1", Scopes: []string{"mch_2"}, Claims: map[string]any{"env": "test"}})
+	oauth := dev.OAuthToken(clerktest.OAuthTokenSpec{Subject: "user_5", ClientID: "client_9", Scopes: []string{"profile"}})
 	dvb := dev.DevBrowser()
 
 	bearer := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
@@ -423,8 +426,8 @@ func (s *DecisionSuite) table() []DecisionCase {
 		get("M2M token", AuthPath, bearer(m2m)),
 		get("unknown M2M token", AuthPath, bearer("mt_"+strings.Repeat("1", 32))),
 		get("OAuth access token", AuthPath, bearer(oauth)),
-		get("M2M token in JWT form", AuthPath, bearer(dev.M2MTokenJWT(clerktest.M2MToken{Subject: "mch_3", Scopes: []string{"mch_4"}}))),
-		get("OAuth access token in JWT form", AuthPath, bearer(dev.OAuthTokenJWT(clerktest.OAuthToken{Subject: "user_6", Scopes: []string{"email"}}))),
+		get("M2M token in JWT form", AuthPath, bearer(dev.M2MTokenJWT(clerktest.M2MTokenSpec{Subject: "mch_3", Scopes: []string{"mch_4"}}))),
+		get("OAuth access token in JWT form", AuthPath, bearer(dev.OAuthTokenJWT(clerktest.OAuthTokenSpec{Subject: "user_6", Scopes: []string{"email"}}))),
 		get("RequireAuth without auth (302)", ProtectedPath, nil),
 		get("RequireAuth with a session", ProtectedPath, bearer(user)),
 		get("RequireAuth with a user's API key", ProtectedPath, bearer(apiKey)),

@@ -28,7 +28,7 @@ func main() {
 	flag.Parse()
 	opts := clerk.Options{} // keys and settings from CLERK_* variables
 	if os.Getenv("CLERK_SECRET_KEY") == "" {
-		inst, err := clerktest.NewInstance(clerktest.WithLocalFrontendAPI())
+		inst, err := clerktest.NewInstance(clerktest.Options{LocalFrontendAPI: true})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -94,7 +94,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func printDemo(addr string, inst *clerktest.Instance) {
 	user := inst.SessionToken(clerktest.Session{UserID: "user_demo"})
 	admin := inst.SessionToken(clerktest.Session{UserID: "user_admin", Org: &clerktest.Org{Role: "admin"}})
-	key := inst.APIKey(clerktest.APIKey{Subject: "user_demo", Scopes: []string{"reports:read"}})
+	key := inst.APIKey(clerktest.APIKeySpec{Subject: "user_demo", Scopes: []string{"reports:read"}})
 	fmt.Printf(`Demo mode: a fake Clerk instance runs in this process.
   open http://%[1]s/me in a browser                       # handshake, then signed in as user_demo
   curl http://%[1]s/me                                    # 302 to /sign-in

@@ -10,14 +10,14 @@ import (
 )
 
 func TestRoutes(t *testing.T) {
-	inst := clerktest.New(t)
+	inst := clerktest.New(t, clerktest.Options{})
 	r, err := newRouter(inst.Options())
 	if err != nil {
 		t.Fatal(err)
 	}
 	user := inst.SessionToken(clerktest.Session{UserID: "user_1"})
 	admin := inst.SessionToken(clerktest.Session{UserID: "user_2", Org: &clerktest.Org{Role: "admin"}})
-	key := inst.APIKey(clerktest.APIKey{Subject: "user_1", Scopes: []string{"reports:read"}})
+	key := inst.APIKey(clerktest.APIKeySpec{Subject: "user_1", Scopes: []string{"reports:read"}})
 	for _, c := range []struct {
 		path, token string
 		status      int
