@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -29,12 +31,57 @@ const maxPasswordBytes = 72
 
 var errPasswordTooLong = newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_long", "Passwords must be 72 characters or fewer.", "Passwords must be 72 characters or fewer.", map[string]any{"param_name": "password"})
 
+// passwordGate bounds the bcrypt computations (~50 ms of CPU each) that
+// run at once to passwordSlots(), so that sign-ins from many test workers
+// leave a P to everything else: the JWKS, the handshake and the other
+// requests would otherwise wait for the Go scheduler to preempt bcrypt
+// (~10 ms) before their network events are even polled.
+var passwordGate struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	busy int
+}
+
+func init() { passwordGate.cond.L = &passwordGate.mu }
+
+// passwordSlots is how many bcrypt computations run at once: one per
+// core, but never every P of GOMAXPROCS. With GOMAXPROCS above the core
+// count, checks use every core (the throughput) at some cost in latency
+// to the other requests; at the default they leave one core free.
+func passwordSlots() int { return max(1, min(runtime.NumCPU(), runtime.GOMAXPROCS(0)-1)) }
+
+// withPasswordSlot runs fn, a bcrypt computation, when a slot is free.
+func withPasswordSlot[T any](fn func() T) T {
+	g := &passwordGate
+	g.mu.Lock()
+	for g.busy >= passwordSlots() {
+		g.cond.Wait()
+	}
+	g.busy++
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.busy--
+		g.mu.Unlock()
+		g.cond.Signal()
+	}()
+	return fn()
+}
+
 // hashPassword returns the stored form of a new password.
 func hashPassword(pw string) (string, error) {
 	if len(pw) > maxPasswordBytes {
 		return "", errPasswordTooLong
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	type result struct {
+		h   []byte
+		err error
+	}
+	res := withPasswordSlot(func() result {
+		h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+		return result{h, err}
+	})
+	h, err := res.h, res.err
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -50,7 +97,7 @@ func verifyPassword(hash, pw string) (ok bool, upgraded string) {
 			return false, ""
 		}
 	} else {
-		if len(pw) > maxPasswordBytes || bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) != nil {
+		if len(pw) > maxPasswordBytes || withPasswordSlot(func() error { return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) }) != nil {
 			return false, ""
 		}
 		if c, err := bcrypt.Cost([]byte(hash)); err == nil && c >= bcryptCost {
