@@ -107,6 +107,7 @@ func (inst *Instance) loadLiveSettings(ctx context.Context) error {
 		live.origins[strings.ToLower(o)] = true
 	}
 	inst.live.Store(live)
+	inst.environmentChanged()
 	return nil
 }
 
@@ -230,7 +231,7 @@ func (inst *Instance) settingsTxn(r *http.Request, key string, v any, change fun
 	if r.Method != http.MethodPatch {
 		return inst.store.view(r.Context(), func(t *txn) error { return loadSetting(t, key, v) })
 	}
-	return inst.store.update(r.Context(), func(t *txn) error {
+	err := inst.store.update(r.Context(), func(t *txn) error {
 		if err := loadSetting(t, key, v); err != nil {
 			return err
 		}
@@ -239,6 +240,10 @@ func (inst *Instance) settingsTxn(r *http.Request, key string, v any, change fun
 		}
 		return saveSetting(t, key, v)
 	})
+	if err == nil {
+		inst.environmentChanged()
+	}
+	return err
 }
 
 var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -454,6 +459,7 @@ func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Re
 	if err != nil {
 		return nil, 0, err
 	}
+	inst.environmentChanged()
 	return orgSettingsJSON(&s), 0, nil
 }
 

@@ -188,6 +188,10 @@ type Instance struct {
 
 	// live holds the UpdateInstance settings (bapi_instance.go).
 	live atomic.Pointer[liveSettings]
+	// env is the encoded /v1/environment of settings generation envGen
+	// (fapi_environment.go).
+	env    atomic.Pointer[environmentCache]
+	envGen atomic.Uint64
 
 	mu       sync.RWMutex
 	keys     *keyMaterial
