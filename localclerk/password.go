@@ -31,11 +31,19 @@ const maxPasswordBytes = 72
 
 var errPasswordTooLong = newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_long", "Passwords must be 72 characters or fewer.", "Passwords must be 72 characters or fewer.", map[string]any{"param_name": "password"})
 
-// passwordGate bounds the bcrypt computations (~50 ms of CPU each) that
-// run at once to passwordSlots(), so that sign-ins from many test workers
-// leave a P to everything else: the JWKS, the handshake and the other
-// requests would otherwise wait for the Go scheduler to preempt bcrypt
-// (~10 ms) before their network events are even polled.
+// Password checks are the only CPU-heavy work localclerk does (~50 ms of
+// bcrypt each), and a test suite signing in from several workers asks for
+// many at once. Two rules keep them from stalling everything else (the
+// JWKS, handshakes, the other requests):
+//
+//   - at most passwordSlots() run at once, never every P of GOMAXPROCS, so
+//     the Go scheduler always has a P for other goroutines;
+//   - each runs on an OS thread of its own at the lowest scheduling
+//     priority (lowPriority), so the kernel gives a core to a request's
+//     thread the moment it has work, and to bcrypt otherwise.
+//
+// With GOMAXPROCS at the core count (the default), one check runs at a
+// time; cmd/localclerk adds a P per core, so that checks use every core.
 var passwordGate struct {
 	mu   sync.Mutex
 	cond sync.Cond
@@ -45,12 +53,11 @@ var passwordGate struct {
 func init() { passwordGate.cond.L = &passwordGate.mu }
 
 // passwordSlots is how many bcrypt computations run at once: one per
-// core, but never every P of GOMAXPROCS. With GOMAXPROCS above the core
-// count, checks use every core (the throughput) at some cost in latency
-// to the other requests; at the default they leave one core free.
+// core, but never every P of GOMAXPROCS.
 func passwordSlots() int { return max(1, min(runtime.NumCPU(), runtime.GOMAXPROCS(0)-1)) }
 
-// withPasswordSlot runs fn, a bcrypt computation, when a slot is free.
+// withPasswordSlot runs fn, a bcrypt computation, on a low-priority thread
+// when a slot is free.
 func withPasswordSlot[T any](fn func() T) T {
 	g := &passwordGate
 	g.mu.Lock()
@@ -65,7 +72,22 @@ func withPasswordSlot[T any](fn func() T) T {
 		g.mu.Unlock()
 		g.cond.Signal()
 	}()
-	return fn()
+	return lowPriority(fn)
+}
+
+// lowPriority runs fn on a goroutine locked to its own OS thread, with the
+// thread's scheduling priority lowered where the platform allows it
+// (lowerThreadPriority). The goroutine ends without unlocking, so the
+// runtime retires the thread and its priority with it: no thread of the
+// pool that runs other goroutines is ever left lowered.
+func lowPriority[T any](fn func() T) T {
+	out := make(chan T, 1)
+	go func() {
+		runtime.LockOSThread()
+		lowerThreadPriority()
+		out <- fn()
+	}()
+	return <-out
 }
 
 // hashPassword returns the stored form of a new password.
