@@ -47,20 +47,26 @@ func (inst *Instance) invitationJSON(iv *invitation, now time.Time) map[string]a
 	m := map[string]any{"object": "invitation", "id": iv.ID, "email_address": iv.Email, "public_metadata": rawOrEmpty(iv.PublicMeta),
 		"revoked": st == "revoked", "status": st, "expires_at": iv.ExpiresAt, "created_at": iv.CreatedAt, "updated_at": iv.UpdatedAt}
 	if st == "pending" {
-		q := url.Values{"ticket": {iv.Ticket}}
-		if iv.RedirectURL != "" {
-			q.Set("redirect_url", iv.RedirectURL)
-		}
-		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?" + q.Encode()
+		m["url"] = inst.ticketURL(iv.Ticket, iv.RedirectURL)
 	}
 	return m
+}
+
+// ticketURL is the link an invitation carries: localclerk's ticket page,
+// which signs the invited address up (or in) and goes on to redirect.
+func (inst *Instance) ticketURL(ticket, redirect string) string {
+	q := url.Values{"ticket": {ticket}}
+	if redirect != "" {
+		q.Set("redirect_url", redirect)
+	}
+	return inst.FrontendAPIURL + "/v1/tickets/accept?" + q.Encode()
 }
 
 type invitationParams struct {
 	EmailAddress   *string         `json:"email_address"`
 	PublicMetadata json.RawMessage `json:"public_metadata"`
 	RedirectURL    *string         `json:"redirect_url"`
-	Notify         *bool           `json:"notify"` // localclerk sends no e-mail
+	Notify         *bool           `json:"notify"` // false: no message in the outbox
 	IgnoreExisting *bool           `json:"ignore_existing"`
 	ExpiresInDays  *int64          `json:"expires_in_days"`
 	TemplateSlug   *string         `json:"template_slug"`
@@ -131,6 +137,12 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 	}
 	if err := t.put(kindInvitation, iv.ID, iv); err != nil {
 		return nil, err
+	}
+	if p.Notify == nil || *p.Notify {
+		if err := inst.send(t, now, outboxMessage{Kind: msgInvitation, To: email, Subject: "You are invited to join",
+			Link: inst.ticketURL(iv.Ticket, iv.RedirectURL)}); err != nil {
+			return nil, err
+		}
 	}
 	t.emit("invitation.created", inst.invitationJSON(iv, now))
 	return iv, nil

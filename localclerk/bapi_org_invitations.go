@@ -72,11 +72,7 @@ func (inst *Instance) orgInvitationJSON(t *txn, oi *orgInvitation, now time.Time
 	}
 	var link any
 	if st == "pending" {
-		q := url.Values{"ticket": {oi.Ticket}}
-		if oi.RedirectURL != "" {
-			q.Set("redirect_url", oi.RedirectURL)
-		}
-		link = inst.FrontendAPIURL + "/v1/tickets/accept?" + q.Encode()
+		link = inst.ticketURL(oi.Ticket, oi.RedirectURL)
 	}
 	var inviterID any
 	if oi.InviterID != "" {
@@ -106,7 +102,7 @@ type orgInvitationParams struct {
 	PrivateMetadata json.RawMessage `json:"private_metadata"`
 	RedirectURL     *string         `json:"redirect_url"`
 	ExpiresInDays   *int64          `json:"expires_in_days"`
-	Notify          *bool           `json:"notify"` // localclerk sends no e-mail
+	Notify          *bool           `json:"notify"` // false: no message in the outbox
 }
 
 // requireOrgAdmin checks that userID is an admin of o: a member whose role
@@ -237,6 +233,12 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	}
 	if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
 		return nil, err
+	}
+	if p.Notify == nil || *p.Notify {
+		if err := inst.send(t, now, outboxMessage{Kind: msgOrganizationInvitation, To: email,
+			Subject: "You are invited to join " + o.Name, Link: inst.ticketURL(oi.Ticket, oi.RedirectURL)}); err != nil {
+			return nil, err
+		}
 	}
 	j, err := inst.orgInvitationJSON(t, oi, now, false)
 	if err != nil {

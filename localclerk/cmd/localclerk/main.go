@@ -161,6 +161,7 @@ func printBanner(w io.Writer, inst *localclerk.Instance, c *config) {
 	fmt.Fprintf(w, "  Sign in        %s/sign-in\n", inst.FrontendAPIURL)
 	fmt.Fprintf(w, "  Sign up        %s/sign-up\n", inst.FrontendAPIURL)
 	fmt.Fprintf(w, "  Account        %s/user\n", inst.FrontendAPIURL)
+	fmt.Fprintf(w, "  Outbox         %s/outbox (codes and invitations; nothing is e-mailed)\n", inst.FrontendAPIURL)
 	if c.opts.AfterSignInURL != "" {
 		fmt.Fprintf(w, "  After sign-in  %s (-after-sign-in-url, when no redirect_url is given)\n", c.opts.AfterSignInURL)
 	}
