@@ -794,7 +794,7 @@ var pageTmpl = template.Must(template.New("pages").Parse(`
 <dl class="profile"><dt>Frontend API</dt><dd><code>{{.FAPI}}</code></dd><dt>Publishable key</dt><dd><code>{{.PK}}</code></dd></dl>
 <nav class="actions"><a href="/sign-in">Sign in</a><a href="/sign-up">Sign up</a><a href="/user">Account</a><a href="/outbox">Outbox</a></nav>
 {{template "foot"}}{{end}}
-`+outboxTmpl))
+` + outboxTmpl))
 
 const pageCSS = `:root{color-scheme:light dark;--fg:#1f2328;--bg:#f6f7f9;--card:#fff;--accent:#5b4cf0;--muted:#5f6873;--err:#b3261e;--ok:#1a7f37;--line:#d7dbe0}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e8eb;--bg:#14161a;--card:#1d2026;--accent:#8f85ff;--muted:#a0a8b3;--line:#343a43}}
