@@ -138,21 +138,10 @@ func (inst *Instance) bapiDeleteEmailAddress(w http.ResponseWriter, r *http.Requ
 			return err
 		}
 		if u.PrimaryEmailID == id && len(u.Emails) > 1 {
-			return newAPIError(http.StatusForbidden, "primary_email_address_cannot_be_deleted", "cannot delete the primary address",
-				"Make another address primary before deleting this one.", map[string]any{"param_name": "email_address_id"})
+			return errPrimaryEmailDelete
 		}
-		u.Emails = slices.Delete(u.Emails, i, i+1)
-		if u.PrimaryEmailID == id {
-			u.PrimaryEmailID = ""
-		}
-		// The unique keys are per user: release them all, claim the rest again.
-		if err := t.release(nsEmail, u.ID); err != nil {
+		if err := removeEmail(t, u, i); err != nil {
 			return err
-		}
-		for _, e := range u.Emails {
-			if err := t.claim(nsEmail, normEmail(e.Address), u.ID); err != nil {
-				return errors.Join(errors.New("reclaim e-mail key"), err)
-			}
 		}
 		return inst.saveUserEmails(t, u)
 	})
@@ -160,6 +149,31 @@ func (inst *Instance) bapiDeleteEmailAddress(w http.ResponseWriter, r *http.Requ
 		return nil, 0, err
 	}
 	return deletedJSON("email_address", id), 0, nil
+}
+
+// errPrimaryEmailDelete refuses to delete a primary address while the
+// user has others.
+var errPrimaryEmailDelete = newAPIError(http.StatusForbidden, "primary_email_address_cannot_be_deleted", "cannot delete the primary address",
+	"Make another address primary before deleting this one.", map[string]any{"param_name": "email_address_id"})
+
+// removeEmail takes u's i-th address off u (the caller stores u) and
+// frees it for other users.
+func removeEmail(t *txn, u *user, i int) error {
+	id := u.Emails[i].ID
+	u.Emails = slices.Delete(u.Emails, i, i+1)
+	if u.PrimaryEmailID == id {
+		u.PrimaryEmailID = ""
+	}
+	// The unique keys are per user: release them all, claim the rest again.
+	if err := t.release(nsEmail, u.ID); err != nil {
+		return err
+	}
+	for _, e := range u.Emails {
+		if err := t.claim(nsEmail, normEmail(e.Address), u.ID); err != nil {
+			return errors.Join(errors.New("reclaim e-mail key"), err)
+		}
+	}
+	return nil
 }
 
 // A backend-driven verification of an e-mail address

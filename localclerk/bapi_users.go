@@ -614,33 +614,40 @@ func (inst *Instance) bapiDeleteUser(w http.ResponseWriter, r *http.Request) (an
 	id := r.PathValue("id")
 	now := inst.now()
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		var u user
-		if err := t.get(kindUser, id, &u); err != nil {
+		u, err := t.users().get(id)
+		if err != nil {
 			return notFoundAs(err, "user")
 		}
-		if err := dropImage(t, u.ImageID); err != nil {
-			return err
-		}
-		if err := dropCredits(t, id); err != nil {
-			return err
-		}
-		if err := revokeUserSessions(t, id, now); err != nil {
-			return err
-		}
-		mems, err := userMemberships(t, id)
-		if err != nil {
-			return err
-		}
-		for _, m := range mems {
-			if err := t.del(kindMembership, m.ID); err != nil {
-				return err
-			}
-		}
-		t.emit("user.deleted", deletedJSON("user", id))
-		return t.del(kindUser, id)
+		return deleteUser(t, u, now)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return deletedJSON("user", id), 0, nil
+}
+
+// deleteUser deletes u with its image, credits and memberships, and
+// revokes its sessions: the Backend API's DeleteUser and the Frontend
+// API's DELETE /v1/me.
+func deleteUser(t *txn, u *user, now time.Time) error {
+	if err := dropImage(t, u.ImageID); err != nil {
+		return err
+	}
+	if err := dropCredits(t, u.ID); err != nil {
+		return err
+	}
+	if err := revokeUserSessions(t, u.ID, now); err != nil {
+		return err
+	}
+	mems, err := userMemberships(t, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range mems {
+		if err := t.del(kindMembership, m.ID); err != nil {
+			return err
+		}
+	}
+	t.emit("user.deleted", deletedJSON("user", u.ID))
+	return t.del(kindUser, u.ID)
 }

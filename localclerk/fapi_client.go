@@ -196,6 +196,11 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 					return err
 				}
 			}
+			if c.UserAgent == "" && r.UserAgent() != "" {
+				if err := recordDevice(t, c, r); err != nil {
+					return err
+				}
+			}
 			x.c = c
 			if resp, err = fn(x); err != nil {
 				return err

@@ -1,8 +1,11 @@
 package localclerk
 
 import (
+	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"time"
 )
 
 // The signed-in user's own resources, as UserButton and
@@ -14,31 +17,74 @@ func (inst *Instance) meRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(inst.meOrgInvitations))
 	mux.HandleFunc("POST /v1/me/organization_invitations/{id}/accept", inst.meHandler(inst.meAcceptOrgInvitation))
 	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(emptyPage))
+	inst.meAccountRoutes(mux)
+	inst.meEmailRoutes(mux)
+	inst.meSessionRoutes(mux)
+	inst.meUnsupportedRoutes(mux)
 }
 
 // meHandler resolves the user of the request's session (_clerk_session_id,
 // else the client's current session) or answers 401.
 func (inst *Instance) meHandler(fn func(x *fapiCall, u *user) (any, error)) http.HandlerFunc {
+	return inst.meHandlerChecked(nil, fn)
+}
+
+// meHandlerChecked is meHandler with pre run before the transaction (see
+// fapiRespondChecked): the slow password work of an account change.
+func (inst *Instance) meHandlerChecked(pre fapiPrecheck, fn func(x *fapiCall, u *user) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
-			sid := r.URL.Query().Get("_clerk_session_id")
-			if sid == "" {
-				sid = x.c.LastActiveSessionID
-			}
-			if sid == "" {
-				return nil, errSignedOut
-			}
-			s, err := x.session(sid)
-			if err != nil || s.Status != "active" || ms(x.now) >= s.ExpireAt {
-				return nil, errSignedOut
-			}
-			var u user
-			if err := x.t.get(kindUser, s.UserID, &u); err != nil {
+		inst.fapiRespondChecked(w, r, pre, func(x *fapiCall) (any, error) {
+			s, err := meSession(x.t, x.r, x.c, x.now)
+			if err != nil {
 				return nil, err
 			}
-			return fn(x, &u)
+			u, err := x.t.users().get(s.UserID)
+			if err != nil {
+				return nil, err
+			}
+			return fn(x, u)
 		})
 	}
+}
+
+// meSession is the session a /v1/me request acts as: _clerk_session_id,
+// else the client's current one; errSignedOut unless it is active.
+func meSession(t *txn, r *http.Request, c *client, now time.Time) (*session, error) {
+	sid := r.URL.Query().Get("_clerk_session_id")
+	if sid == "" {
+		sid = c.LastActiveSessionID
+	}
+	if sid == "" || !slices.Contains(c.SessionIDs, sid) {
+		return nil, errSignedOut
+	}
+	var s session
+	if err := t.get(kindSession, sid, &s); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, errSignedOut
+		}
+		return nil, err
+	}
+	if s.Status != "active" || ms(now) >= s.ExpireAt {
+		return nil, errSignedOut
+	}
+	return &s, nil
+}
+
+// meUser reads the signed-in user of r in t, for work done before the
+// write transaction; errSignedOut when there is none.
+func (inst *Instance) meUser(t *txn, r *http.Request) (*user, error) {
+	c, err := inst.findClient(t, r, devBrowserFromRequest(r))
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, errSignedOut
+	}
+	s, err := meSession(t, r, c, inst.now())
+	if err != nil {
+		return nil, err
+	}
+	return t.users().get(s.UserID)
 }
 
 func emptyPage(*fapiCall, *user) (any, error) {

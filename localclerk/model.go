@@ -82,6 +82,16 @@ type user struct {
 	UpdatedAt    int64    `json:"updated_at"`
 }
 
+// email returns u's address with id, or nil.
+func (u *user) email(id string) *emailAddress {
+	for i := range u.Emails {
+		if u.Emails[i].ID == id {
+			return &u.Emails[i]
+		}
+	}
+	return nil
+}
+
 func (u *user) primaryEmail() string {
 	for _, e := range u.Emails {
 		if e.ID == u.PrimaryEmailID {
@@ -167,6 +177,10 @@ type client struct {
 	DevBrowserID        string   `json:"dev_browser_id,omitempty"`
 	SignInID            string   `json:"sign_in_id,omitempty"` // Frontend API sign-in in progress
 	SignUpID            string   `json:"sign_up_id,omitempty"` // Frontend API sign-up in progress
+	// UserAgent and IPAddress are what the browser first came with: the
+	// device shown for its sessions in the account's "Active devices".
+	UserAgent string `json:"user_agent,omitempty"`
+	IPAddress string `json:"ip_address,omitempty"`
 	CreatedAt           int64    `json:"created_at"`
 	UpdatedAt           int64    `json:"updated_at"`
 }
