@@ -82,13 +82,13 @@ func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Reques
 	a := &actorToken{ID: newID("act"), UserID: *p.UserID, Actor: p.Actor, Token: randString(48), Status: "pending",
 		ExpiresAt: ms(now) + exp*1000, SessionSecs: sessSecs, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err = inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, a.UserID, &user{}); err != nil {
+		if err := t.users().load(a.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
 		if err := t.claim(nsActorTicket, a.Token, a.ID); err != nil {
 			return err
 		}
-		return t.put(kindActorToken, a.ID, a)
+		return t.actorTokens().put(a)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -99,7 +99,7 @@ func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Reques
 func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var a actorToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindActorToken, r.PathValue("id"), &a); err != nil {
+		if err := t.actorTokens().load(r.PathValue("id"), &a); err != nil {
 			return notFoundAs(err, "actor token")
 		}
 		if a.Status != "pending" {
@@ -107,7 +107,7 @@ func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Reques
 				"This actor token is "+a.Status+"; only pending actor tokens can be revoked.", nil)
 		}
 		a.Status, a.UpdatedAt = "revoked", ms(inst.now())
-		return t.put(kindActorToken, a.ID, &a)
+		return t.actorTokens().put(&a)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -122,12 +122,12 @@ func redeemActorToken(t *txn, ticket string, now time.Time) (*actorToken, error)
 		return nil, err
 	}
 	var a actorToken
-	if err := t.get(kindActorToken, id, &a); err != nil {
+	if err := t.actorTokens().load(id, &a); err != nil {
 		return nil, err
 	}
 	if a.Status != "pending" || ms(now) >= a.ExpiresAt {
 		return nil, errNotFound
 	}
 	a.Status, a.UpdatedAt = "accepted", ms(now)
-	return &a, t.put(kindActorToken, a.ID, &a)
+	return &a, t.actorTokens().put(&a)
 }

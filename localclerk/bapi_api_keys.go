@@ -117,13 +117,16 @@ func (inst *Instance) bapiCreateAPIKey(w http.ResponseWriter, r *http.Request) (
 
 // checkSubject requires an existing user, organization or machine.
 func checkSubject(t *txn, subject string) error {
-	kinds := map[string]string{"user_": kindUser, "org_": kindOrg, "mch_": kindMachine}
-	for prefix, kind := range kinds {
+	exists := map[string]func(id string) error{
+		"user_": func(id string) error { _, err := t.users().get(id); return err },
+		"org_":  func(id string) error { _, err := t.orgs().get(id); return err },
+		"mch_":  func(id string) error { _, err := t.machines().get(id); return err },
+	}
+	for prefix, find := range exists {
 		if !strings.HasPrefix(subject, prefix) {
 			continue
 		}
-		var rec struct{}
-		if err := t.get(kind, subject, &rec); err != nil {
+		if err := find(subject); err != nil {
 			if errors.Is(err, errNotFound) {
 				return errInvalid("subject", "subject must be an existing user, organization or machine id.")
 			}
@@ -142,7 +145,7 @@ func putAPIKey(t *txn, k *apiKey) error {
 	if err := t.claim(nsAPISecret, k.Secret, k.ID); err != nil {
 		return err
 	}
-	return t.put(kindAPIKey, k.ID, k)
+	return t.apiKeys().put(k)
 }
 
 func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -171,7 +174,7 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 	now := inst.now()
 	var keys []*apiKey
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindAPIKey, func(k *apiKey) bool {
+		return t.apiKeys().each(func(k *apiKey) bool {
 			switch {
 			case k.Subject != subject, k.Type != typ,
 				!invalid && (k.Revoked || expired(k.Expiration, now)),
@@ -181,6 +184,7 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 			keys = append(keys, k)
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -192,7 +196,7 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 
 func (inst *Instance) getAPIKey(r *http.Request) (*apiKey, error) {
 	var k apiKey
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindAPIKey, r.PathValue("id"), &k) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.apiKeys().load(r.PathValue("id"), &k) }); err != nil {
 		return nil, notFoundAs(err, "API key")
 	}
 	return &k, nil
@@ -257,7 +261,7 @@ func (inst *Instance) bapiUpdateAPIKey(w http.ResponseWriter, r *http.Request) (
 	}
 	var k apiKey
 	err = inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindAPIKey, r.PathValue("id"), &k); err != nil {
+		if err := t.apiKeys().load(r.PathValue("id"), &k); err != nil {
 			return notFoundAs(err, "API key")
 		}
 		if p.subject != nil && *p.subject != k.Subject {
@@ -282,7 +286,7 @@ func (inst *Instance) bapiUpdateAPIKey(w http.ResponseWriter, r *http.Request) (
 			k.Expiration = exp
 		}
 		k.UpdatedAt = ms(now)
-		return t.put(kindAPIKey, k.ID, &k)
+		return t.apiKeys().put(&k)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -308,13 +312,13 @@ func (inst *Instance) bapiRevokeAPIKey(w http.ResponseWriter, r *http.Request) (
 	now := inst.now()
 	var k apiKey
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindAPIKey, r.PathValue("id"), &k); err != nil {
+		if err := t.apiKeys().load(r.PathValue("id"), &k); err != nil {
 			return notFoundAs(err, "API key")
 		}
 		k.Revoked = true
 		k.RevocationReason = p.RevocationReason
 		k.UpdatedAt = ms(now)
-		return t.put(kindAPIKey, k.ID, &k)
+		return t.apiKeys().put(&k)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -324,7 +328,7 @@ func (inst *Instance) bapiRevokeAPIKey(w http.ResponseWriter, r *http.Request) (
 
 func (inst *Instance) bapiDeleteAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindAPIKey, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.apiKeys().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "API key")
 	}
 	return deletedJSON("api_key", id), 0, nil
@@ -352,7 +356,7 @@ func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (
 			}
 			return err
 		}
-		if err := t.get(kindAPIKey, id, &k); err != nil {
+		if err := t.apiKeys().load(id, &k); err != nil {
 			return err
 		}
 		if k.Revoked || expired(k.Expiration, now) {
@@ -360,7 +364,7 @@ func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (
 		}
 		n := ms(now)
 		k.LastUsedAt = &n
-		return t.put(kindAPIKey, k.ID, &k)
+		return t.apiKeys().put(&k)
 	})
 	if err != nil {
 		return nil, 0, err

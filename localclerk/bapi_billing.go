@@ -69,13 +69,13 @@ func derivedID(prefix, seed string) string {
 func loadPayer(t *txn, payerType, id string) (*payer, error) {
 	if payerType == "user" {
 		var u user
-		if err := t.get(kindUser, id, &u); err != nil {
+		if err := t.users().load(id, &u); err != nil {
 			return nil, notFoundAs(err, "user")
 		}
 		return &payer{id: u.ID, payerType: "user", plan: u.Plan, createdAt: u.CreatedAt}, nil
 	}
 	var o organization
-	if err := t.get(kindOrg, id, &o); err != nil {
+	if err := t.orgs().load(id, &o); err != nil {
 		return nil, notFoundAs(err, "organization")
 	}
 	return &payer{id: o.ID, payerType: "org", plan: o.Plan, createdAt: o.CreatedAt}, nil
@@ -134,7 +134,7 @@ func (inst *Instance) bapiBillingSubscription(payerType string) bapiFunc {
 // readBalance is the payer's balance record; ok is false when the payer
 // never had credits.
 func readBalance(t *txn, owner string) (bal creditBalance, ok bool, err error) {
-	err = t.get(kindCreditBalance, owner, &bal)
+	err = t.creditBalances().load(owner, &bal)
 	if errors.Is(err, errNotFound) {
 		return bal, false, nil
 	}
@@ -218,7 +218,7 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 			idem := p.id + "|" + *b.IdempotencyKey
 			if prev, err := t.lookup(nsCreditIdem, idem); err == nil {
 				var e creditLedgerEntry
-				if err := t.get(kindCreditLedger, prev, &e); err != nil {
+				if err := t.creditLedger().load(prev, &e); err != nil {
 					return err
 				}
 				if e.Amount != *b.Amount || e.Action != *b.Action {
@@ -247,10 +247,10 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 			if err := t.claim(nsCreditIdem, idem, e.ID); err != nil {
 				return err
 			}
-			if err := t.put(kindCreditLedger, e.ID, e); err != nil {
+			if err := t.creditLedger().put(e); err != nil {
 				return err
 			}
-			if err := t.put(kindCreditBalance, p.id, &bal); err != nil {
+			if err := t.creditBalances().put(p.id, &bal); err != nil {
 				return err
 			}
 			out = ledgerJSON(p, e)
@@ -266,16 +266,16 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 // dropCredits deletes a deleted user's or organization's balance and
 // ledger (their idempotency keys go with each entry).
 func dropCredits(t *txn, owner string) error {
-	if err := t.del(kindCreditBalance, owner); err != nil && !errors.Is(err, errNotFound) {
+	if err := t.creditBalances().del(owner); err != nil && !errors.Is(err, errNotFound) {
 		return err
 	}
-	entries, err := all[creditLedgerEntry](t, kindCreditLedger)
+	entries, err := t.creditLedger().list()
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		if e.Owner == owner {
-			if err := t.del(kindCreditLedger, e.ID); err != nil {
+			if err := t.creditLedger().del(e.ID); err != nil {
 				return err
 			}
 		}

@@ -124,7 +124,7 @@ func (inst *Instance) bapiListDomains(w http.ResponseWriter, r *http.Request) (a
 	var sats []*domain
 	if err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
-		sats, err = all[domain](t, kindDomain)
+		sats, err = t.domains().list()
 		return err
 	}); err != nil {
 		return nil, 0, err
@@ -171,7 +171,7 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 		if err := t.claim(nsDomain, name, d.ID); err != nil {
 			return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
 		}
-		return t.put(kindDomain, d.ID, d)
+		return t.domains().put(d)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -211,7 +211,7 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 	}
 	var d domain
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindDomain, id, &d); err != nil {
+		if err := t.domains().load(id, &d); err != nil {
 			return notFoundAs(err, "domain")
 		}
 		if p.Name != nil {
@@ -234,7 +234,7 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 			}
 			d.ProxyURL = proxy
 		}
-		return t.put(kindDomain, d.ID, &d)
+		return t.domains().put(&d)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -248,7 +248,7 @@ func (inst *Instance) bapiDeleteDomain(w http.ResponseWriter, r *http.Request) (
 		return nil, 0, newAPIError(http.StatusForbidden, "operation_not_allowed_on_primary_domain", "cannot delete the primary domain",
 			"The instance's primary domain cannot be deleted; only satellite domains can.", nil)
 	}
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindDomain, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.domains().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "domain")
 	}
 	return deletedJSON("domain", id), 0, nil

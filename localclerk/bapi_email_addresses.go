@@ -17,13 +17,14 @@ import (
 func userByEmailID(t *txn, id string) (*user, int, error) {
 	var found *user
 	idx := -1
-	err := each(t, kindUser, func(u *user) bool {
+	err := t.users().each(func(u *user) bool {
 		idx = slices.IndexFunc(u.Emails, func(e emailAddress) bool { return e.ID == id })
 		if idx >= 0 {
 			found = u
 		}
 		return idx < 0
 	})
+
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,7 +38,7 @@ func userByEmailID(t *txn, id string) (*user, int, error) {
 func (inst *Instance) saveUserEmails(t *txn, u *user) error {
 	u.UpdatedAt = ms(inst.now())
 	t.emit("user.updated", userJSON(u))
-	return t.put(kindUser, u.ID, u)
+	return t.users().put(u)
 }
 
 func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -61,7 +62,7 @@ func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Requ
 	var out map[string]any
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
-		if err := t.get(kindUser, *p.UserID, &u); err != nil {
+		if err := t.users().load(*p.UserID, &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		n := len(u.Emails)
@@ -146,11 +147,11 @@ func (inst *Instance) bapiDeleteEmailAddress(w http.ResponseWriter, r *http.Requ
 			u.PrimaryEmailID = ""
 		}
 		// The unique keys are per user: release them all, claim the rest again.
-		if err := t.release(nsEmail, u.ID); err != nil {
+		if err := t.identifiers().releaseEmails(u.ID); err != nil {
 			return err
 		}
 		for _, e := range u.Emails {
-			if err := t.claim(nsEmail, normEmail(e.Address), u.ID); err != nil {
+			if err := t.identifiers().claimEmail(e.Address, u.ID); err != nil {
 				return errors.Join(errors.New("reclaim e-mail key"), err)
 			}
 		}
@@ -211,7 +212,7 @@ func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *htt
 			return err
 		}
 		t.emit("email.created", verificationEmailJSON(u, e, v.Code, now))
-		return t.put(kindEmailVerification, v.ID, v)
+		return t.emailVerifications().put(v)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -255,7 +256,7 @@ func (inst *Instance) bapiAttemptEmailVerification(w http.ResponseWriter, r *htt
 		if err != nil {
 			return err
 		}
-		if err := t.get(kindEmailVerification, *p.VerificationID, &v); err != nil || v.EmailID != u.Emails[i].ID {
+		if err := t.emailVerifications().load(*p.VerificationID, &v); err != nil || v.EmailID != u.Emails[i].ID {
 			if err != nil && !errors.Is(err, errNotFound) {
 				return err
 			}
@@ -283,7 +284,7 @@ func (inst *Instance) bapiAttemptEmailVerification(w http.ResponseWriter, r *htt
 		case v.Attempts >= emailCodeAttempts:
 			v.Status = "failed"
 		}
-		return t.put(kindEmailVerification, v.ID, &v)
+		return t.emailVerifications().put(&v)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -320,7 +321,7 @@ func (inst *Instance) bapiReplaceUserEmailAddress(w http.ResponseWriter, r *http
 	var out map[string]any
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		addr := strings.TrimSpace(*p.EmailAddress)
@@ -330,7 +331,7 @@ func (inst *Instance) bapiReplaceUserEmailAddress(w http.ResponseWriter, r *http
 		} else {
 			u.Emails = nil
 		}
-		if err := t.release(nsEmail, u.ID); err != nil {
+		if err := t.identifiers().releaseEmails(u.ID); err != nil {
 			return err
 		}
 		if err := addEmail(t, &u, addr, verified, inst.now()); err != nil {

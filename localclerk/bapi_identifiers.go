@@ -91,7 +91,7 @@ func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 		}
 		var items []*listIdentifier
 		if err := inst.store.view(r.Context(), func(t *txn) error {
-			items, err = all[listIdentifier](t, l.kind)
+			items, err = t.listIdentifiers(l).list()
 			return err
 		}); err != nil {
 			return nil, 0, err
@@ -131,7 +131,7 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 				return conflictAs(err, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
 					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), map[string]any{"param_name": "identifier"}))
 			}
-			return t.put(l.kind, e.ID, e)
+			return t.listIdentifiers(l).put(e)
 		})
 		if err != nil {
 			return nil, 0, err
@@ -143,7 +143,7 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 func (inst *Instance) bapiDeleteIdentifier(l identifierList) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 		id := r.PathValue("id")
-		if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(l.kind, id) }); err != nil {
+		if err := inst.store.update(r.Context(), func(t *txn) error { return t.listIdentifiers(l).del(id) }); err != nil {
 			return nil, 0, notFoundAs(err, "identifier")
 		}
 		return deletedJSON(l.object, id), 0, nil

@@ -441,7 +441,7 @@ func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Re
 				return err
 			}
 			var ro role
-			if err := t.get(kindRole, *f.id, &ro); err != nil {
+			if err := t.roles().load(*f.id, &ro); err != nil {
 				if errors.Is(err, errNotFound) {
 					return errInvalid(f.param, f.param+" must be the id of an existing organization role.")
 				}

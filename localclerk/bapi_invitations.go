@@ -98,14 +98,14 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 		}
 		redirect = u.String()
 	}
-	if _, err := t.lookup(nsEmail, email); err == nil {
+	if _, err := t.identifiers().emailOwner(email); err == nil {
 		return nil, errTaken("email_address", "A user with this email address already exists.")
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
 	}
 	if id, err := t.lookup(nsInviteAddress, email); err == nil {
 		var old invitation
-		if err := t.get(kindInvitation, id, &old); err != nil {
+		if err := t.invitations().load(id, &old); err != nil {
 			return nil, err
 		}
 		if old.status(now) == "pending" {
@@ -129,7 +129,7 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 	if err := t.claim(nsInviteAddress, email, iv.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindInvitation, iv.ID, iv); err != nil {
+	if err := t.invitations().put(iv); err != nil {
 		return nil, err
 	}
 	t.emit("invitation.created", inst.invitationJSON(iv, now))
@@ -205,12 +205,13 @@ func (inst *Instance) bapiListInvitations(w http.ResponseWriter, r *http.Request
 	query := strings.ToLower(q.Get("query"))
 	var ivs []*invitation
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindInvitation, func(iv *invitation) bool {
+		return t.invitations().each(func(iv *invitation) bool {
 			if (status == "" || iv.status(now) == status) && strings.Contains(iv.Email, query) {
 				ivs = append(ivs, iv)
 			}
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -232,7 +233,7 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 	now := inst.now()
 	var iv invitation
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindInvitation, r.PathValue("id"), &iv); err != nil {
+		if err := t.invitations().load(r.PathValue("id"), &iv); err != nil {
 			return notFoundAs(err, "invitation")
 		}
 		switch st := iv.status(now); st {
@@ -249,7 +250,7 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 		if err := t.release(nsInviteAddress, iv.ID); err != nil {
 			return err
 		}
-		if err := t.put(kindInvitation, iv.ID, &iv); err != nil {
+		if err := t.invitations().put(&iv); err != nil {
 			return err
 		}
 		t.emit("invitation.revoked", inst.invitationJSON(&iv, now))
@@ -268,7 +269,7 @@ func pendingInvitation(t *txn, ticket string, now time.Time) (*invitation, error
 		return nil, err
 	}
 	var iv invitation
-	if err := t.get(kindInvitation, id, &iv); err != nil {
+	if err := t.invitations().load(id, &iv); err != nil {
 		return nil, err
 	}
 	if iv.status(now) != "pending" {
@@ -297,7 +298,7 @@ func (inst *Instance) acceptInvitation(t *txn, ticket string, p *userParams, now
 	if err := t.release(nsInviteAddress, iv.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindInvitation, iv.ID, iv); err != nil {
+	if err := t.invitations().put(iv); err != nil {
 		return nil, err
 	}
 	t.emit("invitation.accepted", inst.invitationJSON(iv, now))
@@ -308,10 +309,11 @@ func (inst *Instance) acceptInvitation(t *txn, ticket string, p *userParams, now
 // invitation, which admits it past the allow-list.
 func invited(t *txn, email string, now time.Time) (bool, error) {
 	found := false
-	err := each(t, kindInvitation, func(iv *invitation) bool {
+	err := t.invitations().each(func(iv *invitation) bool {
 		st := iv.status(now)
 		found = iv.Email == email && (st == "pending" || st == "accepted")
 		return !found
 	})
+
 	return found, err
 }

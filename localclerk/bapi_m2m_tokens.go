@@ -35,7 +35,7 @@ func callerMachineID(r *http.Request) string {
 func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
 	id := callerMachineID(r)
 	if id == "" {
-		machines, err := all[machine](t, kindMachine)
+		machines, err := t.machines().list()
 		if err != nil {
 			return nil, err
 		}
@@ -45,7 +45,7 @@ func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
 		return machines[0], nil
 	}
 	var m machine
-	return &m, t.get(kindMachine, id, &m)
+	return &m, t.machines().load(id, &m)
 }
 
 // canonicalJSON re-encodes a JSON value with sorted keys, so that equal
@@ -135,7 +135,7 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 		if err := t.claim(nsM2MToken, tok.Token, tok.ID); err != nil {
 			return err
 		}
-		return t.put(kindM2M, tok.ID, tok)
+		return t.m2mTokens().put(tok)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -148,7 +148,7 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 func reusableM2M(t *txn, want *m2mToken, until int64) (*m2mToken, error) {
 	var found *m2mToken
 	claims := canonicalJSON(want.Claims)
-	err := each(t, kindM2M, func(m *m2mToken) bool {
+	err := t.m2mTokens().each(func(m *m2mToken) bool {
 		if m.Subject == want.Subject && isOpaqueM2M(m) && !m.Revoked && m.Expiration != nil && *m.Expiration >= until &&
 			canonicalJSON(m.Claims) == claims && slices.Equal(nonNil(m.Scopes), nonNil(want.Scopes)) {
 			found = m
@@ -156,6 +156,7 @@ func reusableM2M(t *txn, want *m2mToken, until int64) (*m2mToken, error) {
 		}
 		return true
 	})
+
 	return found, err
 }
 
@@ -197,15 +198,16 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 	now := inst.now()
 	var toks []*m2mToken
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		if err := t.get(kindMachine, subject, &machine{}); err != nil {
+		if err := t.machines().load(subject, &machine{}); err != nil {
 			return notFoundAs(err, "machine")
 		}
-		return each(t, kindM2M, func(m *m2mToken) bool {
+		return t.m2mTokens().each(func(m *m2mToken) bool {
 			if m.Subject == subject && isOpaqueM2M(m) && (withRevoked || !m.Revoked) && (withExpired || !expired(m.Expiration, now)) {
 				toks = append(toks, m)
 			}
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -227,7 +229,7 @@ func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any
 	now := inst.now()
 	var m m2mToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindM2M, r.PathValue("id"), &m); err != nil {
+		if err := t.m2mTokens().load(r.PathValue("id"), &m); err != nil {
 			return notFoundAs(err, "M2M token")
 		}
 		if caller := callerMachineID(r); caller != "" && caller != m.Subject {
@@ -236,7 +238,7 @@ func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any
 		m.Revoked = true
 		m.RevocationReason = p.RevocationReason
 		m.UpdatedAt = ms(now)
-		return t.put(kindM2M, m.ID, &m)
+		return t.m2mTokens().put(&m)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -264,7 +266,7 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 		if err != nil {
 			return errTokenNotFound
 		}
-		if err := t.get(kindM2M, id, &m); err != nil {
+		if err := t.m2mTokens().load(id, &m); err != nil {
 			return notFoundAs(err, "M2M token")
 		}
 		if m.Revoked || expired(m.Expiration, now) {
@@ -273,7 +275,7 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 		if caller := callerMachineID(r); caller != "" && caller != m.Subject && !slices.Contains(m.Scopes, caller) {
 			return errTokenNotFound
 		}
-		if err := t.get(kindMachine, m.Subject, &machine{}); err != nil {
+		if err := t.machines().load(m.Subject, &machine{}); err != nil {
 			if errors.Is(err, errNotFound) {
 				return errTokenNotFound
 			}
@@ -281,7 +283,7 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 		}
 		n := ms(now)
 		m.LastUsedAt = &n
-		return t.put(kindM2M, m.ID, &m)
+		return t.m2mTokens().put(&m)
 	})
 	if err != nil {
 		return nil, 0, err

@@ -50,7 +50,7 @@ func (inst *Instance) machineForKey(t *txn, key string) (string, error) {
 		return "", err
 	}
 	var m machine
-	if err := t.get(kindMachine, id, &m); err != nil {
+	if err := t.machines().load(id, &m); err != nil {
 		return "", err
 	}
 	if key == m.SecretKey || (key == m.PrevSecretKey && ms(inst.now()) < m.PrevKeyExpiresAt) {
@@ -74,7 +74,7 @@ func (inst *Instance) machineJSON(t *txn, m *machine) (map[string]any, error) {
 	scoped := []any{}
 	for _, id := range m.scopeIDs() {
 		var o machine
-		if err := t.get(kindMachine, id, &o); err != nil {
+		if err := t.machines().load(id, &o); err != nil {
 			if errors.Is(err, errNotFound) {
 				continue
 			}
@@ -122,12 +122,13 @@ func (inst *Instance) bapiListMachines(w http.ResponseWriter, r *http.Request) (
 	var total int
 	err = inst.store.view(r.Context(), func(t *txn) error {
 		var list []*machine
-		err := each(t, kindMachine, func(m *machine) bool {
+		err := t.machines().each(func(m *machine) bool {
 			if query == "" || m.ID == query || strings.Contains(strings.ToLower(m.Name), strings.ToLower(query)) {
 				list = append(list, m)
 			}
 			return true
 		})
+
 		if err != nil {
 			return err
 		}
@@ -173,7 +174,7 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 	var out map[string]any
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		for _, id := range p.ScopedMachines {
-			if err := t.get(kindMachine, id, &machine{}); err != nil {
+			if err := t.machines().load(id, &machine{}); err != nil {
 				if errors.Is(err, errNotFound) {
 					return errInvalid("scoped_machines", "scoped_machines names an unknown machine: "+id+".")
 				}
@@ -186,7 +187,7 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
 			return err
 		}
-		if err := t.put(kindMachine, m.ID, m); err != nil {
+		if err := t.machines().put(m); err != nil {
 			return err
 		}
 		var err error
@@ -210,7 +211,7 @@ func (inst *Instance) withMachine(r *http.Request, write bool, fn func(t *txn, m
 	}
 	err := run(r.Context(), func(t *txn) error {
 		var m machine
-		if err := t.get(kindMachine, r.PathValue("id"), &m); err != nil {
+		if err := t.machines().load(r.PathValue("id"), &m); err != nil {
 			return notFoundAs(err, "machine")
 		}
 		var err error
@@ -218,7 +219,7 @@ func (inst *Instance) withMachine(r *http.Request, write bool, fn func(t *txn, m
 			return err
 		}
 		if write && out != nil {
-			return t.put(kindMachine, m.ID, &m)
+			return t.machines().put(&m)
 		}
 		return nil
 	})
@@ -266,10 +267,10 @@ func (inst *Instance) bapiUpdateMachine(w http.ResponseWriter, r *http.Request) 
 func (inst *Instance) bapiDeleteMachine(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.del(kindMachine, id); err != nil {
+		if err := t.machines().del(id); err != nil {
 			return notFoundAs(err, "machine")
 		}
-		others, err := all[machine](t, kindMachine)
+		others, err := t.machines().list()
 		if err != nil {
 			return err
 		}
@@ -278,7 +279,7 @@ func (inst *Instance) bapiDeleteMachine(w http.ResponseWriter, r *http.Request) 
 				continue
 			}
 			o.Scopes = slices.DeleteFunc(o.Scopes, func(s machineScope) bool { return s.ToMachineID == id })
-			if err := t.put(kindMachine, o.ID, o); err != nil {
+			if err := t.machines().put(o); err != nil {
 				return err
 			}
 		}
@@ -350,7 +351,7 @@ func (inst *Instance) bapiCreateMachineScope(w http.ResponseWriter, r *http.Requ
 		if p.ToMachineID == m.ID {
 			return nil, errInvalid("to_machine_id", "A machine cannot be scoped to itself.")
 		}
-		if err := t.get(kindMachine, p.ToMachineID, &machine{}); err != nil {
+		if err := t.machines().load(p.ToMachineID, &machine{}); err != nil {
 			if errors.Is(err, errNotFound) {
 				return nil, newAPIError(http.StatusNotFound, "resource_not_found", "not found",
 					"No machine "+p.ToMachineID+" to scope to.", map[string]any{"param_name": "to_machine_id"})

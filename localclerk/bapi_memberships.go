@@ -28,7 +28,7 @@ func (inst *Instance) bapiMembershipMetadata(w http.ResponseWriter, r *http.Requ
 			return err
 		}
 		m.UpdatedAt = ms(inst.now())
-		if err := t.put(kindMembership, m.ID, m); err != nil {
+		if err := t.memberships().put(m); err != nil {
 			return err
 		}
 		if out, err = membershipJSON(t, m); err != nil {
@@ -47,17 +47,17 @@ func (inst *Instance) bapiMembershipMetadata(w http.ResponseWriter, r *http.Requ
 // with the same filters, ordering and paging as one organization's list.
 func (inst *Instance) bapiInstanceMemberships(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	return inst.listMemberships(r, func(t *txn) ([]*membership, error) {
-		return all[membership](t, kindMembership)
+		return t.memberships().list()
 	})
 }
 
 func membershipJSON(t *txn, m *membership) (map[string]any, error) {
 	var o organization
-	if err := t.get(kindOrg, m.OrgID, &o); err != nil {
+	if err := t.orgs().load(m.OrgID, &o); err != nil {
 		return nil, err
 	}
 	var u user
-	if err := t.get(kindUser, m.UserID, &u); err != nil {
+	if err := t.users().load(m.UserID, &u); err != nil {
 		return nil, err
 	}
 	perms := []string{}
@@ -84,23 +84,25 @@ func membershipJSON(t *txn, m *membership) (map[string]any, error) {
 
 func userMemberships(t *txn, userID string) ([]*membership, error) {
 	var out []*membership
-	err := each(t, kindMembership, func(m *membership) bool {
+	err := t.memberships().each(func(m *membership) bool {
 		if m.UserID == userID {
 			out = append(out, m)
 		}
 		return true
 	})
+
 	return out, err
 }
 
 func orgMemberships(t *txn, orgID string) ([]*membership, error) {
 	var out []*membership
-	err := each(t, kindMembership, func(m *membership) bool {
+	err := t.memberships().each(func(m *membership) bool {
 		if m.OrgID == orgID {
 			out = append(out, m)
 		}
 		return true
 	})
+
 	return out, err
 }
 
@@ -117,7 +119,7 @@ func addMemberWithMetadata(t *txn, o *organization, userID, roleKey string, publ
 		}
 		return nil, err
 	}
-	if err := t.get(kindUser, userID, &user{}); err != nil {
+	if err := t.users().load(userID, &user{}); err != nil {
 		return nil, notFoundAs(err, "user")
 	}
 	if o.MaxAllowedMemberships > 0 {
@@ -138,7 +140,7 @@ func addMemberWithMetadata(t *txn, o *organization, userID, roleKey string, publ
 	if err != nil {
 		return nil, err
 	}
-	if err := t.put(kindMembership, m.ID, m); err != nil {
+	if err := t.memberships().put(m); err != nil {
 		return nil, err
 	}
 	j, err := membershipJSON(t, m)
@@ -204,7 +206,7 @@ func membershipFor(t *txn, orgIDOrSlug, userID string) (*membership, error) {
 		return nil, notFoundAs(err, "organization membership")
 	}
 	var m membership
-	if err := t.get(kindMembership, id, &m); err != nil {
+	if err := t.memberships().load(id, &m); err != nil {
 		return nil, notFoundAs(err, "organization membership")
 	}
 	return &m, nil
@@ -234,7 +236,7 @@ func (inst *Instance) bapiUpdateMembership(w http.ResponseWriter, r *http.Reques
 		}
 		m.Role = p.Role
 		m.UpdatedAt = ms(inst.now())
-		if err := t.put(kindMembership, m.ID, m); err != nil {
+		if err := t.memberships().put(m); err != nil {
 			return err
 		}
 		out, err = membershipJSON(t, m)
@@ -258,7 +260,7 @@ func (inst *Instance) bapiDeleteMembership(w http.ResponseWriter, r *http.Reques
 			return err
 		}
 		t.emit("organizationMembership.deleted", out)
-		return t.del(kindMembership, m.ID)
+		return t.memberships().del(m.ID)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -300,7 +302,7 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 				continue
 			}
 			var u user
-			if err := t.get(kindUser, m.UserID, &u); err != nil {
+			if err := t.users().load(m.UserID, &u); err != nil {
 				return err
 			}
 			if text.match(&u) {
@@ -348,7 +350,7 @@ func (inst *Instance) bapiListMemberships(w http.ResponseWriter, r *http.Request
 
 func (inst *Instance) bapiUserMemberships(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	return inst.listMemberships(r, func(t *txn) ([]*membership, error) {
-		if err := t.get(kindUser, r.PathValue("id"), &user{}); err != nil {
+		if err := t.users().load(r.PathValue("id"), &user{}); err != nil {
 			return nil, notFoundAs(err, "user")
 		}
 		return userMemberships(t, r.PathValue("id"))

@@ -40,7 +40,7 @@ func (inst *Instance) bapiVerifyOAuth(w http.ResponseWriter, r *http.Request) (a
 		if err != nil {
 			return errTokenNotFound
 		}
-		if err := t.get(kindOAuth, id, &o); err != nil {
+		if err := t.oauthTokens().load(id, &o); err != nil {
 			return notFoundAs(err, "OAuth access token")
 		}
 		if o.Revoked || expired(o.Expiration, now) {
@@ -76,13 +76,13 @@ func (inst *Instance) CreateOAuthAccessToken(ctx context.Context, userID string,
 	o := &oauthToken{ID: oauthTokenID(), ClientID: "localclerk_oauth_app", Subject: userID, Token: "oat_" + randString(40),
 		Scopes: nonNil(scopes), Expiration: &exp, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := inst.store.update(ctx, func(t *txn) error {
-		if err := t.get(kindUser, userID, &user{}); err != nil {
+		if err := t.users().load(userID, &user{}); err != nil {
 			return fmt.Errorf("user %s: %w", userID, err)
 		}
 		if err := t.claim(nsOAuthToken, o.Token, o.ID); err != nil {
 			return err
 		}
-		return t.put(kindOAuth, o.ID, o)
+		return t.oauthTokens().put(o)
 	})
 	if err != nil {
 		return "", fmt.Errorf("localclerk: create OAuth access token: %w", err)

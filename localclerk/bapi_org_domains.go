@@ -47,7 +47,7 @@ type orgDomain struct {
 
 func orgDomainJSON(t *txn, d *orgDomain, now time.Time) (map[string]any, error) {
 	var o organization
-	if err := t.get(kindOrg, d.OrgID, &o); err != nil {
+	if err := t.orgs().load(d.OrgID, &o); err != nil {
 		return nil, err
 	}
 	pending, err := orgInvitations(t, d.OrgID, func(oi *orgInvitation) bool {
@@ -123,7 +123,7 @@ func (inst *Instance) bapiCreateOrgDomain(w http.ResponseWriter, r *http.Request
 		} else if err != nil {
 			return err
 		}
-		if err := t.put(kindOrgDomain, d.ID, d); err != nil {
+		if err := t.orgDomains().put(d); err != nil {
 			return err
 		}
 		if out, err = orgDomainJSON(t, d, now); err != nil {
@@ -145,7 +145,7 @@ func orgDomainFor(t *txn, r *http.Request) (*orgDomain, error) {
 		return nil, notFoundAs(err, "organization")
 	}
 	var d orgDomain
-	if err := t.get(kindOrgDomain, r.PathValue("dom"), &d); err != nil || d.OrgID != o.ID {
+	if err := t.orgDomains().load(r.PathValue("dom"), &d); err != nil || d.OrgID != o.ID {
 		if err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
@@ -171,7 +171,7 @@ func (inst *Instance) changeOrgDomain(r *http.Request, change func(d *orgDomain,
 		}
 		if changed {
 			d.UpdatedAt = ms(now)
-			if err := t.put(kindOrgDomain, d.ID, d); err != nil {
+			if err := t.orgDomains().put(d); err != nil {
 				return err
 			}
 		}
@@ -232,7 +232,7 @@ func (inst *Instance) bapiDeleteOrgDomain(w http.ResponseWriter, r *http.Request
 		}
 		id = d.ID
 		t.emit("organizationDomain.deleted", deletedJSON("organization_domain", d.ID))
-		return t.del(kindOrgDomain, d.ID)
+		return t.orgDomains().del(d.ID)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -320,7 +320,7 @@ func (inst *Instance) listOrgDomains(r *http.Request, f *domainFilter) (any, int
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
 		var keep []*orgDomain
-		if err := each(t, kindOrgDomain, func(d *orgDomain) bool {
+		if err := t.orgDomains().each(func(d *orgDomain) bool {
 			if f.match(d) {
 				keep = append(keep, d)
 			}
@@ -374,7 +374,7 @@ func (inst *Instance) bapiListAllOrgDomains(w http.ResponseWriter, r *http.Reque
 // deleteOrgDomains removes an organization's domains with it.
 func deleteOrgDomains(t *txn, orgID string) error {
 	var ids []string
-	if err := each(t, kindOrgDomain, func(d *orgDomain) bool {
+	if err := t.orgDomains().each(func(d *orgDomain) bool {
 		if d.OrgID == orgID {
 			ids = append(ids, d.ID)
 		}
@@ -383,7 +383,7 @@ func deleteOrgDomains(t *txn, orgID string) error {
 		return err
 	}
 	for _, id := range ids {
-		if err := t.del(kindOrgDomain, id); err != nil {
+		if err := t.orgDomains().del(id); err != nil {
 			return err
 		}
 	}

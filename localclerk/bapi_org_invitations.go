@@ -63,7 +63,7 @@ func (inst *Instance) orgInvitationJSON(t *txn, oi *orgInvitation, now time.Time
 	var inviter any
 	if oi.InviterID != "" {
 		var u user
-		if err := t.get(kindUser, oi.InviterID, &u); err == nil {
+		if err := t.users().load(oi.InviterID, &u); err == nil {
 			inviter = map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
 				"image_url": "https://img.clerk.com/placeholder.png", "has_image": false, "identifier": u.primaryEmail()}
 		} else if !errors.Is(err, errNotFound) {
@@ -88,7 +88,7 @@ func (inst *Instance) orgInvitationJSON(t *txn, oi *orgInvitation, now time.Time
 		"url": link, "expires_at": oi.ExpiresAt, "created_at": oi.CreatedAt, "updated_at": oi.UpdatedAt}
 	if withOrg {
 		var o organization
-		if err := t.get(kindOrg, oi.OrgID, &o); err != nil {
+		if err := t.orgs().load(oi.OrgID, &o); err != nil {
 			return nil, err
 		}
 		oj := orgJSON(&o, nil)
@@ -112,7 +112,7 @@ type orgInvitationParams struct {
 // requireOrgAdmin checks that userID is an admin of o: a member whose role
 // may manage memberships. param names the parameter that carried it.
 func requireOrgAdmin(t *txn, o *organization, userID, param string) error {
-	if err := t.get(kindUser, userID, &user{}); err != nil {
+	if err := t.users().load(userID, &user{}); err != nil {
 		if errors.Is(err, errNotFound) {
 			return errParam(http.StatusNotFound, "resource_not_found", param, "No user "+userID+".")
 		}
@@ -183,7 +183,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 		}
 		inviter = *p.InviterUserID
 	}
-	if uid, err := t.lookup(nsEmail, email); err == nil {
+	if uid, err := t.identifiers().emailOwner(email); err == nil {
 		if _, err := t.lookup(nsMember, o.ID+"|"+uid); err == nil {
 			return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member",
 				email+" is already a member of the organization.", map[string]any{"param_name": "email_address"})
@@ -196,7 +196,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	key := o.ID + "|" + email
 	if id, err := t.lookup(nsOrgInvitePending, key); err == nil {
 		var old orgInvitation
-		if err := t.get(kindOrgInvitation, id, &old); err != nil {
+		if err := t.orgInvitations().load(id, &old); err != nil {
 			return nil, err
 		}
 		if old.status(now) == "pending" {
@@ -235,7 +235,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	if err := t.claim(nsOrgInvitePending, key, oi.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
+	if err := t.orgInvitations().put(oi); err != nil {
 		return nil, err
 	}
 	j, err := inst.orgInvitationJSON(t, oi, now, false)
@@ -250,12 +250,13 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 // organization when orgID is empty) that keep accepts, in creation order.
 func orgInvitations(t *txn, orgID string, keep func(*orgInvitation) bool) ([]*orgInvitation, error) {
 	var out []*orgInvitation
-	err := each(t, kindOrgInvitation, func(oi *orgInvitation) bool {
+	err := t.orgInvitations().each(func(oi *orgInvitation) bool {
 		if (orgID == "" || oi.OrgID == orgID) && (keep == nil || keep(oi)) {
 			out = append(out, oi)
 		}
 		return true
 	})
+
 	return out, err
 }
 
@@ -431,7 +432,7 @@ func (inst *Instance) bapiUserOrgInvitations(w http.ResponseWriter, r *http.Requ
 	}
 	return inst.listOrgInvitations(r, f, true, func(t *txn) ([]*orgInvitation, error) {
 		var u user
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return nil, notFoundAs(err, "user")
 		}
 		addrs := userIdentifiers(&u)
@@ -446,7 +447,7 @@ func orgInvitationFor(t *txn, r *http.Request) (*orgInvitation, *organization, e
 		return nil, nil, notFoundAs(err, "organization")
 	}
 	var oi orgInvitation
-	if err := t.get(kindOrgInvitation, r.PathValue("inv"), &oi); err != nil || oi.OrgID != o.ID {
+	if err := t.orgInvitations().load(r.PathValue("inv"), &oi); err != nil || oi.OrgID != o.ID {
 		if err != nil && !errors.Is(err, errNotFound) {
 			return nil, nil, err
 		}
@@ -499,7 +500,7 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 		if err := t.release(nsOrgInvitePending, oi.ID); err != nil {
 			return err
 		}
-		if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
+		if err := t.orgInvitations().put(oi); err != nil {
 			return err
 		}
 		if out, err = inst.orgInvitationJSON(t, oi, now, false); err != nil {
@@ -521,7 +522,7 @@ func pendingOrgInvitation(t *txn, ticket string, now time.Time) (*orgInvitation,
 		return nil, err
 	}
 	var oi orgInvitation
-	if err := t.get(kindOrgInvitation, id, &oi); err != nil {
+	if err := t.orgInvitations().load(id, &oi); err != nil {
 		return nil, err
 	}
 	if oi.status(now) != "pending" {
@@ -535,7 +536,7 @@ func pendingOrgInvitation(t *txn, ticket string, now time.Time) (*orgInvitation,
 // marks the invitation accepted.
 func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID string, now time.Time) error {
 	var o organization
-	if err := t.get(kindOrg, oi.OrgID, &o); err != nil {
+	if err := t.orgs().load(oi.OrgID, &o); err != nil {
 		return err
 	}
 	// A user who became a member meanwhile keeps the membership they have.
@@ -551,7 +552,7 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 		}
 		if len(oi.PublicMeta) > 0 || len(oi.PrivateMeta) > 0 {
 			m.PublicMeta, m.PrivateMeta = oi.PublicMeta, oi.PrivateMeta
-			if err := t.put(kindMembership, m.ID, m); err != nil {
+			if err := t.memberships().put(m); err != nil {
 				return err
 			}
 		}
@@ -562,7 +563,7 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 	if err := t.release(nsOrgInvitePending, oi.ID); err != nil {
 		return err
 	}
-	if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
+	if err := t.orgInvitations().put(oi); err != nil {
 		return err
 	}
 	j, err := inst.orgInvitationJSON(t, oi, now, false)
@@ -580,7 +581,7 @@ func deleteOrgInvitations(t *txn, orgID string) error {
 		return err
 	}
 	for _, oi := range ois {
-		if err := t.del(kindOrgInvitation, oi.ID); err != nil {
+		if err := t.orgInvitations().del(oi.ID); err != nil {
 			return err
 		}
 	}

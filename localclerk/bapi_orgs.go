@@ -35,13 +35,13 @@ func orgJSON(o *organization, membersCount *int) map[string]any {
 
 func orgByIDOrSlug(t *txn, idOrSlug string) (*organization, error) {
 	var o organization
-	err := t.get(kindOrg, idOrSlug, &o)
+	err := t.orgs().load(idOrSlug, &o)
 	if errors.Is(err, errNotFound) {
 		id, lerr := t.lookup(nsSlug, strings.ToLower(idOrSlug))
 		if lerr != nil {
 			return nil, lerr
 		}
-		err = t.get(kindOrg, id, &o)
+		err = t.orgs().load(id, &o)
 	}
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 	if id == "" {
 		id = newID("org")
 	}
-	if err := t.get(kindOrg, id, &organization{}); err == nil {
+	if err := t.orgs().load(id, &organization{}); err == nil {
 		return nil, errTaken("id", "An organization with id "+id+" already exists.")
 	}
 	settings, err := loadOrgSettings(t)
@@ -140,7 +140,7 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 		return nil, err
 	}
 	if p.CreatedBy != nil && *p.CreatedBy != "" {
-		if err := t.get(kindUser, *p.CreatedBy, &user{}); err != nil {
+		if err := t.users().load(*p.CreatedBy, &user{}); err != nil {
 			if errors.Is(err, errNotFound) {
 				return nil, newAPIError(http.StatusBadRequest, "organization_creator_not_found", "creator not found",
 					"No users found with id "+*p.CreatedBy+".", nil)
@@ -149,7 +149,7 @@ func (inst *Instance) createOrg(t *txn, p *orgParams, now time.Time) (*organizat
 		}
 		o.CreatedBy = *p.CreatedBy
 	}
-	if err := t.put(kindOrg, o.ID, o); err != nil {
+	if err := t.orgs().put(o); err != nil {
 		return nil, err
 	}
 	t.emit("organization.created", orgJSON(o, nil))
@@ -254,11 +254,11 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 	var data []any
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		orgs, err := all[organization](t, kindOrg)
+		orgs, err := t.orgs().list()
 		if err != nil {
 			return err
 		}
-		mems, err := all[membership](t, kindMembership)
+		mems, err := t.memberships().list()
 		if err != nil {
 			return err
 		}
@@ -349,7 +349,7 @@ func (inst *Instance) bapiUpdateOrg(w http.ResponseWriter, r *http.Request) (any
 		}
 		o.UpdatedAt = ms(inst.now())
 		t.emit("organization.updated", orgJSON(o, nil))
-		return t.put(kindOrg, o.ID, o)
+		return t.orgs().put(o)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -373,7 +373,7 @@ func (inst *Instance) bapiOrgMetadata(w http.ResponseWriter, r *http.Request) (a
 		}
 		o.UpdatedAt = ms(inst.now())
 		t.emit("organization.updated", orgJSON(o, nil))
-		return t.put(kindOrg, o.ID, o)
+		return t.orgs().put(o)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -393,7 +393,7 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 			return err
 		}
 		for _, m := range mems {
-			if err := t.del(kindMembership, m.ID); err != nil {
+			if err := t.memberships().del(m.ID); err != nil {
 				return err
 			}
 		}
@@ -401,7 +401,7 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 			return err
 		}
 		t.emit("organization.deleted", deletedJSON("organization", o.ID, "slug", o.Slug))
-		return t.del(kindOrg, o.ID)
+		return t.orgs().del(o.ID)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -438,7 +438,7 @@ func (inst *Instance) bapiReplaceOrgMetadata(w http.ResponseWriter, r *http.Requ
 		}
 		o.UpdatedAt = ms(inst.now())
 		t.emit("organization.updated", orgJSON(o, nil))
-		return t.put(kindOrg, o.ID, o)
+		return t.orgs().put(o)
 	})
 	if err != nil {
 		return nil, 0, err

@@ -47,7 +47,7 @@ func (inst *Instance) bapiListRedirectURLs(w http.ResponseWriter, r *http.Reques
 	}
 	var items []*redirectURL
 	if err := inst.store.view(r.Context(), func(t *txn) error {
-		items, err = all[redirectURL](t, kindRedirectURL)
+		items, err = t.redirectURLs().list()
 		return err
 	}); err != nil {
 		return nil, 0, err
@@ -77,7 +77,7 @@ func (inst *Instance) bapiCreateRedirectURL(w http.ResponseWriter, r *http.Reque
 		if err := t.claim(nsRedirectURL, raw, u.ID); err != nil {
 			return conflictAs(err, errTaken("url", fmt.Sprintf("%s is already a redirect URL.", raw)))
 		}
-		return t.put(kindRedirectURL, u.ID, u)
+		return t.redirectURLs().put(u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -87,7 +87,7 @@ func (inst *Instance) bapiCreateRedirectURL(w http.ResponseWriter, r *http.Reque
 
 func (inst *Instance) bapiGetRedirectURL(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var u redirectURL
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindRedirectURL, r.PathValue("id"), &u) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.redirectURLs().load(r.PathValue("id"), &u) }); err != nil {
 		return nil, 0, notFoundAs(err, "redirect URL")
 	}
 	return redirectURLJSON(&u), 0, nil
@@ -95,7 +95,7 @@ func (inst *Instance) bapiGetRedirectURL(w http.ResponseWriter, r *http.Request)
 
 func (inst *Instance) bapiDeleteRedirectURL(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindRedirectURL, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.redirectURLs().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "redirect URL")
 	}
 	return deletedJSON("redirect_url", id), 0, nil

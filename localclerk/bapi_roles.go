@@ -23,7 +23,7 @@ type permissionPatch struct {
 
 func (inst *Instance) bapiGetPermission(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var pm permission
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindPermission, r.PathValue("id"), &pm) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.permissions().load(r.PathValue("id"), &pm) }); err != nil {
 		return nil, 0, notFoundAs(err, "permission")
 	}
 	return permissionJSON(&pm), 0, nil
@@ -32,7 +32,7 @@ func (inst *Instance) bapiGetPermission(w http.ResponseWriter, r *http.Request) 
 // rewriteRolePermissions replaces (or, with to "", removes) a permission
 // key in every role.
 func rewriteRolePermissions(t *txn, from, to string, now time.Time) error {
-	roles, err := all[role](t, kindRole)
+	roles, err := t.roles().list()
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func rewriteRolePermissions(t *txn, from, to string, now time.Time) error {
 			ro.Permissions[i] = to
 		}
 		ro.UpdatedAt = ms(now)
-		if err := t.put(kindRole, ro.ID, ro); err != nil {
+		if err := t.roles().put(ro); err != nil {
 			return err
 		}
 	}
@@ -62,7 +62,7 @@ func (inst *Instance) bapiUpdatePermission(w http.ResponseWriter, r *http.Reques
 	now := inst.now()
 	var pm permission
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindPermission, r.PathValue("id"), &pm); err != nil {
+		if err := t.permissions().load(r.PathValue("id"), &pm); err != nil {
 			return notFoundAs(err, "permission")
 		}
 		if p.Name != nil {
@@ -91,7 +91,7 @@ func (inst *Instance) bapiUpdatePermission(w http.ResponseWriter, r *http.Reques
 		}
 		pm.UpdatedAt = ms(now)
 		t.emit("permission.updated", permissionJSON(&pm))
-		return t.put(kindPermission, pm.ID, &pm)
+		return t.permissions().put(&pm)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -103,14 +103,14 @@ func (inst *Instance) bapiDeletePermission(w http.ResponseWriter, r *http.Reques
 	id := r.PathValue("id")
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var pm permission
-		if err := t.get(kindPermission, id, &pm); err != nil {
+		if err := t.permissions().load(id, &pm); err != nil {
 			return notFoundAs(err, "permission")
 		}
 		if err := rewriteRolePermissions(t, pm.Key, "", inst.now()); err != nil {
 			return err
 		}
 		t.emit("permission.deleted", permissionJSON(&pm))
-		return t.del(kindPermission, id)
+		return t.permissions().del(id)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -125,7 +125,7 @@ const creatorRole = "org:admin"
 // roleInUse refuses to delete a role, or change its key, while members
 // hold it.
 func roleInUse(t *txn, key string) error {
-	mems, err := all[membership](t, kindMembership)
+	mems, err := t.memberships().list()
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func roleInUse(t *txn, key string) error {
 // resolvePermission finds a permission by id or key.
 func resolvePermission(t *txn, idOrKey string) (*permission, error) {
 	var pm permission
-	if err := t.get(kindPermission, idOrKey, &pm); err == nil {
+	if err := t.permissions().load(idOrKey, &pm); err == nil {
 		return &pm, nil
 	}
 	p, err := permissionByKey(t, idOrKey)
@@ -154,14 +154,14 @@ func (inst *Instance) changeRole(r *http.Request, change func(t *txn, ro *role) 
 	var out map[string]any
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var ro role
-		if err := t.get(kindRole, r.PathValue("id"), &ro); err != nil {
+		if err := t.roles().load(r.PathValue("id"), &ro); err != nil {
 			return notFoundAs(err, "role")
 		}
 		if err := change(t, &ro); err != nil {
 			return err
 		}
 		ro.UpdatedAt = ms(inst.now())
-		if err := t.put(kindRole, ro.ID, &ro); err != nil {
+		if err := t.roles().put(&ro); err != nil {
 			return err
 		}
 		var err error
@@ -304,7 +304,7 @@ func permissionByKey(t *txn, key string) (*permission, error) {
 		return nil, err
 	}
 	var p permission
-	return &p, t.get(kindPermission, id, &p)
+	return &p, t.permissions().load(id, &p)
 }
 
 // ensureDefaultRoles creates the built-in roles once.
@@ -333,7 +333,7 @@ func putRole(t *txn, r *role) (*role, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r, t.put(kindRole, r.ID, r)
+	return r, t.roles().put(r)
 }
 
 // nameKeyList reads the query and order_by of the role and permission
@@ -392,7 +392,7 @@ func (inst *Instance) bapiListRoles(w http.ResponseWriter, r *http.Request) (any
 		if err := ensureDefaultRoles(t, inst.now()); err != nil {
 			return err
 		}
-		roles, err := all[role](t, kindRole)
+		roles, err := t.roles().list()
 		if err != nil {
 			return err
 		}
@@ -433,7 +433,7 @@ func (inst *Instance) createRole(t *txn, p *roleParams, id string, now time.Time
 			continue
 		}
 		var pm permission
-		if err := t.get(kindPermission, k, &pm); err == nil {
+		if err := t.permissions().load(k, &pm); err == nil {
 			perms = append(perms, pm.Key)
 			continue
 		}
@@ -476,7 +476,7 @@ func (inst *Instance) bapiGetRole(w http.ResponseWriter, r *http.Request) (any, 
 	var out map[string]any
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var ro role
-		if err := t.get(kindRole, r.PathValue("id"), &ro); err != nil {
+		if err := t.roles().load(r.PathValue("id"), &ro); err != nil {
 			return notFoundAs(err, "role")
 		}
 		var err error
@@ -493,7 +493,7 @@ func (inst *Instance) bapiDeleteRole(w http.ResponseWriter, r *http.Request) (an
 	id := r.PathValue("id")
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var ro role
-		if err := t.get(kindRole, id, &ro); err != nil {
+		if err := t.roles().load(id, &ro); err != nil {
 			return notFoundAs(err, "role")
 		}
 		if ro.Key == creatorRole {
@@ -508,7 +508,7 @@ func (inst *Instance) bapiDeleteRole(w http.ResponseWriter, r *http.Request) (an
 			return err
 		}
 		t.emit("role.deleted", j)
-		return t.del(kindRole, id)
+		return t.roles().del(id)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -528,7 +528,7 @@ func (inst *Instance) bapiListPermissions(w http.ResponseWriter, r *http.Request
 	var data []any
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		ps, err := all[permission](t, kindPermission)
+		ps, err := t.permissions().list()
 		if err != nil {
 			return err
 		}
@@ -567,7 +567,7 @@ func createPermission(t *txn, p *permissionParams, id string, now time.Time) (*p
 	if err != nil {
 		return nil, err
 	}
-	return pm, t.put(kindPermission, pm.ID, pm)
+	return pm, t.permissions().put(pm)
 }
 
 func (inst *Instance) bapiCreatePermission(w http.ResponseWriter, r *http.Request) (any, int, error) {

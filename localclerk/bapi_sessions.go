@@ -32,7 +32,7 @@ func clientJSON(t *txn, c *client) (map[string]any, error) {
 	sessions := []any{}
 	for _, id := range c.SessionIDs {
 		var s session
-		if err := t.get(kindSession, id, &s); err != nil {
+		if err := t.sessions().load(id, &s); err != nil {
 			if errors.Is(err, errNotFound) {
 				continue
 			}
@@ -68,7 +68,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 	var out []*session
 	now := inst.now()
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindSession, func(s *session) bool {
+		return t.sessions().each(func(s *session) bool {
 			if s.Status == "active" && ms(now) >= s.ExpireAt {
 				s.Status = "expired"
 			}
@@ -79,6 +79,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 			}
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -93,7 +94,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 
 func (inst *Instance) bapiGetSession(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var s session
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindSession, r.PathValue("id"), &s) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.sessions().load(r.PathValue("id"), &s) }); err != nil {
 		return nil, 0, notFoundAs(err, "session")
 	}
 	if s.Status == "active" && ms(inst.now()) >= s.ExpireAt {
@@ -118,7 +119,7 @@ func (inst *Instance) bapiCreateSession(w http.ResponseWriter, r *http.Request) 
 	now := inst.now()
 	var s *session
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, p.UserID, &user{}); err != nil {
+		if err := t.users().load(p.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
 		c, err := inst.newClient(t, now)
@@ -146,21 +147,21 @@ func (inst *Instance) bapiRevokeSession(w http.ResponseWriter, r *http.Request) 
 	var s session
 	now := inst.now()
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+		if err := t.sessions().load(r.PathValue("id"), &s); err != nil {
 			return notFoundAs(err, "session")
 		}
 		if s.Status == "active" || s.Status == "pending" {
 			s.Status = "revoked"
 			s.UpdatedAt = ms(now)
-			if err := t.put(kindSession, s.ID, &s); err != nil {
+			if err := t.sessions().put(&s); err != nil {
 				return err
 			}
 			t.emit("session.revoked", sessionJSON(&s))
 			var c client
-			if err := t.get(kindClient, s.ClientID, &c); err == nil && c.LastActiveSessionID == s.ID {
+			if err := t.clients().load(s.ClientID, &c); err == nil && c.LastActiveSessionID == s.ID {
 				c.LastActiveSessionID = ""
 				c.UpdatedAt = ms(now)
-				return t.put(kindClient, c.ID, &c)
+				return t.clients().put(&c)
 			}
 		}
 		return nil
@@ -189,7 +190,7 @@ func (inst *Instance) bapiSessionToken(w http.ResponseWriter, r *http.Request) (
 	var jwt string
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var s session
-		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+		if err := t.sessions().load(r.PathValue("id"), &s); err != nil {
 			return notFoundAs(err, "session")
 		}
 		if s.Status != "active" || ms(now) >= s.ExpireAt {
@@ -237,7 +238,7 @@ func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any
 	var out map[string]any
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var c client
-		if err := t.get(kindClient, r.PathValue("id"), &c); err != nil {
+		if err := t.clients().load(r.PathValue("id"), &c); err != nil {
 			return notFoundAs(err, "client")
 		}
 		var err error
@@ -283,13 +284,13 @@ func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Reque
 	st := &signInToken{ID: newID("sit"), UserID: p.UserID, Token: randString(48), Status: "pending", OrgID: p.OrgID,
 		ExpiresAt: ms(now) + exp*1000, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, p.UserID, &user{}); err != nil {
+		if err := t.users().load(p.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
 		if err := t.claim(nsTicket, st.Token, st.ID); err != nil {
 			return err
 		}
-		return t.put(kindSignIn, st.ID, st)
+		return t.signInTokens().put(st)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -300,7 +301,7 @@ func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Reque
 func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var st signInToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindSignIn, r.PathValue("id"), &st); err != nil {
+		if err := t.signInTokens().load(r.PathValue("id"), &st); err != nil {
 			return notFoundAs(err, "sign-in token")
 		}
 		if st.Status != "pending" {
@@ -308,7 +309,7 @@ func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Reque
 		}
 		st.Status = "revoked"
 		st.UpdatedAt = ms(inst.now())
-		return t.put(kindSignIn, st.ID, &st)
+		return t.signInTokens().put(&st)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -323,7 +324,7 @@ func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signI
 		return nil, err
 	}
 	var st signInToken
-	if err := t.get(kindSignIn, id, &st); err != nil {
+	if err := t.signInTokens().load(id, &st); err != nil {
 		return nil, err
 	}
 	if st.Status != "pending" || ms(now) >= st.ExpiresAt {
@@ -331,7 +332,7 @@ func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signI
 	}
 	st.Status = "accepted"
 	st.UpdatedAt = ms(now)
-	return &st, t.put(kindSignIn, st.ID, &st)
+	return &st, t.signInTokens().put(&st)
 }
 
 // refreshCookie is the cookie the handshake hands out with the session
@@ -389,7 +390,7 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 	var uat int64
 	err = inst.store.update(r.Context(), func(t *txn) error {
 		var s session
-		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+		if err := t.sessions().load(r.PathValue("id"), &s); err != nil {
 			return notFoundAs(err, "session")
 		}
 		if s.RefreshToken == "" || subtle.ConstantTimeCompare([]byte(s.RefreshToken), []byte(*p.RefreshToken)) != 1 {
@@ -399,11 +400,11 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 			return errRefresh("session_not_active", "The session is no longer active; sign in again.")
 		}
 		s.LastActiveAt, s.UpdatedAt = ms(now), ms(now)
-		if err := t.put(kindSession, s.ID, &s); err != nil {
+		if err := t.sessions().put(&s); err != nil {
 			return err
 		}
 		var c client
-		if err := t.get(kindClient, s.ClientID, &c); err == nil {
+		if err := t.clients().load(s.ClientID, &c); err == nil {
 			uat = c.UpdatedAt / 1000
 		} else if !errors.Is(err, errNotFound) {
 			return err

@@ -28,7 +28,7 @@ import (
 // loadUser reads the user the path names, or Clerk's 404.
 func (inst *Instance) loadUser(r *http.Request) (*user, error) {
 	var u user
-	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) })
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.users().load(r.PathValue("id"), &u) })
 	if err != nil {
 		return nil, notFoundAs(err, "user")
 	}

@@ -175,7 +175,7 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 	if err := applySettings(u, p); err != nil {
 		return nil, err
 	}
-	if err := t.get(kindUser, id, &user{}); err == nil {
+	if err := t.users().load(id, &user{}); err == nil {
 		return nil, errTaken("id", "A user with id "+id+" already exists.")
 	}
 	if err := inst.setUsername(t, u, p.Username); err != nil {
@@ -198,7 +198,7 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 		}
 		u.PasswordHash = p.passwordHash
 	}
-	if err := t.put(kindUser, u.ID, u); err != nil {
+	if err := t.users().put(u); err != nil {
 		return nil, err
 	}
 	t.emit("user.created", userJSON(u))
@@ -210,7 +210,7 @@ func addEmail(t *txn, u *user, addr string, verified bool, now time.Time) error 
 	if len(addr) > 254 || !emailRe.MatchString(addr) {
 		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
 	}
-	err := t.claim(nsEmail, normEmail(addr), u.ID)
+	err := t.identifiers().claimEmail(addr, u.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("email_address", "That email address is taken. Please try another.")
 	}
@@ -230,7 +230,7 @@ func (inst *Instance) setUsername(t *txn, u *user, name *string) error {
 	if name == nil {
 		return nil
 	}
-	if err := t.release(nsUsername, u.ID); err != nil {
+	if err := t.identifiers().releaseUsername(u.ID); err != nil {
 		return err
 	}
 	if *name == "" {
@@ -240,7 +240,7 @@ func (inst *Instance) setUsername(t *txn, u *user, name *string) error {
 	if !usernameRe.MatchString(*name) {
 		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "username", "username must be 3-64 letters, digits, '_', '.' or '-'.")
 	}
-	err := t.claim(nsUsername, strings.ToLower(*name), u.ID)
+	err := t.identifiers().claimUsername(*name, u.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("username", "That username is taken. Please try another.")
 	}
@@ -256,14 +256,14 @@ func setExternalID(t *txn, u *user, ext *string) error {
 	if ext == nil {
 		return nil
 	}
-	if err := t.release(nsExternalID, u.ID); err != nil {
+	if err := t.identifiers().releaseExternalID(u.ID); err != nil {
 		return err
 	}
 	if *ext == "" {
 		u.ExternalID = nil
 		return nil
 	}
-	err := t.claim(nsExternalID, *ext, u.ID)
+	err := t.identifiers().claimExternalID(*ext, u.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("external_id", "That external_id is taken.")
 	}
@@ -297,7 +297,7 @@ func (inst *Instance) bapiCreateUser(w http.ResponseWriter, r *http.Request) (an
 
 func (inst *Instance) bapiGetUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var u user
-	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) })
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.users().load(r.PathValue("id"), &u) })
 	if err != nil {
 		return nil, 0, notFoundAs(err, "user")
 	}
@@ -318,7 +318,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 	}
 	inOrg := map[string]bool{}
 	if len(orgs) > 0 {
-		ms, err := all[membership](t, kindMembership)
+		ms, err := t.memberships().list()
 		if err != nil {
 			return nil, err
 		}
@@ -331,7 +331,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 		}
 	}
 	var out []*user
-	err = each(t, kindUser, func(u *user) bool {
+	err = t.users().each(func(u *user) bool {
 		if len(ids) > 0 && !contains(ids, u.ID) {
 			return true
 		}
@@ -371,6 +371,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 		out = append(out, u)
 		return true
 	})
+
 	return out, err
 }
 
@@ -463,7 +464,7 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 	now := inst.now()
 	var u user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		for _, m := range []struct {
@@ -517,7 +518,7 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 		}
 		u.UpdatedAt = ms(now)
 		t.emit("user.updated", userJSON(&u))
-		return t.put(kindUser, u.ID, &u)
+		return t.users().put(&u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -536,7 +537,7 @@ func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (
 	}
 	var u user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		if err := mergeMetadataFields(metadataPatch{"public_metadata", p.PublicMetadata, &u.PublicMeta}, metadataPatch{"private_metadata", p.PrivateMetadata, &u.PrivateMeta}, metadataPatch{"unsafe_metadata", p.UnsafeMetadata, &u.UnsafeMeta}); err != nil {
@@ -544,7 +545,7 @@ func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (
 		}
 		u.UpdatedAt = ms(inst.now())
 		t.emit("user.updated", userJSON(&u))
-		return t.put(kindUser, u.ID, &u)
+		return t.users().put(&u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -573,7 +574,7 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 		return nil, 0, err
 	}
 	var u user
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.users().load(r.PathValue("id"), &u) }); err != nil {
 		return nil, 0, notFoundAs(err, "user")
 	}
 	if u.PasswordHash == "" {
@@ -593,7 +594,7 @@ var errNoPasswordSet = newAPIError(http.StatusBadRequest, "no_password_set", "no
 	"This user does not have a password set for their account.", nil)
 
 func revokeUserSessions(t *txn, userID string, now time.Time) error {
-	ss, err := all[session](t, kindSession)
+	ss, err := t.sessions().list()
 	if err != nil {
 		return err
 	}
@@ -601,7 +602,7 @@ func revokeUserSessions(t *txn, userID string, now time.Time) error {
 		if s.UserID == userID && (s.Status == "active" || s.Status == "pending") {
 			s.Status = "revoked"
 			s.UpdatedAt = ms(now)
-			if err := t.put(kindSession, s.ID, s); err != nil {
+			if err := t.sessions().put(s); err != nil {
 				return err
 			}
 			t.emit("session.revoked", sessionJSON(s))
@@ -615,7 +616,7 @@ func (inst *Instance) bapiDeleteUser(w http.ResponseWriter, r *http.Request) (an
 	now := inst.now()
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
-		if err := t.get(kindUser, id, &u); err != nil {
+		if err := t.users().load(id, &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		if err := dropImage(t, u.ImageID); err != nil {
@@ -632,12 +633,12 @@ func (inst *Instance) bapiDeleteUser(w http.ResponseWriter, r *http.Request) (an
 			return err
 		}
 		for _, m := range mems {
-			if err := t.del(kindMembership, m.ID); err != nil {
+			if err := t.memberships().del(m.ID); err != nil {
 				return err
 			}
 		}
 		t.emit("user.deleted", deletedJSON("user", id))
-		return t.del(kindUser, id)
+		return t.users().del(id)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -651,7 +652,7 @@ func (inst *Instance) updateUser(r *http.Request, change func(t *txn, u *user, n
 	now := inst.now()
 	var u user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		if err := change(t, &u, now); err != nil {
@@ -659,7 +660,7 @@ func (inst *Instance) updateUser(r *http.Request, change func(t *txn, u *user, n
 		}
 		u.UpdatedAt = ms(now)
 		t.emit("user.updated", userJSON(&u))
-		return t.put(kindUser, u.ID, &u)
+		return t.users().put(&u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -741,7 +742,7 @@ func (inst *Instance) bapiBanUsers(ban bool) bapiFunc {
 		err := inst.store.update(r.Context(), func(t *txn) error {
 			for _, id := range p.UserIDs {
 				var u user
-				if err := t.get(kindUser, id, &u); err != nil {
+				if err := t.users().load(id, &u); err != nil {
 					return notFoundAs(err, "user "+id)
 				}
 				u.Banned, u.UpdatedAt = ban, ms(now)
@@ -750,7 +751,7 @@ func (inst *Instance) bapiBanUsers(ban bool) bapiFunc {
 						return err
 					}
 				}
-				if err := t.put(kindUser, u.ID, &u); err != nil {
+				if err := t.users().put(&u); err != nil {
 					return err
 				}
 				t.emit("user.updated", userJSON(&u))

@@ -38,7 +38,7 @@ func loadWaitlistView(t *txn, e *waitlistEntry) (waitlistView, error) {
 		return v, nil
 	}
 	var iv invitation
-	if err := t.get(kindInvitation, e.InvitationID, &iv); err != nil {
+	if err := t.invitations().load(e.InvitationID, &iv); err != nil {
 		if errors.Is(err, errNotFound) {
 			return v, nil
 		}
@@ -86,14 +86,14 @@ func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (m
 	}
 	if id, err := t.lookup(nsWaitlistEmail, email); err == nil {
 		var e waitlistEntry
-		if err := t.get(kindWaitlist, id, &e); err != nil {
+		if err := t.waitlist().load(id, &e); err != nil {
 			return nil, err
 		}
 		return inst.waitlistAnswer(t, &e, now)
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
 	}
-	if _, err := t.lookup(nsEmail, email); err == nil {
+	if _, err := t.identifiers().emailOwner(email); err == nil {
 		return nil, errTaken("email_address", "A user with this email address already exists.")
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
@@ -102,7 +102,7 @@ func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (m
 	if err := t.claim(nsWaitlistEmail, email, e.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindWaitlist, e.ID, e); err != nil {
+	if err := t.waitlist().put(e); err != nil {
 		return nil, err
 	}
 	j, err := inst.waitlistAnswer(t, e, now)
@@ -179,7 +179,7 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 	now := inst.now()
 	var views []waitlistView
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		entries, err := all[waitlistEntry](t, kindWaitlist)
+		entries, err := t.waitlist().list()
 		if err != nil {
 			return err
 		}
@@ -219,14 +219,14 @@ func (inst *Instance) bapiDeleteWaitlistEntry(w http.ResponseWriter, r *http.Req
 	id := r.PathValue("id")
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var e waitlistEntry
-		if err := t.get(kindWaitlist, id, &e); err != nil {
+		if err := t.waitlist().load(id, &e); err != nil {
 			return notFoundAs(err, "waitlist entry")
 		}
 		if e.Status != "pending" {
 			return newAPIError(http.StatusConflict, "waitlist_entry_not_pending", "entry not pending",
 				"Only a pending waitlist entry can be deleted; this one is "+e.Status+".", nil)
 		}
-		return t.del(kindWaitlist, id)
+		return t.waitlist().del(id)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -242,7 +242,7 @@ func (inst *Instance) changeWaitlistEntry(r *http.Request, fn func(t *txn, v wai
 	var out map[string]any
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var e waitlistEntry
-		if err := t.get(kindWaitlist, r.PathValue("id"), &e); err != nil {
+		if err := t.waitlist().load(r.PathValue("id"), &e); err != nil {
 			return notFoundAs(err, "waitlist entry")
 		}
 		v, err := loadWaitlistView(t, &e)
@@ -257,7 +257,7 @@ func (inst *Instance) changeWaitlistEntry(r *http.Request, fn func(t *txn, v wai
 			return err
 		}
 		e.UpdatedAt = ms(now)
-		if err := t.put(kindWaitlist, e.ID, &e); err != nil {
+		if err := t.waitlist().put(&e); err != nil {
 			return err
 		}
 		if out, err = inst.waitlistAnswer(t, &e, now); err != nil {
@@ -308,7 +308,7 @@ func (inst *Instance) bapiRejectWaitlistEntry(w http.ResponseWriter, r *http.Req
 			if err := t.release(nsInviteAddress, v.iv.ID); err != nil {
 				return err
 			}
-			if err := t.put(kindInvitation, v.iv.ID, v.iv); err != nil {
+			if err := t.invitations().put(v.iv); err != nil {
 				return err
 			}
 			t.emit("invitation.revoked", inst.invitationJSON(v.iv, now))

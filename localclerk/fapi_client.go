@@ -215,7 +215,7 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 // saveClient stores the call's client with a new updated_at.
 func (x *fapiCall) saveClient() error {
 	x.c.UpdatedAt = ms(x.now)
-	return x.t.put(kindClient, x.c.ID, x.c)
+	return x.t.clients().put(x.c)
 }
 
 // session loads a session of the calling client by id.
@@ -228,7 +228,7 @@ func (x *fapiCall) session(id string) (*session, error) {
 	if !found {
 		return nil, errNotFoundResource("session")
 	}
-	if err := x.t.get(kindSession, id, &s); err != nil {
+	if err := x.t.sessions().load(id, &s); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, errNotFoundResource("session")
 		}
@@ -286,7 +286,7 @@ func (inst *Instance) handleSessionTouch(w http.ResponseWriter, r *http.Request)
 		}
 		s.LastActiveAt = ms(x.now)
 		s.UpdatedAt = ms(x.now)
-		if err := x.t.put(kindSession, s.ID, s); err != nil {
+		if err := x.t.sessions().put(s); err != nil {
 			return nil, err
 		}
 		if x.c.LastActiveSessionID != s.ID {
@@ -313,7 +313,7 @@ func (inst *Instance) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 		if s.Status == "active" || s.Status == "pending" {
 			s.Status = status
 			s.UpdatedAt = ms(x.now)
-			if err := x.t.put(kindSession, s.ID, s); err != nil {
+			if err := x.t.sessions().put(s); err != nil {
 				return nil, err
 			}
 			x.t.emit("session."+status, sessionJSON(s))
@@ -357,7 +357,7 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		}
 		if o := r.Header.Get("Origin"); o != "" && s.Azp != o {
 			s.Azp = o
-			if err := t.put(kindSession, s.ID, s); err != nil {
+			if err := t.sessions().put(s); err != nil {
 				return err
 			}
 		}
@@ -448,7 +448,7 @@ func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[stri
 		return nil, err
 	}
 	var o organization
-	if err := x.t.get(kindOrg, mem.OrgID, &o); err != nil {
+	if err := x.t.orgs().load(mem.OrgID, &o); err != nil {
 		return nil, err
 	}
 	n := len(members)

@@ -33,7 +33,7 @@ func (inst *Instance) meHandler(fn func(x *fapiCall, u *user) (any, error)) http
 				return nil, errSignedOut
 			}
 			var u user
-			if err := x.t.get(kindUser, s.UserID, &u); err != nil {
+			if err := x.t.users().load(s.UserID, &u); err != nil {
 				return nil, err
 			}
 			return fn(x, &u)

@@ -67,7 +67,7 @@ func (inst *Instance) meOrgInvitations(x *fapiCall, u *user) (any, error) {
 // user's verified addresses: the user joins with the invited role.
 func (inst *Instance) meAcceptOrgInvitation(x *fapiCall, u *user) (any, error) {
 	var oi orgInvitation
-	err := x.t.get(kindOrgInvitation, x.r.PathValue("id"), &oi)
+	err := x.t.orgInvitations().load(x.r.PathValue("id"), &oi)
 	if err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
 	}

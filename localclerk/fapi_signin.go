@@ -69,7 +69,7 @@ func (inst *Instance) precheckSignInAttempt(r *http.Request, form url.Values) (f
 	}
 	pc, err := inst.checkPasswordOf(r.Context(), form.Get("password"), func(t *txn) (*user, error) {
 		var si signInAttempt
-		if err := t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil {
+		if err := t.signInAttempts().load(r.PathValue("id"), &si); err != nil {
 			return nil, err
 		}
 		return t.users().get(si.UserID)
@@ -112,7 +112,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			return nil, strategyUnsupported(strategy)
 		}
 		x.c.SignInID = si.ID
-		if err := x.t.put(kindFAPISignIn, si.ID, si); err != nil {
+		if err := x.t.signInAttempts().put(si); err != nil {
 			return nil, err
 		}
 		if err := x.saveClient(); err != nil {
@@ -128,7 +128,7 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst.fapiRespondChecked(w, r, pre, func(x *fapiCall) (any, error) {
 			var si signInAttempt
-			if err := x.t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil || si.ClientID != x.c.ID {
+			if err := x.t.signInAttempts().load(r.PathValue("id"), &si); err != nil || si.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
 					return nil, err
 				}
@@ -149,7 +149,7 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 			if err := step(x, &si); err != nil {
 				return nil, err
 			}
-			if err := x.t.put(kindFAPISignIn, si.ID, &si); err != nil {
+			if err := x.t.signInAttempts().put(&si); err != nil {
 				return nil, err
 			}
 			if err := x.saveClient(); err != nil {
@@ -171,7 +171,7 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 		return strategyUnsupported(strategy)
 	}
 	var u user
-	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+	if err := x.t.users().load(si.UserID, &u); err != nil {
 		return err
 	}
 	si.Strategy, si.FactorStatus, si.Attempts = "email_code", "unverified", 0
@@ -270,7 +270,7 @@ func (inst *Instance) clientSignInJSON(x *fapiCall) (any, error) {
 		return nil, nil
 	}
 	var si signInAttempt
-	if err := x.t.get(kindFAPISignIn, c.SignInID, &si); err != nil {
+	if err := x.t.signInAttempts().load(c.SignInID, &si); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
@@ -285,7 +285,7 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (map[string]any
 	var userData any
 	if si.UserID != "" {
 		var u user
-		if err := x.t.get(kindUser, si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+		if err := x.t.users().load(si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
 		if u.PasswordHash != "" {

@@ -60,7 +60,7 @@ func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request)
 			return nil, err
 		}
 		x.c.SignUpID = su.ID
-		if err := x.t.put(kindFAPISignUp, su.ID, su); err != nil {
+		if err := x.t.signUpAttempts().put(su); err != nil {
 			return nil, err
 		}
 		if err := x.saveClient(); err != nil {
@@ -74,7 +74,7 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst.fapiRespondChecked(w, r, precheckSignUpPassword, func(x *fapiCall) (any, error) {
 			var su signUpAttempt
-			if err := x.t.get(kindFAPISignUp, r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
+			if err := x.t.signUpAttempts().load(r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
 					return nil, err
 				}
@@ -92,7 +92,7 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 			if err := step(x, &su); err != nil {
 				return nil, err
 			}
-			if err := x.t.put(kindFAPISignUp, su.ID, &su); err != nil {
+			if err := x.t.signUpAttempts().put(&su); err != nil {
 				return nil, err
 			}
 			if err := x.saveClient(); err != nil {
@@ -128,7 +128,7 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		if len(email) > 254 || !emailRe.MatchString(email) {
 			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
 		}
-		if _, err := x.t.lookup(nsEmail, normEmail(email)); err == nil {
+		if _, err := x.t.identifiers().emailOwner(email); err == nil {
 			return errTaken("email_address", "That email address is taken. Please try another.")
 		} else if !errors.Is(err, errNotFound) {
 			return err
@@ -211,7 +211,7 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		return err
 	}
 	u.PasswordHash = su.PasswordHash
-	if err := x.t.put(kindUser, u.ID, u); err != nil {
+	if err := x.t.users().put(u); err != nil {
 		return err
 	}
 	s, err := inst.startSession(x.t, x.c, u.ID, "", x.now)
@@ -227,7 +227,7 @@ func (inst *Instance) clientSignUpJSON(t *txn, c *client) (any, error) {
 		return nil, nil
 	}
 	var su signUpAttempt
-	if err := t.get(kindFAPISignUp, c.SignUpID, &su); err != nil {
+	if err := t.signUpAttempts().load(c.SignUpID, &su); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}

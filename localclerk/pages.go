@@ -152,11 +152,11 @@ func (inst *Instance) currentUser(r *http.Request) *pageUser {
 			return err
 		}
 		var s session
-		if err := t.get(kindSession, c.LastActiveSessionID, &s); err != nil || s.Status != "active" || ms(inst.now()) >= s.ExpireAt {
+		if err := t.sessions().load(c.LastActiveSessionID, &s); err != nil || s.Status != "active" || ms(inst.now()) >= s.ExpireAt {
 			return err
 		}
 		var u user
-		if err := t.get(kindUser, s.UserID, &u); err != nil {
+		if err := t.users().load(s.UserID, &u); err != nil {
 			return err
 		}
 		pu = &pageUser{ID: u.ID, Name: u.displayName(), Email: u.primaryEmail(), SessionID: s.ID}
@@ -350,7 +350,7 @@ func (inst *Instance) postSignInCode(w http.ResponseWriter, r *http.Request) {
 	var uid string
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
-		uid, err = t.lookup(nsEmail, normEmail(email))
+		uid, err = t.identifiers().emailOwner(email)
 		return err
 	})
 	if err != nil {
@@ -452,13 +452,13 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		}
 		ps := &pendingSignUp{ID: newID("sua"), Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, PasswordHash: p.passwordHash, CreatedAt: ms(now)}
 		err := inst.store.update(r.Context(), func(t *txn) error {
-			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
+			if _, err := t.identifiers().emailOwner(d.Email); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
 			if err := maySignUp(t, p.EmailAddress, now); err != nil {
 				return err
 			}
-			return t.put(kindCode, ps.ID, ps)
+			return t.pendingSignUps().put(ps)
 		})
 		if err != nil {
 			d.Error = errText(err)
@@ -510,7 +510,7 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 	var u *user
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var ps pendingSignUp
-		if err := t.get(kindCode, d.PendingID, &ps); err != nil {
+		if err := t.pendingSignUps().load(d.PendingID, &ps); err != nil {
 			return newAPIError(http.StatusUnprocessableEntity, "", "", "This sign-up has expired; start again.", nil)
 		}
 		d.Email = ps.Email
@@ -529,10 +529,10 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		u.PasswordHash = ps.PasswordHash
-		if err := t.put(kindUser, u.ID, u); err != nil {
+		if err := t.users().put(u); err != nil {
 			return err
 		}
-		return t.del(kindCode, ps.ID)
+		return t.pendingSignUps().del(ps.ID)
 	})
 	if err != nil {
 		d.Error = errText(err)
@@ -562,7 +562,7 @@ func (inst *Instance) pageUser(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		var u user
-		if err := t.get(kindUser, s.UserID, &u); err != nil {
+		if err := t.users().load(s.UserID, &u); err != nil {
 			return err
 		}
 		d.User = &pageUser{ID: u.ID, Name: u.displayName(), Email: u.primaryEmail(), SessionID: s.ID}
@@ -573,7 +573,7 @@ func (inst *Instance) pageUser(w http.ResponseWriter, r *http.Request) {
 		d.PersonalSel = s.ActiveOrgID == ""
 		for _, m := range mems {
 			var o organization
-			if err := t.get(kindOrg, m.OrgID, &o); err != nil {
+			if err := t.orgs().load(m.OrgID, &o); err != nil {
 				continue
 			}
 			d.Orgs = append(d.Orgs, pageOrg{ID: o.ID, Name: o.Name, Slug: o.Slug, Role: m.Role, Active: o.ID == s.ActiveOrgID})
@@ -629,7 +629,7 @@ func (inst *Instance) postUserOrg(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		s.UpdatedAt = ms(now)
-		return t.put(kindSession, s.ID, s)
+		return t.sessions().put(s)
 	})
 	if err != nil {
 		inst.log.Error("localclerk: switch organization", "err", err)

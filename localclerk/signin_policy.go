@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -104,9 +103,9 @@ var errIdentifierNotFound = newAPIError(http.StatusUnprocessableEntity, "form_id
 
 // userByIdentifier finds a user by e-mail address or username.
 func userByIdentifier(t *txn, identifier string) (*user, error) {
-	id, err := t.lookup(nsEmail, normEmail(identifier))
+	id, err := t.identifiers().emailOwner(identifier)
 	if errors.Is(err, errNotFound) {
-		id, err = t.lookup(nsUsername, strings.ToLower(identifier))
+		id, err = t.identifiers().usernameOwner(identifier)
 	}
 	if errors.Is(err, errNotFound) {
 		return nil, errIdentifierNotFound

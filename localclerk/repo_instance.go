@@ -1,0 +1,31 @@
+package localclerk
+
+// The instance-wide resources' repositories: JWT templates, domains,
+// redirect URLs, the allow-list and block-list, the waitlist, and the
+// settings documents.
+
+// jwtTemplates returns the JWT templates' repository of t.
+func (t *txn) jwtTemplates() repo[jwtTemplate] {
+	return newRepo(t, kindTemplate, func(j *jwtTemplate) string { return j.ID })
+}
+
+// domains returns the instance domains' repository of t.
+func (t *txn) domains() repo[domain] {
+	return newRepo(t, kindDomain, func(d *domain) string { return d.ID })
+}
+
+// redirectURLs returns the redirect URLs' repository of t.
+func (t *txn) redirectURLs() repo[redirectURL] {
+	return newRepo(t, kindRedirectURL, func(u *redirectURL) string { return u.ID })
+}
+
+// listIdentifiers returns the repository of the allow-list's or the
+// block-list's entries (l.kind).
+func (t *txn) listIdentifiers(l identifierList) repo[listIdentifier] {
+	return newRepo(t, l.kind, func(e *listIdentifier) string { return e.ID })
+}
+
+// waitlist returns the waitlist entries' repository of t.
+func (t *txn) waitlist() repo[waitlistEntry] {
+	return newRepo(t, kindWaitlist, func(e *waitlistEntry) string { return e.ID })
+}
