@@ -81,7 +81,7 @@ func (inst *Instance) SignInURL(ctx context.Context, userID, redirectURL string)
 		if err := t.users().load(userID, &user{}); err != nil {
 			return err
 		}
-		if err := t.claim(nsTicket, st.Token, st.ID); err != nil {
+		if err := t.signInTickets().claim(st.Token, st.ID); err != nil {
 			return err
 		}
 		return t.signInTokens().put(st)

@@ -85,7 +85,7 @@ func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Reques
 		if err := t.users().load(a.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
-		if err := t.claim(nsActorTicket, a.Token, a.ID); err != nil {
+		if err := t.actorTickets().claim(a.Token, a.ID); err != nil {
 			return err
 		}
 		return t.actorTokens().put(a)
@@ -117,7 +117,7 @@ func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Reques
 
 // redeemActorToken marks a pending, unexpired actor token accepted.
 func redeemActorToken(t *txn, ticket string, now time.Time) (*actorToken, error) {
-	id, err := t.lookup(nsActorTicket, ticket)
+	id, err := t.actorTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,7 @@ func putAPIKey(t *txn, k *apiKey) error {
 	if err := checkSubject(t, k.Subject); err != nil {
 		return err
 	}
-	if err := t.claim(nsAPISecret, k.Secret, k.ID); err != nil {
+	if err := t.apiKeySecrets().claim(k.Secret, k.ID); err != nil {
 		return err
 	}
 	return t.apiKeys().put(k)
@@ -349,7 +349,7 @@ func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (
 	now := inst.now()
 	var k apiKey
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsAPISecret, p.Secret)
+		id, err := t.apiKeySecrets().owner(p.Secret)
 		if err != nil {
 			if errors.Is(err, errNotFound) {
 				return errTokenNotFound

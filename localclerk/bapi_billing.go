@@ -216,7 +216,7 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 				return err
 			}
 			idem := p.id + "|" + *b.IdempotencyKey
-			if prev, err := t.lookup(nsCreditIdem, idem); err == nil {
+			if prev, err := t.creditIdempotencyKeys().owner(idem); err == nil {
 				var e creditLedgerEntry
 				if err := t.creditLedger().load(prev, &e); err != nil {
 					return err
@@ -244,7 +244,7 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 			bal.PayerID, bal.Amount, bal.UpdatedAt = p.payerID(), bal.Amount+delta, now
 			e := &creditLedgerEntry{ID: newID("ccl"), Owner: p.id, Amount: *b.Amount, Action: *b.Action, Note: b.Note,
 				IdempotencyKey: *b.IdempotencyKey, CreatedAt: now}
-			if err := t.claim(nsCreditIdem, idem, e.ID); err != nil {
+			if err := t.creditIdempotencyKeys().claim(idem, e.ID); err != nil {
 				return err
 			}
 			if err := t.creditLedger().put(e); err != nil {

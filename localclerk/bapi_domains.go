@@ -168,7 +168,7 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 		if name == strings.ToLower(inst.primaryDomainName()) {
 			return errTaken("name", "That is the instance's primary domain.")
 		}
-		if err := t.claim(nsDomain, name, d.ID); err != nil {
+		if err := t.domainNames().claim(name, d.ID); err != nil {
 			return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
 		}
 		return t.domains().put(d)
@@ -219,10 +219,10 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 			if err != nil {
 				return err
 			}
-			if err := t.release(nsDomain, d.ID); err != nil {
+			if err := t.domainNames().release(d.ID); err != nil {
 				return err
 			}
-			if err := t.claim(nsDomain, name, d.ID); err != nil {
+			if err := t.domainNames().claim(name, d.ID); err != nil {
 				return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
 			}
 			d.Name = name

@@ -127,7 +127,7 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 		now := ms(inst.now())
 		e := &listIdentifier{ID: newID(l.idPrefix), Identifier: norm, Type: typ, CreatedAt: now, UpdatedAt: now}
 		err = inst.store.update(r.Context(), func(t *txn) error {
-			if err := t.claim(l.ns, norm, e.ID); err != nil {
+			if err := t.listIdentifierKeys(l).claim(norm, e.ID); err != nil {
 				return conflictAs(err, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
 					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), map[string]any{"param_name": "identifier"}))
 			}
@@ -236,13 +236,13 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 	if signIn && rs.AllowlistBlocklistDisabledOnSignIn || !rs.Allowlist && !rs.Blocklist {
 		return nil
 	}
-	onList := func(ns, id string) (bool, error) {
+	onList := func(l identifierList, id string) (bool, error) {
 		keys := []string{id}
 		if at := strings.LastIndexByte(id, '@'); at >= 0 {
 			keys = append(keys, "*"+id[at:])
 		}
 		for _, k := range keys {
-			_, err := t.lookup(ns, k)
+			_, err := t.listIdentifierKeys(l).owner(k)
 			if err == nil {
 				return true, nil
 			}
@@ -259,7 +259,7 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 			continue
 		}
 		if rs.Blocklist {
-			blocked, err := onList(nsBlocklist, id)
+			blocked, err := onList(blocklist, id)
 			if err != nil {
 				return err
 			}
@@ -268,7 +268,7 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 			}
 		}
 		if !allowed {
-			if allowed, err = onList(nsAllowlist, id); err != nil {
+			if allowed, err = onList(allowlist, id); err != nil {
 				return err
 			}
 		}

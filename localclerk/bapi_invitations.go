@@ -103,7 +103,7 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
 	}
-	if id, err := t.lookup(nsInviteAddress, email); err == nil {
+	if id, err := t.invitedAddresses().owner(email); err == nil {
 		var old invitation
 		if err := t.invitations().load(id, &old); err != nil {
 			return nil, err
@@ -115,7 +115,7 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 			return nil, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
 				"There is already a pending invitation for "+email+".", map[string]any{"email_addresses": []string{email}})
 		}
-		if err := t.release(nsInviteAddress, old.ID); err != nil {
+		if err := t.invitedAddresses().release(old.ID); err != nil {
 			return nil, err
 		}
 	} else if !errors.Is(err, errNotFound) {
@@ -123,10 +123,10 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 	}
 	iv := &invitation{ID: newID("inv"), Email: email, PublicMeta: p.PublicMetadata, RedirectURL: redirect, Ticket: randString(48),
 		Status: "pending", ExpiresAt: ms(now.Add(time.Duration(days) * 24 * time.Hour)), CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if err := t.claim(nsInviteTicket, iv.Ticket, iv.ID); err != nil {
+	if err := t.invitationTickets().claim(iv.Ticket, iv.ID); err != nil {
 		return nil, err
 	}
-	if err := t.claim(nsInviteAddress, email, iv.ID); err != nil {
+	if err := t.invitedAddresses().claim(email, iv.ID); err != nil {
 		return nil, err
 	}
 	if err := t.invitations().put(iv); err != nil {
@@ -247,7 +247,7 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 				fmt.Sprintf("This invitation is %s; only pending invitations can be revoked.", st), nil)
 		}
 		iv.Status, iv.UpdatedAt = "revoked", ms(now)
-		if err := t.release(nsInviteAddress, iv.ID); err != nil {
+		if err := t.invitedAddresses().release(iv.ID); err != nil {
 			return err
 		}
 		if err := t.invitations().put(&iv); err != nil {
@@ -264,7 +264,7 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 
 // pendingInvitation returns the pending invitation a ticket names.
 func pendingInvitation(t *txn, ticket string, now time.Time) (*invitation, error) {
-	id, err := t.lookup(nsInviteTicket, ticket)
+	id, err := t.invitationTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func (inst *Instance) acceptInvitation(t *txn, ticket string, p *userParams, now
 		return nil, err
 	}
 	iv.Status, iv.UpdatedAt = "accepted", ms(now)
-	if err := t.release(nsInviteAddress, iv.ID); err != nil {
+	if err := t.invitedAddresses().release(iv.ID); err != nil {
 		return nil, err
 	}
 	if err := t.invitations().put(iv); err != nil {

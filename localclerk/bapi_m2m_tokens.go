@@ -132,7 +132,7 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 		} else {
 			tok.Token = "mt_" + randString(40)
 		}
-		if err := t.claim(nsM2MToken, tok.Token, tok.ID); err != nil {
+		if err := t.m2mTokenValues().claim(tok.Token, tok.ID); err != nil {
 			return err
 		}
 		return t.m2mTokens().put(tok)
@@ -262,7 +262,7 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 	now := inst.now()
 	var m m2mToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsM2MToken, p.Token)
+		id, err := t.m2mTokenValues().owner(p.Token)
 		if err != nil {
 			return errTokenNotFound
 		}

@@ -45,7 +45,7 @@ func (m *machine) hasScope(id string) bool { return slices.Contains(m.scopeIDs()
 // machineForKey returns the id of the machine a secret key authenticates:
 // its current key, or the previous one during a rotation's grace period.
 func (inst *Instance) machineForKey(t *txn, key string) (string, error) {
-	id, err := t.lookup(nsMachineKey, key)
+	id, err := t.machineKeys().owner(key)
 	if err != nil {
 		return "", err
 	}
@@ -184,7 +184,7 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 				m.Scopes = append(m.Scopes, machineScope{ToMachineID: id, CreatedAt: ms(now)})
 			}
 		}
-		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
+		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return err
 		}
 		if err := t.machines().put(m); err != nil {
@@ -314,18 +314,18 @@ func (inst *Instance) bapiRotateMachineSecretKey(w http.ResponseWriter, r *http.
 	}
 	now := inst.now()
 	return inst.withMachine(r, true, func(t *txn, m *machine) (any, error) {
-		if err := t.release(nsMachineKey, m.ID); err != nil {
+		if err := t.machineKeys().release(m.ID); err != nil {
 			return nil, err
 		}
 		m.PrevSecretKey, m.PrevKeyExpiresAt = "", 0
 		if *p.PreviousTokenTTL > 0 {
 			m.PrevSecretKey, m.PrevKeyExpiresAt = m.SecretKey, ms(now.Add(time.Duration(*p.PreviousTokenTTL)*time.Second))
-			if err := t.claim(nsMachineKey, m.PrevSecretKey, m.ID); err != nil {
+			if err := t.machineKeys().claim(m.PrevSecretKey, m.ID); err != nil {
 				return nil, err
 			}
 		}
 		m.SecretKey, m.UpdatedAt = newMachineKey(), ms(now)
-		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
+		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return nil, err
 		}
 		return map[string]any{"object": "machine_secret_key", "secret": m.SecretKey}, nil

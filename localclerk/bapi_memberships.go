@@ -133,7 +133,7 @@ func addMemberWithMetadata(t *txn, o *organization, userID, roleKey string, publ
 	}
 	m := &membership{ID: newID("orgmem"), OrgID: o.ID, UserID: userID, Role: roleKey, PublicMeta: public, PrivateMeta: private,
 		CreatedAt: ms(now), UpdatedAt: ms(now)}
-	err := t.claim(nsMember, o.ID+"|"+userID, m.ID)
+	err := t.memberships().claimPair(o.ID, userID, m.ID)
 	if errors.Is(err, errConflict) {
 		return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", map[string]any{"param_name": "user_id"})
 	}
@@ -201,7 +201,7 @@ func membershipFor(t *txn, orgIDOrSlug, userID string) (*membership, error) {
 	if err != nil {
 		return nil, notFoundAs(err, "organization")
 	}
-	id, err := t.lookup(nsMember, o.ID+"|"+userID)
+	id, err := t.memberships().idFor(o.ID, userID)
 	if err != nil {
 		return nil, notFoundAs(err, "organization membership")
 	}

@@ -36,7 +36,7 @@ func (inst *Instance) bapiVerifyOAuth(w http.ResponseWriter, r *http.Request) (a
 	now := inst.now()
 	var o oauthToken
 	err := inst.store.view(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsOAuthToken, tok)
+		id, err := t.oauthTokenValues().owner(tok)
 		if err != nil {
 			return errTokenNotFound
 		}
@@ -79,7 +79,7 @@ func (inst *Instance) CreateOAuthAccessToken(ctx context.Context, userID string,
 		if err := t.users().load(userID, &user{}); err != nil {
 			return fmt.Errorf("user %s: %w", userID, err)
 		}
-		if err := t.claim(nsOAuthToken, o.Token, o.ID); err != nil {
+		if err := t.oauthTokenValues().claim(o.Token, o.ID); err != nil {
 			return err
 		}
 		return t.oauthTokens().put(o)

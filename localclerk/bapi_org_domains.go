@@ -118,7 +118,7 @@ func (inst *Instance) bapiCreateOrgDomain(w http.ResponseWriter, r *http.Request
 			return notFoundAs(err, "organization")
 		}
 		d.OrgID = o.ID
-		if err := t.claim(nsOrgDomain, name, d.ID); errors.Is(err, errConflict) {
+		if err := t.orgDomainNames().claim(name, d.ID); errors.Is(err, errConflict) {
 			return errTaken("name", "The domain "+name+" already belongs to an organization.")
 		} else if err != nil {
 			return err

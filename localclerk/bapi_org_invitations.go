@@ -184,7 +184,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 		inviter = *p.InviterUserID
 	}
 	if uid, err := t.identifiers().emailOwner(email); err == nil {
-		if _, err := t.lookup(nsMember, o.ID+"|"+uid); err == nil {
+		if _, err := t.memberships().idFor(o.ID, uid); err == nil {
 			return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member",
 				email+" is already a member of the organization.", map[string]any{"param_name": "email_address"})
 		} else if !errors.Is(err, errNotFound) {
@@ -194,7 +194,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 		return nil, err
 	}
 	key := o.ID + "|" + email
-	if id, err := t.lookup(nsOrgInvitePending, key); err == nil {
+	if id, err := t.orgInvitedAddresses().owner(key); err == nil {
 		var old orgInvitation
 		if err := t.orgInvitations().load(id, &old); err != nil {
 			return nil, err
@@ -206,7 +206,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 				"There is already a pending invitation for "+email+" to this organization.",
 				map[string]any{"param_name": "email_address", "email_addresses": []string{email}})
 		}
-		if err := t.release(nsOrgInvitePending, old.ID); err != nil { // expired: the address may be invited again
+		if err := t.orgInvitedAddresses().release(old.ID); err != nil { // expired: the address may be invited again
 			return nil, err
 		}
 	} else if !errors.Is(err, errNotFound) {
@@ -229,10 +229,10 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	oi := &orgInvitation{ID: newID("orginv"), OrgID: o.ID, Email: email, Role: *p.Role, InviterID: inviter,
 		PublicMeta: p.PublicMetadata, PrivateMeta: p.PrivateMetadata, RedirectURL: redirect, Ticket: randString(48),
 		Status: "pending", ExpiresAt: ms(now.Add(ttl)), CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if err := t.claim(nsOrgInviteTicket, oi.Ticket, oi.ID); err != nil {
+	if err := t.orgInvitationTickets().claim(oi.Ticket, oi.ID); err != nil {
 		return nil, err
 	}
-	if err := t.claim(nsOrgInvitePending, key, oi.ID); err != nil {
+	if err := t.orgInvitedAddresses().claim(key, oi.ID); err != nil {
 		return nil, err
 	}
 	if err := t.orgInvitations().put(oi); err != nil {
@@ -497,7 +497,7 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 				"This organization invitation is "+st+"; only pending invitations can be revoked.", nil)
 		}
 		oi.Status, oi.UpdatedAt = "revoked", ms(now)
-		if err := t.release(nsOrgInvitePending, oi.ID); err != nil {
+		if err := t.orgInvitedAddresses().release(oi.ID); err != nil {
 			return err
 		}
 		if err := t.orgInvitations().put(oi); err != nil {
@@ -517,7 +517,7 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 
 // pendingOrgInvitation returns the pending invitation a ticket names.
 func pendingOrgInvitation(t *txn, ticket string, now time.Time) (*orgInvitation, error) {
-	id, err := t.lookup(nsOrgInviteTicket, ticket)
+	id, err := t.orgInvitationTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}
@@ -540,7 +540,7 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 		return err
 	}
 	// A user who became a member meanwhile keeps the membership they have.
-	if _, err := t.lookup(nsMember, o.ID+"|"+userID); errors.Is(err, errNotFound) {
+	if _, err := t.memberships().idFor(o.ID, userID); errors.Is(err, errNotFound) {
 		// The invitation has held its seat under the quota since it was made.
 		o.MaxAllowedMemberships = 0
 		if err := ensureDefaultRoles(t, now); err != nil {
@@ -560,7 +560,7 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 		return err
 	}
 	oi.Status, oi.UpdatedAt = "accepted", ms(now)
-	if err := t.release(nsOrgInvitePending, oi.ID); err != nil {
+	if err := t.orgInvitedAddresses().release(oi.ID); err != nil {
 		return err
 	}
 	if err := t.orgInvitations().put(oi); err != nil {

@@ -37,7 +37,7 @@ func orgByIDOrSlug(t *txn, idOrSlug string) (*organization, error) {
 	var o organization
 	err := t.orgs().load(idOrSlug, &o)
 	if errors.Is(err, errNotFound) {
-		id, lerr := t.lookup(nsSlug, strings.ToLower(idOrSlug))
+		id, lerr := t.orgSlugs().owner(strings.ToLower(idOrSlug))
 		if lerr != nil {
 			return nil, lerr
 		}
@@ -171,7 +171,7 @@ func setSlug(t *txn, o *organization, slug string, generate bool) error {
 			if i > 0 {
 				slug = base + "-" + strings.ToLower(randString(6))
 			}
-			if _, err := t.lookup(nsSlug, slug); errors.Is(err, errNotFound) {
+			if _, err := t.orgSlugs().owner(slug); errors.Is(err, errNotFound) {
 				break
 			} else if err != nil {
 				return err
@@ -182,10 +182,10 @@ func setSlug(t *txn, o *organization, slug string, generate bool) error {
 	if !slugRe.MatchString(slug) {
 		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "slug", "slug must contain only lowercase letters, digits and '-'.")
 	}
-	if err := t.release(nsSlug, o.ID); err != nil {
+	if err := t.orgSlugs().release(o.ID); err != nil {
 		return err
 	}
-	err := t.claim(nsSlug, slug, o.ID)
+	err := t.orgSlugs().claim(slug, o.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("slug", "That slug is taken. Please try another.")
 	}

@@ -74,7 +74,7 @@ func (inst *Instance) bapiCreateRedirectURL(w http.ResponseWriter, r *http.Reque
 	now := ms(inst.now())
 	u := &redirectURL{ID: newID("ru"), URL: raw, CreatedAt: now, UpdatedAt: now}
 	err = inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.claim(nsRedirectURL, raw, u.ID); err != nil {
+		if err := t.redirectURLValues().claim(raw, u.ID); err != nil {
 			return conflictAs(err, errTaken("url", fmt.Sprintf("%s is already a redirect URL.", raw)))
 		}
 		return t.redirectURLs().put(u)

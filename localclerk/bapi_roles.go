@@ -78,10 +78,10 @@ func (inst *Instance) bapiUpdatePermission(w http.ResponseWriter, r *http.Reques
 			if !permKeyRe.MatchString(*p.Key) || strings.HasPrefix(*p.Key, "org:sys_") {
 				return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "key", "key must look like org:<feature>:<action>.")
 			}
-			if err := t.release(nsPermKey, pm.ID); err != nil {
+			if err := t.permissionKeys().release(pm.ID); err != nil {
 				return err
 			}
-			if err := t.claim(nsPermKey, *p.Key, pm.ID); err != nil {
+			if err := t.permissionKeys().claim(*p.Key, pm.ID); err != nil {
 				return conflictAs(err, errTaken("key", "A permission with key "+*p.Key+" already exists."))
 			}
 			if err := rewriteRolePermissions(t, pm.Key, *p.Key, now); err != nil {
@@ -204,10 +204,10 @@ func (inst *Instance) bapiUpdateRole(w http.ResponseWriter, r *http.Request) (an
 			if err := roleInUse(t, ro.Key); err != nil {
 				return err
 			}
-			if err := t.release(nsRoleKey, ro.ID); err != nil {
+			if err := t.roleKeys().release(ro.ID); err != nil {
 				return err
 			}
-			if err := t.claim(nsRoleKey, *p.Key, ro.ID); err != nil {
+			if err := t.roleKeys().claim(*p.Key, ro.ID); err != nil {
 				return conflictAs(err, errTaken("key", "A role with key "+*p.Key+" already exists."))
 			}
 			ro.Key = *p.Key
@@ -299,7 +299,7 @@ func permissionJSON(p *permission) map[string]any {
 }
 
 func permissionByKey(t *txn, key string) (*permission, error) {
-	id, err := t.lookup(nsPermKey, key)
+	id, err := t.permissionKeys().owner(key)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func permissionByKey(t *txn, key string) (*permission, error) {
 // ensureDefaultRoles creates the built-in roles once.
 func ensureDefaultRoles(t *txn, now time.Time) error {
 	for _, d := range defaultRoles {
-		if _, err := t.lookup(nsRoleKey, d.Key); err == nil {
+		if _, err := t.roleKeys().owner(d.Key); err == nil {
 			continue
 		} else if !errors.Is(err, errNotFound) {
 			return err
@@ -326,7 +326,7 @@ func ensureDefaultRoles(t *txn, now time.Time) error {
 }
 
 func putRole(t *txn, r *role) (*role, error) {
-	err := t.claim(nsRoleKey, r.Key, r.ID)
+	err := t.roleKeys().claim(r.Key, r.ID)
 	if errors.Is(err, errConflict) {
 		return nil, errTaken("key", "A role with key "+r.Key+" already exists.")
 	}
@@ -560,7 +560,7 @@ func createPermission(t *txn, p *permissionParams, id string, now time.Time) (*p
 		id = newID("perm")
 	}
 	pm := &permission{ID: id, Key: p.Key, Name: p.Name, Description: p.Description, Type: "user", CreatedAt: ms(now), UpdatedAt: ms(now)}
-	err := t.claim(nsPermKey, pm.Key, pm.ID)
+	err := t.permissionKeys().claim(pm.Key, pm.ID)
 	if errors.Is(err, errConflict) {
 		return nil, errTaken("key", "A permission with key "+pm.Key+" already exists.")
 	}

@@ -287,7 +287,7 @@ func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Reque
 		if err := t.users().load(p.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
-		if err := t.claim(nsTicket, st.Token, st.ID); err != nil {
+		if err := t.signInTickets().claim(st.Token, st.ID); err != nil {
 			return err
 		}
 		return t.signInTokens().put(st)
@@ -319,7 +319,7 @@ func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Reque
 
 // redeemTicket consumes a sign-in token and returns its user and org.
 func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signInToken, error) {
-	id, err := t.lookup(nsTicket, ticket)
+	id, err := t.signInTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (m
 	if len(email) > 254 || !emailRe.MatchString(email) {
 		return nil, errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
 	}
-	if id, err := t.lookup(nsWaitlistEmail, email); err == nil {
+	if id, err := t.waitlistEmails().owner(email); err == nil {
 		var e waitlistEntry
 		if err := t.waitlist().load(id, &e); err != nil {
 			return nil, err
@@ -99,7 +99,7 @@ func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (m
 		return nil, err
 	}
 	e := &waitlistEntry{ID: newID("wle"), Email: email, Status: "pending", CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if err := t.claim(nsWaitlistEmail, email, e.ID); err != nil {
+	if err := t.waitlistEmails().claim(email, e.ID); err != nil {
 		return nil, err
 	}
 	if err := t.waitlist().put(e); err != nil {
@@ -305,7 +305,7 @@ func (inst *Instance) bapiRejectWaitlistEntry(w http.ResponseWriter, r *http.Req
 	return inst.changeWaitlistEntry(r, func(t *txn, v waitlistView, now time.Time) error {
 		if v.iv != nil && v.iv.status(now) == "pending" {
 			v.iv.Status, v.iv.UpdatedAt = "revoked", ms(now)
-			if err := t.release(nsInviteAddress, v.iv.ID); err != nil {
+			if err := t.invitedAddresses().release(v.iv.ID); err != nil {
 				return err
 			}
 			if err := t.invitations().put(v.iv); err != nil {

@@ -55,7 +55,7 @@ func templateJSON(tpl *jwtTemplate) map[string]any {
 }
 
 func templateByName(t *txn, name string) (*jwtTemplate, error) {
-	id, err := t.lookup(nsTemplate, name)
+	id, err := t.jwtTemplateNames().owner(name)
 	if err != nil {
 		return nil, notFoundAs(err, "JWT template")
 	}
@@ -112,10 +112,10 @@ func saveTemplate(t *txn, tpl *jwtTemplate, p *templateParams, now time.Time) er
 	if err := setTemplateSigning(tpl, p); err != nil {
 		return err
 	}
-	if err := t.release(nsTemplate, tpl.ID); err != nil {
+	if err := t.jwtTemplateNames().release(tpl.ID); err != nil {
 		return err
 	}
-	err := t.claim(nsTemplate, p.Name, tpl.ID)
+	err := t.jwtTemplateNames().claim(p.Name, tpl.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("name", "A JWT template with that name already exists.")
 	}

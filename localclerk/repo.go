@@ -44,3 +44,20 @@ func (r repo[T]) each(fn func(*T) bool) error { return each(r.t, r.kind, fn) }
 
 // list returns every record in creation order.
 func (r repo[T]) list() ([]*T, error) { return all[T](r.t, r.kind) }
+
+// uniqueKeys is one namespace of unique keys ("<kind>:<name>"), each held
+// by one record id: an e-mail address, a slug, a secret's hash. Claims
+// are how a repository keeps a value unique across records.
+type uniqueKeys struct {
+	t  *txn
+	ns string
+}
+
+// owner returns the id holding key; errNotFound when none does.
+func (k uniqueKeys) owner(key string) (string, error) { return k.t.lookup(k.ns, key) }
+
+// claim reserves key for id; errConflict when another id holds it.
+func (k uniqueKeys) claim(key, id string) error { return k.t.claim(k.ns, key, id) }
+
+// release frees every key of the namespace that id holds.
+func (k uniqueKeys) release(id string) error { return k.t.release(k.ns, id) }

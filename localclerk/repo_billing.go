@@ -28,3 +28,6 @@ func (r creditBalanceRepo) put(owner string, b *creditBalance) error {
 
 // del deletes owner's balance; errNotFound when it has none.
 func (r creditBalanceRepo) del(owner string) error { return r.t.del(kindCreditBalance, owner) }
+
+// creditIdempotencyKeys returns the unique keys of the credit ledger's idempotency keys.
+func (t *txn) creditIdempotencyKeys() uniqueKeys { return uniqueKeys{t, nsCreditIdem} }

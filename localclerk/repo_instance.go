@@ -29,3 +29,19 @@ func (t *txn) listIdentifiers(l identifierList) repo[listIdentifier] {
 func (t *txn) waitlist() repo[waitlistEntry] {
 	return newRepo(t, kindWaitlist, func(e *waitlistEntry) string { return e.ID })
 }
+
+// domainNames returns the unique keys of the instance domains' names.
+func (t *txn) domainNames() uniqueKeys { return uniqueKeys{t, nsDomain} }
+
+// redirectURLValues returns the unique keys of the redirect URLs.
+func (t *txn) redirectURLValues() uniqueKeys { return uniqueKeys{t, nsRedirectURL} }
+
+// waitlistEmails returns the unique keys of the waitlist entries' e-mail addresses.
+func (t *txn) waitlistEmails() uniqueKeys { return uniqueKeys{t, nsWaitlistEmail} }
+
+// jwtTemplateNames returns the unique keys of the JWT templates' names.
+func (t *txn) jwtTemplateNames() uniqueKeys { return uniqueKeys{t, nsTemplate} }
+
+// listIdentifierKeys returns the unique keys of the allow-list's or the
+// block-list's identifiers (l.ns).
+func (t *txn) listIdentifierKeys(l identifierList) uniqueKeys { return uniqueKeys{t, l.ns} }

@@ -11,3 +11,15 @@ func (t *txn) invitations() repo[invitation] {
 func (t *txn) orgInvitations() repo[orgInvitation] {
 	return newRepo(t, kindOrgInvitation, func(i *orgInvitation) string { return i.ID })
 }
+
+// invitedAddresses returns the unique keys of the addresses with a pending instance invitation.
+func (t *txn) invitedAddresses() uniqueKeys { return uniqueKeys{t, nsInviteAddress} }
+
+// invitationTickets returns the unique keys of the instance invitations' tickets.
+func (t *txn) invitationTickets() uniqueKeys { return uniqueKeys{t, nsInviteTicket} }
+
+// orgInvitedAddresses returns the unique keys of the organization id|address pairs with a pending invitation.
+func (t *txn) orgInvitedAddresses() uniqueKeys { return uniqueKeys{t, nsOrgInvitePending} }
+
+// orgInvitationTickets returns the unique keys of the organization invitations' tickets.
+func (t *txn) orgInvitationTickets() uniqueKeys { return uniqueKeys{t, nsOrgInviteTicket} }

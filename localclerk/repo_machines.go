@@ -22,3 +22,15 @@ func (t *txn) m2mTokens() repo[m2mToken] {
 func (t *txn) oauthTokens() repo[oauthToken] {
 	return newRepo(t, kindOAuth, func(o *oauthToken) string { return o.ID })
 }
+
+// apiKeySecrets returns the unique keys of the API keys' secrets.
+func (t *txn) apiKeySecrets() uniqueKeys { return uniqueKeys{t, nsAPISecret} }
+
+// m2mTokenValues returns the unique keys of the M2M tokens' values.
+func (t *txn) m2mTokenValues() uniqueKeys { return uniqueKeys{t, nsM2MToken} }
+
+// machineKeys returns the unique keys of the machines' current and previous secret keys.
+func (t *txn) machineKeys() uniqueKeys { return uniqueKeys{t, nsMachineKey} }
+
+// oauthTokenValues returns the unique keys of the OAuth access tokens' values.
+func (t *txn) oauthTokenValues() uniqueKeys { return uniqueKeys{t, nsOAuthToken} }

@@ -16,3 +16,9 @@ func (t *txn) orgs() orgRepo {
 func (t *txn) orgDomains() repo[orgDomain] {
 	return newRepo(t, kindOrgDomain, func(d *orgDomain) string { return d.ID })
 }
+
+// orgSlugs returns the unique keys of the organizations' slugs.
+func (t *txn) orgSlugs() uniqueKeys { return uniqueKeys{t, nsSlug} }
+
+// orgDomainNames returns the unique keys of the organization domains' names.
+func (t *txn) orgDomainNames() uniqueKeys { return uniqueKeys{t, nsOrgDomain} }

@@ -11,3 +11,9 @@ func (t *txn) roles() repo[role] {
 func (t *txn) permissions() repo[permission] {
 	return newRepo(t, kindPermission, func(p *permission) string { return p.ID })
 }
+
+// roleKeys returns the unique keys of the roles' keys.
+func (t *txn) roleKeys() uniqueKeys { return uniqueKeys{t, nsRoleKey} }
+
+// permissionKeys returns the unique keys of the permissions' keys.
+func (t *txn) permissionKeys() uniqueKeys { return uniqueKeys{t, nsPermKey} }

@@ -12,3 +12,9 @@ func (t *txn) signInTokens() repo[signInToken] {
 func (t *txn) actorTokens() repo[actorToken] {
 	return newRepo(t, kindActorToken, func(a *actorToken) string { return a.ID })
 }
+
+// actorTickets returns the unique keys of the actor tokens' tickets.
+func (t *txn) actorTickets() uniqueKeys { return uniqueKeys{t, nsActorTicket} }
+
+// signInTickets returns the unique keys of the sign-in tokens' tickets.
+func (t *txn) signInTickets() uniqueKeys { return uniqueKeys{t, nsTicket} }

@@ -292,7 +292,7 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 		if m.SecretKey == "" {
 			m.SecretKey = "ak_" + randString(40)
 		}
-		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
+		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return nil, fmt.Errorf("machine %s: %w", m.ID, err)
 		}
 		if err := t.machines().put(m); err != nil {

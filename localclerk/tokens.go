@@ -240,7 +240,7 @@ func activeOrg(t *txn, orgID, userID string) (*organization, *membership, *role,
 	if err := t.orgs().load(orgID, &o); err != nil {
 		return nil, nil, nil, err
 	}
-	mid, err := t.lookup(nsMember, orgID+"|"+userID)
+	mid, err := t.memberships().idFor(orgID, userID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -256,7 +256,7 @@ func activeOrg(t *txn, orgID, userID string) (*organization, *membership, *role,
 }
 
 func roleByKey(t *txn, key string) (*role, error) {
-	id, err := t.lookup(nsRoleKey, key)
+	id, err := t.roleKeys().owner(key)
 	if err != nil {
 		return nil, err
 	}
