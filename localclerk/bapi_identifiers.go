@@ -1,7 +1,6 @@
 package localclerk
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -152,15 +151,8 @@ func (inst *Instance) bapiDeleteIdentifier(l identifierList) bapiFunc {
 
 func loadRestrictions(t *txn) (*restrictions, error) {
 	var rs restrictions
-	s, err := t.getMeta(metaRestrictions)
-	if errors.Is(err, errNotFound) {
-		return &rs, nil
-	}
-	if err != nil {
+	if err := t.settings().load(metaRestrictions, &rs); err != nil {
 		return nil, err
-	}
-	if err := json.Unmarshal([]byte(s), &rs); err != nil {
-		return nil, fmt.Errorf("decode restrictions: %w", err)
 	}
 	return &rs, nil
 }
@@ -197,11 +189,7 @@ func (inst *Instance) bapiUpdateRestrictions(w http.ResponseWriter, r *http.Requ
 				*f.dst = *f.src
 			}
 		}
-		b, err := json.Marshal(rs)
-		if err != nil {
-			return fmt.Errorf("encode restrictions: %w", err)
-		}
-		return t.setMeta(metaRestrictions, string(b))
+		return t.settings().save(metaRestrictions, rs)
 	})
 	if err != nil {
 		return nil, 0, err

@@ -1,5 +1,11 @@
 package localclerk
 
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
 // The instance-wide resources' repositories: JWT templates, domains,
 // redirect URLs, the allow-list and block-list, the waitlist, and the
 // settings documents.
@@ -45,3 +51,35 @@ func (t *txn) jwtTemplateNames() uniqueKeys { return uniqueKeys{t, nsTemplate} }
 // listIdentifierKeys returns the unique keys of the allow-list's or the
 // block-list's identifiers (l.ns).
 func (t *txn) listIdentifierKeys(l identifierList) uniqueKeys { return uniqueKeys{t, l.ns} }
+
+// settingsRepo holds the instance's settings documents (metaInstance,
+// metaRestrictions, …), one JSON document per key.
+type settingsRepo struct{ t *txn }
+
+// settings returns the settings' repository of t.
+func (t *txn) settings() settingsRepo { return settingsRepo{t} }
+
+// load decodes the settings document key into v, leaving v's defaults
+// when it was never written.
+func (r settingsRepo) load(key string, v any) error {
+	s, err := r.t.getMeta(key)
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	return nil
+}
+
+// save stores v as the settings document key.
+func (r settingsRepo) save(key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	return r.t.setMeta(key, string(b))
+}
