@@ -53,7 +53,7 @@ func (inst *Instance) bapiVerifyClient(w http.ResponseWriter, r *http.Request) (
 		return nil, 0, errParam(http.StatusBadRequest, "form_param_missing", "token", "token must be included.")
 	}
 	tok := strings.TrimSpace(*p.Token)
-	var out map[string]any
+	var out *clientWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		id, err := inst.clientIDFromToken(t, tok)
 		if err != nil {

@@ -59,7 +59,7 @@ func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Requ
 		return nil, 0, errMissing("email_address")
 	}
 	verified := p.Verified != nil && *p.Verified
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
 		if err := t.users().load(*p.UserID, &u); err != nil {
@@ -86,7 +86,7 @@ func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Requ
 }
 
 func (inst *Instance) bapiGetEmailAddress(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		u, i, err := userByEmailID(t, r.PathValue("id"))
 		if err != nil {
@@ -110,7 +110,7 @@ func (inst *Instance) bapiUpdateEmailAddress(w http.ResponseWriter, r *http.Requ
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
 	}
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		u, i, err := userByEmailID(t, r.PathValue("id"))
 		if err != nil {
@@ -318,7 +318,7 @@ func (inst *Instance) bapiReplaceUserEmailAddress(w http.ResponseWriter, r *http
 			return nil, 0, errInvalid("identification_status", "identification_status must be verified, reserved or unverified.")
 		}
 	}
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
 		if err := t.users().load(r.PathValue("id"), &u); err != nil {

@@ -18,7 +18,7 @@ func (inst *Instance) bapiMembershipMetadata(w http.ResponseWriter, r *http.Requ
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
 	}
-	var out map[string]any
+	var out *membershipWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		m, err := membershipFor(t, r.PathValue("id"), r.PathValue("uid"))
 		if err != nil {
@@ -49,37 +49,6 @@ func (inst *Instance) bapiInstanceMemberships(w http.ResponseWriter, r *http.Req
 	return inst.listMemberships(r, func(t *txn) ([]*membership, error) {
 		return t.memberships().list()
 	})
-}
-
-func membershipJSON(t *txn, m *membership) (map[string]any, error) {
-	var o organization
-	if err := t.orgs().load(m.OrgID, &o); err != nil {
-		return nil, err
-	}
-	var u user
-	if err := t.users().load(m.UserID, &u); err != nil {
-		return nil, err
-	}
-	perms := []string{}
-	roleName := m.Role
-	if r, err := roleByKey(t, m.Role); err == nil {
-		perms = append(perms, r.Permissions...)
-		roleName = r.Name
-	} else if !errors.Is(err, errNotFound) {
-		return nil, err
-	}
-	img := "https://img.clerk.com/placeholder.png"
-	if u.ImageURL != "" {
-		img = u.ImageURL
-	}
-	return map[string]any{
-		"object": "organization_membership", "id": m.ID, "role": m.Role, "role_name": roleName, "permissions": perms,
-		"public_metadata": rawOrEmpty(m.PublicMeta), "private_metadata": rawOrEmpty(m.PrivateMeta),
-		"organization": orgJSON(&o, nil),
-		"public_user_data": map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-			"profile_image_url": img, "image_url": img, "has_image": u.ImageURL != "", "identifier": u.primaryEmail(), "username": u.Username},
-		"created_at": m.CreatedAt, "updated_at": m.UpdatedAt,
-	}, nil
 }
 
 func userMemberships(t *txn, userID string) ([]*membership, error) {
@@ -173,7 +142,7 @@ func (inst *Instance) bapiCreateMembership(w http.ResponseWriter, r *http.Reques
 	if err := checkMetadata("private_metadata", p.PrivateMetadata); err != nil {
 		return nil, 0, err
 	}
-	var out map[string]any
+	var out *membershipWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		now := inst.now()
 		if err := ensureDefaultRoles(t, now); err != nil {
@@ -222,7 +191,7 @@ func (inst *Instance) bapiUpdateMembership(w http.ResponseWriter, r *http.Reques
 	if p.Role == "" {
 		return nil, 0, errMissing("role")
 	}
-	var out map[string]any
+	var out *membershipWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		m, err := membershipFor(t, r.PathValue("id"), r.PathValue("uid"))
 		if err != nil {
@@ -250,7 +219,7 @@ func (inst *Instance) bapiUpdateMembership(w http.ResponseWriter, r *http.Reques
 }
 
 func (inst *Instance) bapiDeleteMembership(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *membershipWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		m, err := membershipFor(t, r.PathValue("id"), r.PathValue("uid"))
 		if err != nil {

@@ -68,7 +68,7 @@ func orgDomainJSON(t *txn, d *orgDomain, now time.Time) (map[string]any, error) 
 		"enrollment_mode": d.EnrollmentMode, "affiliation_email_address": nil,
 		"affiliation_verification": affiliation, "verification": affiliation, "ownership_verification": ownership,
 		"total_pending_invitations": len(pending), "total_pending_suggestions": 0,
-		"public_organization_data": map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug, "image_url": oj["image_url"], "has_image": oj["has_image"]},
+		"public_organization_data": map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug, "image_url": oj.ImageURL, "has_image": oj.HasImage},
 		"created_at":               d.CreatedAt, "updated_at": d.UpdatedAt}, nil
 }
 

@@ -93,7 +93,7 @@ func (inst *Instance) orgInvitationJSON(t *txn, oi *orgInvitation, now time.Time
 		}
 		oj := orgJSON(&o, nil)
 		m["public_organization_data"] = map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug,
-			"image_url": oj["image_url"], "has_image": oj["has_image"]}
+			"image_url": oj.ImageURL, "has_image": oj.HasImage}
 	}
 	return m, nil
 }

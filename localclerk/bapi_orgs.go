@@ -12,27 +12,6 @@ import (
 // Organizations: creating, reading, listing, updating and deleting them,
 // their slugs and metadata.
 
-func orgJSON(o *organization, membersCount *int) map[string]any {
-	img := o.ImageURL
-	if img == "" {
-		img = "https://img.clerk.com/placeholder.png"
-	}
-	m := map[string]any{
-		"object": "organization", "id": o.ID, "name": o.Name, "slug": o.Slug,
-		"image_url": img, "has_image": o.ImageURL != "",
-		"max_allowed_memberships": o.MaxAllowedMemberships, "admin_delete_enabled": o.AdminDeleteEnabled,
-		"public_metadata": rawOrEmpty(o.PublicMeta), "private_metadata": rawOrEmpty(o.PrivateMeta),
-		"created_at": o.CreatedAt, "updated_at": o.UpdatedAt, "role_set_key": nil,
-	}
-	if o.CreatedBy != "" {
-		m["created_by"] = o.CreatedBy
-	}
-	if membersCount != nil {
-		m["members_count"] = *membersCount
-	}
-	return m
-}
-
 func orgByIDOrSlug(t *txn, idOrSlug string) (*organization, error) {
 	var o organization
 	err := t.orgs().load(idOrSlug, &o)
@@ -214,7 +193,7 @@ func (inst *Instance) bapiCreateOrg(w http.ResponseWriter, r *http.Request) (any
 }
 
 func (inst *Instance) bapiGetOrg(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *organizationWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		o, err := orgByIDOrSlug(t, r.PathValue("id"))
 		if err != nil {

@@ -13,46 +13,6 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
-func sessionJSON(s *session) map[string]any {
-	var org any
-	if s.ActiveOrgID != "" {
-		org = s.ActiveOrgID
-	}
-	var actor any
-	if s.ActorJSON != "" {
-		actor = json.RawMessage(s.ActorJSON)
-	}
-	return map[string]any{"object": "session", "id": s.ID, "user_id": s.UserID, "client_id": s.ClientID,
-		"actor": actor, "status": s.Status, "last_active_organization_id": org, "last_active_at": s.LastActiveAt,
-		"latest_activity": nil, "expire_at": s.ExpireAt, "abandon_at": s.AbandonAt,
-		"updated_at": s.UpdatedAt, "created_at": s.CreatedAt, "tasks": nil}
-}
-
-func clientJSON(t *txn, c *client) (map[string]any, error) {
-	sessions := []any{}
-	for _, id := range c.SessionIDs {
-		var s session
-		if err := t.sessions().load(id, &s); err != nil {
-			if errors.Is(err, errNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		sessions = append(sessions, sessionJSON(&s))
-	}
-	var last any
-	if c.LastActiveSessionID != "" {
-		last = c.LastActiveSessionID
-	}
-	ids := c.SessionIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	return map[string]any{"object": "client", "id": c.ID, "session_ids": ids, "sessions": sessions,
-		"sign_in_id": nil, "sign_up_id": nil, "last_active_session_id": last, "last_authentication_strategy": nil,
-		"updated_at": c.UpdatedAt, "created_at": c.CreatedAt}, nil
-}
-
 func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	q := r.URL.Query()
 	limit, offset, err := paging(q)
@@ -235,7 +195,7 @@ func (inst *Instance) bapiHandshakePayload(w http.ResponseWriter, r *http.Reques
 }
 
 func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *clientWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var c client
 		if err := t.clients().load(r.PathValue("id"), &c); err != nil {

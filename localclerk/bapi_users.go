@@ -10,55 +10,6 @@ import (
 	"time"
 )
 
-func emailJSON(e emailAddress) map[string]any {
-	var ver any
-	switch {
-	case e.Verified && isTestEmail(e.Address): // verified by its test code, as on Clerk
-		ver = map[string]any{"object": "verification_otp", "status": "verified", "strategy": "email_code", "attempts": nil, "expire_at": nil}
-	case e.Verified:
-		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil}
-	default:
-		ver = map[string]any{"object": "verification_otp", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
-	}
-	return map[string]any{"id": e.ID, "object": "email_address", "email_address": e.Address, "reserved": false,
-		"verification": ver, "linked_to": []any{}, "matches_sso_connection": false,
-		"created_at": e.CreatedAt, "updated_at": e.CreatedAt}
-}
-
-// userJSON renders a user in the Backend API's User shape.
-func userJSON(u *user) map[string]any {
-	emails := make([]any, 0, len(u.Emails))
-	for _, e := range u.Emails {
-		emails = append(emails, emailJSON(e))
-	}
-	var primary any
-	if u.PrimaryEmailID != "" {
-		primary = u.PrimaryEmailID
-	}
-	img, hasImage := "https://img.clerk.com/placeholder.png", false
-	if u.ImageURL != "" {
-		img, hasImage = u.ImageURL, true
-	}
-	return map[string]any{
-		"id": u.ID, "object": "user",
-		"external_id": u.ExternalID, "username": u.Username,
-		"first_name": u.FirstName, "last_name": u.LastName, "locale": u.Locale,
-		"primary_email_address_id": primary, "primary_phone_number_id": nil, "primary_web3_wallet_id": nil,
-		"profile_image_url": img, "image_url": img, "has_image": hasImage,
-		"public_metadata": rawOrEmpty(u.PublicMeta), "private_metadata": rawOrEmpty(u.PrivateMeta),
-		"unsafe_metadata": rawOrEmpty(u.UnsafeMeta),
-		"email_addresses": emails, "phone_numbers": []any{}, "web3_wallets": []any{}, "passkeys": []any{},
-		"password_enabled": u.PasswordHash != "", "two_factor_enabled": false, "totp_enabled": false,
-		"backup_code_enabled": false, "mfa_enabled_at": nil, "mfa_disabled_at": nil, "password_last_updated_at": nil,
-		"external_accounts": []any{}, "saml_accounts": []any{}, "enterprise_accounts": []any{},
-		"last_sign_in_at": u.LastSignInAt, "banned": u.Banned, "locked": u.Locked, "deprovisioned": false,
-		"lockout_expires_in_seconds": nil, "verification_attempts_remaining": 100,
-		"updated_at": u.UpdatedAt, "created_at": u.CreatedAt,
-		"delete_self_enabled": !u.NoDeleteSelf, "create_organization_enabled": !u.NoCreateOrg, "create_organizations_limit": u.CreateOrgLimit,
-		"last_active_at": u.LastActiveAt, "legal_accepted_at": u.LegalAccepted,
-	}
-}
-
 // userParams is the body of POST/PATCH /users. Pointers distinguish
 // "absent" from "set to empty".
 type userParams struct {

@@ -405,63 +405,62 @@ func switchOrg(t *txn, s *session, org, param string) error {
 
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
 // the user's organization memberships.
-func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error) {
+func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (*userWire, error) {
 	m := userJSON(u)
-	delete(m, "private_metadata")
+	m.PrivateMetadata = nil
 	if u.ImageURL == "" {
-		m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+		m.ImageURL, m.ProfileImageURL = x.avatar(), x.avatar()
 	}
-	m["create_organizations_limit"] = 0 // the Frontend API's integer; clerk-js reads 0 as no limit
-	for _, e := range m["email_addresses"].([]any) {
+	m.CreateOrganizationsLimit = new(int64) // the Frontend API's integer; clerk-js reads 0 as no limit
+	for i := range m.EmailAddresses {
 		// A test address verified by its code shows a one-time-code verification.
-		if v, ok := e.(map[string]any)["verification"].(map[string]any); ok && v["strategy"] == "email_code" {
-			v["object"] = "verification_otp"
-			v["expire_at"] = e.(map[string]any)["created_at"] // the code's expiry is long past
+		if e := &m.EmailAddresses[i]; e.Verification.Strategy == "email_code" {
+			e.Verification.Object = "verification_otp"
+			e.Verification.ExpireAt = &e.CreatedAt // the code's expiry is long past
 		}
 	}
 	mems, err := userMemberships(x.t, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	list := []any{}
+	m.OrganizationMemberships = []*membershipWire{}
 	for _, mem := range mems {
 		mj, err := inst.fapiMembershipJSON(x, mem)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, mj)
+		m.OrganizationMemberships = append(m.OrganizationMemberships, mj)
 	}
-	m["organization_memberships"] = list
 	return m, nil
 }
 
 // fapiMembershipJSON is a membership as the signed-in user sees it: no
 // private metadata, and the organization's member count.
-func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[string]any, error) {
+func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (*membershipWire, error) {
 	mj, err := membershipJSON(x.t, mem)
 	if err != nil {
 		return nil, err
 	}
-	delete(mj, "private_metadata")
+	mj.PrivateMetadata = nil
 	members, err := orgMemberships(x.t, mem.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	var o organization
-	if err := x.t.orgs().load(mem.OrgID, &o); err != nil {
+	o, err := x.t.orgs().get(mem.OrgID)
+	if err != nil {
 		return nil, err
 	}
 	n := len(members)
-	oj := orgJSON(&o, &n)
-	delete(oj, "private_metadata")
-	oj["pending_invitations_count"] = 0
+	oj := orgJSON(o, &n)
+	oj.PrivateMetadata = nil
+	oj.PendingInvitationsCount = new(int)
 	if !o.hasLogo() {
-		oj["image_url"] = x.avatar()
+		oj.ImageURL = x.avatar()
 	}
-	mj["organization"] = oj
-	oj["self_serve_sso_enabled"] = false
-	if pud, ok := mj["public_user_data"].(map[string]any); ok && pud["has_image"] != true {
-		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()
+	mj.Organization = oj
+	oj.SelfServeSSOEnabled = new(bool)
+	if pud := &mj.PublicUserData; !pud.HasImage {
+		pud.ImageURL, pud.ProfileImageURL = x.avatar(), x.avatar()
 	}
 	return mj, nil
 }

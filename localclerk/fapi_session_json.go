@@ -31,7 +31,7 @@ type fapiSession struct {
 	LastActiveToken          *fapiToken         `json:"last_active_token"`
 	LastActiveOrganizationID *string            `json:"last_active_organization_id"`
 	Actor                    json.RawMessage    `json:"actor"` // null without impersonation
-	User                     map[string]any     `json:"user"`
+	User                     *userWire          `json:"user"`
 	PublicUserData           fapiPublicUserData `json:"public_user_data"`
 	FactorVerificationAge    []int64            `json:"factor_verification_age"`
 	Tasks                    []fapiSessionTask  `json:"tasks"` // null: localclerk has no session tasks
