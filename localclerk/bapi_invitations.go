@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -40,20 +39,6 @@ func (iv *invitation) status(now time.Time) string {
 		return "expired"
 	}
 	return iv.Status
-}
-
-func (inst *Instance) invitationJSON(iv *invitation, now time.Time) map[string]any {
-	st := iv.status(now)
-	m := map[string]any{"object": "invitation", "id": iv.ID, "email_address": iv.Email, "public_metadata": rawOrEmpty(iv.PublicMeta),
-		"revoked": st == "revoked", "status": st, "expires_at": iv.ExpiresAt, "created_at": iv.CreatedAt, "updated_at": iv.UpdatedAt}
-	if st == "pending" {
-		q := url.Values{"ticket": {iv.Ticket}}
-		if iv.RedirectURL != "" {
-			q.Set("redirect_url", iv.RedirectURL)
-		}
-		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?" + q.Encode()
-	}
-	return m
 }
 
 type invitationParams struct {
@@ -225,7 +210,7 @@ func (inst *Instance) bapiListInvitations(w http.ResponseWriter, r *http.Request
 		}
 		return cmpInt(a.CreatedAt, b.CreatedAt)
 	})
-	out, err := pageJSON(ivs, limit, offset, infallible(func(iv *invitation) map[string]any { return inst.invitationJSON(iv, now) }))
+	out, err := pageJSON(ivs, limit, offset, infallible(func(iv *invitation) *invitationWire { return inst.invitationJSON(iv, now) }))
 	return listAnswer(q, out, len(ivs)), 0, err
 }
 

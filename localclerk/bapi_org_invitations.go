@@ -49,55 +49,6 @@ func (oi *orgInvitation) status(now time.Time) string {
 	return oi.Status
 }
 
-// orgInvitationJSON is the Backend API OrganizationInvitation; withOrg
-// adds public_organization_data, as the instance-wide and per-user lists
-// answer.
-func (inst *Instance) orgInvitationJSON(t *txn, oi *orgInvitation, now time.Time, withOrg bool) (map[string]any, error) {
-	st := oi.status(now)
-	roleName := oi.Role
-	if r, err := roleByKey(t, oi.Role); err == nil {
-		roleName = r.Name
-	} else if !errors.Is(err, errNotFound) {
-		return nil, err
-	}
-	var inviter any
-	if oi.InviterID != "" {
-		var u user
-		if err := t.users().load(oi.InviterID, &u); err == nil {
-			inviter = map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-				"image_url": "https://img.clerk.com/placeholder.png", "has_image": false, "identifier": u.primaryEmail()}
-		} else if !errors.Is(err, errNotFound) {
-			return nil, err
-		}
-	}
-	var link any
-	if st == "pending" {
-		q := url.Values{"ticket": {oi.Ticket}}
-		if oi.RedirectURL != "" {
-			q.Set("redirect_url", oi.RedirectURL)
-		}
-		link = inst.FrontendAPIURL + "/v1/tickets/accept?" + q.Encode()
-	}
-	var inviterID any
-	if oi.InviterID != "" {
-		inviterID = oi.InviterID
-	}
-	m := map[string]any{"object": "organization_invitation", "id": oi.ID, "email_address": oi.Email, "role": oi.Role,
-		"role_name": roleName, "organization_id": oi.OrgID, "inviter_id": inviterID, "public_inviter_data": inviter,
-		"status": st, "public_metadata": rawOrEmpty(oi.PublicMeta), "private_metadata": rawOrEmpty(oi.PrivateMeta),
-		"url": link, "expires_at": oi.ExpiresAt, "created_at": oi.CreatedAt, "updated_at": oi.UpdatedAt}
-	if withOrg {
-		var o organization
-		if err := t.orgs().load(oi.OrgID, &o); err != nil {
-			return nil, err
-		}
-		oj := orgJSON(&o, nil)
-		m["public_organization_data"] = map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug,
-			"image_url": oj.ImageURL, "has_image": oj.HasImage}
-	}
-	return m, nil
-}
-
 type orgInvitationParams struct {
 	EmailAddress    *string         `json:"email_address"`
 	InviterUserID   *string         `json:"inviter_user_id"`
@@ -266,7 +217,7 @@ func (inst *Instance) bapiCreateOrgInvitation(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	now := inst.now()
-	var out map[string]any
+	var out *orgInvitationWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		o, err := orgByIDOrSlug(t, r.PathValue("id"))
 		if err != nil {
@@ -458,7 +409,7 @@ func orgInvitationFor(t *txn, r *http.Request) (*orgInvitation, *organization, e
 
 func (inst *Instance) bapiGetOrgInvitation(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	now := inst.now()
-	var out map[string]any
+	var out *orgInvitationWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		oi, _, err := orgInvitationFor(t, r)
 		if err != nil {
@@ -481,7 +432,7 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	now := inst.now()
-	var out map[string]any
+	var out *orgInvitationWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		oi, o, err := orgInvitationFor(t, r)
 		if err != nil {
