@@ -276,7 +276,7 @@ func paging(q url.Values) (limit, offset int, err error) {
 // asks with paginated=true, as @clerk/backend does.
 func listAnswer(q url.Values, data []any, total int) any {
 	if q.Get("paginated") == "true" {
-		return map[string]any{"data": data, "total_count": total}
+		return &pageWire{Data: data, TotalCount: total}
 	}
 	return data
 }

@@ -13,24 +13,6 @@ import (
 // API keys: long-lived secrets (ak_…) a user, an organization or a
 // machine hands to a client; apps verify them with POST /api_keys/verify.
 
-func apiKeyJSON(k *apiKey, now time.Time, withSecret bool) map[string]any {
-	m := map[string]any{"object": "api_key", "id": k.ID, "type": k.Type, "subject": k.Subject, "name": k.Name,
-		"description": k.Description, "claims": nullIfEmpty(k.Claims), "scopes": nonNil(k.Scopes), "revoked": k.Revoked,
-		"revocation_reason": k.RevocationReason, "expired": expired(k.Expiration, now), "expiration": k.Expiration,
-		"created_by": k.CreatedBy, "last_used_at": k.LastUsedAt, "created_at": k.CreatedAt, "updated_at": k.UpdatedAt}
-	if withSecret {
-		m["secret"] = k.Secret
-	}
-	return m
-}
-
-func nullIfEmpty(m json.RawMessage) any {
-	if len(m) == 0 || string(m) == "null" {
-		return nil
-	}
-	return m
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -191,7 +173,7 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 	}
 	sortBy(keys, true, func(a, b *apiKey) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
 	data, _ := pageJSON(keys, limit, offset, infallible(func(k *apiKey) any { return apiKeyJSON(k, now, false) }))
-	return map[string]any{"data": data, "total_count": len(keys)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(keys)}, 0, nil
 }
 
 func (inst *Instance) getAPIKey(r *http.Request) (*apiKey, error) {

@@ -223,7 +223,7 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 				}
 				if e.Amount != *b.Amount || e.Action != *b.Action {
 					return newAPIError(http.StatusConflict, "idempotency_key_conflict", "idempotency key already used",
-						"This idempotency_key was already used for a different adjustment.", map[string]any{"param_name": "idempotency_key"})
+						"This idempotency_key was already used for a different adjustment.", paramMeta("idempotency_key"))
 				}
 				out = ledgerJSON(p, &e)
 				return nil

@@ -133,7 +133,7 @@ func (inst *Instance) bapiListDomains(w http.ResponseWriter, r *http.Request) (a
 	for _, d := range sats {
 		data = append(data, inst.domainJSON(d))
 	}
-	return map[string]any{"data": data, "total_count": len(data)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(data)}, 0, nil
 }
 
 func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -153,7 +153,7 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 	}
 	if !*p.IsSatellite {
 		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "primary_domain_already_exists", "primary domain already exists",
-			"An instance has one primary domain: only satellite domains can be added (is_satellite must be true).", map[string]any{"param_name": "is_satellite"})
+			"An instance has one primary domain: only satellite domains can be added (is_satellite must be true).", paramMeta("is_satellite"))
 	}
 	name, err := checkDomainName(*p.Name)
 	if err != nil {

@@ -140,7 +140,7 @@ func (inst *Instance) bapiDeleteEmailAddress(w http.ResponseWriter, r *http.Requ
 		}
 		if u.PrimaryEmailID == id && len(u.Emails) > 1 {
 			return newAPIError(http.StatusForbidden, "primary_email_address_cannot_be_deleted", "cannot delete the primary address",
-				"Make another address primary before deleting this one.", map[string]any{"param_name": "email_address_id"})
+				"Make another address primary before deleting this one.", paramMeta("email_address_id"))
 		}
 		u.Emails = slices.Delete(u.Emails, i, i+1)
 		if u.PrimaryEmailID == id {
@@ -261,13 +261,13 @@ func (inst *Instance) bapiAttemptEmailVerification(w http.ResponseWriter, r *htt
 				return err
 			}
 			e := errNotFoundResource("verification")
-			e.Errors[0].Meta = map[string]any{"param_name": "verification_id"}
+			e.Errors[0].Meta = paramMeta("verification_id")
 			return e
 		}
 		switch v.statusAt(now) {
 		case "verified":
 			return newAPIError(http.StatusBadRequest, "verification_already_verified", "already verified",
-				"This verification has already been verified.", map[string]any{"param_name": "verification_id"})
+				"This verification has already been verified.", paramMeta("verification_id"))
 		case "expired", "failed":
 			return nil // reported through the status; nothing changes
 		}

@@ -103,7 +103,7 @@ func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 		if l.kind == kindAllowlist {
 			return listAnswer(r.URL.Query(), data, len(items)), 0, nil
 		}
-		return map[string]any{"data": data, "total_count": len(items)}, 0, nil
+		return &pageWire{Data: data, TotalCount: len(items)}, 0, nil
 	}
 }
 
@@ -128,7 +128,7 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 		err = inst.store.update(r.Context(), func(t *txn) error {
 			if err := t.listIdentifierKeys(l).claim(norm, e.ID); err != nil {
 				return conflictAs(err, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
-					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), map[string]any{"param_name": "identifier"}))
+					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), paramMeta("identifier")))
 			}
 			return t.listIdentifiers(l).put(e)
 		})
@@ -202,7 +202,7 @@ func (inst *Instance) bapiUpdateRestrictions(w http.ResponseWriter, r *http.Requ
 func errNotAllowedAccess(param string) *apiError {
 	return newAPIError(http.StatusForbidden, "not_allowed_access", "Access not allowed.",
 		"You are not allowed to access this application: this identifier is not on its allow-list, or is on its block-list.",
-		map[string]any{"param_name": param})
+		paramMeta(param))
 }
 
 // checkIdentifierAccess applies the enabled lists to the identifiers

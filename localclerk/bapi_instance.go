@@ -464,7 +464,7 @@ func isDisposableDomain(domain string) bool {
 // restrictions block.
 func errEmailBlocked(param, why string) *apiError {
 	return newAPIError(http.StatusUnprocessableEntity, "form_email_address_blocked", "This email address is not allowed.",
-		why, map[string]any{"param_name": param})
+		why, paramMeta(param))
 }
 
 // checkEmailRestrictions applies block_email_subaddresses (a local part

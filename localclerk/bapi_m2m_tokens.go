@@ -6,22 +6,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
 // M2M tokens, minted by a machine with its secret key, listed, revoked
 // and verified.
-
-func m2mJSON(m *m2mToken, now time.Time, withToken bool) map[string]any {
-	out := map[string]any{"object": "machine_to_machine_token", "id": m.ID, "subject": m.Subject,
-		"claims": nullIfEmpty(m.Claims), "scopes": nonNil(m.Scopes), "revoked": m.Revoked,
-		"revocation_reason": m.RevocationReason, "expired": expired(m.Expiration, now), "expiration": m.Expiration,
-		"last_used_at": m.LastUsedAt, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt}
-	if withToken {
-		out["token"] = m.Token
-	}
-	return out
-}
 
 // callerMachineID is the machine whose secret key authenticated the
 // request; empty when the instance secret key did.
@@ -185,7 +173,7 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 	}
 	if caller := callerMachineID(r); caller != "" && caller != subject {
 		return nil, 0, newAPIError(http.StatusForbidden, "authorization_invalid", "forbidden",
-			"A machine secret key can only list its own machine's tokens.", map[string]any{"param_name": "subject"})
+			"A machine secret key can only list its own machine's tokens.", paramMeta("subject"))
 	}
 	withRevoked, err := boolParam(r, "revoked")
 	if err != nil {

@@ -59,34 +59,6 @@ func (inst *Instance) machineForKey(t *txn, key string) (string, error) {
 	return "", errNotFound
 }
 
-func (inst *Instance) machineBaseJSON(m *machine) map[string]any {
-	updated := m.UpdatedAt
-	if updated == 0 {
-		updated = m.CreatedAt
-	}
-	return map[string]any{"object": "machine", "id": m.ID, "name": m.Name, "instance_id": inst.KeyID,
-		"default_token_ttl": m.tokenTTL(), "created_at": m.CreatedAt, "updated_at": updated}
-}
-
-// machineJSON is the Machine object: the machine and the machines it is
-// scoped to.
-func (inst *Instance) machineJSON(t *txn, m *machine) (map[string]any, error) {
-	scoped := []any{}
-	for _, id := range m.scopeIDs() {
-		var o machine
-		if err := t.machines().load(id, &o); err != nil {
-			if errors.Is(err, errNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		scoped = append(scoped, inst.machineBaseJSON(&o))
-	}
-	j := inst.machineBaseJSON(m)
-	j["scoped_machines"] = scoped
-	return j, nil
-}
-
 func newMachineKey() string { return "ak_" + randString(40) }
 
 // checkTTL validates default_token_ttl.
@@ -145,7 +117,7 @@ func (inst *Instance) bapiListMachines(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": out, "total_count": total}, 0, nil
+	return &pageWire{Data: out, TotalCount: total}, 0, nil
 }
 
 func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -171,7 +143,7 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 	if p.DefaultTokenTTL != nil {
 		m.DefaultTokenTTL = *p.DefaultTokenTTL
 	}
-	var out map[string]any
+	var out *machineWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		for _, id := range p.ScopedMachines {
 			if err := t.machines().load(id, &machine{}); err != nil {
@@ -197,7 +169,7 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return nil, 0, err
 	}
-	out["secret_key"] = m.SecretKey
+	out.SecretKey = m.SecretKey
 	return out, 0, nil
 }
 
@@ -354,13 +326,13 @@ func (inst *Instance) bapiCreateMachineScope(w http.ResponseWriter, r *http.Requ
 		if err := t.machines().load(p.ToMachineID, &machine{}); err != nil {
 			if errors.Is(err, errNotFound) {
 				return nil, newAPIError(http.StatusNotFound, "resource_not_found", "not found",
-					"No machine "+p.ToMachineID+" to scope to.", map[string]any{"param_name": "to_machine_id"})
+					"No machine "+p.ToMachineID+" to scope to.", paramMeta("to_machine_id"))
 			}
 			return nil, err
 		}
 		if m.hasScope(p.ToMachineID) {
 			return nil, newAPIError(http.StatusConflict, "machine_scope_exists", "scope exists",
-				"This machine is already scoped to "+p.ToMachineID+".", map[string]any{"param_name": "to_machine_id"})
+				"This machine is already scoped to "+p.ToMachineID+".", paramMeta("to_machine_id"))
 		}
 		if len(m.Scopes) >= maxMachineScopes {
 			return nil, errInvalid("to_machine_id", fmt.Sprintf("A machine can be scoped to at most %d machines.", maxMachineScopes))

@@ -104,7 +104,7 @@ func addMemberWithMetadata(t *txn, o *organization, userID, roleKey string, publ
 		CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := t.memberships().claimPair(o.ID, userID, m.ID)
 	if errors.Is(err, errConflict) {
-		return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", map[string]any{"param_name": "user_id"})
+		return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member", "The user is already a member of the organization.", paramMeta("user_id"))
 	}
 	if err != nil {
 		return nil, err
@@ -304,7 +304,7 @@ func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*mem
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 func (inst *Instance) bapiListMemberships(w http.ResponseWriter, r *http.Request) (any, int, error) {

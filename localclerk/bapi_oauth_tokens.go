@@ -12,12 +12,6 @@ import (
 // OAuth access tokens: minted for tests (CreateOAuthAccessToken) and
 // verified by the Backend API.
 
-func oauthJSON(o *oauthToken, now time.Time) map[string]any {
-	return map[string]any{"object": "clerk_idp_oauth_access_token", "id": o.ID, "client_id": o.ClientID,
-		"subject": o.Subject, "scopes": nonNil(o.Scopes), "revoked": o.Revoked, "revocation_reason": nil,
-		"expired": expired(o.Expiration, now), "expiration": o.Expiration, "created_at": o.CreatedAt, "updated_at": o.UpdatedAt}
-}
-
 func (inst *Instance) bapiVerifyOAuth(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {
 		AccessToken string `json:"access_token"`

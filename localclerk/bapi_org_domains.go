@@ -341,7 +341,7 @@ func (inst *Instance) listOrgDomains(r *http.Request, f *domainFilter) (any, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 func (inst *Instance) bapiListOrgDomains(w http.ResponseWriter, r *http.Request) (any, int, error) {

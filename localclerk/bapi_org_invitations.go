@@ -137,7 +137,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	if uid, err := t.identifiers().emailOwner(email); err == nil {
 		if _, err := t.memberships().idFor(o.ID, uid); err == nil {
 			return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member",
-				email+" is already a member of the organization.", map[string]any{"param_name": "email_address"})
+				email+" is already a member of the organization.", paramMeta("email_address"))
 		} else if !errors.Is(err, errNotFound) {
 			return nil, err
 		}
@@ -268,7 +268,7 @@ func (inst *Instance) bapiCreateOrgInvitationBulk(w http.ResponseWriter, r *http
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": len(data)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(data)}, 0, nil
 }
 
 // invitationFilter is what the list operations filter and order by.
@@ -338,7 +338,7 @@ func (inst *Instance) listOrgInvitations(r *http.Request, f *invitationFilter, w
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 // ofOrg picks the invitations of the path's organization.

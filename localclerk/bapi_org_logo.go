@@ -99,7 +99,7 @@ func parseLogoUpload(contentType string, body io.Reader) (*logoUpload, error) {
 }
 
 var errLogoTooLarge = newAPIError(http.StatusRequestEntityTooLarge, "request_body_too_large", "Image too large",
-	fmt.Sprintf("An image can be at most %d bytes.", maxLogo), map[string]any{"param_name": "file"})
+	fmt.Sprintf("An image can be at most %d bytes.", maxLogo), paramMeta("file"))
 
 func (inst *Instance) logoURL(id string) string {
 	return inst.FrontendAPIURL + "/v1/organization_logos/" + id

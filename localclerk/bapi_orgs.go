@@ -278,7 +278,7 @@ func (inst *Instance) bapiListOrgs(w http.ResponseWriter, r *http.Request) (any,
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 func (inst *Instance) bapiUpdateOrg(w http.ResponseWriter, r *http.Request) (any, int, error) {

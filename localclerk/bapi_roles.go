@@ -151,7 +151,7 @@ func resolvePermission(t *txn, idOrKey string) (*permission, error) {
 // changeRole loads the role the path names, applies change and answers
 // with the stored role.
 func (inst *Instance) changeRole(r *http.Request, change func(t *txn, ro *role) error) (any, int, error) {
-	var out map[string]any
+	var out *roleWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var ro role
 		if err := t.roles().load(r.PathValue("id"), &ro); err != nil {
@@ -268,34 +268,11 @@ var defaultRoles = []role{
 		Permissions: []string{"org:sys_memberships:read"}},
 }
 
-func roleJSON(t *txn, r *role) (map[string]any, error) {
-	perms := []any{}
-	for _, k := range r.Permissions {
-		p, err := permissionByKey(t, k)
-		if errors.Is(err, errNotFound) {
-			perms = append(perms, map[string]any{"object": "permission", "id": "", "key": k, "name": k, "description": "",
-				"type": permType(k), "created_at": r.CreatedAt, "updated_at": r.UpdatedAt})
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		perms = append(perms, permissionJSON(p))
-	}
-	return map[string]any{"object": "role", "id": r.ID, "name": r.Name, "key": r.Key, "description": r.Description,
-		"is_creator_eligible": r.Key == "org:admin", "permissions": perms, "created_at": r.CreatedAt, "updated_at": r.UpdatedAt}, nil
-}
-
 func permType(key string) string {
 	if strings.HasPrefix(key, "org:sys_") {
 		return "system"
 	}
 	return "user"
-}
-
-func permissionJSON(p *permission) map[string]any {
-	return map[string]any{"object": "permission", "id": p.ID, "key": p.Key, "name": p.Name, "description": p.Description,
-		"type": p.Type, "created_at": p.CreatedAt, "updated_at": p.UpdatedAt}
 }
 
 func permissionByKey(t *txn, key string) (*permission, error) {
@@ -404,7 +381,7 @@ func (inst *Instance) bapiListRoles(w http.ResponseWriter, r *http.Request) (any
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 type roleParams struct {
@@ -454,7 +431,7 @@ func (inst *Instance) bapiCreateRole(w http.ResponseWriter, r *http.Request) (an
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
 	}
-	var out map[string]any
+	var out *roleWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		ro, err := inst.createRole(t, &p, "", inst.now())
 		if err != nil {
@@ -473,7 +450,7 @@ func (inst *Instance) bapiCreateRole(w http.ResponseWriter, r *http.Request) (an
 }
 
 func (inst *Instance) bapiGetRole(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *roleWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var ro role
 		if err := t.roles().load(r.PathValue("id"), &ro); err != nil {
@@ -540,7 +517,7 @@ func (inst *Instance) bapiListPermissions(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 type permissionParams struct {

@@ -47,7 +47,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 	sortBy(out, true, func(a, b *session) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
 	data, _ := pageJSON(out, limit, offset, infallible(sessionJSON))
 	if q.Get("paginated") == "true" {
-		return map[string]any{"data": data, "total_count": len(out)}, 0, nil
+		return &pageWire{Data: data, TotalCount: len(out)}, 0, nil
 	}
 	return data, 0, nil
 }

@@ -61,7 +61,7 @@ func validatePassword(p *string, skip *bool) error {
 		return errPasswordTooLong
 	}
 	if (skip == nil || !*skip) && len(*p) < 8 {
-		return newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_short", "Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.", map[string]any{"param_name": "password"})
+		return newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_short", "Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.", paramMeta("password"))
 	}
 	return nil
 }
@@ -533,7 +533,7 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	}
 	pc := checkPassword(&u, p.Password) // outside any transaction
 	if !pc.ok {
-		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", map[string]any{"param_name": "password"})
+		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", paramMeta("password"))
 	}
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, pc.upgraded)
 	return map[string]any{"verified": true}, 0, nil

@@ -210,7 +210,7 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 		return cmpInt(a.e.CreatedAt, b.e.CreatedAt)
 	})
 	data, _ := pageJSON(views, limit, offset, infallible(func(v waitlistView) any { return inst.waitlistJSON(v, now) }))
-	return map[string]any{"data": data, "total_count": len(views)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(views)}, 0, nil
 }
 
 // bapiDeleteWaitlistEntry deletes a pending entry; one that was invited

@@ -57,7 +57,7 @@ func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http
 	}
 	if o := r.Header.Get("Origin"); o != "" {
 		if !inst.originAllowed(o) {
-			inst.writeError(w, r, newAPIError(http.StatusForbidden, "origin_invalid", "is not allowed", "Requests from origin "+o+" are not allowed; add it to localclerk's allowed origins.", map[string]any{"param_name": "origin"}))
+			inst.writeError(w, r, newAPIError(http.StatusForbidden, "origin_invalid", "is not allowed", "Requests from origin "+o+" are not allowed; add it to localclerk's allowed origins.", paramMeta("origin")))
 			return nil, false
 		}
 		h := w.Header()

@@ -185,12 +185,12 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return inst.attemptPassword(x, si)
 	case "email_code":
 		if si.Strategy != "email_code" || si.Code == "" {
-			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", map[string]any{"param_name": "code"})
+			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", paramMeta("code"))
 		}
 		si.Attempts++
 		if ms(x.now) >= si.CodeExpireAt {
 			si.FactorStatus = "expired"
-			return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", map[string]any{"param_name": "code"})
+			return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", paramMeta("code"))
 		}
 		if x.form.Get("code") != si.Code {
 			return errCodeIncorrect
@@ -205,7 +205,7 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	}
 }
 
-var errCodeIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_code_incorrect", "is incorrect", "The verification code is incorrect.", map[string]any{"param_name": "code"})
+var errCodeIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_code_incorrect", "is incorrect", "The verification code is incorrect.", paramMeta("code"))
 
 // attemptPassword applies the request's password verdict (x.pw, checked
 // before the transaction) to the sign-in.

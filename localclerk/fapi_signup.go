@@ -190,10 +190,10 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		return strategyUnsupported(s)
 	}
 	if su.Code == "" {
-		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code verification before attempting it.", map[string]any{"param_name": "code"})
+		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code verification before attempting it.", paramMeta("code"))
 	}
 	if ms(x.now) >= su.CodeExpireAt {
-		return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", map[string]any{"param_name": "code"})
+		return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", paramMeta("code"))
 	}
 	if x.form.Get("code") != su.Code {
 		return errCodeIncorrect

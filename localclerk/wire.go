@@ -23,3 +23,9 @@ func strOrNil(s string) *string {
 	}
 	return &s
 }
+
+// pageWire is a page of a paginated list.
+type pageWire struct {
+	Data       any `json:"data"`
+	TotalCount int `json:"total_count"`
+}
