@@ -29,3 +29,9 @@ type pageWire struct {
 	Data       any `json:"data"`
 	TotalCount int `json:"total_count"`
 }
+
+// alwaysNull is a field localclerk never has a value for: always null.
+type alwaysNull struct{}
+
+// MarshalJSON implements json.Marshaler.
+func (alwaysNull) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
