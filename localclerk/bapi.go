@@ -446,11 +446,3 @@ func notFoundAs(err error, what string) error {
 	}
 	return err
 }
-
-func deletedJSON(object, id string, extra ...string) map[string]any {
-	m := map[string]any{"object": object, "id": id, "deleted": true}
-	for i := 0; i+1 < len(extra); i += 2 {
-		m[extra[i]] = extra[i+1]
-	}
-	return m
-}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -26,16 +25,6 @@ type actorToken struct {
 	SessionSecs int64           `json:"session_max_duration_in_seconds"`
 	CreatedAt   int64           `json:"created_at"`
 	UpdatedAt   int64           `json:"updated_at"`
-}
-
-func (inst *Instance) actorTokenJSON(a *actorToken, withSecret bool) map[string]any {
-	m := map[string]any{"object": "actor_token", "id": a.ID, "user_id": a.UserID, "actor": a.Actor, "status": a.Status,
-		"created_at": a.CreatedAt, "updated_at": a.UpdatedAt}
-	if withSecret {
-		m["token"] = a.Token
-		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?" + url.Values{"ticket": {a.Token}}.Encode()
-	}
-	return m
 }
 
 func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Request) (any, int, error) {

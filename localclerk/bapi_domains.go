@@ -35,39 +35,9 @@ func (inst *Instance) primaryDomainID() string {
 	return "dmn_" + strings.TrimPrefix(inst.KeyID, "ins_")
 }
 
-// primaryDomainJSON describes the instance's own domain. Its
-// development_origin is the application's home (the origin of
-// Options.AfterSignInURL), where a development instance sends users.
-func (inst *Instance) primaryDomainJSON() map[string]any {
-	devOrigin := ""
-	if a, err := url.Parse(inst.opts.AfterSignInURL); err == nil && a.Host != "" {
-		devOrigin = a.Scheme + "://" + a.Host
-	}
-	return map[string]any{"object": "domain", "id": inst.primaryDomainID(), "name": inst.primaryDomainName(), "is_satellite": false,
-		"frontend_api_url": inst.FrontendAPIURL, "accounts_portal_url": inst.FrontendAPIURL,
-		"development_origin": devOrigin, "proxy_url": nil, "cname_targets": nil}
-}
-
 // primaryDomainName is the host (with port) the instance listens on.
 func (inst *Instance) primaryDomainName() string {
 	return strings.TrimPrefix(inst.FrontendAPIURL, "http://")
-}
-
-// domainJSON describes a satellite. A development satellite runs at its
-// name: over http on a loopback host, https otherwise. It signs in through
-// this instance's Frontend API.
-func (inst *Instance) domainJSON(d *domain) map[string]any {
-	scheme := "https"
-	if host, _, err := net.SplitHostPort(d.Name); (err == nil && isLoopbackName(host)) || isLoopbackName(d.Name) {
-		scheme = "http"
-	}
-	var proxy any
-	if d.ProxyURL != nil {
-		proxy = *d.ProxyURL
-	}
-	return map[string]any{"object": "domain", "id": d.ID, "name": d.Name, "is_satellite": true,
-		"frontend_api_url": inst.FrontendAPIURL, "accounts_portal_url": inst.FrontendAPIURL,
-		"development_origin": scheme + "://" + d.Name, "proxy_url": proxy, "cname_targets": nil}
 }
 
 func isLoopbackName(host string) bool {

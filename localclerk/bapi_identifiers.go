@@ -77,11 +77,6 @@ func classifyIdentifier(s string) (norm, typ string, err error) {
 		"identifier must be an e-mail address, a domain as *@example.com, a phone number in E.164 format (+15555550100) or a Web3 wallet address.")
 }
 
-func (inst *Instance) identifierJSON(l identifierList, e *listIdentifier) map[string]any {
-	return map[string]any{"object": l.object, "id": e.ID, "identifier": e.Identifier, "identifier_type": e.Type,
-		"instance_id": inst.KeyID, "created_at": e.CreatedAt, "updated_at": e.UpdatedAt}
-}
-
 func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 		limit, offset, err := paging(r.URL.Query())
@@ -96,7 +91,7 @@ func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 			return nil, 0, err
 		}
 		slices.Reverse(items) // newest first, as Clerk lists them
-		data, err := pageJSON(items, limit, offset, infallible(func(e *listIdentifier) map[string]any { return inst.identifierJSON(l, e) }))
+		data, err := pageJSON(items, limit, offset, infallible(func(e *listIdentifier) *listIdentifierWire { return inst.identifierJSON(l, e) }))
 		if err != nil {
 			return nil, 0, err
 		}

@@ -379,13 +379,13 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 		if err := deleteOrgChildren(t, o); err != nil {
 			return err
 		}
-		t.emit("organization.deleted", deletedJSON("organization", o.ID, "slug", o.Slug))
+		t.emit("organization.deleted", deletedOrgJSON(o))
 		return t.orgs().del(o.ID)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
-	return deletedJSON("organization", o.ID, "slug", o.Slug), 0, nil
+	return deletedOrgJSON(o), 0, nil
 }
 
 func (inst *Instance) bapiReplaceOrgMetadata(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -23,10 +23,6 @@ type redirectURL struct {
 	UpdatedAt int64  `json:"updated_at"`
 }
 
-func redirectURLJSON(u *redirectURL) map[string]any {
-	return map[string]any{"object": "redirect_url", "id": u.ID, "url": u.URL, "created_at": u.CreatedAt, "updated_at": u.UpdatedAt}
-}
-
 // checkRedirectURLParam accepts an absolute URL with a scheme and, for
 // http(s), a host; native apps register custom schemes (myapp://callback).
 func checkRedirectURLParam(raw string) (string, error) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -174,7 +173,7 @@ func (inst *Instance) bapiSessionToken(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"object": "token", "jwt": jwt}, 0, nil
+	return &fapiToken{Object: "token", JWT: jwt}, 0, nil
 }
 
 func (inst *Instance) bapiHandshakePayload(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -209,16 +208,6 @@ func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any
 		return nil, 0, err
 	}
 	return out, 0, nil
-}
-
-func (inst *Instance) signInTokenJSON(st *signInToken, withSecret bool) map[string]any {
-	m := map[string]any{"object": "sign_in_token", "id": st.ID, "status": st.Status, "user_id": st.UserID,
-		"created_at": st.CreatedAt, "updated_at": st.UpdatedAt}
-	if withSecret {
-		m["token"] = st.Token
-		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?ticket=" + url.QueryEscape(st.Token)
-	}
-	return m
 }
 
 func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -379,7 +368,7 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 	if format == "cookie" {
 		return map[string]any{"object": "cookies", "cookies": inst.directives(jwt, uat, "", "", r.URL.Query().Get("suffixed_cookies") == "true")}, 0, nil
 	}
-	return map[string]any{"object": "token", "jwt": jwt}, 0, nil
+	return &fapiToken{Object: "token", JWT: jwt}, 0, nil
 }
 
 // ownClaims are the claims of a token localclerk signed that the refresh

@@ -51,17 +51,8 @@ func loadWaitlistView(t *txn, e *waitlistEntry) (waitlistView, error) {
 	return v, nil
 }
 
-func (inst *Instance) waitlistJSON(v waitlistView, now time.Time) map[string]any {
-	var iv any
-	if v.iv != nil {
-		iv = inst.invitationJSON(v.iv, now)
-	}
-	return map[string]any{"object": "waitlist_entry", "id": v.e.ID, "email_address": v.e.Email, "status": v.status,
-		"is_locked": false, "invitation": iv, "created_at": v.e.CreatedAt, "updated_at": v.e.UpdatedAt}
-}
-
 // waitlistAnswer loads e's view and renders it.
-func (inst *Instance) waitlistAnswer(t *txn, e *waitlistEntry, now time.Time) (map[string]any, error) {
+func (inst *Instance) waitlistAnswer(t *txn, e *waitlistEntry, now time.Time) (*waitlistEntryWire, error) {
 	v, err := loadWaitlistView(t, e)
 	if err != nil {
 		return nil, err
@@ -76,7 +67,7 @@ type waitlistParams struct {
 
 // addToWaitlist adds an address, or answers its existing entry, as Clerk
 // does; an address that already has a user cannot wait.
-func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (map[string]any, error) {
+func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (*waitlistEntryWire, error) {
 	if p.EmailAddress == nil || strings.TrimSpace(*p.EmailAddress) == "" {
 		return nil, errMissing("email_address")
 	}
@@ -119,7 +110,7 @@ func (inst *Instance) bapiCreateWaitlistEntry(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	now := inst.now()
-	var out map[string]any
+	var out *waitlistEntryWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var err error
 		out, err = inst.addToWaitlist(t, &p, now)
@@ -239,7 +230,7 @@ func (inst *Instance) bapiDeleteWaitlistEntry(w http.ResponseWriter, r *http.Req
 // follows.
 func (inst *Instance) changeWaitlistEntry(r *http.Request, fn func(t *txn, v waitlistView, now time.Time) error) (any, int, error) {
 	now := inst.now()
-	var out map[string]any
+	var out *waitlistEntryWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var e waitlistEntry
 		if err := t.waitlist().load(r.PathValue("id"), &e); err != nil {

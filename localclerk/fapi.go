@@ -404,11 +404,6 @@ func (inst *Instance) takeNonce(t *txn, nonce string, now time.Time) ([]string, 
 	return n.Directives, nil
 }
 
-func devBrowserJSON(db *devBrowser) map[string]any {
-	return map[string]any{"object": "dev_browser", "id": db.ID, "token": db.ID, "client_id": db.ClientID,
-		"created_at": db.CreatedAt, "updated_at": db.CreatedAt}
-}
-
 func (inst *Instance) handleDevBrowserCreate(w http.ResponseWriter, r *http.Request) {
 	now := inst.now()
 	var db devBrowser

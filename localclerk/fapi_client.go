@@ -383,7 +383,7 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		inst.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "token", "jwt": jwt})
+	writeJSON(w, http.StatusOK, &fapiToken{Object: "token", JWT: jwt})
 }
 
 // switchOrg makes org (id or slug; empty or "null" for the personal

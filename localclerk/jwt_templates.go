@@ -44,16 +44,6 @@ func checkTemplateClaims(claims json.RawMessage) error {
 	return nil
 }
 
-func templateJSON(tpl *jwtTemplate) map[string]any {
-	alg := "RS256"
-	if tpl.CustomSigningKey {
-		alg = tpl.SigningAlgorithm
-	}
-	return map[string]any{"object": "jwt_template", "id": tpl.ID, "name": tpl.Name, "claims": rawOrEmpty(tpl.Claims),
-		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": tpl.CustomSigningKey,
-		"signing_algorithm": alg, "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
-}
-
 func templateByName(t *txn, name string) (*jwtTemplate, error) {
 	id, err := t.jwtTemplateNames().owner(name)
 	if err != nil {

@@ -35,3 +35,23 @@ type alwaysNull struct{}
 
 // MarshalJSON implements json.Marshaler.
 func (alwaysNull) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
+
+// deletedWire is the DeletedObject answer of a deletion.
+type deletedWire struct {
+	Object  string  `json:"object"`
+	ID      string  `json:"id"`
+	Deleted bool    `json:"deleted"`
+	Slug    *string `json:"slug,omitempty"` // a deleted organization's
+}
+
+// deletedJSON answers the deletion of the object id.
+func deletedJSON(object, id string) *deletedWire {
+	return &deletedWire{Object: object, ID: id, Deleted: true}
+}
+
+// deletedOrgJSON answers the deletion of an organization, naming its slug.
+func deletedOrgJSON(o *organization) *deletedWire {
+	d := deletedJSON("organization", o.ID)
+	d.Slug = &o.Slug
+	return d
+}
