@@ -192,11 +192,6 @@ func (v *emailVerification) statusAt(now time.Time) string {
 	return v.Status
 }
 
-func emailVerificationJSON(v *emailVerification, now time.Time) map[string]any {
-	return map[string]any{"object": "verification_otp", "id": v.ID, "status": v.statusAt(now), "strategy": "email_code",
-		"attempts": v.Attempts, "expire_at": v.ExpireAt}
-}
-
 func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	now := inst.now()
 	var v *emailVerification
@@ -208,7 +203,7 @@ func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *htt
 		e := u.Emails[i]
 		v = &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: inst.newCode(e.Address), Status: "unverified",
 			ExpireAt: ms(now.Add(codeTTL)), CreatedAt: ms(now)}
-		if err := t.purgeOlder(kindEmailVerification, ms(now.Add(-24*time.Hour))); err != nil {
+		if err := t.emailVerifications().purgeOlder(ms(now.Add(-24 * time.Hour))); err != nil {
 			return err
 		}
 		t.emit("email.created", verificationEmailJSON(u, e, v.Code, now))

@@ -45,33 +45,6 @@ type orgDomain struct {
 	UpdatedAt           int64  `json:"updated_at"`
 }
 
-func orgDomainJSON(t *txn, d *orgDomain, now time.Time) (map[string]any, error) {
-	var o organization
-	if err := t.orgs().load(d.OrgID, &o); err != nil {
-		return nil, err
-	}
-	pending, err := orgInvitations(t, d.OrgID, func(oi *orgInvitation) bool {
-		return oi.status(now) == "pending" && strings.HasSuffix(oi.Email, "@"+d.Name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	var affiliation, ownership any
-	if d.Verified {
-		affiliation = map[string]any{"status": "verified", "strategy": "admin", "attempts": 0, "expire_at": nil, "verified_at": nil}
-	}
-	if d.OwnershipVerifiedAt != 0 {
-		ownership = map[string]any{"status": "verified", "strategy": d.OwnershipStrategy, "attempts": 0, "expire_at": nil, "verified_at": d.OwnershipVerifiedAt}
-	}
-	oj := orgJSON(&o, nil)
-	return map[string]any{"object": "organization_domain", "id": d.ID, "organization_id": d.OrgID, "name": d.Name,
-		"enrollment_mode": d.EnrollmentMode, "affiliation_email_address": nil,
-		"affiliation_verification": affiliation, "verification": affiliation, "ownership_verification": ownership,
-		"total_pending_invitations": len(pending), "total_pending_suggestions": 0,
-		"public_organization_data": map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug, "image_url": oj.ImageURL, "has_image": oj.HasImage},
-		"created_at":               d.CreatedAt, "updated_at": d.UpdatedAt}, nil
-}
-
 func checkEnrollmentMode(mode string) error {
 	if !contains(enrollmentModes, mode) {
 		return errInvalid("enrollment_mode", "enrollment_mode must be one of "+strings.Join(enrollmentModes, ", ")+".")
@@ -111,7 +84,7 @@ func (inst *Instance) bapiCreateOrgDomain(w http.ResponseWriter, r *http.Request
 	now := inst.now()
 	d := &orgDomain{ID: newID("orgdmn"), Name: name, EnrollmentMode: mode, Verified: p.Verified == nil || *p.Verified,
 		CreatedAt: ms(now), UpdatedAt: ms(now)}
-	var out map[string]any
+	var out *orgDomainWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		o, err := orgByIDOrSlug(t, r.PathValue("id"))
 		if err != nil {
@@ -159,7 +132,7 @@ func orgDomainFor(t *txn, r *http.Request) (*orgDomain, error) {
 // change is stored and announced.
 func (inst *Instance) changeOrgDomain(r *http.Request, change func(d *orgDomain, now time.Time) (bool, error)) (any, int, error) {
 	now := inst.now()
-	var out map[string]any
+	var out *orgDomainWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		d, err := orgDomainFor(t, r)
 		if err != nil {

@@ -356,7 +356,7 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		}
 		dirs = inst.directives(token, uat, c.DevBrowserID, refresh, hr.Suffixed)
 		if hr.Format == "nonce" {
-			if err := t.purgeOlder(kindNonce, ms(now)-nonceTTL.Milliseconds()); err != nil {
+			if err := t.nonces().purgeOlder(ms(now) - nonceTTL.Milliseconds()); err != nil {
 				return err
 			}
 			n := &handshakeNonce{ID: randString(40), Directives: dirs, CreatedAt: ms(now)}

@@ -61,3 +61,7 @@ func (k uniqueKeys) claim(key, id string) error { return k.t.claim(k.ns, key, id
 
 // release frees every key of the namespace that id holds.
 func (k uniqueKeys) release(id string) error { return k.t.release(k.ns, id) }
+
+// purgeOlder deletes the records created (created_at, ms) before cutoff:
+// short-lived records such as handshake nonces and code verifications.
+func (r repo[T]) purgeOlder(cutoff int64) error { return r.t.purgeOlder(r.kind, cutoff) }

@@ -3,6 +3,8 @@ package localclerk
 import (
 	"encoding/json"
 	"errors"
+	"strings"
+	"time"
 )
 
 // organizationWire is the Organization object. The Frontend API's
@@ -102,4 +104,60 @@ func membershipJSON(t *txn, m *membership) (*membershipWire, error) {
 			ProfileImageURL: img, ImageURL: img, HasImage: u.ImageURL != "", Identifier: u.primaryEmail(), Username: u.Username},
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 	}, nil
+}
+
+// orgDomainWire is the OrganizationDomain object.
+type orgDomainWire struct {
+	Object                  string                  `json:"object"` // "organization_domain"
+	ID                      string                  `json:"id"`
+	OrganizationID          string                  `json:"organization_id"`
+	Name                    string                  `json:"name"`
+	EnrollmentMode          string                  `json:"enrollment_mode"`
+	AffiliationEmailAddress alwaysNull              `json:"affiliation_email_address"`
+	AffiliationVerification *domainVerificationWire `json:"affiliation_verification"`
+	Verification            *domainVerificationWire `json:"verification"`
+	OwnershipVerification   *domainVerificationWire `json:"ownership_verification"`
+	TotalPendingInvitations int                     `json:"total_pending_invitations"`
+	TotalPendingSuggestions int                     `json:"total_pending_suggestions"`
+	PublicOrganizationData  publicOrgWire           `json:"public_organization_data"`
+	CreatedAt               int64                   `json:"created_at"`
+	UpdatedAt               int64                   `json:"updated_at"`
+}
+
+// domainVerificationWire is an organization domain's affiliation or
+// ownership verification, once verified.
+type domainVerificationWire struct {
+	Status     string     `json:"status"`
+	Strategy   string     `json:"strategy"`
+	Attempts   int        `json:"attempts"`
+	ExpireAt   alwaysNull `json:"expire_at"`
+	VerifiedAt *int64     `json:"verified_at"`
+}
+
+// orgDomainJSON renders an organization domain with its organization and
+// the count of pending invitations to its addresses.
+func orgDomainJSON(t *txn, d *orgDomain, now time.Time) (*orgDomainWire, error) {
+	o, err := t.orgs().get(d.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := orgInvitations(t, d.OrgID, func(oi *orgInvitation) bool {
+		return oi.status(now) == "pending" && strings.HasSuffix(oi.Email, "@"+d.Name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	oj := orgJSON(o, nil)
+	out := &orgDomainWire{Object: "organization_domain", ID: d.ID, OrganizationID: d.OrgID, Name: d.Name,
+		EnrollmentMode: d.EnrollmentMode, TotalPendingInvitations: len(pending),
+		PublicOrganizationData: publicOrgWire{ID: o.ID, Name: o.Name, Slug: o.Slug, ImageURL: oj.ImageURL, HasImage: oj.HasImage},
+		CreatedAt:              d.CreatedAt, UpdatedAt: d.UpdatedAt}
+	if d.Verified {
+		out.AffiliationVerification = &domainVerificationWire{Status: "verified", Strategy: "admin"}
+		out.Verification = out.AffiliationVerification
+	}
+	if d.OwnershipVerifiedAt != 0 {
+		out.OwnershipVerification = &domainVerificationWire{Status: "verified", Strategy: d.OwnershipStrategy, VerifiedAt: &d.OwnershipVerifiedAt}
+	}
+	return out, nil
 }

@@ -1,6 +1,9 @@
 package localclerk
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // userWire is the User object. The Frontend API's user (fapiUserJSON) is
 // the same object without private metadata, plus its memberships.
@@ -114,4 +117,19 @@ func userJSON(u *user) *userWire {
 		DeleteSelfEnabled: !u.NoDeleteSelf, CreateOrganizationEnabled: !u.NoCreateOrg, CreateOrganizationsLimit: u.CreateOrgLimit,
 		LastActiveAt: u.LastActiveAt, LegalAcceptedAt: u.LegalAccepted,
 	}
+}
+
+// emailVerificationWire is an e-mail address verification in progress.
+type emailVerificationWire struct {
+	Object   string `json:"object"` // "verification_otp"
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	Strategy string `json:"strategy"`
+	Attempts int    `json:"attempts"`
+	ExpireAt int64  `json:"expire_at"`
+}
+
+func emailVerificationJSON(v *emailVerification, now time.Time) *emailVerificationWire {
+	return &emailVerificationWire{Object: "verification_otp", ID: v.ID, Status: v.statusAt(now), Strategy: "email_code",
+		Attempts: v.Attempts, ExpireAt: v.ExpireAt}
 }
