@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // Billing for users and organizations. localclerk has one plan, free: each
@@ -81,41 +80,6 @@ func loadPayer(t *txn, payerType, id string) (*payer, error) {
 	return &payer{id: o.ID, payerType: "org", plan: o.Plan, createdAt: o.CreatedAt}, nil
 }
 
-// moneyJSON is a CommerceMoneyResponse; amount is in cents.
-func moneyJSON(cents int64) map[string]any {
-	sign, abs := "", cents
-	if cents < 0 {
-		sign, abs = "-", -cents
-	}
-	return map[string]any{"amount": cents, "amount_formatted": fmt.Sprintf("%s%d.%02d", sign, abs/100, abs%100),
-		"currency": billingCurrency, "currency_symbol": "$"}
-}
-
-func (inst *Instance) planJSON(p *payer) map[string]any {
-	slug := p.plan
-	if slug == "" {
-		slug = "free_" + p.payerType
-	}
-	name := strings.ToUpper(slug[:1]) + strings.ReplaceAll(slug[1:], "_", " ")
-	return map[string]any{"object": "commerce_plan", "id": derivedID("cplan", slug+"\x00"+p.payerType), "name": name,
-		"fee": moneyJSON(0), "annual_monthly_fee": moneyJSON(0), "annual_fee": moneyJSON(0),
-		"description": nil, "product_id": derivedID("cprod", inst.KeyID), "is_default": p.plan == "",
-		"is_recurring": true, "publicly_visible": true, "has_base_fee": false, "for_payer_type": p.payerType,
-		"slug": slug, "avatar_url": nil, "free_trial_enabled": false, "free_trial_days": nil}
-}
-
-func (inst *Instance) subscriptionJSON(p *payer) map[string]any {
-	plan := inst.planJSON(p)
-	item := map[string]any{"object": "commerce_subscription_item", "id": derivedID("csubi", p.id), "instance_id": inst.KeyID,
-		"status": "active", "plan_id": plan["id"], "plan": plan, "plan_period": "month", "payer_id": p.payerID(),
-		"is_free_trial": false, "period_start": p.createdAt, "period_end": nil, "canceled_at": nil,
-		"past_due_at": nil, "ended_at": nil, "next_payment": nil, "lifetime_paid": moneyJSON(0),
-		"created_at": p.createdAt, "updated_at": p.createdAt}
-	return map[string]any{"object": "commerce_subscription", "id": derivedID("csub", p.id), "instance_id": inst.KeyID,
-		"status": "active", "payer_id": p.payerID(), "created_at": p.createdAt, "updated_at": p.createdAt,
-		"active_at": p.createdAt, "past_due_at": nil, "subscription_items": []any{item}, "eligible_for_free_trial": false}
-}
-
 func (inst *Instance) bapiBillingSubscription(payerType string) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 		var p *payer
@@ -143,7 +107,7 @@ func readBalance(t *txn, owner string) (bal creditBalance, ok bool, err error) {
 
 func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
-		var out map[string]any
+		var out *creditBalanceWire
 		err := inst.store.view(r.Context(), func(t *txn) error {
 			p, err := loadPayer(t, payerType, r.PathValue("id"))
 			if err != nil {
@@ -153,9 +117,10 @@ func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
 			if err != nil {
 				return err
 			}
-			out = map[string]any{"object": "commerce_credit_balance", "balance": nil}
+			out = &creditBalanceWire{Object: "commerce_credit_balance"}
 			if ok {
-				out["balance"] = moneyJSON(bal.Amount)
+				m := moneyJSON(bal.Amount)
+				out.Balance = &m
 			}
 			return nil
 		})
@@ -164,16 +129,6 @@ func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
 		}
 		return out, 0, nil
 	}
-}
-
-func ledgerJSON(p *payer, e *creditLedgerEntry) map[string]any {
-	amount := e.Amount
-	if e.Action == "decrease" {
-		amount = -amount
-	}
-	return map[string]any{"object": "commerce_credit_ledger", "id": e.ID, "payer_id": p.payerID(), "amount": moneyJSON(amount),
-		"source_type": "grant", "source_id": e.ID, "note": e.Note,
-		"created_at": time.UnixMilli(e.CreatedAt).UTC().Format(time.RFC3339)}
 }
 
 // bapiAdjustCredits increases or decreases a payer's credit balance by one
@@ -209,7 +164,7 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 			return nil, 0, errInvalid("idempotency_key", "idempotency_key must be at most 255 characters.")
 		}
 		now := ms(inst.now())
-		var out map[string]any
+		var out *ledgerEntryWire
 		err := inst.store.update(r.Context(), func(t *txn) error {
 			p, err := loadPayer(t, payerType, r.PathValue("id"))
 			if err != nil {
