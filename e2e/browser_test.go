@@ -65,6 +65,15 @@ func chromiumPath(t *testing.T) string {
 
 var installChromium sync.Once
 
+// artifactsDir is where the browser tests write screenshots:
+// $E2E_ARTIFACTS, or artifacts/ in the e2e directory.
+func artifactsDir() string {
+	if d := os.Getenv("E2E_ARTIFACTS"); d != "" {
+		return d
+	}
+	return "artifacts"
+}
+
 func findChromium() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -125,10 +134,7 @@ type step struct {
 
 func TestBrowserSignInRefreshOrganizationSignOut(t *testing.T) {
 	app := startQuickstart(t)
-	artifacts := os.Getenv("E2E_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = "artifacts"
-	}
+	artifacts := artifactsDir()
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}

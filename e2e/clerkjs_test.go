@@ -196,11 +196,7 @@ type clerkJSBrowser struct {
 
 func newClerkJSBrowser(t *testing.T, dir string) *clerkJSBrowser {
 	t.Helper()
-	artifacts := os.Getenv("E2E_ARTIFACTS")
-	if artifacts == "" {
-		artifacts = "artifacts"
-	}
-	artifacts = filepath.Join(artifacts, dir)
+	artifacts := filepath.Join(artifactsDir(), dir)
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -22,12 +22,18 @@ import (
 // else (no node_modules, no lockfile) is in the repository.
 var reactFrontendFiles = []string{"package.json", "index.html", "vite.config.js", "src/main.jsx", "src/App.jsx"}
 
-// reactFrontend copies examples/react's frontend into a cache directory
-// outside the repository, keyed by its package.json, and installs its
-// pinned npm packages there on first use.
+// reactFrontend is examples/react's frontend with its npm packages.
 func reactFrontend(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "examples", "react")
+	return npmProject(t, filepath.Join("..", "examples", "react"), "react-example", reactFrontendFiles, "vite/bin/vite.js")
+}
+
+// npmProject copies files of the npm project in src into a cache directory
+// outside the repository, keyed by its package.json, and installs its
+// pinned npm packages there on first use (when node_modules/<marker> is
+// missing). It returns the directory.
+func npmProject(t *testing.T, src, name string, files []string, marker string) string {
+	t.Helper()
 	pkg, err := os.ReadFile(filepath.Join(src, "package.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -37,8 +43,8 @@ func reactFrontend(t *testing.T) string {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	dir := filepath.Join(cache, "goclerk", "react-example", hex.EncodeToString(sum[:6]))
-	for _, f := range reactFrontendFiles {
+	dir := filepath.Join(cache, "goclerk", name, hex.EncodeToString(sum[:6]))
+	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(f)))
 		if err != nil {
 			t.Fatal(err)
@@ -51,14 +57,14 @@ func reactFrontend(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "vite", "bin", "vite.js")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", filepath.FromSlash(marker))); err == nil {
 		return dir
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
-		t.Fatal("the React test needs npm (install Node.js 20.19 or later)")
+		t.Fatalf("%s needs npm (install Node.js 20.19 or later)", name)
 	}
-	t.Logf("installing examples/react's npm packages into %s", dir)
+	t.Logf("installing %s's npm packages into %s", src, dir)
 	cmd := exec.Command(npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -71,6 +77,7 @@ func reactFrontend(t *testing.T) string {
 // and the Vite dev server.
 type reactStack struct {
 	app, api, fapi string
+	env            map[string]string // what examples/react/api printed
 }
 
 // startReactAPI builds and runs examples/react/api and reads the React
@@ -96,7 +103,7 @@ func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM); _ = cmd.Wait() })
-	envRe := regexp.MustCompile(`^(VITE_CLERK_PUBLISHABLE_KEY|VITE_API_URL|LOCALCLERK_URL)=(\S+)$`)
+	envRe := regexp.MustCompile(`^(VITE_CLERK_PUBLISHABLE_KEY|VITE_API_URL|CLERK_FAPI_URL|CLERK_SECRET_KEY|CLERK_API_URL)=(\S+)$`)
 	ready := make(chan map[string]string, 1)
 	go func() {
 		env := map[string]string{}
@@ -112,8 +119,8 @@ func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
 	}()
 	select {
 	case env := <-ready:
-		if len(env) != 3 {
-			t.Fatalf("examples/react/api printed %v, want the three environment lines", env)
+		if len(env) != 5 {
+			t.Fatalf("examples/react/api printed %v, want the five environment lines", env)
 		}
 		return env
 	case <-time.After(2 * time.Minute):
@@ -163,7 +170,7 @@ func startReactExample(t *testing.T) *reactStack {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return &reactStack{app: appOrigin, api: env["VITE_API_URL"], fapi: env["LOCALCLERK_URL"]}
+	return &reactStack{app: appOrigin, api: env["VITE_API_URL"], fapi: env["CLERK_FAPI_URL"], env: env}
 }
 
 // TestReactSignInAndGoAPI drives examples/react in Chromium: @clerk/react's

@@ -152,6 +152,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("GET /jwt_templates/{id}", inst.bapiGetTemplate)
 	h("PATCH /jwt_templates/{id}", inst.bapiUpdateTemplate)
 	h("DELETE /jwt_templates/{id}", inst.bapiDeleteTemplate)
+	h("POST /testing_tokens", inst.bapiCreateTestingToken)
 	h("POST /sign_in_tokens", inst.bapiCreateSignInToken)
 	h("POST /sign_in_tokens/{id}/revoke", inst.bapiRevokeSignInToken)
 

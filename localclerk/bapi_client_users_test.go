@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goclerk/clerk/backend"
 )
@@ -684,6 +686,27 @@ var _ = addClientCases(map[string]clientCase{
 		fail: func(t *testing.T, f *clientFixture) {
 			_, err := f.c.Clients.Get(f.ctx, "client_missing")
 			wantAPIError(t, err, http.StatusNotFound, "resource_not_found")
+		},
+	},
+
+	// Testing tokens (@clerk/testing's clerkSetup).
+	"CreateTestingToken": {
+		ok: func(t *testing.T, f *clientFixture) {
+			from := f.h.inst.now().Add(time.Hour).Unix()
+			tt, err := f.c.TestingTokens.Create(f.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to := f.h.inst.now().Add(time.Hour).Unix()
+			exp, _, found := strings.Cut(tt.Token, "-")
+			if tt.Object != "testing_token" || !found || exp != strconv.FormatInt(tt.ExpiresAt, 10) ||
+				tt.ExpiresAt < from || tt.ExpiresAt > to {
+				t.Errorf("testing token = %+v", tt)
+			}
+		},
+		fail: func(t *testing.T, f *clientFixture) {
+			_, err := unauthenticated(t, f).TestingTokens.Create(f.ctx)
+			wantAPIError(t, err, http.StatusUnauthorized, "clerk_key_invalid")
 		},
 	},
 

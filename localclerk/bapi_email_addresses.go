@@ -201,7 +201,11 @@ func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *htt
 			return err
 		}
 		e := u.Emails[i]
-		v = &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: inst.newCode(e.Address), Status: "unverified",
+		code, err := inst.newCode(t, now, e.Address, "Verify your e-mail address")
+		if err != nil {
+			return err
+		}
+		v = &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: code, Status: "unverified",
 			ExpireAt: ms(now.Add(codeTTL)), CreatedAt: ms(now)}
 		if err := t.emailVerifications().purgeOlder(ms(now.Add(-24 * time.Hour))); err != nil {
 			return err

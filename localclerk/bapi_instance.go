@@ -83,6 +83,7 @@ func (inst *Instance) loadLiveSettings(ctx context.Context) error {
 		live.origins[strings.ToLower(o)] = true
 	}
 	inst.live.Store(live)
+	inst.environmentChanged()
 	return nil
 }
 
@@ -206,7 +207,7 @@ func (inst *Instance) settingsTxn(r *http.Request, key string, v any, change fun
 	if r.Method != http.MethodPatch {
 		return inst.store.view(r.Context(), func(t *txn) error { return t.settings().load(key, v) })
 	}
-	return inst.store.update(r.Context(), func(t *txn) error {
+	err := inst.store.update(r.Context(), func(t *txn) error {
 		if err := t.settings().load(key, v); err != nil {
 			return err
 		}
@@ -215,6 +216,10 @@ func (inst *Instance) settingsTxn(r *http.Request, key string, v any, change fun
 		}
 		return t.settings().save(key, v)
 	})
+	if err == nil {
+		inst.environmentChanged()
+	}
+	return err
 }
 
 var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -430,6 +435,7 @@ func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Re
 	if err != nil {
 		return nil, 0, err
 	}
+	inst.environmentChanged()
 	return orgSettingsJSON(&s), 0, nil
 }
 

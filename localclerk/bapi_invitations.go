@@ -45,7 +45,7 @@ type invitationParams struct {
 	EmailAddress   *string         `json:"email_address"`
 	PublicMetadata json.RawMessage `json:"public_metadata"`
 	RedirectURL    *string         `json:"redirect_url"`
-	Notify         *bool           `json:"notify"` // localclerk sends no e-mail
+	Notify         *bool           `json:"notify"` // false: no message in the outbox
 	IgnoreExisting *bool           `json:"ignore_existing"`
 	ExpiresInDays  *int64          `json:"expires_in_days"`
 	TemplateSlug   *string         `json:"template_slug"`
@@ -116,6 +116,12 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 	}
 	if err := t.invitations().put(iv); err != nil {
 		return nil, err
+	}
+	if p.Notify == nil || *p.Notify {
+		if err := inst.send(t, now, outboxMessage{Kind: msgInvitation, To: email, Subject: "You are invited to join",
+			Link: inst.ticketURL(iv.Ticket, iv.RedirectURL)}); err != nil {
+			return nil, err
+		}
 	}
 	t.emit("invitation.created", inst.invitationJSON(iv, now))
 	return iv, nil

@@ -57,7 +57,7 @@ type orgInvitationParams struct {
 	PrivateMetadata json.RawMessage `json:"private_metadata"`
 	RedirectURL     *string         `json:"redirect_url"`
 	ExpiresInDays   *int64          `json:"expires_in_days"`
-	Notify          *bool           `json:"notify"` // localclerk sends no e-mail
+	Notify          *bool           `json:"notify"` // false: no message in the outbox
 }
 
 // requireOrgAdmin checks that userID is an admin of o: a member whose role
@@ -188,6 +188,12 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	}
 	if err := t.orgInvitations().put(oi); err != nil {
 		return nil, err
+	}
+	if p.Notify == nil || *p.Notify {
+		if err := inst.send(t, now, outboxMessage{Kind: msgOrganizationInvitation, To: email,
+			Subject: "You are invited to join " + o.Name, Link: inst.ticketURL(oi.Ticket, oi.RedirectURL)}); err != nil {
+			return nil, err
+		}
 	}
 	j, err := inst.orgInvitationJSON(t, oi, now, false)
 	if err != nil {

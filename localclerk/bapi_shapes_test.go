@@ -242,6 +242,8 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete jwt template", method: "DELETE", path: "/v1/jwt_templates/{template}", status: 200},
 	{name: "delete unknown jwt template", method: "DELETE", path: "/v1/jwt_templates/jtmp_nope", status: 404},
 
+	{name: "create testing token", method: "POST", path: "/v1/testing_tokens", status: 200},
+	{name: "create testing token without key", method: "POST", path: "/v1/testing_tokens", auth: "none", status: 401},
 	{name: "create sign-in token", method: "POST", path: "/v1/sign_in_tokens", body: `{"user_id":"user_demo_alice","expires_in_seconds":600}`, status: 200},
 	{name: "create sign-in token without user", method: "POST", path: "/v1/sign_in_tokens", body: `{}`, status: 422},
 	{name: "revoke sign-in token", method: "POST", path: "/v1/sign_in_tokens/{sign_in_token}/revoke", status: 200},

@@ -1,14 +1,36 @@
 package localclerk
 
-import "net/http"
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+)
+
+// environmentCache is the encoded /v1/environment answer of one
+// generation of the settings it depends on.
+type environmentCache struct {
+	gen  uint64
+	body []byte
+}
+
+// environmentChanged marks the cached environment stale; call it after a
+// committed change of the settings it shows (organization settings,
+// instance settings, an import).
+func (inst *Instance) environmentChanged() { inst.envGen.Add(1) }
 
 // handleEnvironment answers GET /v1/environment: how this instance is
 // configured, as clerk-js and the prebuilt components read it. localclerk
 // is a development instance with e-mail + password and e-mail code
 // sign-in, organizations on, and no captcha, bot protection, social
-// providers, passkeys or MFA.
+// providers, passkeys or MFA. The answer is served from memory: it is
+// rebuilt only after the settings change, so no read of it waits for a
+// writer.
 func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) {
-	env := inst.environmentJSON()
+	gen := inst.envGen.Load()
+	if c := inst.env.Load(); c != nil && c.gen == gen {
+		writeRawJSON(w, c.body)
+		return
+	}
 	var org orgSettings
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
@@ -19,13 +41,49 @@ func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) 
 		inst.writeError(w, r, err)
 		return
 	}
+	body, err := json.Marshal(inst.environment(org))
+	if err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	// A build that raced a change stores an old generation, never served.
+	inst.env.Store(&environmentCache{gen: gen, body: body})
+	writeRawJSON(w, body)
+}
+
+func writeRawJSON(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// served reports whether the instance routes pattern ("METHOD /path"):
+// the environment advertises a feature only when the Frontend API
+// operation behind it is served.
+func (inst *Instance) served(pattern string) bool {
+	return inst.mux != nil && slices.Contains(inst.mux.patterns, pattern)
+}
+
+// environment is the Environment for the organization settings org. Every
+// feature it turns on is one localclerk serves; the ones whose Frontend
+// API operations are missing stay off, so that the components never show
+// a button that ends in an error.
+func (inst *Instance) environment(org orgSettings) map[string]any {
+	env := inst.environmentJSON()
+	us := env["user_settings"].(map[string]any)
+	us["actions"] = map[string]any{
+		"delete_self":                inst.served("DELETE /v1/me"),
+		"create_organization":        inst.served("POST /v1/organizations"),
+		"create_organizations_limit": false,
+	}
 	// The organization settings set through the Backend API (bapi_instance.go).
 	m := env["organization_settings"].(map[string]any)
 	m["enabled"], m["max_allowed_memberships"], m["creator_role"] = org.Enabled, org.MaxAllowedMemberships, org.CreatorRole
-	m["actions"] = map[string]any{"admin_delete": org.AdminDeleteEnabled}
-	m["domains"] = map[string]any{"enabled": org.DomainsEnabled, "enrollment_modes": org.EnrollmentModes, "default_role": org.DomainsDefaultRole}
+	m["actions"] = map[string]any{"admin_delete": org.AdminDeleteEnabled && inst.served("DELETE /v1/organizations/{id}")}
+	m["domains"] = map[string]any{"enabled": org.DomainsEnabled && inst.served("GET /v1/organizations/{id}/domains"),
+		"enrollment_modes": org.EnrollmentModes, "default_role": org.DomainsDefaultRole}
 	m["slug"] = map[string]any{"disabled": org.SlugDisabled}
-	writeJSON(w, http.StatusOK, env)
+	return env
 }
 
 func (inst *Instance) environmentJSON() map[string]any {
@@ -114,7 +172,6 @@ func (inst *Instance) environmentJSON() map[string]any {
 				"passkey":           off(),
 				"ticket":            off(),
 			},
-			"actions":        map[string]any{"delete_self": true, "create_organization": true, "create_organizations_limit": false},
 			"social":         map[string]any{},
 			"enterprise_sso": map[string]any{"enabled": false, "self_serve_sso": false},
 			"saml":           map[string]any{"enabled": false},

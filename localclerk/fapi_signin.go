@@ -1,10 +1,8 @@
 package localclerk
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
@@ -175,8 +173,9 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 		return err
 	}
 	si.Strategy, si.FactorStatus, si.Attempts = "email_code", "unverified", 0
-	si.Code, si.CodeExpireAt = inst.newCode(u.primaryEmail()), ms(x.now.Add(codeTTL))
-	return nil
+	code, err := inst.newCode(x.t, x.now, u.primaryEmail(), "Your sign-in code")
+	si.Code, si.CodeExpireAt = code, ms(x.now.Add(codeTTL))
+	return err
 }
 
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
@@ -246,22 +245,6 @@ func (inst *Instance) completeSignInAttempt(x *fapiCall, si *signInAttempt, orgI
 	}
 	si.Status, si.CreatedSessionID, si.Code = "complete", s.ID, ""
 	return s, nil
-}
-
-// newCode returns the verification code for addr: 424242 for Clerk test
-// addresses, else a random one written to the log (localclerk sends no
-// e-mail).
-func (inst *Instance) newCode(addr string) string {
-	if inst.isTestIdentity(addr) {
-		return testVerificationCode
-	}
-	n, err := rand.Int(rand.Reader, big.NewInt(1000000))
-	if err != nil {
-		panic(fmt.Sprintf("localclerk: crypto/rand failed: %v", err))
-	}
-	code := fmt.Sprintf("%06d", n.Int64())
-	inst.log.Info("localclerk: e-mail verification code (no e-mail is sent)", "email", addr, "code", code)
-	return code
 }
 
 func (inst *Instance) clientSignInJSON(x *fapiCall) (any, error) {

@@ -141,7 +141,11 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 			// when the address is already "unverified", so the code is
 			// issued as soon as the address is given.
 			su.VerifyStatus, su.Attempts = "unverified", 0
-			su.Code, su.CodeExpireAt = inst.newCode(email), ms(x.now.Add(codeTTL))
+			code, err := inst.newCode(x.t, x.now, email, "Verify your e-mail address")
+			if err != nil {
+				return err
+			}
+			su.Code, su.CodeExpireAt = code, ms(x.now.Add(codeTTL))
 		}
 		su.Email = email
 	}
@@ -178,8 +182,9 @@ func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
 		return errMissing("email_address")
 	}
 	su.VerifyStatus, su.Attempts = "unverified", 0
-	su.Code, su.CodeExpireAt = inst.newCode(su.Email), ms(x.now.Add(codeTTL))
-	return nil
+	code, err := inst.newCode(x.t, x.now, su.Email, "Verify your e-mail address")
+	su.Code, su.CodeExpireAt = code, ms(x.now.Add(codeTTL))
+	return err
 }
 
 func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {

@@ -188,6 +188,10 @@ type Instance struct {
 
 	// live holds the UpdateInstance settings (bapi_instance.go).
 	live atomic.Pointer[liveSettings]
+	// env is the encoded /v1/environment of settings generation envGen
+	// (fapi_environment.go).
+	env    atomic.Pointer[environmentCache]
+	envGen atomic.Uint64
 
 	mu       sync.RWMutex
 	keys     *keyMaterial
@@ -392,7 +396,8 @@ func (inst *Instance) Close() error {
 }
 
 // EnvLines returns the environment lines that point a Clerk SDK (goclerk,
-// @clerk/express, @clerk/backend) at this instance. CLERK_FAPI_URL is
+// @clerk/express, @clerk/backend, a Vite or Next.js frontend) at this
+// instance. CLERK_FAPI_URL is
 // where a Frontend API proxy forwards to; CLERK_MACHINE_SECRET_KEY is
 // present when a machine was seeded. Values are unquoted (for os.Setenv
 // and the like; CLERK_JWT_KEY spans three lines); cmd/localclerk prints
@@ -405,6 +410,12 @@ func (inst *Instance) EnvLines() []string {
 		"CLERK_FAPI_URL=" + inst.FrontendAPIURL,
 		"CLERK_SIGN_IN_URL=" + inst.FrontendAPIURL + "/sign-in",
 		"CLERK_SIGN_UP_URL=" + inst.FrontendAPIURL + "/sign-up",
+		// The publishable key under the names Vite and Next.js expose to
+		// the browser (and @clerk/testing's clerkSetup reads). A frontend
+		// reaches the Frontend API through its dev server's proxy, forwarding
+		// a relative proxyUrl such as /__clerk to CLERK_FAPI_URL (docs/react.md).
+		"VITE_CLERK_PUBLISHABLE_KEY=" + inst.PublishableKey,
+		"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=" + inst.PublishableKey,
 		// The PEM with its line breaks, as Clerk's dashboard shows it: the
 		// only form every SDK parses. clerk-sdk-go hands the value to
 		// encoding/pem, which needs the armour on lines of their own

@@ -28,6 +28,8 @@ func (inst *Instance) pageRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /user", inst.pageUser)
 	mux.HandleFunc("POST /user/organization", inst.postUserOrg)
 	mux.HandleFunc("GET /sign-out", inst.pageSignOut)
+	mux.HandleFunc("GET /outbox", inst.pageOutbox)
+	mux.HandleFunc("GET /outbox.json", inst.handleOutboxJSON)
 	mux.HandleFunc("POST /sign-out", inst.postSignOut)
 }
 
@@ -51,6 +53,7 @@ type pageData struct {
 	BackURL     string
 	FAPI        string
 	PK          string
+	Messages    []outboxRow
 }
 
 type pageUser struct {
@@ -708,7 +711,7 @@ var pageTmpl = template.Must(template.New("pages").Parse(`
 {{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
 {{if .Notice}}<p class="notice" role="status">{{.Notice}}</p>{{end}}
 {{end}}
-{{define "foot"}}</main></body></html>{{end}}
+{{define "foot"}}<p class="hint outbox-link">Codes and invitations localclerk would e-mail: <a href="/outbox">outbox</a></p></main></body></html>{{end}}
 {{define "hidden"}}<input type="hidden" name="redirect_url" value="{{.Redirect}}"><input type="hidden" name="__clerk_db_jwt" value="{{.DevBrowser}}">{{end}}
 {{define "qs"}}{{if .Redirect}}?redirect_url={{.Redirect}}{{if .DevBrowser}}&amp;__clerk_db_jwt={{.DevBrowser}}{{end}}{{else if .DevBrowser}}?__clerk_db_jwt={{.DevBrowser}}{{end}}{{end}}
 
@@ -798,9 +801,9 @@ var pageTmpl = template.Must(template.New("pages").Parse(`
 {{define "home"}}{{template "head" .}}
 <p>An offline, Clerk-compatible development instance.</p>
 <dl class="profile"><dt>Frontend API</dt><dd><code>{{.FAPI}}</code></dd><dt>Publishable key</dt><dd><code>{{.PK}}</code></dd></dl>
-<nav class="actions"><a href="/sign-in">Sign in</a><a href="/sign-up">Sign up</a><a href="/user">Account</a></nav>
+<nav class="actions"><a href="/sign-in">Sign in</a><a href="/sign-up">Sign up</a><a href="/user">Account</a><a href="/outbox">Outbox</a></nav>
 {{template "foot"}}{{end}}
-`))
+` + outboxTmpl))
 
 const pageCSS = `:root{color-scheme:light dark;--fg:#1f2328;--bg:#f6f7f9;--card:#fff;--accent:#5b4cf0;--muted:#5f6873;--err:#b3261e;--ok:#1a7f37;--line:#d7dbe0}
 @media (prefers-color-scheme:dark){:root{--fg:#e6e8eb;--bg:#14161a;--card:#1d2026;--accent:#8f85ff;--muted:#a0a8b3;--line:#343a43}}
@@ -820,4 +823,6 @@ dl.profile{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dl.profile
 fieldset{border:1px solid var(--line);border-radius:8px;margin-top:1rem}legend{font-weight:600;padding:0 .3rem}
 label.radio{font-weight:400;display:flex;gap:.5rem;align-items:center}
 .actions{display:flex;gap:1rem;margin-top:1.5rem;flex-wrap:wrap}a{color:var(--accent)}
+.outbox{list-style:none;padding:0}.outbox li{border-top:1px solid var(--line);padding:.6rem 0}.outbox p{margin:.2rem 0}.subject{font-weight:600}
+.code{font:700 1.8rem/1.2 ui-monospace,monospace;letter-spacing:.2em}.outbox-link{margin-top:2rem}
 `

@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -29,12 +31,79 @@ const maxPasswordBytes = 72
 
 var errPasswordTooLong = newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_long", "Passwords must be 72 characters or fewer.", "Passwords must be 72 characters or fewer.", map[string]any{"param_name": "password"})
 
+// Password checks are the only CPU-heavy work localclerk does (~50 ms of
+// bcrypt each), and a test suite signing in from several workers asks for
+// many at once. Two rules keep them from stalling everything else (the
+// JWKS, handshakes, the other requests):
+//
+//   - at most passwordSlots() run at once, never every P of GOMAXPROCS, so
+//     the Go scheduler always has a P for other goroutines;
+//   - each runs on an OS thread of its own at the lowest scheduling
+//     priority (lowPriority), so the kernel gives a core to a request's
+//     thread the moment it has work, and to bcrypt otherwise.
+//
+// With GOMAXPROCS at the core count (the default), one check runs at a
+// time; cmd/localclerk adds a P per core, so that checks use every core.
+var passwordGate struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	busy int
+}
+
+func init() { passwordGate.cond.L = &passwordGate.mu }
+
+// passwordSlots is how many bcrypt computations run at once: one per
+// core, but never every P of GOMAXPROCS.
+func passwordSlots() int { return max(1, min(runtime.NumCPU(), runtime.GOMAXPROCS(0)-1)) }
+
+// withPasswordSlot runs fn, a bcrypt computation, on a low-priority thread
+// when a slot is free.
+func withPasswordSlot[T any](fn func() T) T {
+	g := &passwordGate
+	g.mu.Lock()
+	for g.busy >= passwordSlots() {
+		g.cond.Wait()
+	}
+	g.busy++
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.busy--
+		g.mu.Unlock()
+		g.cond.Signal()
+	}()
+	return lowPriority(fn)
+}
+
+// lowPriority runs fn on a goroutine locked to its own OS thread, with the
+// thread's scheduling priority lowered where the platform allows it
+// (lowerThreadPriority). The goroutine ends without unlocking, so the
+// runtime retires the thread and its priority with it: no thread of the
+// pool that runs other goroutines is ever left lowered.
+func lowPriority[T any](fn func() T) T {
+	out := make(chan T, 1)
+	go func() {
+		runtime.LockOSThread()
+		lowerThreadPriority()
+		out <- fn()
+	}()
+	return <-out
+}
+
 // hashPassword returns the stored form of a new password.
 func hashPassword(pw string) (string, error) {
 	if len(pw) > maxPasswordBytes {
 		return "", errPasswordTooLong
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	type result struct {
+		h   []byte
+		err error
+	}
+	res := withPasswordSlot(func() result {
+		h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+		return result{h, err}
+	})
+	h, err := res.h, res.err
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -50,7 +119,7 @@ func verifyPassword(hash, pw string) (ok bool, upgraded string) {
 			return false, ""
 		}
 	} else {
-		if len(pw) > maxPasswordBytes || bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) != nil {
+		if len(pw) > maxPasswordBytes || withPasswordSlot(func() error { return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) }) != nil {
 			return false, ""
 		}
 		if c, err := bcrypt.Cost([]byte(hash)); err == nil && c >= bcryptCost {

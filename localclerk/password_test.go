@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -87,5 +88,36 @@ func TestLegacyPasswordHashUpgradedOnSignIn(t *testing.T) {
 	var v map[string]any
 	if st := h.bapi("POST", "/v1/users/user_demo_alice/verify_password", map[string]any{"password": "alice-password"}, &v); st != 200 {
 		t.Errorf("verify_password after upgrade: %d %v", st, v)
+	}
+}
+
+// TestPasswordGateBoundsConcurrency checks that no more bcrypt
+// computations run at once than passwordSlots allows.
+func TestPasswordGateBoundsConcurrency(t *testing.T) {
+	var mu sync.Mutex
+	running, peak := 0, 0
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	for range 8 {
+		wg.Go(func() {
+			withPasswordSlot(func() bool {
+				mu.Lock()
+				running++
+				peak = max(peak, running)
+				mu.Unlock()
+				<-release
+				mu.Lock()
+				running--
+				mu.Unlock()
+				return true
+			})
+		})
+	}
+	for range 8 {
+		release <- struct{}{}
+	}
+	wg.Wait()
+	if peak < 1 || peak > passwordSlots() {
+		t.Fatalf("peak concurrency %d, want 1..%d", peak, passwordSlots())
 	}
 }

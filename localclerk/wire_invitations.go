@@ -68,7 +68,8 @@ type publicOrgWire struct {
 	HasImage bool   `json:"has_image"`
 }
 
-// ticketURL is where an invitee accepts a pending invitation.
+// ticketURL is the link an invitation carries: localclerk's ticket page,
+// which signs the invited address up (or in) and goes on to redirect.
 func (inst *Instance) ticketURL(ticket, redirect string) string {
 	q := url.Values{"ticket": {ticket}}
 	if redirect != "" {

@@ -82,7 +82,12 @@ func run(ctx context.Context, out io.Writer, envFile string) error {
 	}
 	apiURL := "http://" + ln.Addr().String()
 
-	env := fmt.Sprintf("VITE_CLERK_PUBLISHABLE_KEY=%s\nVITE_API_URL=%s\nLOCALCLERK_URL=%s\n", inst.PublishableKey, apiURL, inst.FrontendAPIURL)
+	// The browser sees only the VITE_ lines. CLERK_FAPI_URL is where Vite's
+	// proxy forwards /__clerk; CLERK_SECRET_KEY and CLERK_API_URL are for
+	// Node-side tools, such as @clerk/testing's clerkSetup, which reads
+	// .env.local itself.
+	env := fmt.Sprintf("VITE_CLERK_PUBLISHABLE_KEY=%s\nVITE_API_URL=%s\nCLERK_FAPI_URL=%s\nCLERK_SECRET_KEY=%s\nCLERK_API_URL=%s\n",
+		inst.PublishableKey, apiURL, inst.FrontendAPIURL, inst.SecretKey, inst.BackendAPIURL)
 	if envFile != "" {
 		if err := os.WriteFile(envFile, []byte(env), 0o644); err != nil {
 			ln.Close()

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -26,12 +27,26 @@ import (
 )
 
 func main() {
+	addPasswordProcs()
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(2)
 		}
 		fmt.Fprintln(os.Stderr, "localclerk:", err)
 		os.Exit(1)
+	}
+}
+
+// addPasswordProcs gives the runtime one more P per core, unless
+// GOMAXPROCS is set in the environment. localclerk runs bcrypt on
+// low-priority threads in at most GOMAXPROCS-1 slots (see the library's
+// password gate); at the default GOMAXPROCS, one check at a time would
+// run on a 2-core machine. With the extra Ps, checks from parallel test
+// workers use every core, while the kernel still runs request threads
+// before the low-priority bcrypt threads.
+func addPasswordProcs() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + runtime.NumCPU())
 	}
 }
 
@@ -146,6 +161,7 @@ func printBanner(w io.Writer, inst *localclerk.Instance, c *config) {
 	fmt.Fprintf(w, "  Sign in        %s/sign-in\n", inst.FrontendAPIURL)
 	fmt.Fprintf(w, "  Sign up        %s/sign-up\n", inst.FrontendAPIURL)
 	fmt.Fprintf(w, "  Account        %s/user\n", inst.FrontendAPIURL)
+	fmt.Fprintf(w, "  Outbox         %s/outbox (codes and invitations; nothing is e-mailed)\n", inst.FrontendAPIURL)
 	if c.opts.AfterSignInURL != "" {
 		fmt.Fprintf(w, "  After sign-in  %s (-after-sign-in-url, when no redirect_url is given)\n", c.opts.AfterSignInURL)
 	}

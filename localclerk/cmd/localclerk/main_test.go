@@ -74,7 +74,7 @@ func TestRunPrintsBannerAndStops(t *testing.T) {
 		}
 		got.Write(buf[:n])
 	}
-	for _, want := range []string{"export CLERK_PUBLISHABLE_KEY='pk_test_", "export CLERK_SECRET_KEY='sk_test_", "export CLERK_API_URL='http://127.0.0.1:", "Data           " + data, "alice@example.com"} {
+	for _, want := range []string{"export CLERK_PUBLISHABLE_KEY='pk_test_", "export CLERK_SECRET_KEY='sk_test_", "export CLERK_API_URL='http://127.0.0.1:", "Data           " + data, "Outbox         http://127.0.0.1:", "alice@example.com"} {
 		if !strings.Contains(got.String(), want) {
 			t.Errorf("banner lacks %q:\n%s", want, got.String())
 		}
