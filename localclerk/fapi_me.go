@@ -33,7 +33,7 @@ func (inst *Instance) meHandler(fn func(x *fapiCall, u *user) (any, error)) http
 				return nil, errSignedOut
 			}
 			var u user
-			if err := x.t.get(kindUser, s.UserID, &u); err != nil {
+			if err := x.t.users().load(s.UserID, &u); err != nil {
 				return nil, err
 			}
 			return fn(x, &u)
@@ -42,11 +42,11 @@ func (inst *Instance) meHandler(fn func(x *fapiCall, u *user) (any, error)) http
 }
 
 func emptyPage(*fapiCall, *user) (any, error) {
-	return map[string]any{"data": []any{}, "total_count": 0}, nil
+	return &pageWire{Data: []any{}, TotalCount: 0}, nil
 }
 
 // fapiPage applies clerk-js's limit/offset to a list.
-func fapiPage(x *fapiCall, list []any) map[string]any {
+func fapiPage(x *fapiCall, list []any) *pageWire {
 	q := x.r.URL.Query()
 	total := len(list)
 	if off, err := strconv.Atoi(q.Get("offset")); err == nil && off > 0 {
@@ -55,7 +55,7 @@ func fapiPage(x *fapiCall, list []any) map[string]any {
 	if lim, err := strconv.Atoi(q.Get("limit")); err == nil && lim > 0 && lim < len(list) {
 		list = list[:lim]
 	}
-	return map[string]any{"data": list, "total_count": total}
+	return &pageWire{Data: list, TotalCount: total}
 }
 
 func (inst *Instance) meMemberships(x *fapiCall, u *user) (any, error) {
