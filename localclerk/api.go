@@ -48,7 +48,7 @@ func (inst *Instance) SessionToken(ctx context.Context, sessionID, authorizedPar
 	var jwt string
 	err := inst.store.update(ctx, func(t *txn) error {
 		var s session
-		if err := t.get(kindSession, sessionID, &s); err != nil {
+		if err := t.sessions().load(sessionID, &s); err != nil {
 			return err
 		}
 		if s.Status != "active" || ms(now) >= s.ExpireAt {
@@ -56,7 +56,7 @@ func (inst *Instance) SessionToken(ctx context.Context, sessionID, authorizedPar
 		}
 		if authorizedParty != "" {
 			s.Azp = authorizedParty
-			if err := t.put(kindSession, s.ID, &s); err != nil {
+			if err := t.sessions().put(&s); err != nil {
 				return err
 			}
 		}
@@ -78,13 +78,13 @@ func (inst *Instance) SignInURL(ctx context.Context, userID, redirectURL string)
 	st := &signInToken{ID: newID("sit"), UserID: userID, Token: randString(48), Status: "pending",
 		ExpiresAt: ms(now.Add(time.Hour)), CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := inst.store.update(ctx, func(t *txn) error {
-		if err := t.get(kindUser, userID, &user{}); err != nil {
+		if err := t.users().load(userID, &user{}); err != nil {
 			return err
 		}
-		if err := t.claim(nsTicket, st.Token, st.ID); err != nil {
+		if err := t.signInTickets().claim(st.Token, st.ID); err != nil {
 			return err
 		}
-		return t.put(kindSignIn, st.ID, st)
+		return t.signInTokens().put(st)
 	})
 	if err != nil {
 		return "", fmt.Errorf("localclerk: sign-in URL for %s: %w", userID, err)

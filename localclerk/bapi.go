@@ -277,7 +277,7 @@ func paging(q url.Values) (limit, offset int, err error) {
 // asks with paginated=true, as @clerk/backend does.
 func listAnswer(q url.Values, data []any, total int) any {
 	if q.Get("paginated") == "true" {
-		return map[string]any{"data": data, "total_count": total}
+		return &pageWire{Data: data, TotalCount: total}
 	}
 	return data
 }
@@ -446,12 +446,4 @@ func notFoundAs(err error, what string) error {
 		return errNotFoundResource(what)
 	}
 	return err
-}
-
-func deletedJSON(object, id string, extra ...string) map[string]any {
-	m := map[string]any{"object": object, "id": id, "deleted": true}
-	for i := 0; i+1 < len(extra); i += 2 {
-		m[extra[i]] = extra[i+1]
-	}
-	return m
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -26,16 +25,6 @@ type actorToken struct {
 	SessionSecs int64           `json:"session_max_duration_in_seconds"`
 	CreatedAt   int64           `json:"created_at"`
 	UpdatedAt   int64           `json:"updated_at"`
-}
-
-func (inst *Instance) actorTokenJSON(a *actorToken, withSecret bool) map[string]any {
-	m := map[string]any{"object": "actor_token", "id": a.ID, "user_id": a.UserID, "actor": a.Actor, "status": a.Status,
-		"created_at": a.CreatedAt, "updated_at": a.UpdatedAt}
-	if withSecret {
-		m["token"] = a.Token
-		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?" + url.Values{"ticket": {a.Token}}.Encode()
-	}
-	return m
 }
 
 func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -82,13 +71,13 @@ func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Reques
 	a := &actorToken{ID: newID("act"), UserID: *p.UserID, Actor: p.Actor, Token: randString(48), Status: "pending",
 		ExpiresAt: ms(now) + exp*1000, SessionSecs: sessSecs, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err = inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, a.UserID, &user{}); err != nil {
+		if err := t.users().load(a.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
-		if err := t.claim(nsActorTicket, a.Token, a.ID); err != nil {
+		if err := t.actorTickets().claim(a.Token, a.ID); err != nil {
 			return err
 		}
-		return t.put(kindActorToken, a.ID, a)
+		return t.actorTokens().put(a)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -99,7 +88,7 @@ func (inst *Instance) bapiCreateActorToken(w http.ResponseWriter, r *http.Reques
 func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var a actorToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindActorToken, r.PathValue("id"), &a); err != nil {
+		if err := t.actorTokens().load(r.PathValue("id"), &a); err != nil {
 			return notFoundAs(err, "actor token")
 		}
 		if a.Status != "pending" {
@@ -107,7 +96,7 @@ func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Reques
 				"This actor token is "+a.Status+"; only pending actor tokens can be revoked.", nil)
 		}
 		a.Status, a.UpdatedAt = "revoked", ms(inst.now())
-		return t.put(kindActorToken, a.ID, &a)
+		return t.actorTokens().put(&a)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -117,17 +106,17 @@ func (inst *Instance) bapiRevokeActorToken(w http.ResponseWriter, r *http.Reques
 
 // redeemActorToken marks a pending, unexpired actor token accepted.
 func redeemActorToken(t *txn, ticket string, now time.Time) (*actorToken, error) {
-	id, err := t.lookup(nsActorTicket, ticket)
+	id, err := t.actorTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}
 	var a actorToken
-	if err := t.get(kindActorToken, id, &a); err != nil {
+	if err := t.actorTokens().load(id, &a); err != nil {
 		return nil, err
 	}
 	if a.Status != "pending" || ms(now) >= a.ExpiresAt {
 		return nil, errNotFound
 	}
 	a.Status, a.UpdatedAt = "accepted", ms(now)
-	return &a, t.put(kindActorToken, a.ID, &a)
+	return &a, t.actorTokens().put(&a)
 }

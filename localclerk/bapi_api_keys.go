@@ -13,24 +13,6 @@ import (
 // API keys: long-lived secrets (ak_…) a user, an organization or a
 // machine hands to a client; apps verify them with POST /api_keys/verify.
 
-func apiKeyJSON(k *apiKey, now time.Time, withSecret bool) map[string]any {
-	m := map[string]any{"object": "api_key", "id": k.ID, "type": k.Type, "subject": k.Subject, "name": k.Name,
-		"description": k.Description, "claims": nullIfEmpty(k.Claims), "scopes": nonNil(k.Scopes), "revoked": k.Revoked,
-		"revocation_reason": k.RevocationReason, "expired": expired(k.Expiration, now), "expiration": k.Expiration,
-		"created_by": k.CreatedBy, "last_used_at": k.LastUsedAt, "created_at": k.CreatedAt, "updated_at": k.UpdatedAt}
-	if withSecret {
-		m["secret"] = k.Secret
-	}
-	return m
-}
-
-func nullIfEmpty(m json.RawMessage) any {
-	if len(m) == 0 || string(m) == "null" {
-		return nil
-	}
-	return m
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -117,13 +99,16 @@ func (inst *Instance) bapiCreateAPIKey(w http.ResponseWriter, r *http.Request) (
 
 // checkSubject requires an existing user, organization or machine.
 func checkSubject(t *txn, subject string) error {
-	kinds := map[string]string{"user_": kindUser, "org_": kindOrg, "mch_": kindMachine}
-	for prefix, kind := range kinds {
+	exists := map[string]func(id string) error{
+		"user_": func(id string) error { _, err := t.users().get(id); return err },
+		"org_":  func(id string) error { _, err := t.orgs().get(id); return err },
+		"mch_":  func(id string) error { _, err := t.machines().get(id); return err },
+	}
+	for prefix, find := range exists {
 		if !strings.HasPrefix(subject, prefix) {
 			continue
 		}
-		var rec struct{}
-		if err := t.get(kind, subject, &rec); err != nil {
+		if err := find(subject); err != nil {
 			if errors.Is(err, errNotFound) {
 				return errInvalid("subject", "subject must be an existing user, organization or machine id.")
 			}
@@ -139,10 +124,10 @@ func putAPIKey(t *txn, k *apiKey) error {
 	if err := checkSubject(t, k.Subject); err != nil {
 		return err
 	}
-	if err := t.claim(nsAPISecret, k.Secret, k.ID); err != nil {
+	if err := t.apiKeySecrets().claim(k.Secret, k.ID); err != nil {
 		return err
 	}
-	return t.put(kindAPIKey, k.ID, k)
+	return t.apiKeys().put(k)
 }
 
 func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -171,7 +156,7 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 	now := inst.now()
 	var keys []*apiKey
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindAPIKey, func(k *apiKey) bool {
+		return t.apiKeys().each(func(k *apiKey) bool {
 			switch {
 			case k.Subject != subject, k.Type != typ,
 				!invalid && (k.Revoked || expired(k.Expiration, now)),
@@ -181,18 +166,19 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 			keys = append(keys, k)
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	sortBy(keys, true, func(a, b *apiKey) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
 	data, _ := pageJSON(keys, limit, offset, infallible(func(k *apiKey) any { return apiKeyJSON(k, now, false) }))
-	return map[string]any{"data": data, "total_count": len(keys)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(keys)}, 0, nil
 }
 
 func (inst *Instance) getAPIKey(r *http.Request) (*apiKey, error) {
 	var k apiKey
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindAPIKey, r.PathValue("id"), &k) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.apiKeys().load(r.PathValue("id"), &k) }); err != nil {
 		return nil, notFoundAs(err, "API key")
 	}
 	return &k, nil
@@ -257,7 +243,7 @@ func (inst *Instance) bapiUpdateAPIKey(w http.ResponseWriter, r *http.Request) (
 	}
 	var k apiKey
 	err = inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindAPIKey, r.PathValue("id"), &k); err != nil {
+		if err := t.apiKeys().load(r.PathValue("id"), &k); err != nil {
 			return notFoundAs(err, "API key")
 		}
 		if p.subject != nil && *p.subject != k.Subject {
@@ -282,7 +268,7 @@ func (inst *Instance) bapiUpdateAPIKey(w http.ResponseWriter, r *http.Request) (
 			k.Expiration = exp
 		}
 		k.UpdatedAt = ms(now)
-		return t.put(kindAPIKey, k.ID, &k)
+		return t.apiKeys().put(&k)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -308,13 +294,13 @@ func (inst *Instance) bapiRevokeAPIKey(w http.ResponseWriter, r *http.Request) (
 	now := inst.now()
 	var k apiKey
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindAPIKey, r.PathValue("id"), &k); err != nil {
+		if err := t.apiKeys().load(r.PathValue("id"), &k); err != nil {
 			return notFoundAs(err, "API key")
 		}
 		k.Revoked = true
 		k.RevocationReason = p.RevocationReason
 		k.UpdatedAt = ms(now)
-		return t.put(kindAPIKey, k.ID, &k)
+		return t.apiKeys().put(&k)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -324,7 +310,7 @@ func (inst *Instance) bapiRevokeAPIKey(w http.ResponseWriter, r *http.Request) (
 
 func (inst *Instance) bapiDeleteAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindAPIKey, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.apiKeys().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "API key")
 	}
 	return deletedJSON("api_key", id), 0, nil
@@ -345,14 +331,14 @@ func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (
 	now := inst.now()
 	var k apiKey
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsAPISecret, p.Secret)
+		id, err := t.apiKeySecrets().owner(p.Secret)
 		if err != nil {
 			if errors.Is(err, errNotFound) {
 				return errTokenNotFound
 			}
 			return err
 		}
-		if err := t.get(kindAPIKey, id, &k); err != nil {
+		if err := t.apiKeys().load(id, &k); err != nil {
 			return err
 		}
 		if k.Revoked || expired(k.Expiration, now) {
@@ -360,7 +346,7 @@ func (inst *Instance) bapiVerifyAPIKey(w http.ResponseWriter, r *http.Request) (
 		}
 		n := ms(now)
 		k.LastUsedAt = &n
-		return t.put(kindAPIKey, k.ID, &k)
+		return t.apiKeys().put(&k)
 	})
 	if err != nil {
 		return nil, 0, err

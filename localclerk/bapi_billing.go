@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // Billing for users and organizations. localclerk has one plan, free: each
@@ -69,51 +68,16 @@ func derivedID(prefix, seed string) string {
 func loadPayer(t *txn, payerType, id string) (*payer, error) {
 	if payerType == "user" {
 		var u user
-		if err := t.get(kindUser, id, &u); err != nil {
+		if err := t.users().load(id, &u); err != nil {
 			return nil, notFoundAs(err, "user")
 		}
 		return &payer{id: u.ID, payerType: "user", plan: u.Plan, createdAt: u.CreatedAt}, nil
 	}
 	var o organization
-	if err := t.get(kindOrg, id, &o); err != nil {
+	if err := t.orgs().load(id, &o); err != nil {
 		return nil, notFoundAs(err, "organization")
 	}
 	return &payer{id: o.ID, payerType: "org", plan: o.Plan, createdAt: o.CreatedAt}, nil
-}
-
-// moneyJSON is a CommerceMoneyResponse; amount is in cents.
-func moneyJSON(cents int64) map[string]any {
-	sign, abs := "", cents
-	if cents < 0 {
-		sign, abs = "-", -cents
-	}
-	return map[string]any{"amount": cents, "amount_formatted": fmt.Sprintf("%s%d.%02d", sign, abs/100, abs%100),
-		"currency": billingCurrency, "currency_symbol": "$"}
-}
-
-func (inst *Instance) planJSON(p *payer) map[string]any {
-	slug := p.plan
-	if slug == "" {
-		slug = "free_" + p.payerType
-	}
-	name := strings.ToUpper(slug[:1]) + strings.ReplaceAll(slug[1:], "_", " ")
-	return map[string]any{"object": "commerce_plan", "id": derivedID("cplan", slug+"\x00"+p.payerType), "name": name,
-		"fee": moneyJSON(0), "annual_monthly_fee": moneyJSON(0), "annual_fee": moneyJSON(0),
-		"description": nil, "product_id": derivedID("cprod", inst.KeyID), "is_default": p.plan == "",
-		"is_recurring": true, "publicly_visible": true, "has_base_fee": false, "for_payer_type": p.payerType,
-		"slug": slug, "avatar_url": nil, "free_trial_enabled": false, "free_trial_days": nil}
-}
-
-func (inst *Instance) subscriptionJSON(p *payer) map[string]any {
-	plan := inst.planJSON(p)
-	item := map[string]any{"object": "commerce_subscription_item", "id": derivedID("csubi", p.id), "instance_id": inst.KeyID,
-		"status": "active", "plan_id": plan["id"], "plan": plan, "plan_period": "month", "payer_id": p.payerID(),
-		"is_free_trial": false, "period_start": p.createdAt, "period_end": nil, "canceled_at": nil,
-		"past_due_at": nil, "ended_at": nil, "next_payment": nil, "lifetime_paid": moneyJSON(0),
-		"created_at": p.createdAt, "updated_at": p.createdAt}
-	return map[string]any{"object": "commerce_subscription", "id": derivedID("csub", p.id), "instance_id": inst.KeyID,
-		"status": "active", "payer_id": p.payerID(), "created_at": p.createdAt, "updated_at": p.createdAt,
-		"active_at": p.createdAt, "past_due_at": nil, "subscription_items": []any{item}, "eligible_for_free_trial": false}
 }
 
 func (inst *Instance) bapiBillingSubscription(payerType string) bapiFunc {
@@ -134,7 +98,7 @@ func (inst *Instance) bapiBillingSubscription(payerType string) bapiFunc {
 // readBalance is the payer's balance record; ok is false when the payer
 // never had credits.
 func readBalance(t *txn, owner string) (bal creditBalance, ok bool, err error) {
-	err = t.get(kindCreditBalance, owner, &bal)
+	err = t.creditBalances().load(owner, &bal)
 	if errors.Is(err, errNotFound) {
 		return bal, false, nil
 	}
@@ -143,7 +107,7 @@ func readBalance(t *txn, owner string) (bal creditBalance, ok bool, err error) {
 
 func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
-		var out map[string]any
+		var out *creditBalanceWire
 		err := inst.store.view(r.Context(), func(t *txn) error {
 			p, err := loadPayer(t, payerType, r.PathValue("id"))
 			if err != nil {
@@ -153,9 +117,10 @@ func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
 			if err != nil {
 				return err
 			}
-			out = map[string]any{"object": "commerce_credit_balance", "balance": nil}
+			out = &creditBalanceWire{Object: "commerce_credit_balance"}
 			if ok {
-				out["balance"] = moneyJSON(bal.Amount)
+				m := moneyJSON(bal.Amount)
+				out.Balance = &m
 			}
 			return nil
 		})
@@ -164,16 +129,6 @@ func (inst *Instance) bapiCreditBalance(payerType string) bapiFunc {
 		}
 		return out, 0, nil
 	}
-}
-
-func ledgerJSON(p *payer, e *creditLedgerEntry) map[string]any {
-	amount := e.Amount
-	if e.Action == "decrease" {
-		amount = -amount
-	}
-	return map[string]any{"object": "commerce_credit_ledger", "id": e.ID, "payer_id": p.payerID(), "amount": moneyJSON(amount),
-		"source_type": "grant", "source_id": e.ID, "note": e.Note,
-		"created_at": time.UnixMilli(e.CreatedAt).UTC().Format(time.RFC3339)}
 }
 
 // bapiAdjustCredits increases or decreases a payer's credit balance by one
@@ -209,21 +164,21 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 			return nil, 0, errInvalid("idempotency_key", "idempotency_key must be at most 255 characters.")
 		}
 		now := ms(inst.now())
-		var out map[string]any
+		var out *ledgerEntryWire
 		err := inst.store.update(r.Context(), func(t *txn) error {
 			p, err := loadPayer(t, payerType, r.PathValue("id"))
 			if err != nil {
 				return err
 			}
 			idem := p.id + "|" + *b.IdempotencyKey
-			if prev, err := t.lookup(nsCreditIdem, idem); err == nil {
+			if prev, err := t.creditIdempotencyKeys().owner(idem); err == nil {
 				var e creditLedgerEntry
-				if err := t.get(kindCreditLedger, prev, &e); err != nil {
+				if err := t.creditLedger().load(prev, &e); err != nil {
 					return err
 				}
 				if e.Amount != *b.Amount || e.Action != *b.Action {
 					return newAPIError(http.StatusConflict, "idempotency_key_conflict", "idempotency key already used",
-						"This idempotency_key was already used for a different adjustment.", map[string]any{"param_name": "idempotency_key"})
+						"This idempotency_key was already used for a different adjustment.", paramMeta("idempotency_key"))
 				}
 				out = ledgerJSON(p, &e)
 				return nil
@@ -244,13 +199,13 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 			bal.PayerID, bal.Amount, bal.UpdatedAt = p.payerID(), bal.Amount+delta, now
 			e := &creditLedgerEntry{ID: newID("ccl"), Owner: p.id, Amount: *b.Amount, Action: *b.Action, Note: b.Note,
 				IdempotencyKey: *b.IdempotencyKey, CreatedAt: now}
-			if err := t.claim(nsCreditIdem, idem, e.ID); err != nil {
+			if err := t.creditIdempotencyKeys().claim(idem, e.ID); err != nil {
 				return err
 			}
-			if err := t.put(kindCreditLedger, e.ID, e); err != nil {
+			if err := t.creditLedger().put(e); err != nil {
 				return err
 			}
-			if err := t.put(kindCreditBalance, p.id, &bal); err != nil {
+			if err := t.creditBalances().put(p.id, &bal); err != nil {
 				return err
 			}
 			out = ledgerJSON(p, e)
@@ -266,16 +221,16 @@ func (inst *Instance) bapiAdjustCredits(payerType string) bapiFunc {
 // dropCredits deletes a deleted user's or organization's balance and
 // ledger (their idempotency keys go with each entry).
 func dropCredits(t *txn, owner string) error {
-	if err := t.del(kindCreditBalance, owner); err != nil && !errors.Is(err, errNotFound) {
+	if err := t.creditBalances().del(owner); err != nil && !errors.Is(err, errNotFound) {
 		return err
 	}
-	entries, err := all[creditLedgerEntry](t, kindCreditLedger)
+	entries, err := t.creditLedger().list()
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		if e.Owner == owner {
-			if err := t.del(kindCreditLedger, e.ID); err != nil {
+			if err := t.creditLedger().del(e.ID); err != nil {
 				return err
 			}
 		}

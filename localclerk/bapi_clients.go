@@ -20,7 +20,7 @@ func (inst *Instance) bapiListClients(w http.ResponseWriter, r *http.Request) (a
 	var data []any
 	var total int
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		cs, err := all[client](t, kindClient)
+		cs, err := t.clients().list()
 		if err != nil {
 			return err
 		}
@@ -53,14 +53,14 @@ func (inst *Instance) bapiVerifyClient(w http.ResponseWriter, r *http.Request) (
 		return nil, 0, errParam(http.StatusBadRequest, "form_param_missing", "token", "token must be included.")
 	}
 	tok := strings.TrimSpace(*p.Token)
-	var out map[string]any
+	var out *clientWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		id, err := inst.clientIDFromToken(t, tok)
 		if err != nil {
 			return err
 		}
 		var c client
-		if err := t.get(kindClient, id, &c); err != nil {
+		if err := t.clients().load(id, &c); err != nil {
 			return notFoundAs(err, "client")
 		}
 		out, err = clientJSON(t, &c)
@@ -78,7 +78,7 @@ var errClientTokenInvalid = errParam(http.StatusBadRequest, "token_invalid", "to
 func (inst *Instance) clientIDFromToken(t *txn, tok string) (string, error) {
 	if strings.Count(tok, ".") != 2 {
 		var db devBrowser
-		if err := t.get(kindDevBrowser, tok, &db); err != nil {
+		if err := t.devBrowsers().load(tok, &db); err != nil {
 			if errors.Is(err, errNotFound) {
 				return "", errClientTokenInvalid
 			}

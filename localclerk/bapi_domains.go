@@ -35,39 +35,9 @@ func (inst *Instance) primaryDomainID() string {
 	return "dmn_" + strings.TrimPrefix(inst.KeyID, "ins_")
 }
 
-// primaryDomainJSON describes the instance's own domain. Its
-// development_origin is the application's home (the origin of
-// Options.AfterSignInURL), where a development instance sends users.
-func (inst *Instance) primaryDomainJSON() map[string]any {
-	devOrigin := ""
-	if a, err := url.Parse(inst.opts.AfterSignInURL); err == nil && a.Host != "" {
-		devOrigin = a.Scheme + "://" + a.Host
-	}
-	return map[string]any{"object": "domain", "id": inst.primaryDomainID(), "name": inst.primaryDomainName(), "is_satellite": false,
-		"frontend_api_url": inst.FrontendAPIURL, "accounts_portal_url": inst.FrontendAPIURL,
-		"development_origin": devOrigin, "proxy_url": nil, "cname_targets": nil}
-}
-
 // primaryDomainName is the host (with port) the instance listens on.
 func (inst *Instance) primaryDomainName() string {
 	return strings.TrimPrefix(inst.FrontendAPIURL, "http://")
-}
-
-// domainJSON describes a satellite. A development satellite runs at its
-// name: over http on a loopback host, https otherwise. It signs in through
-// this instance's Frontend API.
-func (inst *Instance) domainJSON(d *domain) map[string]any {
-	scheme := "https"
-	if host, _, err := net.SplitHostPort(d.Name); (err == nil && isLoopbackName(host)) || isLoopbackName(d.Name) {
-		scheme = "http"
-	}
-	var proxy any
-	if d.ProxyURL != nil {
-		proxy = *d.ProxyURL
-	}
-	return map[string]any{"object": "domain", "id": d.ID, "name": d.Name, "is_satellite": true,
-		"frontend_api_url": inst.FrontendAPIURL, "accounts_portal_url": inst.FrontendAPIURL,
-		"development_origin": scheme + "://" + d.Name, "proxy_url": proxy, "cname_targets": nil}
 }
 
 func isLoopbackName(host string) bool {
@@ -124,7 +94,7 @@ func (inst *Instance) bapiListDomains(w http.ResponseWriter, r *http.Request) (a
 	var sats []*domain
 	if err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
-		sats, err = all[domain](t, kindDomain)
+		sats, err = t.domains().list()
 		return err
 	}); err != nil {
 		return nil, 0, err
@@ -133,7 +103,7 @@ func (inst *Instance) bapiListDomains(w http.ResponseWriter, r *http.Request) (a
 	for _, d := range sats {
 		data = append(data, inst.domainJSON(d))
 	}
-	return map[string]any{"data": data, "total_count": len(data)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(data)}, 0, nil
 }
 
 func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -153,7 +123,7 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 	}
 	if !*p.IsSatellite {
 		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "primary_domain_already_exists", "primary domain already exists",
-			"An instance has one primary domain: only satellite domains can be added (is_satellite must be true).", map[string]any{"param_name": "is_satellite"})
+			"An instance has one primary domain: only satellite domains can be added (is_satellite must be true).", paramMeta("is_satellite"))
 	}
 	name, err := checkDomainName(*p.Name)
 	if err != nil {
@@ -168,10 +138,10 @@ func (inst *Instance) bapiAddDomain(w http.ResponseWriter, r *http.Request) (any
 		if name == strings.ToLower(inst.primaryDomainName()) {
 			return errTaken("name", "That is the instance's primary domain.")
 		}
-		if err := t.claim(nsDomain, name, d.ID); err != nil {
+		if err := t.domainNames().claim(name, d.ID); err != nil {
 			return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
 		}
-		return t.put(kindDomain, d.ID, d)
+		return t.domains().put(d)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -211,7 +181,7 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 	}
 	var d domain
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindDomain, id, &d); err != nil {
+		if err := t.domains().load(id, &d); err != nil {
 			return notFoundAs(err, "domain")
 		}
 		if p.Name != nil {
@@ -219,10 +189,10 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 			if err != nil {
 				return err
 			}
-			if err := t.release(nsDomain, d.ID); err != nil {
+			if err := t.domainNames().release(d.ID); err != nil {
 				return err
 			}
-			if err := t.claim(nsDomain, name, d.ID); err != nil {
+			if err := t.domainNames().claim(name, d.ID); err != nil {
 				return conflictAs(err, errTaken("name", fmt.Sprintf("The domain %s is already one of the instance's domains.", name)))
 			}
 			d.Name = name
@@ -234,7 +204,7 @@ func (inst *Instance) bapiUpdateDomain(w http.ResponseWriter, r *http.Request) (
 			}
 			d.ProxyURL = proxy
 		}
-		return t.put(kindDomain, d.ID, &d)
+		return t.domains().put(&d)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -248,7 +218,7 @@ func (inst *Instance) bapiDeleteDomain(w http.ResponseWriter, r *http.Request) (
 		return nil, 0, newAPIError(http.StatusForbidden, "operation_not_allowed_on_primary_domain", "cannot delete the primary domain",
 			"The instance's primary domain cannot be deleted; only satellite domains can.", nil)
 	}
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindDomain, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.domains().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "domain")
 	}
 	return deletedJSON("domain", id), 0, nil

@@ -17,13 +17,14 @@ import (
 func userByEmailID(t *txn, id string) (*user, int, error) {
 	var found *user
 	idx := -1
-	err := each(t, kindUser, func(u *user) bool {
+	err := t.users().each(func(u *user) bool {
 		idx = slices.IndexFunc(u.Emails, func(e emailAddress) bool { return e.ID == id })
 		if idx >= 0 {
 			found = u
 		}
 		return idx < 0
 	})
+
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,7 +38,7 @@ func userByEmailID(t *txn, id string) (*user, int, error) {
 func (inst *Instance) saveUserEmails(t *txn, u *user) error {
 	u.UpdatedAt = ms(inst.now())
 	t.emit("user.updated", userJSON(u))
-	return t.put(kindUser, u.ID, u)
+	return t.users().put(u)
 }
 
 func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -58,10 +59,10 @@ func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Requ
 		return nil, 0, errMissing("email_address")
 	}
 	verified := p.Verified != nil && *p.Verified
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
-		if err := t.get(kindUser, *p.UserID, &u); err != nil {
+		if err := t.users().load(*p.UserID, &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		n := len(u.Emails)
@@ -85,7 +86,7 @@ func (inst *Instance) bapiCreateEmailAddress(w http.ResponseWriter, r *http.Requ
 }
 
 func (inst *Instance) bapiGetEmailAddress(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		u, i, err := userByEmailID(t, r.PathValue("id"))
 		if err != nil {
@@ -109,7 +110,7 @@ func (inst *Instance) bapiUpdateEmailAddress(w http.ResponseWriter, r *http.Requ
 	if err := decodeBody(w, r, &p); err != nil {
 		return nil, 0, err
 	}
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		u, i, err := userByEmailID(t, r.PathValue("id"))
 		if err != nil {
@@ -154,7 +155,7 @@ func (inst *Instance) bapiDeleteEmailAddress(w http.ResponseWriter, r *http.Requ
 // errPrimaryEmailDelete refuses to delete a primary address while the
 // user has others.
 var errPrimaryEmailDelete = newAPIError(http.StatusForbidden, "primary_email_address_cannot_be_deleted", "cannot delete the primary address",
-	"Make another address primary before deleting this one.", map[string]any{"param_name": "email_address_id"})
+	"Make another address primary before deleting this one.", paramMeta("email_address_id"))
 
 // removeEmail takes u's i-th address off u (the caller stores u) and
 // frees it for other users.
@@ -165,11 +166,11 @@ func removeEmail(t *txn, u *user, i int) error {
 		u.PrimaryEmailID = ""
 	}
 	// The unique keys are per user: release them all, claim the rest again.
-	if err := t.release(nsEmail, u.ID); err != nil {
+	if err := t.identifiers().releaseEmails(u.ID); err != nil {
 		return err
 	}
 	for _, e := range u.Emails {
-		if err := t.claim(nsEmail, normEmail(e.Address), u.ID); err != nil {
+		if err := t.identifiers().claimEmail(e.Address, u.ID); err != nil {
 			return errors.Join(errors.New("reclaim e-mail key"), err)
 		}
 	}
@@ -205,11 +206,6 @@ func (v *emailVerification) statusAt(now time.Time) string {
 	return v.Status
 }
 
-func emailVerificationJSON(v *emailVerification, now time.Time) map[string]any {
-	return map[string]any{"object": "verification_otp", "id": v.ID, "status": v.statusAt(now), "strategy": "email_code",
-		"attempts": v.Attempts, "expire_at": v.ExpireAt}
-}
-
 func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	now := inst.now()
 	var v *emailVerification
@@ -225,11 +221,11 @@ func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *htt
 		}
 		v = &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: code, Status: "unverified",
 			ExpireAt: ms(now.Add(codeTTL)), CreatedAt: ms(now)}
-		if err := t.purgeOlder(kindEmailVerification, ms(now.Add(-24*time.Hour))); err != nil {
+		if err := t.emailVerifications().purgeOlder(ms(now.Add(-24 * time.Hour))); err != nil {
 			return err
 		}
 		t.emit("email.created", verificationEmailJSON(u, e, v.Code, now))
-		return t.put(kindEmailVerification, v.ID, v)
+		return t.emailVerifications().put(v)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -273,18 +269,18 @@ func (inst *Instance) bapiAttemptEmailVerification(w http.ResponseWriter, r *htt
 		if err != nil {
 			return err
 		}
-		if err := t.get(kindEmailVerification, *p.VerificationID, &v); err != nil || v.EmailID != u.Emails[i].ID {
+		if err := t.emailVerifications().load(*p.VerificationID, &v); err != nil || v.EmailID != u.Emails[i].ID {
 			if err != nil && !errors.Is(err, errNotFound) {
 				return err
 			}
 			e := errNotFoundResource("verification")
-			e.Errors[0].Meta = map[string]any{"param_name": "verification_id"}
+			e.Errors[0].Meta = paramMeta("verification_id")
 			return e
 		}
 		switch v.statusAt(now) {
 		case "verified":
 			return newAPIError(http.StatusBadRequest, "verification_already_verified", "already verified",
-				"This verification has already been verified.", map[string]any{"param_name": "verification_id"})
+				"This verification has already been verified.", paramMeta("verification_id"))
 		case "expired", "failed":
 			return nil // reported through the status; nothing changes
 		}
@@ -301,7 +297,7 @@ func (inst *Instance) bapiAttemptEmailVerification(w http.ResponseWriter, r *htt
 		case v.Attempts >= emailCodeAttempts:
 			v.Status = "failed"
 		}
-		return t.put(kindEmailVerification, v.ID, &v)
+		return t.emailVerifications().put(&v)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -335,10 +331,10 @@ func (inst *Instance) bapiReplaceUserEmailAddress(w http.ResponseWriter, r *http
 			return nil, 0, errInvalid("identification_status", "identification_status must be verified, reserved or unverified.")
 		}
 	}
-	var out map[string]any
+	var out *emailAddressWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var u user
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		addr := strings.TrimSpace(*p.EmailAddress)
@@ -348,7 +344,7 @@ func (inst *Instance) bapiReplaceUserEmailAddress(w http.ResponseWriter, r *http
 		} else {
 			u.Emails = nil
 		}
-		if err := t.release(nsEmail, u.ID); err != nil {
+		if err := t.identifiers().releaseEmails(u.ID); err != nil {
 			return err
 		}
 		if err := addEmail(t, &u, addr, verified, inst.now()); err != nil {

@@ -1,7 +1,6 @@
 package localclerk
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -78,11 +77,6 @@ func classifyIdentifier(s string) (norm, typ string, err error) {
 		"identifier must be an e-mail address, a domain as *@example.com, a phone number in E.164 format (+15555550100) or a Web3 wallet address.")
 }
 
-func (inst *Instance) identifierJSON(l identifierList, e *listIdentifier) map[string]any {
-	return map[string]any{"object": l.object, "id": e.ID, "identifier": e.Identifier, "identifier_type": e.Type,
-		"instance_id": inst.KeyID, "created_at": e.CreatedAt, "updated_at": e.UpdatedAt}
-}
-
 func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 		limit, offset, err := paging(r.URL.Query())
@@ -91,20 +85,20 @@ func (inst *Instance) bapiListIdentifiers(l identifierList) bapiFunc {
 		}
 		var items []*listIdentifier
 		if err := inst.store.view(r.Context(), func(t *txn) error {
-			items, err = all[listIdentifier](t, l.kind)
+			items, err = t.listIdentifiers(l).list()
 			return err
 		}); err != nil {
 			return nil, 0, err
 		}
 		slices.Reverse(items) // newest first, as Clerk lists them
-		data, err := pageJSON(items, limit, offset, infallible(func(e *listIdentifier) map[string]any { return inst.identifierJSON(l, e) }))
+		data, err := pageJSON(items, limit, offset, infallible(func(e *listIdentifier) *listIdentifierWire { return inst.identifierJSON(l, e) }))
 		if err != nil {
 			return nil, 0, err
 		}
 		if l.kind == kindAllowlist {
 			return listAnswer(r.URL.Query(), data, len(items)), 0, nil
 		}
-		return map[string]any{"data": data, "total_count": len(items)}, 0, nil
+		return &pageWire{Data: data, TotalCount: len(items)}, 0, nil
 	}
 }
 
@@ -127,11 +121,11 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 		now := ms(inst.now())
 		e := &listIdentifier{ID: newID(l.idPrefix), Identifier: norm, Type: typ, CreatedAt: now, UpdatedAt: now}
 		err = inst.store.update(r.Context(), func(t *txn) error {
-			if err := t.claim(l.ns, norm, e.ID); err != nil {
+			if err := t.listIdentifierKeys(l).claim(norm, e.ID); err != nil {
 				return conflictAs(err, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
-					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), map[string]any{"param_name": "identifier"}))
+					fmt.Sprintf("%s is already on the %s.", norm, strings.TrimSuffix(l.object, "_identifier")), paramMeta("identifier")))
 			}
-			return t.put(l.kind, e.ID, e)
+			return t.listIdentifiers(l).put(e)
 		})
 		if err != nil {
 			return nil, 0, err
@@ -143,7 +137,7 @@ func (inst *Instance) bapiCreateIdentifier(l identifierList) bapiFunc {
 func (inst *Instance) bapiDeleteIdentifier(l identifierList) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 		id := r.PathValue("id")
-		if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(l.kind, id) }); err != nil {
+		if err := inst.store.update(r.Context(), func(t *txn) error { return t.listIdentifiers(l).del(id) }); err != nil {
 			return nil, 0, notFoundAs(err, "identifier")
 		}
 		return deletedJSON(l.object, id), 0, nil
@@ -152,15 +146,8 @@ func (inst *Instance) bapiDeleteIdentifier(l identifierList) bapiFunc {
 
 func loadRestrictions(t *txn) (*restrictions, error) {
 	var rs restrictions
-	s, err := t.getMeta(metaRestrictions)
-	if errors.Is(err, errNotFound) {
-		return &rs, nil
-	}
-	if err != nil {
+	if err := t.settings().load(metaRestrictions, &rs); err != nil {
 		return nil, err
-	}
-	if err := json.Unmarshal([]byte(s), &rs); err != nil {
-		return nil, fmt.Errorf("decode restrictions: %w", err)
 	}
 	return &rs, nil
 }
@@ -197,11 +184,7 @@ func (inst *Instance) bapiUpdateRestrictions(w http.ResponseWriter, r *http.Requ
 				*f.dst = *f.src
 			}
 		}
-		b, err := json.Marshal(rs)
-		if err != nil {
-			return fmt.Errorf("encode restrictions: %w", err)
-		}
-		return t.setMeta(metaRestrictions, string(b))
+		return t.settings().save(metaRestrictions, rs)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -214,7 +197,7 @@ func (inst *Instance) bapiUpdateRestrictions(w http.ResponseWriter, r *http.Requ
 func errNotAllowedAccess(param string) *apiError {
 	return newAPIError(http.StatusForbidden, "not_allowed_access", "Access not allowed.",
 		"You are not allowed to access this application: this identifier is not on its allow-list, or is on its block-list.",
-		map[string]any{"param_name": param})
+		paramMeta(param))
 }
 
 // checkIdentifierAccess applies the enabled lists to the identifiers
@@ -236,13 +219,13 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 	if signIn && rs.AllowlistBlocklistDisabledOnSignIn || !rs.Allowlist && !rs.Blocklist {
 		return nil
 	}
-	onList := func(ns, id string) (bool, error) {
+	onList := func(l identifierList, id string) (bool, error) {
 		keys := []string{id}
 		if at := strings.LastIndexByte(id, '@'); at >= 0 {
 			keys = append(keys, "*"+id[at:])
 		}
 		for _, k := range keys {
-			_, err := t.lookup(ns, k)
+			_, err := t.listIdentifierKeys(l).owner(k)
 			if err == nil {
 				return true, nil
 			}
@@ -259,7 +242,7 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 			continue
 		}
 		if rs.Blocklist {
-			blocked, err := onList(nsBlocklist, id)
+			blocked, err := onList(blocklist, id)
 			if err != nil {
 				return err
 			}
@@ -268,7 +251,7 @@ func checkIdentifierAccess(t *txn, identifiers []string, signIn bool, param stri
 			}
 		}
 		if !allowed {
-			if allowed, err = onList(nsAllowlist, id); err != nil {
+			if allowed, err = onList(allowlist, id); err != nil {
 				return err
 			}
 		}

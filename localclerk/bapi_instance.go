@@ -36,30 +36,6 @@ const (
 	metaOrgSettings      = "organization_settings"
 )
 
-// loadSetting decodes the settings document key into v, leaving v's
-// defaults when it was never written.
-func loadSetting(t *txn, key string, v any) error {
-	s, err := t.getMeta(key)
-	if errors.Is(err, errNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal([]byte(s), v); err != nil {
-		return fmt.Errorf("decode %s: %w", key, err)
-	}
-	return nil
-}
-
-func saveSetting(t *txn, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
-	}
-	return t.setMeta(key, string(b))
-}
-
 // pair is a setting and the value a request sent for it (nil: unchanged).
 type pair[T any] struct{ dst, src *T }
 
@@ -99,7 +75,7 @@ type liveSettings struct {
 // start, after an import and after each UpdateInstance commits.
 func (inst *Instance) loadLiveSettings(ctx context.Context) error {
 	s := defaultInstanceSettings()
-	if err := inst.store.view(ctx, func(t *txn) error { return loadSetting(t, metaInstance, &s) }); err != nil {
+	if err := inst.store.view(ctx, func(t *txn) error { return t.settings().load(metaInstance, &s) }); err != nil {
 		return err
 	}
 	live := &liveSettings{origins: make(map[string]bool, len(s.AllowedOrigins)), testMode: s.TestMode}
@@ -128,7 +104,7 @@ func (inst *Instance) isTestIdentity(addr string) bool {
 
 func (inst *Instance) bapiGetInstance(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	s := defaultInstanceSettings()
-	if err := inst.store.view(r.Context(), func(t *txn) error { return loadSetting(t, metaInstance, &s) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.settings().load(metaInstance, &s) }); err != nil {
 		return nil, 0, err
 	}
 	origins := s.AllowedOrigins
@@ -174,14 +150,14 @@ func (inst *Instance) bapiUpdateInstance(w http.ResponseWriter, r *http.Request)
 	}
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		s := defaultInstanceSettings()
-		if err := loadSetting(t, metaInstance, &s); err != nil {
+		if err := t.settings().load(metaInstance, &s); err != nil {
 			return err
 		}
 		setIf(pair[bool]{&s.TestMode, p.TestMode}, pair[bool]{&s.HIBP, p.HIBP}, pair[bool]{&s.URLBasedSessionSyncing, p.URLBasedSessionSyncing})
 		setIf(pair[string]{&s.PreferredSignInStrategy, p.PreferredSignInStrategy}, pair[string]{&s.SupportEmail, p.SupportEmail},
 			pair[string]{&s.ClerkJSVersion, p.ClerkJSVersion}, pair[string]{&s.DevelopmentOrigin, p.DevelopmentOrigin})
 		setIf(pair[[]string]{&s.AllowedOrigins, p.AllowedOrigins})
-		return saveSetting(t, metaInstance, &s)
+		return t.settings().save(metaInstance, &s)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -229,16 +205,16 @@ func (inst *Instance) bapiInstanceProtect(w http.ResponseWriter, r *http.Request
 // applies change and stores it, in one transaction.
 func (inst *Instance) settingsTxn(r *http.Request, key string, v any, change func() error) error {
 	if r.Method != http.MethodPatch {
-		return inst.store.view(r.Context(), func(t *txn) error { return loadSetting(t, key, v) })
+		return inst.store.view(r.Context(), func(t *txn) error { return t.settings().load(key, v) })
 	}
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := loadSetting(t, key, v); err != nil {
+		if err := t.settings().load(key, v); err != nil {
 			return err
 		}
 		if err := change(); err != nil {
 			return err
 		}
-		return saveSetting(t, key, v)
+		return t.settings().save(key, v)
 	})
 	if err == nil {
 		inst.environmentChanged()
@@ -370,7 +346,7 @@ func defaultOrgSettings() orgSettings {
 // loadOrgSettings reads the organization settings (defaults if never set).
 func loadOrgSettings(t *txn) (orgSettings, error) {
 	s := defaultOrgSettings()
-	err := loadSetting(t, metaOrgSettings, &s)
+	err := t.settings().load(metaOrgSettings, &s)
 	return s, err
 }
 
@@ -419,13 +395,13 @@ func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Re
 	}
 	s := defaultOrgSettings()
 	if r.Method != http.MethodPatch {
-		if err := inst.store.view(r.Context(), func(t *txn) error { return loadSetting(t, metaOrgSettings, &s) }); err != nil {
+		if err := inst.store.view(r.Context(), func(t *txn) error { return t.settings().load(metaOrgSettings, &s) }); err != nil {
 			return nil, 0, err
 		}
 		return orgSettingsJSON(&s), 0, nil
 	}
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := loadSetting(t, metaOrgSettings, &s); err != nil {
+		if err := t.settings().load(metaOrgSettings, &s); err != nil {
 			return err
 		}
 		setIf(pair[bool]{&s.Enabled, p.Enabled}, pair[bool]{&s.AdminDeleteEnabled, p.AdminDeleteEnabled},
@@ -446,7 +422,7 @@ func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Re
 				return err
 			}
 			var ro role
-			if err := t.get(kindRole, *f.id, &ro); err != nil {
+			if err := t.roles().load(*f.id, &ro); err != nil {
 				if errors.Is(err, errNotFound) {
 					return errInvalid(f.param, f.param+" must be the id of an existing organization role.")
 				}
@@ -454,7 +430,7 @@ func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Re
 			}
 			*f.dst = ro.Key
 		}
-		return saveSetting(t, metaOrgSettings, &s)
+		return t.settings().save(metaOrgSettings, &s)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -494,7 +470,7 @@ func isDisposableDomain(domain string) bool {
 // restrictions block.
 func errEmailBlocked(param, why string) *apiError {
 	return newAPIError(http.StatusUnprocessableEntity, "form_email_address_blocked", "This email address is not allowed.",
-		why, map[string]any{"param_name": param})
+		why, paramMeta(param))
 }
 
 // checkEmailRestrictions applies block_email_subaddresses (a local part

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -40,26 +39,6 @@ func (iv *invitation) status(now time.Time) string {
 		return "expired"
 	}
 	return iv.Status
-}
-
-func (inst *Instance) invitationJSON(iv *invitation, now time.Time) map[string]any {
-	st := iv.status(now)
-	m := map[string]any{"object": "invitation", "id": iv.ID, "email_address": iv.Email, "public_metadata": rawOrEmpty(iv.PublicMeta),
-		"revoked": st == "revoked", "status": st, "expires_at": iv.ExpiresAt, "created_at": iv.CreatedAt, "updated_at": iv.UpdatedAt}
-	if st == "pending" {
-		m["url"] = inst.ticketURL(iv.Ticket, iv.RedirectURL)
-	}
-	return m
-}
-
-// ticketURL is the link an invitation carries: localclerk's ticket page,
-// which signs the invited address up (or in) and goes on to redirect.
-func (inst *Instance) ticketURL(ticket, redirect string) string {
-	q := url.Values{"ticket": {ticket}}
-	if redirect != "" {
-		q.Set("redirect_url", redirect)
-	}
-	return inst.FrontendAPIURL + "/v1/tickets/accept?" + q.Encode()
 }
 
 type invitationParams struct {
@@ -104,14 +83,14 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 		}
 		redirect = u.String()
 	}
-	if _, err := t.lookup(nsEmail, email); err == nil {
+	if _, err := t.identifiers().emailOwner(email); err == nil {
 		return nil, errTaken("email_address", "A user with this email address already exists.")
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
 	}
-	if id, err := t.lookup(nsInviteAddress, email); err == nil {
+	if id, err := t.invitedAddresses().owner(email); err == nil {
 		var old invitation
-		if err := t.get(kindInvitation, id, &old); err != nil {
+		if err := t.invitations().load(id, &old); err != nil {
 			return nil, err
 		}
 		if old.status(now) == "pending" {
@@ -121,7 +100,7 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 			return nil, newAPIError(http.StatusBadRequest, "duplicate_record", "duplicate record",
 				"There is already a pending invitation for "+email+".", map[string]any{"email_addresses": []string{email}})
 		}
-		if err := t.release(nsInviteAddress, old.ID); err != nil {
+		if err := t.invitedAddresses().release(old.ID); err != nil {
 			return nil, err
 		}
 	} else if !errors.Is(err, errNotFound) {
@@ -129,13 +108,13 @@ func (inst *Instance) createInvitation(t *txn, p *invitationParams, now time.Tim
 	}
 	iv := &invitation{ID: newID("inv"), Email: email, PublicMeta: p.PublicMetadata, RedirectURL: redirect, Ticket: randString(48),
 		Status: "pending", ExpiresAt: ms(now.Add(time.Duration(days) * 24 * time.Hour)), CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if err := t.claim(nsInviteTicket, iv.Ticket, iv.ID); err != nil {
+	if err := t.invitationTickets().claim(iv.Ticket, iv.ID); err != nil {
 		return nil, err
 	}
-	if err := t.claim(nsInviteAddress, email, iv.ID); err != nil {
+	if err := t.invitedAddresses().claim(email, iv.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindInvitation, iv.ID, iv); err != nil {
+	if err := t.invitations().put(iv); err != nil {
 		return nil, err
 	}
 	if p.Notify == nil || *p.Notify {
@@ -217,12 +196,13 @@ func (inst *Instance) bapiListInvitations(w http.ResponseWriter, r *http.Request
 	query := strings.ToLower(q.Get("query"))
 	var ivs []*invitation
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindInvitation, func(iv *invitation) bool {
+		return t.invitations().each(func(iv *invitation) bool {
 			if (status == "" || iv.status(now) == status) && strings.Contains(iv.Email, query) {
 				ivs = append(ivs, iv)
 			}
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -236,7 +216,7 @@ func (inst *Instance) bapiListInvitations(w http.ResponseWriter, r *http.Request
 		}
 		return cmpInt(a.CreatedAt, b.CreatedAt)
 	})
-	out, err := pageJSON(ivs, limit, offset, infallible(func(iv *invitation) map[string]any { return inst.invitationJSON(iv, now) }))
+	out, err := pageJSON(ivs, limit, offset, infallible(func(iv *invitation) *invitationWire { return inst.invitationJSON(iv, now) }))
 	return listAnswer(q, out, len(ivs)), 0, err
 }
 
@@ -244,7 +224,7 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 	now := inst.now()
 	var iv invitation
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindInvitation, r.PathValue("id"), &iv); err != nil {
+		if err := t.invitations().load(r.PathValue("id"), &iv); err != nil {
 			return notFoundAs(err, "invitation")
 		}
 		switch st := iv.status(now); st {
@@ -258,10 +238,10 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 				fmt.Sprintf("This invitation is %s; only pending invitations can be revoked.", st), nil)
 		}
 		iv.Status, iv.UpdatedAt = "revoked", ms(now)
-		if err := t.release(nsInviteAddress, iv.ID); err != nil {
+		if err := t.invitedAddresses().release(iv.ID); err != nil {
 			return err
 		}
-		if err := t.put(kindInvitation, iv.ID, &iv); err != nil {
+		if err := t.invitations().put(&iv); err != nil {
 			return err
 		}
 		t.emit("invitation.revoked", inst.invitationJSON(&iv, now))
@@ -275,12 +255,12 @@ func (inst *Instance) bapiRevokeInvitation(w http.ResponseWriter, r *http.Reques
 
 // pendingInvitation returns the pending invitation a ticket names.
 func pendingInvitation(t *txn, ticket string, now time.Time) (*invitation, error) {
-	id, err := t.lookup(nsInviteTicket, ticket)
+	id, err := t.invitationTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}
 	var iv invitation
-	if err := t.get(kindInvitation, id, &iv); err != nil {
+	if err := t.invitations().load(id, &iv); err != nil {
 		return nil, err
 	}
 	if iv.status(now) != "pending" {
@@ -306,10 +286,10 @@ func (inst *Instance) acceptInvitation(t *txn, ticket string, p *userParams, now
 		return nil, err
 	}
 	iv.Status, iv.UpdatedAt = "accepted", ms(now)
-	if err := t.release(nsInviteAddress, iv.ID); err != nil {
+	if err := t.invitedAddresses().release(iv.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindInvitation, iv.ID, iv); err != nil {
+	if err := t.invitations().put(iv); err != nil {
 		return nil, err
 	}
 	t.emit("invitation.accepted", inst.invitationJSON(iv, now))
@@ -320,10 +300,11 @@ func (inst *Instance) acceptInvitation(t *txn, ticket string, p *userParams, now
 // invitation, which admits it past the allow-list.
 func invited(t *txn, email string, now time.Time) (bool, error) {
 	found := false
-	err := each(t, kindInvitation, func(iv *invitation) bool {
+	err := t.invitations().each(func(iv *invitation) bool {
 		st := iv.status(now)
 		found = iv.Email == email && (st == "pending" || st == "accepted")
 		return !found
 	})
+
 	return found, err
 }

@@ -45,46 +45,18 @@ func (m *machine) hasScope(id string) bool { return slices.Contains(m.scopeIDs()
 // machineForKey returns the id of the machine a secret key authenticates:
 // its current key, or the previous one during a rotation's grace period.
 func (inst *Instance) machineForKey(t *txn, key string) (string, error) {
-	id, err := t.lookup(nsMachineKey, key)
+	id, err := t.machineKeys().owner(key)
 	if err != nil {
 		return "", err
 	}
 	var m machine
-	if err := t.get(kindMachine, id, &m); err != nil {
+	if err := t.machines().load(id, &m); err != nil {
 		return "", err
 	}
 	if key == m.SecretKey || (key == m.PrevSecretKey && ms(inst.now()) < m.PrevKeyExpiresAt) {
 		return id, nil
 	}
 	return "", errNotFound
-}
-
-func (inst *Instance) machineBaseJSON(m *machine) map[string]any {
-	updated := m.UpdatedAt
-	if updated == 0 {
-		updated = m.CreatedAt
-	}
-	return map[string]any{"object": "machine", "id": m.ID, "name": m.Name, "instance_id": inst.KeyID,
-		"default_token_ttl": m.tokenTTL(), "created_at": m.CreatedAt, "updated_at": updated}
-}
-
-// machineJSON is the Machine object: the machine and the machines it is
-// scoped to.
-func (inst *Instance) machineJSON(t *txn, m *machine) (map[string]any, error) {
-	scoped := []any{}
-	for _, id := range m.scopeIDs() {
-		var o machine
-		if err := t.get(kindMachine, id, &o); err != nil {
-			if errors.Is(err, errNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		scoped = append(scoped, inst.machineBaseJSON(&o))
-	}
-	j := inst.machineBaseJSON(m)
-	j["scoped_machines"] = scoped
-	return j, nil
 }
 
 func newMachineKey() string { return "ak_" + randString(40) }
@@ -122,12 +94,13 @@ func (inst *Instance) bapiListMachines(w http.ResponseWriter, r *http.Request) (
 	var total int
 	err = inst.store.view(r.Context(), func(t *txn) error {
 		var list []*machine
-		err := each(t, kindMachine, func(m *machine) bool {
+		err := t.machines().each(func(m *machine) bool {
 			if query == "" || m.ID == query || strings.Contains(strings.ToLower(m.Name), strings.ToLower(query)) {
 				list = append(list, m)
 			}
 			return true
 		})
+
 		if err != nil {
 			return err
 		}
@@ -144,7 +117,7 @@ func (inst *Instance) bapiListMachines(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": out, "total_count": total}, 0, nil
+	return &pageWire{Data: out, TotalCount: total}, 0, nil
 }
 
 func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -170,10 +143,10 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 	if p.DefaultTokenTTL != nil {
 		m.DefaultTokenTTL = *p.DefaultTokenTTL
 	}
-	var out map[string]any
+	var out *machineWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		for _, id := range p.ScopedMachines {
-			if err := t.get(kindMachine, id, &machine{}); err != nil {
+			if err := t.machines().load(id, &machine{}); err != nil {
 				if errors.Is(err, errNotFound) {
 					return errInvalid("scoped_machines", "scoped_machines names an unknown machine: "+id+".")
 				}
@@ -183,10 +156,10 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 				m.Scopes = append(m.Scopes, machineScope{ToMachineID: id, CreatedAt: ms(now)})
 			}
 		}
-		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
+		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return err
 		}
-		if err := t.put(kindMachine, m.ID, m); err != nil {
+		if err := t.machines().put(m); err != nil {
 			return err
 		}
 		var err error
@@ -196,7 +169,7 @@ func (inst *Instance) bapiCreateMachine(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return nil, 0, err
 	}
-	out["secret_key"] = m.SecretKey
+	out.SecretKey = m.SecretKey
 	return out, 0, nil
 }
 
@@ -210,7 +183,7 @@ func (inst *Instance) withMachine(r *http.Request, write bool, fn func(t *txn, m
 	}
 	err := run(r.Context(), func(t *txn) error {
 		var m machine
-		if err := t.get(kindMachine, r.PathValue("id"), &m); err != nil {
+		if err := t.machines().load(r.PathValue("id"), &m); err != nil {
 			return notFoundAs(err, "machine")
 		}
 		var err error
@@ -218,7 +191,7 @@ func (inst *Instance) withMachine(r *http.Request, write bool, fn func(t *txn, m
 			return err
 		}
 		if write && out != nil {
-			return t.put(kindMachine, m.ID, &m)
+			return t.machines().put(&m)
 		}
 		return nil
 	})
@@ -266,10 +239,10 @@ func (inst *Instance) bapiUpdateMachine(w http.ResponseWriter, r *http.Request) 
 func (inst *Instance) bapiDeleteMachine(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.del(kindMachine, id); err != nil {
+		if err := t.machines().del(id); err != nil {
 			return notFoundAs(err, "machine")
 		}
-		others, err := all[machine](t, kindMachine)
+		others, err := t.machines().list()
 		if err != nil {
 			return err
 		}
@@ -278,7 +251,7 @@ func (inst *Instance) bapiDeleteMachine(w http.ResponseWriter, r *http.Request) 
 				continue
 			}
 			o.Scopes = slices.DeleteFunc(o.Scopes, func(s machineScope) bool { return s.ToMachineID == id })
-			if err := t.put(kindMachine, o.ID, o); err != nil {
+			if err := t.machines().put(o); err != nil {
 				return err
 			}
 		}
@@ -313,18 +286,18 @@ func (inst *Instance) bapiRotateMachineSecretKey(w http.ResponseWriter, r *http.
 	}
 	now := inst.now()
 	return inst.withMachine(r, true, func(t *txn, m *machine) (any, error) {
-		if err := t.release(nsMachineKey, m.ID); err != nil {
+		if err := t.machineKeys().release(m.ID); err != nil {
 			return nil, err
 		}
 		m.PrevSecretKey, m.PrevKeyExpiresAt = "", 0
 		if *p.PreviousTokenTTL > 0 {
 			m.PrevSecretKey, m.PrevKeyExpiresAt = m.SecretKey, ms(now.Add(time.Duration(*p.PreviousTokenTTL)*time.Second))
-			if err := t.claim(nsMachineKey, m.PrevSecretKey, m.ID); err != nil {
+			if err := t.machineKeys().claim(m.PrevSecretKey, m.ID); err != nil {
 				return nil, err
 			}
 		}
 		m.SecretKey, m.UpdatedAt = newMachineKey(), ms(now)
-		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
+		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return nil, err
 		}
 		return map[string]any{"object": "machine_secret_key", "secret": m.SecretKey}, nil
@@ -350,16 +323,16 @@ func (inst *Instance) bapiCreateMachineScope(w http.ResponseWriter, r *http.Requ
 		if p.ToMachineID == m.ID {
 			return nil, errInvalid("to_machine_id", "A machine cannot be scoped to itself.")
 		}
-		if err := t.get(kindMachine, p.ToMachineID, &machine{}); err != nil {
+		if err := t.machines().load(p.ToMachineID, &machine{}); err != nil {
 			if errors.Is(err, errNotFound) {
 				return nil, newAPIError(http.StatusNotFound, "resource_not_found", "not found",
-					"No machine "+p.ToMachineID+" to scope to.", map[string]any{"param_name": "to_machine_id"})
+					"No machine "+p.ToMachineID+" to scope to.", paramMeta("to_machine_id"))
 			}
 			return nil, err
 		}
 		if m.hasScope(p.ToMachineID) {
 			return nil, newAPIError(http.StatusConflict, "machine_scope_exists", "scope exists",
-				"This machine is already scoped to "+p.ToMachineID+".", map[string]any{"param_name": "to_machine_id"})
+				"This machine is already scoped to "+p.ToMachineID+".", paramMeta("to_machine_id"))
 		}
 		if len(m.Scopes) >= maxMachineScopes {
 			return nil, errInvalid("to_machine_id", fmt.Sprintf("A machine can be scoped to at most %d machines.", maxMachineScopes))

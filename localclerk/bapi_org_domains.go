@@ -45,33 +45,6 @@ type orgDomain struct {
 	UpdatedAt           int64  `json:"updated_at"`
 }
 
-func orgDomainJSON(t *txn, d *orgDomain, now time.Time) (map[string]any, error) {
-	var o organization
-	if err := t.get(kindOrg, d.OrgID, &o); err != nil {
-		return nil, err
-	}
-	pending, err := orgInvitations(t, d.OrgID, func(oi *orgInvitation) bool {
-		return oi.status(now) == "pending" && strings.HasSuffix(oi.Email, "@"+d.Name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	var affiliation, ownership any
-	if d.Verified {
-		affiliation = map[string]any{"status": "verified", "strategy": "admin", "attempts": 0, "expire_at": nil, "verified_at": nil}
-	}
-	if d.OwnershipVerifiedAt != 0 {
-		ownership = map[string]any{"status": "verified", "strategy": d.OwnershipStrategy, "attempts": 0, "expire_at": nil, "verified_at": d.OwnershipVerifiedAt}
-	}
-	oj := orgJSON(&o, nil)
-	return map[string]any{"object": "organization_domain", "id": d.ID, "organization_id": d.OrgID, "name": d.Name,
-		"enrollment_mode": d.EnrollmentMode, "affiliation_email_address": nil,
-		"affiliation_verification": affiliation, "verification": affiliation, "ownership_verification": ownership,
-		"total_pending_invitations": len(pending), "total_pending_suggestions": 0,
-		"public_organization_data": map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug, "image_url": oj["image_url"], "has_image": oj["has_image"]},
-		"created_at":               d.CreatedAt, "updated_at": d.UpdatedAt}, nil
-}
-
 func checkEnrollmentMode(mode string) error {
 	if !contains(enrollmentModes, mode) {
 		return errInvalid("enrollment_mode", "enrollment_mode must be one of "+strings.Join(enrollmentModes, ", ")+".")
@@ -111,19 +84,19 @@ func (inst *Instance) bapiCreateOrgDomain(w http.ResponseWriter, r *http.Request
 	now := inst.now()
 	d := &orgDomain{ID: newID("orgdmn"), Name: name, EnrollmentMode: mode, Verified: p.Verified == nil || *p.Verified,
 		CreatedAt: ms(now), UpdatedAt: ms(now)}
-	var out map[string]any
+	var out *orgDomainWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		o, err := orgByIDOrSlug(t, r.PathValue("id"))
 		if err != nil {
 			return notFoundAs(err, "organization")
 		}
 		d.OrgID = o.ID
-		if err := t.claim(nsOrgDomain, name, d.ID); errors.Is(err, errConflict) {
+		if err := t.orgDomainNames().claim(name, d.ID); errors.Is(err, errConflict) {
 			return errTaken("name", "The domain "+name+" already belongs to an organization.")
 		} else if err != nil {
 			return err
 		}
-		if err := t.put(kindOrgDomain, d.ID, d); err != nil {
+		if err := t.orgDomains().put(d); err != nil {
 			return err
 		}
 		if out, err = orgDomainJSON(t, d, now); err != nil {
@@ -145,7 +118,7 @@ func orgDomainFor(t *txn, r *http.Request) (*orgDomain, error) {
 		return nil, notFoundAs(err, "organization")
 	}
 	var d orgDomain
-	if err := t.get(kindOrgDomain, r.PathValue("dom"), &d); err != nil || d.OrgID != o.ID {
+	if err := t.orgDomains().load(r.PathValue("dom"), &d); err != nil || d.OrgID != o.ID {
 		if err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
@@ -159,7 +132,7 @@ func orgDomainFor(t *txn, r *http.Request) (*orgDomain, error) {
 // change is stored and announced.
 func (inst *Instance) changeOrgDomain(r *http.Request, change func(d *orgDomain, now time.Time) (bool, error)) (any, int, error) {
 	now := inst.now()
-	var out map[string]any
+	var out *orgDomainWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		d, err := orgDomainFor(t, r)
 		if err != nil {
@@ -171,7 +144,7 @@ func (inst *Instance) changeOrgDomain(r *http.Request, change func(d *orgDomain,
 		}
 		if changed {
 			d.UpdatedAt = ms(now)
-			if err := t.put(kindOrgDomain, d.ID, d); err != nil {
+			if err := t.orgDomains().put(d); err != nil {
 				return err
 			}
 		}
@@ -232,7 +205,7 @@ func (inst *Instance) bapiDeleteOrgDomain(w http.ResponseWriter, r *http.Request
 		}
 		id = d.ID
 		t.emit("organizationDomain.deleted", deletedJSON("organization_domain", d.ID))
-		return t.del(kindOrgDomain, d.ID)
+		return t.orgDomains().del(d.ID)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -320,7 +293,7 @@ func (inst *Instance) listOrgDomains(r *http.Request, f *domainFilter) (any, int
 	total := 0
 	err = inst.store.view(r.Context(), func(t *txn) error {
 		var keep []*orgDomain
-		if err := each(t, kindOrgDomain, func(d *orgDomain) bool {
+		if err := t.orgDomains().each(func(d *orgDomain) bool {
 			if f.match(d) {
 				keep = append(keep, d)
 			}
@@ -341,7 +314,7 @@ func (inst *Instance) listOrgDomains(r *http.Request, f *domainFilter) (any, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 func (inst *Instance) bapiListOrgDomains(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -374,7 +347,7 @@ func (inst *Instance) bapiListAllOrgDomains(w http.ResponseWriter, r *http.Reque
 // deleteOrgDomains removes an organization's domains with it.
 func deleteOrgDomains(t *txn, orgID string) error {
 	var ids []string
-	if err := each(t, kindOrgDomain, func(d *orgDomain) bool {
+	if err := t.orgDomains().each(func(d *orgDomain) bool {
 		if d.OrgID == orgID {
 			ids = append(ids, d.ID)
 		}
@@ -383,7 +356,7 @@ func deleteOrgDomains(t *txn, orgID string) error {
 		return err
 	}
 	for _, id := range ids {
-		if err := t.del(kindOrgDomain, id); err != nil {
+		if err := t.orgDomains().del(id); err != nil {
 			return err
 		}
 	}

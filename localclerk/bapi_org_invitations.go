@@ -49,51 +49,6 @@ func (oi *orgInvitation) status(now time.Time) string {
 	return oi.Status
 }
 
-// orgInvitationJSON is the Backend API OrganizationInvitation; withOrg
-// adds public_organization_data, as the instance-wide and per-user lists
-// answer.
-func (inst *Instance) orgInvitationJSON(t *txn, oi *orgInvitation, now time.Time, withOrg bool) (map[string]any, error) {
-	st := oi.status(now)
-	roleName := oi.Role
-	if r, err := roleByKey(t, oi.Role); err == nil {
-		roleName = r.Name
-	} else if !errors.Is(err, errNotFound) {
-		return nil, err
-	}
-	var inviter any
-	if oi.InviterID != "" {
-		var u user
-		if err := t.get(kindUser, oi.InviterID, &u); err == nil {
-			inviter = map[string]any{"user_id": u.ID, "first_name": u.FirstName, "last_name": u.LastName,
-				"image_url": "https://img.clerk.com/placeholder.png", "has_image": false, "identifier": u.primaryEmail()}
-		} else if !errors.Is(err, errNotFound) {
-			return nil, err
-		}
-	}
-	var link any
-	if st == "pending" {
-		link = inst.ticketURL(oi.Ticket, oi.RedirectURL)
-	}
-	var inviterID any
-	if oi.InviterID != "" {
-		inviterID = oi.InviterID
-	}
-	m := map[string]any{"object": "organization_invitation", "id": oi.ID, "email_address": oi.Email, "role": oi.Role,
-		"role_name": roleName, "organization_id": oi.OrgID, "inviter_id": inviterID, "public_inviter_data": inviter,
-		"status": st, "public_metadata": rawOrEmpty(oi.PublicMeta), "private_metadata": rawOrEmpty(oi.PrivateMeta),
-		"url": link, "expires_at": oi.ExpiresAt, "created_at": oi.CreatedAt, "updated_at": oi.UpdatedAt}
-	if withOrg {
-		var o organization
-		if err := t.get(kindOrg, oi.OrgID, &o); err != nil {
-			return nil, err
-		}
-		oj := orgJSON(&o, nil)
-		m["public_organization_data"] = map[string]any{"id": o.ID, "name": o.Name, "slug": o.Slug,
-			"image_url": oj["image_url"], "has_image": oj["has_image"]}
-	}
-	return m, nil
-}
-
 type orgInvitationParams struct {
 	EmailAddress    *string         `json:"email_address"`
 	InviterUserID   *string         `json:"inviter_user_id"`
@@ -108,7 +63,7 @@ type orgInvitationParams struct {
 // requireOrgAdmin checks that userID is an admin of o: a member whose role
 // may manage memberships. param names the parameter that carried it.
 func requireOrgAdmin(t *txn, o *organization, userID, param string) error {
-	if err := t.get(kindUser, userID, &user{}); err != nil {
+	if err := t.users().load(userID, &user{}); err != nil {
 		if errors.Is(err, errNotFound) {
 			return errParam(http.StatusNotFound, "resource_not_found", param, "No user "+userID+".")
 		}
@@ -179,10 +134,10 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 		}
 		inviter = *p.InviterUserID
 	}
-	if uid, err := t.lookup(nsEmail, email); err == nil {
-		if _, err := t.lookup(nsMember, o.ID+"|"+uid); err == nil {
+	if uid, err := t.identifiers().emailOwner(email); err == nil {
+		if _, err := t.memberships().idFor(o.ID, uid); err == nil {
 			return nil, newAPIError(http.StatusBadRequest, "already_a_member_in_organization", "already a member",
-				email+" is already a member of the organization.", map[string]any{"param_name": "email_address"})
+				email+" is already a member of the organization.", paramMeta("email_address"))
 		} else if !errors.Is(err, errNotFound) {
 			return nil, err
 		}
@@ -190,9 +145,9 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 		return nil, err
 	}
 	key := o.ID + "|" + email
-	if id, err := t.lookup(nsOrgInvitePending, key); err == nil {
+	if id, err := t.orgInvitedAddresses().owner(key); err == nil {
 		var old orgInvitation
-		if err := t.get(kindOrgInvitation, id, &old); err != nil {
+		if err := t.orgInvitations().load(id, &old); err != nil {
 			return nil, err
 		}
 		if old.status(now) == "pending" {
@@ -202,7 +157,7 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 				"There is already a pending invitation for "+email+" to this organization.",
 				map[string]any{"param_name": "email_address", "email_addresses": []string{email}})
 		}
-		if err := t.release(nsOrgInvitePending, old.ID); err != nil { // expired: the address may be invited again
+		if err := t.orgInvitedAddresses().release(old.ID); err != nil { // expired: the address may be invited again
 			return nil, err
 		}
 	} else if !errors.Is(err, errNotFound) {
@@ -225,13 +180,13 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 	oi := &orgInvitation{ID: newID("orginv"), OrgID: o.ID, Email: email, Role: *p.Role, InviterID: inviter,
 		PublicMeta: p.PublicMetadata, PrivateMeta: p.PrivateMetadata, RedirectURL: redirect, Ticket: randString(48),
 		Status: "pending", ExpiresAt: ms(now.Add(ttl)), CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if err := t.claim(nsOrgInviteTicket, oi.Ticket, oi.ID); err != nil {
+	if err := t.orgInvitationTickets().claim(oi.Ticket, oi.ID); err != nil {
 		return nil, err
 	}
-	if err := t.claim(nsOrgInvitePending, key, oi.ID); err != nil {
+	if err := t.orgInvitedAddresses().claim(key, oi.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
+	if err := t.orgInvitations().put(oi); err != nil {
 		return nil, err
 	}
 	if p.Notify == nil || *p.Notify {
@@ -252,12 +207,13 @@ func (inst *Instance) createOrgInvitation(t *txn, o *organization, p *orgInvitat
 // organization when orgID is empty) that keep accepts, in creation order.
 func orgInvitations(t *txn, orgID string, keep func(*orgInvitation) bool) ([]*orgInvitation, error) {
 	var out []*orgInvitation
-	err := each(t, kindOrgInvitation, func(oi *orgInvitation) bool {
+	err := t.orgInvitations().each(func(oi *orgInvitation) bool {
 		if (orgID == "" || oi.OrgID == orgID) && (keep == nil || keep(oi)) {
 			out = append(out, oi)
 		}
 		return true
 	})
+
 	return out, err
 }
 
@@ -267,7 +223,7 @@ func (inst *Instance) bapiCreateOrgInvitation(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	now := inst.now()
-	var out map[string]any
+	var out *orgInvitationWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		o, err := orgByIDOrSlug(t, r.PathValue("id"))
 		if err != nil {
@@ -318,7 +274,7 @@ func (inst *Instance) bapiCreateOrgInvitationBulk(w http.ResponseWriter, r *http
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": len(data)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(data)}, 0, nil
 }
 
 // invitationFilter is what the list operations filter and order by.
@@ -388,7 +344,7 @@ func (inst *Instance) listOrgInvitations(r *http.Request, f *invitationFilter, w
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": data, "total_count": total}, 0, nil
+	return &pageWire{Data: data, TotalCount: total}, 0, nil
 }
 
 // ofOrg picks the invitations of the path's organization.
@@ -433,7 +389,7 @@ func (inst *Instance) bapiUserOrgInvitations(w http.ResponseWriter, r *http.Requ
 	}
 	return inst.listOrgInvitations(r, f, true, func(t *txn) ([]*orgInvitation, error) {
 		var u user
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return nil, notFoundAs(err, "user")
 		}
 		addrs := userIdentifiers(&u)
@@ -448,7 +404,7 @@ func orgInvitationFor(t *txn, r *http.Request) (*orgInvitation, *organization, e
 		return nil, nil, notFoundAs(err, "organization")
 	}
 	var oi orgInvitation
-	if err := t.get(kindOrgInvitation, r.PathValue("inv"), &oi); err != nil || oi.OrgID != o.ID {
+	if err := t.orgInvitations().load(r.PathValue("inv"), &oi); err != nil || oi.OrgID != o.ID {
 		if err != nil && !errors.Is(err, errNotFound) {
 			return nil, nil, err
 		}
@@ -459,7 +415,7 @@ func orgInvitationFor(t *txn, r *http.Request) (*orgInvitation, *organization, e
 
 func (inst *Instance) bapiGetOrgInvitation(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	now := inst.now()
-	var out map[string]any
+	var out *orgInvitationWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		oi, _, err := orgInvitationFor(t, r)
 		if err != nil {
@@ -482,7 +438,7 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	now := inst.now()
-	var out map[string]any
+	var out *orgInvitationWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		oi, o, err := orgInvitationFor(t, r)
 		if err != nil {
@@ -498,10 +454,10 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 				"This organization invitation is "+st+"; only pending invitations can be revoked.", nil)
 		}
 		oi.Status, oi.UpdatedAt = "revoked", ms(now)
-		if err := t.release(nsOrgInvitePending, oi.ID); err != nil {
+		if err := t.orgInvitedAddresses().release(oi.ID); err != nil {
 			return err
 		}
-		if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
+		if err := t.orgInvitations().put(oi); err != nil {
 			return err
 		}
 		if out, err = inst.orgInvitationJSON(t, oi, now, false); err != nil {
@@ -518,12 +474,12 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 
 // pendingOrgInvitation returns the pending invitation a ticket names.
 func pendingOrgInvitation(t *txn, ticket string, now time.Time) (*orgInvitation, error) {
-	id, err := t.lookup(nsOrgInviteTicket, ticket)
+	id, err := t.orgInvitationTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}
 	var oi orgInvitation
-	if err := t.get(kindOrgInvitation, id, &oi); err != nil {
+	if err := t.orgInvitations().load(id, &oi); err != nil {
 		return nil, err
 	}
 	if oi.status(now) != "pending" {
@@ -537,11 +493,11 @@ func pendingOrgInvitation(t *txn, ticket string, now time.Time) (*orgInvitation,
 // marks the invitation accepted.
 func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID string, now time.Time) error {
 	var o organization
-	if err := t.get(kindOrg, oi.OrgID, &o); err != nil {
+	if err := t.orgs().load(oi.OrgID, &o); err != nil {
 		return err
 	}
 	// A user who became a member meanwhile keeps the membership they have.
-	if _, err := t.lookup(nsMember, o.ID+"|"+userID); errors.Is(err, errNotFound) {
+	if _, err := t.memberships().idFor(o.ID, userID); errors.Is(err, errNotFound) {
 		// The invitation has held its seat under the quota since it was made.
 		o.MaxAllowedMemberships = 0
 		if err := ensureDefaultRoles(t, now); err != nil {
@@ -553,7 +509,7 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 		}
 		if len(oi.PublicMeta) > 0 || len(oi.PrivateMeta) > 0 {
 			m.PublicMeta, m.PrivateMeta = oi.PublicMeta, oi.PrivateMeta
-			if err := t.put(kindMembership, m.ID, m); err != nil {
+			if err := t.memberships().put(m); err != nil {
 				return err
 			}
 		}
@@ -561,10 +517,10 @@ func (inst *Instance) acceptOrgInvitation(t *txn, oi *orgInvitation, userID stri
 		return err
 	}
 	oi.Status, oi.UpdatedAt = "accepted", ms(now)
-	if err := t.release(nsOrgInvitePending, oi.ID); err != nil {
+	if err := t.orgInvitedAddresses().release(oi.ID); err != nil {
 		return err
 	}
-	if err := t.put(kindOrgInvitation, oi.ID, oi); err != nil {
+	if err := t.orgInvitations().put(oi); err != nil {
 		return err
 	}
 	j, err := inst.orgInvitationJSON(t, oi, now, false)
@@ -582,7 +538,7 @@ func deleteOrgInvitations(t *txn, orgID string) error {
 		return err
 	}
 	for _, oi := range ois {
-		if err := t.del(kindOrgInvitation, oi.ID); err != nil {
+		if err := t.orgInvitations().del(oi.ID); err != nil {
 			return err
 		}
 	}

@@ -99,7 +99,7 @@ func parseLogoUpload(contentType string, body io.Reader) (*logoUpload, error) {
 }
 
 var errLogoTooLarge = newAPIError(http.StatusRequestEntityTooLarge, "request_body_too_large", "Image too large",
-	fmt.Sprintf("An image can be at most %d bytes.", maxLogo), map[string]any{"param_name": "file"})
+	fmt.Sprintf("An image can be at most %d bytes.", maxLogo), paramMeta("file"))
 
 func (inst *Instance) logoURL(id string) string {
 	return inst.FrontendAPIURL + "/v1/organization_logos/" + id
@@ -119,7 +119,7 @@ func (inst *Instance) bapiUploadOrgLogo(w http.ResponseWriter, r *http.Request) 
 			return notFoundAs(err, "organization")
 		}
 		if up.uploaderID != "" {
-			if err := t.get(kindUser, up.uploaderID, &user{}); err != nil {
+			if err := t.users().load(up.uploaderID, &user{}); err != nil {
 				if errors.Is(err, errNotFound) {
 					return errParam(http.StatusNotFound, "resource_not_found", "uploader_user_id", "No user "+up.uploaderID+".")
 				}
@@ -130,11 +130,11 @@ func (inst *Instance) bapiUploadOrgLogo(w http.ResponseWriter, r *http.Request) 
 			return err
 		}
 		lg := &orgLogo{ID: newID("img"), OrgID: o.ID, ContentType: up.contentType, Data: up.file, UploaderID: up.uploaderID, CreatedAt: ms(now)}
-		if err := t.put(kindOrgLogo, lg.ID, lg); err != nil {
+		if err := t.orgLogos().put(lg); err != nil {
 			return err
 		}
 		o.LogoID, o.ImageURL, o.UpdatedAt = lg.ID, inst.logoURL(lg.ID), ms(now)
-		if err := t.put(kindOrg, o.ID, o); err != nil {
+		if err := t.orgs().put(o); err != nil {
 			return err
 		}
 		t.emit("organization.updated", orgJSON(o, nil))
@@ -160,7 +160,7 @@ func (inst *Instance) bapiDeleteOrgLogo(w http.ResponseWriter, r *http.Request) 
 			return err
 		}
 		o.UpdatedAt = ms(inst.now())
-		if err := t.put(kindOrg, o.ID, o); err != nil {
+		if err := t.orgs().put(o); err != nil {
 			return err
 		}
 		t.emit("organization.updated", orgJSON(o, nil))
@@ -175,7 +175,7 @@ func (inst *Instance) bapiDeleteOrgLogo(w http.ResponseWriter, r *http.Request) 
 // dropOrgLogo deletes o's stored logo, if any, and clears its image.
 func dropOrgLogo(t *txn, o *organization) error {
 	if o.LogoID != "" {
-		if err := t.del(kindOrgLogo, o.LogoID); err != nil && !errors.Is(err, errNotFound) {
+		if err := t.orgLogos().del(o.LogoID); err != nil && !errors.Is(err, errNotFound) {
 			return err
 		}
 	}
@@ -187,7 +187,7 @@ func dropOrgLogo(t *txn, o *organization) error {
 // Clerk's image URLs are.
 func (inst *Instance) serveOrgLogo(w http.ResponseWriter, r *http.Request) {
 	var lg orgLogo
-	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindOrgLogo, r.PathValue("id"), &lg) })
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.orgLogos().load(r.PathValue("id"), &lg) })
 	if err != nil {
 		inst.writeError(w, r, notFoundAs(err, "image"))
 		return

@@ -34,7 +34,7 @@ func (inst *Instance) bapiSetUserProfileImage(w http.ResponseWriter, r *http.Req
 			return err
 		}
 		img := &storedImage{ID: newID("img"), ContentType: up.contentType, Data: up.file, CreatedAt: ms(now)}
-		if err := t.put(kindImage, img.ID, img); err != nil {
+		if err := t.images().put(img); err != nil {
 			return err
 		}
 		u.ImageID, u.ImageURL = img.ID, inst.FrontendAPIURL+"/images/"+img.ID
@@ -57,7 +57,7 @@ func dropImage(t *txn, id string) error {
 	if id == "" {
 		return nil
 	}
-	if err := t.del(kindImage, id); err != nil && !errors.Is(err, errNotFound) {
+	if err := t.images().del(id); err != nil && !errors.Is(err, errNotFound) {
 		return err
 	}
 	return nil
@@ -67,7 +67,7 @@ func dropImage(t *txn, id string) error {
 // does; the bytes were sniffed at upload, so the type is fixed.
 func (inst *Instance) handleImage(w http.ResponseWriter, r *http.Request) {
 	var img storedImage
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindImage, r.PathValue("id"), &img) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.images().load(r.PathValue("id"), &img) }); err != nil {
 		inst.writeError(w, r, notFoundAs(err, "image"))
 		return
 	}

@@ -23,10 +23,6 @@ type redirectURL struct {
 	UpdatedAt int64  `json:"updated_at"`
 }
 
-func redirectURLJSON(u *redirectURL) map[string]any {
-	return map[string]any{"object": "redirect_url", "id": u.ID, "url": u.URL, "created_at": u.CreatedAt, "updated_at": u.UpdatedAt}
-}
-
 // checkRedirectURLParam accepts an absolute URL with a scheme and, for
 // http(s), a host; native apps register custom schemes (myapp://callback).
 func checkRedirectURLParam(raw string) (string, error) {
@@ -47,7 +43,7 @@ func (inst *Instance) bapiListRedirectURLs(w http.ResponseWriter, r *http.Reques
 	}
 	var items []*redirectURL
 	if err := inst.store.view(r.Context(), func(t *txn) error {
-		items, err = all[redirectURL](t, kindRedirectURL)
+		items, err = t.redirectURLs().list()
 		return err
 	}); err != nil {
 		return nil, 0, err
@@ -74,10 +70,10 @@ func (inst *Instance) bapiCreateRedirectURL(w http.ResponseWriter, r *http.Reque
 	now := ms(inst.now())
 	u := &redirectURL{ID: newID("ru"), URL: raw, CreatedAt: now, UpdatedAt: now}
 	err = inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.claim(nsRedirectURL, raw, u.ID); err != nil {
+		if err := t.redirectURLValues().claim(raw, u.ID); err != nil {
 			return conflictAs(err, errTaken("url", fmt.Sprintf("%s is already a redirect URL.", raw)))
 		}
-		return t.put(kindRedirectURL, u.ID, u)
+		return t.redirectURLs().put(u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -87,7 +83,7 @@ func (inst *Instance) bapiCreateRedirectURL(w http.ResponseWriter, r *http.Reque
 
 func (inst *Instance) bapiGetRedirectURL(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var u redirectURL
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindRedirectURL, r.PathValue("id"), &u) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.redirectURLs().load(r.PathValue("id"), &u) }); err != nil {
 		return nil, 0, notFoundAs(err, "redirect URL")
 	}
 	return redirectURLJSON(&u), 0, nil
@@ -95,7 +91,7 @@ func (inst *Instance) bapiGetRedirectURL(w http.ResponseWriter, r *http.Request)
 
 func (inst *Instance) bapiDeleteRedirectURL(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindRedirectURL, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.redirectURLs().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "redirect URL")
 	}
 	return deletedJSON("redirect_url", id), 0, nil

@@ -6,52 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
 )
-
-func sessionJSON(s *session) map[string]any {
-	var org any
-	if s.ActiveOrgID != "" {
-		org = s.ActiveOrgID
-	}
-	var actor any
-	if s.ActorJSON != "" {
-		actor = json.RawMessage(s.ActorJSON)
-	}
-	return map[string]any{"object": "session", "id": s.ID, "user_id": s.UserID, "client_id": s.ClientID,
-		"actor": actor, "status": s.Status, "last_active_organization_id": org, "last_active_at": s.LastActiveAt,
-		"latest_activity": nil, "expire_at": s.ExpireAt, "abandon_at": s.AbandonAt,
-		"updated_at": s.UpdatedAt, "created_at": s.CreatedAt, "tasks": nil}
-}
-
-func clientJSON(t *txn, c *client) (map[string]any, error) {
-	sessions := []any{}
-	for _, id := range c.SessionIDs {
-		var s session
-		if err := t.get(kindSession, id, &s); err != nil {
-			if errors.Is(err, errNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		sessions = append(sessions, sessionJSON(&s))
-	}
-	var last any
-	if c.LastActiveSessionID != "" {
-		last = c.LastActiveSessionID
-	}
-	ids := c.SessionIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	return map[string]any{"object": "client", "id": c.ID, "session_ids": ids, "sessions": sessions,
-		"sign_in_id": nil, "sign_up_id": nil, "last_active_session_id": last, "last_authentication_strategy": nil,
-		"updated_at": c.UpdatedAt, "created_at": c.CreatedAt}, nil
-}
 
 func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	q := r.URL.Query()
@@ -68,7 +27,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 	var out []*session
 	now := inst.now()
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return each(t, kindSession, func(s *session) bool {
+		return t.sessions().each(func(s *session) bool {
 			if s.Status == "active" && ms(now) >= s.ExpireAt {
 				s.Status = "expired"
 			}
@@ -79,6 +38,7 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 			}
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -86,14 +46,14 @@ func (inst *Instance) bapiListSessions(w http.ResponseWriter, r *http.Request) (
 	sortBy(out, true, func(a, b *session) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
 	data, _ := pageJSON(out, limit, offset, infallible(sessionJSON))
 	if q.Get("paginated") == "true" {
-		return map[string]any{"data": data, "total_count": len(out)}, 0, nil
+		return &pageWire{Data: data, TotalCount: len(out)}, 0, nil
 	}
 	return data, 0, nil
 }
 
 func (inst *Instance) bapiGetSession(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var s session
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindSession, r.PathValue("id"), &s) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.sessions().load(r.PathValue("id"), &s) }); err != nil {
 		return nil, 0, notFoundAs(err, "session")
 	}
 	if s.Status == "active" && ms(inst.now()) >= s.ExpireAt {
@@ -118,7 +78,7 @@ func (inst *Instance) bapiCreateSession(w http.ResponseWriter, r *http.Request) 
 	now := inst.now()
 	var s *session
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, p.UserID, &user{}); err != nil {
+		if err := t.users().load(p.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
 		c, err := inst.newClient(t, now)
@@ -146,21 +106,21 @@ func (inst *Instance) bapiRevokeSession(w http.ResponseWriter, r *http.Request) 
 	var s session
 	now := inst.now()
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+		if err := t.sessions().load(r.PathValue("id"), &s); err != nil {
 			return notFoundAs(err, "session")
 		}
 		if s.Status == "active" || s.Status == "pending" {
 			s.Status = "revoked"
 			s.UpdatedAt = ms(now)
-			if err := t.put(kindSession, s.ID, &s); err != nil {
+			if err := t.sessions().put(&s); err != nil {
 				return err
 			}
 			t.emit("session.revoked", sessionJSON(&s))
 			var c client
-			if err := t.get(kindClient, s.ClientID, &c); err == nil && c.LastActiveSessionID == s.ID {
+			if err := t.clients().load(s.ClientID, &c); err == nil && c.LastActiveSessionID == s.ID {
 				c.LastActiveSessionID = ""
 				c.UpdatedAt = ms(now)
-				return t.put(kindClient, c.ID, &c)
+				return t.clients().put(&c)
 			}
 		}
 		return nil
@@ -189,7 +149,7 @@ func (inst *Instance) bapiSessionToken(w http.ResponseWriter, r *http.Request) (
 	var jwt string
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var s session
-		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+		if err := t.sessions().load(r.PathValue("id"), &s); err != nil {
 			return notFoundAs(err, "session")
 		}
 		if s.Status != "active" || ms(now) >= s.ExpireAt {
@@ -213,7 +173,7 @@ func (inst *Instance) bapiSessionToken(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"object": "token", "jwt": jwt}, 0, nil
+	return &fapiToken{Object: "token", JWT: jwt}, 0, nil
 }
 
 func (inst *Instance) bapiHandshakePayload(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -234,10 +194,10 @@ func (inst *Instance) bapiHandshakePayload(w http.ResponseWriter, r *http.Reques
 }
 
 func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var out map[string]any
+	var out *clientWire
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var c client
-		if err := t.get(kindClient, r.PathValue("id"), &c); err != nil {
+		if err := t.clients().load(r.PathValue("id"), &c); err != nil {
 			return notFoundAs(err, "client")
 		}
 		var err error
@@ -248,16 +208,6 @@ func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any
 		return nil, 0, err
 	}
 	return out, 0, nil
-}
-
-func (inst *Instance) signInTokenJSON(st *signInToken, withSecret bool) map[string]any {
-	m := map[string]any{"object": "sign_in_token", "id": st.ID, "status": st.Status, "user_id": st.UserID,
-		"created_at": st.CreatedAt, "updated_at": st.UpdatedAt}
-	if withSecret {
-		m["token"] = st.Token
-		m["url"] = inst.FrontendAPIURL + "/v1/tickets/accept?ticket=" + url.QueryEscape(st.Token)
-	}
-	return m
 }
 
 func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -283,13 +233,13 @@ func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Reque
 	st := &signInToken{ID: newID("sit"), UserID: p.UserID, Token: randString(48), Status: "pending", OrgID: p.OrgID,
 		ExpiresAt: ms(now) + exp*1000, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, p.UserID, &user{}); err != nil {
+		if err := t.users().load(p.UserID, &user{}); err != nil {
 			return notFoundAs(err, "user")
 		}
-		if err := t.claim(nsTicket, st.Token, st.ID); err != nil {
+		if err := t.signInTickets().claim(st.Token, st.ID); err != nil {
 			return err
 		}
-		return t.put(kindSignIn, st.ID, st)
+		return t.signInTokens().put(st)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -300,7 +250,7 @@ func (inst *Instance) bapiCreateSignInToken(w http.ResponseWriter, r *http.Reque
 func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var st signInToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindSignIn, r.PathValue("id"), &st); err != nil {
+		if err := t.signInTokens().load(r.PathValue("id"), &st); err != nil {
 			return notFoundAs(err, "sign-in token")
 		}
 		if st.Status != "pending" {
@@ -308,7 +258,7 @@ func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Reque
 		}
 		st.Status = "revoked"
 		st.UpdatedAt = ms(inst.now())
-		return t.put(kindSignIn, st.ID, &st)
+		return t.signInTokens().put(&st)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -318,12 +268,12 @@ func (inst *Instance) bapiRevokeSignInToken(w http.ResponseWriter, r *http.Reque
 
 // redeemTicket consumes a sign-in token and returns its user and org.
 func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signInToken, error) {
-	id, err := t.lookup(nsTicket, ticket)
+	id, err := t.signInTickets().owner(ticket)
 	if err != nil {
 		return nil, err
 	}
 	var st signInToken
-	if err := t.get(kindSignIn, id, &st); err != nil {
+	if err := t.signInTokens().load(id, &st); err != nil {
 		return nil, err
 	}
 	if st.Status != "pending" || ms(now) >= st.ExpiresAt {
@@ -331,7 +281,7 @@ func (inst *Instance) redeemTicket(t *txn, ticket string, now time.Time) (*signI
 	}
 	st.Status = "accepted"
 	st.UpdatedAt = ms(now)
-	return &st, t.put(kindSignIn, st.ID, &st)
+	return &st, t.signInTokens().put(&st)
 }
 
 // refreshCookie is the cookie the handshake hands out with the session
@@ -389,7 +339,7 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 	var uat int64
 	err = inst.store.update(r.Context(), func(t *txn) error {
 		var s session
-		if err := t.get(kindSession, r.PathValue("id"), &s); err != nil {
+		if err := t.sessions().load(r.PathValue("id"), &s); err != nil {
 			return notFoundAs(err, "session")
 		}
 		if s.RefreshToken == "" || subtle.ConstantTimeCompare([]byte(s.RefreshToken), []byte(*p.RefreshToken)) != 1 {
@@ -399,11 +349,11 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 			return errRefresh("session_not_active", "The session is no longer active; sign in again.")
 		}
 		s.LastActiveAt, s.UpdatedAt = ms(now), ms(now)
-		if err := t.put(kindSession, s.ID, &s); err != nil {
+		if err := t.sessions().put(&s); err != nil {
 			return err
 		}
 		var c client
-		if err := t.get(kindClient, s.ClientID, &c); err == nil {
+		if err := t.clients().load(s.ClientID, &c); err == nil {
 			uat = c.UpdatedAt / 1000
 		} else if !errors.Is(err, errNotFound) {
 			return err
@@ -418,7 +368,7 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 	if format == "cookie" {
 		return map[string]any{"object": "cookies", "cookies": inst.directives(jwt, uat, "", "", r.URL.Query().Get("suffixed_cookies") == "true")}, 0, nil
 	}
-	return map[string]any{"object": "token", "jwt": jwt}, 0, nil
+	return &fapiToken{Object: "token", JWT: jwt}, 0, nil
 }
 
 // ownClaims are the claims of a token localclerk signed that the refresh

@@ -28,7 +28,7 @@ import (
 // loadUser reads the user the path names, or Clerk's 404.
 func (inst *Instance) loadUser(r *http.Request) (*user, error) {
 	var u user
-	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) })
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.users().load(r.PathValue("id"), &u) })
 	if err != nil {
 		return nil, notFoundAs(err, "user")
 	}
@@ -70,7 +70,7 @@ func (inst *Instance) bapiNoSuchUserItem(what, param string) bapiFunc {
 			return nil, 0, err
 		}
 		e := errNotFoundResource(what)
-		e.Errors[0].Meta = map[string]any{"param_name": param}
+		e.Errors[0].Meta = paramMeta(param)
 		return nil, 0, e
 	}
 }
@@ -79,7 +79,7 @@ func (inst *Instance) bapiListTrustedDevices(w http.ResponseWriter, r *http.Requ
 	if _, err := inst.loadUser(r); err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"data": []any{}, "total_count": 0}, 0, nil
+	return &pageWire{Data: []any{}, TotalCount: 0}, 0, nil
 }
 
 // providerRe is an OAuth provider id, with or without Clerk's oauth_
@@ -105,7 +105,7 @@ func (inst *Instance) bapiOAuthAccessTokens(w http.ResponseWriter, r *http.Reque
 var errPasswordCompromised = newAPIError(http.StatusUnprocessableEntity, "form_password_compromised",
 	"Your password may be compromised.",
 	"This password has been marked as compromised. Reset your password to sign in.",
-	map[string]any{"param_name": "password"})
+	paramMeta("password"))
 
 func (inst *Instance) bapiSetPasswordCompromised(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var p struct {

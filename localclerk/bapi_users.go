@@ -10,55 +10,6 @@ import (
 	"time"
 )
 
-func emailJSON(e emailAddress) map[string]any {
-	var ver any
-	switch {
-	case e.Verified && isTestEmail(e.Address): // verified by its test code, as on Clerk
-		ver = map[string]any{"object": "verification_otp", "status": "verified", "strategy": "email_code", "attempts": nil, "expire_at": nil}
-	case e.Verified:
-		ver = map[string]any{"object": "verification_admin", "status": "verified", "strategy": "admin", "attempts": nil, "expire_at": nil}
-	default:
-		ver = map[string]any{"object": "verification_otp", "status": "unverified", "strategy": "email_code", "attempts": 0, "expire_at": nil}
-	}
-	return map[string]any{"id": e.ID, "object": "email_address", "email_address": e.Address, "reserved": false,
-		"verification": ver, "linked_to": []any{}, "matches_sso_connection": false,
-		"created_at": e.CreatedAt, "updated_at": e.CreatedAt}
-}
-
-// userJSON renders a user in the Backend API's User shape.
-func userJSON(u *user) map[string]any {
-	emails := make([]any, 0, len(u.Emails))
-	for _, e := range u.Emails {
-		emails = append(emails, emailJSON(e))
-	}
-	var primary any
-	if u.PrimaryEmailID != "" {
-		primary = u.PrimaryEmailID
-	}
-	img, hasImage := "https://img.clerk.com/placeholder.png", false
-	if u.ImageURL != "" {
-		img, hasImage = u.ImageURL, true
-	}
-	return map[string]any{
-		"id": u.ID, "object": "user",
-		"external_id": u.ExternalID, "username": u.Username,
-		"first_name": u.FirstName, "last_name": u.LastName, "locale": u.Locale,
-		"primary_email_address_id": primary, "primary_phone_number_id": nil, "primary_web3_wallet_id": nil,
-		"profile_image_url": img, "image_url": img, "has_image": hasImage,
-		"public_metadata": rawOrEmpty(u.PublicMeta), "private_metadata": rawOrEmpty(u.PrivateMeta),
-		"unsafe_metadata": rawOrEmpty(u.UnsafeMeta),
-		"email_addresses": emails, "phone_numbers": []any{}, "web3_wallets": []any{}, "passkeys": []any{},
-		"password_enabled": u.PasswordHash != "", "two_factor_enabled": false, "totp_enabled": false,
-		"backup_code_enabled": false, "mfa_enabled_at": nil, "mfa_disabled_at": nil, "password_last_updated_at": nil,
-		"external_accounts": []any{}, "saml_accounts": []any{}, "enterprise_accounts": []any{},
-		"last_sign_in_at": u.LastSignInAt, "banned": u.Banned, "locked": u.Locked, "deprovisioned": false,
-		"lockout_expires_in_seconds": nil, "verification_attempts_remaining": 100,
-		"updated_at": u.UpdatedAt, "created_at": u.CreatedAt,
-		"delete_self_enabled": !u.NoDeleteSelf, "create_organization_enabled": !u.NoCreateOrg, "create_organizations_limit": u.CreateOrgLimit,
-		"last_active_at": u.LastActiveAt, "legal_accepted_at": u.LegalAccepted,
-	}
-}
-
 // userParams is the body of POST/PATCH /users. Pointers distinguish
 // "absent" from "set to empty".
 type userParams struct {
@@ -110,7 +61,7 @@ func validatePassword(p *string, skip *bool) error {
 		return errPasswordTooLong
 	}
 	if (skip == nil || !*skip) && len(*p) < 8 {
-		return newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_short", "Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.", map[string]any{"param_name": "password"})
+		return newAPIError(http.StatusUnprocessableEntity, "form_password_length_too_short", "Passwords must be 8 characters or more.", "Passwords must be 8 characters or more.", paramMeta("password"))
 	}
 	return nil
 }
@@ -175,7 +126,7 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 	if err := applySettings(u, p); err != nil {
 		return nil, err
 	}
-	if err := t.get(kindUser, id, &user{}); err == nil {
+	if err := t.users().load(id, &user{}); err == nil {
 		return nil, errTaken("id", "A user with id "+id+" already exists.")
 	}
 	if err := inst.setUsername(t, u, p.Username); err != nil {
@@ -198,7 +149,7 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 		}
 		u.PasswordHash = p.passwordHash
 	}
-	if err := t.put(kindUser, u.ID, u); err != nil {
+	if err := t.users().put(u); err != nil {
 		return nil, err
 	}
 	t.emit("user.created", userJSON(u))
@@ -210,7 +161,7 @@ func addEmail(t *txn, u *user, addr string, verified bool, now time.Time) error 
 	if len(addr) > 254 || !emailRe.MatchString(addr) {
 		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
 	}
-	err := t.claim(nsEmail, normEmail(addr), u.ID)
+	err := t.identifiers().claimEmail(addr, u.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("email_address", "That email address is taken. Please try another.")
 	}
@@ -230,7 +181,7 @@ func (inst *Instance) setUsername(t *txn, u *user, name *string) error {
 	if name == nil {
 		return nil
 	}
-	if err := t.release(nsUsername, u.ID); err != nil {
+	if err := t.identifiers().releaseUsername(u.ID); err != nil {
 		return err
 	}
 	if *name == "" {
@@ -240,7 +191,7 @@ func (inst *Instance) setUsername(t *txn, u *user, name *string) error {
 	if !usernameRe.MatchString(*name) {
 		return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "username", "username must be 3-64 letters, digits, '_', '.' or '-'.")
 	}
-	err := t.claim(nsUsername, strings.ToLower(*name), u.ID)
+	err := t.identifiers().claimUsername(*name, u.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("username", "That username is taken. Please try another.")
 	}
@@ -256,14 +207,14 @@ func setExternalID(t *txn, u *user, ext *string) error {
 	if ext == nil {
 		return nil
 	}
-	if err := t.release(nsExternalID, u.ID); err != nil {
+	if err := t.identifiers().releaseExternalID(u.ID); err != nil {
 		return err
 	}
 	if *ext == "" {
 		u.ExternalID = nil
 		return nil
 	}
-	err := t.claim(nsExternalID, *ext, u.ID)
+	err := t.identifiers().claimExternalID(*ext, u.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("external_id", "That external_id is taken.")
 	}
@@ -297,7 +248,7 @@ func (inst *Instance) bapiCreateUser(w http.ResponseWriter, r *http.Request) (an
 
 func (inst *Instance) bapiGetUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var u user
-	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) })
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.users().load(r.PathValue("id"), &u) })
 	if err != nil {
 		return nil, 0, notFoundAs(err, "user")
 	}
@@ -318,7 +269,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 	}
 	inOrg := map[string]bool{}
 	if len(orgs) > 0 {
-		ms, err := all[membership](t, kindMembership)
+		ms, err := t.memberships().list()
 		if err != nil {
 			return nil, err
 		}
@@ -331,7 +282,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 		}
 	}
 	var out []*user
-	err = each(t, kindUser, func(u *user) bool {
+	err = t.users().each(func(u *user) bool {
 		if len(ids) > 0 && !contains(ids, u.ID) {
 			return true
 		}
@@ -371,6 +322,7 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 		out = append(out, u)
 		return true
 	})
+
 	return out, err
 }
 
@@ -463,7 +415,7 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 	now := inst.now()
 	var u user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		for _, m := range []struct {
@@ -517,7 +469,7 @@ func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (an
 		}
 		u.UpdatedAt = ms(now)
 		t.emit("user.updated", userJSON(&u))
-		return t.put(kindUser, u.ID, &u)
+		return t.users().put(&u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -536,7 +488,7 @@ func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (
 	}
 	var u user
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindUser, r.PathValue("id"), &u); err != nil {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
 			return notFoundAs(err, "user")
 		}
 		if err := mergeMetadataFields(metadataPatch{"public_metadata", p.PublicMetadata, &u.PublicMeta}, metadataPatch{"private_metadata", p.PrivateMetadata, &u.PrivateMeta}, metadataPatch{"unsafe_metadata", p.UnsafeMetadata, &u.UnsafeMeta}); err != nil {
@@ -544,7 +496,7 @@ func (inst *Instance) bapiUserMetadata(w http.ResponseWriter, r *http.Request) (
 		}
 		u.UpdatedAt = ms(inst.now())
 		t.emit("user.updated", userJSON(&u))
-		return t.put(kindUser, u.ID, &u)
+		return t.users().put(&u)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -573,7 +525,7 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 		return nil, 0, err
 	}
 	var u user
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindUser, r.PathValue("id"), &u) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.users().load(r.PathValue("id"), &u) }); err != nil {
 		return nil, 0, notFoundAs(err, "user")
 	}
 	if u.PasswordHash == "" {
@@ -581,7 +533,7 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 	}
 	pc := checkPassword(&u, p.Password) // outside any transaction
 	if !pc.ok {
-		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", map[string]any{"param_name": "password"})
+		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", paramMeta("password"))
 	}
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, pc.upgraded)
 	return map[string]any{"verified": true}, 0, nil
@@ -593,7 +545,7 @@ var errNoPasswordSet = newAPIError(http.StatusBadRequest, "no_password_set", "no
 	"This user does not have a password set for their account.", nil)
 
 func revokeUserSessions(t *txn, userID string, now time.Time) error {
-	ss, err := all[session](t, kindSession)
+	ss, err := t.sessions().list()
 	if err != nil {
 		return err
 	}
@@ -601,7 +553,7 @@ func revokeUserSessions(t *txn, userID string, now time.Time) error {
 		if s.UserID == userID && (s.Status == "active" || s.Status == "pending") {
 			s.Status = "revoked"
 			s.UpdatedAt = ms(now)
-			if err := t.put(kindSession, s.ID, s); err != nil {
+			if err := t.sessions().put(s); err != nil {
 				return err
 			}
 			t.emit("session.revoked", sessionJSON(s))
@@ -644,10 +596,130 @@ func deleteUser(t *txn, u *user, now time.Time) error {
 		return err
 	}
 	for _, m := range mems {
-		if err := t.del(kindMembership, m.ID); err != nil {
+		if err := t.memberships().del(m.ID); err != nil {
 			return err
 		}
 	}
 	t.emit("user.deleted", deletedJSON("user", u.ID))
-	return t.del(kindUser, u.ID)
+	return t.users().del(u.ID)
+}
+
+// updateUser loads the user the path names, applies change and stores
+// the result with a user.updated webhook, all in one transaction.
+func (inst *Instance) updateUser(r *http.Request, change func(t *txn, u *user, now time.Time) error) (any, int, error) {
+	now := inst.now()
+	var u user
+	err := inst.store.update(r.Context(), func(t *txn) error {
+		if err := t.users().load(r.PathValue("id"), &u); err != nil {
+			return notFoundAs(err, "user")
+		}
+		if err := change(t, &u, now); err != nil {
+			return err
+		}
+		u.UpdatedAt = ms(now)
+		t.emit("user.updated", userJSON(&u))
+		return t.users().put(&u)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return userJSON(&u), 0, nil
+}
+
+// bapiLockUser locks or unlocks a user: a locked user cannot sign in
+// (the hosted pages and the Frontend API refuse), sessions stay.
+func (inst *Instance) bapiLockUser(lock bool) bapiFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+		return inst.updateUser(r, func(_ *txn, u *user, _ time.Time) error {
+			u.Locked = lock
+			return nil
+		})
+	}
+}
+
+func (inst *Instance) bapiReplaceUserMetadata(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	var p struct {
+		PublicMetadata  json.RawMessage `json:"public_metadata"`
+		PrivateMetadata json.RawMessage `json:"private_metadata"`
+		UnsafeMetadata  json.RawMessage `json:"unsafe_metadata"`
+	}
+	if err := decodeBody(w, r, &p); err != nil {
+		return nil, 0, err
+	}
+	for _, m := range []struct {
+		n string
+		v json.RawMessage
+	}{{"public_metadata", p.PublicMetadata}, {"private_metadata", p.PrivateMetadata}, {"unsafe_metadata", p.UnsafeMetadata}} {
+		if err := checkMetadata(m.n, m.v); err != nil {
+			return nil, 0, err
+		}
+	}
+	return inst.updateUser(r, func(_ *txn, u *user, _ time.Time) error {
+		// A field the body leaves out keeps its value; one it sends
+		// (null included, which empties it) replaces it whole.
+		for _, m := range []struct {
+			v   json.RawMessage
+			dst *json.RawMessage
+		}{{p.PublicMetadata, &u.PublicMeta}, {p.PrivateMetadata, &u.PrivateMeta}, {p.UnsafeMetadata, &u.UnsafeMeta}} {
+			if m.v != nil {
+				*m.dst = rawOrEmpty(m.v)
+			}
+		}
+		return nil
+	})
+}
+
+func (inst *Instance) bapiRemoveUserPassword(w http.ResponseWriter, r *http.Request) (any, int, error) {
+	return inst.updateUser(r, func(_ *txn, u *user, _ time.Time) error {
+		if u.PasswordHash == "" {
+			return errNoPasswordSet
+		}
+		u.PasswordHash, u.PasswordCompromised = "", false
+		return nil
+	})
+}
+
+// bapiBanUsers bans or unbans up to 50 users at once, all or none.
+func (inst *Instance) bapiBanUsers(ban bool) bapiFunc {
+	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
+		var p struct {
+			UserIDs []string `json:"user_ids"`
+		}
+		if err := decodeBody(w, r, &p); err != nil {
+			return nil, 0, err
+		}
+		if len(p.UserIDs) == 0 {
+			return nil, 0, errMissing("user_ids")
+		}
+		if len(p.UserIDs) > 50 {
+			return nil, 0, newAPIError(http.StatusBadRequest, "bulk_size_exceeded", "bulk size exceeded",
+				"Parameters exceed the maximum allowed bulk processing size of 50.", nil)
+		}
+		now := inst.now()
+		out := []any{}
+		err := inst.store.update(r.Context(), func(t *txn) error {
+			for _, id := range p.UserIDs {
+				var u user
+				if err := t.users().load(id, &u); err != nil {
+					return notFoundAs(err, "user "+id)
+				}
+				u.Banned, u.UpdatedAt = ban, ms(now)
+				if ban {
+					if err := revokeUserSessions(t, u.ID, now); err != nil {
+						return err
+					}
+				}
+				if err := t.users().put(&u); err != nil {
+					return err
+				}
+				t.emit("user.updated", userJSON(&u))
+				out = append(out, userJSON(&u))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, err
+		}
+		return out, 0, nil
+	}
 }

@@ -38,7 +38,7 @@ func loadWaitlistView(t *txn, e *waitlistEntry) (waitlistView, error) {
 		return v, nil
 	}
 	var iv invitation
-	if err := t.get(kindInvitation, e.InvitationID, &iv); err != nil {
+	if err := t.invitations().load(e.InvitationID, &iv); err != nil {
 		if errors.Is(err, errNotFound) {
 			return v, nil
 		}
@@ -51,17 +51,8 @@ func loadWaitlistView(t *txn, e *waitlistEntry) (waitlistView, error) {
 	return v, nil
 }
 
-func (inst *Instance) waitlistJSON(v waitlistView, now time.Time) map[string]any {
-	var iv any
-	if v.iv != nil {
-		iv = inst.invitationJSON(v.iv, now)
-	}
-	return map[string]any{"object": "waitlist_entry", "id": v.e.ID, "email_address": v.e.Email, "status": v.status,
-		"is_locked": false, "invitation": iv, "created_at": v.e.CreatedAt, "updated_at": v.e.UpdatedAt}
-}
-
 // waitlistAnswer loads e's view and renders it.
-func (inst *Instance) waitlistAnswer(t *txn, e *waitlistEntry, now time.Time) (map[string]any, error) {
+func (inst *Instance) waitlistAnswer(t *txn, e *waitlistEntry, now time.Time) (*waitlistEntryWire, error) {
 	v, err := loadWaitlistView(t, e)
 	if err != nil {
 		return nil, err
@@ -76,7 +67,7 @@ type waitlistParams struct {
 
 // addToWaitlist adds an address, or answers its existing entry, as Clerk
 // does; an address that already has a user cannot wait.
-func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (map[string]any, error) {
+func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (*waitlistEntryWire, error) {
 	if p.EmailAddress == nil || strings.TrimSpace(*p.EmailAddress) == "" {
 		return nil, errMissing("email_address")
 	}
@@ -84,25 +75,25 @@ func (inst *Instance) addToWaitlist(t *txn, p *waitlistParams, now time.Time) (m
 	if len(email) > 254 || !emailRe.MatchString(email) {
 		return nil, errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
 	}
-	if id, err := t.lookup(nsWaitlistEmail, email); err == nil {
+	if id, err := t.waitlistEmails().owner(email); err == nil {
 		var e waitlistEntry
-		if err := t.get(kindWaitlist, id, &e); err != nil {
+		if err := t.waitlist().load(id, &e); err != nil {
 			return nil, err
 		}
 		return inst.waitlistAnswer(t, &e, now)
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
 	}
-	if _, err := t.lookup(nsEmail, email); err == nil {
+	if _, err := t.identifiers().emailOwner(email); err == nil {
 		return nil, errTaken("email_address", "A user with this email address already exists.")
 	} else if !errors.Is(err, errNotFound) {
 		return nil, err
 	}
 	e := &waitlistEntry{ID: newID("wle"), Email: email, Status: "pending", CreatedAt: ms(now), UpdatedAt: ms(now)}
-	if err := t.claim(nsWaitlistEmail, email, e.ID); err != nil {
+	if err := t.waitlistEmails().claim(email, e.ID); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindWaitlist, e.ID, e); err != nil {
+	if err := t.waitlist().put(e); err != nil {
 		return nil, err
 	}
 	j, err := inst.waitlistAnswer(t, e, now)
@@ -119,7 +110,7 @@ func (inst *Instance) bapiCreateWaitlistEntry(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	now := inst.now()
-	var out map[string]any
+	var out *waitlistEntryWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var err error
 		out, err = inst.addToWaitlist(t, &p, now)
@@ -179,7 +170,7 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 	now := inst.now()
 	var views []waitlistView
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		entries, err := all[waitlistEntry](t, kindWaitlist)
+		entries, err := t.waitlist().list()
 		if err != nil {
 			return err
 		}
@@ -210,7 +201,7 @@ func (inst *Instance) bapiListWaitlist(w http.ResponseWriter, r *http.Request) (
 		return cmpInt(a.e.CreatedAt, b.e.CreatedAt)
 	})
 	data, _ := pageJSON(views, limit, offset, infallible(func(v waitlistView) any { return inst.waitlistJSON(v, now) }))
-	return map[string]any{"data": data, "total_count": len(views)}, 0, nil
+	return &pageWire{Data: data, TotalCount: len(views)}, 0, nil
 }
 
 // bapiDeleteWaitlistEntry deletes a pending entry; one that was invited
@@ -219,14 +210,14 @@ func (inst *Instance) bapiDeleteWaitlistEntry(w http.ResponseWriter, r *http.Req
 	id := r.PathValue("id")
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var e waitlistEntry
-		if err := t.get(kindWaitlist, id, &e); err != nil {
+		if err := t.waitlist().load(id, &e); err != nil {
 			return notFoundAs(err, "waitlist entry")
 		}
 		if e.Status != "pending" {
 			return newAPIError(http.StatusConflict, "waitlist_entry_not_pending", "entry not pending",
 				"Only a pending waitlist entry can be deleted; this one is "+e.Status+".", nil)
 		}
-		return t.del(kindWaitlist, id)
+		return t.waitlist().del(id)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -239,10 +230,10 @@ func (inst *Instance) bapiDeleteWaitlistEntry(w http.ResponseWriter, r *http.Req
 // follows.
 func (inst *Instance) changeWaitlistEntry(r *http.Request, fn func(t *txn, v waitlistView, now time.Time) error) (any, int, error) {
 	now := inst.now()
-	var out map[string]any
+	var out *waitlistEntryWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var e waitlistEntry
-		if err := t.get(kindWaitlist, r.PathValue("id"), &e); err != nil {
+		if err := t.waitlist().load(r.PathValue("id"), &e); err != nil {
 			return notFoundAs(err, "waitlist entry")
 		}
 		v, err := loadWaitlistView(t, &e)
@@ -257,7 +248,7 @@ func (inst *Instance) changeWaitlistEntry(r *http.Request, fn func(t *txn, v wai
 			return err
 		}
 		e.UpdatedAt = ms(now)
-		if err := t.put(kindWaitlist, e.ID, &e); err != nil {
+		if err := t.waitlist().put(&e); err != nil {
 			return err
 		}
 		if out, err = inst.waitlistAnswer(t, &e, now); err != nil {
@@ -305,10 +296,10 @@ func (inst *Instance) bapiRejectWaitlistEntry(w http.ResponseWriter, r *http.Req
 	return inst.changeWaitlistEntry(r, func(t *txn, v waitlistView, now time.Time) error {
 		if v.iv != nil && v.iv.status(now) == "pending" {
 			v.iv.Status, v.iv.UpdatedAt = "revoked", ms(now)
-			if err := t.release(nsInviteAddress, v.iv.ID); err != nil {
+			if err := t.invitedAddresses().release(v.iv.ID); err != nil {
 				return err
 			}
-			if err := t.put(kindInvitation, v.iv.ID, v.iv); err != nil {
+			if err := t.invitations().put(v.iv); err != nil {
 				return err
 			}
 			t.emit("invitation.revoked", inst.invitationJSON(v.iv, now))

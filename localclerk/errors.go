@@ -38,11 +38,11 @@ func errNotFoundResource(what string) *apiError {
 }
 
 func errParam(status int, code, param, long string) *apiError {
-	return newAPIError(status, code, "is invalid", long, map[string]any{"param_name": param})
+	return newAPIError(status, code, "is invalid", long, paramMeta(param))
 }
 
 func errMissing(param string) *apiError {
-	return newAPIError(http.StatusUnprocessableEntity, "form_param_missing", param+" must be included", param+" must be included.", map[string]any{"param_name": param})
+	return newAPIError(http.StatusUnprocessableEntity, "form_param_missing", param+" must be included", param+" must be included.", paramMeta(param))
 }
 
 func errInvalid(param, long string) *apiError {
@@ -50,7 +50,7 @@ func errInvalid(param, long string) *apiError {
 }
 
 func errTaken(param, long string) *apiError {
-	return newAPIError(http.StatusUnprocessableEntity, "form_identifier_exists", "That identifier is taken.", long, map[string]any{"param_name": param})
+	return newAPIError(http.StatusUnprocessableEntity, "form_identifier_exists", "That identifier is taken.", long, paramMeta(param))
 }
 
 var errUnauthorized = newAPIError(http.StatusUnauthorized, "clerk_key_invalid", "Secret Key is invalid", "The request was not authenticated with this instance's secret key (Authorization: Bearer sk_test_...).", nil)
@@ -182,3 +182,6 @@ func decodeForm(body string, v any) error {
 	}
 	return nil
 }
+
+// paramMeta is an error's meta naming the request parameter at fault.
+func paramMeta(name string) map[string]any { return map[string]any{"param_name": name} }

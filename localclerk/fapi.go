@@ -82,10 +82,10 @@ func (inst *Instance) newClient(t *txn, now time.Time) (*client, error) {
 	c := &client{ID: newID("client"), SessionIDs: []string{}, CreatedAt: ms(now), UpdatedAt: ms(now)}
 	db := &devBrowser{ID: newID("dvb"), ClientID: c.ID, CreatedAt: ms(now)}
 	c.DevBrowserID = db.ID
-	if err := t.put(kindDevBrowser, db.ID, db); err != nil {
+	if err := t.devBrowsers().put(db); err != nil {
 		return nil, err
 	}
-	if err := t.put(kindClient, c.ID, c); err != nil {
+	if err := t.clients().put(c); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -108,10 +108,10 @@ func devBrowserFromRequest(r *http.Request) string {
 func (inst *Instance) findClient(t *txn, r *http.Request, dvb string) (*client, error) {
 	if dvb != "" {
 		var db devBrowser
-		err := t.get(kindDevBrowser, dvb, &db)
+		err := t.devBrowsers().load(dvb, &db)
 		if err == nil {
 			var c client
-			if err := t.get(kindClient, db.ClientID, &c); err == nil {
+			if err := t.clients().load(db.ClientID, &c); err == nil {
 				return &c, nil
 			} else if !errors.Is(err, errNotFound) {
 				return nil, err
@@ -122,7 +122,7 @@ func (inst *Instance) findClient(t *txn, r *http.Request, dvb string) (*client, 
 	}
 	if ck, err := r.Cookie(clientCookie); err == nil && ck.Value != "" && len(ck.Value) < 100 {
 		var c client
-		err := t.get(kindClient, ck.Value, &c)
+		err := t.clients().load(ck.Value, &c)
 		if err == nil {
 			return &c, nil
 		}
@@ -140,7 +140,7 @@ func activeSession(t *txn, c *client, now time.Time) (*session, error) {
 		return nil, nil
 	}
 	var s session
-	if err := t.get(kindSession, c.LastActiveSessionID, &s); err != nil {
+	if err := t.sessions().load(c.LastActiveSessionID, &s); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
@@ -149,7 +149,7 @@ func activeSession(t *txn, c *client, now time.Time) (*session, error) {
 	if s.Status == "active" && ms(now) >= s.ExpireAt {
 		s.Status = "expired"
 		s.UpdatedAt = ms(now)
-		if err := t.put(kindSession, s.ID, &s); err != nil {
+		if err := t.sessions().put(&s); err != nil {
 			return nil, err
 		}
 	}
@@ -164,7 +164,7 @@ func activeSession(t *txn, c *client, now time.Time) (*session, error) {
 // it, or their first organization when orgID is empty.
 func (inst *Instance) startSession(t *txn, c *client, userID, orgID string, now time.Time) (*session, error) {
 	var u user
-	if err := t.get(kindUser, userID, &u); err != nil {
+	if err := t.users().load(userID, &u); err != nil {
 		return nil, fmt.Errorf("load user: %w", err)
 	}
 	if err := inst.endClientSessions(t, c, now); err != nil {
@@ -187,21 +187,21 @@ func (inst *Instance) startSession(t *txn, c *client, userID, orgID string, now 
 			s.ActiveOrgID = orgID
 		}
 	}
-	if err := t.put(kindSession, s.ID, s); err != nil {
+	if err := t.sessions().put(s); err != nil {
 		return nil, err
 	}
 	t.emit("session.created", sessionJSON(s))
 	c.SessionIDs = append(c.SessionIDs, s.ID)
 	c.LastActiveSessionID = s.ID
 	c.UpdatedAt = ms(now)
-	if err := t.put(kindClient, c.ID, c); err != nil {
+	if err := t.clients().put(c); err != nil {
 		return nil, err
 	}
 	n := ms(now)
 	u.LastSignInAt = &n
 	u.LastActiveAt = &n
 	u.UpdatedAt = n
-	if err := t.put(kindUser, u.ID, &u); err != nil {
+	if err := t.users().put(&u); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -211,7 +211,7 @@ func (inst *Instance) startSession(t *txn, c *client, userID, orgID string, now 
 func (inst *Instance) endClientSessions(t *txn, c *client, now time.Time) error {
 	for _, id := range c.SessionIDs {
 		var s session
-		if err := t.get(kindSession, id, &s); err != nil {
+		if err := t.sessions().load(id, &s); err != nil {
 			if errors.Is(err, errNotFound) {
 				continue
 			}
@@ -220,7 +220,7 @@ func (inst *Instance) endClientSessions(t *txn, c *client, now time.Time) error 
 		if s.Status == "active" || s.Status == "pending" {
 			s.Status = "ended"
 			s.UpdatedAt = ms(now)
-			if err := t.put(kindSession, s.ID, &s); err != nil {
+			if err := t.sessions().put(&s); err != nil {
 				return err
 			}
 			t.emit("session.ended", sessionJSON(&s))
@@ -228,7 +228,7 @@ func (inst *Instance) endClientSessions(t *txn, c *client, now time.Time) error 
 	}
 	c.LastActiveSessionID = ""
 	c.UpdatedAt = ms(now)
-	return t.put(kindClient, c.ID, c)
+	return t.clients().put(c)
 }
 
 // activateOrg sets the session's active organization by id or slug (empty
@@ -346,7 +346,7 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 			}
 			s.LastActiveAt = ms(now)
 			s.UpdatedAt = ms(now)
-			if err := t.put(kindSession, s.ID, s); err != nil {
+			if err := t.sessions().put(s); err != nil {
 				return err
 			}
 			if token, err = inst.mintSessionToken(t, s, now, inst.lifetime); err != nil {
@@ -356,12 +356,12 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		}
 		dirs = inst.directives(token, uat, c.DevBrowserID, refresh, hr.Suffixed)
 		if hr.Format == "nonce" {
-			if err := t.purgeOlder(kindNonce, ms(now)-nonceTTL.Milliseconds()); err != nil {
+			if err := t.nonces().purgeOlder(ms(now) - nonceTTL.Milliseconds()); err != nil {
 				return err
 			}
 			n := &handshakeNonce{ID: randString(40), Directives: dirs, CreatedAt: ms(now)}
 			nonce = n.ID
-			return t.put(kindNonce, n.ID, n)
+			return t.nonces().put(n)
 		}
 		return nil
 	})
@@ -392,21 +392,16 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 // takeNonce redeems a handshake nonce once.
 func (inst *Instance) takeNonce(t *txn, nonce string, now time.Time) ([]string, error) {
 	var n handshakeNonce
-	if err := t.get(kindNonce, nonce, &n); err != nil {
+	if err := t.nonces().load(nonce, &n); err != nil {
 		return nil, err
 	}
-	if err := t.del(kindNonce, nonce); err != nil {
+	if err := t.nonces().del(nonce); err != nil {
 		return nil, err
 	}
 	if ms(now)-n.CreatedAt > nonceTTL.Milliseconds() {
 		return nil, errNotFound
 	}
 	return n.Directives, nil
-}
-
-func devBrowserJSON(db *devBrowser) map[string]any {
-	return map[string]any{"object": "dev_browser", "id": db.ID, "token": db.ID, "client_id": db.ClientID,
-		"created_at": db.CreatedAt, "updated_at": db.CreatedAt}
 }
 
 func (inst *Instance) handleDevBrowserCreate(w http.ResponseWriter, r *http.Request) {
@@ -417,7 +412,7 @@ func (inst *Instance) handleDevBrowserCreate(w http.ResponseWriter, r *http.Requ
 		if err != nil {
 			return err
 		}
-		return t.get(kindDevBrowser, c.DevBrowserID, &db)
+		return t.devBrowsers().load(c.DevBrowserID, &db)
 	})
 	if err != nil {
 		inst.writeError(w, r, err)
@@ -433,7 +428,7 @@ func (inst *Instance) handleDevBrowserGet(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var db devBrowser
-	err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindDevBrowser, id, &db) })
+	err := inst.store.view(r.Context(), func(t *txn) error { return t.devBrowsers().load(id, &db) })
 	if errors.Is(err, errNotFound) {
 		err = errNotFoundResource("dev browser")
 	}

@@ -57,7 +57,7 @@ func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http
 	}
 	if o := r.Header.Get("Origin"); o != "" {
 		if !inst.originAllowed(o) {
-			inst.writeError(w, r, newAPIError(http.StatusForbidden, "origin_invalid", "is not allowed", "Requests from origin "+o+" are not allowed; add it to localclerk's allowed origins.", map[string]any{"param_name": "origin"}))
+			inst.writeError(w, r, newAPIError(http.StatusForbidden, "origin_invalid", "is not allowed", "Requests from origin "+o+" are not allowed; add it to localclerk's allowed origins.", paramMeta("origin")))
 			return nil, false
 		}
 		h := w.Header()
@@ -214,13 +214,22 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	inst.setClientCookie(w, x.c)
+	if b, ok := resp.(bareResponse); ok {
+		writeJSON(w, http.StatusOK, b.v)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"response": resp, "client": cl})
 }
+
+// bareResponse is an answer the Frontend API sends as it is, without the
+// {response, client} envelope: the lists of /v1/me's e-mail addresses and
+// sessions.
+type bareResponse struct{ v any }
 
 // saveClient stores the call's client with a new updated_at.
 func (x *fapiCall) saveClient() error {
 	x.c.UpdatedAt = ms(x.now)
-	return x.t.put(kindClient, x.c.ID, x.c)
+	return x.t.clients().put(x.c)
 }
 
 // session loads a session of the calling client by id.
@@ -233,7 +242,7 @@ func (x *fapiCall) session(id string) (*session, error) {
 	if !found {
 		return nil, errNotFoundResource("session")
 	}
-	if err := x.t.get(kindSession, id, &s); err != nil {
+	if err := x.t.sessions().load(id, &s); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, errNotFoundResource("session")
 		}
@@ -291,7 +300,7 @@ func (inst *Instance) handleSessionTouch(w http.ResponseWriter, r *http.Request)
 		}
 		s.LastActiveAt = ms(x.now)
 		s.UpdatedAt = ms(x.now)
-		if err := x.t.put(kindSession, s.ID, s); err != nil {
+		if err := x.t.sessions().put(s); err != nil {
 			return nil, err
 		}
 		if x.c.LastActiveSessionID != s.ID {
@@ -318,7 +327,7 @@ func (inst *Instance) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 		if s.Status == "active" || s.Status == "pending" {
 			s.Status = status
 			s.UpdatedAt = ms(x.now)
-			if err := x.t.put(kindSession, s.ID, s); err != nil {
+			if err := x.t.sessions().put(s); err != nil {
 				return nil, err
 			}
 			x.t.emit("session."+status, sessionJSON(s))
@@ -362,7 +371,7 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		}
 		if o := r.Header.Get("Origin"); o != "" && s.Azp != o {
 			s.Azp = o
-			if err := t.put(kindSession, s.ID, s); err != nil {
+			if err := t.sessions().put(s); err != nil {
 				return err
 			}
 		}
@@ -388,7 +397,7 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		inst.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "token", "jwt": jwt})
+	writeJSON(w, http.StatusOK, &fapiToken{Object: "token", JWT: jwt})
 }
 
 // switchOrg makes org (id or slug; empty or "null" for the personal
@@ -410,63 +419,62 @@ func switchOrg(t *txn, s *session, org, param string) error {
 
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
 // the user's organization memberships.
-func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (map[string]any, error) {
+func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (*userWire, error) {
 	m := userJSON(u)
-	delete(m, "private_metadata")
+	m.PrivateMetadata = nil
 	if u.ImageURL == "" {
-		m["image_url"], m["profile_image_url"] = x.avatar(), x.avatar()
+		m.ImageURL, m.ProfileImageURL = x.avatar(), x.avatar()
 	}
-	m["create_organizations_limit"] = 0 // the Frontend API's integer; clerk-js reads 0 as no limit
-	for _, e := range m["email_addresses"].([]any) {
+	m.CreateOrganizationsLimit = new(int64) // the Frontend API's integer; clerk-js reads 0 as no limit
+	for i := range m.EmailAddresses {
 		// A test address verified by its code shows a one-time-code verification.
-		if v, ok := e.(map[string]any)["verification"].(map[string]any); ok && v["strategy"] == "email_code" {
-			v["object"] = "verification_otp"
-			v["expire_at"] = e.(map[string]any)["created_at"] // the code's expiry is long past
+		if e := &m.EmailAddresses[i]; e.Verification.Strategy == "email_code" {
+			e.Verification.Object = "verification_otp"
+			e.Verification.ExpireAt = &e.CreatedAt // the code's expiry is long past
 		}
 	}
 	mems, err := userMemberships(x.t, u.ID)
 	if err != nil {
 		return nil, err
 	}
-	list := []any{}
+	m.OrganizationMemberships = []*membershipWire{}
 	for _, mem := range mems {
 		mj, err := inst.fapiMembershipJSON(x, mem)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, mj)
+		m.OrganizationMemberships = append(m.OrganizationMemberships, mj)
 	}
-	m["organization_memberships"] = list
 	return m, nil
 }
 
 // fapiMembershipJSON is a membership as the signed-in user sees it: no
 // private metadata, and the organization's member count.
-func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (map[string]any, error) {
+func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (*membershipWire, error) {
 	mj, err := membershipJSON(x.t, mem)
 	if err != nil {
 		return nil, err
 	}
-	delete(mj, "private_metadata")
+	mj.PrivateMetadata = nil
 	members, err := orgMemberships(x.t, mem.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	var o organization
-	if err := x.t.get(kindOrg, mem.OrgID, &o); err != nil {
+	o, err := x.t.orgs().get(mem.OrgID)
+	if err != nil {
 		return nil, err
 	}
 	n := len(members)
-	oj := orgJSON(&o, &n)
-	delete(oj, "private_metadata")
-	oj["pending_invitations_count"] = 0
+	oj := orgJSON(o, &n)
+	oj.PrivateMetadata = nil
+	oj.PendingInvitationsCount = new(int)
 	if !o.hasLogo() {
-		oj["image_url"] = x.avatar()
+		oj.ImageURL = x.avatar()
 	}
-	mj["organization"] = oj
-	oj["self_serve_sso_enabled"] = false
-	if pud, ok := mj["public_user_data"].(map[string]any); ok && pud["has_image"] != true {
-		pud["image_url"], pud["profile_image_url"] = x.avatar(), x.avatar()
+	mj.Organization = oj
+	oj.SelfServeSSOEnabled = new(bool)
+	if pud := &mj.PublicUserData; !pud.HasImage {
+		pud.ImageURL, pud.ProfileImageURL = x.avatar(), x.avatar()
 	}
 	return mj, nil
 }

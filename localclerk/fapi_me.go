@@ -58,7 +58,7 @@ func meSession(t *txn, r *http.Request, c *client, now time.Time) (*session, err
 		return nil, errSignedOut
 	}
 	var s session
-	if err := t.get(kindSession, sid, &s); err != nil {
+	if err := t.sessions().load(sid, &s); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, errSignedOut
 		}
@@ -88,11 +88,11 @@ func (inst *Instance) meUser(t *txn, r *http.Request) (*user, error) {
 }
 
 func emptyPage(*fapiCall, *user) (any, error) {
-	return map[string]any{"data": []any{}, "total_count": 0}, nil
+	return &pageWire{Data: []any{}, TotalCount: 0}, nil
 }
 
 // fapiPage applies clerk-js's limit/offset to a list.
-func fapiPage(x *fapiCall, list []any) map[string]any {
+func fapiPage(x *fapiCall, list []any) *pageWire {
 	q := x.r.URL.Query()
 	total := len(list)
 	if off, err := strconv.Atoi(q.Get("offset")); err == nil && off > 0 {
@@ -101,7 +101,7 @@ func fapiPage(x *fapiCall, list []any) map[string]any {
 	if lim, err := strconv.Atoi(q.Get("limit")); err == nil && lim > 0 && lim < len(list) {
 		list = list[:lim]
 	}
-	return map[string]any{"data": list, "total_count": total}
+	return &pageWire{Data: list, TotalCount: total}
 }
 
 func (inst *Instance) meMemberships(x *fapiCall, u *user) (any, error) {

@@ -212,7 +212,7 @@ func (inst *Instance) meProfileImage(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		img := &storedImage{ID: newID("img"), ContentType: up.contentType, Data: up.file, CreatedAt: ms(x.now)}
-		if err := x.t.put(kindImage, img.ID, img); err != nil {
+		if err := x.t.images().put(img); err != nil {
 			return nil, err
 		}
 		u.ImageID, u.ImageURL = img.ID, inst.FrontendAPIURL+"/images/"+img.ID
@@ -223,9 +223,16 @@ func (inst *Instance) meProfileImage(w http.ResponseWriter, r *http.Request) {
 	})(w, r2)
 }
 
-// imageJSON is the Frontend API Image object.
-func imageJSON(img *storedImage, url string) map[string]any {
-	return map[string]any{"object": "image", "id": img.ID, "name": img.ID, "public_url": url}
+// imageWire is the Frontend API Image object.
+type imageWire struct {
+	Object    string `json:"object"` // "image"
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	PublicURL string `json:"public_url"`
+}
+
+func imageJSON(img *storedImage, url string) *imageWire {
+	return &imageWire{Object: "image", ID: img.ID, Name: img.ID, PublicURL: url}
 }
 
 func (inst *Instance) meDeleteProfileImage(x *fapiCall, u *user) (any, error) {

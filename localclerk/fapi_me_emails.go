@@ -23,24 +23,32 @@ func (inst *Instance) meEmailRoutes(mux *routeMux) {
 
 // meEmailJSON is the Frontend API EmailAddress: its pending verification,
 // when one was prepared, in place of the stored state.
-func meEmailJSON(x *fapiCall, e *emailAddress) (map[string]any, error) {
+func meEmailJSON(x *fapiCall, e *emailAddress) (*emailAddressWire, error) {
 	m := emailJSON(*e)
 	if e.Verified {
+		if m.Verification.Object == "verification_otp" { // verified by its code, long expired
+			m.Verification.ExpireAt = &e.CreatedAt
+		}
 		return m, nil
 	}
 	v, err := latestVerification(x.t, e.ID)
-	if err != nil || v == nil {
-		return m, err
+	if err != nil {
+		return nil, err
 	}
-	m["verification"] = map[string]any{"object": "verification_otp", "status": v.statusAt(x.now), "strategy": "email_code",
-		"attempts": v.Attempts, "expire_at": v.ExpireAt}
+	if v == nil { // never prepared: a verification that expired at creation, as fapiUserJSON shows it
+		m.Verification.ExpireAt = &e.CreatedAt
+		return m, nil
+	}
+	attempts, exp := v.Attempts, v.ExpireAt
+	m.Verification = verificationWire{Object: "verification_otp", Status: v.statusAt(x.now), Strategy: "email_code",
+		Attempts: &attempts, ExpireAt: &exp}
 	return m, nil
 }
 
 // latestVerification is the last verification prepared for an address.
 func latestVerification(t *txn, emailID string) (*emailVerification, error) {
 	var last *emailVerification
-	err := each(t, kindEmailVerification, func(v *emailVerification) bool {
+	err := t.emailVerifications().each(func(v *emailVerification) bool {
 		if v.EmailID == emailID {
 			last = v
 		}
@@ -50,7 +58,7 @@ func latestVerification(t *txn, emailID string) (*emailVerification, error) {
 }
 
 func (inst *Instance) meEmails(x *fapiCall, u *user) (any, error) {
-	list := make([]any, 0, len(u.Emails))
+	list := make([]*emailAddressWire, 0, len(u.Emails))
 	for i := range u.Emails {
 		m, err := meEmailJSON(x, &u.Emails[i])
 		if err != nil {
@@ -58,7 +66,7 @@ func (inst *Instance) meEmails(x *fapiCall, u *user) (any, error) {
 		}
 		list = append(list, m)
 	}
-	return list, nil
+	return bareResponse{list}, nil
 }
 
 // meAddEmail is POST /v1/me/email_addresses: the address is added
@@ -116,11 +124,11 @@ func (inst *Instance) prepareMeEmail(x *fapiCall, u *user, e *emailAddress) erro
 	}
 	v := &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: code, Status: "unverified",
 		ExpireAt: ms(x.now.Add(codeTTL)), CreatedAt: ms(x.now)}
-	if err := x.t.purgeOlder(kindEmailVerification, ms(x.now.Add(-24*time.Hour))); err != nil {
+	if err := x.t.emailVerifications().purgeOlder(ms(x.now.Add(-24 * time.Hour))); err != nil {
 		return err
 	}
 	x.t.emit("email.created", verificationEmailJSON(u, *e, code, x.now))
-	return x.t.put(kindEmailVerification, v.ID, v)
+	return x.t.emailVerifications().put(v)
 }
 
 // attemptMeEmail checks code against the address's pending verification;
@@ -146,7 +154,7 @@ func (inst *Instance) attemptMeEmail(x *fapiCall, u *user, e *emailAddress) erro
 		return errCodeIncorrect
 	}
 	v.Status, v.Attempts, e.Verified = "verified", v.Attempts+1, true
-	if err := x.t.put(kindEmailVerification, v.ID, v); err != nil {
+	if err := x.t.emailVerifications().put(v); err != nil {
 		return err
 	}
 	return x.saveMe(u)

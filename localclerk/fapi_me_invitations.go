@@ -12,16 +12,14 @@ import (
 
 // meOrgInvitationJSON is an invitation as its invitee sees it: no private
 // metadata and no inviter.
-func (inst *Instance) meOrgInvitationJSON(x *fapiCall, oi *orgInvitation) (map[string]any, error) {
+func (inst *Instance) meOrgInvitationJSON(x *fapiCall, oi *orgInvitation) (*orgInvitationWire, error) {
 	j, err := inst.orgInvitationJSON(x.t, oi, x.now, true)
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range []string{"private_metadata", "inviter_id", "public_inviter_data"} {
-		delete(j, k)
-	}
-	if pod, ok := j["public_organization_data"].(map[string]any); ok && pod["has_image"] != true {
-		pod["image_url"] = x.avatar()
+	j.orgInvitationAdminWire = nil
+	if pod := j.PublicOrganizationData; pod != nil && !pod.HasImage {
+		pod.ImageURL = x.avatar()
 	}
 	return j, nil
 }
@@ -67,7 +65,7 @@ func (inst *Instance) meOrgInvitations(x *fapiCall, u *user) (any, error) {
 // user's verified addresses: the user joins with the invited role.
 func (inst *Instance) meAcceptOrgInvitation(x *fapiCall, u *user) (any, error) {
 	var oi orgInvitation
-	err := x.t.get(kindOrgInvitation, x.r.PathValue("id"), &oi)
+	err := x.t.orgInvitations().load(x.r.PathValue("id"), &oi)
 	if err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package localclerk
 
 import (
+	"encoding/json"
 	"errors"
 	"time"
 )
@@ -20,46 +21,85 @@ func (inst *Instance) meSessionRoutes(mux *routeMux) {
 // active), each with its latest activity.
 func (inst *Instance) meSessions(active bool) func(x *fapiCall, u *user) (any, error) {
 	return func(x *fapiCall, u *user) (any, error) {
-		ss, err := all[session](x.t, kindSession)
+		ss, err := x.t.sessions().list()
 		if err != nil {
 			return nil, err
 		}
-		list := []any{}
+		list := []*fapiActiveSession{}
 		for _, s := range ss {
 			if s.UserID != u.ID || (active && (s.Status != "active" || ms(x.now) >= s.ExpireAt)) {
 				continue
 			}
-			sj, err := inst.meSessionJSON(x, s)
+			sj, err := inst.meSessionJSON(x, u, s)
 			if err != nil {
 				return nil, err
 			}
 			list = append(list, sj)
 		}
-		return list, nil
+		return bareResponse{list}, nil
 	}
 }
 
-// meSessionJSON is a session with its latest_activity.
-func (inst *Instance) meSessionJSON(x *fapiCall, s *session) (map[string]any, error) {
+// sessionActivityWire is a session's SessionActivity: the device its
+// client first came with.
+type sessionActivityWire struct {
+	Object         string `json:"object"` // "session_activity"
+	ID             string `json:"id"`
+	BrowserName    string `json:"browser_name"`
+	BrowserVersion string `json:"browser_version"`
+	DeviceType     string `json:"device_type"`
+	IsMobile       bool   `json:"is_mobile"`
+	IPAddress      string `json:"ip_address"`
+	City           string `json:"city"`
+	Country        string `json:"country"`
+}
+
+// fapiActiveSession is a session as the account's device list shows it:
+// the Frontend API Session without user or token (a session of another
+// browser must not hand its token to this one) and with latest_activity.
+type fapiActiveSession struct {
+	Object                   string              `json:"object"` // "session"
+	ID                       string              `json:"id"`
+	Status                   string              `json:"status"`
+	ExpireAt                 int64               `json:"expire_at"`
+	AbandonAt                int64               `json:"abandon_at"`
+	LastActiveAt             int64               `json:"last_active_at"`
+	LastActiveToken          *fapiToken          `json:"last_active_token"` // always null
+	LastActiveOrganizationID *string             `json:"last_active_organization_id"`
+	Actor                    json.RawMessage     `json:"actor"`
+	PublicUserData           fapiPublicUserData  `json:"public_user_data"`
+	FactorVerificationAge    []int64             `json:"factor_verification_age"`
+	LatestActivity           sessionActivityWire `json:"latest_activity"`
+	CreatedAt                int64               `json:"created_at"`
+	UpdatedAt                int64               `json:"updated_at"`
+}
+
+// meSessionJSON renders one of u's sessions with its device.
+func (inst *Instance) meSessionJSON(x *fapiCall, u *user, s *session) (*fapiActiveSession, error) {
 	var c client
-	if err := x.t.get(kindClient, s.ClientID, &c); err != nil && !errors.Is(err, errNotFound) {
+	if err := x.t.clients().load(s.ClientID, &c); err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
 	}
 	d := parseUserAgent(c.UserAgent)
-	return map[string]any{"object": "session", "id": s.ID, "status": sessionStatusAt(s, x.now),
-		"expire_at": s.ExpireAt, "abandon_at": s.AbandonAt, "last_active_at": s.LastActiveAt,
-		"last_active_organization_id": orgIDOrNull(s.ActiveOrgID), "actor": nil,
-		"latest_activity": map[string]any{"object": "session_activity", "id": "sess_activity_" + s.ID,
-			"browser_name": d.Browser, "browser_version": d.BrowserVersion, "device_type": d.DeviceType,
-			"is_mobile": d.Mobile, "ip_address": c.IPAddress, "city": "", "country": ""},
-		"created_at": s.CreatedAt, "updated_at": s.UpdatedAt}, nil
+	out := &fapiActiveSession{Object: "session", ID: s.ID, Status: sessionStatusAt(s, x.now), ExpireAt: s.ExpireAt,
+		AbandonAt: s.AbandonAt, LastActiveAt: s.LastActiveAt, LastActiveOrganizationID: strOrNil(s.ActiveOrgID),
+		PublicUserData:        publicUserData(u, x.avatar()),
+		FactorVerificationAge: []int64{max(0, (s.LastActiveAt-s.FirstFactorAt)/60000), -1},
+		LatestActivity: sessionActivityWire{Object: "session_activity", ID: "sess_activity_" + s.ID,
+			BrowserName: d.Browser, BrowserVersion: d.BrowserVersion, DeviceType: d.DeviceType, IsMobile: d.Mobile,
+			IPAddress: c.IPAddress},
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+	if s.ActorJSON != "" {
+		out.Actor = json.RawMessage(s.ActorJSON)
+	}
+	return out, nil
 }
 
 // meRevokeSession is POST /v1/me/sessions/{id}/revoke: one of the user's
 // sessions, on any browser, ends.
 func (inst *Instance) meRevokeSession(x *fapiCall, u *user) (any, error) {
 	var s session
-	if err := x.t.get(kindSession, x.r.PathValue("id"), &s); err != nil || s.UserID != u.ID {
+	if err := x.t.sessions().load(x.r.PathValue("id"), &s); err != nil || s.UserID != u.ID {
 		if err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
@@ -67,12 +107,12 @@ func (inst *Instance) meRevokeSession(x *fapiCall, u *user) (any, error) {
 	}
 	if s.Status == "active" {
 		s.Status, s.UpdatedAt = "revoked", ms(x.now)
-		if err := x.t.put(kindSession, s.ID, &s); err != nil {
+		if err := x.t.sessions().put(&s); err != nil {
 			return nil, err
 		}
 		x.t.emit("session.revoked", sessionJSON(&s))
 	}
-	return inst.meSessionJSON(x, &s)
+	return inst.meSessionJSON(x, u, &s)
 }
 
 // revokeOtherSessions revokes every active session of userID but the one
@@ -82,14 +122,14 @@ func (inst *Instance) revokeOtherSessions(x *fapiCall, userID string) error {
 	if err != nil {
 		return err
 	}
-	ss, err := all[session](x.t, kindSession)
+	ss, err := x.t.sessions().list()
 	if err != nil {
 		return err
 	}
 	for _, s := range ss {
 		if s.UserID == userID && s.ID != cur.ID && s.Status == "active" {
 			s.Status, s.UpdatedAt = "revoked", ms(x.now)
-			if err := x.t.put(kindSession, s.ID, s); err != nil {
+			if err := x.t.sessions().put(s); err != nil {
 				return err
 			}
 			x.t.emit("session.revoked", sessionJSON(s))
@@ -104,12 +144,4 @@ func sessionStatusAt(s *session, now time.Time) string {
 		return "expired"
 	}
 	return s.Status
-}
-
-// orgIDOrNull is an organization id, null when empty.
-func orgIDOrNull(id string) any {
-	if id == "" {
-		return nil
-	}
-	return id
 }

@@ -31,7 +31,7 @@ type fapiSession struct {
 	LastActiveToken          *fapiToken         `json:"last_active_token"`
 	LastActiveOrganizationID *string            `json:"last_active_organization_id"`
 	Actor                    json.RawMessage    `json:"actor"` // null without impersonation
-	User                     map[string]any     `json:"user"`
+	User                     *userWire          `json:"user"`
 	PublicUserData           fapiPublicUserData `json:"public_user_data"`
 	FactorVerificationAge    []int64            `json:"factor_verification_age"`
 	Tasks                    []fapiSessionTask  `json:"tasks"` // null: localclerk has no session tasks
@@ -81,7 +81,7 @@ func (inst *Instance) fapiClientJSON(x *fapiCall) (*fapiClient, error) {
 	out := &fapiClient{Object: "client", ID: c.ID, Sessions: []fapiSession{}, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	for _, id := range c.SessionIDs {
 		var s session
-		if err := x.t.get(kindSession, id, &s); err != nil {
+		if err := x.t.sessions().load(id, &s); err != nil {
 			if errors.Is(err, errNotFound) {
 				continue
 			}
@@ -113,7 +113,7 @@ func (inst *Instance) fapiClientJSON(x *fapiCall) (*fapiClient, error) {
 // and, while it is active, a fresh session token for the calling origin.
 func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (*fapiSession, error) {
 	var u user
-	if err := x.t.get(kindUser, s.UserID, &u); err != nil {
+	if err := x.t.users().load(s.UserID, &u); err != nil {
 		return nil, err
 	}
 	uj, err := inst.fapiUserJSON(x, &u)

@@ -119,6 +119,48 @@ var shapeCases = []shapeCase{
 	{name: "accept an unknown organization invitation", method: "POST", path: "/v1/me/organization_invitations/orginv_nope/accept?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 	{name: "my invitations", method: "GET", path: "/v1/me/organization_invitations?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "my suggestions", method: "GET", path: "/v1/me/organization_suggestions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "update me", method: "POST", path: "/v1/me?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"first_name": {"Alice"}, "unsafe_metadata": {`{"theme":"dark"}`}}, status: 200},
+	{name: "update me with a foreign primary address", method: "POST", path: "/v1/me?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"primary_email_address_id": {"idn_nope"}}, status: 422},
+	{name: "update me signed out", method: "POST", path: "/v1/me?_method=PATCH&__clerk_db_jwt={dvb}",
+		form: url.Values{"first_name": {"X"}}, status: 401},
+	{name: "merge my metadata", method: "POST", path: "/v1/me/metadata?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"unsafe_metadata": {`{"theme":null,"seen":true}`}}, status: 200},
+	{name: "merge my metadata with a list", method: "POST", path: "/v1/me/metadata?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"unsafe_metadata": {`[1]`}}, status: 422},
+	// Alice keeps her password: the rows after this one sign in with it.
+	{name: "change my password", method: "POST", path: "/v1/me/change_password?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"current_password": {"alice-password"}, "new_password": {"alice-password"}}, status: 200},
+	{name: "change my password with a wrong current one", method: "POST", path: "/v1/me/change_password?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"current_password": {"wrong"}, "new_password": {"another-password-1"}}, status: 422},
+	{name: "remove my password where one is required", method: "POST", path: "/v1/me/remove_password?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"current_password": {"alice-password"}}, status: 422},
+	{name: "remove my profile image", method: "DELETE", path: "/v1/me/profile_image?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove my profile image signed out", method: "DELETE", path: "/v1/me/profile_image?__clerk_db_jwt={dvb}", status: 401},
+	{name: "my email addresses", method: "GET", path: "/v1/me/email_addresses?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "my email addresses signed out", method: "GET", path: "/v1/me/email_addresses?__clerk_db_jwt={dvb}", status: 401},
+	{name: "add an email address", method: "POST", path: "/v1/me/email_addresses?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"email_address": {"{new_email}"}}, status: 200},
+	{name: "add a taken email address", method: "POST", path: "/v1/me/email_addresses?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"email_address": {"bob@example.com"}}, status: 422},
+	{name: "my email address", method: "GET", path: "/v1/me/email_addresses/{extra_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "an email address I do not have", method: "GET", path: "/v1/me/email_addresses/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "prepare my email verification", method: "POST", path: "/v1/me/email_addresses/{extra_email}/prepare_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"email_code"}}, status: 200},
+	{name: "prepare my email verification by phone", method: "POST", path: "/v1/me/email_addresses/{extra_email}/prepare_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"phone_code"}}, status: 422},
+	{name: "attempt my email verification", method: "POST", path: "/v1/me/email_addresses/{prepared_email}/attempt_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"code": {"424242"}}, status: 200},
+	{name: "attempt my email verification with a wrong code", method: "POST", path: "/v1/me/email_addresses/{prepared_email}/attempt_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"code": {"000000"}}, status: 422},
+	{name: "remove my email address", method: "DELETE", path: "/v1/me/email_addresses/{extra_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove my primary email address", method: "DELETE", path: "/v1/me/email_addresses/{alice_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
+	{name: "my sessions", method: "GET", path: "/v1/me/sessions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "my active sessions", method: "GET", path: "/v1/me/sessions/active?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "my active sessions signed out", method: "GET", path: "/v1/me/sessions/active?__clerk_db_jwt={dvb}", status: 401},
+	{name: "revoke my session", method: "POST", path: "/v1/me/sessions/{sid}/revoke?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "revoke an unknown session", method: "POST", path: "/v1/me/sessions/sess_nope/revoke?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 
 	// The ticket link is a hosted page a person follows in a browser: an
 	// unknown ticket gets an HTML page with 422, where the spec documents a
@@ -129,6 +171,16 @@ var shapeCases = []shapeCase{
 	{name: "organization logo", method: "GET", path: "/v1/organization_logos/{logo}", status: 200, notInSpec: true, notJSON: true},
 	{name: "unknown organization logo", method: "GET", path: "/v1/organization_logos/img_nope", status: 404, notInSpec: true},
 	{name: "accept unknown ticket", method: "GET", path: "/v1/tickets/accept?ticket=nope&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F", status: 422, notJSON: true},
+	// Last: the rows before sign Alice in.
+	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
+	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+}
+
+// fapiRoutesWithoutSuccessRow are routes the shape table cannot answer
+// with success, and why.
+var fapiRoutesWithoutSuccessRow = map[string]string{
+	"POST /v1/me/remove_password": "localclerk's instance requires a password, so removing it always fails",
+	"POST /v1/me/profile_image":   "a multipart upload: checked against the spec in TestMeProfileImage",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk
@@ -162,17 +214,38 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			if strings.Contains(tc.path, "{logo}") {
 				fx.logo = uploadTestLogo(t, h)
 			}
+			if strings.Contains(tc.path, "{extra_email}") || strings.Contains(tc.path, "{prepared_email}") {
+				fx.extraEmail = addAliceEmail(t, h)
+				if strings.Contains(tc.path, "{prepared_email}") {
+					resp, body := h.do(h.fapiRequest("POST", "/v1/me/email_addresses/"+fx.extraEmail+"/prepare_verification?__clerk_db_jwt="+fx.dvb+"&"+clerkJSQuery, url.Values{"strategy": {"email_code"}}))
+					if resp.StatusCode != 200 {
+						t.Fatalf("prepare: %d %s", resp.StatusCode, body)
+					}
+				}
+			}
+			if strings.Contains(tc.path, "{alice_email}") {
+				var u struct {
+					PrimaryEmailAddressID string `json:"primary_email_address_id"`
+				}
+				h.bapi("GET", "/v1/users/user_demo_alice", nil, &u)
+				fx.aliceEmail = u.PrimaryEmailAddressID
+			}
 			if strings.Contains(tc.path, "{sua}") {
 				fx.sua = fx.start(t, h, "/v1/client/sign_ups", url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"}, "password": {"shape-password-1"}})
 			}
 			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
-				"{sia}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation).Replace(tc.path)
+				"{sia}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation,
+				"{extra_email}", fx.extraEmail, "{prepared_email}", fx.extraEmail, "{alice_email}", fx.aliceEmail).Replace(tc.path)
+			form := tc.form
+			if form.Get("email_address") == "{new_email}" {
+				form = url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "@example.com"}}
+			}
 			if strings.Contains(path, "?") {
 				path += "&" + clerkJSQuery
 			} else {
 				path += "?" + clerkJSQuery
 			}
-			req := h.fapiRequest(tc.method, path, tc.form)
+			req := h.fapiRequest(tc.method, path, form)
 			// clerk-js sends PATCH and DELETE as POST with _method; the
 			// operation is the overriding method's.
 			method := tc.method
@@ -227,11 +300,16 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 		t.Fatalf("only %d FAPI routes registered: %v", len(routes), routes)
 	}
 	for _, r := range routes {
+		if _, unsupported := meUnsupported[r]; unsupported {
+			continue // TestMeUnsupportedOperations
+		}
 		ok, seen := exercised[r]
 		switch {
+		case !seen && fapiRoutesWithoutSuccessRow[r] != "":
+			// tested elsewhere, as the map says
 		case !seen:
 			t.Errorf("FAPI route %q has no row in shapeCases", r)
-		case !ok:
+		case !ok && fapiRoutesWithoutSuccessRow[r] == "":
 			t.Errorf("FAPI route %q has no row for a successful answer", r)
 		}
 	}
@@ -242,7 +320,22 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 	}
 }
 
-type shapeFixture struct{ dvb, sid, ticket, sia, sua, logo, aliceInvitation string }
+type shapeFixture struct {
+	dvb, sid, ticket, sia, sua, logo, aliceInvitation string
+	extraEmail, aliceEmail                            string
+}
+
+// addAliceEmail gives Alice another, unverified, test address through the
+// Backend API and returns its id.
+func addAliceEmail(t *testing.T, h *harness) string {
+	t.Helper()
+	var e struct{ ID string }
+	addr := "extra-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"
+	if st := h.bapi("POST", "/v1/email_addresses", map[string]any{"user_id": "user_demo_alice", "email_address": addr}, &e); st != 200 || e.ID == "" {
+		t.Fatalf("add an address: %d", st)
+	}
+	return e.ID
+}
 
 // start creates a sign-in or sign-up (path "/v1/client/sign_ins" or
 // "/v1/client/sign_ups") on the fixture's dev browser and returns its id.

@@ -67,7 +67,7 @@ func (inst *Instance) precheckSignInAttempt(r *http.Request, form url.Values) (f
 	}
 	pc, err := inst.checkPasswordOf(r.Context(), form.Get("password"), func(t *txn) (*user, error) {
 		var si signInAttempt
-		if err := t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil {
+		if err := t.signInAttempts().load(r.PathValue("id"), &si); err != nil {
 			return nil, err
 		}
 		return t.users().get(si.UserID)
@@ -110,7 +110,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			return nil, strategyUnsupported(strategy)
 		}
 		x.c.SignInID = si.ID
-		if err := x.t.put(kindFAPISignIn, si.ID, si); err != nil {
+		if err := x.t.signInAttempts().put(si); err != nil {
 			return nil, err
 		}
 		if err := x.saveClient(); err != nil {
@@ -126,7 +126,7 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst.fapiRespondChecked(w, r, pre, func(x *fapiCall) (any, error) {
 			var si signInAttempt
-			if err := x.t.get(kindFAPISignIn, r.PathValue("id"), &si); err != nil || si.ClientID != x.c.ID {
+			if err := x.t.signInAttempts().load(r.PathValue("id"), &si); err != nil || si.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
 					return nil, err
 				}
@@ -147,7 +147,7 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 			if err := step(x, &si); err != nil {
 				return nil, err
 			}
-			if err := x.t.put(kindFAPISignIn, si.ID, &si); err != nil {
+			if err := x.t.signInAttempts().put(&si); err != nil {
 				return nil, err
 			}
 			if err := x.saveClient(); err != nil {
@@ -169,7 +169,7 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 		return strategyUnsupported(strategy)
 	}
 	var u user
-	if err := x.t.get(kindUser, si.UserID, &u); err != nil {
+	if err := x.t.users().load(si.UserID, &u); err != nil {
 		return err
 	}
 	si.Strategy, si.FactorStatus, si.Attempts = "email_code", "unverified", 0
@@ -184,12 +184,12 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return inst.attemptPassword(x, si)
 	case "email_code":
 		if si.Strategy != "email_code" || si.Code == "" {
-			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", map[string]any{"param_name": "code"})
+			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", paramMeta("code"))
 		}
 		si.Attempts++
 		if ms(x.now) >= si.CodeExpireAt {
 			si.FactorStatus = "expired"
-			return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", map[string]any{"param_name": "code"})
+			return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", paramMeta("code"))
 		}
 		if x.form.Get("code") != si.Code {
 			return errCodeIncorrect
@@ -204,7 +204,7 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	}
 }
 
-var errCodeIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_code_incorrect", "is incorrect", "The verification code is incorrect.", map[string]any{"param_name": "code"})
+var errCodeIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_code_incorrect", "is incorrect", "The verification code is incorrect.", paramMeta("code"))
 
 // attemptPassword applies the request's password verdict (x.pw, checked
 // before the transaction) to the sign-in.
@@ -253,73 +253,11 @@ func (inst *Instance) clientSignInJSON(x *fapiCall) (any, error) {
 		return nil, nil
 	}
 	var si signInAttempt
-	if err := x.t.get(kindFAPISignIn, c.SignInID, &si); err != nil {
+	if err := x.t.signInAttempts().load(c.SignInID, &si); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
 		return nil, err
 	}
 	return inst.signInJSON(x, &si)
-}
-
-// signInJSON renders the Frontend API SignIn.
-func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (map[string]any, error) {
-	factors := []any{}
-	var userData any
-	if si.UserID != "" {
-		var u user
-		if err := x.t.get(kindUser, si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
-			return nil, err
-		}
-		if u.PasswordHash != "" {
-			factors = append(factors, map[string]any{"strategy": "password"})
-		}
-		for _, e := range u.Emails {
-			factors = append(factors, map[string]any{"strategy": "email_code", "email_address_id": e.ID,
-				"safe_identifier": e.Address, "primary": e.ID == u.PrimaryEmailID})
-		}
-		pud := publicUserData(&u, x.avatar())
-		userData = map[string]any{"first_name": pud.FirstName, "last_name": pud.LastName,
-			"image_url": pud.ImageURL, "has_image": false}
-	}
-	var ffv any
-	if si.Strategy != "" {
-		ffv = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
-	}
-	var identifier, created any
-	if si.Identifier != "" {
-		identifier = si.Identifier
-	}
-	if si.CreatedSessionID != "" {
-		created = si.CreatedSessionID
-	}
-	return map[string]any{
-		"object": "sign_in_attempt", "id": si.ID, "status": si.Status,
-		"supported_identifiers":      []string{"email_address"},
-		"identifier":                 identifier,
-		"user_data":                  userData,
-		"supported_first_factors":    factors,
-		"supported_second_factors":   []any{},
-		"first_factor_verification":  ffv,
-		"second_factor_verification": nil,
-		"created_session_id":         created,
-		"abandon_at":                 si.AbandonAt,
-	}, nil
-}
-
-// verificationJSON is a Verification: a password check or a one-time code.
-func verificationJSON(strategy, status string, attempts int, expireAt int64) map[string]any {
-	var exp any
-	if expireAt > 0 {
-		exp = expireAt
-	}
-	if status == "" {
-		status = "unverified"
-	}
-	object := "verification_otp"
-	if strategy == "password" {
-		object = "verification_password"
-	}
-	return map[string]any{"object": object, "status": status, "strategy": strategy,
-		"attempts": attempts, "expire_at": exp, "error": nil, "verified_at_client": nil}
 }

@@ -60,7 +60,7 @@ func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request)
 			return nil, err
 		}
 		x.c.SignUpID = su.ID
-		if err := x.t.put(kindFAPISignUp, su.ID, su); err != nil {
+		if err := x.t.signUpAttempts().put(su); err != nil {
 			return nil, err
 		}
 		if err := x.saveClient(); err != nil {
@@ -74,7 +74,7 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst.fapiRespondChecked(w, r, precheckSignUpPassword, func(x *fapiCall) (any, error) {
 			var su signUpAttempt
-			if err := x.t.get(kindFAPISignUp, r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
+			if err := x.t.signUpAttempts().load(r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
 					return nil, err
 				}
@@ -92,7 +92,7 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 			if err := step(x, &su); err != nil {
 				return nil, err
 			}
-			if err := x.t.put(kindFAPISignUp, su.ID, &su); err != nil {
+			if err := x.t.signUpAttempts().put(&su); err != nil {
 				return nil, err
 			}
 			if err := x.saveClient(); err != nil {
@@ -128,7 +128,7 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		if len(email) > 254 || !emailRe.MatchString(email) {
 			return errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "email_address", "email_address must be a valid email address.")
 		}
-		if _, err := x.t.lookup(nsEmail, normEmail(email)); err == nil {
+		if _, err := x.t.identifiers().emailOwner(email); err == nil {
 			return errTaken("email_address", "That email address is taken. Please try another.")
 		} else if !errors.Is(err, errNotFound) {
 			return err
@@ -195,10 +195,10 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		return strategyUnsupported(s)
 	}
 	if su.Code == "" {
-		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code verification before attempting it.", map[string]any{"param_name": "code"})
+		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code verification before attempting it.", paramMeta("code"))
 	}
 	if ms(x.now) >= su.CodeExpireAt {
-		return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", map[string]any{"param_name": "code"})
+		return newAPIError(http.StatusUnprocessableEntity, "verification_expired", "expired", "This code has expired; request a new one.", paramMeta("code"))
 	}
 	if x.form.Get("code") != su.Code {
 		return errCodeIncorrect
@@ -216,7 +216,7 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		return err
 	}
 	u.PasswordHash = su.PasswordHash
-	if err := x.t.put(kindUser, u.ID, u); err != nil {
+	if err := x.t.users().put(u); err != nil {
 		return err
 	}
 	s, err := inst.startSession(x.t, x.c, u.ID, "", x.now)
@@ -232,66 +232,11 @@ func (inst *Instance) clientSignUpJSON(t *txn, c *client) (any, error) {
 		return nil, nil
 	}
 	var su signUpAttempt
-	if err := t.get(kindFAPISignUp, c.SignUpID, &su); err != nil {
+	if err := t.signUpAttempts().load(c.SignUpID, &su); err != nil {
 		if errors.Is(err, errNotFound) {
 			return nil, nil
 		}
 		return nil, err
 	}
 	return inst.signUpJSON(&su), nil
-}
-
-// signUpJSON renders the Frontend API SignUp.
-func (inst *Instance) signUpJSON(su *signUpAttempt) map[string]any {
-	missing := []string{}
-	unverified := []string{}
-	if su.Status != "complete" {
-		if su.Email == "" {
-			missing = append(missing, "email_address")
-		} else if su.VerifyStatus != "verified" {
-			unverified = append(unverified, "email_address")
-		}
-		if su.PasswordHash == "" {
-			missing = append(missing, "password")
-		}
-	}
-	var emailVer any
-	if su.Email != "" {
-		strategy := "email_code"
-		if su.Ticket != "" {
-			strategy = "ticket"
-		}
-		v := verificationJSON(strategy, su.VerifyStatus, su.Attempts, su.CodeExpireAt)
-		next := "needs_prepare"
-		switch su.VerifyStatus {
-		case "unverified":
-			next = "needs_attempt"
-		case "verified":
-			next = ""
-		}
-		v["next_action"] = next
-		v["supported_strategies"] = []string{strategy}
-		emailVer = v
-	}
-	opt := func(s string) any {
-		if s == "" {
-			return nil
-		}
-		return s
-	}
-	return map[string]any{
-		"object": "sign_up_attempt", "id": su.ID, "status": su.Status,
-		"required_fields":   []string{"email_address", "password"},
-		"optional_fields":   []string{"first_name", "last_name"},
-		"missing_fields":    missing,
-		"unverified_fields": unverified,
-		"verifications":     map[string]any{"email_address": emailVer, "phone_number": nil, "web3_wallet": nil, "external_account": nil},
-		"username":          nil, "email_address": opt(su.Email), "phone_number": nil, "web3_wallet": nil,
-		"first_name": opt(su.FirstName), "last_name": opt(su.LastName),
-		"external_account_strategy": nil, "external_account": nil,
-		"has_password": su.PasswordHash != "" || su.Status == "complete", "unsafe_metadata": map[string]any{},
-		"password_enabled": su.PasswordHash != "" || su.Status == "complete", "custom_action": false, "external_id": nil,
-		"created_session_id": opt(su.CreatedSessionID), "created_user_id": opt(su.CreatedUserID),
-		"abandon_at": su.AbandonAt, "legal_accepted_at": nil, "locale": nil,
-	}
 }

@@ -44,23 +44,13 @@ func checkTemplateClaims(claims json.RawMessage) error {
 	return nil
 }
 
-func templateJSON(tpl *jwtTemplate) map[string]any {
-	alg := "RS256"
-	if tpl.CustomSigningKey {
-		alg = tpl.SigningAlgorithm
-	}
-	return map[string]any{"object": "jwt_template", "id": tpl.ID, "name": tpl.Name, "claims": rawOrEmpty(tpl.Claims),
-		"lifetime": tpl.Lifetime, "allowed_clock_skew": tpl.AllowedClockSkew, "custom_signing_key": tpl.CustomSigningKey,
-		"signing_algorithm": alg, "created_at": tpl.CreatedAt, "updated_at": tpl.UpdatedAt}
-}
-
 func templateByName(t *txn, name string) (*jwtTemplate, error) {
-	id, err := t.lookup(nsTemplate, name)
+	id, err := t.jwtTemplateNames().owner(name)
 	if err != nil {
 		return nil, notFoundAs(err, "JWT template")
 	}
 	var tpl jwtTemplate
-	if err := t.get(kindTemplate, id, &tpl); err != nil {
+	if err := t.jwtTemplates().load(id, &tpl); err != nil {
 		return nil, notFoundAs(err, "JWT template")
 	}
 	return &tpl, nil
@@ -112,10 +102,10 @@ func saveTemplate(t *txn, tpl *jwtTemplate, p *templateParams, now time.Time) er
 	if err := setTemplateSigning(tpl, p); err != nil {
 		return err
 	}
-	if err := t.release(nsTemplate, tpl.ID); err != nil {
+	if err := t.jwtTemplateNames().release(tpl.ID); err != nil {
 		return err
 	}
-	err := t.claim(nsTemplate, p.Name, tpl.ID)
+	err := t.jwtTemplateNames().claim(p.Name, tpl.ID)
 	if errors.Is(err, errConflict) {
 		return errTaken("name", "A JWT template with that name already exists.")
 	}
@@ -123,7 +113,7 @@ func saveTemplate(t *txn, tpl *jwtTemplate, p *templateParams, now time.Time) er
 		return err
 	}
 	tpl.Name, tpl.Claims, tpl.UpdatedAt = p.Name, p.Claims, ms(now)
-	return t.put(kindTemplate, tpl.ID, tpl)
+	return t.jwtTemplates().put(tpl)
 }
 
 func (inst *Instance) bapiCreateTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -150,7 +140,7 @@ func (inst *Instance) bapiUpdateTemplate(w http.ResponseWriter, r *http.Request)
 	}
 	var tpl jwtTemplate
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindTemplate, r.PathValue("id"), &tpl); err != nil {
+		if err := t.jwtTemplates().load(r.PathValue("id"), &tpl); err != nil {
 			return notFoundAs(err, "JWT template")
 		}
 		return saveTemplate(t, &tpl, &p, inst.now())
@@ -168,7 +158,7 @@ func (inst *Instance) bapiListTemplates(w http.ResponseWriter, r *http.Request) 
 	}
 	var tpls []*jwtTemplate
 	if err := inst.store.view(r.Context(), func(t *txn) error {
-		tpls, err = all[jwtTemplate](t, kindTemplate)
+		tpls, err = t.jwtTemplates().list()
 		return err
 	}); err != nil {
 		return nil, 0, err
@@ -180,7 +170,7 @@ func (inst *Instance) bapiListTemplates(w http.ResponseWriter, r *http.Request) 
 
 func (inst *Instance) bapiGetTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	var tpl jwtTemplate
-	if err := inst.store.view(r.Context(), func(t *txn) error { return t.get(kindTemplate, r.PathValue("id"), &tpl) }); err != nil {
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.jwtTemplates().load(r.PathValue("id"), &tpl) }); err != nil {
 		return nil, 0, notFoundAs(err, "JWT template")
 	}
 	return templateJSON(&tpl), 0, nil
@@ -188,7 +178,7 @@ func (inst *Instance) bapiGetTemplate(w http.ResponseWriter, r *http.Request) (a
 
 func (inst *Instance) bapiDeleteTemplate(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	id := r.PathValue("id")
-	if err := inst.store.update(r.Context(), func(t *txn) error { return t.del(kindTemplate, id) }); err != nil {
+	if err := inst.store.update(r.Context(), func(t *txn) error { return t.jwtTemplates().del(id) }); err != nil {
 		return nil, 0, notFoundAs(err, "JWT template")
 	}
 	return deletedJSON("jwt_template", id), 0, nil
@@ -202,7 +192,7 @@ var shortcode = regexp.MustCompile(`\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}`)
 // template category.
 func (inst *Instance) mintTemplateToken(t *txn, s *session, tpl *jwtTemplate, now time.Time, lifetime time.Duration) (string, error) {
 	var u user
-	if err := t.get(kindUser, s.UserID, &u); err != nil {
+	if err := t.users().load(s.UserID, &u); err != nil {
 		return "", fmt.Errorf("load session user: %w", err)
 	}
 	vals := map[string]any{

@@ -181,8 +181,8 @@ type client struct {
 	// device shown for its sessions in the account's "Active devices".
 	UserAgent string `json:"user_agent,omitempty"`
 	IPAddress string `json:"ip_address,omitempty"`
-	CreatedAt           int64    `json:"created_at"`
-	UpdatedAt           int64    `json:"updated_at"`
+	CreatedAt int64  `json:"created_at"`
+	UpdatedAt int64  `json:"updated_at"`
 }
 
 type session struct {

@@ -44,11 +44,11 @@ type outboxMessage struct {
 // exactly when the change that sent it commits.
 func (inst *Instance) send(t *txn, now time.Time, m outboxMessage) error {
 	m.ID, m.CreatedAt = newID("msg"), ms(now)
-	if err := t.purgeOlder(kindOutbox, ms(now.Add(-outboxRetention))); err != nil {
+	if err := t.outboxMessages().purgeOlder(ms(now.Add(-outboxRetention))); err != nil {
 		return err
 	}
 	inst.log.Info("localclerk: message in the outbox (nothing is sent)", "to", m.To, "subject", m.Subject, "outbox", inst.FrontendAPIURL+"/outbox")
-	return t.put(kindOutbox, m.ID, &m)
+	return t.outboxMessages().put(&m)
 }
 
 // newCode returns a verification code for addr and records it in the
@@ -78,7 +78,7 @@ func (inst *Instance) outbox(r *http.Request, addr string) ([]*outboxMessage, er
 	var msgs []*outboxMessage
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
-		msgs, err = all[outboxMessage](t, kindOutbox)
+		msgs, err = t.outboxMessages().list()
 		return err
 	})
 	if addr != "" {

@@ -1,7 +1,6 @@
 package localclerk
 
 import (
-	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
@@ -118,12 +117,8 @@ func (inst *Instance) parseForm(w http.ResponseWriter, r *http.Request) bool {
 func (inst *Instance) demoUsers(r *http.Request) []DemoUser {
 	var out []DemoUser
 	inst.store.view(r.Context(), func(t *txn) error {
-		s, err := t.getMeta("demo")
-		if err != nil {
-			return err
-		}
 		var info DemoInfo
-		if json.Unmarshal([]byte(s), &info) == nil {
+		if t.settings().load("demo", &info) == nil {
 			out = info.Users
 		}
 		return nil
@@ -155,11 +150,11 @@ func (inst *Instance) currentUser(r *http.Request) *pageUser {
 			return err
 		}
 		var s session
-		if err := t.get(kindSession, c.LastActiveSessionID, &s); err != nil || s.Status != "active" || ms(inst.now()) >= s.ExpireAt {
+		if err := t.sessions().load(c.LastActiveSessionID, &s); err != nil || s.Status != "active" || ms(inst.now()) >= s.ExpireAt {
 			return err
 		}
 		var u user
-		if err := t.get(kindUser, s.UserID, &u); err != nil {
+		if err := t.users().load(s.UserID, &u); err != nil {
 			return err
 		}
 		pu = &pageUser{ID: u.ID, Name: u.displayName(), Email: u.primaryEmail(), SessionID: s.ID}
@@ -206,7 +201,20 @@ type signInRequest struct {
 	// passwordPage is the sign-in form, shown again when the password
 	// verdict refuses the sign-in (e.g. a compromised password).
 	passwordPage *pageData
+	// account, when set, finds or creates the user inside the sign-in's
+	// transaction (a sign-up, or a lookup by e-mail address), so that
+	// creating the account and starting its session are one change. Its
+	// refusals are shown on form, rendered as the template formPage.
+	account  func(t *txn, now time.Time) (*user, error)
+	form     *pageData
+	formPage string
 }
+
+// accountError is a refusal of signInRequest.account, shown on its form.
+type accountError struct{ err error }
+
+func (e *accountError) Error() string { return e.err.Error() }
+func (e *accountError) Unwrap() error { return e.err }
 
 // signInAs is completeSignIn; with a ticket (see redeemSignInTicket) it
 // signs in as the ticket's user (userID and orgID are ignored), in the
@@ -225,8 +233,14 @@ func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, req signI
 			}
 			userID, orgID, act = ts.userID, ts.orgID, ts.actor
 		}
-		u, err := t.users().get(userID)
-		if err != nil {
+		var u *user
+		var err error
+		if req.account != nil {
+			if u, err = req.account(t, now); err != nil {
+				return &accountError{err}
+			}
+			userID = u.ID
+		} else if u, err = t.users().get(userID); err != nil {
 			return err
 		}
 		if req.password != nil {
@@ -247,6 +261,15 @@ func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, req signI
 		return impersonate(t, s, act, now)
 	})
 	if err != nil {
+		var acc *accountError
+		if d := req.form; d != nil && errors.As(err, &acc) {
+			if ae := (*apiError)(nil); !errors.As(acc.err, &ae) {
+				inst.log.Error("localclerk: "+req.formPage, "err", acc.err)
+			}
+			d.Error = errText(acc.err)
+			inst.render(w, http.StatusUnprocessableEntity, req.formPage, d)
+			return
+		}
 		var ae *apiError
 		if d := req.passwordPage; d != nil && errors.As(err, &ae) && ae.StatusCode == http.StatusUnprocessableEntity {
 			d.Error = longMessage(ae)
@@ -350,10 +373,8 @@ func (inst *Instance) postSignInCode(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
-	var uid string
 	err := inst.store.view(r.Context(), func(t *txn) error {
-		var err error
-		uid, err = t.lookup(nsEmail, normEmail(email))
+		_, err := t.identifiers().emailOwner(email)
 		return err
 	})
 	if err != nil {
@@ -374,7 +395,14 @@ func (inst *Instance) postSignInCode(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
 		return
 	}
-	inst.completeSignIn(w, r, uid, "", red)
+	inst.signInAs(w, r, signInRequest{redirect: red, form: d, formPage: "sign-in",
+		account: func(t *txn, _ time.Time) (*user, error) {
+			u, err := t.users().byEmail(email)
+			if errors.Is(err, errNotFound) {
+				return nil, errNoAccount
+			}
+			return u, err
+		}})
 }
 
 func (inst *Instance) pageTicket(w http.ResponseWriter, r *http.Request) {
@@ -432,18 +460,8 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 	}
 	if ticket := f.Get("ticket"); ticket != "" {
 		d.Ticket = ticket
-		var u *user
-		err := inst.store.update(r.Context(), func(t *txn) error {
-			var err error
-			u, err = inst.signUpWithTicket(t, ticket, p, now)
-			return err
-		})
-		if err != nil {
-			d.Error = errText(err)
-			inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
-			return
-		}
-		inst.completeSignIn(w, r, u.ID, "", red)
+		inst.signInAs(w, r, signInRequest{redirect: red, form: d, formPage: "sign-up",
+			account: func(t *txn, now time.Time) (*user, error) { return inst.signUpWithTicket(t, ticket, p, now) }})
 		return
 	}
 	if inst.isTestIdentity(d.Email) {
@@ -455,13 +473,13 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		}
 		ps := &pendingSignUp{ID: newID("sua"), Email: d.Email, FirstName: d.FirstName, LastName: d.LastName, PasswordHash: p.passwordHash, CreatedAt: ms(now)}
 		err := inst.store.update(r.Context(), func(t *txn) error {
-			if _, err := t.lookup(nsEmail, normEmail(d.Email)); err == nil {
+			if _, err := t.identifiers().emailOwner(d.Email); err == nil {
 				return errTaken("email_address", "That email address is taken. Please try another.")
 			}
 			if err := maySignUp(t, p.EmailAddress, now); err != nil {
 				return err
 			}
-			return t.put(kindCode, ps.ID, ps)
+			return t.pendingSignUps().put(ps)
 		})
 		if err != nil {
 			d.Error = errText(err)
@@ -474,21 +492,13 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		inst.render(w, http.StatusOK, "sign-up", d)
 		return
 	}
-	var u *user
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := maySignUp(t, p.EmailAddress, now); err != nil {
-			return err
-		}
-		var err error
-		u, err = inst.createUser(t, p, now, true)
-		return err
-	})
-	if err != nil {
-		d.Error = errText(err)
-		inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
-		return
-	}
-	inst.completeSignIn(w, r, u.ID, "", red)
+	inst.signInAs(w, r, signInRequest{redirect: red, form: d, formPage: "sign-up",
+		account: func(t *txn, now time.Time) (*user, error) {
+			if err := maySignUp(t, p.EmailAddress, now); err != nil {
+				return nil, err
+			}
+			return inst.createUser(t, p, now, true)
+		}})
 }
 
 func errText(err error) string {
@@ -508,42 +518,41 @@ func (inst *Instance) postSignUpVerify(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := inst.now()
 	d := &pageData{Title: "Verify your e-mail", Redirect: red, DevBrowser: f.Get("__clerk_db_jwt"), CodeStep: true, PendingID: f.Get("pending_id")}
-	var u *user
-	err := inst.store.update(r.Context(), func(t *txn) error {
-		var ps pendingSignUp
-		if err := t.get(kindCode, d.PendingID, &ps); err != nil {
-			return newAPIError(http.StatusUnprocessableEntity, "", "", "This sign-up has expired; start again.", nil)
-		}
-		d.Email = ps.Email
-		if ms(now)-ps.CreatedAt > (30 * time.Minute).Milliseconds() {
-			return newAPIError(http.StatusUnprocessableEntity, "", "", "This sign-up has expired; start again.", nil)
-		}
-		if f.Get("code") != testVerificationCode {
-			return newAPIError(http.StatusUnprocessableEntity, "", "", "Incorrect code.", nil)
-		}
-		if err := maySignUp(t, []string{ps.Email}, now); err != nil {
-			return err
-		}
-		var err error
-		u, err = inst.createUser(t, &userParams{EmailAddress: []string{ps.Email}, FirstName: strPtr(ps.FirstName), LastName: strPtr(ps.LastName)}, now, true)
-		if err != nil {
-			return err
-		}
-		u.PasswordHash = ps.PasswordHash
-		if err := t.put(kindUser, u.ID, u); err != nil {
-			return err
-		}
-		return t.del(kindCode, ps.ID)
-	})
-	if err != nil {
-		d.Error = errText(err)
-		inst.render(w, http.StatusUnprocessableEntity, "sign-up", d)
-		return
-	}
-	inst.completeSignIn(w, r, u.ID, "", red)
+	inst.signInAs(w, r, signInRequest{redirect: red, form: d, formPage: "sign-up",
+		account: func(t *txn, now time.Time) (*user, error) {
+			var ps pendingSignUp
+			if err := t.pendingSignUps().load(d.PendingID, &ps); err != nil {
+				return nil, errSignUpExpired
+			}
+			d.Email = ps.Email
+			if ms(now)-ps.CreatedAt > (30 * time.Minute).Milliseconds() {
+				return nil, errSignUpExpired
+			}
+			if f.Get("code") != testVerificationCode {
+				return nil, newAPIError(http.StatusUnprocessableEntity, "", "", "Incorrect code.", nil)
+			}
+			if err := maySignUp(t, []string{ps.Email}, now); err != nil {
+				return nil, err
+			}
+			u, err := inst.createUser(t, &userParams{EmailAddress: []string{ps.Email}, FirstName: strPtr(ps.FirstName), LastName: strPtr(ps.LastName)}, now, true)
+			if err != nil {
+				return nil, err
+			}
+			u.PasswordHash = ps.PasswordHash
+			if err := t.users().put(u); err != nil {
+				return nil, err
+			}
+			return u, t.pendingSignUps().del(ps.ID)
+		}})
 }
+
+// errSignUpExpired answers a code for a pending sign-up that is gone or
+// older than its 30 minutes.
+var errSignUpExpired = newAPIError(http.StatusUnprocessableEntity, "", "", "This sign-up has expired; start again.", nil)
+
+// errNoAccount answers a code sign-in for an address no user holds.
+var errNoAccount = newAPIError(http.StatusUnprocessableEntity, "", "", "No account uses that e-mail address.", nil)
 
 // pageUser shows the signed-in user and the organization switcher.
 func (inst *Instance) pageUser(w http.ResponseWriter, r *http.Request) {
@@ -565,7 +574,7 @@ func (inst *Instance) pageUser(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		var u user
-		if err := t.get(kindUser, s.UserID, &u); err != nil {
+		if err := t.users().load(s.UserID, &u); err != nil {
 			return err
 		}
 		d.User = &pageUser{ID: u.ID, Name: u.displayName(), Email: u.primaryEmail(), SessionID: s.ID}
@@ -576,7 +585,7 @@ func (inst *Instance) pageUser(w http.ResponseWriter, r *http.Request) {
 		d.PersonalSel = s.ActiveOrgID == ""
 		for _, m := range mems {
 			var o organization
-			if err := t.get(kindOrg, m.OrgID, &o); err != nil {
+			if err := t.orgs().load(m.OrgID, &o); err != nil {
 				continue
 			}
 			d.Orgs = append(d.Orgs, pageOrg{ID: o.ID, Name: o.Name, Slug: o.Slug, Role: m.Role, Active: o.ID == s.ActiveOrgID})
@@ -632,7 +641,7 @@ func (inst *Instance) postUserOrg(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		s.UpdatedAt = ms(now)
-		return t.put(kindSession, s.ID, s)
+		return t.sessions().put(s)
 	})
 	if err != nil {
 		inst.log.Error("localclerk: switch organization", "err", err)

@@ -62,15 +62,15 @@ func checkRedirectURL(raw string, allowed map[string]bool, self string) (*url.UR
 	}
 	o := strings.ToLower(scheme + "://" + u.Host)
 	if !isLoopbackHost(host) && !allowed[o] && !strings.EqualFold(o, self) {
-		return nil, newAPIError(http.StatusBadRequest, "redirect_url_not_allowed", "is not allowed", fmt.Sprintf("Redirects to %s are not allowed; add it to localclerk's allowed origins.", o), map[string]any{"param_name": "redirect_url"})
+		return nil, newAPIError(http.StatusBadRequest, "redirect_url_not_allowed", "is not allowed", fmt.Sprintf("Redirects to %s are not allowed; add it to localclerk's allowed origins.", o), paramMeta("redirect_url"))
 	}
 	u.Scheme = scheme
 	return u, nil
 }
 
 var (
-	errMissingRedirect = newAPIError(http.StatusBadRequest, "form_param_missing", "redirect_url must be included", "redirect_url must be included.", map[string]any{"param_name": "redirect_url"})
-	errBadRedirect     = newAPIError(http.StatusBadRequest, "form_param_value_invalid", "is invalid", "redirect_url must be an absolute http(s) URL.", map[string]any{"param_name": "redirect_url"})
+	errMissingRedirect = newAPIError(http.StatusBadRequest, "form_param_missing", "redirect_url must be included", "redirect_url must be included.", paramMeta("redirect_url"))
+	errBadRedirect     = newAPIError(http.StatusBadRequest, "form_param_value_invalid", "is invalid", "redirect_url must be an absolute http(s) URL.", paramMeta("redirect_url"))
 )
 
 // handshakeRequest is a validated /v1/client/handshake query.

@@ -222,7 +222,7 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 			if fr.Name != "" {
 				r.Name = fr.Name
 			}
-			if err := t.put(kindRole, r.ID, r); err != nil {
+			if err := t.roles().put(r); err != nil {
 				return nil, err
 			}
 			continue
@@ -247,7 +247,7 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 		}
 		if fu.Plan != "" || len(fu.Features) > 0 {
 			u.Plan, u.Features = fu.Plan, fu.Features
-			if err := t.put(kindUser, u.ID, u); err != nil {
+			if err := t.users().put(u); err != nil {
 				return nil, err
 			}
 		}
@@ -271,7 +271,7 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 		}
 		if fo.Plan != "" || len(fo.Features) > 0 {
 			o.Plan, o.Features = fo.Plan, fo.Features
-			if err := t.put(kindOrg, o.ID, o); err != nil {
+			if err := t.orgs().put(o); err != nil {
 				return nil, err
 			}
 		}
@@ -292,10 +292,10 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 		if m.SecretKey == "" {
 			m.SecretKey = "ak_" + randString(40)
 		}
-		if err := t.claim(nsMachineKey, m.SecretKey, m.ID); err != nil {
+		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return nil, fmt.Errorf("machine %s: %w", m.ID, err)
 		}
-		if err := t.put(kindMachine, m.ID, m); err != nil {
+		if err := t.machines().put(m); err != nil {
 			return nil, err
 		}
 		if info.MachineID == "" {

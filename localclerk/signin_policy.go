@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -22,7 +21,7 @@ import (
 // errPasswordIncorrect is the Frontend API's (and the pages') answer to a
 // wrong password.
 var errPasswordIncorrect = newAPIError(http.StatusUnprocessableEntity, "form_password_incorrect", "is incorrect",
-	"Password is incorrect. Try again, or use another method.", map[string]any{"param_name": "password"})
+	"Password is incorrect. Try again, or use another method.", paramMeta("password"))
 
 // errUserLocked refuses a session to a banned or locked user.
 var errUserLocked = newAPIError(http.StatusForbidden, "user_locked", "Account locked", "This account is banned or locked.", nil)
@@ -100,13 +99,13 @@ func maySignUp(t *txn, emails []string, now time.Time) error {
 
 // errIdentifierNotFound is the answer for an identifier no user has.
 var errIdentifierNotFound = newAPIError(http.StatusUnprocessableEntity, "form_identifier_not_found",
-	"Couldn't find your account.", "Couldn't find your account.", map[string]any{"param_name": "identifier"})
+	"Couldn't find your account.", "Couldn't find your account.", paramMeta("identifier"))
 
 // userByIdentifier finds a user by e-mail address or username.
 func userByIdentifier(t *txn, identifier string) (*user, error) {
-	id, err := t.lookup(nsEmail, normEmail(identifier))
+	id, err := t.identifiers().emailOwner(identifier)
 	if errors.Is(err, errNotFound) {
-		id, err = t.lookup(nsUsername, strings.ToLower(identifier))
+		id, err = t.identifiers().usernameOwner(identifier)
 	}
 	if errors.Is(err, errNotFound) {
 		return nil, errIdentifierNotFound

@@ -110,7 +110,7 @@ func (inst *Instance) signInTicket(x *fapiCall, si *signInAttempt) error {
 		return err
 	}
 	var u user
-	if err := x.t.get(kindUser, ts.userID, &u); err != nil {
+	if err := x.t.users().load(ts.userID, &u); err != nil {
 		return notFoundAs(err, "user")
 	}
 	si.Identifier, si.UserID, si.Strategy, si.FactorStatus = u.primaryEmail(), u.ID, "ticket", "verified"
@@ -126,7 +126,7 @@ func (inst *Instance) signInTicket(x *fapiCall, si *signInAttempt) error {
 func impersonate(t *txn, s *session, a *actorToken, now time.Time) error {
 	s.ActorJSON = string(a.Actor)
 	s.ExpireAt = min(s.ExpireAt, ms(now)+a.SessionSecs*1000)
-	return t.put(kindSession, s.ID, s)
+	return t.sessions().put(s)
 }
 
 // signUpTicket starts a Frontend API sign-up from an invitation ticket:
@@ -143,7 +143,7 @@ func (inst *Instance) signUpTicket(x *fapiCall, su *signUpAttempt) error {
 	if email == "" {
 		return errTicketInvalid
 	}
-	if _, err := x.t.lookup(nsEmail, email); err == nil {
+	if _, err := x.t.identifiers().emailOwner(email); err == nil {
 		return errTaken("email_address", "An account with "+email+" exists; sign in with the ticket instead.")
 	} else if !errors.Is(err, errNotFound) {
 		return err
@@ -161,7 +161,7 @@ func (inst *Instance) finishTicketSignUp(x *fapiCall, su *signUpAttempt) error {
 		return err
 	}
 	u.PasswordHash = su.PasswordHash
-	if err := x.t.put(kindUser, u.ID, u); err != nil {
+	if err := x.t.users().put(u); err != nil {
 		return err
 	}
 	s, err := inst.startSession(x.t, x.c, u.ID, "", x.now)
@@ -182,7 +182,7 @@ func (inst *Instance) ticketPage(w http.ResponseWriter, r *http.Request, ticket,
 		if email, err = signUpTicketEmail(t, ticket, inst.now()); err != nil || email == "" {
 			return err
 		}
-		if _, err := t.lookup(nsEmail, email); err == nil {
+		if _, err := t.identifiers().emailOwner(email); err == nil {
 			email = "" // an organization invitation to an existing user: sign in
 		} else if !errors.Is(err, errNotFound) {
 			return err
@@ -213,7 +213,7 @@ func (inst *Instance) orgInvitationRedirect(w http.ResponseWriter, r *http.Reque
 			return err
 		}
 		status := "sign_in"
-		if _, err := t.lookup(nsEmail, oi.Email); errors.Is(err, errNotFound) {
+		if _, err := t.identifiers().emailOwner(oi.Email); errors.Is(err, errNotFound) {
 			status = "sign_up"
 		} else if err != nil {
 			return err

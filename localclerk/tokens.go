@@ -183,7 +183,7 @@ func (inst *Instance) sessionClaims(t *txn, s *session, now time.Time, lifetime 
 		c["act"] = json.RawMessage(s.ActorJSON)
 	}
 	var u user
-	if err := t.get(kindUser, s.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+	if err := t.users().load(s.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
 	}
 	var fea, pla []string
@@ -237,15 +237,15 @@ func (inst *Instance) sessionClaims(t *txn, s *session, now time.Time, lifetime 
 // activeOrg loads an organization with the user's membership and role.
 func activeOrg(t *txn, orgID, userID string) (*organization, *membership, *role, error) {
 	var o organization
-	if err := t.get(kindOrg, orgID, &o); err != nil {
+	if err := t.orgs().load(orgID, &o); err != nil {
 		return nil, nil, nil, err
 	}
-	mid, err := t.lookup(nsMember, orgID+"|"+userID)
+	mid, err := t.memberships().idFor(orgID, userID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var m membership
-	if err := t.get(kindMembership, mid, &m); err != nil {
+	if err := t.memberships().load(mid, &m); err != nil {
 		return nil, nil, nil, err
 	}
 	r, err := roleByKey(t, m.Role)
@@ -256,12 +256,12 @@ func activeOrg(t *txn, orgID, userID string) (*organization, *membership, *role,
 }
 
 func roleByKey(t *txn, key string) (*role, error) {
-	id, err := t.lookup(nsRoleKey, key)
+	id, err := t.roleKeys().owner(key)
 	if err != nil {
 		return nil, err
 	}
 	var r role
-	if err := t.get(kindRole, id, &r); err != nil {
+	if err := t.roles().load(id, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

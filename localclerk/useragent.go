@@ -76,5 +76,5 @@ func recordDevice(t *txn, c *client, r *http.Request) error {
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		c.IPAddress = host
 	}
-	return t.put(kindClient, c.ID, c)
+	return t.clients().put(c)
 }

@@ -9,12 +9,12 @@ import (
 	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
-// FuzzUsersMoreWrite sends arbitrary bodies, of any content type, to the
+// FuzzBAPIWrites sends arbitrary bodies, of any content type, to the
 // writes of bapi_user_security.go, bapi_profile_images.go (the multipart
 // parser), bapi_billing.go, bapi_instance.go, bapi_clients.go, the
 // e-mail address verification and replacement and the session refresh:
 // never a 5xx, and every answer has the shape the specification gives.
-func FuzzUsersMoreWrite(f *testing.F) {
+func FuzzBAPIWrites(f *testing.F) {
 	routes := []struct{ method, path string }{
 		{"POST", "/v1/users/user_demo_bob/profile_image"}, {"POST", "/v1/users/user_demo_bob/billing/credits"},
 		{"POST", "/v1/organizations/org_demo_acme/billing/credits"}, {"PUT", "/v1/users/user_demo_carol/email_address"},

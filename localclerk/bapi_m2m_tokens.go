@@ -1,31 +1,15 @@
 package localclerk
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
-// M2M tokens, minted by a machine with its secret key, and OAuth access
-// tokens.
-
-func m2mJSON(m *m2mToken, now time.Time, withToken bool) map[string]any {
-	out := map[string]any{"object": "machine_to_machine_token", "id": m.ID, "subject": m.Subject,
-		"claims": nullIfEmpty(m.Claims), "scopes": nonNil(m.Scopes), "revoked": m.Revoked,
-		"revocation_reason": m.RevocationReason, "expired": expired(m.Expiration, now), "expiration": m.Expiration,
-		"last_used_at": m.LastUsedAt, "created_at": m.CreatedAt, "updated_at": m.UpdatedAt}
-	if withToken {
-		out["token"] = m.Token
-	}
-	return out
-}
+// M2M tokens, minted by a machine with its secret key, listed, revoked
+// and verified.
 
 // callerMachineID is the machine whose secret key authenticated the
 // request; empty when the instance secret key did.
@@ -39,7 +23,7 @@ func callerMachineID(r *http.Request) string {
 func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
 	id := callerMachineID(r)
 	if id == "" {
-		machines, err := all[machine](t, kindMachine)
+		machines, err := t.machines().list()
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +33,7 @@ func (inst *Instance) callerMachine(t *txn, r *http.Request) (*machine, error) {
 		return machines[0], nil
 	}
 	var m machine
-	return &m, t.get(kindMachine, id, &m)
+	return &m, t.machines().load(id, &m)
 }
 
 // canonicalJSON re-encodes a JSON value with sorted keys, so that equal
@@ -136,10 +120,10 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 		} else {
 			tok.Token = "mt_" + randString(40)
 		}
-		if err := t.claim(nsM2MToken, tok.Token, tok.ID); err != nil {
+		if err := t.m2mTokenValues().claim(tok.Token, tok.ID); err != nil {
 			return err
 		}
-		return t.put(kindM2M, tok.ID, tok)
+		return t.m2mTokens().put(tok)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -152,7 +136,7 @@ func (inst *Instance) bapiCreateM2M(w http.ResponseWriter, r *http.Request) (any
 func reusableM2M(t *txn, want *m2mToken, until int64) (*m2mToken, error) {
 	var found *m2mToken
 	claims := canonicalJSON(want.Claims)
-	err := each(t, kindM2M, func(m *m2mToken) bool {
+	err := t.m2mTokens().each(func(m *m2mToken) bool {
 		if m.Subject == want.Subject && isOpaqueM2M(m) && !m.Revoked && m.Expiration != nil && *m.Expiration >= until &&
 			canonicalJSON(m.Claims) == claims && slices.Equal(nonNil(m.Scopes), nonNil(want.Scopes)) {
 			found = m
@@ -160,6 +144,7 @@ func reusableM2M(t *txn, want *m2mToken, until int64) (*m2mToken, error) {
 		}
 		return true
 	})
+
 	return found, err
 }
 
@@ -188,7 +173,7 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 	}
 	if caller := callerMachineID(r); caller != "" && caller != subject {
 		return nil, 0, newAPIError(http.StatusForbidden, "authorization_invalid", "forbidden",
-			"A machine secret key can only list its own machine's tokens.", map[string]any{"param_name": "subject"})
+			"A machine secret key can only list its own machine's tokens.", paramMeta("subject"))
 	}
 	withRevoked, err := boolParam(r, "revoked")
 	if err != nil {
@@ -201,15 +186,16 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 	now := inst.now()
 	var toks []*m2mToken
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		if err := t.get(kindMachine, subject, &machine{}); err != nil {
+		if err := t.machines().load(subject, &machine{}); err != nil {
 			return notFoundAs(err, "machine")
 		}
-		return each(t, kindM2M, func(m *m2mToken) bool {
+		return t.m2mTokens().each(func(m *m2mToken) bool {
 			if m.Subject == subject && isOpaqueM2M(m) && (withRevoked || !m.Revoked) && (withExpired || !expired(m.Expiration, now)) {
 				toks = append(toks, m)
 			}
 			return true
 		})
+
 	})
 	if err != nil {
 		return nil, 0, err
@@ -231,7 +217,7 @@ func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any
 	now := inst.now()
 	var m m2mToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		if err := t.get(kindM2M, r.PathValue("id"), &m); err != nil {
+		if err := t.m2mTokens().load(r.PathValue("id"), &m); err != nil {
 			return notFoundAs(err, "M2M token")
 		}
 		if caller := callerMachineID(r); caller != "" && caller != m.Subject {
@@ -240,7 +226,7 @@ func (inst *Instance) bapiRevokeM2M(w http.ResponseWriter, r *http.Request) (any
 		m.Revoked = true
 		m.RevocationReason = p.RevocationReason
 		m.UpdatedAt = ms(now)
-		return t.put(kindM2M, m.ID, &m)
+		return t.m2mTokens().put(&m)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -264,11 +250,11 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 	now := inst.now()
 	var m m2mToken
 	err := inst.store.update(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsM2MToken, p.Token)
+		id, err := t.m2mTokenValues().owner(p.Token)
 		if err != nil {
 			return errTokenNotFound
 		}
-		if err := t.get(kindM2M, id, &m); err != nil {
+		if err := t.m2mTokens().load(id, &m); err != nil {
 			return notFoundAs(err, "M2M token")
 		}
 		if m.Revoked || expired(m.Expiration, now) {
@@ -277,7 +263,7 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 		if caller := callerMachineID(r); caller != "" && caller != m.Subject && !slices.Contains(m.Scopes, caller) {
 			return errTokenNotFound
 		}
-		if err := t.get(kindMachine, m.Subject, &machine{}); err != nil {
+		if err := t.machines().load(m.Subject, &machine{}); err != nil {
 			if errors.Is(err, errNotFound) {
 				return errTokenNotFound
 			}
@@ -285,88 +271,10 @@ func (inst *Instance) bapiVerifyM2M(w http.ResponseWriter, r *http.Request) (any
 		}
 		n := ms(now)
 		m.LastUsedAt = &n
-		return t.put(kindM2M, m.ID, &m)
+		return t.m2mTokens().put(&m)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return m2mJSON(&m, now, false), 0, nil
-}
-
-func oauthJSON(o *oauthToken, now time.Time) map[string]any {
-	return map[string]any{"object": "clerk_idp_oauth_access_token", "id": o.ID, "client_id": o.ClientID,
-		"subject": o.Subject, "scopes": nonNil(o.Scopes), "revoked": o.Revoked, "revocation_reason": nil,
-		"expired": expired(o.Expiration, now), "expiration": o.Expiration, "created_at": o.CreatedAt, "updated_at": o.UpdatedAt}
-}
-
-func (inst *Instance) bapiVerifyOAuth(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var p struct {
-		AccessToken string `json:"access_token"`
-		Secret      string `json:"secret"`
-	}
-	if err := decodeBody(w, r, &p); err != nil {
-		return nil, 0, err
-	}
-	tok := p.AccessToken
-	if tok == "" {
-		tok = p.Secret
-	}
-	if tok == "" {
-		return nil, 0, errMissing("access_token")
-	}
-	now := inst.now()
-	var o oauthToken
-	err := inst.store.view(r.Context(), func(t *txn) error {
-		id, err := t.lookup(nsOAuthToken, tok)
-		if err != nil {
-			return errTokenNotFound
-		}
-		if err := t.get(kindOAuth, id, &o); err != nil {
-			return notFoundAs(err, "OAuth access token")
-		}
-		if o.Revoked || expired(o.Expiration, now) {
-			return errTokenNotFound
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	return oauthJSON(&o, now), 0, nil
-}
-
-// oauthTokenID is an OAuth access token's id: oat_ and 32 hex digits, the
-// form the specification gives.
-func oauthTokenID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("localclerk: crypto/rand failed: %v", err)) // never happens on supported platforms
-	}
-	return "oat_" + hex.EncodeToString(b)
-}
-
-// CreateOAuthAccessToken issues an opaque OAuth access token (oat_...) for
-// a user, as if an OAuth application had obtained it, so that apps
-// accepting oauth_token can be tested. ttl <= 0 means one hour.
-func (inst *Instance) CreateOAuthAccessToken(ctx context.Context, userID string, scopes []string, ttl time.Duration) (string, error) {
-	if ttl <= 0 {
-		ttl = time.Hour
-	}
-	now := inst.now()
-	exp := ms(now.Add(ttl))
-	o := &oauthToken{ID: oauthTokenID(), ClientID: "localclerk_oauth_app", Subject: userID, Token: "oat_" + randString(40),
-		Scopes: nonNil(scopes), Expiration: &exp, CreatedAt: ms(now), UpdatedAt: ms(now)}
-	err := inst.store.update(ctx, func(t *txn) error {
-		if err := t.get(kindUser, userID, &user{}); err != nil {
-			return fmt.Errorf("user %s: %w", userID, err)
-		}
-		if err := t.claim(nsOAuthToken, o.Token, o.ID); err != nil {
-			return err
-		}
-		return t.put(kindOAuth, o.ID, o)
-	})
-	if err != nil {
-		return "", fmt.Errorf("localclerk: create OAuth access token: %w", err)
-	}
-	return o.Token, nil
 }

@@ -1,0 +1,179 @@
+package localclerk
+
+import (
+	"encoding/json"
+	"errors"
+)
+
+// The Frontend API's sign-in and sign-up attempts, as clerk-js reads
+// them.
+
+// signInWire is the SignIn object.
+type signInWire struct {
+	Object                   string                   `json:"object"` // "sign_in_attempt"
+	ID                       string                   `json:"id"`
+	Status                   string                   `json:"status"`
+	SupportedIdentifiers     []string                 `json:"supported_identifiers"`
+	Identifier               *string                  `json:"identifier"`
+	UserData                 *signInUserDataWire      `json:"user_data"`
+	SupportedFirstFactors    []signInFactorWire       `json:"supported_first_factors"`
+	SupportedSecondFactors   emptyList                `json:"supported_second_factors"`
+	FirstFactorVerification  *attemptVerificationWire `json:"first_factor_verification"`
+	SecondFactorVerification alwaysNull               `json:"second_factor_verification"`
+	CreatedSessionID         *string                  `json:"created_session_id"`
+	AbandonAt                int64                    `json:"abandon_at"`
+}
+
+// signInUserDataWire is what a sign-in shows of the user it identified.
+type signInUserDataWire struct {
+	FirstName *string `json:"first_name"`
+	LastName  *string `json:"last_name"`
+	ImageURL  string  `json:"image_url"`
+	HasImage  bool    `json:"has_image"`
+}
+
+// signInFactorWire is a first factor a sign-in may use: the password, or
+// a code sent to one of the user's addresses.
+type signInFactorWire struct {
+	Strategy       string `json:"strategy"`
+	EmailAddressID string `json:"email_address_id,omitempty"`
+	SafeIdentifier string `json:"safe_identifier,omitempty"`
+	Primary        *bool  `json:"primary,omitempty"`
+}
+
+// attemptVerificationWire is a sign-in's or sign-up's Verification: a
+// password check or a one-time code. NextAction and SupportedStrategies
+// are the sign-up's.
+type attemptVerificationWire struct {
+	Object              string     `json:"object"`
+	Status              string     `json:"status"`
+	Strategy            string     `json:"strategy"`
+	Attempts            int        `json:"attempts"`
+	ExpireAt            *int64     `json:"expire_at"`
+	Error               alwaysNull `json:"error"`
+	VerifiedAtClient    alwaysNull `json:"verified_at_client"`
+	NextAction          *string    `json:"next_action,omitempty"`
+	SupportedStrategies []string   `json:"supported_strategies,omitzero"`
+}
+
+// signUpWire is the SignUp object.
+type signUpWire struct {
+	Object                  string                  `json:"object"` // "sign_up_attempt"
+	ID                      string                  `json:"id"`
+	Status                  string                  `json:"status"`
+	RequiredFields          []string                `json:"required_fields"`
+	OptionalFields          []string                `json:"optional_fields"`
+	MissingFields           []string                `json:"missing_fields"`
+	UnverifiedFields        []string                `json:"unverified_fields"`
+	Verifications           signUpVerificationsWire `json:"verifications"`
+	Username                alwaysNull              `json:"username"`
+	EmailAddress            *string                 `json:"email_address"`
+	PhoneNumber             alwaysNull              `json:"phone_number"`
+	Web3Wallet              alwaysNull              `json:"web3_wallet"`
+	FirstName               *string                 `json:"first_name"`
+	LastName                *string                 `json:"last_name"`
+	ExternalAccountStrategy alwaysNull              `json:"external_account_strategy"`
+	ExternalAccount         alwaysNull              `json:"external_account"`
+	HasPassword             bool                    `json:"has_password"`
+	UnsafeMetadata          json.RawMessage         `json:"unsafe_metadata"`
+	PasswordEnabled         bool                    `json:"password_enabled"`
+	CustomAction            bool                    `json:"custom_action"`
+	ExternalID              alwaysNull              `json:"external_id"`
+	CreatedSessionID        *string                 `json:"created_session_id"`
+	CreatedUserID           *string                 `json:"created_user_id"`
+	AbandonAt               int64                   `json:"abandon_at"`
+	LegalAcceptedAt         alwaysNull              `json:"legal_accepted_at"`
+	Locale                  alwaysNull              `json:"locale"`
+}
+
+// signUpVerificationsWire is a sign-up's verifications; only the e-mail
+// address is ever verified.
+type signUpVerificationsWire struct {
+	EmailAddress    *attemptVerificationWire `json:"email_address"`
+	PhoneNumber     alwaysNull               `json:"phone_number"`
+	Web3Wallet      alwaysNull               `json:"web3_wallet"`
+	ExternalAccount alwaysNull               `json:"external_account"`
+}
+
+// signInJSON renders the Frontend API SignIn.
+func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, error) {
+	out := &signInWire{Object: "sign_in_attempt", ID: si.ID, Status: si.Status,
+		SupportedIdentifiers: []string{"email_address"}, Identifier: strOrNil(si.Identifier),
+		SupportedFirstFactors: []signInFactorWire{}, CreatedSessionID: strOrNil(si.CreatedSessionID), AbandonAt: si.AbandonAt}
+	if si.UserID != "" {
+		var u user
+		if err := x.t.users().load(si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
+			return nil, err
+		}
+		if u.PasswordHash != "" {
+			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "password"})
+		}
+		for _, e := range u.Emails {
+			primary := e.ID == u.PrimaryEmailID
+			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "email_code",
+				EmailAddressID: e.ID, SafeIdentifier: e.Address, Primary: &primary})
+		}
+		pud := publicUserData(&u, x.avatar())
+		out.UserData = &signInUserDataWire{FirstName: pud.FirstName, LastName: pud.LastName, ImageURL: pud.ImageURL}
+	}
+	if si.Strategy != "" {
+		out.FirstFactorVerification = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
+	}
+	return out, nil
+}
+
+// verificationJSON is a Verification: a password check or a one-time code.
+func verificationJSON(strategy, status string, attempts int, expireAt int64) *attemptVerificationWire {
+	v := &attemptVerificationWire{Object: "verification_otp", Status: status, Strategy: strategy, Attempts: attempts}
+	if expireAt > 0 {
+		v.ExpireAt = &expireAt
+	}
+	if status == "" {
+		v.Status = "unverified"
+	}
+	if strategy == "password" {
+		v.Object = "verification_password"
+	}
+	return v
+}
+
+// signUpJSON renders the Frontend API SignUp.
+func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
+	missing := []string{}
+	unverified := []string{}
+	if su.Status != "complete" {
+		if su.Email == "" {
+			missing = append(missing, "email_address")
+		} else if su.VerifyStatus != "verified" {
+			unverified = append(unverified, "email_address")
+		}
+		if su.PasswordHash == "" {
+			missing = append(missing, "password")
+		}
+	}
+	out := &signUpWire{Object: "sign_up_attempt", ID: su.ID, Status: su.Status,
+		RequiredFields: []string{"email_address", "password"}, OptionalFields: []string{"first_name", "last_name"},
+		MissingFields: missing, UnverifiedFields: unverified,
+		EmailAddress: strOrNil(su.Email), FirstName: strOrNil(su.FirstName), LastName: strOrNil(su.LastName),
+		HasPassword: su.PasswordHash != "" || su.Status == "complete", UnsafeMetadata: json.RawMessage("{}"),
+		PasswordEnabled:  su.PasswordHash != "" || su.Status == "complete",
+		CreatedSessionID: strOrNil(su.CreatedSessionID), CreatedUserID: strOrNil(su.CreatedUserID), AbandonAt: su.AbandonAt}
+	if su.Email != "" {
+		strategy := "email_code"
+		if su.Ticket != "" {
+			strategy = "ticket"
+		}
+		v := verificationJSON(strategy, su.VerifyStatus, su.Attempts, su.CodeExpireAt)
+		next := "needs_prepare"
+		switch su.VerifyStatus {
+		case "unverified":
+			next = "needs_attempt"
+		case "verified":
+			next = ""
+		}
+		v.NextAction = &next
+		v.SupportedStrategies = []string{strategy}
+		out.Verifications.EmailAddress = v
+	}
+	return out
+}
