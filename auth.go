@@ -77,11 +77,18 @@ type Auth struct {
 	ClientID  string         // OAuth tokens
 
 	kind    authKind
+	reason  AuthReason
 	token   string
 	session *authn.Session
 	machine *authn.Machine
 	client  *backend.Client
 }
+
+// Reason says why the Auth is not authenticated: the decision's reason
+// (State's), ReasonTokenTypeMismatch for a verified token of a type the
+// caller does not accept, or "" for a pending session (SessionStatus
+// "pending") read as signed out. It is "" when IsAuthenticated.
+func (a Auth) Reason() AuthReason { return a.reason }
 
 // DecodeSessionClaims decodes the verified session token payload into v.
 func (a Auth) DecodeSessionClaims(v any) error {
