@@ -90,10 +90,11 @@ type Auth struct {
 // "pending") read as signed out. It is "" when IsAuthenticated.
 func (a Auth) Reason() AuthReason { return a.reason }
 
-// DecodeSessionClaims decodes the verified session token payload into v.
+// DecodeSessionClaims decodes the verified session token payload into v
+// (ErrNoClaims without one). DecodeClaims is its typed form.
 func (a Auth) DecodeSessionClaims(v any) error {
 	if len(a.SessionClaims) == 0 {
-		return errors.New("clerk: no session claims")
+		return ErrNoClaims
 	}
 	return json.Unmarshal(a.SessionClaims, v)
 }
