@@ -149,6 +149,7 @@ func RunAPIGuard(t *testing.T, adapter string, build GuardApp) {
 				h = without
 			}
 			r := httptest.NewRequest(http.MethodGet, "http://api.goclerk.test"+c.Path, nil)
+			r.RequestURI = c.Path // origin form, as a server receives it
 			for k, vs := range c.Header {
 				r.Header[k] = vs
 			}
