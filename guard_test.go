@@ -3,6 +3,7 @@ package clerk_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -77,5 +78,25 @@ func TestRequireAPIAuthMachineTokens(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s %s", rec.Code, row.status, rec.Header().Get("WWW-Authenticate"), rec.Body)
 			}
 		})
+	}
+}
+
+// docs/api-guards.md shows every rejection body and WWW-Authenticate
+// header of the guard cases as they are.
+func TestAPIGuardsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("docs/api-guards.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range adaptertest.GuardCases(clerktest.New(t, clerktest.Options{Production: true})) {
+		if c.Status == http.StatusOK || c.HookedAnswered {
+			continue
+		}
+		if !strings.Contains(string(doc), strings.TrimSuffix(c.Body, "\n")) {
+			t.Errorf("docs/api-guards.md lacks the body of %q: %s", c.Name, c.Body)
+		}
+		if c.Authenticate != "" && !strings.Contains(string(doc), "WWW-Authenticate: "+c.Authenticate+"\n") {
+			t.Errorf("docs/api-guards.md lacks the WWW-Authenticate of %q: %s", c.Name, c.Authenticate)
+		}
 	}
 }
