@@ -77,7 +77,7 @@ type Auth struct {
 	ClientID  string         // OAuth tokens
 
 	kind    authKind
-	reason  AuthReason
+	reason  *string // the decision's reason, kept where it is: a pointer keeps Auth in its size class
 	token   string
 	session *authn.Session
 	machine *authn.Machine
@@ -88,7 +88,18 @@ type Auth struct {
 // (State's), ReasonTokenTypeMismatch for a verified token of a type the
 // caller does not accept, or "" for a pending session (SessionStatus
 // "pending") read as signed out. It is "" when IsAuthenticated.
-func (a Auth) Reason() AuthReason { return a.reason }
+func (a Auth) Reason() AuthReason {
+	if a.reason == nil {
+		return ""
+	}
+	return AuthReason(*a.reason)
+}
+
+// Reasons Auth values point to that no decision state holds.
+var (
+	reasonMiddlewareMissing = string(ReasonMiddlewareMissing)
+	reasonTypeMismatch      = string(ReasonTokenTypeMismatch)
+)
 
 // DecodeSessionClaims decodes the verified session token payload into v
 // (ErrNoClaims without one). DecodeClaims is its typed form.

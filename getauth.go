@@ -62,7 +62,7 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 	ra, ok := r.Context().Value(ctxKey{}).(*requestAuth)
 	if !ok {
 		a := signedOutAuth("")
-		a.reason = ReasonMiddlewareMissing
+		a.reason = &reasonMiddlewareMissing
 		return a
 	}
 	return ra.inst.authOf(ra.state, o)
@@ -76,7 +76,7 @@ func (inst *instance) authOf(st *authn.State, o authOptions) Auth {
 	}
 	authenticated := a.IsAuthenticated
 	if filterAccepted(&a, o) && authenticated {
-		a.reason = ReasonTokenTypeMismatch
+		a.reason = &reasonTypeMismatch
 	}
 	return a
 }

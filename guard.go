@@ -153,9 +153,9 @@ func guard(r *http.Request, o authOptions, checks []Check) (Rejection, bool) {
 	}
 	a := ra.inst.authOf(ra.state, o)
 	if !a.IsAuthenticated {
-		rej := Rejection{Status: http.StatusUnauthorized, Code: "authentication_invalid", Reason: a.reason, Auth: a}
+		rej := Rejection{Status: http.StatusUnauthorized, Code: "authentication_invalid", Reason: a.Reason(), Auth: a}
 		switch {
-		case serverSideReason(a.reason):
+		case serverSideReason(rej.Reason):
 			rej.Status, rej.Code = http.StatusServiceUnavailable, "authentication_unavailable"
 			rej.Description = "the token could not be checked now; try again later"
 		case !ra.presentedCredentials():
@@ -202,10 +202,10 @@ func serverSideReason(r AuthReason) bool {
 
 // reasonDescription explains a 401 from the Auth's reason alone.
 func reasonDescription(a Auth) string {
-	if a.reason == "" && a.SessionStatus == "pending" {
+	if a.Reason() == "" && a.SessionStatus == "pending" {
 		return "the session is pending: the user has a task to finish (e.g. choosing an organization)"
 	}
-	switch a.reason.Base() {
+	switch a.Reason().Base() {
 	case ReasonSessionTokenExpired, reasons.TokenExpired:
 		return "the token has expired"
 	case ReasonSessionTokenNBF, reasons.TokenNotActiveYet:

@@ -263,7 +263,7 @@ func (ra *requestAuth) serve(next http.Handler, w http.ResponseWriter, r *http.R
 // state's reason.
 func (inst *instance) authFor(st *authn.State) Auth {
 	a := inst.authForStatus(st)
-	a.reason = AuthReason(st.Reason)
+	a.reason = &st.Reason
 	return a
 }
 
