@@ -163,6 +163,24 @@ func TestHeaderOnly(t *testing.T) {
 	if auth.UserID != "user_1" {
 		t.Fatalf("the bearer token did not authenticate: %q", reason)
 	}
+
+	// A handshake in the query sets session cookies without HeaderOnly;
+	// with it, the handshake is not even read.
+	hs := inst.HandshakeToken(inst.HandshakeDirectives(token)...)
+	for _, headerOnly := range []bool{false, true} {
+		opts.HeaderOnly = headerOnly
+		mw, err := clerk.Middleware(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = httptest.NewRequest(http.MethodGet, "/page?__clerk_handshake="+hs, nil)
+		r.Header.Set("Sec-Fetch-Dest", "document")
+		rec = httptest.NewRecorder()
+		mw(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, r)
+		if got := len(rec.Header()["Set-Cookie"]) > 0 || rec.Header().Get("Location") != ""; got == headerOnly {
+			t.Fatalf("HeaderOnly %v: Set-Cookie %q, Location %q", headerOnly, rec.Header()["Set-Cookie"], rec.Header().Get("Location"))
+		}
+	}
 }
 
 func TestTokenFromRequest(t *testing.T) {
