@@ -65,12 +65,24 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 		a.reason = &reasonMiddlewareMissing
 		return a
 	}
-	return ra.inst.authOf(ra.state, o)
+	// authOf's steps, spelled out: an Auth is large, and each call level
+	// returning one by value costs a copy on every request.
+	a := ra.inst.authFor(ra.state)
+	a.reason = &ra.state.Reason
+	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
+		a = signedOutAuth("pending")
+	}
+	authenticated := a.IsAuthenticated
+	if filterAccepted(&a, o) && authenticated {
+		a.reason = &reasonTypeMismatch
+	}
+	return a
 }
 
 // authOf is the Auth of a decision for options o, as GetAuth returns it.
 func (inst *instance) authOf(st *authn.State, o authOptions) Auth {
 	a := inst.authFor(st)
+	a.reason = &st.Reason
 	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
 		a = signedOutAuth("pending")
 	}

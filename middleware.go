@@ -259,15 +259,9 @@ func (ra *requestAuth) serve(next http.Handler, w http.ResponseWriter, r *http.R
 }
 
 // authFor is @clerk/backend's RequestState.toAuth() for the middleware's
-// state (for acceptsToken "any", before the pending rule), with the
-// state's reason.
+// state (for acceptsToken "any", before the pending rule); the caller
+// adds the state's reason.
 func (inst *instance) authFor(st *authn.State) Auth {
-	a := inst.authForStatus(st)
-	a.reason = &st.Reason
-	return a
-}
-
-func (inst *instance) authForStatus(st *authn.State) Auth {
 	switch {
 	case st.Status == authn.StatusSignedIn && st.Session != nil:
 		return sessionAuth(st.Session, st.Token, inst.client)
