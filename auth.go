@@ -77,16 +77,35 @@ type Auth struct {
 	ClientID  string         // OAuth tokens
 
 	kind    authKind
+	reason  *string // the decision's reason, kept where it is: a pointer keeps Auth in its size class
 	token   string
 	session *authn.Session
 	machine *authn.Machine
 	client  *backend.Client
 }
 
-// DecodeSessionClaims decodes the verified session token payload into v.
+// Reason says why the Auth is not authenticated: the decision's reason
+// (State's), ReasonTokenTypeMismatch for a verified token of a type the
+// caller does not accept, or "" for a pending session (SessionStatus
+// "pending") read as signed out. It is "" when IsAuthenticated.
+func (a Auth) Reason() AuthReason {
+	if a.reason == nil {
+		return ""
+	}
+	return AuthReason(*a.reason)
+}
+
+// Reasons Auth values point to that no decision state holds.
+var (
+	reasonMiddlewareMissing = string(ReasonMiddlewareMissing)
+	reasonTypeMismatch      = string(ReasonTokenTypeMismatch)
+)
+
+// DecodeSessionClaims decodes the verified session token payload into v
+// (ErrNoClaims without one). DecodeClaims is its typed form.
 func (a Auth) DecodeSessionClaims(v any) error {
 	if len(a.SessionClaims) == 0 {
-		return errors.New("clerk: no session claims")
+		return ErrNoClaims
 	}
 	return json.Unmarshal(a.SessionClaims, v)
 }

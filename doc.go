@@ -43,9 +43,22 @@
 // user to the sign-in URL. With RequireAuthOptions.ReturnBack, RequireAuth
 // and RedirectToSignIn add redirect_url with the current URL, as the Next.js
 // SDK's redirectToSignIn() does, so the user comes back after signing in.
-// Auth.Has is auth.has(): organization roles and
-// permissions (Role, Permission), billing features and plans (Feature,
-// Plan) and reverification.
+// Auth.Has is auth.has(): organization roles and permissions (Role,
+// Permission), billing features and plans (Feature, Plan) and
+// reverification.
+//
+// RequireAPIAuth is the guard for JSON APIs: it fails closed, answering
+// 401 or 403 with WWW-Authenticate: Bearer and a JSON error body where
+// Middleware alone would let a signed-out request through (see
+// docs/api-guards.md).
+//
+// # Outside net/http
+//
+// NewAuthenticator builds what Middleware builds, once; its Authenticate
+// method verifies a raw token (from gRPC metadata, a websocket message, a
+// queue) with the same decision and caches, and its Middleware method
+// serves HTTP. Auth.RegisteredClaims and DecodeClaims read a token's
+// claims.
 //
 // # Beyond this package
 //

@@ -61,13 +61,35 @@ func GetAuth(r *http.Request, opts ...AuthOption) Auth {
 	o := applyAuthOptions(opts)
 	ra, ok := r.Context().Value(ctxKey{}).(*requestAuth)
 	if !ok {
-		return signedOutAuth("")
+		a := signedOutAuth("")
+		a.reason = &reasonMiddlewareMissing
+		return a
 	}
+	// authOf's steps, spelled out: an Auth is large, and each call level
+	// returning one by value costs a copy on every request.
 	a := ra.inst.authFor(ra.state)
+	a.reason = &ra.state.Reason
 	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
 		a = signedOutAuth("pending")
 	}
-	filterAccepted(&a, o)
+	authenticated := a.IsAuthenticated
+	if filterAccepted(&a, o) && authenticated {
+		a.reason = &reasonTypeMismatch
+	}
+	return a
+}
+
+// authOf is the Auth of a decision for options o, as GetAuth returns it.
+func (inst *instance) authOf(st *authn.State, o authOptions) Auth {
+	a := inst.authFor(st)
+	a.reason = &st.Reason
+	if a.kind == kindSession && a.session.Props.Pending && !o.keepPending {
+		a = signedOutAuth("pending")
+	}
+	authenticated := a.IsAuthenticated
+	if filterAccepted(&a, o) && authenticated {
+		a.reason = &reasonTypeMismatch
+	}
 	return a
 }
 
@@ -95,10 +117,11 @@ func applyAuthOptions(opts []AuthOption) authOptions {
 }
 
 // filterAccepted is getAuthObjectForAcceptedToken: it replaces *a when
-// its token type is not accepted (in place: an Auth is large to copy).
-func filterAccepted(a *Auth, o authOptions) {
+// its token type is not accepted (in place: an Auth is large to copy),
+// keeping its reason, and reports whether it did.
+func filterAccepted(a *Auth, o authOptions) bool {
 	if o.any {
-		return
+		return false
 	}
 	types := o.types
 	if len(types) == 0 {
@@ -110,8 +133,10 @@ func filterAccepted(a *Auth, o authOptions) {
 			accepted = true
 		}
 	}
+	reason := a.reason
 	switch t := TokenType(types[0].canonical()); {
 	case accepted:
+		return false
 	case o.list:
 		*a = Auth{kind: kindInvalid}
 	case t == TokenTypeAPIKey || t == TokenTypeM2MToken || t == TokenTypeOAuthToken:
@@ -119,6 +144,8 @@ func filterAccepted(a *Auth, o authOptions) {
 	default:
 		*a = signedOutAuth("")
 	}
+	a.reason = reason
+	return true
 }
 
 // RequireAuthOptions configures RequireAuth.
@@ -138,7 +165,7 @@ type RequireAuthOptions struct {
 // and OAuth tokens that belong to a user pass; pending sessions do not.
 //
 // It is for pages: an API that must answer 401 instead of redirecting
-// checks GetAuth itself.
+// uses RequireAPIAuth.
 func RequireAuth(opts RequireAuthOptions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

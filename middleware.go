@@ -12,7 +12,8 @@ import (
 	"github.com/goclerk/clerk/internal/jwks"
 )
 
-// instance is a validated configuration, built once per Middleware.
+// instance is a validated configuration, built once per Authenticator
+// (hence per Middleware).
 type instance struct {
 	cfg       authn.Config
 	client    *backend.Client
@@ -21,6 +22,9 @@ type instance struct {
 	proxy     http.Handler
 	// ignoreForwarded is Options.IgnoreForwardedHeaders.
 	ignoreForwarded bool
+	// headerOnly is Options.HeaderOnly; tokenFrom Options.TokenFromRequest.
+	headerOnly bool
+	tokenFrom  func(*http.Request) string
 	// quiet is the decision for every quiet request (authn.Quiet), nil
 	// when each is decided (or with Debug, which logs each request's facts).
 	quiet        *authn.State
@@ -35,12 +39,20 @@ type instance struct {
 // Auth in the context, for GetAuth. Response headers it sets
 // (x-clerk-auth-*, Set-Cookie from a resolved handshake or refresh) are on
 // the handler's response.
+//
+// It is NewAuthenticator(opts) and the Authenticator's Middleware method:
+// build the Authenticator instead to verify tokens outside net/http with
+// the same caches.
+//
+// Middleware never rejects a request: a signed-out one reaches the next
+// handler with a signed-out Auth. Put RequireAuth (pages: redirect) or
+// RequireAPIAuth (APIs: 401/403) behind it to refuse them.
 func Middleware(opts Options) (func(http.Handler) http.Handler, error) {
-	inst, err := newInstance(opts)
+	a, err := NewAuthenticator(opts)
 	if err != nil {
 		return nil, err
 	}
-	return inst.middleware, nil
+	return a.Middleware, nil
 }
 
 func newInstance(opts Options) (*instance, error) {
@@ -75,7 +87,8 @@ func newInstance(opts Options) (*instance, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	inst := &instance{client: client, signInURL: o.SignInURL, ignoreForwarded: o.IgnoreForwardedHeaders, debug: o.Debug, logger: logger, errorHandler: o.ErrorHandler}
+	inst := &instance{client: client, signInURL: o.SignInURL, ignoreForwarded: o.IgnoreForwardedHeaders, headerOnly: o.HeaderOnly, tokenFrom: o.TokenFromRequest,
+		debug: o.Debug, logger: logger, errorHandler: o.ErrorHandler}
 	c := &inst.cfg
 	c.SecretKey, c.MachineSecretKey, c.PK = o.SecretKey, o.MachineSecretKey, pk
 	if o.JWTKey != "" {
@@ -87,7 +100,7 @@ func newInstance(opts Options) (*instance, error) {
 	} else {
 		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now, FetchTimeout: o.JWKSFetchTimeout, MaxStale: o.JWKSMaxStaleness})
 	}
-	c.Audience, c.AuthorizedParties, c.ClockSkew = o.Audience, o.AuthorizedParties, o.ClockSkew
+	c.Audience, c.AuthorizedParties, c.AuthorizedParty, c.ClockSkew = o.Audience, o.AuthorizedParties, o.AuthorizedPartyFunc, o.ClockSkew
 	if c.AllowedRedirectOrigins, err = redirectOrigins(o.AllowedRedirectOrigins); err != nil {
 		return nil, err
 	}
@@ -97,7 +110,7 @@ func newInstance(opts Options) (*instance, error) {
 		c.SatelliteDomains = authn.NewDomainSource(domainsFetcher(client), o.Now)
 	}
 	c.Domain, c.IsSatellite, c.ProxyURL, c.SignInURL, c.SatelliteAutoSync = o.Domain, o.IsSatellite, o.ProxyURL, o.SignInURL, o.SatelliteAutoSync
-	c.DisableHandshake = o.DisableHandshake
+	c.DisableHandshake, c.HeaderOnly = o.DisableHandshake || o.HeaderOnly, o.HeaderOnly
 	if s := o.OrganizationSyncOptions; s != nil {
 		if c.OrgPatterns, err = authn.CompilePatterns(s.OrganizationPatterns); err != nil {
 			return nil, &OptionError{Option: "OrganizationSyncOptions.OrganizationPatterns", Err: err}
@@ -188,14 +201,26 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 		}
 		var ra *requestAuth
 		var st *authn.State
-		if inst.quiet != nil && authn.Quiet(r) {
+		var tok string
+		if inst.tokenFrom != nil {
+			tok = inst.tokenFrom(r)
+		}
+		if tok == "" && inst.quiet != nil && authn.Quiet(r) {
 			ra = &requestAuth{Context: r.Context(), inst: inst}
 			st = inst.quiet
 		} else {
 			d := &decidedAuth{requestAuth: requestAuth{Context: r.Context(), inst: inst}, facts: authn.FactsFromRequest(r, inst.ignoreForwarded)}
 			ra = &d.requestAuth
 			ra.facts = &d.facts
-			st = authn.AuthenticateInto(ra.Context, ra.facts, &inst.cfg, &d.room)
+			if inst.headerOnly {
+				d.facts.Cookies = nil
+			}
+			d.facts.Token = tok
+			if tok != "" && !authn.ValidToken(tok) {
+				st = authn.SignedOut(authn.TokenSession, string(ReasonTokenInvalid), "the token has a space, control or non-ASCII byte")
+			} else {
+				st = authn.AuthenticateInto(ra.Context, ra.facts, &inst.cfg, &d.room)
+			}
 		}
 		ra.state = st
 		if st.Err != nil {
@@ -234,7 +259,8 @@ func (ra *requestAuth) serve(next http.Handler, w http.ResponseWriter, r *http.R
 }
 
 // authFor is @clerk/backend's RequestState.toAuth() for the middleware's
-// state (for acceptsToken "any", before the pending rule).
+// state (for acceptsToken "any", before the pending rule); the caller
+// adds the state's reason.
 func (inst *instance) authFor(st *authn.State) Auth {
 	switch {
 	case st.Status == authn.StatusSignedIn && st.Session != nil:
@@ -255,7 +281,7 @@ func (inst *instance) logDecision(r *http.Request, f *authn.Facts, st *authn.Sta
 	inst.logger.Debug("clerk: request authenticated",
 		"method", r.Method, "path", r.URL.Path,
 		"status", st.Status, "reason", st.Reason, "tokenType", st.TokenType,
-		"token", prefix(authn.TokenInHeader(f.Authorization)),
+		"token", prefix(f.BearerToken()),
 		"sessionCookie", prefix(f.Cookies.Get(authn.CookieSession)),
 		"location", st.Headers.Get("Location") != "")
 }

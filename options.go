@@ -85,6 +85,32 @@ type Options struct {
 	// AcceptsToken restricts the token types the middleware authenticates.
 	// Empty means any, as clerkMiddleware does.
 	AcceptsToken []TokenType
+	// HeaderOnly authenticates the request's bearer token alone (the
+	// Authorization header, or TokenFromRequest), for pure APIs: cookies,
+	// Clerk's query parameters (handshake, dev browser, satellite sync) and
+	// handshakes are ignored, so no request is redirected or given a
+	// Set-Cookie, and one without a token is signed out with
+	// ReasonNoTokenInHeader. Default false: as clerkMiddleware does,
+	// browsers' session cookies are read and handshakes issued.
+	HeaderOnly bool
+	// TokenFromRequest, when set, is asked for each request's token before
+	// the Authorization header: a non-empty answer is authenticated as a
+	// bearer token would be (e.g. a websocket's ?token= query parameter, or
+	// another header); "" falls back to the Authorization header (and,
+	// unless HeaderOnly, the cookies). A token with a space, control or
+	// non-ASCII byte is refused (ReasonTokenInvalid) without verification.
+	// It runs for every request: keep it cheap. Default nil: the
+	// Authorization header's Bearer token only.
+	TokenFromRequest func(r *http.Request) string
+	// AuthorizedPartyFunc, when set, decides the authorized-party rule of
+	// session tokens in place of AuthorizedParties (setting both is an
+	// error): it gets the token's azp claim ("" when absent or not a string)
+	// and refuses the token (ReasonTokenInvalidAuthorizedParties) by
+	// returning false. Verified tokens are cached, so it runs about once per
+	// token rather than per request; it must be safe for concurrent use.
+	// Unlike AuthorizedParties, it adds no allowed redirect origin. Default
+	// nil: the AuthorizedParties list decides (no rule when it is empty).
+	AuthorizedPartyFunc func(azp string) bool
 
 	// Client is the Backend API client used for JWKS, machine tokens,
 	// handshake nonces, refresh and Auth.GetToken. Nil builds one from the
@@ -258,6 +284,9 @@ func (o Options) validateURLs() error {
 		if !isHTTPURL(o.SignInURL) && strings.HasPrefix(o.SecretKey, "sk_test_") {
 			return optErr("SignInURL", "a satellite application on a development instance needs an absolute SignInURL")
 		}
+	}
+	if o.AuthorizedPartyFunc != nil && len(o.AuthorizedParties) > 0 {
+		return optErr("AuthorizedPartyFunc", "set either AuthorizedParties or AuthorizedPartyFunc, not both")
 	}
 	if o.ClockSkew < 0 {
 		return optErr("ClockSkew", "must not be negative")

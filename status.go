@@ -93,8 +93,10 @@ const (
 	// Backend API failed while verifying a machine token. Debug logs say
 	// more.
 	ReasonUnexpectedError AuthReason = reasons.UnexpectedError
-	// ReasonNoTokenInHeader: AcceptsToken allows only machine tokens and
-	// the request has no Authorization bearer token.
+	// ReasonNoTokenInHeader: AcceptsToken allows only machine tokens, or
+	// HeaderOnly is set, and the request has no Authorization bearer token
+	// (nor one from TokenFromRequest); Authenticator.Authenticate's reason
+	// for an empty token.
 	ReasonNoTokenInHeader AuthReason = reasons.NoTokenInHeader
 	// ReasonMiddlewareMissing: State was called on a request that did not
 	// pass through Middleware. It is goclerk's own; Express has no such

@@ -9,6 +9,9 @@
 //		fmt.Fprintln(w, clerk.GetAuth(r).UserID)
 //	})
 //
+// For JSON APIs, r.With(clerk.RequireAPIAuth(clerk.APIGuardOptions{…}))
+// answers 401 or 403 instead of redirecting.
+//
 // This module exists so that chi never becomes a dependency of the core;
 // its test runs the shared decision table through a chi router, and
 // example/ is a runnable program.

@@ -15,6 +15,11 @@
 //		return c.JSON(200, map[string]string{"user": clerkecho.GetAuth(c).UserID})
 //	}, clerkecho.RequireAuth(clerk.RequireAuthOptions{}))
 //
+// clerkecho.RequireAPIAuth(clerk.APIGuardOptions{…}) is the guard for JSON APIs: it
+// answers 401 or 403 (WWW-Authenticate: Bearer and a JSON error body)
+// where RequireAuth redirects to the sign-in page; Middleware alone lets
+// every request through, signed out or not.
+//
 // The import path ends in /echo; the package is named clerkecho so that it
 // does not shadow echo itself.
 package clerkecho
@@ -66,4 +71,13 @@ func GetAuth(c echo.Context, opts ...clerk.AuthOption) clerk.Auth {
 // the others (302) as clerk.RequireAuth does (see clerk.RequireAuthOptions).
 func RequireAuth(opts clerk.RequireAuthOptions) echo.MiddlewareFunc {
 	return Wrap(clerk.RequireAuth(opts))
+}
+
+// RequireAPIAuth is clerk.RequireAPIAuth for JSON APIs: it fails closed,
+// answering 401 or 403 (WWW-Authenticate: Bearer, a JSON error body, or
+// opts.OnReject's answer) and stopping the chain; only authenticated
+// requests that pass every check reach the handlers. It needs Middleware
+// upstream (without it every request gets 500).
+func RequireAPIAuth(opts clerk.APIGuardOptions) echo.MiddlewareFunc {
+	return Wrap(clerk.RequireAPIAuth(opts))
 }

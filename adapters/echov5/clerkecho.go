@@ -15,6 +15,11 @@
 //		return c.JSON(200, map[string]string{"user": clerkecho.GetAuth(c).UserID})
 //	}, clerkecho.RequireAuth(clerk.RequireAuthOptions{}))
 //
+// clerkecho.RequireAPIAuth(clerk.APIGuardOptions{…}) is the guard for JSON APIs: it
+// answers 401 or 403 (WWW-Authenticate: Bearer and a JSON error body)
+// where RequireAuth redirects to the sign-in page; Middleware alone lets
+// every request through, signed out or not.
+//
 // This module is for github.com/labstack/echo/v5, whose handlers take a
 // *echo.Context; github.com/goclerk/clerk/adapters/echo serves Echo v4. The
 // package is named clerkecho in both.
@@ -67,4 +72,13 @@ func GetAuth(c *echo.Context, opts ...clerk.AuthOption) clerk.Auth {
 // the others (302) as clerk.RequireAuth does (see clerk.RequireAuthOptions).
 func RequireAuth(opts clerk.RequireAuthOptions) echo.MiddlewareFunc {
 	return Wrap(clerk.RequireAuth(opts))
+}
+
+// RequireAPIAuth is clerk.RequireAPIAuth for JSON APIs: it fails closed,
+// answering 401 or 403 (WWW-Authenticate: Bearer, a JSON error body, or
+// opts.OnReject's answer) and stopping the chain; only authenticated
+// requests that pass every check reach the handlers. It needs Middleware
+// upstream (without it every request gets 500).
+func RequireAPIAuth(opts clerk.APIGuardOptions) echo.MiddlewareFunc {
+	return Wrap(clerk.RequireAPIAuth(opts))
 }

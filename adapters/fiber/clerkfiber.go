@@ -23,6 +23,11 @@
 // objects stay valid after the handler returns (fasthttp reuses its
 // buffers).
 //
+// clerkfiber.RequireAPIAuth(clerk.APIGuardOptions{…}) is the guard for JSON APIs: it
+// answers 401 or 403 (WWW-Authenticate: Bearer and a JSON error body)
+// where RequireAuth redirects to the sign-in page; Middleware alone lets
+// every request through, signed out or not.
+//
 // The import path ends in /fiber; the package is named clerkfiber so that
 // it does not shadow fiber itself.
 package clerkfiber
@@ -121,6 +126,15 @@ func GetAuth(c *fiber.Ctx, opts ...clerk.AuthOption) clerk.Auth {
 // the others (302) as clerk.RequireAuth does (see clerk.RequireAuthOptions).
 func RequireAuth(opts clerk.RequireAuthOptions) fiber.Handler {
 	return Wrap(clerk.RequireAuth(opts))
+}
+
+// RequireAPIAuth is clerk.RequireAPIAuth for JSON APIs: it fails closed,
+// answering 401 or 403 (WWW-Authenticate: Bearer, a JSON error body, or
+// opts.OnReject's answer) and stopping the chain; only authenticated
+// requests that pass every check reach the handlers. It needs Middleware
+// upstream (without it every request gets 500).
+func RequireAPIAuth(opts clerk.APIGuardOptions) fiber.Handler {
+	return Wrap(clerk.RequireAPIAuth(opts))
 }
 
 // convert builds a *http.Request as net/http's server would have for the

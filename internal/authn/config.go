@@ -44,7 +44,10 @@ type Config struct {
 
 	Audience          []string
 	AuthorizedParties []string
-	ClockSkew         time.Duration
+	// AuthorizedParty, when set, replaces the AuthorizedParties rule for
+	// session tokens (jwt.Checks.AuthorizedParty).
+	AuthorizedParty func(azp string) bool
+	ClockSkew       time.Duration
 
 	// AllowedRedirectOrigins are further origins (normalized) a development
 	// primary may send the dev browser to when a satellite asks to sync.
@@ -61,6 +64,10 @@ type Config struct {
 	// DisableHandshake answers signed-out wherever a handshake redirect
 	// would be issued (enableHandshake: false).
 	DisableHandshake bool
+	// HeaderOnly reads the Authorization header alone: no cookie, query
+	// parameter or handshake is looked at, and a request without a token
+	// is signed out with reasons.NoTokenInHeader.
+	HeaderOnly bool
 
 	OrgPatterns      *PathMatcher
 	PersonalPatterns *PathMatcher

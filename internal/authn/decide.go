@@ -103,12 +103,15 @@ func AuthenticateInto(ctx context.Context, f *Facts, c *Config, dst *State) *Sta
 	if t := acc.single(); isMachineType(t) {
 		return r.signedOut(t, reasons.NoTokenInHeader, "")
 	}
+	if c.HeaderOnly {
+		return r.signedOut(TokenSession, reasons.NoTokenInHeader, "")
+	}
 	return r.fromCookies()
 }
 
 func (r *run) init() {
 	c, f := r.c, r.f
-	r.tokenInHeader = TokenInHeader(f.Authorization)
+	r.tokenInHeader = f.BearerToken()
 	if c.ProxyURL != "" {
 		r.proxyURL = c.ProxyURL
 		if strings.HasPrefix(r.proxyURL, "/") {
@@ -123,8 +126,8 @@ func (r *run) init() {
 	if r.proxyURL != "" {
 		r.frontendAPI = r.proxyURL
 	}
-	if single := c.Accepts.single(); single == TokenM2M || single == TokenAPIKey {
-		return // machine-only authentication reads nothing else
+	if single := c.Accepts.single(); single == TokenM2M || single == TokenAPIKey || c.HeaderOnly {
+		return // machine-only and header-only authentication read nothing else
 	}
 	r.suffixed = r.usesSuffixedCookies()
 	r.sessionCookie = r.cookie(CookieSession)

@@ -11,10 +11,13 @@ type Facts struct {
 	URL    ClerkURL
 
 	Authorization string // the raw Authorization header, "" if absent
-	Origin        string
-	Referrer      string
-	SecFetchDest  string
-	Accept        string
+	// Token, when set, is the request's token as a token extractor found
+	// it; the decision uses it in place of the Authorization header's.
+	Token        string
+	Origin       string
+	Referrer     string
+	SecFetchDest string
+	Accept       string
 
 	Cookies Cookies
 	Header  http.Header // the request headers, forwarded to the refresh endpoint
@@ -78,6 +81,31 @@ func FactsFromRequest(r *http.Request, ignoreForwarded bool) Facts {
 		Header:        h,
 	}
 	return f
+}
+
+// BearerToken is the token the decision reads from f: Token, else the
+// Authorization header's (TokenInHeader).
+func (f *Facts) BearerToken() string {
+	if f.Token != "" {
+		return f.Token
+	}
+	return TokenInHeader(f.Authorization)
+}
+
+// ValidToken reports whether tok can be a token at all: not empty, and
+// only visible ASCII (no space, control or non-ASCII byte), as every Clerk
+// token is. A token from an extractor or a caller that fails it is refused
+// before any verification.
+func ValidToken(tok string) bool {
+	if tok == "" {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // TokenInHeader extracts the token as @clerk/backend does: "Bearer <t>"

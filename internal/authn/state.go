@@ -125,6 +125,13 @@ func (a Accepts) single() string {
 
 func isMachineType(t string) bool { return t == TokenAPIKey || t == TokenM2M || t == TokenOAuth }
 
+// SignedOut is a signed-out state decided without running the decision
+// (a token refused before verification), with the x-clerk-auth-* headers
+// any signed-out state has.
+func SignedOut(tokenType, reason, message string) *State {
+	return &State{Status: StatusSignedOut, TokenType: tokenType, Reason: reason, Message: message, debug: true}
+}
+
 // WriteHeaders adds the state's response headers to dst: the protocol
 // headers (Location, Set-Cookie, Cache-Control, CORS) and, for signed-out
 // and handshake states, x-clerk-auth-status, -reason and -message. It

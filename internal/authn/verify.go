@@ -46,7 +46,7 @@ func (c *Config) verifySession(ctx context.Context, raw string, skew time.Durati
 	if err := t.VerifySignature(key); err != nil {
 		return nil, err
 	}
-	if err := t.Claims.CheckStatic(jwt.Checks{Audience: c.Audience, AuthorizedParties: c.AuthorizedParties}); err != nil {
+	if err := t.Claims.CheckStatic(jwt.Checks{Audience: c.Audience, AuthorizedParties: c.AuthorizedParties, AuthorizedParty: c.AuthorizedParty}); err != nil {
 		return nil, err
 	}
 	if err := t.Claims.CheckTime(now, skew); err != nil {

@@ -103,6 +103,10 @@ func (c *Claims) set(key string, raw []byte, str string) {
 type Checks struct {
 	Audience          []string
 	AuthorizedParties []string
+	// AuthorizedParty, when set, decides the authorized-party rule in place
+	// of AuthorizedParties: it gets the azp claim ("" when absent or not a
+	// string) and rejects the token by returning false.
+	AuthorizedParty func(azp string) bool
 }
 
 // CheckStatic applies the subject, audience and authorized-party rules in the
@@ -114,7 +118,15 @@ func (c *Claims) CheckStatic(chk Checks) error {
 	if err := checkAudience(c.Aud, chk.Audience); err != nil {
 		return err
 	}
-	if len(chk.AuthorizedParties) > 0 {
+	if chk.AuthorizedParty != nil {
+		azp := ""
+		if c.Azp.IsString {
+			azp = c.Azp.Value
+		}
+		if !chk.AuthorizedParty(azp) {
+			return errorf(reasons.TokenInvalidAuthorizedParties, "the authorized party claim (azp) %s is refused by the authorized-party function", quoteOrAbsent(c.Azp))
+		}
+	} else if len(chk.AuthorizedParties) > 0 {
 		ok := c.Azp.IsString && c.Azp.Value != "" && slices.Contains(chk.AuthorizedParties, c.Azp.Value)
 		if !ok {
 			return errorf(reasons.TokenInvalidAuthorizedParties, "the authorized party claim (azp) %s is not one of the configured authorized parties", quoteOrAbsent(c.Azp))

@@ -381,6 +381,7 @@ func claims(tb testing.TB, payload string) *jwt.Claims {
 
 func TestCheckStatic(t *testing.T) {
 	ap := []string{"http://localhost:3000", "https://app.example.com"}
+	tenant := func(azp string) bool { return strings.HasSuffix(azp, ".example.com") }
 	rows := []struct {
 		payload string
 		chk     jwt.Checks
@@ -407,6 +408,14 @@ func TestCheckStatic(t *testing.T) {
 		{`{"sub":"u","aud":"c"}`, jwt.Checks{}, ""},
 		// The audience is checked before the authorized party.
 		{`{"sub":"u","aud":"c","azp":"x"}`, jwt.Checks{Audience: []string{"a"}, AuthorizedParties: ap}, reasons.TokenVerificationFailed},
+		// A function decides in place of the list; it sees "" for an absent
+		// or non-string azp.
+		{`{"sub":"u","azp":"https://t1.example.com"}`, jwt.Checks{AuthorizedParty: tenant}, ""},
+		{`{"sub":"u","azp":"https://evil.test"}`, jwt.Checks{AuthorizedParty: tenant}, reasons.TokenInvalidAuthorizedParties},
+		{`{"sub":"u","azp":"https://evil.test"}`, jwt.Checks{AuthorizedParty: tenant, AuthorizedParties: []string{"https://evil.test"}}, reasons.TokenInvalidAuthorizedParties},
+		{`{"sub":"u"}`, jwt.Checks{AuthorizedParty: func(azp string) bool { return azp == "" }}, ""},
+		{`{"sub":"u","azp":7}`, jwt.Checks{AuthorizedParty: func(azp string) bool { return azp == "" }}, ""},
+		{`{"sub":"u","aud":"c","azp":"https://t1.example.com"}`, jwt.Checks{Audience: []string{"a"}, AuthorizedParty: tenant}, reasons.TokenVerificationFailed},
 	}
 	for _, r := range rows {
 		if got := reason(claims(t, r.payload).CheckStatic(r.chk)); got != r.reason {
