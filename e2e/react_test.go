@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,4 +257,78 @@ func isImageURL(path string) bool {
 		}
 	}
 	return false
+}
+
+// reactSignIn signs a user in through examples/react's <SignIn/> and waits
+// for the Go API to answer with their id.
+func reactSignIn(br *clerkJSBrowser, st *reactStack, email, password, userID string) {
+	br.run("sign-in", chromedp.Navigate(st.app+"/"),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="identifier"]`, email, chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="password"]`, password, chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		waitText("#api-user-id", userID))
+}
+
+// outboxCode is the newest code localclerk's outbox holds for addr.
+func outboxCode(t *testing.T, fapi, addr string) string {
+	t.Helper()
+	resp, err := http.Get(fapi + "/outbox.json?to=" + url.QueryEscape(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Data []struct{ Code string } `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil || len(page.Data) == 0 || page.Data[0].Code == "" {
+		t.Fatalf("no code in the outbox for %s: %v", addr, err)
+	}
+	return page.Data[0].Code
+}
+
+// TestReactUserProfile drives <UserProfile/> (UserButton's "Manage
+// account") in Chromium: the first name edited there is what the Go API
+// reads from the Backend API, and an added e-mail address is verified with
+// the code from localclerk's outbox.
+func TestReactUserProfile(t *testing.T) {
+	st := startReactExample(t)
+	br := newClerkJSBrowser(t, "react-profile")
+	reactSignIn(br, st, "bob@example.com", "bob-password", "user_demo_bob")
+	br.run("user-profile", chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__manageAccount`, chromedp.ByQuery),
+		chromedp.Click(`.cl-userButtonPopoverActionButton__manageAccount`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userProfile-root`, chromedp.ByQuery))
+	br.run("update-profile", chromedp.Click(`.cl-profileSectionPrimaryButton__profile`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="firstName"]`, chromedp.ByQuery),
+		// Typing over the selected text replaces it, as a user does.
+		chromedp.Evaluate(`document.querySelector('input[name="firstName"]').select()`, nil),
+		chromedp.SendKeys(`input[name="firstName"]`, "Roberto", chromedp.ByQuery),
+		chromedp.WaitEnabled(`.cl-formButtonPrimary`, chromedp.ByQuery))
+	br.run("profile-saved", chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`input[name="firstName"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-profileSectionPrimaryButton__emailAddresses`, chromedp.ByQuery))
+	addr := "bob.work@example.com"
+	br.run("add-email", chromedp.Click(`.cl-profileSectionPrimaryButton__emailAddresses`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[name="emailAddress"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="emailAddress"]`, addr, chromedp.ByQuery),
+		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`input[autocomplete="one-time-code"]`, chromedp.ByQuery))
+	code := outboxCode(t, st.fapi, addr)
+	br.run("email-verified", chromedp.SendKeys(`input[autocomplete="one-time-code"]`, code, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`input[autocomplete="one-time-code"]`, chromedp.ByQuery),
+		waitContains(".cl-profileSection__emailAddresses", addr))
+	br.run("back-in-the-app", chromedp.Click(`.cl-modalCloseButton`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`.cl-userProfile-root`, chromedp.ByQuery),
+		chromedp.Click(`#api-refresh`, chromedp.ByQuery),
+		waitText("#api-first-name", "Roberto"))
+	br.checkOffline()
+}
+
+// waitContains waits until the element sel's text contains want.
+func waitContains(sel, want string) chromedp.Action {
+	return chromedp.Poll(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want),
+		nil, chromedp.WithPollingTimeout(20*time.Second))
 }

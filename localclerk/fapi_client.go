@@ -74,6 +74,14 @@ func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http
 			return nil, false
 		}
 	}
+	// clerk-js writes some collection paths with a trailing slash
+	// (POST /v1/me/email_addresses/); Clerk's Frontend API serves both.
+	if p := r.URL.Path; len(p) > len("/v1/") && strings.HasSuffix(p, "/") {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimSuffix(p, "/")
+		r2.URL.RawPath = ""
+		r = r2
+	}
 	if m := r.URL.Query().Get("_method"); m != "" {
 		m = strings.ToUpper(m)
 		if r.Method != http.MethodPost || (m != http.MethodPatch && m != http.MethodDelete && m != http.MethodPut) {

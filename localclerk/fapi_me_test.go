@@ -233,3 +233,13 @@ func FuzzParseUserAgent(f *testing.F) {
 		}
 	})
 }
+
+// TestFrontendAPITrailingSlash: clerk-js adds an e-mail address with
+// POST /v1/me/email_addresses/, which is the collection's path.
+func TestFrontendAPITrailingSlash(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	fx := newShapeFixture(t, h, true)
+	if st, body := meCall(t, h, fx, "POST", "/v1/me/email_addresses/", url.Values{"email_address": {"slash@example.com"}}); st != 200 || !strings.Contains(body, "slash@example.com") {
+		t.Fatalf("POST /v1/me/email_addresses/: %d %s", st, body)
+	}
+}

@@ -8,6 +8,7 @@ const apiURL = import.meta.env.VITE_API_URL || 'http://127.0.0.1:3020';
 function ApiUser() {
   const { getToken, sessionId, orgId } = useAuth();
   const [state, setState] = useState({ loading: true });
+  const [asked, setAsked] = useState(0); // bumped by "Ask again"
   useEffect(() => {
     let cancelled = false;
     (async () => {
@@ -24,7 +25,7 @@ function ApiUser() {
     return () => {
       cancelled = true;
     };
-  }, [getToken, sessionId, orgId]);
+  }, [getToken, sessionId, orgId, asked]);
 
   if (state.loading) return <p>Asking the Go API…</p>;
   if (state.error) return <p id="api-error">The Go API refused: {state.error}</p>;
@@ -34,8 +35,11 @@ function ApiUser() {
       <dd id="api-user-id">{state.me.user_id}</dd>
       <dt>E-mail (the Go API asked the Backend API)</dt>
       <dd id="api-email">{state.me.email}</dd>
+      <dt>First name (Backend API)</dt>
+      <dd id="api-first-name">{state.me.first_name}</dd>
       <dt>Organization</dt>
       <dd id="api-org-id">{state.me.org_id}</dd>
+      <dd><button id="api-refresh" onClick={() => setAsked(n => n + 1)}>Ask the Go API again</button></dd>
     </dl>
   );
 }
