@@ -155,13 +155,31 @@ func (inst *Instance) seed(ctx context.Context) error {
 			return fmt.Errorf("localclerk: seed file %s is not a valid fixture: %w", inst.opts.SeedFile, err)
 		}
 	}
-	err := inst.store.update(ctx, func(t *txn) error {
+	// Passwords are hashed before the write transaction (bcrypt is slow),
+	// and only when the instance still needs seeding.
+	seeded := false
+	err := inst.store.view(ctx, func(t *txn) error {
+		_, err := t.getMeta("seeded")
+		seeded = err == nil
+		if errors.Is(err, errNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || seeded {
+		return err
+	}
+	users, err := fixtureUsers(&fx)
+	if err != nil {
+		return fmt.Errorf("localclerk: seed: %w", err)
+	}
+	err = inst.store.update(ctx, func(t *txn) error {
 		if _, err := t.getMeta("seeded"); err == nil {
 			return nil
 		} else if !errors.Is(err, errNotFound) {
 			return err
 		}
-		info, err := inst.applyFixture(t, &fx, inst.now())
+		info, err := inst.applyFixture(t, &fx, users, inst.now())
 		if err != nil {
 			return err
 		}
@@ -183,10 +201,14 @@ func (inst *Instance) seed(ctx context.Context) error {
 // ApplyFixture adds a fixture's records to a running instance (ids that
 // already exist are an error, and nothing is applied then).
 func (inst *Instance) ApplyFixture(ctx context.Context, fx Fixture) (*DemoInfo, error) {
+	users, err := fixtureUsers(&fx)
+	if err != nil {
+		return nil, fmt.Errorf("localclerk: apply fixture: %w", err)
+	}
 	var info *DemoInfo
-	err := inst.store.update(ctx, func(t *txn) error {
+	err = inst.store.update(ctx, func(t *txn) error {
 		var err error
-		info, err = inst.applyFixture(t, &fx, inst.now())
+		info, err = inst.applyFixture(t, &fx, users, inst.now())
 		return err
 	})
 	if err != nil {
@@ -202,7 +224,30 @@ func strPtr(s string) *string {
 	return &s
 }
 
-func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInfo, error) {
+// fixtureUsers are the parameters of a fixture's users, their passwords
+// already hashed: outside the transaction that applies the fixture.
+func fixtureUsers(fx *Fixture) ([]*userParams, error) {
+	out := make([]*userParams, len(fx.Users))
+	for i, fu := range fx.Users {
+		p := &userParams{ID: fu.ID, FirstName: strPtr(fu.FirstName), LastName: strPtr(fu.LastName), Username: strPtr(fu.Username),
+			ExternalID: strPtr(fu.ExternalID), PublicMetadata: fu.PublicMetadata, SkipPasswordChecks: new(bool)}
+		*p.SkipPasswordChecks = true
+		if fu.Email != "" {
+			p.EmailAddress = []string{fu.Email}
+		}
+		if fu.Password != "" {
+			p.Password = &fu.Password
+			if err := p.hashPassword(); err != nil {
+				return nil, fmt.Errorf("user %s: %w", fu.Email, err)
+			}
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// applyFixture stores fx, with users from fixtureUsers(fx), in t.
+func (inst *Instance) applyFixture(t *txn, fx *Fixture, users []*userParams, now time.Time) (*DemoInfo, error) {
 	info := &DemoInfo{Users: []DemoUser{}}
 	if err := ensureDefaultRoles(t, now); err != nil {
 		return nil, err
@@ -231,17 +276,8 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, now time.Time) (*DemoInf
 			return nil, fmt.Errorf("role %s: %w", fr.Key, err)
 		}
 	}
-	for _, fu := range fx.Users {
-		p := &userParams{ID: fu.ID, FirstName: strPtr(fu.FirstName), LastName: strPtr(fu.LastName), Username: strPtr(fu.Username),
-			ExternalID: strPtr(fu.ExternalID), PublicMetadata: fu.PublicMetadata, SkipPasswordChecks: new(bool)}
-		*p.SkipPasswordChecks = true
-		if fu.Email != "" {
-			p.EmailAddress = []string{fu.Email}
-		}
-		if fu.Password != "" {
-			p.Password = &fu.Password
-		}
-		u, err := inst.createUser(t, p, now, true)
+	for i, fu := range fx.Users {
+		u, err := inst.createUser(t, users[i], now, true)
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", fu.Email, err)
 		}
