@@ -206,6 +206,23 @@ func (v *emailVerification) statusAt(now time.Time) string {
 	return v.Status
 }
 
+// prepareEmailVerification sends a fresh code for e to the outbox (and an
+// email.created webhook) and records its verification: the Backend API's
+// and the signed-in user's own.
+func (inst *Instance) prepareEmailVerification(t *txn, u *user, e emailAddress, now time.Time) (*emailVerification, error) {
+	code, err := inst.newCode(t, now, e.Address, "Verify your e-mail address")
+	if err != nil {
+		return nil, err
+	}
+	v := &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: code, Status: "unverified",
+		ExpireAt: ms(now.Add(codeTTL)), CreatedAt: ms(now)}
+	if err := t.emailVerifications().purgeOlder(ms(now.Add(-24 * time.Hour))); err != nil {
+		return nil, err
+	}
+	t.emit("email.created", verificationEmailJSON(u, e, v.Code, now))
+	return v, t.emailVerifications().put(v)
+}
+
 func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	now := inst.now()
 	var v *emailVerification
@@ -214,18 +231,8 @@ func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *htt
 		if err != nil {
 			return err
 		}
-		e := u.Emails[i]
-		code, err := inst.newCode(t, now, e.Address, "Verify your e-mail address")
-		if err != nil {
-			return err
-		}
-		v = &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: code, Status: "unverified",
-			ExpireAt: ms(now.Add(codeTTL)), CreatedAt: ms(now)}
-		if err := t.emailVerifications().purgeOlder(ms(now.Add(-24 * time.Hour))); err != nil {
-			return err
-		}
-		t.emit("email.created", verificationEmailJSON(u, e, v.Code, now))
-		return t.emailVerifications().put(v)
+		v, err = inst.prepareEmailVerification(t, u, u.Emails[i], now)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err

@@ -30,16 +30,23 @@ func (inst *Instance) bapiSetUserProfileImage(w http.ResponseWriter, r *http.Req
 		return nil, 0, err
 	}
 	return inst.updateUser(r, func(t *txn, u *user, now time.Time) error {
-		if err := dropImage(t, u.ImageID); err != nil {
-			return err
-		}
-		img := &storedImage{ID: newID("img"), ContentType: up.contentType, Data: up.file, CreatedAt: ms(now)}
-		if err := t.images().put(img); err != nil {
-			return err
-		}
-		u.ImageID, u.ImageURL = img.ID, inst.FrontendAPIURL+"/images/"+img.ID
-		return nil
+		_, err := inst.setProfileImage(t, u, up, now)
+		return err
 	})
+}
+
+// setProfileImage stores an upload as u's profile image in place of the
+// old one (the caller stores u): the Backend and the Frontend API's.
+func (inst *Instance) setProfileImage(t *txn, u *user, up *logoUpload, now time.Time) (*storedImage, error) {
+	if err := dropImage(t, u.ImageID); err != nil {
+		return nil, err
+	}
+	img := &storedImage{ID: newID("img"), ContentType: up.contentType, Data: up.file, CreatedAt: ms(now)}
+	if err := t.images().put(img); err != nil {
+		return nil, err
+	}
+	u.ImageID, u.ImageURL = img.ID, inst.FrontendAPIURL+"/images/"+img.ID
+	return img, nil
 }
 
 func (inst *Instance) bapiDeleteUserProfileImage(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -545,12 +545,18 @@ var errNoPasswordSet = newAPIError(http.StatusBadRequest, "no_password_set", "no
 	"This user does not have a password set for their account.", nil)
 
 func revokeUserSessions(t *txn, userID string, now time.Time) error {
+	return revokeSessionsExcept(t, userID, "", now)
+}
+
+// revokeSessionsExcept revokes userID's active and pending sessions, all
+// but keep, each with a session.revoked webhook.
+func revokeSessionsExcept(t *txn, userID, keep string, now time.Time) error {
 	ss, err := t.sessions().list()
 	if err != nil {
 		return err
 	}
 	for _, s := range ss {
-		if s.UserID == userID && (s.Status == "active" || s.Status == "pending") {
+		if s.UserID == userID && s.ID != keep && (s.Status == "active" || s.Status == "pending") {
 			s.Status = "revoked"
 			s.UpdatedAt = ms(now)
 			if err := t.sessions().put(s); err != nil {

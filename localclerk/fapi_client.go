@@ -427,6 +427,16 @@ func switchOrg(t *txn, s *session, org, param string) error {
 
 // fapiUserJSON is the Backend API user plus what the Frontend API adds:
 // the user's organization memberships.
+// forFrontendAPI gives an address's code verification (a test address
+// verified by its code, or one not verified yet) the one-time-code shape
+// with an expiry, which the Frontend API always has: long past here.
+func (e *emailAddressWire) forFrontendAPI() {
+	if e.Verification.Strategy == "email_code" {
+		e.Verification.Object = "verification_otp"
+		e.Verification.ExpireAt = &e.CreatedAt
+	}
+}
+
 func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (*userWire, error) {
 	m := userJSON(u)
 	m.PrivateMetadata = nil
@@ -435,11 +445,7 @@ func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (*userWire, error) {
 	}
 	m.CreateOrganizationsLimit = new(int64) // the Frontend API's integer; clerk-js reads 0 as no limit
 	for i := range m.EmailAddresses {
-		// A test address verified by its code shows a one-time-code verification.
-		if e := &m.EmailAddresses[i]; e.Verification.Strategy == "email_code" {
-			e.Verification.Object = "verification_otp"
-			e.Verification.ExpireAt = &e.CreatedAt // the code's expiry is long past
-		}
+		m.EmailAddresses[i].forFrontendAPI()
 	}
 	mems, err := userMemberships(x.t, u.ID)
 	if err != nil {

@@ -208,14 +208,10 @@ func (inst *Instance) meProfileImage(w http.ResponseWriter, r *http.Request) {
 	r2.Body, r2.ContentLength = http.NoBody, 0
 	r2.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	inst.meHandler(func(x *fapiCall, u *user) (any, error) {
-		if err := dropImage(x.t, u.ImageID); err != nil {
+		img, err := inst.setProfileImage(x.t, u, up, x.now)
+		if err != nil {
 			return nil, err
 		}
-		img := &storedImage{ID: newID("img"), ContentType: up.contentType, Data: up.file, CreatedAt: ms(x.now)}
-		if err := x.t.images().put(img); err != nil {
-			return nil, err
-		}
-		u.ImageID, u.ImageURL = img.ID, inst.FrontendAPIURL+"/images/"+img.ID
 		if err := x.saveMe(u); err != nil {
 			return nil, err
 		}
@@ -236,14 +232,15 @@ func imageJSON(img *storedImage, url string) *imageWire {
 }
 
 func (inst *Instance) meDeleteProfileImage(x *fapiCall, u *user) (any, error) {
-	if err := dropImage(x.t, u.ImageID); err != nil {
+	id := u.ImageID
+	if err := dropImage(x.t, id); err != nil {
 		return nil, err
 	}
 	u.ImageID, u.ImageURL = "", ""
 	if err := x.saveMe(u); err != nil {
 		return nil, err
 	}
-	return deletedJSON("image", u.ID), nil
+	return deletedJSON("image", id), nil
 }
 
 // renameParam points an error's param_name at param, so that the form

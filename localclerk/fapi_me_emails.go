@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"slices"
-	"time"
 )
 
 // The signed-in user's e-mail addresses, as <UserProfile/> manages them:
@@ -25,19 +24,13 @@ func (inst *Instance) meEmailRoutes(mux *routeMux) {
 // when one was prepared, in place of the stored state.
 func meEmailJSON(x *fapiCall, e *emailAddress) (*emailAddressWire, error) {
 	m := emailJSON(*e)
+	m.forFrontendAPI()
 	if e.Verified {
-		if m.Verification.Object == "verification_otp" { // verified by its code, long expired
-			m.Verification.ExpireAt = &e.CreatedAt
-		}
 		return m, nil
 	}
 	v, err := latestVerification(x.t, e.ID)
-	if err != nil {
-		return nil, err
-	}
-	if v == nil { // never prepared: a verification that expired at creation, as fapiUserJSON shows it
-		m.Verification.ExpireAt = &e.CreatedAt
-		return m, nil
+	if err != nil || v == nil { // never prepared: shown as a verification long expired
+		return m, err
 	}
 	attempts, exp := v.Attempts, v.ExpireAt
 	m.Verification = verificationWire{Object: "verification_otp", Status: v.statusAt(x.now), Strategy: "email_code",
@@ -118,17 +111,8 @@ func (inst *Instance) prepareMeEmail(x *fapiCall, u *user, e *emailAddress) erro
 		return newAPIError(http.StatusBadRequest, "verification_already_verified", "already verified",
 			"This email address is already verified.", nil)
 	}
-	code, err := inst.newCode(x.t, x.now, e.Address, "Verify your e-mail address")
-	if err != nil {
-		return err
-	}
-	v := &emailVerification{ID: newID("ver"), EmailID: e.ID, Code: code, Status: "unverified",
-		ExpireAt: ms(x.now.Add(codeTTL)), CreatedAt: ms(x.now)}
-	if err := x.t.emailVerifications().purgeOlder(ms(x.now.Add(-24 * time.Hour))); err != nil {
-		return err
-	}
-	x.t.emit("email.created", verificationEmailJSON(u, *e, code, x.now))
-	return x.t.emailVerifications().put(v)
+	_, err := inst.prepareEmailVerification(x.t, u, *e, x.now)
+	return err
 }
 
 // attemptMeEmail checks code against the address's pending verification;

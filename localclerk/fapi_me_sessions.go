@@ -115,27 +115,14 @@ func (inst *Instance) meRevokeSession(x *fapiCall, u *user) (any, error) {
 	return inst.meSessionJSON(x, u, &s)
 }
 
-// revokeOtherSessions revokes every active session of userID but the one
-// the request acts as.
+// revokeOtherSessions revokes every session of userID but the one the
+// request acts as.
 func (inst *Instance) revokeOtherSessions(x *fapiCall, userID string) error {
 	cur, err := meSession(x.t, x.r, x.c, x.now)
 	if err != nil {
 		return err
 	}
-	ss, err := x.t.sessions().list()
-	if err != nil {
-		return err
-	}
-	for _, s := range ss {
-		if s.UserID == userID && s.ID != cur.ID && s.Status == "active" {
-			s.Status, s.UpdatedAt = "revoked", ms(x.now)
-			if err := x.t.sessions().put(s); err != nil {
-				return err
-			}
-			x.t.emit("session.revoked", sessionJSON(s))
-		}
-	}
-	return nil
+	return revokeSessionsExcept(x.t, userID, cur.ID, x.now)
 }
 
 // sessionStatusAt is a session's status, "expired" once past expire_at.
