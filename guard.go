@@ -2,6 +2,7 @@ package clerk
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -152,23 +153,51 @@ func guard(r *http.Request, o authOptions, checks []Check) (Rejection, bool) {
 			Auth:        GetAuth(r)}, false
 	}
 	a := ra.inst.authOf(ra.state, o)
+	return decideGuard(&a, ra.presentedCredentials(), checks)
+}
+
+// Guard authenticates token as Authenticate does and decides it as
+// RequireAPIAuth decides a request, for transports that are not net/http
+// (gRPC and Connect interceptors, websocket messages): a nil Rejection lets
+// the call through with the returned Auth; otherwise the Rejection says
+// what RequireAPIAuth would answer (Status 401, 403 or 503; never 500) and
+// why, for the caller to translate into its transport's error. An empty
+// token is a request without credentials (Rejection.Error ""). opts'
+// AcceptsToken and Checks apply as they do for RequireAPIAuth; OnReject,
+// an HTTP hook, is not called.
+func (a *Authenticator) Guard(ctx context.Context, token string, opts APIGuardOptions) (Auth, *Rejection) {
+	var auth Auth
+	if len(opts.AcceptsToken) > 0 {
+		auth = a.Authenticate(ctx, token, AcceptsTokenList(opts.AcceptsToken...))
+	} else {
+		auth = a.Authenticate(ctx, token)
+	}
+	if rej, ok := decideGuard(&auth, token != "", opts.Checks); !ok {
+		return auth, &rej
+	}
+	return auth, nil
+}
+
+// decideGuard is the guard's rule for an Auth read with the guard's token
+// types; presented says whether the request carried a token at all.
+func decideGuard(a *Auth, presented bool, checks []Check) (Rejection, bool) {
 	if !a.IsAuthenticated {
-		rej := Rejection{Status: http.StatusUnauthorized, Code: "authentication_invalid", Reason: a.Reason(), Auth: a}
+		rej := Rejection{Status: http.StatusUnauthorized, Code: "authentication_invalid", Reason: a.Reason(), Auth: *a}
 		switch {
 		case serverSideReason(rej.Reason):
 			rej.Status, rej.Code = http.StatusServiceUnavailable, "authentication_unavailable"
 			rej.Description = "the token could not be checked now; try again later"
-		case !ra.presentedCredentials():
+		case !presented:
 			rej.Description = "the request carries no token: send it as Authorization: Bearer <token>"
 		default:
-			rej.Error, rej.Description = "invalid_token", reasonDescription(a)
+			rej.Error, rej.Description = "invalid_token", reasonDescription(*a)
 		}
 		return rej, false
 	}
 	for _, c := range checks {
 		if !a.Has(c) {
 			return Rejection{Status: http.StatusForbidden, Code: "authorization_invalid", Error: "insufficient_scope",
-				Description: checkDescription(a, c), Auth: a}, false
+				Description: checkDescription(*a, c), Auth: *a}, false
 		}
 	}
 	return Rejection{}, true
