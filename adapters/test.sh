@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 status=0
-for mod in chi echo echov5 fiber gin; do
+for mod in chi connect echo echov5 fiber gin grpc; do
 	echo "== adapters/$mod"
 	if ! (cd "$mod" && go vet ./... && go test -race "$@" ./...); then
 		echo "FAIL adapters/$mod"
