@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -261,7 +262,7 @@ func TestInterceptor(t *testing.T) {
 	pending := inst.SessionToken(clerktest.Session{UserID: "user_pending", Status: "pending"})
 	apiKey := inst.APIKey(clerktest.APIKeySpec{Subject: "user_reader"})
 	noToken := "clerk: the call carries no token: send it in the Authorization header, \"Bearer <token>\" (reason " + string(clerk.ReasonNoTokenInHeader) + ")"
-	runCases(t, url, s, protocols, []guardCase{
+	cases := []guardCase{
 		{name: "signed out", code: connect.CodeUnauthenticated, msg: noToken, reason: clerk.ReasonNoTokenInHeader},
 		{name: "another scheme", header: http.Header{"Authorization": {"Basic dXNlcjpwYXNz"}}, code: connect.CodeUnauthenticated, msg: noToken, reason: clerk.ReasonNoTokenInHeader},
 		{name: "bad token", header: bearer("not-a-jwt"), code: connect.CodeUnauthenticated, secret: "not-a-jwt",
@@ -278,7 +279,9 @@ func TestInterceptor(t *testing.T) {
 		{name: "success", header: bearer(reader), user: "user_reader"},
 		{name: "success, bare token", header: http.Header{"Authorization": {reader}}, user: "user_reader"},
 		{name: "first value decides", header: http.Header{"Authorization": {"Bearer " + reader, "Bearer " + writer}}, user: "user_reader"},
-	})
+	}
+	runCases(t, url, s, protocols, cases)
+	documented(t, cases)
 
 	for _, p := range protocols {
 		t.Run(p.name+"/skipped procedure", func(t *testing.T) {
@@ -348,11 +351,13 @@ func TestInterceptorUnavailable(t *testing.T) {
 	}
 	url, s, protocols := serve(t, a, clerkconnect.Options{})
 	tok := inst.SessionToken(clerktest.Session{UserID: "user_1"})
-	runCases(t, url, s, protocols, []guardCase{
+	cases := []guardCase{
 		{name: "jwks down", header: bearer(tok), code: connect.CodeUnavailable, secret: tok,
 			msg:    "clerk: the token could not be checked now; try again later (reason " + string(clerk.ReasonRemoteJWKFailedToLoad) + ")",
 			reason: clerk.ReasonRemoteJWKFailedToLoad},
-	})
+	}
+	runCases(t, url, s, protocols, cases)
+	documented(t, cases)
 }
 
 // OnReject's error replaces the default one; a nil answer still refuses.
@@ -457,5 +462,20 @@ func TestNewInterceptorErrors(t *testing.T) {
 				t.Errorf("NewInterceptor = %v, %v; want an error starting %q", ic, err, tc.want)
 			}
 		})
+	}
+}
+
+// documented checks that docs/grpc.md shows each refusal's message as the
+// tests saw it.
+func documented(t *testing.T, cases []guardCase) {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/grpc.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		if tc.msg != "" && !strings.Contains(string(doc), "`"+strings.TrimPrefix(tc.msg, "clerk: ")+"`") {
+			t.Errorf("docs/grpc.md lacks the message of %q: %s", tc.name, tc.msg)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -258,7 +259,7 @@ func TestGuard(t *testing.T) {
 	foreign := clerktest.New(t, clerktest.Options{Production: true}).SessionToken(clerktest.Session{UserID: "user_reader", Org: org("org:invoices:read")})
 	apiKey := inst.APIKey(clerktest.APIKeySpec{Subject: "user_reader"})
 	noToken := "clerk: the call carries no token: send it as authorization metadata, \"Bearer <token>\" (reason " + string(clerk.ReasonNoTokenInHeader) + ")"
-	runCases(t, c, p, []guardCase{
+	cases := []guardCase{
 		{name: "signed out", code: codes.Unauthenticated, msg: noToken, reason: clerk.ReasonNoTokenInHeader},
 		{name: "another scheme", md: []string{"authorization", "Basic dXNlcjpwYXNz"}, code: codes.Unauthenticated, msg: noToken, reason: clerk.ReasonNoTokenInHeader},
 		{name: "bad token", md: bearer("not-a-jwt"), code: codes.Unauthenticated, secret: "not-a-jwt",
@@ -277,7 +278,9 @@ func TestGuard(t *testing.T) {
 		{name: "success", md: bearer(reader), code: codes.OK, user: "user_reader"},
 		{name: "success, bare token", md: []string{"authorization", reader}, code: codes.OK, user: "user_reader"},
 		{name: "first value decides", md: append(bearer(reader), "authorization", "Bearer "+writer), code: codes.OK, user: "user_reader"},
-	})
+	}
+	runCases(t, c, p, cases)
+	documented(t, cases)
 
 	t.Run("skipped method", func(t *testing.T) {
 		if _, err := c.List(context.Background(), &healthpb.HealthListRequest{}); err != nil {
@@ -348,11 +351,13 @@ func TestGuardUnavailable(t *testing.T) {
 	}
 	c, p := serve(t, a, clerkgrpc.Options{})
 	tok := inst.SessionToken(clerktest.Session{UserID: "user_1"})
-	runCases(t, c, p, []guardCase{
+	cases := []guardCase{
 		{name: "jwks down", md: bearer(tok), code: codes.Unavailable, secret: tok,
 			msg:    "clerk: the token could not be checked now; try again later (reason " + string(clerk.ReasonRemoteJWKFailedToLoad) + ")",
 			reason: clerk.ReasonRemoteJWKFailedToLoad},
-	})
+	}
+	runCases(t, c, p, cases)
+	documented(t, cases)
 }
 
 // OnReject's error replaces the default one; a nil answer still refuses.
@@ -414,5 +419,20 @@ func TestNewGuardErrors(t *testing.T) {
 				t.Errorf("NewGuard = %v, %v; want an error starting %q", g, err, tc.want)
 			}
 		})
+	}
+}
+
+// documented checks that docs/grpc.md shows each refusal's message as the
+// tests saw it.
+func documented(t *testing.T, cases []guardCase) {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/grpc.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		if tc.msg != "" && !strings.Contains(string(doc), "`"+strings.TrimPrefix(tc.msg, "clerk: ")+"`") {
+			t.Errorf("docs/grpc.md lacks the message of %q: %s", tc.name, tc.msg)
+		}
 	}
 }
