@@ -312,9 +312,10 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := inst.now()
-	var dirs []string
 	var c *client
-	var nonce string
+	var unsigned *unsignedToken
+	var uat int64
+	var refresh string
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		var err error
 		c, err = inst.findClient(t, r, hr.DevBrowser)
@@ -330,7 +331,6 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		token, uat, refresh := "", int64(0), ""
 		if s != nil {
 			if hr.OrgSet {
 				if err := activateOrg(t, s, hr.OrgID); err != nil {
@@ -349,29 +349,38 @@ func (inst *Instance) handleHandshake(w http.ResponseWriter, r *http.Request) {
 			if err := t.sessions().put(s); err != nil {
 				return err
 			}
-			if token, err = inst.mintSessionToken(t, s, now, inst.lifetime); err != nil {
+			u, err := inst.sessionTokenClaims(t, s, now, inst.lifetime)
+			if err != nil {
 				return err
 			}
-			uat = c.UpdatedAt / 1000
-		}
-		dirs = inst.directives(token, uat, c.DevBrowserID, refresh, hr.Suffixed)
-		if hr.Format == "nonce" {
-			if err := t.nonces().purgeOlder(ms(now) - nonceTTL.Milliseconds()); err != nil {
-				return err
-			}
-			n := &handshakeNonce{ID: randString(40), Directives: dirs, CreatedAt: ms(now)}
-			nonce = n.ID
-			return t.nonces().put(n)
+			unsigned, uat = &u, c.UpdatedAt/1000
 		}
 		return nil
 	})
+	// The session token is signed after the commit (see unsignedToken).
+	var token string
+	if err == nil && unsigned != nil {
+		token, err = inst.signToken(*unsigned)
+	}
 	if err != nil {
 		inst.writeError(w, r, err)
 		return
 	}
+	dirs := inst.directives(token, uat, c.DevBrowserID, refresh, hr.Suffixed)
 	var loc string
 	if hr.Format == "nonce" {
-		loc = withQuery(hr.Redirect, "__clerk_handshake_nonce", nonce, "__clerk_db_jwt", c.DevBrowserID)
+		n := &handshakeNonce{ID: randString(40), Directives: dirs, CreatedAt: ms(now)}
+		err := inst.store.update(r.Context(), func(t *txn) error {
+			if err := t.nonces().purgeOlder(ms(now) - nonceTTL.Milliseconds()); err != nil {
+				return err
+			}
+			return t.nonces().put(n)
+		})
+		if err != nil {
+			inst.writeError(w, r, err)
+			return
+		}
+		loc = withQuery(hr.Redirect, "__clerk_handshake_nonce", n.ID, "__clerk_db_jwt", c.DevBrowserID)
 	} else {
 		tok, err := inst.key().sign(map[string]any{"handshake": dirs}, catSessionToken)
 		if err != nil {

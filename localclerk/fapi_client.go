@@ -152,6 +152,10 @@ type fapiCall struct {
 	// newPasswordHash is the hash of the password a sign-up sets, hashed
 	// before the transaction; "" when it sets none.
 	newPasswordHash string
+	// tokens are the answer's session tokens by session, and unsigned
+	// those still to sign after the commit (see unsignedToken).
+	tokens   map[string]*fapiToken
+	unsigned []pendingToken
 }
 
 // fapiPre is the result of a request's slow work, done before its write
@@ -217,6 +221,9 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 			return err
 		})
 	})
+	if err == nil {
+		err = x.signPending(inst)
+	}
 	if err != nil {
 		inst.writeError(w, r, err)
 		return
@@ -361,7 +368,8 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	now := inst.now()
-	var jwt string
+	var jwt string // a template's token, signed inside (templates may carry their own keys)
+	var unsigned unsignedToken
 	err = inst.store.update(r.Context(), func(t *txn) error {
 		c, err := inst.findClient(t, r, devBrowserFromRequest(r))
 		if err != nil {
@@ -398,9 +406,12 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 			}
 			s = &tokenFor
 		}
-		jwt, err = inst.mintSessionToken(t, s, now, inst.lifetime)
+		unsigned, err = inst.sessionTokenClaims(t, s, now, inst.lifetime)
 		return err
 	})
+	if err == nil && jwt == "" {
+		jwt, err = inst.signToken(unsigned)
+	}
 	if err != nil {
 		inst.writeError(w, r, err)
 		return

@@ -136,11 +136,11 @@ func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (*fapiSession, er
 		if o := inst.callerOrigin(x.r); o != "" {
 			tokenFor.Azp = o
 		}
-		jwt, err := inst.mintSessionToken(x.t, &tokenFor, x.now, inst.lifetime)
+		tok, err := x.sessionToken(inst, &tokenFor)
 		if err != nil {
 			return nil, err
 		}
-		out.LastActiveToken = &fapiToken{Object: "token", JWT: jwt}
+		out.LastActiveToken = tok
 	}
 	return out, nil
 }
@@ -169,4 +169,42 @@ func publicUserData(u *user, img string) fapiPublicUserData {
 	return fapiPublicUserData{UserID: u.ID, FirstName: u.FirstName, LastName: u.LastName, ImageURL: img,
 		ProfileImageURL: img, HasImage: u.ImageURL != "", Identifier: u.primaryEmail(), Username: u.Username,
 		Banned: u.Banned}
+}
+
+// sessionToken is the call's session token for s, signed once the
+// transaction has committed (see unsignedToken); a session rendered twice
+// in one answer (in the response and in its client) shares one token.
+func (x *fapiCall) sessionToken(inst *Instance, s *session) (*fapiToken, error) {
+	if tok, ok := x.tokens[s.ID]; ok {
+		return tok, nil
+	}
+	u, err := inst.sessionTokenClaims(x.t, s, x.now, inst.lifetime)
+	if err != nil {
+		return nil, err
+	}
+	tok := &fapiToken{Object: "token"}
+	if x.tokens == nil {
+		x.tokens = map[string]*fapiToken{}
+	}
+	x.tokens[s.ID] = tok
+	x.unsigned = append(x.unsigned, pendingToken{u, tok})
+	return tok, nil
+}
+
+// pendingToken is a token of an answer that is signed after the commit.
+type pendingToken struct {
+	claims unsignedToken
+	out    *fapiToken
+}
+
+// signPending signs the call's pending tokens into the answer.
+func (x *fapiCall) signPending(inst *Instance) error {
+	for _, p := range x.unsigned {
+		jwt, err := inst.signToken(p.claims)
+		if err != nil {
+			return err
+		}
+		p.out.JWT = jwt
+	}
+	return nil
 }

@@ -269,11 +269,34 @@ func roleByKey(t *txn, key string) (*role, error) {
 
 // mintSessionToken issues a session token for an active session.
 func (inst *Instance) mintSessionToken(t *txn, s *session, now time.Time, lifetime time.Duration) (string, error) {
-	c, err := inst.sessionClaims(t, s, now, lifetime)
+	u, err := inst.sessionTokenClaims(t, s, now, lifetime)
 	if err != nil {
 		return "", err
 	}
-	return inst.key().sign(c, catSessionToken)
+	return inst.signToken(u)
+}
+
+// unsignedToken is a token decided inside a transaction and signed after
+// it commits. An RSA signature takes a millisecond or more of CPU, and the
+// store has one connection every other request waits for: the Frontend
+// API's busy paths (sign-ins, handshakes, token refreshes) sign outside.
+type unsignedToken struct {
+	claims any
+	cat    string
+}
+
+// sessionTokenClaims is mintSessionToken without the signature.
+func (inst *Instance) sessionTokenClaims(t *txn, s *session, now time.Time, lifetime time.Duration) (unsignedToken, error) {
+	c, err := inst.sessionClaims(t, s, now, lifetime)
+	if err != nil {
+		return unsignedToken{}, err
+	}
+	return unsignedToken{claims: c, cat: catSessionToken}, nil
+}
+
+// signToken signs u with the instance's key; call it outside transactions.
+func (inst *Instance) signToken(u unsignedToken) (string, error) {
+	return inst.key().sign(u.claims, u.cat)
 }
 
 func deref(s *string) string {
