@@ -74,5 +74,8 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string, opts ...
 			st = authn.SignedOut(authn.TokenSession, string(ReasonUnexpectedError), "")
 		}
 	}
+	if a.inst.onDecision != nil {
+		a.inst.observeDecision(ctx, st, nil)
+	}
 	return a.inst.authOf(st, applyAuthOptions(opts))
 }

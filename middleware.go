@@ -27,7 +27,9 @@ type instance struct {
 	tokenFrom  func(*http.Request) string
 	// quiet is the decision for every quiet request (authn.Quiet), nil
 	// when each is decided (or with Debug, which logs each request's facts).
-	quiet        *authn.State
+	quiet *authn.State
+	// onDecision is Options.Observer.Decision, nil when unset.
+	onDecision   func(context.Context, Decision)
 	debug        bool
 	logger       *slog.Logger
 	errorHandler func(http.ResponseWriter, *http.Request, error)
@@ -70,25 +72,34 @@ func newInstance(opts Options) (*instance, error) {
 	if err := o.validateURLs(); err != nil {
 		return nil, err
 	}
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	obs := o.Observer
+	if obs == nil {
+		obs = &Observer{}
+	}
 	client := o.Client
 	if client == nil {
-		client, err = backend.NewClient(backend.Config{
+		cfg := backend.Config{
 			SecretKey: o.SecretKey, MachineSecretKey: o.MachineSecretKey,
 			APIURL: o.APIURL, APIVersion: o.APIVersion,
 			// JWKS fetches and Auth.GetToken retry briefly; the calls
 			// that decide a request never retry (see authPath).
 			MaxRetries: 2, MaxRetryElapsed: 3e9,
-		})
+			Observer: obs.Backend,
+		}
+		if o.Debug {
+			cfg.Logger = logger
+		}
+		client, err = backend.NewClient(cfg)
 		if err != nil {
 			return nil, &OptionError{Option: "Client", Err: err}
 		}
 	}
-	logger := o.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
 	inst := &instance{client: client, signInURL: o.SignInURL, ignoreForwarded: o.IgnoreForwardedHeaders, headerOnly: o.HeaderOnly, tokenFrom: o.TokenFromRequest,
-		debug: o.Debug, logger: logger, errorHandler: o.ErrorHandler}
+		debug: o.Debug, logger: logger, errorHandler: o.ErrorHandler, onDecision: obs.Decision}
 	c := &inst.cfg
 	c.SecretKey, c.MachineSecretKey, c.PK = o.SecretKey, o.MachineSecretKey, pk
 	if o.JWTKey != "" {
@@ -98,7 +109,8 @@ func newInstance(opts Options) (*instance, error) {
 		}
 		c.Keys, c.HasJWTKey = src, true
 	} else {
-		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now, FetchTimeout: o.JWKSFetchTimeout, MaxStale: o.JWKSMaxStaleness})
+		c.Keys = jwks.NewRemoteSource(jwksFetcher(client), jwks.RemoteOptions{Now: o.Now, FetchTimeout: o.JWKSFetchTimeout, MaxStale: o.JWKSMaxStaleness,
+			Observe: jwksObserve(obs.JWKSFetch)})
 	}
 	c.Audience, c.AuthorizedParties, c.AuthorizedParty, c.ClockSkew = o.Audience, o.AuthorizedParties, o.AuthorizedPartyFunc, o.ClockSkew
 	if c.AllowedRedirectOrigins, err = redirectOrigins(o.AllowedRedirectOrigins); err != nil {
@@ -121,6 +133,7 @@ func newInstance(opts Options) (*instance, error) {
 	}
 	c.Backend = bapi{client}
 	c.Now = o.Now
+	c.ObserveCache = cacheObserve(obs.TokenCache)
 	size := o.VerifiedTokenCacheSize
 	if size == 0 {
 		size = 10000
@@ -223,6 +236,9 @@ func (inst *instance) middleware(next http.Handler) http.Handler {
 			}
 		}
 		ra.state = st
+		if inst.onDecision != nil {
+			inst.observeDecision(r.Context(), st, decisionErr(st))
+		}
 		if st.Err != nil {
 			inst.fail(w, r, middlewareError(st.Err))
 			return

@@ -116,12 +116,21 @@ type Options struct {
 	// handshake nonces, refresh and Auth.GetToken. Nil builds one from the
 	// keys and API settings above.
 	Client *backend.Client
-	// Debug logs each decision (token prefixes only) to Logger.
+	// Debug logs each decision (method, path, status, reason, token type
+	// and token prefixes only) to Logger at slog.LevelDebug, and, for the
+	// Backend API client NewAuthenticator builds, each attempt (method,
+	// path, status; never a key or body). Env: CLERK_DEBUG. Default false.
 	Debug bool
 	// Logger receives debug output, and the errors of requests the
 	// middleware cannot decide when ErrorHandler is nil; nil uses
-	// slog.Default().
+	// slog.Default() (whose default handler drops debug records: give
+	// Debug a Logger whose handler's level is slog.LevelDebug).
 	Logger *slog.Logger
+	// Observer is told of each decision, JWKS fetch, verified-token cache
+	// lookup and Backend API call, for metrics and traces (see Observer and
+	// the github.com/goclerk/clerk/otel module). Default nil: nothing is
+	// observed, at no cost.
+	Observer *Observer
 	// ErrorHandler answers a request the middleware cannot decide (a
 	// *MiddlewareError, e.g. a development handshake whose session token
 	// cannot be verified), where clerkMiddleware() calls next(err). Nil logs

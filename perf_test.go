@@ -192,6 +192,16 @@ func BenchmarkMiddlewareCacheHit(b *testing.B) {
 	benchServe(b, perfHandler(b, benchOptions(in)), bearerRequest(b, in), true)
 }
 
+// BenchmarkMiddlewareCacheHitObserved is BenchmarkMiddlewareCacheHit with
+// the Decision and TokenCache hooks set to functions that do nothing: what
+// observing itself costs (BenchmarkMiddlewareCacheHit has no Observer).
+func BenchmarkMiddlewareCacheHitObserved(b *testing.B) {
+	in := perfSetup(b)
+	o := benchOptions(in)
+	o.Observer = &Observer{Decision: func(context.Context, Decision) {}, TokenCache: func(context.Context, TokenCacheLookup) {}}
+	benchServe(b, perfHandler(b, o), bearerRequest(b, in), true)
+}
+
 // BenchmarkMiddlewareCacheMiss: full verification on every request (the
 // verified-token cache is off).
 func BenchmarkMiddlewareCacheMiss(b *testing.B) {

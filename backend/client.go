@@ -67,6 +67,10 @@ type Config struct {
 	// Logger receives debug records for each attempt (method, path,
 	// status, attempt). Keys are never logged. Nil disables logging.
 	Logger *slog.Logger
+	// Observer reports each call (operation, path template, status,
+	// latency), for metrics and traces. Nil, the default, observes
+	// nothing at no cost.
+	Observer *Observer
 }
 
 // core holds a Client's resolved configuration; the Client type itself is
@@ -84,6 +88,8 @@ type core struct {
 	maxBackoff       time.Duration
 	userAgent        string
 	logger           *slog.Logger
+	// observe is Config.Observer.Call, nil when unset.
+	observe func(context.Context, CallInfo) (context.Context, func(CallResult))
 	// The clock, the wait between retries and the jitter are fixed by
 	// NewClient; the package's tests replace them (export_test.go).
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -162,6 +168,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = "goclerk/" + Version
 	}
+	if cfg.Observer != nil {
+		c.observe = cfg.Observer.Call
+	}
 	c.initServices()
 	return c, nil
 }
@@ -209,6 +218,35 @@ func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOptio
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if c.observe == nil {
+		_, _, err := c.do(ctx, req, out, opts)
+		return err
+	}
+	return c.observedDo(ctx, req, out, opts)
+}
+
+// observedDo is Do with Config.Observer told of the call and its outcome.
+func (c *Client) observedDo(ctx context.Context, req Request, out any, opts []CallOption) error {
+	info := CallInfo{Method: strings.ToUpper(req.Method)}
+	if info.Method == "" {
+		info.Method = http.MethodGet
+	}
+	info.Operation, info.Route = route(info.Method, req.Path)
+	start := c.now()
+	octx, done := c.observe(ctx, info)
+	if octx == nil {
+		octx = ctx
+	}
+	status, attempts, err := c.do(octx, req, out, opts)
+	if done != nil {
+		done(CallResult{StatusCode: status, Attempts: attempts, Duration: c.now().Sub(start), Err: err})
+	}
+	return err
+}
+
+// do is Do, also answering the last attempt's status (0 without an
+// answer) and the number of attempts, for the Observer.
+func (c *Client) do(ctx context.Context, req Request, out any, opts []CallOption) (status, attempts int, _ error) {
 	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodGet
@@ -219,13 +257,13 @@ func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOptio
 		key = c.machineSecretKey
 	}
 	if key == "" {
-		return fmt.Errorf("clerk: %s: %w", op, ErrMissingSecretKey)
+		return 0, 0, fmt.Errorf("clerk: %s: %w", op, ErrMissingSecretKey)
 	}
 	if !strings.HasPrefix(req.Path, "/") {
-		return fmt.Errorf("clerk: %s: path must start with /", op)
+		return 0, 0, fmt.Errorf("clerk: %s: path must start with /", op)
 	}
 	if strings.Contains(req.Path, "//") || (len(req.Path) > 1 && strings.HasSuffix(req.Path, "/")) {
-		return fmt.Errorf("clerk: %s: %w", op, ErrEmptyPathParam)
+		return 0, 0, fmt.Errorf("clerk: %s: %w", op, ErrEmptyPathParam)
 	}
 	fullURL := c.baseURL
 	if !req.SkipVersion && c.apiVersion != "" {
@@ -237,27 +275,31 @@ func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOptio
 	}
 	body, contentType, err := encodeBody(method, req)
 	if err != nil {
-		return fmt.Errorf("clerk: %s: encode body: %w", op, err)
+		return 0, 0, fmt.Errorf("clerk: %s: encode body: %w", op, err)
 	}
 
 	set := c.settings(opts)
 	start := c.now()
 	for attempt := 0; ; attempt++ {
 		resp, respBody, err := c.attempt(ctx, set, method, fullURL, key, contentType, body, req.Header)
+		attempts, status = attempt+1, 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
 		var apiErr *APIError
 		if err == nil && resp.StatusCode >= 300 {
 			apiErr = newAPIError(method, req.Path, resp, respBody, c.secretKey, c.machineSecretKey)
 		}
 		c.log(ctx, method, req.Path, attempt, resp, err)
 		if err == nil && apiErr == nil {
-			return decodeResponse(op, resp, respBody, out)
+			return status, attempts, decodeResponse(op, resp, respBody, out)
 		}
 		if ctx.Err() != nil {
 			// The caller gave up: stop at once, no further attempt.
 			if apiErr != nil {
-				return apiErr
+				return status, attempts, apiErr
 			}
-			return fmt.Errorf("clerk: %s: %w", op, ctx.Err())
+			return status, attempts, fmt.Errorf("clerk: %s: %w", op, ctx.Err())
 		}
 		retryable := isIdempotent(method) && (err != nil || retryableStatus(resp.StatusCode))
 		var wait time.Duration
@@ -274,12 +316,12 @@ func (c *Client) Do(ctx context.Context, req Request, out any, opts ...CallOptio
 		}
 		if !retryable {
 			if apiErr != nil {
-				return apiErr
+				return status, attempts, apiErr
 			}
-			return fmt.Errorf("clerk: %s: %w", op, err)
+			return status, attempts, fmt.Errorf("clerk: %s: %w", op, err)
 		}
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("clerk: %s: %w", op, serr)
+			return status, attempts, fmt.Errorf("clerk: %s: %w", op, serr)
 		}
 	}
 }

@@ -80,6 +80,10 @@ type Config struct {
 	MachineCache *MachineCache
 	Accepts      Accepts
 	Logger       *slog.Logger // nil: no logging
+	// ObserveCache, when set, is told of each lookup in Cache (tokenType
+	// TokenSession; none when Cache is nil) and in MachineCache (the
+	// machine token's type): hit or miss. Nil costs one comparison.
+	ObserveCache func(ctx context.Context, tokenType string, hit bool)
 
 	suffixOnce    sync.Once
 	suffixedNames map[string]string

@@ -318,6 +318,7 @@ func (r *run) cachedHeaderSession() *State {
 	}
 	now := r.c.now()
 	s := r.c.Cache.getKey(r.cacheKey(tok), now)
+	r.observedLookup(s)
 	if s == nil {
 		return nil
 	}
@@ -462,6 +463,7 @@ func (r *run) fromCookies() *State {
 	var cached *Session
 	if c.Cache != nil {
 		cached = c.Cache.getKey(r.cacheKey(tok), c.now())
+		r.observedLookup(cached)
 	}
 	if cached != nil {
 		iat = cached.Times.Iat

@@ -121,7 +121,11 @@ func (c *Config) verifyMachine(ctx context.Context, tok string) (*Machine, strin
 		// No Backend API call for what cannot be a Clerk token.
 		return nil, t, &machineError{Code: reasons.TokenInvalid, Message: "the token is longer than any Clerk machine token (" + itoa(MaxOpaqueTokenLen) + " bytes)"}
 	}
-	m, merr := c.machineCache().verify(ctx, tok, c.now, func(ctx context.Context) (*Machine, *machineError) {
+	var observe func(bool)
+	if c.ObserveCache != nil {
+		observe = func(hit bool) { c.ObserveCache(ctx, t, hit) }
+	}
+	m, merr := c.machineCache().verify(ctx, tok, c.now, observe, func(ctx context.Context) (*Machine, *machineError) {
 		return c.verifyOpaque(ctx, t, tok)
 	})
 	return m, t, merr

@@ -52,9 +52,14 @@ func NewMachineCache(ttl time.Duration, max int) *MachineCache {
 }
 
 // verify answers from memory or runs fetch once for all concurrent callers.
-func (mc *MachineCache) verify(ctx context.Context, tok string, now func() time.Time, fetch func(context.Context) (*Machine, *machineError)) (*Machine, *machineError) {
+// observe, when not nil, is told whether memory answered.
+func (mc *MachineCache) verify(ctx context.Context, tok string, now func() time.Time, observe func(hit bool), fetch func(context.Context) (*Machine, *machineError)) (*Machine, *machineError) {
 	key := sha256.Sum256([]byte(tok))
-	if e, ok := mc.lookup(key, now()); ok {
+	e, ok := mc.lookup(key, now())
+	if observe != nil {
+		observe(ok)
+	}
+	if ok {
 		return e.m, e.err
 	}
 	v, _, _ := mc.group.Do(string(key[:]), func() (any, error) {
@@ -74,7 +79,7 @@ func (mc *MachineCache) verify(ctx context.Context, tok string, now func() time.
 		}
 		return machineEntry{m: m, err: merr}, nil
 	})
-	e := v.(machineEntry)
+	e = v.(machineEntry)
 	return e.m, e.err
 }
 

@@ -23,7 +23,13 @@ func (c *Config) verifySession(ctx context.Context, raw string, skew time.Durati
 	if c.Cache != nil {
 		k = hash(raw)
 	}
-	if s := c.Cache.getKey(k, now); s != nil {
+	s := c.Cache.getKey(k, now)
+	if c.ObserveCache != nil && c.Cache != nil && memo == nil {
+		// With memo, the request's decision looked the token up already
+		// and reported that lookup (observedLookup).
+		c.ObserveCache(ctx, TokenSession, s != nil)
+	}
+	if s != nil {
 		if err := s.Times.Check(now, skew); err != nil {
 			return nil, err
 		}
@@ -52,11 +58,20 @@ func (c *Config) verifySession(ctx context.Context, raw string, skew time.Durati
 	if err := t.Claims.CheckTime(now, skew); err != nil {
 		return nil, err
 	}
-	s := newSession(t)
+	s = newSession(t)
 	if skew == c.ClockSkew {
 		c.Cache.putKey(k, s, time.UnixMilli(expMillis(&t.Claims)).Add(skew), now)
 	}
 	return s, nil
+}
+
+// observedLookup reports a lookup of the session-token cache made while
+// deciding a request: the first for its token, so that a request counts
+// once however often it asks.
+func (r *run) observedLookup(s *Session) {
+	if r.c.ObserveCache != nil {
+		r.c.ObserveCache(r.ctx, TokenSession, s != nil)
+	}
 }
 
 func expMillis(c *jwt.Claims) int64 {

@@ -50,6 +50,25 @@ type RemoteOptions struct {
 	// FetchTimeout bounds each fetch, hence any request's wait for keys (5s).
 	FetchTimeout time.Duration
 	Now          Clock
+	// Observe, when set, is called as each fetch starts, on the fetch's
+	// goroutine, with the context of the request that started it (without
+	// its cancellation): it returns the context the fetch runs with (nil
+	// keeps it; the fetch timeout is added) and a function, which may be
+	// nil, told the outcome before waiting requests resume. Without it a
+	// fetch runs under context.Background().
+	Observe func(ctx context.Context) (context.Context, func(FetchOutcome))
+}
+
+// FetchOutcome is the result of one fetch, for RemoteOptions.Observe.
+type FetchOutcome struct {
+	// Keys is the number of keys of a successful answer.
+	Keys int
+	// Err is nil, or the *Error the fetch failed with.
+	Err error
+	// Background is true for a refresh no request waits for.
+	Background bool
+	// Duration is the fetch's wall-clock time.
+	Duration time.Duration
 }
 
 // RemoteSource caches the key set of one instance. It runs at most one
@@ -59,6 +78,7 @@ type RemoteOptions struct {
 type RemoteSource struct {
 	fetch                                                    Fetcher
 	now                                                      Clock
+	observe                                                  func(context.Context) (context.Context, func(FetchOutcome))
 	ttl, maxStale, minInterval, failureBackoff, fetchTimeout time.Duration
 
 	mu          sync.Mutex
@@ -79,7 +99,7 @@ func NewRemoteSource(fetch Fetcher, o RemoteOptions) *RemoteSource {
 		return d
 	}
 	s := &RemoteSource{
-		fetch: fetch, now: o.Now,
+		fetch: fetch, now: o.Now, observe: o.Observe,
 		ttl: def(o.TTL, DefaultTTL), maxStale: def(o.MaxStale, DefaultMaxStale),
 		minInterval: def(o.MinInterval, DefaultMinInterval), failureBackoff: def(o.FailureBackoff, DefaultFailureBackoff),
 		fetchTimeout: def(o.FetchTimeout, DefaultFetchTimeout),
@@ -102,14 +122,14 @@ func (s *RemoteSource) Key(ctx context.Context, kid string) (*jwt.Key, error) {
 	now := s.now()
 	if k, ok := s.known(now, kid); ok {
 		if now.Sub(s.fetchedAt) >= s.ttl-s.ttl/5 && s.flight == nil && s.mayFetch(now) {
-			s.start(now)
+			s.start(ctx, now, true)
 		}
 		s.mu.Unlock()
 		return k, nil
 	}
 	done := s.flight
 	if done == nil && s.mayFetch(now) {
-		done = s.start(now)
+		done = s.start(ctx, now, false)
 	}
 	if done == nil {
 		err := s.finalErr(now, kid)
@@ -175,23 +195,50 @@ func (s *RemoteSource) finalErr(now time.Time, kid string) error {
 	return kidMismatch(kid)
 }
 
-// start begins a fetch in its own goroutine. Callers hold mu.
-func (s *RemoteSource) start(now time.Time) chan struct{} {
+// start begins a fetch in its own goroutine, for the request of ctx
+// (background: a refresh that request does not wait for). Callers hold mu.
+func (s *RemoteSource) start(ctx context.Context, now time.Time, background bool) chan struct{} {
 	done := make(chan struct{})
 	s.flight, s.attemptedAt = done, now
-	go s.run(done)
+	parent := context.Background()
+	if s.observe != nil {
+		// The fetch outlives the request that started it, and serves
+		// others: it keeps the request's values (its span), not its
+		// cancellation.
+		parent = context.WithoutCancel(ctx)
+	}
+	go s.run(parent, done, background)
 	return done
 }
 
-func (s *RemoteSource) run(done chan struct{}) {
-	keys, err := s.fetchBounded()
+// run fetches and stores the outcome, then tells the observer, if any,
+// before the waiting requests are released.
+func (s *RemoteSource) run(parent context.Context, done chan struct{}, background bool) {
+	var report func(FetchOutcome)
+	var began time.Time
+	if s.observe != nil {
+		began = time.Now()
+		var octx context.Context
+		if octx, report = s.observe(parent); octx != nil {
+			parent = octx
+		}
+	}
+	keys, err := s.fetchBounded(parent)
 	if err == nil && len(keys) == 0 {
 		err = &Error{Kind: KindEmpty, Err: jwt.Errorf(reasons.RemoteJWKFailedToLoad, "the JWKS endpoint returned no signing keys")}
 	}
 	s.mu.Lock()
 	defer func() {
 		s.flight = nil
+		out := FetchOutcome{Err: s.lastErr, Background: background}
 		s.mu.Unlock()
+		if report != nil {
+			if out.Err == nil {
+				out.Keys = len(keys)
+			}
+			out.Duration = time.Since(began)
+			report(out)
+		}
 		close(done)
 	}()
 	if err != nil {
@@ -212,8 +259,8 @@ func (s *RemoteSource) run(done chan struct{}) {
 
 // fetchBounded calls fetch under the fetch timeout and turns a panic into
 // an error, since it runs on a goroutine of its own.
-func (s *RemoteSource) fetchBounded() (keys []JWK, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.fetchTimeout)
+func (s *RemoteSource) fetchBounded(parent context.Context) (keys []JWK, err error) {
+	ctx, cancel := context.WithTimeout(parent, s.fetchTimeout)
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {

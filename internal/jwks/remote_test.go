@@ -97,3 +97,66 @@ func TestFetchTimeout(t *testing.T) {
 		t.Fatalf("err = %v, want a *jwks.Error of kind timeout (an unexpected error, as Clerk)", err)
 	}
 }
+
+type reqKey struct{}
+
+// The observer is told of each fetch, with the starting request's values
+// (not its cancellation), and the fetch runs with the context it returns.
+func TestObserveFetches(t *testing.T) {
+	f := &countingFetcher{keys: []JWK{rsaJWK(t, "ins_a")}}
+	var mu sync.Mutex
+	var outcomes []FetchOutcome
+	var starts []any
+	var seen []any
+	fetch := func(ctx context.Context) ([]JWK, error) {
+		mu.Lock()
+		seen = append(seen, ctx.Value(reqKey{}))
+		mu.Unlock()
+		return f.fetch(ctx)
+	}
+	clk := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	src := NewRemoteSource(fetch, RemoteOptions{Now: clk.now, Observe: func(ctx context.Context) (context.Context, func(FetchOutcome)) {
+		mu.Lock()
+		starts = append(starts, ctx.Value(reqKey{}))
+		mu.Unlock()
+		if ctx.Err() != nil {
+			t.Error("the fetch context carries the request's cancellation")
+		}
+		return context.WithValue(ctx, reqKey{}, "observed"), func(o FetchOutcome) {
+			mu.Lock()
+			outcomes = append(outcomes, o)
+			mu.Unlock()
+		}
+	}})
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), reqKey{}, "req1"))
+	if _, err := src.Key(ctx, "ins_a"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	// Due for refresh: the known key answers at once, the refresh runs
+	// in the background, and fails.
+	f.err = &FetchError{URL: "u", Status: 503}
+	clk.add(4*time.Minute + 30*time.Second)
+	if _, err := src.Key(context.WithValue(ctx, reqKey{}, "req2"), "ins_a"); err != nil {
+		t.Fatal(err)
+	}
+	src.waitIdle()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(starts) != 2 || starts[0] != "req1" || starts[1] != "req2" {
+		t.Errorf("observer started with %v, want the two requests' values", starts)
+	}
+	if len(seen) != 2 || seen[0] != "observed" || seen[1] != "observed" {
+		t.Errorf("fetches ran with %v, want the observer's context", seen)
+	}
+	if len(outcomes) != 2 {
+		t.Fatalf("outcomes = %+v", outcomes)
+	}
+	if o := outcomes[0]; o.Keys != 1 || o.Err != nil || o.Background || o.Duration < 0 {
+		t.Errorf("first fetch = %+v, want 1 key, waited for", o)
+	}
+	var je *Error
+	if o := outcomes[1]; o.Keys != 0 || !errors.As(o.Err, &je) || je.Kind != KindStatus || je.Status != 503 || !o.Background {
+		t.Errorf("refresh = %+v, want a background status-503 failure", o)
+	}
+}

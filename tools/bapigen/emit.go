@@ -76,6 +76,11 @@ func emit(m *model) (map[string][]byte, error) {
 	if err := put("models_gen.go", &mb); err != nil {
 		return nil, err
 	}
+	var ob bytes.Buffer
+	emitRoutes(&ob, m)
+	if err := put("routes_gen.go", &ob); err != nil {
+		return nil, err
+	}
 	files["COVERAGE.md"] = coverage(m)
 	facts, err := factsJSON(m)
 	if err != nil {
@@ -391,4 +396,17 @@ func factsJSON(m *model) ([]byte, error) {
 	}
 	b.WriteString("]\n")
 	return b.Bytes(), nil
+}
+
+// emitRoutes lists every operation's method and path template, from which
+// the client names a call to its Observer (routes.go) without the IDs of
+// the path.
+func emitRoutes(b *bytes.Buffer, m *model) {
+	b.WriteString("// routeTable is every operation of the specification: its id, method and\n")
+	b.WriteString("// path template, in the specification's order.\n")
+	b.WriteString("var routeTable = [...]routeEntry{\n")
+	for _, o := range m.ops {
+		fmt.Fprintf(b, "\t{%q, %q, %q},\n", o.ID, o.Method, o.Path)
+	}
+	b.WriteString("}\n")
 }
