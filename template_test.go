@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -306,4 +307,48 @@ func TestTemplateVerifierInstanceKeys(t *testing.T) {
 	if _, err := clerk.NewTemplateVerifier(clerk.TemplateVerifierOptions{Instance: a, Algorithm: "HS256"}); err == nil {
 		t.Error("Instance with HS256 accepted")
 	}
+}
+
+// FuzzTemplateVerify: no token the fuzzer makes verifies under an HS256
+// or ES256 verifier unless it is a seed signed here, and every refusal is
+// a *TokenError wrapping one of the ErrToken… values.
+func FuzzTemplateVerify(f *testing.F) {
+	ek, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	seeds := map[string]bool{}
+	for _, tok := range []string{
+		signTpl(f, hdr("HS256"), tplClaims(nil), secret),
+		signTpl(f, hdr("ES256"), tplClaims(nil), ek),
+	} {
+		seeds[tok] = true
+		f.Add(tok)
+	}
+	f.Add(signTpl(f, hdr("HS256"), tplClaims(func(c map[string]any) { c["exp"] = "x"; c["aud"] = []any{1} }), secret))
+	f.Add(seg(map[string]any{"alg": "none"}) + "." + seg(tplClaims(nil)) + ".")
+	f.Add("..")
+	now := func() time.Time { return tplNow }
+	hs, err := clerk.NewTemplateVerifier(clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: secret, Now: now})
+	if err != nil {
+		f.Fatal(err)
+	}
+	es, err := clerk.NewTemplateVerifier(clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: &ek.PublicKey, Audience: []string{"convex"}, Now: now})
+	if err != nil {
+		f.Fatal(err)
+	}
+	sentinels := []error{clerk.ErrTokenMalformed, clerk.ErrTokenCategory, clerk.ErrTokenAlgorithm, clerk.ErrTokenSignature,
+		clerk.ErrTokenExpired, clerk.ErrTokenNotYetValid, clerk.ErrTokenIssuer, clerk.ErrTokenAudience}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, v := range []*clerk.TemplateVerifier{hs, es} {
+			tok, err := v.Verify(context.Background(), raw)
+			if err == nil {
+				if !seeds[raw] || tok == nil {
+					t.Fatalf("verified %q", raw)
+				}
+				continue
+			}
+			var te *clerk.TokenError
+			if tok != nil || !errors.As(err, &te) || !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }) {
+				t.Fatalf("Verify(%q) = %v, %v", raw, tok, err)
+			}
+		}
+	})
 }
