@@ -131,6 +131,9 @@ func NewTemplateVerifier(o TemplateVerifierOptions) (*TemplateVerifier, error) {
 		if o.Algorithm != "" && o.Algorithm != "RS256" {
 			return nil, bad("Algorithm", "the instance's keys sign RS256, not %q", o.Algorithm)
 		}
+		if o.Instance.inst == nil {
+			return nil, bad("Instance", "build the Authenticator with NewAuthenticator")
+		}
 		cfg := &o.Instance.inst.cfg
 		if cfg.Keys == nil {
 			return nil, bad("Instance", "the Authenticator has no JWTKey or SecretKey to verify with")
@@ -148,11 +151,11 @@ func NewTemplateVerifier(o TemplateVerifierOptions) (*TemplateVerifier, error) {
 		if alg == "" {
 			alg = jwt.AlgorithmFor(key)
 		}
+		if s, ok := key.([]byte); ok && strings.HasPrefix(alg, "HS") && len(s) < hmacMinLen(alg) {
+			return nil, bad("Key", "an %s secret must be at least %d bytes, this one has %d", alg, hmacMinLen(alg), len(s))
+		}
 		if alg == "" || alg == "none" || !jwt.KeyFits(alg, key) {
 			return nil, bad("Algorithm", "%q cannot be verified with a %s", alg, keyKind(key))
-		}
-		if s, ok := key.([]byte); ok && len(s) < hmacMinLen(alg) {
-			return nil, bad("Key", "an %s secret must be at least %d bytes, this one has %d", alg, hmacMinLen(alg), len(s))
 		}
 		v.alg, v.key = alg, key
 	default:

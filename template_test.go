@@ -258,6 +258,10 @@ func TestTemplateVerifierOptionErrors(t *testing.T) {
 	}{
 		{"no key", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer}},
 		{"short secret", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: []byte("short")}},
+		{"empty secret", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: []byte{}}},
+		{"RS256 with a secret", "Algorithm", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: secret, Algorithm: "RS256"}},
+		{"both Key and Instance", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: secret, Instance: &clerk.Authenticator{}}},
+		{"a zero Authenticator", "Instance", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Instance: &clerk.Authenticator{}}},
 		{"short HS512 secret", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: secret, Algorithm: "HS512"}},
 		{"secret as a string", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: string(secret)}},
 		{"private key", "Key", clerk.TemplateVerifierOptions{Issuer: tplIssuer, Key: rk}},

@@ -65,8 +65,9 @@ func ExampleInstance_APIKey() {
 	// Output: api_key true user_1 [reports:read]
 }
 
-// Code under test that calls the Backend API can be pointed at the fake,
-// with the endpoints it needs added through Handle.
+// Code under test that calls the Backend API can be pointed at the fake;
+// Handle adds an endpoint it does not serve, or replaces one of its own
+// (here the in-memory GET /v1/users/{user_id}).
 func ExampleInstance_Handle() {
 	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
