@@ -70,6 +70,7 @@
 //   - adapters/gin, adapters/echo, adapters/fiber: separate modules wrapping
 //     this middleware for those frameworks; chi uses it as is.
 //
-// docs/migration.md maps every @clerk/express option and helper to its Go
-// name; docs/configuration.md lists every option and CLERK_* variable.
+// docs/migration.md maps every @clerk/express option and helper, and every
+// clerk-sdk-go v2 name, to its Go name; docs/configuration.md lists every
+// option and CLERK_* variable.
 package clerk

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,6 +38,46 @@ func TestDocsCoverOptions(t *testing.T) {
 	} {
 		if !strings.Contains(string(migration), "`"+name) {
 			t.Errorf("docs/migration.md does not mention %s", name)
+		}
+	}
+}
+
+// docs/migration.md maps every public name of clerk-sdk-go v2 that its
+// README's examples use (and every option of its http middleware, jwt,
+// jwks and clerktest) to goclerk.
+func TestMigrationCoversClerkSDKGo(t *testing.T) {
+	migration, err := os.ReadFile("docs/migration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, part, ok := strings.Cut(string(migration), "\n## From clerk-sdk-go v2\n")
+	if !ok {
+		t.Fatal("docs/migration.md has no clerk-sdk-go part")
+	}
+	for _, name := range []string{
+		// README: configuration, resources, responses, errors, testing.
+		"clerk.SetKey", "clerk.SetBackend", "clerk.NewBackend", "clerk.BackendConfig", "clerk.ClientConfig", "clerk.GetBackend",
+		"user.NewClient", "user.Get", "user.List", "user.Create", "user.Update", "user.Delete", "user.ListParams",
+		"organization.Create", "organization.Update", "organization.Get", "organizationmembership.List", "organizationmembership.ListParams",
+		"domain.Create", "clerk.String", "clerk.Int64", "clerk.Bool", "TotalCount",
+		"clerk.APIResponse", "Success()", "TraceID", "RawJSON", "clerk.APIErrorResponse",
+		"clerk.Backend", "clerk.APIRequest", "clerk.ResponseReader", "clerktest.RoundTripper",
+		// http.
+		"clerkhttp.WithHeaderAuthorization", "clerkhttp.RequireHeaderAuthorization", "clerkhttp.AuthorizationFailureHandler",
+		"clerkhttp.AuthorizationJWTExtractor", "clerkhttp.AuthorizedPartyMatches", "clerkhttp.AuthorizedParty(", "clerkhttp.Leeway",
+		"clerkhttp.Clock", "clerkhttp.JSONWebKey", "clerkhttp.JWKSClient", "clerkhttp.ProxyURL", "clerkhttp.Satellite",
+		"clerkhttp.CustomClaimsConstructor", "clerkhttp.AuthorizationParams", "clerkhttp.AuthorizationOption", "clerkhttp.NeedsSessionReverification",
+		// Claims.
+		"clerk.SessionClaimsFromContext", "clerk.ContextWithSessionClaims", "clerk.SessionClaims", "claims.Subject", "claims.SessionID",
+		"claims.ActiveOrganizationID", "ActiveOrganizationPermissions", "claims.Actor", "claims.Custom", "claims.HasPermission", "claims.HasRole",
+		"claims.NeedsReverification", "Expiry",
+		// jwt, jwks, clerktest.
+		"jwt.Verify", "jwt.VerifyParams", "jwt.Decode", "jwt.GetJSONWebKey", "jwks.Get", "clerktest.GenerateJWT", "clerktest.NewClockAt",
+	} {
+		// The name, not the tail of a longer one (user.Get in
+		// auser.Get, AuthorizedParty in AuthorizedPartyMatches).
+		if !regexp.MustCompile(`(^|[^A-Za-z0-9_.])` + regexp.QuoteMeta(name)).MatchString(part) {
+			t.Errorf("docs/migration.md's clerk-sdk-go part does not mention %s", name)
 		}
 	}
 }

@@ -126,6 +126,12 @@ const (
 	// wrong type, an audience not in Audience, or a machine token the
 	// Backend API could not verify.
 	ReasonTokenVerificationFailed AuthReason = reasons.TokenVerificationFailed
+	// ReasonTokenExpired, ReasonTokenNotActiveYet and
+	// ReasonTokenIATInTheFuture: the time failures of a JWT machine token
+	// or a JWT template token (TokenError.Reason).
+	ReasonTokenExpired        AuthReason = reasons.TokenExpired
+	ReasonTokenNotActiveYet   AuthReason = reasons.TokenNotActiveYet
+	ReasonTokenIATInTheFuture AuthReason = reasons.TokenIATInTheFuture
 	// ReasonJWKKidMismatch: the instance's JWKS has no key with the token's
 	// kid; the token comes from another Clerk instance.
 	ReasonJWKKidMismatch AuthReason = reasons.JWKKidMismatch

@@ -44,7 +44,8 @@
 //     the current /directories paths (the legacy /scim_directories ones
 //     are listed in COVERAGE.md as their aliases).
 //   - Every list answer is a *Page[T]: Data and an int64 TotalCount (-1
-//     when the server reports none). A list paged by limit/offset also has
+//     when the server reports none; Users.List asks GET /users/count for
+//     it, a second call, as clerk-sdk-go does). A list paged by limit/offset also has
 //     an iterator named after it with an "All" suffix (ListAll,
 //     ListPendingAll) that walks every page and yields (item, error).
 //

@@ -17,7 +17,8 @@ const DefaultPageSize = 100
 // {"data": [...], "total_count": n}; Page decodes both. TotalCount is the
 // number of items across all pages, or -1 when the server did not report
 // it (bare arrays; set the params' Paginated field where the operation
-// has one to get a count).
+// has one to get a count). Users.List, whose bare array has a count
+// operation, fills it with a second call (GET /users/count).
 type Page[T any] struct {
 	Data       []T   `json:"data"`
 	TotalCount int64 `json:"total_count"`

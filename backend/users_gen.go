@@ -12,8 +12,58 @@ import (
 // UsersService groups the Users operations. Get it from Client.Users.
 type UsersService struct{ c *Client }
 
-// List calls GET /users (operation GetUserList).
+// List calls GET /users (operation GetUserList) and, as Clerk answers it
+// with a bare array, GET /users/count (operation GetUsersCount) with the same
+// filters for the page's TotalCount: two calls, the second only when
+// the first succeeds; an error of either is the answer. ListAll makes no
+// count call.
 func (s *UsersService) List(ctx context.Context, params *UserListParams, opts ...CallOption) (*Page[User], error) {
+	out, err := s.listPage(ctx, params, opts...)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.Count(ctx, params.userCountParams(), opts...)
+	if err != nil {
+		return nil, err
+	}
+	out.TotalCount = n.TotalCount
+	return out, nil
+}
+
+// userCountParams is the UserCountParams of the filters of p (nil for nil).
+func (p *UserListParams) userCountParams() *UserCountParams {
+	if p == nil {
+		return nil
+	}
+	return &UserCountParams{
+		EmailAddress:       p.EmailAddress,
+		PhoneNumber:        p.PhoneNumber,
+		ExternalID:         p.ExternalID,
+		Username:           p.Username,
+		Web3Wallet:         p.Web3Wallet,
+		UserID:             p.UserID,
+		OrganizationID:     p.OrganizationID,
+		Query:              p.Query,
+		EmailAddressQuery:  p.EmailAddressQuery,
+		PhoneNumberQuery:   p.PhoneNumberQuery,
+		UsernameQuery:      p.UsernameQuery,
+		NameQuery:          p.NameQuery,
+		Banned:             p.Banned,
+		LastActiveAtBefore: p.LastActiveAtBefore,
+		LastActiveAtAfter:  p.LastActiveAtAfter,
+		LastActiveAtSince:  p.LastActiveAtSince,
+		CreatedAtBefore:    p.CreatedAtBefore,
+		CreatedAtAfter:     p.CreatedAtAfter,
+		LastSignInAtBefore: p.LastSignInAtBefore,
+		LastSignInAtAfter:  p.LastSignInAtAfter,
+		Provider:           p.Provider,
+		ProviderUserID:     p.ProviderUserID,
+	}
+}
+
+// listPage calls GET /users (operation GetUserList) alone: List without the
+// count, for the pages of ListAll.
+func (s *UsersService) listPage(ctx context.Context, params *UserListParams, opts ...CallOption) (*Page[User], error) {
 	req := Request{Method: "GET", Path: "/users"}
 	if params != nil {
 		req.Query = params.query()
@@ -43,7 +93,7 @@ func (s *UsersService) ListAll(ctx context.Context, params *UserListParams, opts
 	return paginate(ctx, limit, offset, func(ctx context.Context, limit, offset int) ([]User, int64, error) {
 		q := p
 		q.Limit, q.Offset = Ptr(int64(limit)), Ptr(int64(offset))
-		out, err := s.List(ctx, &q, opts...)
+		out, err := s.listPage(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -155,7 +155,8 @@ func millisOrNull(t time.Time) any {
 	return t.UnixMilli()
 }
 
-// routes registers the Backend API subset the middleware calls. The three
+// routes registers the Backend API subset the middleware calls, and the
+// in-memory users and organizations (fake_users.go, fake_orgs.go). The three
 // verification endpoints live at the URL root, without the /v1 prefix, as
 // they do on Clerk's Backend API.
 func (i *Instance) routes() {
@@ -165,6 +166,8 @@ func (i *Instance) routes() {
 	i.mux.HandleFunc("POST /oauth_applications/access_tokens/verify", i.verifyHandler("oauth_token", "access_token", false))
 	i.mux.HandleFunc("GET /v1/clients/handshake_payload", i.serveHandshakePayload)
 	i.mux.HandleFunc("GET /v1/client/handshake", i.serveFrontendHandshake) // Frontend API
+	i.userRoutes()
+	i.orgRoutes()
 	i.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "resource_not_found", "clerktest: the fake Backend API does not serve "+r.Method+" "+r.URL.Path)
 	})

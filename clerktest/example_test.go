@@ -65,8 +65,9 @@ func ExampleInstance_APIKey() {
 	// Output: api_key true user_1 [reports:read]
 }
 
-// Code under test that calls the Backend API can be pointed at the fake,
-// with the endpoints it needs added through Handle.
+// Code under test that calls the Backend API can be pointed at the fake;
+// Handle adds an endpoint it does not serve, or replaces one of its own
+// (here the in-memory GET /v1/users/{user_id}).
 func ExampleInstance_Handle() {
 	inst, _ := clerktest.NewInstance(clerktest.Options{})
 	defer inst.Close()
@@ -82,4 +83,24 @@ func ExampleInstance_Handle() {
 	}
 	fmt.Println(user.ID, *user.FirstName)
 	// Output: user_1 Ada
+}
+
+// Client is a Backend API client for the fake, whose users, organizations
+// and memberships live in memory: code under test that takes a
+// *backend.Client needs no hand-written handlers.
+func ExampleInstance_Client() {
+	inst, _ := clerktest.NewInstance(clerktest.Options{})
+	defer inst.Close()
+	client, ctx := inst.Client(), context.Background()
+
+	ada, _ := client.Users.Create(ctx, &backend.UserCreateParams{EmailAddress: []string{"ada@example.com"}})
+	org, _ := client.Organizations.Create(ctx, &backend.OrganizationCreateParams{Name: "Acme", CreatedBy: &ada.ID})
+	members, err := client.OrganizationMemberships.List(ctx, org.ID, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	users, _ := client.Users.List(ctx, nil)
+	fmt.Println(org.Slug, members.TotalCount, members.Data[0].Role, users.TotalCount)
+	// Output: acme 1 org:admin 1
 }

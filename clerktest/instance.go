@@ -14,6 +14,17 @@
 //	req.Header.Set("Authorization", "Bearer "+inst.SessionToken(clerktest.Session{UserID: "user_1"}))
 //	mw(handler).ServeHTTP(rec, req)
 //
+// The fake Backend API also keeps users, organizations and memberships in
+// memory (create, get, list with Clerk's main filters and TotalCount,
+// update, metadata, delete), answering the JSON package backend decodes:
+// Instance.Client returns a *backend.Client for it, so code under test
+// that calls the Backend API needs no hand-written handlers. Handle adds
+// or overrides endpoints. WebhookRequest builds a webhook delivery signed
+// as Clerk (Svix) signs it, for the handler under test:
+//
+//	req := clerktest.WebhookRequest(t, secret, webhooks.UserCreated, user)
+//	handler.ServeHTTP(rec, req)
+//
 // With Options.LocalFrontendAPI the fake server also answers handshake
 // redirects as Clerk's Frontend API would, signing the browser in as the
 // session given to SetBrowserSession, so a client with a cookie jar (or a
@@ -77,6 +88,10 @@ type Instance struct {
 	issuer string // iss of minted tokens
 	server *httptest.Server
 	mux    *http.ServeMux
+	// custom holds the endpoints registered with Handle; they take
+	// precedence over the built-in ones.
+	custom *http.ServeMux
+	fake   *fakeStore
 
 	mu      sync.Mutex
 	tokens  map[string]machineRecord // opaque machine tokens by secret
@@ -158,9 +173,15 @@ func NewInstance(opts Options) (*Instance, error) {
 		tokens:           map[string]machineRecord{},
 		nonces:           map[string][]string{},
 	}
-	inst.mux = http.NewServeMux()
+	inst.mux, inst.custom, inst.fake = http.NewServeMux(), http.NewServeMux(), newFakeStore()
 	inst.routes()
-	inst.server = httptest.NewServer(inst.mux)
+	inst.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := inst.custom.Handler(r); pattern != "" {
+			inst.custom.ServeHTTP(w, r)
+			return
+		}
+		inst.mux.ServeHTTP(w, r)
+	}))
 	inst.APIURL = inst.server.URL
 	if cfg.LocalFrontendAPI {
 		inst.FrontendAPI = inst.server.Listener.Addr().String()
@@ -206,10 +227,14 @@ func (i *Instance) Options() clerk.Options {
 	}
 }
 
-// Handle registers an extra endpoint on the fake Backend API, e.g.
+// Handle registers an endpoint on the fake Backend API, e.g.
 // "GET /v1/users/{id}", for code under test that calls the Backend API
-// through the client clerk.Options or backend.NewClient builds.
-func (i *Instance) Handle(pattern string, h http.Handler) { i.mux.Handle(pattern, h) }
+// through the client clerk.Options or backend.NewClient builds. It takes
+// precedence over the built-in endpoints (the users and organizations of
+// the in-memory fake too), so a test can make one of them answer an error:
+// every request the pattern matches, even one a built-in pattern matches
+// more precisely ("GET /v1/users/{id}" also takes GET /v1/users/count).
+func (i *Instance) Handle(pattern string, h http.Handler) { i.custom.Handle(pattern, h) }
 
 // PublishableKey encodes a publishable key for a Frontend API host, the way
 // Clerk does: pk_test_ (or pk_live_) + base64("<host>$").

@@ -114,12 +114,18 @@ var _ = addClientCases(map[string]clientCase{
 			if len(page.Data) != 1 || page.Data[0].ID != a.ID || page.Data[0].EmailAddresses[0].EmailAddress != a.EmailAddresses[0].EmailAddress {
 				t.Errorf("filtered by e-mail: %+v, want only %s", page.Data, a.ID)
 			}
+			if page.TotalCount != 1 {
+				t.Errorf("filtered by e-mail: TotalCount %d, want 1 (from GET /users/count)", page.TotalCount)
+			}
 			page, err = f.c.Users.List(f.ctx, &backend.UserListParams{UserID: []string{a.ID, b.ID}, OrderBy: "+created_at", Limit: backend.Ptr[int64](1), Offset: backend.Ptr[int64](1)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(page.Data) != 1 || page.Data[0].ID != b.ID {
 				t.Errorf("second page of one: %+v, want %s", page.Data, b.ID)
+			}
+			if page.TotalCount != 2 {
+				t.Errorf("second page of one: TotalCount %d, want the 2 users the filter matches", page.TotalCount)
 			}
 		},
 		fail: func(t *testing.T, f *clientFixture) {

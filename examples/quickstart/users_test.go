@@ -13,6 +13,10 @@ import (
 // The users page lists what Users.List answers (a page of users).
 func TestUsersPageListsUsers(t *testing.T) {
 	bapi := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/users/count" {
+			io.WriteString(w, `{"object":"total_count","total_count":1}`)
+			return
+		}
 		if r.URL.Path != "/v1/users" || r.URL.Query().Get("limit") != "20" {
 			http.NotFound(w, r)
 			return

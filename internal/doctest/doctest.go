@@ -1,4 +1,5 @@
-// Package doctest runs a section of docs/first-app.md as a newcomer would:
+// Package doctest runs a section of docs/first-app.md (or another page of
+// docs/, such as migration.md's worked example) as a newcomer would:
 // its shell commands and its files, in order, in an empty directory next to
 // the repository (linked as ../clerk, where the document assumes the
 // clone). The adapter modules' tests call it, so that the document's gin
@@ -80,11 +81,19 @@ func fileName(par string) string {
 // t if any command fails (the last one is the app's `go test ./...`).
 func RunFirstApp(t *testing.T, repo, heading string) {
 	t.Helper()
+	RunDoc(t, repo, "first-app.md", heading)
+}
+
+// RunDoc runs the section heading of repo/docs/<name> as RunFirstApp runs
+// first-app.md's (docs/migration.md's worked example, say).
+func RunDoc(t *testing.T, repo, name, heading string) {
+	t.Helper()
 	repo, err := filepath.Abs(repo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := os.ReadFile(filepath.Join(repo, "docs", "first-app.md"))
+	docPath := "docs/" + name
+	doc, err := os.ReadFile(filepath.Join(repo, "docs", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +107,7 @@ func RunFirstApp(t *testing.T, repo, heading string) {
 		}
 	}
 	if scripts < 2 || files < 2 {
-		t.Fatalf("docs/first-app.md section %q: %d shell blocks and %d files, want the set-up, main.go, main_test.go and the test commands", heading, scripts, files)
+		t.Fatalf("%s section %q: %d shell blocks and %d files, want the set-up, main.go, main_test.go and the test commands", docPath, heading, scripts, files)
 	}
 	root := t.TempDir()
 	if err := os.Symlink(repo, filepath.Join(root, "clerk")); err != nil {
@@ -127,7 +136,7 @@ func RunFirstApp(t *testing.T, repo, heading string) {
 		out, err := cmd.CombinedOutput()
 		cancel()
 		if err != nil {
-			t.Fatalf("docs/first-app.md %q, shell block %d failed: %v\n%s\n--- output:\n%s", heading, i+1, err, s.text, out)
+			t.Fatalf("%s %q, shell block %d failed: %v\n%s\n--- output:\n%s", docPath, heading, i+1, err, s.text, out)
 		}
 		b, err := os.ReadFile(pwdFile)
 		if err != nil {

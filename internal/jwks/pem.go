@@ -1,6 +1,7 @@
 package jwks
 
 import (
+	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -37,6 +38,31 @@ func ParsePEM(s string) (*rsa.PublicKey, error) {
 	k, err := x509.ParsePKCS1PublicKey(der)
 	if err != nil {
 		return nil, errors.New("not an RSA public key (SPKI or PKCS#1)")
+	}
+	return k, nil
+}
+
+// ParsePublicPEM parses a public key in the forms ParsePEM accepts, RSA
+// or ECDSA (an SPKI "PUBLIC KEY"): the keys a JWT template with a custom
+// signing key may be verified with.
+func ParsePublicPEM(s string) (any, error) {
+	if len(s) > maxPEMLen {
+		return nil, fmt.Errorf("the key is %d bytes, more than a PEM public key can be", len(s))
+	}
+	der, err := keyDER(s)
+	if err != nil {
+		return nil, err
+	}
+	if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+		switch k := k.(type) {
+		case *rsa.PublicKey, *ecdsa.PublicKey:
+			return k, nil
+		}
+		return nil, fmt.Errorf("the key is a %T, not an RSA or ECDSA key", k)
+	}
+	k, err := x509.ParsePKCS1PublicKey(der)
+	if err != nil {
+		return nil, errors.New("not an RSA or ECDSA public key (SPKI or PKCS#1)")
 	}
 	return k, nil
 }

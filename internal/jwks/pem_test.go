@@ -90,10 +90,20 @@ func FuzzParsePEM(f *testing.F) {
 		"-----BEGIN PUBLIC KEY----------END PUBLIC KEY-----",
 		"-----BEGIN -----",
 		"",
+		ecPEM(f),
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if k, err := ParsePublicPEM(s); err == nil {
+			if ek, ok := k.(*ecdsa.PublicKey); ok {
+				if _, err := ek.ECDH(); err != nil && ek.Curve != elliptic.P224() {
+					t.Fatalf("accepted a point off its curve from %q", s)
+				}
+			}
+		} else if k != nil {
+			t.Fatal("a key and an error")
+		}
 		pub, err := ParsePEM(s)
 		if err != nil {
 			if pub != nil {
@@ -104,9 +114,21 @@ func FuzzParsePEM(f *testing.F) {
 		if pub.N == nil || pub.N.Sign() <= 0 {
 			t.Fatalf("accepted a key without a modulus from %q", s)
 		}
+		if any, err := ParsePublicPEM(s); err != nil || !pub.Equal(any) {
+			t.Fatalf("ParsePublicPEM disagrees with ParsePEM: %v", err)
+		}
 		again, err := ParsePEM(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(pub)})))
 		if err != nil || !again.Equal(pub) {
 			t.Fatalf("the parsed key does not round-trip: %v", err)
 		}
 	})
+}
+
+func ecPEM(tb testing.TB) string {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }

@@ -28,8 +28,11 @@ const MaxTokenSize = 16 << 10
 // Session token categories carried in the "cat" header.
 const (
 	CategorySessionToken = "cl_B7d4PD111AAA"
+	CategoryJWTTemplate  = "cl_B7d4PD222AAA"
 	CategoryM2MToken     = "cl_B7d4PD333AAA"
-	categoryIgnore       = "cl_I7d4PD111III"
+	// CategoryIgnore is stamped on every class of token by instances that
+	// opt out of categories; it says nothing about the token.
+	CategoryIgnore = "cl_I7d4PD111III"
 )
 
 // Field is a JSON member that remembers whether it was present and whether
@@ -229,7 +232,7 @@ func (h Header) IsNonSessionCategory() bool {
 	if !h.Cat.Set {
 		return false
 	}
-	if h.Cat.IsString && (h.Cat.Value == CategorySessionToken || h.Cat.Value == categoryIgnore) {
+	if h.Cat.IsString && (h.Cat.Value == CategorySessionToken || h.Cat.Value == CategoryIgnore) {
 		return false
 	}
 	return true

@@ -9,6 +9,7 @@ replace (
 
 require (
 	github.com/clerk/clerk-sdk-go/v2 v2.4.2
+	github.com/go-chi/chi/v5 v5.5.0
 	github.com/goclerk/clerk/localclerk v0.0.0-00010101000000-000000000000
 )
 

@@ -93,8 +93,15 @@ type opInfo struct {
 	ItemType   string // element type of a paginated answer
 	// ItemsKey is the JSON key of the items of a paginated answer that
 	// keeps them somewhere other than "data" (or a bare array).
-	ItemsKey    string
-	IterName    string
+	ItemsKey string
+	IterName string
+	// Bare marks a page Clerk answers as a bare array, without a total.
+	Bare bool
+	// Count is the GET <path>/count operation of a Bare list, which List
+	// also calls to fill Page.TotalCount; CountFields are the fields of
+	// the list's params that the count's params share (the filters).
+	Count       *opInfo
+	CountFields []string
 	SkipVersion bool
 	MachineKey  bool
 }
@@ -212,6 +219,9 @@ func build(sp *spec, taken, used map[string]bool) (*model, error) {
 		return nil, err
 	}
 	sort.Slice(m.services, func(i, j int) bool { return m.services[i].Name < m.services[j].Name })
+	if err := linkCounts(m.services, tg); err != nil {
+		return nil, err
+	}
 	// Method names must be unique per service.
 	for _, s := range m.services {
 		seen := map[string]string{}
@@ -229,6 +239,47 @@ func build(sp *spec, taken, used map[string]bool) (*model, error) {
 	}
 	tg.prune(m.ops, used)
 	return m, nil
+}
+
+// linkCounts gives every bare-array list that has a GET <path>/count
+// operation in its service (GET /users and /users/count) that operation,
+// so that List fills TotalCount as clerk-sdk-go's does. Every query
+// parameter of the count must be one of the list's, of the same type: the
+// count is then exactly of what the list filters.
+func linkCounts(services []*serviceInfo, tg *typeGen) error {
+	for _, s := range services {
+		for _, o := range s.Ops {
+			if !o.Bare || o.Method != "GET" || o.AliasOf != "" || o.Hand {
+				continue
+			}
+			for _, c := range s.Ops {
+				if c.Method != "GET" || c.Path != o.Path+"/count" || c.RetType != "*TotalCount" || c.AliasOf != "" {
+					continue
+				}
+				listFields := map[string]string{}
+				for _, f := range tg.decls[o.ParamsType].fields {
+					if f.in == "query" {
+						listFields[f.goName] = f.goType
+					}
+				}
+				o.Count, o.CountFields = c, nil
+				if c.ParamsType == "" {
+					break
+				}
+				for _, f := range tg.decls[c.ParamsType].fields {
+					if f.in != "query" {
+						continue
+					}
+					if listFields[f.goName] != f.goType {
+						return fmt.Errorf("%s: count parameter %s (%s) is not a parameter of %s", c.ID, f.jsonName, f.goType, o.ID)
+					}
+					o.CountFields = append(o.CountFields, f.goName)
+				}
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // resolveAliases points every legacy-path operation at the operation of
@@ -505,6 +556,7 @@ func setIterator(tg *typeGen, oi *opInfo) {
 	paged := hasLimit && hasOffset
 	if strings.HasPrefix(oi.RetType, "[]") && paged {
 		oi.ItemType = strings.TrimPrefix(oi.RetType, "[]")
+		oi.Bare = true
 	} else if d := tg.decls[strings.TrimPrefix(oi.RetType, "*")]; d != nil && len(d.fields) <= 2 {
 		// The items are under "data", or under another key next to
 		// total_count (m2m_tokens).

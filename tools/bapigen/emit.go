@@ -235,8 +235,15 @@ func emitMethod(b *bytes.Buffer, s *serviceInfo, o *opInfo, tg *typeGen) {
 	if o.RetType != "" {
 		ret = "(" + o.RetType + ", error)"
 	}
-	fmt.Fprintf(b, "// %s calls %s %s (operation %s).\n", o.GoName, o.Method, o.Path, o.ID)
-	fmt.Fprintf(b, "func (s *%sService) %s(%s) %s {\n", s.Name, o.GoName, args, ret)
+	pageMethod := o.GoName
+	if o.Count != nil {
+		emitCountedList(b, s, o, args, ret)
+		pageMethod = lowerFirst(o.GoName) + "Page"
+		fmt.Fprintf(b, "// %s calls %s %s (operation %s) alone: %s without the\n// count, for the pages of %s.\n", pageMethod, o.Method, o.Path, o.ID, o.GoName, o.IterName)
+	} else {
+		fmt.Fprintf(b, "// %s calls %s %s (operation %s).\n", o.GoName, o.Method, o.Path, o.ID)
+	}
+	fmt.Fprintf(b, "func (s *%sService) %s(%s) %s {\n", s.Name, pageMethod, args, ret)
 	fmt.Fprintf(b, "\treq := Request{Method: %q, Path: %s", o.Method, pathExpr(o))
 	if o.SkipVersion {
 		b.WriteString(", SkipVersion: true")
@@ -306,8 +313,43 @@ func emitMethod(b *bytes.Buffer, s *serviceInfo, o *opInfo, tg *typeGen) {
 	if pa := signatureArgs(o, false); pa != "" {
 		callArgs += ", " + pa
 	}
-	fmt.Fprintf(b, "\t\tout, err := s.%s(%s, &q, opts...)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", o.GoName, callArgs)
+	fmt.Fprintf(b, "\t\tout, err := s.%s(%s, &q, opts...)\n\t\tif err != nil {\n\t\t\treturn nil, 0, err\n\t\t}\n", pageMethod, callArgs)
 	b.WriteString("\t\treturn out.Data, out.TotalCount, nil\n\t})\n}\n\n")
+}
+
+// emitCountedList writes the List of a bare-array list with a count
+// operation: the page, then the count with the same filters for its
+// TotalCount (two calls, as clerk-sdk-go makes them), and the conversion
+// of the list's params to the count's.
+func emitCountedList(b *bytes.Buffer, s *serviceInfo, o *opInfo, args, ret string) {
+	c := o.Count
+	fmt.Fprintf(b, "// %s calls %s %s (operation %s) and, as Clerk answers it\n", o.GoName, o.Method, o.Path, o.ID)
+	fmt.Fprintf(b, "// with a bare array, %s %s (operation %s) with the same\n", c.Method, c.Path, c.ID)
+	fmt.Fprintf(b, "// filters for the page's TotalCount: two calls, the second only when\n// the first succeeds; an error of either is the answer. %s makes no\n// count call.\n", o.IterName)
+	fmt.Fprintf(b, "func (s *%sService) %s(%s) %s {\n", s.Name, o.GoName, args, ret)
+	fmt.Fprintf(b, "\tout, err := s.%sPage(ctx, params, opts...)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n", lowerFirst(o.GoName))
+	if c.ParamsType != "" {
+		fmt.Fprintf(b, "\tn, err := s.%s(ctx, params.%s(), opts...)\n", c.GoName, lowerFirst(c.ParamsType))
+	} else {
+		fmt.Fprintf(b, "\tn, err := s.%s(ctx, opts...)\n", c.GoName)
+	}
+	b.WriteString("\tif err != nil {\n\t\treturn nil, err\n\t}\n\tout.TotalCount = n.TotalCount\n\treturn out, nil\n}\n\n")
+	if c.ParamsType == "" {
+		return
+	}
+	fmt.Fprintf(b, "// %s is the %s of the filters of p (nil for nil).\n", lowerFirst(c.ParamsType), c.ParamsType)
+	fmt.Fprintf(b, "func (p *%s) %s() *%s {\n\tif p == nil {\n\t\treturn nil\n\t}\n\treturn &%s{", o.ParamsType, lowerFirst(c.ParamsType), c.ParamsType, c.ParamsType)
+	for _, f := range o.CountFields {
+		fmt.Fprintf(b, "\n\t\t%s: p.%s,", f, f)
+	}
+	b.WriteString("\n\t}\n}\n\n")
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 func coverage(m *model) []byte {
