@@ -282,7 +282,11 @@ func TestJWKSFaults(t *testing.T) {
 			if res.signedOut != 0 {
 				t.Errorf("signed out %d/50 with the keys in memory: %v", res.signedOut, res.reasons)
 			}
-			if res.worst > faultTimeout/2 {
+			// A request that waited for the refresh of a slow or hanging
+			// endpoint would take the whole fetch timeout; below it, none
+			// did, however loaded the machine is (a loaded CI host has
+			// taken 56 ms for this burst).
+			if res.worst >= faultTimeout {
 				t.Errorf("worst latency %v on a warm cache, want no wait for the refresh", res.worst)
 			}
 			// net/http's Transport itself retries a GET once when a reused
