@@ -1,7 +1,10 @@
 package localclerk
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -205,4 +208,70 @@ func TestResetPasswordFactorOffered(t *testing.T) {
 	if !slices.Contains(ff, any(strategyResetPasswordEmail)) {
 		t.Errorf("auth_config.first_factors %v", ff)
 	}
+}
+
+// FuzzResetPassword sends arbitrary bodies to reset_password and to the
+// reset code's attempt on a sign-in whose reset code was verified: the
+// answer is always JSON and never a 5xx.
+func FuzzResetPassword(f *testing.F) {
+	for _, s := range []string{"password=a-new-password-1", "password=a-new-password-1&sign_out_of_other_sessions=true",
+		"password=fuzz-password-1", "password=short", "sign_out_of_other_sessions=1", "password=", "%zz",
+		"password=" + strings.Repeat("x", 80), "strategy=reset_password_email_code&code=424242&password=x"} {
+		f.Add(false, s)
+		f.Add(true, s)
+	}
+	inst, err := Start(context.Background(), Options{Seed: true, testKey: sharedTestKey(f)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer inst.Close()
+	call := func(t *testing.T, method, base, path, auth, ct, body string) (int, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Origin", testAppOrigin)
+		if auth != "" {
+			req.Header.Set("Authorization", "Bearer "+auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	form := "application/x-www-form-urlencoded"
+	f.Fuzz(func(t *testing.T, attempt bool, body string) {
+		addr := "fuzz-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"
+		if st, b := call(t, "POST", inst.BackendAPIURL, "/v1/users", inst.SecretKey, "application/json",
+			`{"email_address":["`+addr+`"],"password":"fuzz-password-1"}`); st != 200 {
+			t.Fatalf("create user: %d %s", st, b)
+		}
+		_, b := call(t, "POST", inst.FrontendAPIURL, "/v1/dev_browser", "", form, "")
+		var db struct{ ID string }
+		mustJSON(t, b, &db)
+		q := "?__clerk_db_jwt=" + db.ID
+		_, b = call(t, "POST", inst.FrontendAPIURL, "/v1/client/sign_ins"+q, "", form,
+			url.Values{"identifier": {addr}, "strategy": {strategyResetPasswordEmail}}.Encode())
+		var si struct{ Response struct{ ID string } }
+		mustJSON(t, b, &si)
+		path := "/v1/client/sign_ins/" + si.Response.ID
+		if attempt {
+			path += "/attempt_first_factor"
+		} else {
+			if st, b := call(t, "POST", inst.FrontendAPIURL, path+"/attempt_first_factor"+q, "", form,
+				"strategy=reset_password_email_code&code=424242"); st != 200 {
+				t.Fatalf("attempt: %d %s", st, b)
+			}
+			path += "/reset_password"
+		}
+		st, b := call(t, "POST", inst.FrontendAPIURL, path+q, "", form, body)
+		if st >= 500 || !json.Valid(b) {
+			t.Fatalf("%s %q: %d %s", path, body, st, b)
+		}
+	})
 }
