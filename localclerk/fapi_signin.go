@@ -32,11 +32,11 @@ type signInAttempt struct {
 const codeTTL = 10 * time.Minute
 
 func (inst *Instance) signInRoutes(mux *routeMux) {
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/reset_password", inst.signInStep(inst.resetPassword, inst.precheckResetPassword))
 	mux.HandleFunc("POST /v1/client/sign_ins", inst.handleSignInCreate)
 	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil, nil))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare, nil))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_first_factor", inst.signInStep(inst.signInAttempt, inst.precheckSignInAttempt))
-	mux.HandleFunc("POST /v1/client/sign_ins/{id}/reset_password", inst.signInStep(inst.resetPassword, inst.precheckResetPassword))
 }
 
 // strategyUnsupported answers strategies localclerk does not implement
@@ -189,8 +189,6 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	switch s := x.form.Get("strategy"); s {
 	case "password":
 		return inst.attemptPassword(x, si)
-	case strategyResetPasswordEmail:
-		return inst.attemptResetPassword(x, si)
 	case "email_code":
 		if si.Strategy != "email_code" || si.Code == "" {
 			return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code factor before attempting it.", paramMeta("code"))
@@ -208,6 +206,8 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return err
 	case "":
 		return errMissing("strategy")
+	case strategyResetPasswordEmail:
+		return inst.attemptResetPassword(x, si)
 	default:
 		return strategyUnsupported(s)
 	}
