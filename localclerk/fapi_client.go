@@ -44,10 +44,10 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/remove", inst.handleSessionEnd)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleSessionToken)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleSessionToken)
+	inst.clientUnsupportedRoutes(mux)
 	inst.signInRoutes(mux)
 	inst.signUpRoutes(mux)
 	inst.meRoutes(mux)
-	inst.clientUnsupportedRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method
