@@ -37,6 +37,15 @@ func clickText(sel, text string) chromedp.Action {
 	})
 }
 
+// factorOnePassword waits for the password field of <SignIn/>'s
+// factor-one screen. The start screen has one too, hidden and not
+// focusable (for password managers), which a WaitVisible matches before
+// the navigation.
+func factorOnePassword() chromedp.Action {
+	return chromedp.Poll(`(() => { const e = document.querySelector('input[name="password"]'); return !!e && location.hash.includes('factor-one') && e.tabIndex !== -1 && e.getBoundingClientRect().height > 0; })()`,
+		nil, chromedp.WithPollingTimeout(20*time.Second))
+}
+
 // passwordsMatch waits until a password form's confirmation feedback,
 // which lags the typing, no longer says the two differ.
 func passwordsMatch() chromedp.Action {
@@ -183,7 +192,7 @@ func TestReactForgotPassword(t *testing.T) {
 		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="identifier"]`, "alice@example.com", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+		factorOnePassword())
 	br.run("forgot-password", clickText(`*`, "Forgot password?"),
 		chromedp.WaitVisible(`.cl-alternativeMethodsBlockButton`, chromedp.ByQuery))
 	br.run("reset-code-sent", clickText(`*`, "Reset your password"),
@@ -199,7 +208,7 @@ func TestReactForgotPassword(t *testing.T) {
 	reactSignOut(br, "signed-out")
 	br.run("old-password-refused", chromedp.SendKeys(`input[name="identifier"]`, "alice@example.com", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+		factorOnePassword(),
 		chromedp.SendKeys(`input[name="password"]`, "alice-password", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#error-password, .cl-formFieldErrorText__password`, chromedp.ByQuery),
