@@ -192,7 +192,7 @@ func TestReactSignInAndGoAPI(t *testing.T) {
 		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery))
 	br.run("sign-in-identifier", chromedp.SendKeys(`input[name="identifier"]`, "alice@example.com", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
+		factorOnePassword())
 	signInAt := time.Now()
 	var userID, email, orgID, heading string
 	br.run("signed-in-page", chromedp.SendKeys(`input[name="password"]`, "alice-password", chromedp.ByQuery),
@@ -266,7 +266,7 @@ func reactSignIn(br *clerkJSBrowser, st *reactStack, email, password, userID str
 		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="identifier"]`, email, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+		factorOnePassword(),
 		chromedp.SendKeys(`input[name="password"]`, password, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		waitText("#api-user-id", userID))

@@ -242,14 +242,8 @@ func (inst *Instance) bapiPrepareEmailVerification(w http.ResponseWriter, r *htt
 
 // verificationEmailJSON is the email.created payload of the code e-mail
 // Clerk would send.
-func verificationEmailJSON(u *user, e emailAddress, code string, now time.Time) map[string]any {
-	slug := "verification_code"
-	text := code + " is your verification code."
-	return map[string]any{"object": "email", "id": newID("ema"), "slug": slug, "from_email_name": "notifications",
-		"to_email_address": e.Address, "email_address_id": e.ID, "user_id": u.ID,
-		"subject": code + " is your verification code", "body": "<p>" + text + "</p>", "body_plain": text,
-		"status": "queued", "delivered_by_clerk": false, "suppression_reason": nil,
-		"data": map[string]any{"otp_code": code, "requested_at": now.UTC().Format(time.RFC3339)}}
+func verificationEmailJSON(u *user, e emailAddress, code string, now time.Time) *codeEmailWire {
+	return codeEmailJSON(u, e, "verification_code", code, code+" is your verification code", now)
 }
 
 // bapiAttemptEmailVerification checks a code. A wrong or late code is

@@ -339,7 +339,9 @@ func TestPrepareEmailVerificationEmitsEmailCreated(t *testing.T) {
 	var code string
 	for _, e := range events {
 		if e.Type == "email.created" {
-			d := e.Data.(map[string]any)
+			var d map[string]any
+			b, _ := json.Marshal(e.Data)
+			mustJSON(t, b, &d)
 			if d["to_email_address"] != "code@example.com" || d["email_address_id"] != id {
 				t.Errorf("email.created %v", d)
 			}

@@ -35,13 +35,16 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("PATCH /v1/environment", inst.handleEnvironment)
 	mux.HandleFunc("GET /v1/client", inst.handleClient)
 	mux.HandleFunc("PUT /v1/client", inst.handleClient)
+	mux.HandleFunc("POST /v1/client", inst.handleClient)
 	mux.HandleFunc("DELETE /v1/client", inst.handleClientDelete)
 	mux.HandleFunc("DELETE /v1/client/sessions", inst.handleClientDelete)
+	mux.HandleFunc("GET /v1/client/sessions/{sid}", inst.handleSessionGet)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/touch", inst.handleSessionTouch)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/end", inst.handleSessionEnd)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/remove", inst.handleSessionEnd)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleSessionToken)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleSessionToken)
+	inst.clientUnsupportedRoutes(mux)
 	inst.signInRoutes(mux)
 	inst.signUpRoutes(mux)
 	inst.meRoutes(mux)
@@ -294,6 +297,18 @@ func (inst *Instance) handleClientDelete(w http.ResponseWriter, r *http.Request)
 			return nil, err
 		}
 		return inst.fapiClientJSON(x)
+	})
+}
+
+// handleSessionGet answers one session of the calling client, whatever
+// its status.
+func (inst *Instance) handleSessionGet(w http.ResponseWriter, r *http.Request) {
+	inst.fapiRespond(w, r, func(x *fapiCall) (any, error) {
+		s, err := x.session(r.PathValue("sid"))
+		if err != nil {
+			return nil, err
+		}
+		return inst.fapiSessionJSON(x, s)
 	})
 }
 

@@ -145,7 +145,7 @@ func TestFAPISignInPasswordOrganizationsSignOut(t *testing.T) {
 	for _, f := range si["supported_first_factors"].([]any) {
 		strategies = append(strategies, f.(map[string]any)["strategy"].(string))
 	}
-	if strings.Join(strategies, ",") != "password,email_code" {
+	if strings.Join(strategies, ",") != "password,email_code,reset_password_email_code" {
 		t.Errorf("first factors %v", strategies)
 	}
 	id := si["id"].(string)

@@ -59,6 +59,9 @@ var shapeCases = []shapeCase{
 	// is no Clerk development suffix): a first request gets a new client.
 	{name: "client without dev browser", method: "GET", path: "/v1/client", status: 200},
 	{name: "create client", method: "PUT", path: "/v1/client", status: 200},
+	{name: "create client by POST", method: "POST", path: "/v1/client", status: 200},
+	{name: "get session", method: "GET", path: "/v1/client/sessions/{sid}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "get unknown session", method: "GET", path: "/v1/client/sessions/sess_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 
 	{name: "token", method: "POST", path: "/v1/client/sessions/{sid}/tokens?__clerk_db_jwt={dvb}",
 		form: url.Values{"organization_id": {"org_demo_acme"}}, signedIn: true, status: 200},
@@ -99,6 +102,18 @@ var shapeCases = []shapeCase{
 		form: url.Values{"strategy": {"password"}, "password": {"alice-password"}}, status: 200},
 	{name: "attempt a wrong password", method: "POST", path: "/v1/client/sign_ins/{sia}/attempt_first_factor?__clerk_db_jwt={dvb}",
 		form: url.Values{"strategy": {"password"}, "password": {"wrong"}}, status: 422},
+	{name: "start a password reset", method: "POST", path: "/v1/client/sign_ins?__clerk_db_jwt={dvb}",
+		form: url.Values{"identifier": {"alice@example.com"}, "strategy": {"reset_password_email_code"}}, status: 200},
+	{name: "prepare a reset code", method: "POST", path: "/v1/client/sign_ins/{sia}/prepare_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"reset_password_email_code"}}, status: 200},
+	{name: "attempt a wrong reset code", method: "POST", path: "/v1/client/sign_ins/{sia_reset}/attempt_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"reset_password_email_code"}, "code": {"000000"}}, status: 422},
+	{name: "reset the password", method: "POST", path: "/v1/client/sign_ins/{sia_new_password}/reset_password?__clerk_db_jwt={dvb}",
+		form: url.Values{"password": {"reset-password-1"}, "sign_out_of_other_sessions": {"true"}}, status: 200},
+	{name: "reset the password before the code", method: "POST", path: "/v1/client/sign_ins/{sia}/reset_password?__clerk_db_jwt={dvb}",
+		form: url.Values{"password": {"reset-password-1"}}, status: 400},
+	{name: "reset to the current password", method: "POST", path: "/v1/client/sign_ins/{sia_new_password}/reset_password?__clerk_db_jwt={dvb}",
+		form: url.Values{"password": {"shape-password-1"}}, status: 422},
 	{name: "start sign-up", method: "POST", path: "/v1/client/sign_ups?__clerk_db_jwt={dvb}",
 		form: url.Values{"email_address": {"shape+clerk_test@example.com"}, "password": {"shape-password-1"}}, status: 200},
 	{name: "start sign-up with a taken address", method: "POST", path: "/v1/client/sign_ups?__clerk_db_jwt={dvb}",
@@ -208,6 +223,9 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			if strings.Contains(tc.path, "{sia}") {
 				fx.sia = fx.start(t, h, "/v1/client/sign_ins", url.Values{"identifier": {"alice@example.com"}})
 			}
+			if strings.Contains(tc.path, "{sia_reset}") || strings.Contains(tc.path, "{sia_new_password}") {
+				fx.sia = fx.startReset(t, h, strings.Contains(tc.path, "{sia_new_password}"))
+			}
 			if strings.Contains(tc.path, "{alice_invitation}") {
 				fx.aliceInvitation = inviteAlice(t, h)
 			}
@@ -234,7 +252,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 				fx.sua = fx.start(t, h, "/v1/client/sign_ups", url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"}, "password": {"shape-password-1"}})
 			}
 			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
-				"{sia}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation,
+				"{sia}", fx.sia, "{sia_reset}", fx.sia, "{sia_new_password}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation,
 				"{extra_email}", fx.extraEmail, "{prepared_email}", fx.extraEmail, "{alice_email}", fx.aliceEmail).Replace(tc.path)
 			form := tc.form
 			if form.Get("email_address") == "{new_email}" {
@@ -303,6 +321,9 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 		if _, unsupported := meUnsupported[r]; unsupported {
 			continue // TestMeUnsupportedOperations
 		}
+		if _, unsupported := clientUnsupported[r]; unsupported {
+			continue // TestClientUnsupportedOperations
+		}
 		ok, seen := exercised[r]
 		switch {
 		case !seen && fapiRoutesWithoutSuccessRow[r] != "":
@@ -348,6 +369,26 @@ func (fx shapeFixture) start(t *testing.T, h *harness, path string, form url.Val
 		t.Fatalf("POST %s: %d %s", path, resp.StatusCode, body)
 	}
 	return out.Response.ID
+}
+
+// startReset starts a password reset on the fixture's browser for a new
+// test user with the password shape-password-1, its code sent (and
+// verified, when verified is set), and returns the sign-in's id.
+func (fx shapeFixture) startReset(t *testing.T, h *harness, verified bool) string {
+	t.Helper()
+	addr := "reset-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"
+	if st := h.bapi("POST", "/v1/users", map[string]any{"email_address": []string{addr}, "password": "shape-password-1"}, nil); st != 200 {
+		t.Fatalf("create user: %d", st)
+	}
+	id := fx.start(t, h, "/v1/client/sign_ins", url.Values{"identifier": {addr}, "strategy": {"reset_password_email_code"}})
+	if verified {
+		resp, body := h.do(h.fapiRequest("POST", "/v1/client/sign_ins/"+id+"/attempt_first_factor?__clerk_db_jwt="+fx.dvb+"&"+clerkJSQuery,
+			url.Values{"strategy": {"reset_password_email_code"}, "code": {testVerificationCode}}))
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"needs_new_password"`) {
+			t.Fatalf("attempt the reset code: %d %s", resp.StatusCode, body)
+		}
+	}
+	return id
 }
 
 // newShapeFixture returns a dev browser, with Alice signed in on it when

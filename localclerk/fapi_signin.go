@@ -32,6 +32,7 @@ type signInAttempt struct {
 const codeTTL = 10 * time.Minute
 
 func (inst *Instance) signInRoutes(mux *routeMux) {
+	mux.HandleFunc("POST /v1/client/sign_ins/{id}/reset_password", inst.signInStep(inst.resetPassword, inst.precheckResetPassword))
 	mux.HandleFunc("POST /v1/client/sign_ins", inst.handleSignInCreate)
 	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil, nil))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare, nil))
@@ -62,6 +63,9 @@ func (inst *Instance) precheckSignInCreate(r *http.Request, form url.Values) (fa
 // precheckSignInAttempt checks the password of a password attempt on the
 // sign-in named in the path.
 func (inst *Instance) precheckSignInAttempt(r *http.Request, form url.Values) (fapiPre, error) {
+	if form.Get("strategy") == strategyResetPasswordEmail {
+		return inst.precheckResetPassword(r, form)
+	}
 	if form.Get("strategy") != "password" || form.Get("password") == "" {
 		return fapiPre{}, nil
 	}
@@ -102,7 +106,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.attemptPassword(x, si); err != nil {
 				return nil, err
 			}
-		case "email_code":
+		case "email_code", strategyResetPasswordEmail:
 			if err := inst.signInPrepare(x, si); err != nil {
 				return nil, err
 			}
@@ -165,6 +169,9 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 	if strategy == "" {
 		strategy = "email_code"
 	}
+	if strategy == strategyResetPasswordEmail {
+		return inst.prepareResetPassword(x, si)
+	}
 	if strategy != "email_code" {
 		return strategyUnsupported(strategy)
 	}
@@ -199,6 +206,8 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return err
 	case "":
 		return errMissing("strategy")
+	case strategyResetPasswordEmail:
+		return inst.attemptResetPassword(x, si)
 	default:
 		return strategyUnsupported(s)
 	}

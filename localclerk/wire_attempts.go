@@ -113,6 +113,7 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "email_code",
 				EmailAddressID: e.ID, SafeIdentifier: e.Address, Primary: &primary})
 		}
+		out.SupportedFirstFactors = append(out.SupportedFirstFactors, resetPasswordFactorJSON(&u, si.Identifier)...)
 		pud := publicUserData(&u, x.avatar())
 		out.UserData = &signInUserDataWire{FirstName: pud.FirstName, LastName: pud.LastName, ImageURL: pud.ImageURL}
 	}
