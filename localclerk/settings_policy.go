@@ -104,7 +104,3 @@ func (ss *servedSettings) checkUsername(name string) error {
 	}
 	return nil
 }
-
-// errUsernameTaken is Clerk's answer to a username another user has.
-var errUsernameTaken = newAPIError(http.StatusUnprocessableEntity, "form_identifier_exists", "That username is taken. Please try another.",
-	"That username is taken. Please try another.", paramMeta("username"))

@@ -118,6 +118,9 @@ func TestSignInAndSignUpFollowTheSettings(t *testing.T) {
 	st, m := b.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com", "strategy", "password", "password", "alice-password"))
 	b.wantErr(422, "strategy_for_user_invalid", "strategy", st, m)
 	st, m = b.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com"))
+	if st != 200 {
+		t.Fatalf("sign-in: %d %v", st, m)
+	}
 	for _, f := range resp(m)["supported_first_factors"].([]any) {
 		if f.(map[string]any)["strategy"] == "password" {
 			t.Errorf("password offered while it is off: %v", resp(m))

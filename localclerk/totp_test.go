@@ -148,7 +148,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 	id := signIn()
 	st, m = b.call("GET", "/v1/client/sign_ins/"+id, nil)
 	si := resp(m)
-	if si["status"] != "needs_second_factor" || si["created_session_id"] != nil || len(clientOf(m)["sessions"].([]any)) != 0 {
+	if st != 200 || si["status"] != "needs_second_factor" || si["created_session_id"] != nil || len(clientOf(m)["sessions"].([]any)) != 0 {
 		t.Fatalf("sign-in after the password: %v", si)
 	}
 	var second []string
@@ -215,7 +215,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 	}
 	b.call("DELETE", "/v1/client/sessions", nil)
 	st, m = b.call("GET", "/v1/client/sign_ins/"+signIn(), nil)
-	if resp(m)["status"] != "complete" {
+	if st != 200 || resp(m)["status"] != "complete" {
 		t.Errorf("a user without a second factor still needs one: %v", resp(m))
 	}
 	if st, m := b.call("DELETE", "/v1/me/totp", nil); st != 404 {
