@@ -625,10 +625,11 @@ func (fx *bapiShapeFixture) make(name string) string {
 	return ""
 }
 
-// bapiRoutesAnsweringOnlyErrors are routes whose every answer is an error:
-// the items they act on (passkeys, Web3 wallets, external accounts,
-// trusted devices, TOTPs and backup codes) never exist in localclerk (see
-// bapi_user_security.go).
+// bapiRoutesAnsweringOnlyErrors are routes whose every answer here is an
+// error: the items they act on (passkeys, Web3 wallets, external accounts,
+// trusted devices) never exist in localclerk (see bapi_user_security.go),
+// and the fixture's users have no TOTP (TestBackendAPIVerifiesTOTP checks
+// verify_totp's successful answer).
 var bapiRoutesAnsweringOnlyErrors = []string{
 	"POST /users/{id}/verify_totp",
 	"DELETE /users/{id}/passkeys/{item}",

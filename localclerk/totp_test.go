@@ -254,3 +254,64 @@ func FuzzParseOTP(f *testing.F) {
 		}
 	})
 }
+
+// TestBackendAPIVerifiesTOTP: VerifyTOTP accepts the user's TOTP code and
+// spends a backup code, refuses a wrong one; DeleteTOTP turns two-step
+// verification off.
+func TestBackendAPIVerifiesTOTP(t *testing.T) {
+	facts, err := specshape.BAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, Options{Seed: true, Settings: mfaSettings()})
+	b := newBrowser(h)
+	b.call("POST", "/v1/client/sign_ins", form("identifier", "bob@example.com", "strategy", "password", "password", "bob-password"))
+	_, m := b.call("POST", "/v1/me/totp", nil)
+	secret := resp(m)["secret"].(string)
+	code, _ := TOTPCode(secret, h.clock.Now())
+	_, m = b.call("POST", "/v1/me/totp/attempt_verification", form("code", code))
+	backup := resp(m)["backup_codes"].([]any)[0].(string)
+
+	verify := func(code string) (int, map[string]any) {
+		t.Helper()
+		var out map[string]any
+		st := h.bapi("POST", "/v1/users/user_demo_bob/verify_totp", map[string]any{"code": code}, &out)
+		body, _ := json.Marshal(out)
+		if err := facts.Check("POST", "/v1/users/user_demo_bob/verify_totp", st, body); err != nil {
+			t.Errorf("verify_totp %d: %v", st, err)
+		}
+		return st, out
+	}
+	if st, out := verify(code); st != 422 {
+		t.Errorf("the enrolment's code again: %d %v", st, out)
+	}
+	h.clock.Advance(totpStep * time.Second)
+	next, _ := TOTPCode(secret, h.clock.Now())
+	if st, out := verify(next); st != 200 || out["verified"] != true || out["code_type"] != "totp" {
+		t.Errorf("totp: %d %v", st, out)
+	}
+	if st, out := verify(backup); st != 200 || out["code_type"] != "backup_code" {
+		t.Errorf("backup code: %d %v", st, out)
+	}
+	if st, out := verify(backup); st != 422 {
+		t.Errorf("a spent backup code: %d %v", st, out)
+	}
+	var u struct {
+		TwoFactorEnabled  bool `json:"two_factor_enabled"`
+		BackupCodeEnabled bool `json:"backup_code_enabled"`
+	}
+	if st := h.bapi("DELETE", "/v1/users/user_demo_bob/backup_code", nil, nil); st != 200 {
+		t.Fatalf("delete backup codes: %d", st)
+	}
+	h.bapi("GET", "/v1/users/user_demo_bob", nil, &u)
+	if !u.TwoFactorEnabled || u.BackupCodeEnabled {
+		t.Errorf("after deleting the backup codes: %+v", u)
+	}
+	if st := h.bapi("DELETE", "/v1/users/user_demo_bob/totp", nil, nil); st != 200 {
+		t.Fatalf("delete totp: %d", st)
+	}
+	h.bapi("GET", "/v1/users/user_demo_bob", nil, &u)
+	if u.TwoFactorEnabled {
+		t.Errorf("after deleting the TOTP: %+v", u)
+	}
+}
