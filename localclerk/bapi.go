@@ -180,6 +180,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /blocklist_identifiers", inst.bapiCreateIdentifier(blocklist))
 	h("DELETE /blocklist_identifiers/{id}", inst.bapiDeleteIdentifier(blocklist))
 	h("PATCH /instance/restrictions", inst.bapiUpdateRestrictions)
+	h("PATCH /beta_features/instance_settings", inst.bapiUpdateAuthConfig)
 	h("GET /instance", inst.bapiGetInstance)
 	h("PATCH /instance", inst.bapiUpdateInstance)
 	h("GET /instance/protect", inst.bapiInstanceProtect)

@@ -213,3 +213,29 @@ func FuzzDecodeSettings(f *testing.F) {
 		}
 	})
 }
+
+// TestUpdateInstanceAuthConfig: restricted_to_allowlist is the allow-list
+// restriction and test_mode the instance's test mode.
+func TestUpdateInstanceAuthConfig(t *testing.T) {
+	h := start(t, Options{})
+	var out struct {
+		Object                string `json:"object"`
+		RestrictedToAllowlist bool   `json:"restricted_to_allowlist"`
+		ProgressiveSignUp     bool   `json:"progressive_sign_up"`
+		FromEmailAddress      string `json:"from_email_address"`
+	}
+	if st := h.bapi("PATCH", "/v1/beta_features/instance_settings", map[string]any{"restricted_to_allowlist": true, "test_mode": false, "from_email_address": "hi"}, &out); st != 200 ||
+		out.Object != "instance_settings" || !out.RestrictedToAllowlist || !out.ProgressiveSignUp || out.FromEmailAddress != "hi" {
+		t.Fatalf("update: %d %+v", st, out)
+	}
+	var rs struct{ Allowlist bool }
+	if st := h.bapi("PATCH", "/v1/instance/restrictions", map[string]any{}, &rs); st != 200 || !rs.Allowlist {
+		t.Errorf("restrictions after restricted_to_allowlist: %d %+v", st, rs)
+	}
+	if h.inst.isTestIdentity("dev+clerk_test@example.com") {
+		t.Errorf("test_mode false left test identities on")
+	}
+	if st := h.bapi("PATCH", "/v1/beta_features/instance_settings", map[string]any{"progressive_sign_up": false}, &out); st != 200 || out.ProgressiveSignUp || !out.RestrictedToAllowlist {
+		t.Errorf("second update: %d %+v", st, out)
+	}
+}
