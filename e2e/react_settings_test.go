@@ -1,5 +1,8 @@
 package e2e
 
+// Chromium tests of examples/react on instances configured by a settings
+// file (localclerk -settings): two-step verification and usernames.
+
 import (
 	"crypto/hmac"
 	"crypto/sha1"
@@ -112,5 +115,22 @@ func TestReactTOTPEnrolmentAndSignIn(t *testing.T) {
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.cl-userButtonTrigger`, chromedp.ByQuery),
 		waitText("#api-user-id", "user_demo_bob"))
+	br.checkOffline()
+}
+
+// TestReactUsernameSignIn: with usernames on in the settings file,
+// <SignIn/> asks for an e-mail address or username, and Alice signs in with
+// her username.
+func TestReactUsernameSignIn(t *testing.T) {
+	settings := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(settings, []byte(`{"identifiers":{"username":"on"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := startReactExample(t, "LOCALCLERK_SETTINGS="+settings)
+	br := newClerkJSBrowser(t, "react-username")
+	br.run("username-form", chromedp.Navigate(st.app+"/"),
+		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
+		waitContains(".cl-signIn-root", "Email address or username"))
+	reactSignIn(br, st, "alice", "alice-password", "user_demo_alice")
 	br.checkOffline()
 }
