@@ -86,6 +86,7 @@ func TestReactTOTPEnrolmentAndSignIn(t *testing.T) {
 	br.run("totp-second-factor", chromedp.SendKeys(`input[name="identifier"]`, "bob@example.com", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+		chromedp.WaitEnabled(`input[name="password"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, "bob-password", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`input[autocomplete="one-time-code"]`, chromedp.ByQuery))
@@ -104,6 +105,7 @@ func TestReactTOTPEnrolmentAndSignIn(t *testing.T) {
 		chromedp.SendKeys(`input[name="identifier"]`, "bob@example.com", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+		chromedp.WaitEnabled(`input[name="password"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, "bob-password", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`input[autocomplete="one-time-code"]`, chromedp.ByQuery))

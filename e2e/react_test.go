@@ -305,6 +305,7 @@ func reactSignIn(br *clerkJSBrowser, st *reactStack, email, password, userID str
 		chromedp.SendKeys(`input[name="identifier"]`, email, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery),
+		chromedp.WaitEnabled(`input[name="password"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, password, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		waitText("#api-user-id", userID))
