@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -26,9 +27,42 @@ import (
 var reactFrontendFiles = []string{"package.json", "index.html", "vite.config.js", "src/main.jsx", "src/App.jsx"}
 
 // reactFrontend is examples/react's frontend with its npm packages.
+//
+// The app's files are copied into a directory of their own, named by their
+// content, beside the shared node_modules (Node and Vite find packages in a
+// parent directory): a test of another checkout with other files, running
+// at the same time, then never rewrites the files a running dev server
+// watches, which would reload its page mid-test. Vite keeps its optimized
+// dependencies in that directory too.
 func reactFrontend(t *testing.T) string {
 	t.Helper()
-	return npmProject(t, filepath.Join("..", "examples", "react"), "react-example", reactFrontendFiles, "vite/bin/vite.js")
+	src := filepath.Join("..", "examples", "react")
+	base := npmProject(t, src, "react-example", reactFrontendFiles, "vite/bin/vite.js")
+	h := sha256.New()
+	contents := map[string][]byte{}
+	for _, f := range reactFrontendFiles {
+		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		contents[f] = b
+		fmt.Fprintf(h, "%s %d\n", f, len(b))
+		h.Write(b)
+	}
+	dir := filepath.Join(base, "app-"+hex.EncodeToString(h.Sum(nil)[:6]))
+	for f, b := range contents {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, b) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // npmProject copies files of the npm project in src into a cache directory
@@ -85,7 +119,7 @@ type reactStack struct {
 
 // startReactAPI builds and runs examples/react/api and reads the React
 // app's environment from its output.
-func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
+func startReactAPI(t *testing.T, appOrigin string, extraEnv ...string) (env map[string]string) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "react-api")
 	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/react/api").CombinedOutput(); err != nil {
@@ -99,6 +133,7 @@ func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
 	}
 	cmd.Env = append(cmd.Env, "REACT_DATA_DIR="+t.TempDir(), "API_ADDR="+loopbackPort(t),
 		"LOCALCLERK_ADDR="+loopbackPort(t), "APP_ORIGIN="+appOrigin)
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -133,15 +168,18 @@ func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
 }
 
 // startReactExample runs the Go API and the Vite dev server of
-// examples/react, the way its README says, on free loopback ports.
-func startReactExample(t *testing.T) *reactStack {
+// examples/react, the way its README says, on free loopback ports;
+// extraEnv (NAME=value) goes to the Go API, e.g. LOCALCLERK_SETTINGS.
+func startReactExample(t *testing.T, extraEnv ...string) *reactStack {
 	t.Helper()
 	dir := reactFrontend(t)
 	appAddr := loopbackPort(t)
 	appOrigin := "http://" + appAddr
-	env := startReactAPI(t, appOrigin)
+	env := startReactAPI(t, appOrigin, extraEnv...)
 	_, port, _ := strings.Cut(appAddr, ":")
-	vite := exec.Command("node", filepath.Join("node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", port, "--strictPort")
+	// --bypass-lock: another test process may run a dev server of the same
+	// files at the same time (see reactFrontend).
+	vite := exec.Command("node", filepath.Join("..", "node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", port, "--strictPort", "--bypass-lock")
 	vite.Dir = dir
 	vite.Env = os.Environ()
 	for k, v := range env {
@@ -267,6 +305,7 @@ func reactSignIn(br *clerkJSBrowser, st *reactStack, email, password, userID str
 		chromedp.SendKeys(`input[name="identifier"]`, email, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		factorOnePassword(),
+		chromedp.WaitEnabled(`input[name="password"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, password, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		waitText("#api-user-id", userID))

@@ -12,6 +12,19 @@ import (
 // communication, OAuth application and organization settings.
 
 var _ = addClientCases(map[string]clientCase{
+	"UpdateInstanceAuthConfig": {
+		ok: func(t *testing.T, f *clientFixture) {
+			out, err := f.c.BetaFeatures.UpdateInstanceSettings(f.ctx, &backend.BetaFeatureUpdateInstanceSettingsParams{
+				FromEmailAddress: backend.Ptr("notifications"), ProgressiveSignUp: backend.Ptr(true)})
+			if err != nil || out.Object != "instance_settings" || out.FromEmailAddress != "notifications" || !out.ProgressiveSignUp {
+				t.Fatalf("%+v %v", out, err)
+			}
+		},
+		fail: func(t *testing.T, f *clientFixture) {
+			_, err := f.c.BetaFeatures.UpdateInstanceSettings(f.ctx, &backend.BetaFeatureUpdateInstanceSettingsParams{FromEmailAddress: backend.Ptr("a@b")})
+			wantAPIError(t, err, http.StatusUnprocessableEntity, "form_param_format_invalid")
+		},
+	},
 	"GetInstance": {
 		ok: func(t *testing.T, f *clientFixture) {
 			in, err := f.c.Instance.Get(f.ctx)

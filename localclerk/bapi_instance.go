@@ -69,16 +69,24 @@ func defaultInstanceSettings() instanceSettings {
 type liveSettings struct {
 	origins  map[string]bool
 	testMode bool
+	settings *Settings // the sign-in settings (settings.go)
 }
 
 // loadLiveSettings reads the instance settings into inst.live; called at
 // start, after an import and after each UpdateInstance commits.
 func (inst *Instance) loadLiveSettings(ctx context.Context) error {
 	s := defaultInstanceSettings()
-	if err := inst.store.view(ctx, func(t *txn) error { return t.settings().load(metaInstance, &s) }); err != nil {
+	var auth Settings
+	if err := inst.store.view(ctx, func(t *txn) error {
+		var err error
+		if auth, err = loadSettings(t); err != nil {
+			return err
+		}
+		return t.settings().load(metaInstance, &s)
+	}); err != nil {
 		return err
 	}
-	live := &liveSettings{origins: make(map[string]bool, len(s.AllowedOrigins)), testMode: s.TestMode}
+	live := &liveSettings{origins: make(map[string]bool, len(s.AllowedOrigins)), testMode: s.TestMode, settings: &auth}
 	for _, o := range s.AllowedOrigins {
 		live.origins[strings.ToLower(o)] = true
 	}

@@ -318,6 +318,8 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "update organization settings unknown role", method: "PATCH", path: "/v1/instance/organization_settings", body: `{"creator_role_id":"role_nope"}`, status: 422},
 	{name: "update restrictions", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":false,"blocklist":false}`, status: 200},
 	{name: "update restrictions with a wrong type", method: "PATCH", path: "/v1/instance/restrictions", body: `{"allowlist":"yes"}`, status: 422},
+	{name: "update auth config", method: "PATCH", path: "/v1/beta_features/instance_settings", body: `{"progressive_sign_up":true,"from_email_address":"hello"}`, status: 200},
+	{name: "update auth config with a bad sender", method: "PATCH", path: "/v1/beta_features/instance_settings", body: `{"from_email_address":"a@b"}`, status: 422},
 
 	{name: "list api keys", method: "GET", path: "/api_keys?subject=user_demo_alice", status: 200},
 	{name: "list api keys without key", method: "GET", path: "/api_keys", auth: "none", status: 401},
@@ -625,10 +627,11 @@ func (fx *bapiShapeFixture) make(name string) string {
 	return ""
 }
 
-// bapiRoutesAnsweringOnlyErrors are routes whose every answer is an error:
-// the items they act on (passkeys, Web3 wallets, external accounts,
-// trusted devices, TOTPs and backup codes) never exist in localclerk (see
-// bapi_user_security.go).
+// bapiRoutesAnsweringOnlyErrors are routes whose every answer here is an
+// error: the items they act on (passkeys, Web3 wallets, external accounts,
+// trusted devices) never exist in localclerk (see bapi_user_security.go),
+// and the fixture's users have no TOTP (TestBackendAPIVerifiesTOTP checks
+// verify_totp's successful answer).
 var bapiRoutesAnsweringOnlyErrors = []string{
 	"POST /users/{id}/verify_totp",
 	"DELETE /users/{id}/passkeys/{item}",

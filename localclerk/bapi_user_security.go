@@ -9,15 +9,10 @@ import (
 // A user's second factors, passkeys, Web3 wallets, external (OAuth)
 // accounts and trusted devices, and the compromised-password flag.
 //
-// localclerk signs people in with e-mail and password only, so no user
-// ever has a TOTP, backup codes, a passkey, a wallet, an external account
-// or a trusted device. These operations therefore answer exactly what
-// Clerk answers for a user who has none — they are real answers, not
-// placeholders:
-//   - DisableMFA, DeleteTOTP and DeleteBackupCode succeed with {user_id}
-//     (there is nothing to remove; Clerk's answer is the same);
-//   - VerifyTOTP refuses every code with form_code_incorrect, as no code
-//     can match when no TOTP or backup code exists;
+// TOTP and backup codes are real (bapi_user_mfa.go). No user ever has a
+// passkey, a wallet, an external account or a trusted device, so these
+// operations answer exactly what Clerk answers for a user who has none —
+// real answers, not placeholders:
 //   - deleting a passkey, wallet or external account, or revoking a
 //     trusted device, by any id answers 404 resource_not_found naming the
 //     path parameter;
@@ -33,32 +28,6 @@ func (inst *Instance) loadUser(r *http.Request) (*user, error) {
 		return nil, notFoundAs(err, "user")
 	}
 	return &u, nil
-}
-
-// bapiUserIDResult answers {user_id} for an existing user: removing an
-// MFA method the user does not have leaves nothing to change.
-func (inst *Instance) bapiUserIDResult(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	u, err := inst.loadUser(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	return map[string]any{"user_id": u.ID}, 0, nil
-}
-
-func (inst *Instance) bapiVerifyTOTP(w http.ResponseWriter, r *http.Request) (any, int, error) {
-	var p struct {
-		Code *string `json:"code"`
-	}
-	if err := decodeBody(w, r, &p); err != nil {
-		return nil, 0, err
-	}
-	if _, err := inst.loadUser(r); err != nil {
-		return nil, 0, err
-	}
-	if p.Code == nil || *p.Code == "" {
-		return nil, 0, errMissing("code")
-	}
-	return nil, 0, errCodeIncorrect
 }
 
 // bapiNoSuchUserItem answers a request for one of the user's passkeys,

@@ -31,17 +31,17 @@ func (inst *Instance) handleEnvironment(w http.ResponseWriter, r *http.Request) 
 		writeRawJSON(w, c.body)
 		return
 	}
-	var org orgSettings
+	var settings Settings
 	err := inst.store.view(r.Context(), func(t *txn) error {
 		var err error
-		org, err = loadOrgSettings(t)
+		settings, err = loadSettings(t)
 		return err
 	})
 	if err != nil {
 		inst.writeError(w, r, err)
 		return
 	}
-	body, err := json.Marshal(inst.environment(org))
+	body, err := json.Marshal(inst.environment(&settings))
 	if err != nil {
 		inst.writeError(w, r, err)
 		return
@@ -64,12 +64,14 @@ func (inst *Instance) served(pattern string) bool {
 	return inst.mux != nil && slices.Contains(inst.mux.patterns, pattern)
 }
 
-// environment is the Environment for the organization settings org. Every
+// environment is the Environment for the instance settings s. Every
 // feature it turns on is one localclerk serves; the ones whose Frontend
 // API operations are missing stay off, so that the components never show
 // a button that ends in an error.
-func (inst *Instance) environment(org orgSettings) map[string]any {
+func (inst *Instance) environment(s *Settings) map[string]any {
 	env := inst.environmentJSON()
+	inst.servedSettings(s).applyToEnvironment(env)
+	org := orgSettings(s.Organization)
 	us := env["user_settings"].(map[string]any)
 	us["actions"] = map[string]any{
 		"delete_self":                inst.served("DELETE /v1/me"),

@@ -20,6 +20,7 @@ func (inst *Instance) meRoutes(mux *routeMux) {
 	inst.meAccountRoutes(mux)
 	inst.meEmailRoutes(mux)
 	inst.meSessionRoutes(mux)
+	inst.meTOTPRoutes(mux)
 	inst.meUnsupportedRoutes(mux)
 }
 

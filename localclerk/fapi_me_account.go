@@ -61,6 +61,11 @@ func (inst *Instance) meUpdate(x *fapiCall, u *user) (any, error) {
 		u.LastName = v
 	}
 	if v := formString(f, "username"); v != nil {
+		if ss := inst.settingsNow(); *v != "" && ss.username {
+			if err := ss.checkUsername(*v); err != nil {
+				return nil, err
+			}
+		}
 		if err := inst.setUsername(x.t, u, v); err != nil {
 			return nil, err
 		}

@@ -84,7 +84,7 @@ func (inst *Instance) meSessionJSON(x *fapiCall, u *user, s *session) (*fapiActi
 	out := &fapiActiveSession{Object: "session", ID: s.ID, Status: sessionStatusAt(s, x.now), ExpireAt: s.ExpireAt,
 		AbandonAt: s.AbandonAt, LastActiveAt: s.LastActiveAt, LastActiveOrganizationID: strOrNil(s.ActiveOrgID),
 		PublicUserData:        publicUserData(u, x.avatar()),
-		FactorVerificationAge: []int64{max(0, (s.LastActiveAt-s.FirstFactorAt)/60000), -1},
+		FactorVerificationAge: s.factorAges(s.LastActiveAt),
 		LatestActivity: sessionActivityWire{Object: "session_activity", ID: "sess_activity_" + s.ID,
 			BrowserName: d.Browser, BrowserVersion: d.BrowserVersion, DeviceType: d.DeviceType, IsMobile: d.Mobile,
 			IPAddress: c.IPAddress},

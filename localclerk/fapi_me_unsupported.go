@@ -12,10 +12,6 @@ import (
 
 // meUnsupported maps each unsupported operation to the feature it needs.
 var meUnsupported = map[string]string{
-	"POST /v1/me/totp":                                    "TOTP second factor",
-	"DELETE /v1/me/totp":                                  "TOTP second factor",
-	"POST /v1/me/totp/attempt_verification":               "TOTP second factor",
-	"POST /v1/me/backup_codes":                            "backup codes",
 	"GET /v1/me/phone_numbers":                            "phone numbers",
 	"POST /v1/me/phone_numbers":                           "phone numbers",
 	"GET /v1/me/phone_numbers/{id}":                       "phone numbers",

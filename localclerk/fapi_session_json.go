@@ -122,7 +122,7 @@ func (inst *Instance) fapiSessionJSON(x *fapiCall, s *session) (*fapiSession, er
 	}
 	out := &fapiSession{Object: "session", ID: s.ID, Status: s.Status, ExpireAt: s.ExpireAt, AbandonAt: s.AbandonAt,
 		LastActiveAt: s.LastActiveAt, User: uj, PublicUserData: publicUserData(&u, x.avatar()),
-		FactorVerificationAge: []int64{max(0, (s.LastActiveAt-s.FirstFactorAt)/60000), -1},
+		FactorVerificationAge: s.factorAges(s.LastActiveAt),
 		CreatedAt:             s.CreatedAt, UpdatedAt: s.UpdatedAt}
 	if s.ActiveOrgID != "" {
 		org := s.ActiveOrgID

@@ -172,6 +172,15 @@ var shapeCases = []shapeCase{
 	{name: "remove my email address", method: "DELETE", path: "/v1/me/email_addresses/{extra_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove my primary email address", method: "DELETE", path: "/v1/me/email_addresses/{alice_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
 	{name: "my sessions", method: "GET", path: "/v1/me/sessions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "create totp while it is off", method: "POST", path: "/v1/me/totp?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
+	{name: "verify totp while it is off", method: "POST", path: "/v1/me/totp/attempt_verification?__clerk_db_jwt={dvb}",
+		form: url.Values{"code": {"123456"}}, signedIn: true, status: 403},
+	{name: "delete a missing totp", method: "DELETE", path: "/v1/me/totp?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "backup codes while they are off", method: "POST", path: "/v1/me/backup_codes?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
+	{name: "prepare a second factor too early", method: "POST", path: "/v1/client/sign_ins/{sia}/prepare_second_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"totp"}}, status: 400},
+	{name: "attempt a second factor too early", method: "POST", path: "/v1/client/sign_ins/{sia}/attempt_second_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"totp"}, "code": {"123456"}}, status: 400},
 	{name: "my active sessions", method: "GET", path: "/v1/me/sessions/active?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "my active sessions signed out", method: "GET", path: "/v1/me/sessions/active?__clerk_db_jwt={dvb}", status: 401},
 	{name: "revoke my session", method: "POST", path: "/v1/me/sessions/{sid}/revoke?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -196,6 +205,14 @@ var shapeCases = []shapeCase{
 var fapiRoutesWithoutSuccessRow = map[string]string{
 	"POST /v1/me/remove_password": "localclerk's instance requires a password, so removing it always fails",
 	"POST /v1/me/profile_image":   "a multipart upload: checked against the spec in TestMeProfileImage",
+	// The second factors need instance settings the shared fixture does
+	// not have; TestTOTPEnrolmentAndSignIn checks their answers.
+	"POST /v1/me/totp":                                    "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/me/totp/attempt_verification":               "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"DELETE /v1/me/totp":                                  "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/me/backup_codes":                            "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/client/sign_ins/{id}/prepare_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/client/sign_ins/{id}/attempt_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk

@@ -26,6 +26,10 @@ type signInAttempt struct {
 	CreatedSessionID string `json:"created_session_id,omitempty"`
 	CreatedAt        int64  `json:"created_at"`
 	AbandonAt        int64  `json:"abandon_at"`
+	// The second factor (fapi_signin_second_factor.go).
+	SecondStrategy string `json:"second_strategy,omitempty"`
+	SecondStatus   string `json:"second_status,omitempty"`
+	SecondAttempts int    `json:"second_attempts,omitempty"`
 }
 
 // codeTTL is how long an e-mail verification code can be used.
@@ -37,6 +41,7 @@ func (inst *Instance) signInRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/client/sign_ins/{id}", inst.signInStep(nil, nil))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/prepare_first_factor", inst.signInStep(inst.signInPrepare, nil))
 	mux.HandleFunc("POST /v1/client/sign_ins/{id}/attempt_first_factor", inst.signInStep(inst.signInAttempt, inst.precheckSignInAttempt))
+	inst.signInSecondFactorRoutes(mux)
 }
 
 // strategyUnsupported answers strategies localclerk does not implement
@@ -53,7 +58,9 @@ func (inst *Instance) precheckSignInCreate(r *http.Request, form url.Values) (fa
 	if form.Get("strategy") != "password" || id == "" || form.Get("password") == "" {
 		return fapiPre{}, nil
 	}
-	pc, err := inst.checkPasswordOf(r.Context(), form.Get("password"), func(t *txn) (*user, error) { return userByIdentifier(t, id) })
+	pc, err := inst.checkPasswordOf(r.Context(), form.Get("password"), func(t *txn) (*user, error) {
+		return inst.settingsNow().userBySignInIdentifier(t, id)
+	})
 	if errors.Is(err, errIdentifierNotFound) {
 		return fapiPre{}, nil // the transaction answers it
 	}
@@ -88,13 +95,18 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
 		strategy := x.form.Get("strategy")
 		if id := strings.TrimSpace(x.form.Get("identifier")); id != "" {
-			u, err := userByIdentifier(x.t, id)
+			u, err := inst.settingsNow().userBySignInIdentifier(x.t, id)
 			if err != nil {
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
 		} else if strategy != "" && strategy != "ticket" {
 			return nil, errMissing("identifier")
+		}
+		if strategy == "password" || strategy == "email_code" {
+			if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
+				return nil, err
+			}
 		}
 		switch strategy {
 		case "":
@@ -175,6 +187,9 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 	if strategy != "email_code" {
 		return strategyUnsupported(strategy)
 	}
+	if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
+		return err
+	}
 	var u user
 	if err := x.t.users().load(si.UserID, &u); err != nil {
 		return err
@@ -186,7 +201,13 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 }
 
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
-	switch s := x.form.Get("strategy"); s {
+	s := x.form.Get("strategy")
+	if s == "password" || s == "email_code" {
+		if err := inst.settingsNow().firstFactorAllowed(s); err != nil {
+			return err
+		}
+	}
+	switch s {
 	case "password":
 		return inst.attemptPassword(x, si)
 	case "email_code":
@@ -202,8 +223,7 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 			return errCodeIncorrect
 		}
 		si.FactorStatus = "verified"
-		_, err := inst.completeSignInAttempt(x, si, "")
-		return err
+		return inst.finishFirstFactor(x, si)
 	case "":
 		return errMissing("strategy")
 	case strategyResetPasswordEmail:
@@ -234,8 +254,7 @@ func (inst *Instance) attemptPassword(x *fapiCall, si *signInAttempt) error {
 		return err
 	}
 	si.FactorStatus = "verified"
-	_, err = inst.completeSignInAttempt(x, si, "")
-	return err
+	return inst.finishFirstFactor(x, si)
 }
 
 // completeSignInAttempt starts the session the sign-in created, in

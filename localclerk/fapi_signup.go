@@ -18,6 +18,7 @@ type signUpAttempt struct {
 	ClientID         string `json:"client_id"`
 	Status           string `json:"status"` // missing_requirements, complete
 	Email            string `json:"email,omitempty"`
+	Username         string `json:"username,omitempty"`
 	Ticket           string `json:"ticket,omitempty"` // the invitation it accepts; its address is verified by it
 	FirstName        string `json:"first_name,omitempty"`
 	LastName         string `json:"last_name,omitempty"`
@@ -43,9 +44,9 @@ func (inst *Instance) signUpRoutes(mux *routeMux) {
 // precheckSignUpPassword hashes the password a sign-up request sets, when
 // it is valid, before the transaction (signUpUpdate refuses an invalid
 // one in order with the other fields).
-func precheckSignUpPassword(r *http.Request, form url.Values) (fapiPre, error) {
+func (inst *Instance) precheckSignUpPassword(r *http.Request, form url.Values) (fapiPre, error) {
 	v, ok := form["password"]
-	if !ok || validatePassword(&v[0], nil) != nil {
+	if !ok || validatePassword(&v[0], nil) != nil || inst.settingsNow().checkNewPassword(v[0]) != nil {
 		return fapiPre{}, nil
 	}
 	h, err := hashPassword(v[0])
@@ -53,7 +54,7 @@ func precheckSignUpPassword(r *http.Request, form url.Values) (fapiPre, error) {
 }
 
 func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request) {
-	inst.fapiRespondChecked(w, r, precheckSignUpPassword, func(x *fapiCall) (any, error) {
+	inst.fapiRespondChecked(w, r, inst.precheckSignUpPassword, func(x *fapiCall) (any, error) {
 		su := &signUpAttempt{ID: newID("sua"), ClientID: x.c.ID, Status: "missing_requirements",
 			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
 		if err := inst.signUpUpdate(x, su); err != nil {
@@ -72,7 +73,7 @@ func (inst *Instance) handleSignUpCreate(w http.ResponseWriter, r *http.Request)
 
 func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		inst.fapiRespondChecked(w, r, precheckSignUpPassword, func(x *fapiCall) (any, error) {
+		inst.fapiRespondChecked(w, r, inst.precheckSignUpPassword, func(x *fapiCall) (any, error) {
 			var su signUpAttempt
 			if err := x.t.signUpAttempts().load(r.PathValue("id"), &su); err != nil || su.ClientID != x.c.ID {
 				if err != nil && !errors.Is(err, errNotFound) {
@@ -106,10 +107,11 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 // signUpUpdate applies the fields of a create or update request.
 func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	f := x.form
+	ss := inst.settingsNow()
 	if s := f.Get("strategy"); s != "" && s != "ticket" {
 		return strategyUnsupported(s)
 	}
-	for _, p := range []string{"phone_number", "username", "web3_wallet"} {
+	for _, p := range []string{"phone_number", "web3_wallet"} {
 		if f.Get(p) != "" {
 			return errParam(http.StatusUnprocessableEntity, "form_param_unknown", p, p+" is not used by this instance.")
 		}
@@ -118,6 +120,17 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		if err := inst.signUpTicket(x, su); err != nil {
 			return err
 		}
+	}
+	if ss.restricted && su.Ticket == "" {
+		return ss.errSignUpRestricted()
+	}
+	if v, ok := f["username"]; ok {
+		if err := ss.setSignUpUsername(x, su, v[0]); err != nil {
+			return err
+		}
+	}
+	if _, ok := f["email_address"]; ok && !ss.email {
+		return errParamUnknown("email_address")
 	}
 	if v, ok := f["email_address"]; ok && su.Ticket != "" {
 		if !strings.EqualFold(strings.TrimSpace(v[0]), su.Email) {
@@ -154,6 +167,9 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		if err := validatePassword(&pw, nil); err != nil {
 			return err
 		}
+		if err := ss.checkNewPassword(pw); err != nil {
+			return err
+		}
 		if x.newPasswordHash == "" {
 			return errors.New("localclerk: sign-up password was not hashed before the transaction")
 		}
@@ -167,6 +183,9 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	}
 	if su.Ticket != "" && su.PasswordHash != "" {
 		return inst.finishTicketSignUp(x, su)
+	}
+	if su.Ticket == "" {
+		return inst.maybeCompleteSignUp(x, su)
 	}
 	return nil
 }
@@ -204,27 +223,7 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		return errCodeIncorrect
 	}
 	su.VerifyStatus, su.Code = "verified", ""
-	if su.PasswordHash == "" {
-		return nil // still missing the password
-	}
-	if err := maySignUp(x.t, []string{su.Email}, x.now); err != nil {
-		return err // the lists changed since the address was given
-	}
-	p := &userParams{EmailAddress: []string{su.Email}, FirstName: strPtr(su.FirstName), LastName: strPtr(su.LastName)}
-	u, err := inst.createUser(x.t, p, x.now, true)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash = su.PasswordHash
-	if err := x.t.users().put(u); err != nil {
-		return err
-	}
-	s, err := inst.startSession(x.t, x.c, u.ID, "", x.now)
-	if err != nil {
-		return err
-	}
-	su.Status, su.CreatedUserID, su.CreatedSessionID, su.PasswordHash = "complete", u.ID, s.ID, ""
-	return nil
+	return inst.maybeCompleteSignUp(x, su)
 }
 
 func (inst *Instance) clientSignUpJSON(t *txn, c *client) (any, error) {

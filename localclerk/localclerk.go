@@ -135,6 +135,10 @@ type Options struct {
 	// WebhookSecret is the signing secret ("whsec_<base64>"); empty
 	// generates one, kept in the data file (see Instance.WebhookSecret).
 	WebhookSecret string
+	// Settings, when set, replace the instance's sign-in settings at
+	// start (identifiers, factors, sign-up mode, password rules,
+	// organizations; see Settings and ReadSettingsFile).
+	Settings *Settings
 	// BundleDir holds the unpacked @clerk/clerk-js and @clerk/ui packages
 	// served under /npm/ (see InstallBundles); default DefaultBundleDir().
 	BundleDir string
@@ -252,6 +256,10 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, fmt.Errorf("localclerk: open in-memory database: %w", err)
 	}
 	inst.store = st
+	if err := inst.applyStartSettings(ctx); err != nil {
+		st.close()
+		return nil, err
+	}
 	if err := inst.loadLiveSettings(ctx); err != nil {
 		st.close()
 		return nil, fmt.Errorf("localclerk: read instance settings: %w", err)

@@ -70,6 +70,12 @@ type user struct {
 	// PasswordCompromised refuses password sign-ins until the password
 	// changes (SetUserPasswordCompromised).
 	PasswordCompromised bool `json:"password_compromised,omitempty"`
+	// TOTP is the authenticator app secret (totp.go), verified or being
+	// set up; BackupCodes the SHA-256 hashes of the unused backup codes.
+	TOTP          *totpSecret `json:"totp,omitempty"`
+	BackupCodes   []string    `json:"backup_codes,omitempty"`
+	MFAEnabledAt  *int64      `json:"mfa_enabled_at,omitempty"`
+	MFADisabledAt *int64      `json:"mfa_disabled_at,omitempty"`
 	// ImageID names the stored profile image (kindImage), if any, and
 	// ImageURL is where localclerk serves it.
 	ImageID      string   `json:"image_id,omitempty"`
@@ -186,13 +192,16 @@ type client struct {
 }
 
 type session struct {
-	ID             string `json:"id"`
-	ClientID       string `json:"client_id"`
-	UserID         string `json:"user_id"`
-	Status         string `json:"status"`
-	ActiveOrgID    string `json:"active_org_id,omitempty"`
-	Azp            string `json:"azp,omitempty"`
-	FirstFactorAt  int64  `json:"first_factor_at"`
+	ID            string `json:"id"`
+	ClientID      string `json:"client_id"`
+	UserID        string `json:"user_id"`
+	Status        string `json:"status"`
+	ActiveOrgID   string `json:"active_org_id,omitempty"`
+	Azp           string `json:"azp,omitempty"`
+	FirstFactorAt int64  `json:"first_factor_at"`
+	// SecondFactorAt is when the sign-in's second factor was verified; 0
+	// when it had none.
+	SecondFactorAt int64  `json:"second_factor_at,omitempty"`
 	LastActiveAt   int64  `json:"last_active_at"`
 	ExpireAt       int64  `json:"expire_at"`
 	AbandonAt      int64  `json:"abandon_at"`

@@ -243,6 +243,9 @@ func (inst *Instance) signInAs(w http.ResponseWriter, r *http.Request, req signI
 		} else if u, err = t.users().get(userID); err != nil {
 			return err
 		}
+		if req.ticket == "" && len(inst.settingsNow().userSecondFactors(u)) > 0 {
+			return errPageSecondFactor
+		}
 		if req.password != nil {
 			if err := req.password.apply(t, u); err != nil {
 				return err
@@ -323,11 +326,16 @@ func (inst *Instance) postSignIn(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	pw := r.PostForm.Get("password")
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: r.PostForm.Get("__clerk_db_jwt"), Email: email, Demo: inst.demoUsers(r)}
+	if inst.pageFactorOff(w, d, "password") {
+		return
+	}
 	// The password is checked outside any transaction; signInAs applies
 	// the verdict, re-checking that the password did not change meanwhile.
-	pc, err := inst.checkPasswordOf(r.Context(), pw, func(t *txn) (*user, error) { return t.users().byEmail(email) })
+	pc, err := inst.checkPasswordOf(r.Context(), pw, func(t *txn) (*user, error) {
+		return inst.settingsNow().userBySignInIdentifier(t, email)
+	})
 	if err != nil || !pc.ok {
-		if err != nil && !errors.Is(err, errNotFound) {
+		if err != nil && !errors.Is(err, errNotFound) && !errors.Is(err, errIdentifierNotFound) {
 			inst.log.Error("localclerk: sign in lookup", "err", err)
 		}
 		d.Error = "That email and password do not match an account."
@@ -368,6 +376,9 @@ func (inst *Instance) postSignInCode(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: r.PostForm.Get("__clerk_db_jwt"), Email: email, Demo: inst.demoUsers(r)}
+	if inst.pageFactorOff(w, d, "email_code") {
+		return
+	}
 	if !inst.isTestIdentity(email) {
 		d.Error = "localclerk cannot send e-mail. Use a password, or a test address containing +clerk_test (code 424242)."
 		inst.render(w, http.StatusUnprocessableEntity, "sign-in", d)
@@ -453,6 +464,9 @@ func (inst *Instance) postSignUp(w http.ResponseWriter, r *http.Request) {
 		Email: strings.TrimSpace(f.Get("email")), FirstName: strings.TrimSpace(f.Get("first_name")), LastName: strings.TrimSpace(f.Get("last_name"))}
 	pw := f.Get("password")
 	now := inst.now()
+	if f.Get("ticket") == "" && inst.pageSignUpRefused(w, d, pw) {
+		return
+	}
 	p := &userParams{EmailAddress: []string{d.Email}, FirstName: strPtr(d.FirstName), LastName: strPtr(d.LastName), Password: &pw}
 	if err := p.prehashPassword(); err != nil { // never inside the transaction
 		inst.render(w, http.StatusInternalServerError, "error", &pageData{Title: "Error", Error: "Could not store the password."})

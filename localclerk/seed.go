@@ -21,6 +21,9 @@ type Fixture struct {
 	Machines      []FixtureMachine    `json:"machines,omitempty"`
 	APIKeys       []FixtureAPIKey     `json:"api_keys,omitempty"`
 	JWTTemplates  []FixtureTemplate   `json:"jwt_templates,omitempty"`
+	// Settings, when set, are the instance's settings (fields left out
+	// keep DefaultSettings'); Options.Settings win over them.
+	Settings *Settings `json:"settings,omitempty"`
 }
 
 // FixturePermission is a custom organization permission, org:<feature>:<action>.
@@ -195,6 +198,9 @@ func (inst *Instance) seed(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("localclerk: seed: %w", err)
 	}
+	if fx.Settings != nil {
+		return inst.loadLiveSettings(ctx)
+	}
 	return nil
 }
 
@@ -213,6 +219,11 @@ func (inst *Instance) ApplyFixture(ctx context.Context, fx Fixture) (*DemoInfo, 
 	})
 	if err != nil {
 		return nil, fmt.Errorf("localclerk: apply fixture: %w", err)
+	}
+	if fx.Settings != nil {
+		if err := inst.loadLiveSettings(ctx); err != nil {
+			return nil, fmt.Errorf("localclerk: apply fixture: %w", err)
+		}
 	}
 	return info, nil
 }
@@ -251,6 +262,14 @@ func (inst *Instance) applyFixture(t *txn, fx *Fixture, users []*userParams, now
 	info := &DemoInfo{Users: []DemoUser{}}
 	if err := ensureDefaultRoles(t, now); err != nil {
 		return nil, err
+	}
+	if fx.Settings != nil && inst.opts.Settings == nil {
+		if err := fx.Settings.Validate(); err != nil {
+			return nil, err
+		}
+		if err := saveSettings(t, fx.Settings); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range fx.Permissions {
 		if _, err := createPermission(t, &permissionParams{Key: p.Key, Name: p.Name, Description: p.Description}, "", now); err != nil {

@@ -164,7 +164,7 @@ func encodeOrgPermissions(perms []string) (features []string, per string, fpm st
 // sessionClaims builds the claims of a v2 session token for s.
 func (inst *Instance) sessionClaims(t *txn, s *session, now time.Time, lifetime time.Duration) (map[string]any, error) {
 	iat := now.Unix()
-	fva := []int64{max(0, (now.UnixMilli()-s.FirstFactorAt)/60000), -1}
+	fva := s.factorAges(now.UnixMilli())
 	c := map[string]any{
 		"exp": iat + int64(lifetime/time.Second),
 		"fva": fva,

@@ -17,9 +17,9 @@ type signInWire struct {
 	Identifier               *string                  `json:"identifier"`
 	UserData                 *signInUserDataWire      `json:"user_data"`
 	SupportedFirstFactors    []signInFactorWire       `json:"supported_first_factors"`
-	SupportedSecondFactors   emptyList                `json:"supported_second_factors"`
+	SupportedSecondFactors   []signInFactorWire       `json:"supported_second_factors"`
 	FirstFactorVerification  *attemptVerificationWire `json:"first_factor_verification"`
-	SecondFactorVerification alwaysNull               `json:"second_factor_verification"`
+	SecondFactorVerification *attemptVerificationWire `json:"second_factor_verification"`
 	CreatedSessionID         *string                  `json:"created_session_id"`
 	AbandonAt                int64                    `json:"abandon_at"`
 }
@@ -66,7 +66,7 @@ type signUpWire struct {
 	MissingFields           []string                `json:"missing_fields"`
 	UnverifiedFields        []string                `json:"unverified_fields"`
 	Verifications           signUpVerificationsWire `json:"verifications"`
-	Username                alwaysNull              `json:"username"`
+	Username                *string                 `json:"username"`
 	EmailAddress            *string                 `json:"email_address"`
 	PhoneNumber             alwaysNull              `json:"phone_number"`
 	Web3Wallet              alwaysNull              `json:"web3_wallet"`
@@ -97,18 +97,23 @@ type signUpVerificationsWire struct {
 
 // signInJSON renders the Frontend API SignIn.
 func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, error) {
+	ss := inst.settingsNow()
 	out := &signInWire{Object: "sign_in_attempt", ID: si.ID, Status: si.Status,
-		SupportedIdentifiers: []string{"email_address"}, Identifier: strOrNil(si.Identifier),
-		SupportedFirstFactors: []signInFactorWire{}, CreatedSessionID: strOrNil(si.CreatedSessionID), AbandonAt: si.AbandonAt}
+		SupportedIdentifiers: ss.identifiers(), Identifier: strOrNil(si.Identifier),
+		SupportedFirstFactors: []signInFactorWire{}, SupportedSecondFactors: []signInFactorWire{},
+		CreatedSessionID: strOrNil(si.CreatedSessionID), AbandonAt: si.AbandonAt}
 	if si.UserID != "" {
 		var u user
 		if err := x.t.users().load(si.UserID, &u); err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
-		if u.PasswordHash != "" {
+		if u.PasswordHash != "" && ss.password {
 			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "password"})
 		}
 		for _, e := range u.Emails {
+			if !ss.emailCode {
+				break
+			}
 			primary := e.ID == u.PrimaryEmailID
 			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "email_code",
 				EmailAddressID: e.ID, SafeIdentifier: e.Address, Primary: &primary})
@@ -116,6 +121,7 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 		out.SupportedFirstFactors = append(out.SupportedFirstFactors, resetPasswordFactorJSON(&u, si.Identifier)...)
 		pud := publicUserData(&u, x.avatar())
 		out.UserData = &signInUserDataWire{FirstName: pud.FirstName, LastName: pud.LastName, ImageURL: pud.ImageURL}
+		inst.secondFactorJSON(si, &u, out)
 	}
 	if si.Strategy != "" {
 		out.FirstFactorVerification = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
@@ -132,29 +138,29 @@ func verificationJSON(strategy, status string, attempts int, expireAt int64) *at
 	if status == "" {
 		v.Status = "unverified"
 	}
-	if strategy == "password" {
+	switch strategy {
+	case "password":
 		v.Object = "verification_password"
+	case "totp":
+		v.Object = "verification_totp"
+	case "backup_code":
+		v.Object = "verification_backup_code"
 	}
 	return v
 }
 
 // signUpJSON renders the Frontend API SignUp.
 func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
-	missing := []string{}
+	required, optional, missing := inst.settingsNow().signUpFields(su)
 	unverified := []string{}
-	if su.Status != "complete" {
-		if su.Email == "" {
-			missing = append(missing, "email_address")
-		} else if su.VerifyStatus != "verified" {
-			unverified = append(unverified, "email_address")
-		}
-		if su.PasswordHash == "" {
-			missing = append(missing, "password")
-		}
+	if su.Status == "complete" {
+		missing = []string{}
+	} else if su.Email != "" && su.VerifyStatus != "verified" {
+		unverified = append(unverified, "email_address")
 	}
 	out := &signUpWire{Object: "sign_up_attempt", ID: su.ID, Status: su.Status,
-		RequiredFields: []string{"email_address", "password"}, OptionalFields: []string{"first_name", "last_name"},
-		MissingFields: missing, UnverifiedFields: unverified,
+		RequiredFields: required, OptionalFields: optional,
+		MissingFields: missing, UnverifiedFields: unverified, Username: strOrNil(su.Username),
 		EmailAddress: strOrNil(su.Email), FirstName: strOrNil(su.FirstName), LastName: strOrNil(su.LastName),
 		HasPassword: su.PasswordHash != "" || su.Status == "complete", UnsafeMetadata: json.RawMessage("{}"),
 		PasswordEnabled:  su.PasswordHash != "" || su.Status == "complete",

@@ -11,7 +11,8 @@
 // 127.0.0.1:3120), APP_ORIGIN (the React app's origin, the only one CORS
 // admits; default http://localhost:5173), REACT_DATA_DIR (default
 // <user cache dir>/goclerk-react), LOCALCLERK_BUNDLE_DIR (where Clerk's
-// browser bundles are installed with npm).
+// browser bundles are installed with npm), LOCALCLERK_SETTINGS (a
+// localclerk settings file: identifiers, factors, two-step verification…).
 package main
 
 import (
@@ -135,12 +136,20 @@ func startLocalclerk(ctx context.Context, appOrigin string) (*localclerk.Instanc
 		return nil, fmt.Errorf("create the data directory %s: %w", dir, err)
 	}
 	dataFile := filepath.Join(dir, "localclerk.db")
-	inst, err := localclerk.Start(ctx, localclerk.Options{
+	opts := localclerk.Options{
 		DataFile:       dataFile,
 		Addr:           envOr("LOCALCLERK_ADDR", "127.0.0.1:3120"),
 		Seed:           true,
 		AllowedOrigins: []string{appOrigin},
-	})
+	}
+	if path := os.Getenv("LOCALCLERK_SETTINGS"); path != "" {
+		s, err := localclerk.ReadSettingsFile(path)
+		if err != nil {
+			return nil, err
+		}
+		opts.Settings = &s
+	}
+	inst, err := localclerk.Start(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("start localclerk with %s: %w\n(delete that file to start from a fresh demo instance)", dataFile, err)
 	}

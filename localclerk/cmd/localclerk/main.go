@@ -62,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("localclerk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var origins string
+	var origins, settingsFile string
 	fs.StringVar(&c.opts.Addr, "addr", "127.0.0.1:4401", "listen address (loopback by default; use :0 for a random port)")
 	fs.StringVar(&c.opts.DataFile, "data", defaultDataFile(), "SQLite data file; empty keeps data in memory")
 	fs.StringVar(&c.envFile, "env-file", "", "also write the environment lines to this file (NAME='value', for set -a; . FILE or a dotenv loader)")
@@ -75,6 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.opts.WebhookURL, "webhook-url", "", "send Svix-signed Clerk webhooks (user.*, organization.*, session.*) to this URL")
 	fs.StringVar(&c.opts.WebhookSecret, "webhook-secret", "", "webhook signing secret (whsec_...); generated and kept in the data file when empty")
 	fs.StringVar(&c.exportPath, "export", "", "write the instance as JSON to this file (- for stdout) and exit")
+	fs.StringVar(&settingsFile, "settings", "", "JSON settings file (identifiers, factors, sign-up mode, password rules, organizations; see docs/clerkjs.md), applied at every start")
 	fs.StringVar(&c.importPath, "import", "", "replace the instance's records with this JSON export before serving")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -84,6 +85,13 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if c.opts.TokenLifetime < time.Second {
 		return nil, fmt.Errorf("-token-lifetime must be at least 1s")
+	}
+	if settingsFile != "" {
+		s, err := localclerk.ReadSettingsFile(settingsFile)
+		if err != nil {
+			return nil, err
+		}
+		c.opts.Settings = &s
 	}
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -122,6 +130,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		f.Close()
 		if err != nil {
 			return err
+		}
+		if c.opts.Settings != nil { // the settings file wins over the export's
+			if err := inst.SetSettings(ctx, *c.opts.Settings); err != nil {
+				return err
+			}
 		}
 	}
 	if c.exportPath != "" {

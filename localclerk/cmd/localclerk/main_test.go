@@ -41,6 +41,38 @@ func TestParseFlags(t *testing.T) {
 	}
 }
 
+// TestSettingsFlag: -settings reads the file over the defaults, and a bad
+// file stops localclerk naming the setting; the settings win over an
+// imported export's.
+func TestSettingsFlag(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good.json"), filepath.Join(dir, "bad.json")
+	os.WriteFile(good, []byte(`{"identifiers":{"username":"on"},"second_factors":["totp"]}`), 0o600)
+	os.WriteFile(bad, []byte(`{"sign_up_mode":"closed"}`), 0o600)
+	c, err := parseFlags([]string{"-settings", good}, io.Discard)
+	if err != nil || c.opts.Settings == nil || c.opts.Settings.Identifiers.Username != "on" ||
+		c.opts.Settings.Identifiers.EmailAddress != "required" || len(c.opts.Settings.SecondFactors) != 1 {
+		t.Fatalf("-settings: %+v %v", c, err)
+	}
+	if _, err := parseFlags([]string{"-settings", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "sign_up_mode") {
+		t.Errorf("a bad settings file: %v", err)
+	}
+	if _, err := parseFlags([]string{"-settings", filepath.Join(dir, "missing.json")}, io.Discard); err == nil {
+		t.Errorf("a missing settings file was accepted")
+	}
+	export := filepath.Join(dir, "export.json")
+	if err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", "", "-export", export}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", "", "-import", export, "-settings", good, "-export", "-"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `\"username\":\"on\"`) {
+		t.Errorf("the settings file lost to the import: %.300s", out.String())
+	}
+}
+
 func TestExportToStdout(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", "", "-seed", "-export", "-"}, &out, io.Discard)
