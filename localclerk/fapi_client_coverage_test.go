@@ -11,17 +11,9 @@ import (
 	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
-// clientOperationsLeftOut are the /v1/client operations of the
-// specification this branch does not route, and why.
-var clientOperationsLeftOut = map[string]string{
-	"POST /v1/client/sign_ins/{sign_in_id}/prepare_second_factor": "second factors (TOTP, backup codes) are another change's",
-	"POST /v1/client/sign_ins/{sign_in_id}/attempt_second_factor": "second factors (TOTP, backup codes) are another change's",
-}
-
 // TestClientOperationsServed checks every /v1/client operation of the
 // Frontend API specification against the routes: each is served, or
-// answers 501 naming its feature (clientUnsupported), or is listed in
-// clientOperationsLeftOut with a reason.
+// answers 501 naming its feature (clientUnsupported).
 func TestClientOperationsServed(t *testing.T) {
 	h := start(t, Options{Seed: true})
 	facts, err := specshape.FAPI()
@@ -44,12 +36,6 @@ func TestClientOperationsServed(t *testing.T) {
 		_, route := h.inst.mux.Handler(req)
 		if !slices.Contains(routes, route) {
 			route = "" // the hosted pages' catch-all
-		}
-		if reason, ok := clientOperationsLeftOut[key]; ok {
-			if route != "" {
-				t.Errorf("%s is routed (%s) now: drop it from clientOperationsLeftOut (%s)", key, route, reason)
-			}
-			continue
 		}
 		if route == "" {
 			t.Errorf("%s is not routed", key)

@@ -157,8 +157,8 @@ func (inst *Instance) resetPassword(x *fapiCall, si *signInAttempt) error {
 			return err
 		}
 	}
-	_, err = inst.completeSignInAttempt(x, si, "")
-	return err
+	// A user with a second factor still gives it after a reset.
+	return inst.finishFirstFactor(x, si)
 }
 
 // formBool reads an optional boolean form field ("true" or "false").
