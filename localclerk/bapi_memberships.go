@@ -255,22 +255,28 @@ func removeMember(t *txn, m *membership, now time.Time) (*membershipWire, error)
 	if err := t.memberships().del(m.ID); err != nil {
 		return nil, err
 	}
+	return out, clearActiveOrg(t, m.UserID, m.OrgID, now)
+}
+
+// clearActiveOrg moves the sessions that have orgID active (userID's, or
+// everyone's when userID is "") to the personal account.
+func clearActiveOrg(t *txn, userID, orgID string, now time.Time) error {
 	var ss []*session
 	if err := t.sessions().each(func(s *session) bool {
-		if s.UserID == m.UserID && s.ActiveOrgID == m.OrgID {
+		if (userID == "" || s.UserID == userID) && s.ActiveOrgID == orgID {
 			ss = append(ss, s)
 		}
 		return true
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	for _, s := range ss {
 		s.ActiveOrgID, s.UpdatedAt = "", ms(now)
 		if err := t.sessions().put(s); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*membership, error)) (any, int, error) {

@@ -376,7 +376,7 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 		if o, err = orgByIDOrSlug(t, r.PathValue("id")); err != nil {
 			return notFoundAs(err, "organization")
 		}
-		return deleteOrg(t, o)
+		return deleteOrg(t, o, inst.now())
 	})
 	if err != nil {
 		return nil, 0, err
@@ -385,8 +385,9 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 }
 
 // deleteOrg removes o with its memberships, invitations, domains and
-// logo, and announces it.
-func deleteOrg(t *txn, o *organization) error {
+// logo, and announces it; sessions that had it active move to the
+// personal account.
+func deleteOrg(t *txn, o *organization, now time.Time) error {
 	mems, err := orgMemberships(t, o.ID)
 	if err != nil {
 		return err
@@ -397,6 +398,9 @@ func deleteOrg(t *txn, o *organization) error {
 		}
 	}
 	if err := deleteOrgChildren(t, o); err != nil {
+		return err
+	}
+	if err := clearActiveOrg(t, "", o.ID, now); err != nil {
 		return err
 	}
 	t.emit("organization.deleted", deletedOrgJSON(o))

@@ -216,7 +216,7 @@ func (inst *Instance) fapiDeleteOrg(a *orgAccess) (any, error) {
 		return nil, newAPIError(http.StatusForbidden, "organization_admin_delete_not_enabled", "deletion not enabled",
 			"Deleting this organization from the application is turned off (admin_delete_enabled).", nil)
 	}
-	if err := deleteOrg(a.x.t, a.o); err != nil {
+	if err := deleteOrg(a.x.t, a.o, a.x.now); err != nil {
 		return nil, err
 	}
 	return deletedOrgJSON(a.o), nil

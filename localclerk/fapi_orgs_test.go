@@ -71,6 +71,14 @@ func TestFAPIOrgCreateMakesTheCreatorAdmin(t *testing.T) {
 	if st, m := b.call("POST", "/v1/organizations", form("name", "x", "slug", "bobs-bakery")); st != 422 {
 		t.Errorf("a taken slug: %d %v", st, m)
 	}
+	// Deleting it moves the session to the personal account.
+	st, m = b.call("DELETE", "/v1/organizations/"+o["id"].(string), nil)
+	if st != 200 || resp(m)["deleted"] != true || resp(m)["slug"] != "bobs-bakery" {
+		t.Fatalf("delete: %d %v", st, m)
+	}
+	if s := clientOf(m)["sessions"].([]any)[0].(map[string]any); s["last_active_organization_id"] != nil {
+		t.Errorf("the session still has the deleted organization active: %v", s["last_active_organization_id"])
+	}
 }
 
 // TestFAPIOrgPermissions: a member acts within the permissions of their
@@ -556,5 +564,26 @@ func (rec *hookRecorder) waitFor(t *testing.T, typ string, keep func(map[string]
 		case <-deadline:
 			t.Fatalf("no matching %s webhook", typ)
 		}
+	}
+}
+
+// TestEnvironmentAdvertisesOrganizations: with the organization
+// operations served, the environment offers creating and deleting
+// organizations and verified domains as far as the settings turn them on.
+func TestEnvironmentAdvertisesOrganizations(t *testing.T) {
+	h := start(t, Options{})
+	env := envGet(t, h)
+	if envPath(env, "user_settings", "actions", "create_organization") != true ||
+		envPath(env, "organization_settings", "actions", "admin_delete") != true ||
+		envPath(env, "organization_settings", "domains", "enabled") != false {
+		t.Fatalf("defaults: %v", env["organization_settings"])
+	}
+	h.bapi("PATCH", "/v1/instance/organization_settings", map[string]any{"domains_enabled": true, "admin_delete_enabled": false,
+		"domains_enrollment_modes": []string{"manual_invitation", "automatic_suggestion"}}, nil)
+	env = envGet(t, h)
+	if envPath(env, "organization_settings", "domains", "enabled") != true ||
+		envPath(env, "organization_settings", "actions", "admin_delete") != false ||
+		len(envPath(env, "organization_settings", "domains", "enrollment_modes").([]any)) != 2 {
+		t.Fatalf("after the change: %v", env["organization_settings"])
 	}
 }
