@@ -65,11 +65,6 @@ func keepsAManager(t *txn, m *membership, newRole string) error {
 	return errLastManager
 }
 
-// fapiMemberJSON is a membership as the organization's members see it.
-func (inst *Instance) fapiMemberJSON(x *fapiCall, m *membership) (*membershipWire, error) {
-	return inst.fapiMembershipJSON(x, m)
-}
-
 // fapiListMemberships pages the members (limit, offset), filtered by role
 // (repeatable) and by query (part of a name, username or address).
 func (inst *Instance) fapiListMemberships(a *orgAccess) (any, error) {
@@ -95,7 +90,7 @@ func (inst *Instance) fapiListMemberships(a *orgAccess) (any, error) {
 				continue
 			}
 		}
-		j, err := inst.fapiMemberJSON(a.x, m)
+		j, err := inst.fapiMembershipJSON(a.x, m)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +115,7 @@ func (inst *Instance) fapiAddMember(a *orgAccess) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return inst.fapiMemberJSON(a.x, m)
+	return inst.fapiMembershipJSON(a.x, m)
 }
 
 // memberOf loads the path's member ({uid}) of the organization.
@@ -156,7 +151,7 @@ func (inst *Instance) fapiUpdateMember(a *orgAccess) (any, error) {
 	if _, err := setMemberRole(a.x.t, m, role, a.x.now); err != nil {
 		return nil, err
 	}
-	return inst.fapiMemberJSON(a.x, m)
+	return inst.fapiMembershipJSON(a.x, m)
 }
 
 func (inst *Instance) fapiRemoveMember(a *orgAccess) (any, error) {
@@ -167,7 +162,7 @@ func (inst *Instance) fapiRemoveMember(a *orgAccess) (any, error) {
 	if err := keepsAManager(a.x.t, m, ""); err != nil {
 		return nil, err
 	}
-	j, err := inst.fapiMemberJSON(a.x, m)
+	j, err := inst.fapiMembershipJSON(a.x, m)
 	if err != nil {
 		return nil, err
 	}

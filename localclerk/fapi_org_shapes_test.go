@@ -115,7 +115,7 @@ func orgShapeRow(t *testing.T, h *harness, dvb string, tc shapeCase) shapeCase {
 		}
 	}
 	domain := "shape-" + strings.ToLower(randString(8)) + ".example.com"
-	var domID, reqID string
+	var reqID string
 	repl("{org_with_logo}", func() string { return f.orgWithLogo() })
 	repl("{org_with_two_admins}", func() string {
 		o := f.newOrg()
@@ -133,7 +133,6 @@ func orgShapeRow(t *testing.T, h *harness, dvb string, tc shapeCase) shapeCase {
 		repl(ph, func() string {
 			var d struct{ ID string }
 			f.bapiInto("POST", "/v1/organizations/"+f.org+"/domains", map[string]any{"name": domain, "verified": ph == "{verified_dom}"}, &d)
-			domID = d.ID
 			if ph == "{prepared_dom}" {
 				st, m := f.fapi("POST", "/v1/organizations/"+f.org+"/domains/"+d.ID+"/prepare_affiliation_verification",
 					url.Values{"affiliation_email_address": {"admin+clerk_test@" + domain}})
@@ -180,7 +179,6 @@ func orgShapeRow(t *testing.T, h *harness, dvb string, tc shapeCase) shapeCase {
 		}
 		tc.form = form
 	}
-	_ = domID
 	return tc
 }
 
