@@ -197,25 +197,34 @@ func (inst *Instance) bapiUpdateMembership(w http.ResponseWriter, r *http.Reques
 		if err != nil {
 			return err
 		}
-		if _, err := roleByKey(t, p.Role); err != nil {
-			if errors.Is(err, errNotFound) {
-				return errInvalid("role", "role must be the key of an existing organization role.")
-			}
-			return err
-		}
-		m.Role = p.Role
-		m.UpdatedAt = ms(inst.now())
-		if err := t.memberships().put(m); err != nil {
-			return err
-		}
-		out, err = membershipJSON(t, m)
-		t.emit("organizationMembership.updated", out)
+		out, err = setMemberRole(t, m, p.Role, inst.now())
 		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return out, 0, nil
+}
+
+// setMemberRole gives a member another role and announces the change.
+func setMemberRole(t *txn, m *membership, roleKey string, now time.Time) (*membershipWire, error) {
+	if _, err := roleByKey(t, roleKey); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, errInvalid("role", "role must be the key of an existing organization role.")
+		}
+		return nil, err
+	}
+	m.Role = roleKey
+	m.UpdatedAt = ms(now)
+	if err := t.memberships().put(m); err != nil {
+		return nil, err
+	}
+	out, err := membershipJSON(t, m)
+	if err != nil {
+		return nil, err
+	}
+	t.emit("organizationMembership.updated", out)
+	return out, nil
 }
 
 func (inst *Instance) bapiDeleteMembership(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -225,16 +234,49 @@ func (inst *Instance) bapiDeleteMembership(w http.ResponseWriter, r *http.Reques
 		if err != nil {
 			return err
 		}
-		if out, err = membershipJSON(t, m); err != nil {
-			return err
-		}
-		t.emit("organizationMembership.deleted", out)
-		return t.memberships().del(m.ID)
+		out, err = removeMember(t, m, inst.now())
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return out, 0, nil
+}
+
+// removeMember deletes a membership and announces it; the answer is the
+// membership as it was. The user's sessions that had the organization
+// active fall back to the personal account.
+func removeMember(t *txn, m *membership, now time.Time) (*membershipWire, error) {
+	out, err := membershipJSON(t, m)
+	if err != nil {
+		return nil, err
+	}
+	t.emit("organizationMembership.deleted", out)
+	if err := t.memberships().del(m.ID); err != nil {
+		return nil, err
+	}
+	return out, clearActiveOrg(t, m.UserID, m.OrgID, now)
+}
+
+// clearActiveOrg moves the sessions that have orgID active (userID's, or
+// everyone's when userID is "") to the personal account.
+func clearActiveOrg(t *txn, userID, orgID string, now time.Time) error {
+	var ss []*session
+	if err := t.sessions().each(func(s *session) bool {
+		if (userID == "" || s.UserID == userID) && s.ActiveOrgID == orgID {
+			ss = append(ss, s)
+		}
+		return true
+	}); err != nil {
+		return err
+	}
+	for _, s := range ss {
+		s.ActiveOrgID, s.UpdatedAt = "", ms(now)
+		if err := t.sessions().put(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (inst *Instance) listMemberships(r *http.Request, pick func(t *txn) ([]*membership, error)) (any, int, error) {

@@ -41,6 +41,14 @@ type orgDomain struct {
 	Verified            bool   `json:"verified"`
 	OwnershipStrategy   string `json:"ownership_strategy,omitempty"`
 	OwnershipVerifiedAt int64  `json:"ownership_verified_at,omitempty"`
+	// The affiliation verification by e-mail code the Frontend API runs
+	// (OrganizationProfile's "Verify domain"): the address at the domain
+	// the code went to, the code, its expiry and the attempts made.
+	AffiliationEmail    string `json:"affiliation_email,omitempty"`
+	AffiliationCode     string `json:"affiliation_code,omitempty"`
+	AffiliationExpireAt int64  `json:"affiliation_expire_at,omitempty"`
+	AffiliationAttempts int    `json:"affiliation_attempts,omitempty"`
+	AffiliationVerified int64  `json:"affiliation_verified_at,omitempty"` // when the code verified it
 	CreatedAt           int64  `json:"created_at"`
 	UpdatedAt           int64  `json:"updated_at"`
 }
@@ -67,48 +75,63 @@ func (inst *Instance) bapiCreateOrgDomain(w http.ResponseWriter, r *http.Request
 	if p.Name == nil || strings.TrimSpace(*p.Name) == "" {
 		return nil, 0, errMissing("name")
 	}
-	name := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(*p.Name)), ".")
-	if len(name) > 253 || !domainNameRe.MatchString(name) {
-		return nil, 0, errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "name", "name must be a domain name such as example.com.")
-	}
-	if contains(commonEmailDomains, name) {
-		return nil, 0, errParam(http.StatusUnprocessableEntity, "organization_domain_common", "name", name+" is a common e-mail provider; it cannot be an organization domain.")
-	}
 	mode := "manual_invitation"
 	if p.EnrollmentMode != nil {
 		mode = *p.EnrollmentMode
 	}
-	if err := checkEnrollmentMode(mode); err != nil {
-		return nil, 0, err
-	}
 	now := inst.now()
-	d := &orgDomain{ID: newID("orgdmn"), Name: name, EnrollmentMode: mode, Verified: p.Verified == nil || *p.Verified,
-		CreatedAt: ms(now), UpdatedAt: ms(now)}
 	var out *orgDomainWire
 	err := inst.store.update(r.Context(), func(t *txn) error {
 		o, err := orgByIDOrSlug(t, r.PathValue("id"))
 		if err != nil {
 			return notFoundAs(err, "organization")
 		}
-		d.OrgID = o.ID
-		if err := t.orgDomainNames().claim(name, d.ID); errors.Is(err, errConflict) {
-			return errTaken("name", "The domain "+name+" already belongs to an organization.")
-		} else if err != nil {
+		d, err := createOrgDomain(t, o, *p.Name, mode, p.Verified == nil || *p.Verified, now)
+		if err != nil {
 			return err
 		}
-		if err := t.orgDomains().put(d); err != nil {
-			return err
-		}
-		if out, err = orgDomainJSON(t, d, now); err != nil {
-			return err
-		}
-		t.emit("organizationDomain.created", out)
-		return nil
+		out, err = orgDomainJSON(t, d, now)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return out, 0, nil
+}
+
+// createOrgDomain claims the domain name for o with an enrollment mode and
+// announces it; verified gives it a verified affiliation (the Backend
+// API's default), else the organization verifies it with an e-mail code.
+func createOrgDomain(t *txn, o *organization, rawName, mode string, verified bool, now time.Time) (*orgDomain, error) {
+	name := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(rawName)), ".")
+	if name == "" {
+		return nil, errMissing("name")
+	}
+	if len(name) > 253 || !domainNameRe.MatchString(name) {
+		return nil, errParam(http.StatusUnprocessableEntity, "form_param_format_invalid", "name", "name must be a domain name such as example.com.")
+	}
+	if contains(commonEmailDomains, name) {
+		return nil, errParam(http.StatusUnprocessableEntity, "organization_domain_common", "name", name+" is a common e-mail provider; it cannot be an organization domain.")
+	}
+	if err := checkEnrollmentMode(mode); err != nil {
+		return nil, err
+	}
+	d := &orgDomain{ID: newID("orgdmn"), OrgID: o.ID, Name: name, EnrollmentMode: mode, Verified: verified,
+		CreatedAt: ms(now), UpdatedAt: ms(now)}
+	if err := t.orgDomainNames().claim(name, d.ID); errors.Is(err, errConflict) {
+		return nil, errTaken("name", "The domain "+name+" already belongs to an organization.")
+	} else if err != nil {
+		return nil, err
+	}
+	if err := t.orgDomains().put(d); err != nil {
+		return nil, err
+	}
+	out, err := orgDomainJSON(t, d, now)
+	if err != nil {
+		return nil, err
+	}
+	t.emit("organizationDomain.created", out)
+	return d, nil
 }
 
 // orgDomainFor loads the path's domain of the path's organization.
@@ -204,13 +227,18 @@ func (inst *Instance) bapiDeleteOrgDomain(w http.ResponseWriter, r *http.Request
 			return err
 		}
 		id = d.ID
-		t.emit("organizationDomain.deleted", deletedJSON("organization_domain", d.ID))
-		return t.orgDomains().del(d.ID)
+		return deleteOrgDomain(t, d)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return deletedJSON("organization_domain", id), 0, nil
+}
+
+// deleteOrgDomain removes a domain, freeing its name, and announces it.
+func deleteOrgDomain(t *txn, d *orgDomain) error {
+	t.emit("organizationDomain.deleted", deletedJSON("organization_domain", d.ID))
+	return t.orgDomains().del(d.ID)
 }
 
 // domainFilter is what the domain lists filter and order by.

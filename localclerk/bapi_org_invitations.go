@@ -449,27 +449,34 @@ func (inst *Instance) bapiRevokeOrgInvitation(w http.ResponseWriter, r *http.Req
 				return err
 			}
 		}
-		if st := oi.status(now); st != "pending" {
-			return newAPIError(http.StatusBadRequest, "organization_invitation_not_pending", "not pending",
-				"This organization invitation is "+st+"; only pending invitations can be revoked.", nil)
-		}
-		oi.Status, oi.UpdatedAt = "revoked", ms(now)
-		if err := t.orgInvitedAddresses().release(oi.ID); err != nil {
-			return err
-		}
-		if err := t.orgInvitations().put(oi); err != nil {
-			return err
-		}
-		if out, err = inst.orgInvitationJSON(t, oi, now, false); err != nil {
-			return err
-		}
-		t.emit("organizationInvitation.revoked", out)
-		return nil
+		out, err = inst.revokeOrgInvitation(t, oi, now)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return out, 0, nil
+}
+
+// revokeOrgInvitation revokes a pending invitation and announces it.
+func (inst *Instance) revokeOrgInvitation(t *txn, oi *orgInvitation, now time.Time) (*orgInvitationWire, error) {
+	if st := oi.status(now); st != "pending" {
+		return nil, newAPIError(http.StatusBadRequest, "organization_invitation_not_pending", "not pending",
+			"This organization invitation is "+st+"; only pending invitations can be revoked.", nil)
+	}
+	oi.Status, oi.UpdatedAt = "revoked", ms(now)
+	if err := t.orgInvitedAddresses().release(oi.ID); err != nil {
+		return nil, err
+	}
+	if err := t.orgInvitations().put(oi); err != nil {
+		return nil, err
+	}
+	out, err := inst.orgInvitationJSON(t, oi, now, false)
+	if err != nil {
+		return nil, err
+	}
+	t.emit("organizationInvitation.revoked", out)
+	return out, nil
 }
 
 // pendingOrgInvitation returns the pending invitation a ticket names.

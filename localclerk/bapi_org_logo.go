@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Organization logos: uploaded as multipart/form-data, kept in the data
@@ -126,19 +127,7 @@ func (inst *Instance) bapiUploadOrgLogo(w http.ResponseWriter, r *http.Request) 
 				return err
 			}
 		}
-		if err := dropOrgLogo(t, o); err != nil {
-			return err
-		}
-		lg := &orgLogo{ID: newID("img"), OrgID: o.ID, ContentType: up.contentType, Data: up.file, UploaderID: up.uploaderID, CreatedAt: ms(now)}
-		if err := t.orgLogos().put(lg); err != nil {
-			return err
-		}
-		o.LogoID, o.ImageURL, o.UpdatedAt = lg.ID, inst.logoURL(lg.ID), ms(now)
-		if err := t.orgs().put(o); err != nil {
-			return err
-		}
-		t.emit("organization.updated", orgJSON(o, nil))
-		return nil
+		return inst.setOrgLogo(t, o, up, now)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -153,23 +142,47 @@ func (inst *Instance) bapiDeleteOrgLogo(w http.ResponseWriter, r *http.Request) 
 		if o, err = orgByIDOrSlug(t, r.PathValue("id")); err != nil {
 			return notFoundAs(err, "organization")
 		}
-		if o.LogoID == "" {
-			return errNotFoundResource("organization logo")
-		}
-		if err := dropOrgLogo(t, o); err != nil {
-			return err
-		}
-		o.UpdatedAt = ms(inst.now())
-		if err := t.orgs().put(o); err != nil {
-			return err
-		}
-		t.emit("organization.updated", orgJSON(o, nil))
-		return nil
+		return removeOrgLogo(t, o, inst.now())
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return orgJSON(o, nil), 0, nil
+}
+
+// setOrgLogo stores up as o's logo, replacing the one it had, and
+// announces the change.
+func (inst *Instance) setOrgLogo(t *txn, o *organization, up *logoUpload, now time.Time) error {
+	if err := dropOrgLogo(t, o); err != nil {
+		return err
+	}
+	lg := &orgLogo{ID: newID("img"), OrgID: o.ID, ContentType: up.contentType, Data: up.file, UploaderID: up.uploaderID, CreatedAt: ms(now)}
+	if err := t.orgLogos().put(lg); err != nil {
+		return err
+	}
+	o.LogoID, o.ImageURL, o.UpdatedAt = lg.ID, inst.logoURL(lg.ID), ms(now)
+	if err := t.orgs().put(o); err != nil {
+		return err
+	}
+	t.emit("organization.updated", orgJSON(o, nil))
+	return nil
+}
+
+// removeOrgLogo deletes o's logo and announces the change; 404 when it
+// has none.
+func removeOrgLogo(t *txn, o *organization, now time.Time) error {
+	if o.LogoID == "" {
+		return errNotFoundResource("organization logo")
+	}
+	if err := dropOrgLogo(t, o); err != nil {
+		return err
+	}
+	o.UpdatedAt = ms(now)
+	if err := t.orgs().put(o); err != nil {
+		return err
+	}
+	t.emit("organization.updated", orgJSON(o, nil))
+	return nil
 }
 
 // dropOrgLogo deletes o's stored logo, if any, and clears its image.
@@ -208,6 +221,9 @@ func deleteOrgChildren(t *txn, o *organization) error {
 		return err
 	}
 	if err := deleteOrgDomains(t, o.ID); err != nil {
+		return err
+	}
+	if err := deleteMembershipRequests(t, o.ID); err != nil {
 		return err
 	}
 	if err := dropCredits(t, o.ID); err != nil {

@@ -292,48 +292,57 @@ func (inst *Instance) bapiUpdateOrg(w http.ResponseWriter, r *http.Request) (any
 		if o, err = orgByIDOrSlug(t, r.PathValue("id")); err != nil {
 			return notFoundAs(err, "organization")
 		}
-		if p.Name != nil {
-			if strings.TrimSpace(*p.Name) == "" {
-				return errInvalid("name", "name must not be empty.")
-			}
-			o.Name = strings.TrimSpace(*p.Name)
-		}
-		if p.Slug != nil {
-			if err := setSlug(t, o, *p.Slug, false); err != nil {
-				return err
-			}
-		}
-		if p.MaxAllowedMemberships != nil {
-			o.MaxAllowedMemberships = *p.MaxAllowedMemberships
-		}
-		if p.AdminDeleteEnabled != nil {
-			o.AdminDeleteEnabled = *p.AdminDeleteEnabled
-		}
-		if at, ok, err := p.createdAt(); err != nil {
-			return err
-		} else if ok {
-			o.CreatedAt = at
-		}
-		if err := checkMetadata("public_metadata", p.PublicMetadata); err != nil {
-			return err
-		}
-		if err := checkMetadata("private_metadata", p.PrivateMetadata); err != nil {
-			return err
-		}
-		if len(p.PublicMetadata) > 0 {
-			o.PublicMeta = p.PublicMetadata
-		}
-		if len(p.PrivateMetadata) > 0 {
-			o.PrivateMeta = p.PrivateMetadata
-		}
-		o.UpdatedAt = ms(inst.now())
-		t.emit("organization.updated", orgJSON(o, nil))
-		return t.orgs().put(o)
+		return updateOrg(t, o, &p, inst.now())
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return orgJSON(o, nil), 0, nil
+}
+
+// updateOrg applies the fields p sets to o, stores it and announces it:
+// the Backend API's update and the Frontend API's (name and slug).
+func updateOrg(t *txn, o *organization, p *orgParams, now time.Time) error {
+	if p.Name != nil {
+		if strings.TrimSpace(*p.Name) == "" {
+			return errInvalid("name", "name must not be empty.")
+		}
+		if len(*p.Name) > 256 {
+			return errInvalid("name", "name must be at most 256 characters.")
+		}
+		o.Name = strings.TrimSpace(*p.Name)
+	}
+	if p.Slug != nil {
+		if err := setSlug(t, o, *p.Slug, false); err != nil {
+			return err
+		}
+	}
+	if p.MaxAllowedMemberships != nil {
+		o.MaxAllowedMemberships = *p.MaxAllowedMemberships
+	}
+	if p.AdminDeleteEnabled != nil {
+		o.AdminDeleteEnabled = *p.AdminDeleteEnabled
+	}
+	if at, ok, err := p.createdAt(); err != nil {
+		return err
+	} else if ok {
+		o.CreatedAt = at
+	}
+	if err := checkMetadata("public_metadata", p.PublicMetadata); err != nil {
+		return err
+	}
+	if err := checkMetadata("private_metadata", p.PrivateMetadata); err != nil {
+		return err
+	}
+	if len(p.PublicMetadata) > 0 {
+		o.PublicMeta = p.PublicMetadata
+	}
+	if len(p.PrivateMetadata) > 0 {
+		o.PrivateMeta = p.PrivateMetadata
+	}
+	o.UpdatedAt = ms(now)
+	t.emit("organization.updated", orgJSON(o, nil))
+	return t.orgs().put(o)
 }
 
 func (inst *Instance) bapiOrgMetadata(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -367,25 +376,35 @@ func (inst *Instance) bapiDeleteOrg(w http.ResponseWriter, r *http.Request) (any
 		if o, err = orgByIDOrSlug(t, r.PathValue("id")); err != nil {
 			return notFoundAs(err, "organization")
 		}
-		mems, err := orgMemberships(t, o.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range mems {
-			if err := t.memberships().del(m.ID); err != nil {
-				return err
-			}
-		}
-		if err := deleteOrgChildren(t, o); err != nil {
-			return err
-		}
-		t.emit("organization.deleted", deletedOrgJSON(o))
-		return t.orgs().del(o.ID)
+		return deleteOrg(t, o, inst.now())
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return deletedOrgJSON(o), 0, nil
+}
+
+// deleteOrg removes o with its memberships, invitations, domains and
+// logo, and announces it; sessions that had it active move to the
+// personal account.
+func deleteOrg(t *txn, o *organization, now time.Time) error {
+	mems, err := orgMemberships(t, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range mems {
+		if err := t.memberships().del(m.ID); err != nil {
+			return err
+		}
+	}
+	if err := deleteOrgChildren(t, o); err != nil {
+		return err
+	}
+	if err := clearActiveOrg(t, "", o.ID, now); err != nil {
+		return err
+	}
+	t.emit("organization.deleted", deletedOrgJSON(o))
+	return t.orgs().del(o.ID)
 }
 
 func (inst *Instance) bapiReplaceOrgMetadata(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -48,6 +48,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.signInRoutes(mux)
 	inst.signUpRoutes(mux)
 	inst.meRoutes(mux)
+	inst.orgRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method
@@ -470,6 +471,9 @@ func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (*userWire, error) {
 		m.ImageURL, m.ProfileImageURL = x.avatar(), x.avatar()
 	}
 	m.CreateOrganizationsLimit = new(int64) // the Frontend API's integer; clerk-js reads 0 as no limit
+	if u.CreateOrgLimit != nil {
+		m.CreateOrganizationsLimit = u.CreateOrgLimit
+	}
 	for i := range m.EmailAddresses {
 		m.EmailAddresses[i].forFrontendAPI()
 	}
@@ -496,23 +500,13 @@ func (inst *Instance) fapiMembershipJSON(x *fapiCall, mem *membership) (*members
 		return nil, err
 	}
 	mj.PrivateMetadata = nil
-	members, err := orgMemberships(x.t, mem.OrgID)
-	if err != nil {
-		return nil, err
-	}
 	o, err := x.t.orgs().get(mem.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	n := len(members)
-	oj := orgJSON(o, &n)
-	oj.PrivateMetadata = nil
-	oj.PendingInvitationsCount = new(int)
-	if !o.hasLogo() {
-		oj.ImageURL = x.avatar()
+	if mj.Organization, err = inst.fapiOrgJSON(x, o); err != nil {
+		return nil, err
 	}
-	mj.Organization = oj
-	oj.SelfServeSSOEnabled = new(bool)
 	if pud := &mj.PublicUserData; !pud.HasImage {
 		pud.ImageURL, pud.ProfileImageURL = x.avatar(), x.avatar()
 	}

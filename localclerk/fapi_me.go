@@ -9,14 +9,13 @@ import (
 )
 
 // The signed-in user's own resources, as UserButton and
-// OrganizationSwitcher list them. localclerk makes no domain-based
-// suggestions, so that list is empty.
+// OrganizationSwitcher list them (suggestions: fapi_org_suggestions.go).
 func (inst *Instance) meRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/me", inst.meHandler(func(x *fapiCall, u *user) (any, error) { return inst.fapiUserJSON(x, u) }))
 	mux.HandleFunc("GET /v1/me/organization_memberships", inst.meHandler(inst.meMemberships))
 	mux.HandleFunc("GET /v1/me/organization_invitations", inst.meHandler(inst.meOrgInvitations))
 	mux.HandleFunc("POST /v1/me/organization_invitations/{id}/accept", inst.meHandler(inst.meAcceptOrgInvitation))
-	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(emptyPage))
+	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(inst.meSuggestions))
 	inst.meAccountRoutes(mux)
 	inst.meEmailRoutes(mux)
 	inst.meSessionRoutes(mux)
@@ -86,10 +85,6 @@ func (inst *Instance) meUser(t *txn, r *http.Request) (*user, error) {
 		return nil, err
 	}
 	return t.users().get(s.UserID)
-}
-
-func emptyPage(*fapiCall, *user) (any, error) {
-	return &pageWire{Data: []any{}, TotalCount: 0}, nil
 }
 
 // fapiPage applies clerk-js's limit/offset to a list.

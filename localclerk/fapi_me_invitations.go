@@ -42,6 +42,9 @@ func (inst *Instance) meOrgInvitations(x *fapiCall, u *user) (any, error) {
 	default:
 		return nil, errInvalid("status", "status must be pending, accepted, revoked or expired.")
 	}
+	if err := inst.inviteByDomain(x.t, u, x.now); err != nil {
+		return nil, err
+	}
 	addrs := invitedAddresses(u)
 	ois, err := orgInvitations(x.t, "", func(oi *orgInvitation) bool {
 		return slices.Contains(addrs, oi.Email) && (status == "" || oi.status(x.now) == status)

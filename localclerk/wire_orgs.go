@@ -113,7 +113,7 @@ type orgDomainWire struct {
 	OrganizationID          string                  `json:"organization_id"`
 	Name                    string                  `json:"name"`
 	EnrollmentMode          string                  `json:"enrollment_mode"`
-	AffiliationEmailAddress alwaysNull              `json:"affiliation_email_address"`
+	AffiliationEmailAddress *string                 `json:"affiliation_email_address"`
 	AffiliationVerification *domainVerificationWire `json:"affiliation_verification"`
 	Verification            *domainVerificationWire `json:"verification"`
 	OwnershipVerification   *domainVerificationWire `json:"ownership_verification"`
@@ -127,11 +127,11 @@ type orgDomainWire struct {
 // domainVerificationWire is an organization domain's affiliation or
 // ownership verification, once verified.
 type domainVerificationWire struct {
-	Status     string     `json:"status"`
-	Strategy   string     `json:"strategy"`
-	Attempts   int        `json:"attempts"`
-	ExpireAt   alwaysNull `json:"expire_at"`
-	VerifiedAt *int64     `json:"verified_at"`
+	Status     string `json:"status"`
+	Strategy   string `json:"strategy"`
+	Attempts   int    `json:"attempts"`
+	ExpireAt   *int64 `json:"expire_at"`
+	VerifiedAt *int64 `json:"verified_at"`
 }
 
 // orgDomainJSON renders an organization domain with its organization and
@@ -152,10 +152,20 @@ func orgDomainJSON(t *txn, d *orgDomain, now time.Time) (*orgDomainWire, error) 
 		EnrollmentMode: d.EnrollmentMode, TotalPendingInvitations: len(pending),
 		PublicOrganizationData: publicOrgWire{ID: o.ID, Name: o.Name, Slug: o.Slug, ImageURL: oj.ImageURL, HasImage: oj.HasImage},
 		CreatedAt:              d.CreatedAt, UpdatedAt: d.UpdatedAt}
-	if d.Verified {
-		out.AffiliationVerification = &domainVerificationWire{Status: "verified", Strategy: "admin"}
-		out.Verification = out.AffiliationVerification
+	if d.AffiliationEmail != "" {
+		out.AffiliationEmailAddress = &d.AffiliationEmail
 	}
+	switch {
+	case d.Verified && d.AffiliationVerified != 0:
+		out.AffiliationVerification = &domainVerificationWire{Status: "verified", Strategy: "email_code",
+			Attempts: d.AffiliationAttempts, VerifiedAt: &d.AffiliationVerified}
+	case d.Verified:
+		out.AffiliationVerification = &domainVerificationWire{Status: "verified", Strategy: "admin"}
+	case d.AffiliationCode != "":
+		out.AffiliationVerification = &domainVerificationWire{Status: "unverified", Strategy: "email_code",
+			Attempts: d.AffiliationAttempts, ExpireAt: &d.AffiliationExpireAt}
+	}
+	out.Verification = out.AffiliationVerification
 	if d.OwnershipVerifiedAt != 0 {
 		out.OwnershipVerification = &domainVerificationWire{Status: "verified", Strategy: d.OwnershipStrategy, VerifiedAt: &d.OwnershipVerifiedAt}
 	}

@@ -1,5 +1,15 @@
 import { useEffect, useState } from 'react';
-import { Show, SignIn, UserButton, OrganizationSwitcher, useAuth } from '@clerk/react';
+import {
+  Show,
+  SignIn,
+  SignUp,
+  UserButton,
+  OrganizationSwitcher,
+  OrganizationProfile,
+  OrganizationList,
+  CreateOrganization,
+  useAuth,
+} from '@clerk/react';
 
 const apiURL = import.meta.env.VITE_API_URL || 'http://127.0.0.1:3020';
 
@@ -44,21 +54,71 @@ function ApiUser() {
   );
 }
 
+// Page is the signed-in page for the path: the Go API's answer on /, and
+// Clerk's organization components on their own pages.
+function Page({ path }) {
+  switch (path) {
+    case '/organization':
+      return <OrganizationProfile routing="hash" afterLeaveOrganizationUrl="/organizations" />;
+    case '/organizations':
+      return (
+        <OrganizationList
+          hidePersonal={false}
+          afterSelectOrganizationUrl="/organization"
+          afterCreateOrganizationUrl="/organization"
+        />
+      );
+    case '/create-organization':
+      return <CreateOrganization routing="hash" skipInvitationScreen afterCreateOrganizationUrl="/organization" />;
+    default:
+      return (
+        <>
+          <h2 id="signed-in">You are signed in.</h2>
+          <ApiUser />
+        </>
+      );
+  }
+}
+
+// An organization invitation's link brings a new user here with
+// __clerk_ticket and __clerk_status=sign_up: <SignUp/> redeems the ticket.
+const invitedToSignUp = new URLSearchParams(window.location.search).get('__clerk_status') === 'sign_up';
+
 export default function App() {
+  const path = window.location.pathname;
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto' }}>
+    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 960, margin: '2rem auto' }}>
       <h1>goclerk + React</h1>
       <Show when="signed-out">
-        <p id="signed-out">Sign in with a demo user (alice@example.com / alice-password).</p>
-        <SignIn routing="hash" />
+        {invitedToSignUp ? (
+          <>
+            <p id="invited">Accept your invitation: create your account.</p>
+            <SignUp routing="hash" />
+          </>
+        ) : (
+          <>
+            <p id="signed-out">Sign in with a demo user (alice@example.com / alice-password).</p>
+            <SignIn routing="hash" />
+          </>
+        )}
       </Show>
       <Show when="signed-in">
         <header style={{ display: 'flex', gap: '1rem', alignItems: 'center' }}>
           <UserButton />
-          <OrganizationSwitcher />
+          <OrganizationSwitcher
+            organizationProfileMode="navigation"
+            organizationProfileUrl="/organization"
+            createOrganizationMode="navigation"
+            createOrganizationUrl="/create-organization"
+          />
+          <nav style={{ display: 'flex', gap: '0.75rem' }}>
+            <a id="nav-home" href="/">Home</a>
+            <a id="nav-organization" href="/organization">Organization</a>
+            <a id="nav-organizations" href="/organizations">Organizations</a>
+            <a id="nav-create-organization" href="/create-organization">New organization</a>
+          </nav>
         </header>
-        <h2 id="signed-in">You are signed in.</h2>
-        <ApiUser />
+        <Page path={path} />
       </Show>
     </main>
   );
