@@ -32,13 +32,14 @@ func (inst *Instance) orgDomainRoutes(mux *routeMux) {
 	for _, p := range orgUnsupported {
 		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
 			inst.writeError(w, r, newAPIError(http.StatusNotImplemented, "feature_not_supported_by_localclerk", "not supported",
-				fmt.Sprintf("Domain ownership verification by DNS record is not supported by localclerk, which resolves no DNS (%s %s).", r.Method, r.URL.Path), nil))
+				fmt.Sprintf("Domain ownership verification by DNS record (part of self-serve enterprise SSO) is not supported by localclerk, which resolves no DNS (%s %s).", r.Method, r.URL.Path), nil))
 		})
 	}
 }
 
 // orgUnsupported are the organization operations localclerk answers with
-// 501: domain ownership verification needs DNS.
+// 501: domain ownership verification needs DNS, and the specification
+// ties it to self-serve enterprise SSO, which localclerk does not offer.
 var orgUnsupported = []string{
 	"POST /v1/organizations/{id}/domains/prepare_ownership_verification/bulk",
 	"POST /v1/organizations/{id}/domains/attempt_ownership_verification/bulk",
