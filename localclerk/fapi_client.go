@@ -45,6 +45,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.signInRoutes(mux)
 	inst.signUpRoutes(mux)
 	inst.meRoutes(mux)
+	inst.oauthRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method

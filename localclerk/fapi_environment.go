@@ -71,6 +71,9 @@ func (inst *Instance) served(pattern string) bool {
 func (inst *Instance) environment(org orgSettings) map[string]any {
 	env := inst.environmentJSON()
 	us := env["user_settings"].(map[string]any)
+	us["social"] = inst.socialSettingsJSON()
+	ac := env["auth_config"].(map[string]any)
+	ac["first_factors"] = append(ac["first_factors"].([]string), inst.oauthStrategies()...)
 	us["actions"] = map[string]any{
 		"delete_self":                inst.served("DELETE /v1/me"),
 		"create_organization":        inst.served("POST /v1/organizations"),

@@ -26,6 +26,9 @@ type signInAttempt struct {
 	CreatedSessionID string `json:"created_session_id,omitempty"`
 	CreatedAt        int64  `json:"created_at"`
 	AbandonAt        int64  `json:"abandon_at"`
+
+	// OAuth is the first factor of a social sign-in (fapi_oauth.go).
+	OAuth *oauthAttempt `json:"oauth,omitempty"`
 }
 
 // codeTTL is how long an e-mail verification code can be used.
@@ -89,8 +92,18 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" && strategy != "ticket" {
+		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) {
 			return nil, errMissing("identifier")
+		}
+		switch {
+		case x.form.Get("transfer") == "true":
+			if err := inst.signInTransfer(x, si); err != nil {
+				return nil, err
+			}
+		case isOAuthStrategy(strategy):
+			if err := inst.signInOAuth(x, si, strategy); err != nil {
+				return nil, err
+			}
 		}
 		switch strategy {
 		case "":
@@ -107,7 +120,9 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 		default:
-			return nil, strategyUnsupported(strategy)
+			if !isOAuthStrategy(strategy) {
+				return nil, strategyUnsupported(strategy)
+			}
 		}
 		x.c.SignInID = si.ID
 		if err := x.t.signInAttempts().put(si); err != nil {
