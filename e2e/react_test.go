@@ -85,7 +85,7 @@ type reactStack struct {
 
 // startReactAPI builds and runs examples/react/api and reads the React
 // app's environment from its output.
-func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
+func startReactAPI(t *testing.T, appOrigin string, extraEnv ...string) (env map[string]string) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "react-api")
 	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/react/api").CombinedOutput(); err != nil {
@@ -99,6 +99,7 @@ func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
 	}
 	cmd.Env = append(cmd.Env, "REACT_DATA_DIR="+t.TempDir(), "API_ADDR="+loopbackPort(t),
 		"LOCALCLERK_ADDR="+loopbackPort(t), "APP_ORIGIN="+appOrigin)
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -133,15 +134,16 @@ func startReactAPI(t *testing.T, appOrigin string) (env map[string]string) {
 }
 
 // startReactExample runs the Go API and the Vite dev server of
-// examples/react, the way its README says, on free loopback ports.
-func startReactExample(t *testing.T) *reactStack {
+// examples/react, the way its README says, on free loopback ports;
+// extraEnv goes to the Go API.
+func startReactExample(t *testing.T, extraEnv ...string) *reactStack {
 	t.Helper()
 	dir := reactFrontend(t)
 	appAddr := loopbackPort(t)
 	appOrigin := "http://" + appAddr
-	env := startReactAPI(t, appOrigin)
+	env := startReactAPI(t, appOrigin, extraEnv...)
 	_, port, _ := strings.Cut(appAddr, ":")
-	vite := exec.Command("node", filepath.Join("node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", port, "--strictPort")
+	vite := exec.Command("node", filepath.Join("node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", port, "--strictPort", "--bypass-lock")
 	vite.Dir = dir
 	vite.Env = os.Environ()
 	for k, v := range env {

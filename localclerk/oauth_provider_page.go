@@ -20,6 +20,7 @@ import (
 // oauthPageData is what the provider page's template receives.
 type oauthPageData struct {
 	Title, Error, Notice string
+	Base                 string // where the browser reaches localclerk (a proxy's URL behind one)
 	Provider             string // display name
 	State                string
 	Accounts             []oauthChoice // who has this provider's account
@@ -95,9 +96,11 @@ func (inst *Instance) pageOAuthAuthorize(w http.ResponseWriter, r *http.Request)
 func (inst *Instance) fillOAuthPage(r *http.Request, pq oauthPageQuery, d *oauthPageData) error {
 	d.Title, d.Provider, d.State = "Sign in with "+pq.Provider.Name, pq.Provider.Name, pq.State
 	return inst.store.view(r.Context(), func(t *txn) error {
-		if _, err := inst.pageFlow(t, r, pq); err != nil {
+		f, err := inst.pageFlow(t, r, pq)
+		if err != nil {
 			return err
 		}
+		d.Base = f.Base
 		d.Accounts, d.Users = nil, nil
 		return t.users().each(func(u *user) bool {
 			linked := false
@@ -269,7 +272,7 @@ func (inst *Instance) renderOAuthError(w http.ResponseWriter, err error) {
 		inst.log.Error("localclerk: provider page", "err", err)
 		ae = newAPIError(http.StatusInternalServerError, "internal_clerk_error", "internal error", "Something went wrong; see localclerk's log.", nil)
 	}
-	inst.renderOAuth(w, ae.StatusCode, &oauthPageData{Title: "Sign-in with a provider", Error: longMessage(ae)})
+	inst.renderOAuth(w, ae.StatusCode, &oauthPageData{Title: "Sign-in with a provider", Error: longMessage(ae), Base: inst.FrontendAPIURL})
 }
 
 func (inst *Instance) renderOAuth(w http.ResponseWriter, status int, d *oauthPageData) {
@@ -300,7 +303,15 @@ func (inst *Instance) handleOAuthLogo(w http.ResponseWriter, r *http.Request) {
 }
 
 var oauthPageTmpl = template.Must(template.Must(pageTmpl.Clone()).Parse(`
-{{define "oauth-authorize"}}{{template "head" .}}
+{{define "oauth-head"}}<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} · localclerk</title><link rel="stylesheet" href="{{.Base}}/assets/localclerk.css"></head>
+<body><main class="card" aria-labelledby="page-title">
+<p class="badge">localclerk · stand-in for {{if .Provider}}{{.Provider}}{{else}}an OAuth provider{{end}}</p>
+<h1 id="page-title">{{.Title}}</h1>
+{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
+{{end}}
+{{define "oauth-authorize"}}{{template "oauth-head" .}}
 {{if .State}}
 <p class="hint">localclerk stands in for {{.Provider}}: choose who you are there. Nothing is sent to {{.Provider}}.</p>
 {{if .Accounts}}<section aria-labelledby="accounts-title"><h2 id="accounts-title">{{.Provider}} accounts</h2>
@@ -320,10 +331,10 @@ var oauthPageTmpl = template.Must(template.Must(pageTmpl.Clone()).Parse(`
 <label for="first_name">First name</label><input id="first_name" name="first_name" autocomplete="given-name" value="{{.FirstName}}">
 <label for="last_name">Last name</label><input id="last_name" name="last_name" autocomplete="family-name" value="{{.LastName}}">
 <label for="image_url">Avatar URL <span class="hint">(optional)</span></label><input id="image_url" name="image_url" inputmode="url" value="{{.ImageURL}}">
-<button type="submit">Continue</button>
+<button type="submit" id="oauth-continue">Continue</button>
 </form>
 <form method="post" class="secondary"><input type="hidden" name="state" value="{{.State}}"><input type="hidden" name="choice" value="deny">
-<button type="submit" class="link">Deny access</button>
+<button type="submit" class="link" id="oauth-deny">Deny access</button>
 </form>
 {{end}}
 {{template "foot"}}{{end}}

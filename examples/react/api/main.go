@@ -140,6 +140,9 @@ func startLocalclerk(ctx context.Context, appOrigin string) (*localclerk.Instanc
 		Addr:           envOr("LOCALCLERK_ADDR", "127.0.0.1:3120"),
 		Seed:           true,
 		AllowedOrigins: []string{appOrigin},
+		// LOCALCLERK_SOCIAL=google,github adds "Continue with Google"...,
+		// through localclerk's provider page.
+		SocialProviders: strings.FieldsFunc(os.Getenv("LOCALCLERK_SOCIAL"), func(r rune) bool { return r == ',' }),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start localclerk with %s: %w\n(delete that file to start from a fresh demo instance)", dataFile, err)
