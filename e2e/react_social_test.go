@@ -24,11 +24,19 @@ var clerkProviderIcon = regexp.MustCompile(`^https://img\.clerk\.com/static/[a-z
 // localclerk's provider page, where a new Google account is typed in; the
 // callback ends in a sign-up by transfer and the Go API answers the new
 // user. Signed out, the same account is picked on the page and signs the
-// same user in again.
+// same user in again, and <UserProfile/> connects a GitHub account there.
 func TestReactGoogleSignInThroughTheProviderPage(t *testing.T) {
 	st := startReactExample(t, "LOCALCLERK_SOCIAL=google,github")
 	br := newClerkJSBrowser(t, "react-social")
 	const email = "gina.social@example.com"
+	t.Cleanup(func() { // where the browser was when a step failed
+		if t.Failed() {
+			br.log.mu.Lock()
+			defer br.log.mu.Unlock()
+			n := len(br.log.requests)
+			t.Logf("last requests: %s", strings.Join(br.log.requests[max(0, n-8):], "\n"))
+		}
+	})
 
 	br.run("sign-in-with-social-buttons", chromedp.Navigate(st.app+"/"),
 		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
@@ -68,6 +76,24 @@ func TestReactGoogleSignInThroughTheProviderPage(t *testing.T) {
 	if again != userID {
 		t.Fatalf("signed in again as %q, signed up as %q", again, userID)
 	}
+
+	// <UserProfile/> connects a GitHub account through the same page.
+	const connectGitHub = `//*[contains(@class, "cl-profileSection__connectedAccounts")]//*[@role="menuitem"][contains(., "GitHub")]`
+	br.run("connected-accounts", chromedp.Navigate(st.app+"/"),
+		chromedp.WaitVisible(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__manageAccount`, chromedp.ByQuery),
+		chromedp.Click(`.cl-userButtonPopoverActionButton__manageAccount`, chromedp.ByQuery),
+		waitContains(".cl-profileSection__connectedAccounts", email),
+		chromedp.Click(`.cl-menuButton__connectedAccounts`, chromedp.ByQuery),
+		chromedp.WaitVisible(connectGitHub, chromedp.BySearch))
+	br.run("provider-page-github", chromedp.Click(connectGitHub, chromedp.BySearch),
+		chromedp.WaitVisible(`#oauth-continue`, chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "gina.gh@example.com", chromedp.ByQuery))
+	br.run("github-connected", chromedp.Click(`#oauth-continue`, chromedp.ByQuery),
+		// Back in the app, which reopens <UserProfile/> from the modal state.
+		chromedp.WaitVisible(`.cl-providerIcon__github`, chromedp.ByQuery),
+		waitContains(".cl-profileSection__connectedAccounts", "gina.gh@example.com"))
 
 	for _, u := range br.log.nonLoopback() {
 		if !clerkProviderIcon.MatchString(u) {
