@@ -26,7 +26,9 @@
 //     /npm/@clerk/ui@<v>/dist/..., from packages unpacked by
 //     InstallBundles (ClerkJSVersion, ClerkUIVersion).
 //   - Hosted pages: /sign-in, /sign-up, /user (profile and active
-//     organization), /sign-out.
+//     organization), /sign-out, and with Options.SocialProviders the page
+//     that stands in for each provider, /oauth/<provider>/authorize, whose
+//     answer comes back through /v1/oauth_callback.
 //   - Backend API under /api: CLERK_API_URL is <FrontendAPIURL>/api, so
 //     /api/v1/users and the version-less machine endpoints
 //     /api/api_keys/verify, /api/m2m_tokens/verify and
