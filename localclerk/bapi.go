@@ -74,7 +74,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("DELETE /users/{id}/totp", inst.bapiRemoveSecondFactor(true, false))
 	h("DELETE /users/{id}/passkeys/{item}", inst.bapiNoSuchUserItem("passkey", "passkey_identification_id"))
 	h("DELETE /users/{id}/web3_wallets/{item}", inst.bapiNoSuchUserItem("web3 wallet", "web3_wallet_identification_id"))
-	h("DELETE /users/{id}/external_accounts/{item}", inst.bapiNoSuchUserItem("external account", "external_account_id"))
+	h("DELETE /users/{id}/external_accounts/{item}", inst.bapiDeleteExternalAccount)
 	h("GET /users/{id}/trusted_devices", inst.bapiListTrustedDevices)
 	h("DELETE /users/{id}/trusted_devices/{item}", inst.bapiNoSuchUserItem("trusted device", "trusted_device_id"))
 	h("POST /users/{id}/password/set_compromised", inst.bapiSetPasswordCompromised)

@@ -84,6 +84,7 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "delete unknown passkey", method: "DELETE", path: "/v1/users/{user}/passkeys/idn_nope", status: 404},
 	{name: "delete unknown web3 wallet", method: "DELETE", path: "/v1/users/{user}/web3_wallets/idn_nope", status: 404},
 	{name: "delete unknown external account", method: "DELETE", path: "/v1/users/{user}/external_accounts/eac_nope", status: 404},
+	{name: "delete external account", method: "DELETE", path: "/v1/users/{ea_user}/external_accounts/{external_account}", status: 200},
 	{name: "list trusted devices", method: "GET", path: "/v1/users/{user}/trusted_devices", status: 200},
 	{name: "list trusted devices of unknown user", method: "GET", path: "/v1/users/user_nope/trusted_devices", status: 404},
 	{name: "revoke unknown trusted device", method: "DELETE", path: "/v1/users/{user}/trusted_devices/td_nope", status: 404},
@@ -597,6 +598,9 @@ func (fx *bapiShapeFixture) make(name string) string {
 		id := fx.fill("{waitlist_entry}")
 		create("POST", "/v1/waitlist_entries/"+id+"/invite", secret, map[string]any{}, "id")
 		return id
+	case "ea_user", "external_account":
+		fx.vals["ea_user"], fx.vals["external_account"] = addTestExternalAccount(t, h)
+		return fx.vals[name]
 	case "oauth_token":
 		tok, err := h.inst.CreateOAuthAccessToken(t.Context(), "user_demo_alice", []string{"profile"}, 0)
 		if err != nil {
@@ -628,14 +632,13 @@ func (fx *bapiShapeFixture) make(name string) string {
 }
 
 // bapiRoutesAnsweringOnlyErrors are routes whose every answer here is an
-// error: the items they act on (passkeys, Web3 wallets, external accounts,
-// trusted devices) never exist in localclerk (see bapi_user_security.go),
-// and the fixture's users have no TOTP (TestBackendAPIVerifiesTOTP checks
-// verify_totp's successful answer).
+// error: the items they act on (passkeys, Web3 wallets, trusted devices)
+// never exist in localclerk (see bapi_user_security.go), and the fixture's
+// users have no TOTP (TestBackendAPIVerifiesTOTP checks verify_totp's
+// successful answer).
 var bapiRoutesAnsweringOnlyErrors = []string{
 	"POST /users/{id}/verify_totp",
 	"DELETE /users/{id}/passkeys/{item}",
 	"DELETE /users/{id}/web3_wallets/{item}",
-	"DELETE /users/{id}/external_accounts/{item}",
 	"DELETE /users/{id}/trusted_devices/{item}",
 }

@@ -31,8 +31,8 @@ func (inst *Instance) loadUser(r *http.Request) (*user, error) {
 }
 
 // bapiNoSuchUserItem answers a request for one of the user's passkeys,
-// wallets, external accounts or trusted devices: the user must exist, and
-// the item (named by the path parameter param) never does.
+// wallets or trusted devices: the user must exist, and the item (named by
+// the path parameter param) never does.
 func (inst *Instance) bapiNoSuchUserItem(what, param string) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {
 		if _, err := inst.loadUser(r); err != nil {

@@ -39,6 +39,11 @@ type userParams struct {
 	DeleteSelfEnabled         *bool   `json:"delete_self_enabled"`
 	CreateOrganizationEnabled *bool   `json:"create_organization_enabled"`
 	CreateOrganizationsLimit  *int64  `json:"create_organizations_limit"`
+
+	// beforeStore, when set, completes the new user in the same
+	// transaction before it is stored and announced: a social sign-up's
+	// external account.
+	beforeStore func(*user) error
 }
 
 var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -148,6 +153,11 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 			return nil, err
 		}
 		u.PasswordHash = p.passwordHash
+	}
+	if p.beforeStore != nil {
+		if err := p.beforeStore(u); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.users().put(u); err != nil {
 		return nil, err

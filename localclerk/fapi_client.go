@@ -49,6 +49,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.signUpRoutes(mux)
 	inst.meRoutes(mux)
 	inst.orgRoutes(mux)
+	inst.oauthRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method

@@ -73,6 +73,9 @@ func (inst *Instance) environment(s *Settings) map[string]any {
 	inst.servedSettings(s).applyToEnvironment(env)
 	org := orgSettings(s.Organization)
 	us := env["user_settings"].(map[string]any)
+	us["social"] = inst.socialSettingsJSON()
+	ac := env["auth_config"].(map[string]any)
+	ac["first_factors"] = append(ac["first_factors"].([]string), inst.oauthStrategies()...)
 	us["actions"] = map[string]any{
 		"delete_self":                inst.served("DELETE /v1/me"),
 		"create_organization":        inst.served("POST /v1/organizations"),

@@ -195,6 +195,24 @@ var shapeCases = []shapeCase{
 	{name: "organization logo", method: "GET", path: "/v1/organization_logos/{logo}", status: 200, notInSpec: true, notJSON: true},
 	{name: "unknown organization logo", method: "GET", path: "/v1/organization_logos/img_nope", status: 404, notInSpec: true},
 	{name: "accept unknown ticket", method: "GET", path: "/v1/tickets/accept?ticket=nope&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F", status: 422, notJSON: true},
+	// Social sign-in through the provider page (fapi_oauth.go).
+	{name: "start an OAuth sign-in", method: "POST", path: "/v1/client/sign_ins?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"oauth_google"}, "redirect_url": {"http://localhost:3000/sso-callback"}}, status: 200},
+	{name: "start an OAuth sign-up", method: "POST", path: "/v1/client/sign_ups?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"oauth_google"}, "redirect_url": {"http://localhost:3000/sso-callback"}}, status: 200},
+	{name: "transfer nothing", method: "POST", path: "/v1/client/sign_ups?__clerk_db_jwt={dvb}", form: url.Values{"transfer": {"true"}}, status: 422},
+	{name: "OAuth callback", method: "GET", path: "/v1/oauth_callback?{oauth_callback}&__clerk_db_jwt={dvb}", status: 303, notJSON: true},
+	{name: "OAuth callback with an unknown state", method: "GET", path: "/v1/oauth_callback?state=nope&code=nope", status: 400},
+	{name: "OAuth form_post callback", method: "POST", path: "/v1/oauth_callback", form: url.Values{"state": {"s"}, "code": {"c"}}, status: 303, notJSON: true},
+	{name: "connect an external account", method: "POST", path: "/v1/me/external_accounts?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"oauth_google"}, "redirect_url": {"http://localhost:3000/user"}}, status: 200},
+	{name: "connect a disabled provider", method: "POST", path: "/v1/me/external_accounts?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"oauth_apple"}, "redirect_url": {"http://localhost:3000/user"}}, status: 422},
+	{name: "reauthorize an external account", method: "POST", path: "/v1/me/external_accounts/{eac}/reauthorize?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"redirect_url": {"http://localhost:3000/user"}}, status: 200},
+	{name: "revoke an external account's tokens", method: "DELETE", path: "/v1/me/external_accounts/{eac}/tokens?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove an external account", method: "DELETE", path: "/v1/me/external_accounts/{eac}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove an unknown external account", method: "DELETE", path: "/v1/me/external_accounts/eac_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -222,7 +240,7 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 // without a row for a successful answer fails the test, so the check
 // keeps up with the routes.
 func TestFAPIShapesMatchTheSpec(t *testing.T) {
-	h := start(t, Options{Seed: true})
+	h := start(t, Options{Seed: true, SocialProviders: []string{"google"}})
 	facts, err := specshape.FAPI()
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +288,8 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			if strings.Contains(tc.path, "{sua}") {
 				fx.sua = fx.start(t, h, "/v1/client/sign_ups", url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"}, "password": {"shape-password-1"}})
 			}
-			path := strings.NewReplacer("{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
+			oauthCallback, eac := oauthShapeFixtures(t, h, fx, tc.path)
+			path := strings.NewReplacer("{oauth_callback}", oauthCallback, "{eac}", eac, "{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
 				"{sia}", fx.sia, "{sia_reset}", fx.sia, "{sia_new_password}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation,
 				"{extra_email}", fx.extraEmail, "{prepared_email}", fx.extraEmail, "{alice_email}", fx.aliceEmail).Replace(tc.path)
 			form := tc.form

@@ -30,6 +30,9 @@ type signInAttempt struct {
 	SecondStrategy string `json:"second_strategy,omitempty"`
 	SecondStatus   string `json:"second_status,omitempty"`
 	SecondAttempts int    `json:"second_attempts,omitempty"`
+
+	// OAuth is the first factor of a social sign-in (fapi_oauth.go).
+	OAuth *oauthAttempt `json:"oauth,omitempty"`
 }
 
 // codeTTL is how long an e-mail verification code can be used.
@@ -100,10 +103,19 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" && strategy != "ticket" {
+		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) {
 			return nil, errMissing("identifier")
 		}
-		if strategy == "password" || strategy == "email_code" {
+		switch {
+		case x.form.Get("transfer") == "true":
+			if err := inst.signInTransfer(x, si); err != nil {
+				return nil, err
+			}
+		case isOAuthStrategy(strategy):
+			if err := inst.signInOAuth(x, si, strategy); err != nil {
+				return nil, err
+			}
+		case strategy == "password" || strategy == "email_code":
 			if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
 				return nil, err
 			}
@@ -123,7 +135,9 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 		default:
-			return nil, strategyUnsupported(strategy)
+			if !isOAuthStrategy(strategy) {
+				return nil, strategyUnsupported(strategy)
+			}
 		}
 		x.c.SignInID = si.ID
 		if err := x.t.signInAttempts().put(si); err != nil {

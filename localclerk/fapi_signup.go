@@ -31,6 +31,10 @@ type signUpAttempt struct {
 	CreatedSessionID string `json:"created_session_id,omitempty"`
 	CreatedAt        int64  `json:"created_at"`
 	AbandonAt        int64  `json:"abandon_at"`
+
+	// OAuth is the external account verification of a social sign-up
+	// (fapi_oauth.go).
+	OAuth *oauthAttempt `json:"oauth,omitempty"`
 }
 
 func (inst *Instance) signUpRoutes(mux *routeMux) {
@@ -107,6 +111,12 @@ func (inst *Instance) signUpStep(step func(x *fapiCall, su *signUpAttempt) error
 // signUpUpdate applies the fields of a create or update request.
 func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	f := x.form
+	if f.Get("transfer") == "true" {
+		return inst.signUpTransfer(x, su)
+	}
+	if s := f.Get("strategy"); isOAuthStrategy(s) {
+		return inst.signUpOAuth(x, su, s)
+	}
 	ss := inst.settingsNow()
 	if s := f.Get("strategy"); s != "" && s != "ticket" {
 		return strategyUnsupported(s)

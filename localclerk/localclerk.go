@@ -26,7 +26,9 @@
 //     /npm/@clerk/ui@<v>/dist/..., from packages unpacked by
 //     InstallBundles (ClerkJSVersion, ClerkUIVersion).
 //   - Hosted pages: /sign-in, /sign-up, /user (profile and active
-//     organization), /sign-out.
+//     organization), /sign-out, and with Options.SocialProviders the page
+//     that stands in for each provider, /oauth/<provider>/authorize, whose
+//     answer comes back through /v1/oauth_callback.
 //   - Backend API under /api: CLERK_API_URL is <FrontendAPIURL>/api, so
 //     /api/v1/users and the version-less machine endpoints
 //     /api/api_keys/verify, /api/m2m_tokens/verify and
@@ -142,6 +144,11 @@ type Options struct {
 	// BundleDir holds the unpacked @clerk/clerk-js and @clerk/ui packages
 	// served under /npm/ (see InstallBundles); default DefaultBundleDir().
 	BundleDir string
+	// SocialProviders enables social sign-in with these OAuth providers
+	// ("google", "github", or Clerk's strategy names "oauth_google"...):
+	// "Continue with ..." in the components leads to localclerk's own
+	// provider page, where the developer picks who to be. Empty: none.
+	SocialProviders []string
 
 	testKey      *rsa.PrivateKey // tests reuse one key to keep -race runs fast
 	testMaxPages int             // tests cap the data file to see a full disk
@@ -223,6 +230,9 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, err
 	}
 	inst.allowed = allowed
+	if _, err := parseSocialProviders(opts.SocialProviders); err != nil {
+		return nil, err
+	}
 	if opts.AfterSignInURL != "" {
 		if _, aerr := checkRedirectURL(opts.AfterSignInURL, allowed, ""); aerr != nil {
 			return nil, fmt.Errorf("localclerk: AfterSignInURL %q: %s", opts.AfterSignInURL, longMessage(aerr))

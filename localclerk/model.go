@@ -46,6 +46,10 @@ type emailAddress struct {
 	Address   string `json:"address"`
 	Verified  bool   `json:"verified"`
 	CreatedAt int64  `json:"created_at"`
+
+	// VerifiedBy is the OAuth strategy that verified the address when it
+	// came from a social account ("oauth_google").
+	VerifiedBy string `json:"verified_by,omitempty"`
 }
 
 type user struct {
@@ -86,6 +90,10 @@ type user struct {
 	LastActiveAt *int64   `json:"last_active_at,omitempty"`
 	CreatedAt    int64    `json:"created_at"`
 	UpdatedAt    int64    `json:"updated_at"`
+
+	// ExternalAccounts are the user's social accounts
+	// (repo_external_accounts.go).
+	ExternalAccounts []externalAccount `json:"external_accounts,omitempty"`
 }
 
 // email returns u's address with id, or nil.

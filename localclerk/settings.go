@@ -33,7 +33,9 @@ type Settings struct {
 	// "totp", "backup_code" (served), "phone_code" (kept, not served yet).
 	SecondFactors []string `json:"second_factors"`
 	// Social lists the social providers by Clerk's strategy name
-	// ("oauth_google", "oauth_github", …); kept, not served yet.
+	// ("oauth_google", "oauth_github", "oauth_custom_<name>", …), signed in
+	// through localclerk's provider page; Options.SocialProviders adds to
+	// it.
 	Social []string `json:"social"`
 	// MultiSession lets one browser hold several signed-in users; kept,
 	// not served yet (the instance stays single-session).
@@ -211,7 +213,7 @@ func (s *Settings) Validate() error {
 		}
 	}
 	for _, p := range s.Social {
-		if !strings.HasPrefix(p, "oauth_") || len(p) == len("oauth_") || strings.Trim(p[len("oauth_"):], "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+		if _, err := parseSocialProviders([]string{p}); err != nil || !strings.HasPrefix(p, "oauth_") {
 			return bad("social", "%q is not a Clerk social strategy such as oauth_google", p)
 		}
 	}
@@ -324,6 +326,7 @@ type servedSettings struct {
 	waitlist        bool // the waitlist form is served (else restricted)
 	pw              PasswordSettings
 	un              UsernameSettings
+	social          []string // Settings.Social
 }
 
 // served reduces s to what localclerk serves.
@@ -333,7 +336,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		username: s.Identifiers.Username != ModeOff, usernameReq: s.Identifiers.Username == ModeRequired,
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
 		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
-		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username,
+		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
 	// E-mail codes need an address; an instance without one signs in by
@@ -370,9 +373,6 @@ func (inst *Instance) Unserved(s Settings) []string {
 		if f != "totp" && f != "backup_code" {
 			out = append(out, "second_factors."+f)
 		}
-	}
-	for _, p := range s.Social {
-		out = append(out, "social."+p)
 	}
 	if s.MultiSession {
 		out = append(out, "multi_session")

@@ -103,8 +103,8 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 	if got := attr("authenticator_app", "second_factors"); !reflect.DeepEqual(got, []any{"totp"}) {
 		t.Errorf("authenticator_app second factors %v", got)
 	}
-	if got := envPath(env, "user_settings", "social"); !reflect.DeepEqual(got, map[string]any{}) {
-		t.Errorf("social %v: no provider is served", got)
+	if got := envPath(env, "user_settings", "social", "oauth_google", "enabled"); got != true {
+		t.Errorf("social.oauth_google.enabled %v: the provider page serves it", got)
 	}
 	if got := envPath(env, "auth_config", "single_session_mode"); got != true {
 		t.Errorf("single_session_mode %v: multi-session is not served", got)
@@ -125,7 +125,7 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 		t.Errorf("username_settings.min_length %v", got)
 	}
 	unserved := h.inst.Unserved(*mfaSettings())
-	for _, want := range []string{"identifiers.phone_number", "first_factors.email_link", "first_factors.phone_code", "social.oauth_google", "multi_session"} {
+	for _, want := range []string{"identifiers.phone_number", "first_factors.email_link", "first_factors.phone_code", "multi_session"} {
 		if !slices.Contains(unserved, want) {
 			t.Errorf("Unserved %v lacks %s", unserved, want)
 		}

@@ -3,6 +3,8 @@ package localclerk
 import (
 	"encoding/json"
 	"errors"
+
+	"github.com/goclerk/clerk/backend"
 )
 
 // The Frontend API's sign-in and sign-up attempts, as clerk-js reads
@@ -45,15 +47,19 @@ type signInFactorWire struct {
 // password check or a one-time code. NextAction and SupportedStrategies
 // are the sign-up's.
 type attemptVerificationWire struct {
-	Object              string     `json:"object"`
-	Status              string     `json:"status"`
-	Strategy            string     `json:"strategy"`
-	Attempts            int        `json:"attempts"`
-	ExpireAt            *int64     `json:"expire_at"`
-	Error               alwaysNull `json:"error"`
-	VerifiedAtClient    alwaysNull `json:"verified_at_client"`
-	NextAction          *string    `json:"next_action,omitempty"`
-	SupportedStrategies []string   `json:"supported_strategies,omitzero"`
+	Object              string              `json:"object"`
+	Status              string              `json:"status"`
+	Strategy            string              `json:"strategy"`
+	Attempts            int                 `json:"attempts"`
+	ExpireAt            *int64              `json:"expire_at"`
+	Error               *backend.ClerkError `json:"error"`
+	VerifiedAtClient    alwaysNull          `json:"verified_at_client"`
+	NextAction          *string             `json:"next_action,omitempty"`
+	SupportedStrategies []string            `json:"supported_strategies,omitzero"`
+
+	// ExternalVerificationRedirectURL is an OAuth verification's way to
+	// the provider page (fapi_oauth.go).
+	ExternalVerificationRedirectURL *string `json:"external_verification_redirect_url,omitempty"`
 }
 
 // signUpWire is the SignUp object.
@@ -72,7 +78,7 @@ type signUpWire struct {
 	Web3Wallet              alwaysNull              `json:"web3_wallet"`
 	FirstName               *string                 `json:"first_name"`
 	LastName                *string                 `json:"last_name"`
-	ExternalAccountStrategy alwaysNull              `json:"external_account_strategy"`
+	ExternalAccountStrategy *string                 `json:"external_account_strategy"`
 	ExternalAccount         alwaysNull              `json:"external_account"`
 	HasPassword             bool                    `json:"has_password"`
 	UnsafeMetadata          json.RawMessage         `json:"unsafe_metadata"`
@@ -92,7 +98,7 @@ type signUpVerificationsWire struct {
 	EmailAddress    *attemptVerificationWire `json:"email_address"`
 	PhoneNumber     alwaysNull               `json:"phone_number"`
 	Web3Wallet      alwaysNull               `json:"web3_wallet"`
-	ExternalAccount alwaysNull               `json:"external_account"`
+	ExternalAccount *attemptVerificationWire `json:"external_account"`
 }
 
 // signInJSON renders the Frontend API SignIn.
@@ -123,7 +129,9 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 		out.UserData = &signInUserDataWire{FirstName: pud.FirstName, LastName: pud.LastName, ImageURL: pud.ImageURL}
 		inst.secondFactorJSON(si, &u, out)
 	}
-	if si.Strategy != "" {
+	if si.OAuth != nil {
+		out.FirstFactorVerification = si.OAuth.wire()
+	} else if si.Strategy != "" {
 		out.FirstFactorVerification = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
 	}
 	return out, nil
@@ -181,6 +189,9 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
 		v.NextAction = &next
 		v.SupportedStrategies = []string{strategy}
 		out.Verifications.EmailAddress = v
+	}
+	if su.OAuth != nil {
+		out.ExternalAccountStrategy, out.Verifications.ExternalAccount = &su.OAuth.Strategy, su.OAuth.wire()
 	}
 	return out
 }

@@ -35,7 +35,7 @@ type userWire struct {
 	MFAEnabledAt                  *int64             `json:"mfa_enabled_at"`
 	MFADisabledAt                 *int64             `json:"mfa_disabled_at"`
 	PasswordLastUpdatedAt         *int64             `json:"password_last_updated_at"`
-	ExternalAccounts              emptyList          `json:"external_accounts"`
+	ExternalAccounts              extAccountList     `json:"external_accounts"`
 	SAMLAccounts                  emptyList          `json:"saml_accounts"`
 	EnterpriseAccounts            emptyList          `json:"enterprise_accounts"`
 	LastSignInAt                  *int64             `json:"last_sign_in_at"`
@@ -82,6 +82,8 @@ type verificationWire struct {
 func emailJSON(e emailAddress) *emailAddressWire {
 	ver := verificationWire{Object: "verification_otp", Status: "unverified", Strategy: "email_code", Attempts: new(int)}
 	switch {
+	case e.Verified && e.VerifiedBy != "": // by the social account it came with
+		ver = verificationWire{Object: "verification_from_oauth", Status: "verified", Strategy: "from_" + e.VerifiedBy}
 	case e.Verified && isTestEmail(e.Address): // verified by its test code, as on Clerk
 		ver = verificationWire{Object: "verification_otp", Status: "verified", Strategy: "email_code"}
 	case e.Verified:
@@ -101,7 +103,7 @@ func userJSON(u *user) *userWire {
 	if u.ImageURL != "" {
 		img, hasImage = u.ImageURL, true
 	}
-	return &userWire{
+	w := &userWire{
 		ID: u.ID, Object: "user",
 		ExternalID: u.ExternalID, Username: u.Username,
 		FirstName: u.FirstName, LastName: u.LastName, Locale: u.Locale,
@@ -120,6 +122,8 @@ func userJSON(u *user) *userWire {
 		DeleteSelfEnabled: !u.NoDeleteSelf, CreateOrganizationEnabled: !u.NoCreateOrg, CreateOrganizationsLimit: u.CreateOrgLimit,
 		LastActiveAt: u.LastActiveAt, LegalAcceptedAt: u.LegalAccepted,
 	}
+	w.ExternalAccounts = externalAccountsJSON(u)
+	return w
 }
 
 // emailVerificationWire is an e-mail address verification in progress.

@@ -62,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("localclerk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var origins, settingsFile string
+	var origins, settingsFile, social string
 	fs.StringVar(&c.opts.Addr, "addr", "127.0.0.1:4401", "listen address (loopback by default; use :0 for a random port)")
 	fs.StringVar(&c.opts.DataFile, "data", defaultDataFile(), "SQLite data file; empty keeps data in memory")
 	fs.StringVar(&c.envFile, "env-file", "", "also write the environment lines to this file (NAME='value', for set -a; . FILE or a dotenv loader)")
@@ -74,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated extra redirect origins (localhost is always allowed)")
 	fs.StringVar(&c.opts.WebhookURL, "webhook-url", "", "send Svix-signed Clerk webhooks (user.*, organization.*, session.*) to this URL")
 	fs.StringVar(&c.opts.WebhookSecret, "webhook-secret", "", "webhook signing secret (whsec_...); generated and kept in the data file when empty")
+	fs.StringVar(&social, "social", "", "comma-separated OAuth providers for social sign-in through localclerk's provider page (e.g. google,github)")
 	fs.StringVar(&c.exportPath, "export", "", "write the instance as JSON to this file (- for stdout) and exit")
 	fs.StringVar(&settingsFile, "settings", "", "JSON settings file (identifiers, factors, sign-up mode, password rules, organizations; see docs/clerkjs.md), applied at every start")
 	fs.StringVar(&c.importPath, "import", "", "replace the instance's records with this JSON export before serving")
@@ -96,6 +97,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.opts.AllowedOrigins = append(c.opts.AllowedOrigins, o)
+		}
+	}
+	for _, p := range strings.Split(social, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.opts.SocialProviders = append(c.opts.SocialProviders, p)
 		}
 	}
 	return &c, nil
