@@ -172,7 +172,7 @@ func (i *Interceptor) WrapStreamingHandler(next connect.StreamingHandlerFunc) co
 func (i *Interceptor) authenticate(ctx context.Context, procedure string, h http.Header) (context.Context, error) {
 	var token string
 	if vs := h[i.header]; len(vs) > 0 {
-		token = tokenInValue(vs[0])
+		token = clerk.BearerToken(vs[0])
 	}
 	auth, rej := i.auth.Guard(ctx, token, i.guard)
 	if rej == nil {

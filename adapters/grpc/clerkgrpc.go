@@ -182,7 +182,7 @@ func (g *Guard) authenticate(ctx context.Context, method string) (context.Contex
 	var token string
 	if md, ok := metadata.FromIncomingContext(ctx); ok {
 		if vs := md[g.key]; len(vs) > 0 {
-			token = tokenInValue(vs[0])
+			token = clerk.BearerToken(vs[0])
 		}
 	}
 	auth, rej := g.auth.Guard(ctx, token, g.guard)
