@@ -281,7 +281,7 @@ func (inst *Instance) bapiAPIKeySecret(w http.ResponseWriter, r *http.Request) (
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"object": "api_key_secret", "id": k.ID, "secret": k.Secret}, 0, nil
+	return &apiKeySecretWire{Object: "api_key_secret", ID: k.ID, Secret: k.Secret}, 0, nil
 }
 
 func (inst *Instance) bapiRevokeAPIKey(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -152,10 +152,8 @@ func loadRestrictions(t *txn) (*restrictions, error) {
 	return &rs, nil
 }
 
-func restrictionsJSON(rs *restrictions) map[string]any {
-	return map[string]any{"object": "instance_restrictions", "allowlist": rs.Allowlist, "blocklist": rs.Blocklist,
-		"allowlist_blocklist_disabled_on_sign_in": rs.AllowlistBlocklistDisabledOnSignIn,
-		"block_email_subaddresses":                rs.BlockEmailSubaddresses, "block_disposable_email_domains": rs.BlockDisposableEmailDomains}
+func restrictionsJSON(rs *restrictions) *instanceRestrictionsWire {
+	return &instanceRestrictionsWire{Object: "instance_restrictions", restrictions: *rs}
 }
 
 func (inst *Instance) bapiUpdateRestrictions(w http.ResponseWriter, r *http.Request) (any, int, error) {

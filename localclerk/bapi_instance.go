@@ -119,8 +119,7 @@ func (inst *Instance) bapiGetInstance(w http.ResponseWriter, r *http.Request) (a
 	if origins == nil {
 		origins = []string{}
 	}
-	return map[string]any{"object": "instance", "id": inst.KeyID, "environment_type": "development",
-		"allowed_origins": origins, "workspace_id": nil}, 0, nil
+	return &instanceWire{Object: "instance", ID: inst.KeyID, EnvironmentType: "development", AllowedOrigins: origins}, 0, nil
 }
 
 // UpdateInstance answers 204 with no body, as the specification says.
@@ -183,9 +182,8 @@ type instanceProtect struct {
 	SpecterEnabled bool `json:"specter_enabled"`
 }
 
-func protectJSON(p *instanceProtect) map[string]any {
-	return map[string]any{"object": "instance_protect", "rules_enabled": p.RulesEnabled,
-		"specter_enabled": p.SpecterEnabled, "checks_bypassed": false}
+func protectJSON(p *instanceProtect) *instanceProtectWire {
+	return &instanceProtectWire{Object: "instance_protect", instanceProtect: *p}
 }
 
 func (inst *Instance) bapiInstanceProtect(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -268,7 +266,7 @@ func (inst *Instance) bapiInstanceCommunication(w http.ResponseWriter, r *http.R
 	if s.Blocked == nil {
 		s.Blocked = []string{}
 	}
-	return map[string]any{"object": "instance_communication", "blocked_country_codes": s.Blocked}, 0, nil
+	return &instanceCommunicationWire{Object: "instance_communication", BlockedCountryCodes: s.Blocked}, 0, nil
 }
 
 type oauthAppSettings struct {
@@ -325,11 +323,7 @@ func (inst *Instance) bapiOAuthApplicationSettings(w http.ResponseWriter, r *htt
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"object": "oauth_application_settings", "dynamic_oauth_client_registration": s.DynamicRegistration,
-		"default_scopes": s.DefaultScopes, "oauth_jwt_access_tokens": s.JWTAccessTokens,
-		"client_id_metadata_documents_advertised":                        s.CIMDAdvertised,
-		"client_id_metadata_documents_only_allow_pre_registered_clients": s.CIMDPreRegistered,
-		"client_id_metadata_documents_block_implicitly_allowed_clients":  s.CIMDBlockImplicit}, 0, nil
+	return &oauthApplicationSettingsWire{Object: "oauth_application_settings", oauthAppSettings: s}, 0, nil
 }
 
 // orgSettings are the instance's organization settings. Roles are kept
@@ -364,15 +358,13 @@ const (
 	maxOrgDomains = 10
 )
 
-func orgSettingsJSON(s *orgSettings) map[string]any {
-	modes := s.EnrollmentModes
-	if modes == nil {
-		modes = []string{}
+func orgSettingsJSON(s *orgSettings) *organizationSettingsBAPIWire {
+	w := &organizationSettingsBAPIWire{Object: "organization_settings", orgSettings: *s,
+		MaxAllowedRoles: maxOrgRoles, MaxAllowedDomains: maxOrgDomains}
+	if w.EnrollmentModes == nil {
+		w.EnrollmentModes = []string{}
 	}
-	return map[string]any{"object": "organization_settings", "enabled": s.Enabled, "max_allowed_memberships": s.MaxAllowedMemberships,
-		"max_allowed_roles": maxOrgRoles, "max_allowed_domains": maxOrgDomains, "creator_role": s.CreatorRole,
-		"admin_delete_enabled": s.AdminDeleteEnabled, "domains_enabled": s.DomainsEnabled, "slug_disabled": s.SlugDisabled,
-		"domains_enrollment_modes": modes, "domains_default_role": s.DomainsDefaultRole}
+	return w
 }
 
 func (inst *Instance) bapiOrganizationSettings(w http.ResponseWriter, r *http.Request) (any, int, error) {

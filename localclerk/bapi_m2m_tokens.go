@@ -202,7 +202,7 @@ func (inst *Instance) bapiListM2M(w http.ResponseWriter, r *http.Request) (any, 
 	}
 	sortBy(toks, true, func(a, b *m2mToken) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
 	data, _ := pageJSON(toks, limit, offset, infallible(func(m *m2mToken) any { return m2mJSON(m, now, false) }))
-	return map[string]any{"m2m_tokens": data, "total_count": len(toks)}, 0, nil
+	return &m2mTokenListWire{M2MTokens: data, TotalCount: len(toks)}, 0, nil
 }
 
 // bapiRevokeM2M revokes a token; a machine secret key revokes only its

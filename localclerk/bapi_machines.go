@@ -265,7 +265,7 @@ func (inst *Instance) bapiDeleteMachine(w http.ResponseWriter, r *http.Request) 
 
 func (inst *Instance) bapiGetMachineSecretKey(w http.ResponseWriter, r *http.Request) (any, int, error) {
 	return inst.withMachine(r, false, func(t *txn, m *machine) (any, error) {
-		return map[string]any{"object": "machine_secret_key", "secret": m.SecretKey}, nil
+		return &machineSecretKeyWire{Object: "machine_secret_key", Secret: m.SecretKey}, nil
 	})
 }
 
@@ -300,12 +300,12 @@ func (inst *Instance) bapiRotateMachineSecretKey(w http.ResponseWriter, r *http.
 		if err := t.machineKeys().claim(m.SecretKey, m.ID); err != nil {
 			return nil, err
 		}
-		return map[string]any{"object": "machine_secret_key", "secret": m.SecretKey}, nil
+		return &machineSecretKeyWire{Object: "machine_secret_key", Secret: m.SecretKey}, nil
 	})
 }
 
-func scopeJSON(from string, s machineScope) map[string]any {
-	return map[string]any{"object": "machine_scope", "from_machine_id": from, "to_machine_id": s.ToMachineID, "created_at": s.CreatedAt}
+func scopeJSON(from string, s machineScope) *machineScopeWire {
+	return &machineScopeWire{Object: "machine_scope", FromMachineID: from, ToMachineID: s.ToMachineID, CreatedAt: s.CreatedAt}
 }
 
 func (inst *Instance) bapiCreateMachineScope(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -352,7 +352,7 @@ func (inst *Instance) bapiDeleteMachineScope(w http.ResponseWriter, r *http.Requ
 		}
 		m.Scopes = slices.DeleteFunc(m.Scopes, func(s machineScope) bool { return s.ToMachineID == other })
 		m.UpdatedAt = ms(now)
-		return map[string]any{"object": "machine_scope", "from_machine_id": m.ID, "to_machine_id": other, "deleted": true}, nil
+		return &deletedMachineScopeWire{Object: "machine_scope", FromMachineID: m.ID, ToMachineID: other, Deleted: true}, nil
 	})
 }
 

@@ -190,7 +190,7 @@ func (inst *Instance) bapiHandshakePayload(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return nil, 0, notFoundAs(err, "handshake nonce")
 	}
-	return map[string]any{"directives": dirs}, 0, nil
+	return &handshakeDirectivesWire{Directives: dirs}, 0, nil
 }
 
 func (inst *Instance) bapiGetClient(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -366,7 +366,7 @@ func (inst *Instance) bapiRefreshSession(w http.ResponseWriter, r *http.Request)
 		return nil, 0, err
 	}
 	if format == "cookie" {
-		return map[string]any{"object": "cookies", "cookies": inst.directives(jwt, uat, "", "", r.URL.Query().Get("suffixed_cookies") == "true")}, 0, nil
+		return &sessionCookiesWire{Object: "cookies", Cookies: inst.directives(jwt, uat, "", "", r.URL.Query().Get("suffixed_cookies") == "true")}, 0, nil
 	}
 	return &fapiToken{Object: "token", JWT: jwt}, 0, nil
 }

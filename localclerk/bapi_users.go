@@ -411,7 +411,7 @@ func (inst *Instance) bapiCountUsers(w http.ResponseWriter, r *http.Request) (an
 	if err != nil {
 		return nil, 0, err
 	}
-	return map[string]any{"object": "total_count", "total_count": n}, 0, nil
+	return &totalCountWire{Object: "total_count", TotalCount: n}, 0, nil
 }
 
 func (inst *Instance) bapiUpdateUser(w http.ResponseWriter, r *http.Request) (any, int, error) {
@@ -546,7 +546,7 @@ func (inst *Instance) bapiVerifyPassword(w http.ResponseWriter, r *http.Request)
 		return nil, 0, newAPIError(http.StatusUnprocessableEntity, "incorrect_password", "Password is incorrect.", "Password is incorrect.", paramMeta("password"))
 	}
 	inst.upgradePasswordHash(r.Context(), u.ID, u.PasswordHash, pc.upgraded)
-	return map[string]any{"verified": true}, 0, nil
+	return &passwordVerifiedWire{Verified: true}, 0, nil
 }
 
 // errNoPasswordSet is Clerk's answer to a password operation on a user

@@ -122,3 +122,46 @@ func (inst *Instance) waitlistJSON(v waitlistView, now time.Time) *waitlistEntry
 	}
 	return out
 }
+
+// instanceWire is the Instance object.
+type instanceWire struct {
+	Object          string     `json:"object"` // "instance"
+	ID              string     `json:"id"`
+	EnvironmentType string     `json:"environment_type"`
+	AllowedOrigins  []string   `json:"allowed_origins"`
+	WorkspaceID     alwaysNull `json:"workspace_id"`
+}
+
+// instanceProtectWire is the InstanceProtect object.
+type instanceProtectWire struct {
+	Object string `json:"object"` // "instance_protect"
+	instanceProtect
+	ChecksBypassed bool `json:"checks_bypassed"`
+}
+
+// instanceCommunicationWire is the InstanceCommunication object.
+type instanceCommunicationWire struct {
+	Object              string   `json:"object"` // "instance_communication"
+	BlockedCountryCodes []string `json:"blocked_country_codes"`
+}
+
+// oauthApplicationSettingsWire is the OAuthApplicationSettings object.
+type oauthApplicationSettingsWire struct {
+	Object string `json:"object"` // "oauth_application_settings"
+	oauthAppSettings
+}
+
+// organizationSettingsBAPIWire is the Backend API's OrganizationSettings
+// object (the Frontend API has its own, organizationSettingsWire).
+type organizationSettingsBAPIWire struct {
+	Object string `json:"object"` // "organization_settings"
+	orgSettings
+	MaxAllowedRoles   int `json:"max_allowed_roles"`
+	MaxAllowedDomains int `json:"max_allowed_domains"`
+}
+
+// instanceRestrictionsWire is the InstanceRestrictions object.
+type instanceRestrictionsWire struct {
+	Object string `json:"object"` // "instance_restrictions"
+	restrictions
+}

@@ -138,3 +138,39 @@ func oauthJSON(o *oauthToken, now time.Time) *oauthTokenWire {
 		Subject: o.Subject, Scopes: nonNil(o.Scopes), Revoked: o.Revoked,
 		Expired: expired(o.Expiration, now), Expiration: o.Expiration, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
+
+// machineSecretKeyWire is the MachineSecretKey object.
+type machineSecretKeyWire struct {
+	Object string `json:"object"` // "machine_secret_key"
+	Secret string `json:"secret"`
+}
+
+// machineScopeWire is the MachineScope object.
+type machineScopeWire struct {
+	Object        string `json:"object"` // "machine_scope"
+	FromMachineID string `json:"from_machine_id"`
+	ToMachineID   string `json:"to_machine_id"`
+	CreatedAt     int64  `json:"created_at"`
+}
+
+// deletedMachineScopeWire is the answer of a scope's deletion.
+type deletedMachineScopeWire struct {
+	Object        string `json:"object"` // "machine_scope"
+	FromMachineID string `json:"from_machine_id"`
+	ToMachineID   string `json:"to_machine_id"`
+	Deleted       bool   `json:"deleted"`
+}
+
+// apiKeySecretWire is the answer of GET /api_keys/{id}/secret.
+type apiKeySecretWire struct {
+	Object string `json:"object"` // "api_key_secret"
+	ID     string `json:"id"`
+	Secret string `json:"secret"`
+}
+
+// m2mTokenListWire is the M2M token list, which names its data
+// m2m_tokens rather than data.
+type m2mTokenListWire struct {
+	M2MTokens  []any `json:"m2m_tokens"`
+	TotalCount int   `json:"total_count"`
+}

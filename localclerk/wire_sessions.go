@@ -69,3 +69,16 @@ func clientJSON(t *txn, c *client) (*clientWire, error) {
 	return &clientWire{Object: "client", ID: c.ID, SessionIDs: ids, Sessions: sessions,
 		LastActiveSessionID: strOrNil(c.LastActiveSessionID), UpdatedAt: c.UpdatedAt, CreatedAt: c.CreatedAt}, nil
 }
+
+// handshakeDirectivesWire is the answer of a handshake payload lookup:
+// the Set-Cookie directives the handshake carries.
+type handshakeDirectivesWire struct {
+	Directives []string `json:"directives"`
+}
+
+// sessionCookiesWire is a session token answered as cookies
+// (format=cookie).
+type sessionCookiesWire struct {
+	Object  string   `json:"object"` // "cookies"
+	Cookies []string `json:"cookies"`
+}

@@ -140,3 +140,14 @@ func emailVerificationJSON(v *emailVerification, now time.Time) *emailVerificati
 	return &emailVerificationWire{Object: "verification_otp", ID: v.ID, Status: v.statusAt(now), Strategy: "email_code",
 		Attempts: v.Attempts, ExpireAt: v.ExpireAt}
 }
+
+// totalCountWire is the TotalCount object (GET /users/count).
+type totalCountWire struct {
+	Object     string `json:"object"` // "total_count"
+	TotalCount int    `json:"total_count"`
+}
+
+// passwordVerifiedWire is the answer of a correct verify_password.
+type passwordVerifiedWire struct {
+	Verified bool `json:"verified"`
+}
