@@ -238,7 +238,7 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 		writeJSON(w, http.StatusOK, b.v)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"response": resp, "client": cl})
+	writeJSON(w, http.StatusOK, &fapiEnvelopeWire{Response: resp, Client: cl})
 }
 
 // bareResponse is an answer the Frontend API sends as it is, without the

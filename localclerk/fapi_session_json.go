@@ -59,6 +59,14 @@ type fapiPublicUserData struct {
 	Deprovisioned   bool    `json:"deprovisioned"`
 }
 
+// fapiEnvelopeWire is the Frontend API's answer to a client request: the
+// resource the request was about and the client as it now is, which
+// clerk-js takes as its new state.
+type fapiEnvelopeWire struct {
+	Response any `json:"response"`
+	Client   any `json:"client"` // *fapiClient, or nil (null) once the client is gone
+}
+
 // fapiClient is the Frontend API Client object (Client.Client).
 type fapiClient struct {
 	Object                     string        `json:"object"` // "client"
