@@ -2,10 +2,12 @@ package clerk_test
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,9 +44,15 @@ func TestModules(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Fatal("go.work lists no nested module")
 	}
+	// The modules run -parallel at a time (GOMAXPROCS by default), the
+	// longest first: the browser tests spend most of their time waiting
+	// for Chromium and Vite, and the root's 10-minute default timeout
+	// bounds the whole walk, not each module.
+	slices.SortStableFunc(dirs, func(a, b string) int { return cmp.Compare(moduleWeight(b), moduleWeight(a)) })
 	for _, dir := range dirs {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+			t.Parallel()
 			args := []string{"test"}
 			if raceEnabled {
 				args = append(args, "-race")
@@ -76,4 +84,16 @@ func TestModules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// moduleWeight orders the nested modules by how long their tests take:
+// the browser tests, then localclerk, then the rest.
+func moduleWeight(dir string) int {
+	switch filepath.Base(dir) {
+	case "e2e":
+		return 2
+	case "localclerk":
+		return 1
+	}
+	return 0
 }
