@@ -149,6 +149,7 @@ func (ss *servedSettings) applyToEnvironment(env map[string]any) {
 	us["username_settings"] = usernameSettingsWire{MinLength: ss.un.MinLength, MaxLength: ss.un.MaxLength}
 
 	ac := env["auth_config"].(map[string]any)
+	ac["single_session_mode"] = !ss.multiSession
 	ac["email_address"] = onOff(ss.email, ss.emailRequired)
 	ac["username"] = onOff(ss.username, ss.usernameReq)
 	ac["password"] = onOff(ss.password, ss.password)
