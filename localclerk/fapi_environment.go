@@ -130,7 +130,7 @@ func (inst *Instance) environmentJSON() map[string]any {
 			"after_sign_up_url":              base + "/user",
 			"after_sign_out_one_url":         base + "/sign-in",
 			"after_sign_out_all_url":         base + "/sign-in",
-			"after_switch_session_url":       base + "/user",
+			"after_switch_session_url":       inst.afterSwitchSessionURL(),
 			"organization_profile_url":       base + "/user",
 			"create_organization_url":        base + "/user",
 			"after_leave_organization_url":   base + "/user",
@@ -237,4 +237,14 @@ func attribute(enabled, firstFactor bool, firstFactors, verifications []string) 
 		"first_factors": firstFactors, "used_for_second_factor": false, "second_factors": []string{},
 		"verifications": verifications, "verify_at_sign_up": len(verifications) > 0, "immutable": false,
 	}
+}
+
+// afterSwitchSessionURL is where UserButton goes after switching
+// accounts: the application's home (Options.AfterSignInURL) when it is
+// known, as on Clerk, else the account page.
+func (inst *Instance) afterSwitchSessionURL() string {
+	if inst.opts.AfterSignInURL != "" {
+		return inst.opts.AfterSignInURL
+	}
+	return inst.FrontendAPIURL + "/user"
 }
