@@ -116,11 +116,11 @@ func (inst *Instance) bapiRevokeSession(w http.ResponseWriter, r *http.Request) 
 				return err
 			}
 			t.emit("session.revoked", sessionJSON(&s))
+			// The client's most recently active other session takes over.
 			var c client
 			if err := t.clients().load(s.ClientID, &c); err == nil && c.LastActiveSessionID == s.ID {
-				c.LastActiveSessionID = ""
-				c.UpdatedAt = ms(now)
-				return t.clients().put(&c)
+				_, err := handOver(t, &c, now)
+				return err
 			}
 		}
 		return nil

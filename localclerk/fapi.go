@@ -134,40 +134,37 @@ func (inst *Instance) findClient(t *txn, r *http.Request, dvb string) (*client, 
 }
 
 // activeSession returns the client's current session if it is still
-// active, marking it expired when its lifetime has passed.
+// signed in. When it is not (ended, revoked, or its lifetime has passed,
+// which marks it expired) the most recently active of the client's other
+// sessions takes over (see handOver).
 func activeSession(t *txn, c *client, now time.Time) (*session, error) {
 	if c == nil || c.LastActiveSessionID == "" {
 		return nil, nil
 	}
 	var s session
-	if err := t.sessions().load(c.LastActiveSessionID, &s); err != nil {
-		if errors.Is(err, errNotFound) {
-			return nil, nil
-		}
+	if err := t.sessions().load(c.LastActiveSessionID, &s); err != nil && !errors.Is(err, errNotFound) {
 		return nil, err
-	}
-	if s.Status == "active" && ms(now) >= s.ExpireAt {
-		s.Status = "expired"
-		s.UpdatedAt = ms(now)
-		if err := t.sessions().put(&s); err != nil {
+	} else if err == nil {
+		if s.signedIn(now) {
+			return &s, nil
+		}
+		if err := expireIfDue(t, &s, now); err != nil {
 			return nil, err
 		}
 	}
-	if s.Status != "active" {
-		return nil, nil
-	}
-	return &s, nil
+	return handOver(t, c, now)
 }
 
-// startSession signs userID in on client c (single-session mode: other
-// sessions of the client end), activating orgID when the user belongs to
+// startSession signs userID in on client c and makes the session the
+// current one (single-session mode: other sessions of the client end;
+// multi-session mode: the user's own earlier one), activating orgID when the user belongs to
 // it, or their first organization when orgID is empty.
 func (inst *Instance) startSession(t *txn, c *client, userID, orgID string, now time.Time) (*session, error) {
 	var u user
 	if err := t.users().load(userID, &u); err != nil {
 		return nil, fmt.Errorf("load user: %w", err)
 	}
-	if err := inst.endClientSessions(t, c, now); err != nil {
+	if err := inst.endSessionsBeforeSignIn(t, c, userID, now); err != nil {
 		return nil, err
 	}
 	s := &session{ID: newID("sess"), ClientID: c.ID, UserID: userID, Status: "active",

@@ -213,6 +213,11 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 					return err
 				}
 			}
+			// The current session may have ended since the last call
+			// (revoked, expired): hand over before answering (handOver).
+			if _, err := activeSession(t, c, x.now); err != nil {
+				return err
+			}
 			if c.UserAgent == "" && r.UserAgent() != "" {
 				if err := recordDevice(t, c, r); err != nil {
 					return err
@@ -365,7 +370,10 @@ func (inst *Instance) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 			x.t.emit("session."+status, sessionJSON(s))
 		}
 		if x.c.LastActiveSessionID == s.ID {
-			x.c.LastActiveSessionID = ""
+			// Another signed-in session of the client takes over.
+			if _, err := handOver(x.t, x.c, x.now); err != nil {
+				return nil, err
+			}
 		}
 		if err := x.saveClient(); err != nil {
 			return nil, err
@@ -375,7 +383,8 @@ func (inst *Instance) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSessionToken mints a session token (or a JWT template's token) for
-// the client's current session. organization_id picks the organization
+// a signed-in session of the client (the current one, or in multi-session
+// mode another tab's). organization_id picks the organization
 // the token is for (empty: the personal account); without it the
 // session's active organization is used.
 func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request) {
@@ -395,12 +404,12 @@ func (inst *Instance) handleSessionToken(w http.ResponseWriter, r *http.Request)
 		if c == nil {
 			return errSignedOut
 		}
-		s, err := activeSession(t, c, now)
-		if err != nil {
+		if _, err := activeSession(t, c, now); err != nil {
 			return err
 		}
-		if s == nil || s.ID != r.PathValue("sid") {
-			return errSignedOut
+		s, err := clientSession(t, c, r.PathValue("sid"), now)
+		if err != nil {
+			return err
 		}
 		if o := r.Header.Get("Origin"); o != "" && s.Azp != o {
 			s.Azp = o

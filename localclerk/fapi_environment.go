@@ -130,7 +130,7 @@ func (inst *Instance) baseEnvironment() *environmentWire {
 			AfterSignUpURL:             base + "/user",
 			AfterSignOutOneURL:         base + "/sign-in",
 			AfterSignOutAllURL:         base + "/sign-in",
-			AfterSwitchSessionURL:      base + "/user",
+			AfterSwitchSessionURL:      inst.afterSwitchSessionURL(),
 			OrganizationProfileURL:     base + "/user",
 			CreateOrganizationURL:      base + "/user",
 			AfterLeaveOrganizationURL:  base + "/user",
@@ -167,4 +167,14 @@ func (inst *Instance) baseEnvironment() *environmentWire {
 	od := &env.OrganizationSettings
 	od.Actions.AdminDelete, od.Domains.EnrollmentModes, od.Domains.DefaultRole = true, []string{}, "org:member"
 	return env
+}
+
+// afterSwitchSessionURL is where UserButton goes after switching
+// accounts: the application's home (Options.AfterSignInURL) when it is
+// known, as on Clerk, else the account page.
+func (inst *Instance) afterSwitchSessionURL() string {
+	if inst.opts.AfterSignInURL != "" {
+		return inst.opts.AfterSignInURL
+	}
+	return inst.FrontendAPIURL + "/user"
 }

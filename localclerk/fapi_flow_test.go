@@ -242,8 +242,12 @@ func TestFAPIEmailCodeSignIn(t *testing.T) {
 	}
 	st, m = b.call("POST", "/v1/client/sign_ins/"+id+"/prepare_first_factor", form("strategy", "oauth_google"))
 	b.wantErr(400, "sign_in_already_completed", "", st, m)
-	st, m = b.call("POST", "/v1/client/sign_ins", form("identifier", "bob@example.com", "strategy", "oauth_google"))
-	b.wantErr(422, "strategy_for_user_invalid", "strategy", st, m)
+	// A signed-in client of a single-session instance starts no other sign-in.
+	st, m = b.call("POST", "/v1/client/sign_ins", form("identifier", "bob@example.com"))
+	b.wantErr(400, "session_exists", "", st, m)
+	b2 := newBrowser(h)
+	st, m = b2.call("POST", "/v1/client/sign_ins", form("identifier", "bob@example.com", "strategy", "oauth_google"))
+	b2.wantErr(422, "strategy_for_user_invalid", "strategy", st, m)
 }
 
 func TestFAPISignUpWithEmailCode(t *testing.T) {

@@ -97,6 +97,9 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 		si := &signInAttempt{ID: newID("sia"), ClientID: x.c.ID, Status: "needs_identifier",
 			CreatedAt: ms(x.now), AbandonAt: ms(x.now.Add(24 * time.Hour))}
 		strategy := x.form.Get("strategy")
+		if err := inst.signInMayStart(x.t, x.c, "", x.now); err != nil {
+			return nil, err
+		}
 		if id := strings.TrimSpace(x.form.Get("identifier")); id != "" {
 			u, err := inst.settingsNow().userBySignInIdentifier(x.t, id)
 			if err != nil {
@@ -105,6 +108,11 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
 		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) {
 			return nil, errMissing("identifier")
+		}
+		if si.UserID != "" {
+			if err := inst.signInMayStart(x.t, x.c, si.UserID, x.now); err != nil {
+				return nil, err
+			}
 		}
 		switch {
 		case x.form.Get("transfer") == "true":

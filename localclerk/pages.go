@@ -48,6 +48,7 @@ type pageData struct {
 	PendingID   string
 	Ticket      string // an invitation's ticket: sign-up for its address
 	User        *pageUser
+	Accounts    []pageUser // multi-session: the accounts signed in on the browser
 	Orgs        []pageOrg
 	PersonalSel bool
 	BackURL     string
@@ -137,7 +138,11 @@ func (inst *Instance) pageSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &pageData{Title: "Sign in", Redirect: red, DevBrowser: q.Get("__clerk_db_jwt"), Demo: inst.demoUsers(r)}
-	d.User = inst.currentUser(r)
+	if inst.multiSession() {
+		d.Accounts = inst.signedInAccounts(r)
+	} else {
+		d.User = inst.currentUser(r)
+	}
 	inst.render(w, http.StatusOK, "sign-in", d)
 }
 
@@ -173,11 +178,18 @@ func (inst *Instance) postSignInContinue(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	var c *client
-	err := inst.store.view(r.Context(), func(t *txn) error {
-		var err error
-		c, err = inst.browserClient(t, r)
-		return err
-	})
+	var err error
+	if sid := r.PostForm.Get("session_id"); sid != "" {
+		// "Continue as" one of several signed-in accounts: it becomes the
+		// current session.
+		c, err = inst.switchPageSession(r, sid)
+	} else {
+		err = inst.store.view(r.Context(), func(t *txn) error {
+			var err error
+			c, err = inst.browserClient(t, r)
+			return err
+		})
+	}
 	if err != nil || c == nil {
 		http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 		return
@@ -739,6 +751,12 @@ var pageTmpl = template.Must(template.New("pages").Parse(`
 <button type="submit">Verify and continue</button>
 </form>
 {{else}}
+{{if .Accounts}}<section aria-labelledby="accounts-title"><h2 id="accounts-title">Signed in on this browser</h2>
+<ul class="demo">{{range .Accounts}}<li><form method="post" action="/sign-in/continue">{{template "hidden" $}}
+<input type="hidden" name="session_id" value="{{.SessionID}}">
+<button type="submit" aria-label="Continue as {{.Name}} ({{.Email}})">Continue as {{.Name}}</button>
+<span class="hint">{{.Email}}</span></form></li>{{end}}</ul>
+<p class="hint">Or add another account below.</p></section>{{end}}
 {{if .User}}<section aria-labelledby="current-title"><h2 id="current-title">Already signed in</h2>
 <form method="post" action="/sign-in/continue">{{template "hidden" .}}
 <button type="submit">Continue as {{.User.Name}}</button>

@@ -17,7 +17,7 @@ import (
 // sign-up mode, password and username rules, and organizations.
 //
 // A setting localclerk does not serve yet (a social provider, phone
-// numbers, email links, multi-session, the waitlist) is kept and exported
+// numbers, email links, the waitlist) is kept and exported
 // as set, but the Frontend API environment advertises it as off, so the
 // components never offer a button that ends in an error; Unserved names
 // them. Start from DefaultSettings and change what differs.
@@ -37,8 +37,8 @@ type Settings struct {
 	// through localclerk's provider page; Options.SocialProviders adds to
 	// it.
 	Social []string `json:"social"`
-	// MultiSession lets one browser hold several signed-in users; kept,
-	// not served yet (the instance stays single-session).
+	// MultiSession lets one browser hold several signed-in users
+	// (UserButton's "Add account" and account switching).
 	MultiSession bool `json:"multi_session"`
 	// SignUpMode is "public" (anyone signs up), "restricted" (only
 	// through an invitation) or "waitlist" (restricted, with a waitlist
@@ -327,6 +327,7 @@ type servedSettings struct {
 	pw              PasswordSettings
 	un              UsernameSettings
 	social          []string // Settings.Social
+	multiSession    bool     // several sessions on one client
 }
 
 // served reduces s to what localclerk serves.
@@ -337,6 +338,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
 		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
 		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
+		multiSession: s.MultiSession,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
 	// E-mail codes need an address; an instance without one signs in by
@@ -373,9 +375,6 @@ func (inst *Instance) Unserved(s Settings) []string {
 		if f != "totp" && f != "backup_code" {
 			out = append(out, "second_factors."+f)
 		}
-	}
-	if s.MultiSession {
-		out = append(out, "multi_session")
 	}
 	if s.SignUpMode == SignUpWaitlist && !inst.implemented("POST /v1/waitlist") {
 		out = append(out, "sign_up_mode.waitlist (enforced as restricted)")

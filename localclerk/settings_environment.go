@@ -91,6 +91,7 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 	us.UsernameSettings = usernameSettingsWire{MinLength: ss.un.MinLength, MaxLength: ss.un.MaxLength}
 
 	ac := &env.AuthConfig
+	ac.SingleSessionMode = !ss.multiSession
 	ac.EmailAddress = onOff(ss.email, ss.emailRequired)
 	ac.Username = onOff(ss.username, ss.usernameReq)
 	ac.Password = onOff(ss.password, ss.password)

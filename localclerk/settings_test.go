@@ -106,8 +106,8 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 	if got := envPath(env, "user_settings", "social", "oauth_google", "enabled"); got != true {
 		t.Errorf("social.oauth_google.enabled %v: the provider page serves it", got)
 	}
-	if got := envPath(env, "auth_config", "single_session_mode"); got != true {
-		t.Errorf("single_session_mode %v: multi-session is not served", got)
+	if got := envPath(env, "auth_config", "single_session_mode"); got != false {
+		t.Errorf("single_session_mode %v with multi_session on", got)
 	}
 	if got := envPath(env, "auth_config", "identification_strategies"); !reflect.DeepEqual(got, []any{"email_address", "username"}) {
 		t.Errorf("identification_strategies %v", got)
@@ -125,10 +125,13 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 		t.Errorf("username_settings.min_length %v", got)
 	}
 	unserved := h.inst.Unserved(*mfaSettings())
-	for _, want := range []string{"identifiers.phone_number", "first_factors.email_link", "first_factors.phone_code", "multi_session"} {
+	for _, want := range []string{"identifiers.phone_number", "first_factors.email_link", "first_factors.phone_code"} {
 		if !slices.Contains(unserved, want) {
 			t.Errorf("Unserved %v lacks %s", unserved, want)
 		}
+	}
+	if slices.Contains(unserved, "multi_session") {
+		t.Errorf("Unserved %v names multi_session, which is served", unserved)
 	}
 
 	// The defaults: no second factor, no username; a change shows at once.
@@ -137,6 +140,9 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 	if envPath(env, "user_settings", "attributes", "authenticator_app", "enabled") != false ||
 		envPath(env, "user_settings", "attributes", "username", "enabled") != false {
 		t.Errorf("defaults advertise a second factor or usernames")
+	}
+	if got := envPath(env, "auth_config", "single_session_mode"); got != true {
+		t.Errorf("default single_session_mode %v", got)
 	}
 	s := DefaultSettings()
 	s.SignUpMode, s.FirstFactors = SignUpWaitlist, []string{"email_code"}

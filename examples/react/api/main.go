@@ -141,6 +141,9 @@ func startLocalclerk(ctx context.Context, appOrigin string) (*localclerk.Instanc
 		Addr:           envOr("LOCALCLERK_ADDR", "127.0.0.1:3120"),
 		Seed:           true,
 		AllowedOrigins: []string{appOrigin},
+		// The hosted pages (UserButton's "Add account" in multi-session
+		// mode goes to the hosted sign-in) send the browser back here.
+		AfterSignInURL: appOrigin + "/",
 		// LOCALCLERK_SOCIAL=google,github adds "Continue with Google"...,
 		// through localclerk's provider page.
 		SocialProviders: strings.FieldsFunc(os.Getenv("LOCALCLERK_SOCIAL"), func(r rune) bool { return r == ',' }),
