@@ -59,7 +59,8 @@ func TestReactReverificationRoundTrip(t *testing.T) {
 	br.run("reverify-wrong-password", chromedp.SendKeys(`input[name="password"]`, "not-her-password", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		waitContains(".cl-modalContent", "Password is incorrect"))
-	br.run("reverify-done", chromedp.SetValue(`input[name="password"]`, "", chromedp.ByQuery),
+	// Typing over the selected text replaces it, as a person would.
+	br.run("reverify-done", chromedp.Evaluate(`document.querySelector('input[name="password"]').select()`, nil),
 		chromedp.SendKeys(`input[name="password"]`, "alice-password", chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		waitText("#sensitive-result", "Done for user_demo_alice"),
