@@ -46,7 +46,9 @@ type Rejection struct {
 	Status int
 	// Code is the Clerk error code of the body: "authentication_invalid"
 	// (401), "authorization_invalid" (403), "authentication_unavailable"
-	// (503) or "clerk_middleware_missing" (500).
+	// (503) or "clerk_middleware_missing" (500). A 403 with Reverification
+	// set keeps "authorization_invalid", though its body is Clerk's
+	// reverification error, which has no code.
 	Code string
 	// Error is the RFC 6750 error code of the WWW-Authenticate header:
 	// "invalid_token" (401 with credentials), "insufficient_scope" (403),
@@ -67,7 +69,8 @@ type Rejection struct {
 	// check holds, and verifying again would satisfy it): it is that
 	// check's Reverification, and Write answers Clerk's reverification
 	// error (WriteReverificationError) so that useReverification can ask
-	// the user to verify and retry. nil otherwise.
+	// the user to verify and retry. nil otherwise. The gRPC and Connect
+	// interceptors answer PermissionDenied either way.
 	Reverification *Reverification
 }
 
