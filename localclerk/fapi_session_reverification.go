@@ -68,7 +68,13 @@ type reverifyCall struct {
 func (inst *Instance) reverifyStep(step func(x *fapiCall, rc *reverifyCall) error, pre fapiPrecheck) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inst.fapiRespondChecked(w, r, pre, func(x *fapiCall) (any, error) {
+			// A session that is not this client's, or no longer active,
+			// answers signed_out (401), the specification's status for it.
 			s, err := x.session(r.PathValue("sid"))
+			var ae *apiError
+			if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+				return nil, errSignedOut
+			}
 			if err != nil {
 				return nil, err
 			}

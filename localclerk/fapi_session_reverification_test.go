@@ -116,7 +116,7 @@ func TestSessionReverificationWithPassword(t *testing.T) {
 	// ended one.
 	other, _ := signedInBrowser(t, h)
 	st, m = other.call("POST", verify, form("level", "first_factor"))
-	b.wantErr(404, "resource_not_found", "", st, m)
+	b.wantErr(401, "signed_out", "", st, m)
 	b.call("POST", "/v1/client/sessions/"+sid+"/end", nil)
 	st, m = b.call("POST", verify, form("level", "first_factor"))
 	b.wantErr(401, "signed_out", "", st, m)

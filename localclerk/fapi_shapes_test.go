@@ -220,7 +220,7 @@ var shapeCases = []shapeCase{
 	{name: "start a reverification at no level", method: "POST", path: "/v1/client/sessions/{sid}/verify?__clerk_db_jwt={dvb}", signedIn: true,
 		form: url.Values{"level": {"zeroth_factor"}}, status: 422},
 	{name: "reverify signed out", method: "POST", path: "/v1/client/sessions/sess_nope/verify?__clerk_db_jwt={dvb}",
-		form: url.Values{"level": {"first_factor"}}, status: 404},
+		form: url.Values{"level": {"first_factor"}}, status: 401},
 	{name: "prepare a reverification not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/prepare_first_factor?__clerk_db_jwt={dvb}", signedIn: true,
 		form: url.Values{"strategy": {"email_code"}}, status: 400},
 	{name: "attempt a reverification not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/attempt_first_factor?__clerk_db_jwt={dvb}", signedIn: true,
