@@ -50,7 +50,9 @@
 // RequireAPIAuth is the guard for JSON APIs: it fails closed, answering
 // 401 or 403 with WWW-Authenticate: Bearer and a JSON error body where
 // Middleware alone would let a signed-out request through (see
-// docs/api-guards.md).
+// docs/api-guards.md). A session that fails only a check's Reverification
+// gets Clerk's reverification error (WriteReverificationError), which
+// useReverification in the browser turns into a verification and a retry.
 //
 // # Outside net/http
 //

@@ -46,7 +46,9 @@ type Rejection struct {
 	Status int
 	// Code is the Clerk error code of the body: "authentication_invalid"
 	// (401), "authorization_invalid" (403), "authentication_unavailable"
-	// (503) or "clerk_middleware_missing" (500).
+	// (503) or "clerk_middleware_missing" (500). A 403 with Reverification
+	// set keeps "authorization_invalid", though its body is Clerk's
+	// reverification error, which has no code.
 	Code string
 	// Error is the RFC 6750 error code of the WWW-Authenticate header:
 	// "invalid_token" (401 with credentials), "insufficient_scope" (403),
@@ -62,6 +64,14 @@ type Rejection struct {
 	Reason AuthReason
 	// Auth is the request's auth object, as the guard read it.
 	Auth Auth
+	// Reverification is set for a 403 whose only failing condition is a
+	// Check's Reverification (the session is signed in, the rest of the
+	// check holds, and verifying again would satisfy it): it is that
+	// check's Reverification, and Write answers Clerk's reverification
+	// error (WriteReverificationError) so that useReverification can ask
+	// the user to verify and retry. nil otherwise. The gRPC and Connect
+	// interceptors answer PermissionDenied either way.
+	Reverification *Reverification
 }
 
 // Write answers the rejection: the status, WWW-Authenticate for 401 and
@@ -71,9 +81,19 @@ type Rejection struct {
 //
 //	{"errors":[{"code":"authentication_invalid","message":"Unauthorized","long_message":"the token has expired","meta":{"reason":"token-expired"}}]}
 //
-// (meta is left out when there is no reason).
+// (meta is left out when there is no reason). A rejection with
+// Reverification set is the exception: its body is Clerk's reverification
+// error, as WriteReverificationError writes it, which @clerk/react's
+// useReverification acts on:
+//
+//	{"clerk_error":{"type":"forbidden","reason":"reverification-error","metadata":{"reverification":"strict"}}}
 func (rej Rejection) Write(w http.ResponseWriter) {
 	h := w.Header()
+	if rej.Reverification != nil {
+		h.Set("WWW-Authenticate", `Bearer error="`+rej.Error+`", error_description="`+quotedString(rej.Description)+`"`)
+		WriteReverificationError(w, rej.Reverification)
+		return
+	}
 	if rej.Status == http.StatusUnauthorized || rej.Status == http.StatusForbidden {
 		v := "Bearer"
 		if rej.Error != "" {
@@ -110,7 +130,11 @@ func (rej Rejection) Write(w http.ResponseWriter) {
 // RequireAPIAuth is RequireAuth for JSON APIs: it fails closed. A request
 // that is not authenticated with an accepted token type gets 401, one that
 // fails a check 403 (see Rejection for every answer), and the next handler
-// runs only for the others. It must sit behind Middleware (or
+// runs only for the others. A signed-in session that fails a check only
+// because its last verification is too old (Check.Reverification) gets
+// Clerk's reverification error instead of the usual 403 body (see
+// WriteReverificationError), so that useReverification in the browser
+// asks the user to verify and retries the call. It must sit behind Middleware (or
 // Authenticator.Middleware), which decides the request; without it every
 // request gets 500, naming the misconfiguration.
 //
@@ -196,8 +220,12 @@ func decideGuard(a *Auth, presented bool, checks []Check) (Rejection, bool) {
 	}
 	for _, c := range checks {
 		if !a.Has(c) {
-			return Rejection{Status: http.StatusForbidden, Code: "authorization_invalid", Error: "insufficient_scope",
-				Description: checkDescription(*a, c), Auth: *a}, false
+			rej := Rejection{Status: http.StatusForbidden, Code: "authorization_invalid", Error: "insufficient_scope",
+				Description: checkDescription(*a, c), Auth: *a}
+			if reverificationOnly(a, c) {
+				rej.Reverification = c.Reverification
+			}
+			return rej, false
 		}
 	}
 	return Rejection{}, true

@@ -45,6 +45,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleSessionToken)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleSessionToken)
 	inst.clientUnsupportedRoutes(mux)
+	inst.sessionReverificationRoutes(mux)
 	inst.signInRoutes(mux)
 	inst.signUpRoutes(mux)
 	inst.meRoutes(mux)

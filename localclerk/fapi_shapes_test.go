@@ -217,6 +217,22 @@ var shapeCases = []shapeCase{
 	{name: "revoke an external account's tokens", method: "DELETE", path: "/v1/me/external_accounts/{eac}/tokens?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an external account", method: "DELETE", path: "/v1/me/external_accounts/{eac}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an unknown external account", method: "DELETE", path: "/v1/me/external_accounts/eac_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	// Session reverification (fapi_session_reverification.go); the steps
+	// after the start need one in progress: TestSessionReverification*.
+	{name: "start a reverification", method: "POST", path: "/v1/client/sessions/{sid}/verify?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"level": {"first_factor"}}, status: 200},
+	{name: "start a reverification at no level", method: "POST", path: "/v1/client/sessions/{sid}/verify?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"level": {"zeroth_factor"}}, status: 422},
+	{name: "reverify signed out", method: "POST", path: "/v1/client/sessions/sess_nope/verify?__clerk_db_jwt={dvb}",
+		form: url.Values{"level": {"first_factor"}}, status: 401},
+	{name: "prepare a reverification not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/prepare_first_factor?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"email_code"}}, status: 400},
+	{name: "attempt a reverification not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/attempt_first_factor?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"password"}, "password": {"alice-password"}}, status: 400},
+	{name: "prepare a reverification's second factor not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/prepare_second_factor?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"totp"}}, status: 400},
+	{name: "attempt a reverification's second factor not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/attempt_second_factor?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"totp"}, "code": {"123456"}}, status: 400},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -229,13 +245,17 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"POST /v1/me/profile_image":   "a multipart upload: checked against the spec in TestMeProfileImage",
 	// The second factors need instance settings the shared fixture does
 	// not have; TestTOTPEnrolmentAndSignIn checks their answers.
-	"POST /v1/me/totp":                                    "checked against the spec in TestTOTPEnrolmentAndSignIn",
-	"POST /v1/me/totp/attempt_verification":               "checked against the spec in TestTOTPEnrolmentAndSignIn",
-	"DELETE /v1/me/totp":                                  "checked against the spec in TestTOTPEnrolmentAndSignIn",
-	"POST /v1/me/backup_codes":                            "checked against the spec in TestTOTPEnrolmentAndSignIn",
-	"POST /v1/client/sign_ins/{id}/prepare_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
-	"POST /v1/client/sign_ins/{id}/attempt_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
-	"PUT /v1/organizations/{id}/logo":                     "a multipart upload: checked against the spec in TestFAPIOrgLogo",
+	"POST /v1/me/totp":                                            "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/me/totp/attempt_verification":                       "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"DELETE /v1/me/totp":                                          "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/me/backup_codes":                                    "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/client/sign_ins/{id}/prepare_second_factor":         "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/client/sign_ins/{id}/attempt_second_factor":         "checked against the spec in TestTOTPEnrolmentAndSignIn",
+	"POST /v1/client/sessions/{sid}/verify/prepare_first_factor":  "needs a verification in progress: checked against the spec in TestSessionReverificationWithEmailCode",
+	"POST /v1/client/sessions/{sid}/verify/attempt_first_factor":  "needs a verification in progress: checked against the spec in TestSessionReverificationWithPassword",
+	"POST /v1/client/sessions/{sid}/verify/prepare_second_factor": "needs a verification in progress: checked against the spec in TestSessionReverificationWithSecondFactor",
+	"POST /v1/client/sessions/{sid}/verify/attempt_second_factor": "needs a verification in progress: checked against the spec in TestSessionReverificationWithSecondFactor",
+	"PUT /v1/organizations/{id}/logo":                             "a multipart upload: checked against the spec in TestFAPIOrgLogo",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk

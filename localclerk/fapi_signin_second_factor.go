@@ -75,6 +75,24 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 	if err != nil {
 		return err
 	}
+	si.SecondStrategy, si.SecondStatus = strategy, "unverified"
+	si.SecondAttempts++
+	if err := inst.checkSecondFactor(x, u, strategy); err != nil {
+		return err
+	}
+	si.SecondStatus = "verified"
+	s, err := inst.completeSignInAttempt(x, si, "")
+	if err != nil {
+		return err
+	}
+	s.SecondFactorAt = ms(x.now)
+	return x.t.sessions().put(s)
+}
+
+// checkSecondFactor checks the request's code for strategy, one of the
+// second factors u has, and stores u with the TOTP step or backup code it
+// spends: sign-ins and session reverification share it.
+func (inst *Instance) checkSecondFactor(x *fapiCall, u *user, strategy string) error {
 	allowed := false
 	for _, f := range inst.settingsNow().userSecondFactors(u) {
 		allowed = allowed || f == strategy
@@ -82,8 +100,6 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 	if !allowed {
 		return strategyUnsupported(strategy)
 	}
-	si.SecondStrategy, si.SecondStatus = strategy, "unverified"
-	si.SecondAttempts++
 	ok := false
 	switch strategy {
 	case "totp":
@@ -102,16 +118,7 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 		return errCodeIncorrect
 	}
 	u.UpdatedAt = ms(x.now)
-	if err := x.t.users().put(u); err != nil { // the spent step or code
-		return err
-	}
-	si.SecondStatus = "verified"
-	s, err := inst.completeSignInAttempt(x, si, "")
-	if err != nil {
-		return err
-	}
-	s.SecondFactorAt = ms(x.now)
-	return x.t.sessions().put(s)
+	return x.t.users().put(u) // the spent step or code
 }
 
 // secondFactorJSON adds the second factor's part of the SignIn.

@@ -19,8 +19,9 @@
 //   - Frontend API at the root: /v1/client/handshake, /.well-known/jwks.json,
 //     /v1/jwks, /v1/dev_browser, /v1/client, /v1/client/sessions/{id}/tokens,
 //     /v1/tickets/accept, and what clerk-js calls: /v1/environment,
-//     /v1/client/sign_ins, /v1/client/sign_ups, session touch, tokens and
-//     sign-out, /v1/me/... (see docs/clerkjs.md). The same paths under
+//     /v1/client/sign_ins, /v1/client/sign_ups, session touch, tokens,
+//     reverification (/v1/client/sessions/{id}/verify...) and sign-out,
+//     /v1/me/... (see docs/clerkjs.md). The same paths under
 //     /__clerk are accepted, for apps that proxy the Frontend API.
 //   - Clerk's browser bundles: /npm/@clerk/clerk-js@<v>/dist/... and
 //     /npm/@clerk/ui@<v>/dist/..., from packages unpacked by

@@ -19,6 +19,14 @@ type me struct {
 	FirstName string `json:"first_name"`
 }
 
+// sensitive is POST /api/sensitive's answer: the action ran, for whom,
+// and how many minutes ago they verified their factors (fva).
+type sensitive struct {
+	Done      bool   `json:"done"`
+	UserID    string `json:"user_id"`
+	FactorAge []int  `json:"factor_age"`
+}
+
 // apiError is the JSON body of a refused request.
 type apiError struct {
 	Error string `json:"error"`
@@ -53,6 +61,18 @@ func newAPI(opts clerk.Options, client *backend.Client, appOrigin string) (http.
 		}
 		writeJSON(w, http.StatusOK, out)
 	})
+	// The sensitive action: only for a user who verified in the last 10
+	// minutes (Clerk's "strict": their second factor when they have one,
+	// else their first). A staler session gets Clerk's reverification
+	// error, which useReverification in the app turns into
+	// <UserVerification/> and a retry.
+	recentlyVerified := clerk.RequireAPIAuth(clerk.APIGuardOptions{
+		Checks: []clerk.Check{{Reverification: &clerk.Reverification{Preset: "strict"}}},
+	})
+	mux.Handle("POST /api/sensitive", recentlyVerified(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := clerk.GetAuth(r)
+		writeJSON(w, http.StatusOK, sensitive{Done: true, UserID: a.UserID, FactorAge: a.FactorVerificationAge})
+	})))
 	return cors(appOrigin, withClerk(mux)), nil
 }
 
@@ -73,7 +93,7 @@ func cors(appOrigin string, next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", appOrigin)
 		if r.Method == http.MethodOptions {
-			h.Set("Access-Control-Allow-Methods", "GET")
+			h.Set("Access-Control-Allow-Methods", "GET, POST")
 			h.Set("Access-Control-Allow-Headers", "Authorization")
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)

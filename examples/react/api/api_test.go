@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/goclerk/clerk/backend"
@@ -92,5 +93,62 @@ func TestAPIMe(t *testing.T) {
 				t.Errorf("Access-Control-Allow-Origin %q for %s", acao, tc.origin)
 			}
 		})
+	}
+}
+
+// POST /api/sensitive passes for a session verified in the last 10 minutes
+// and answers Clerk's reverification error for an older one; the test
+// clock moves both localclerk's and the middleware's time.
+func TestAPISensitiveNeedsARecentVerification(t *testing.T) {
+	clock := &testClock{}
+	inst, opts := localtest.Start(t, localclerk.Options{Seed: true, AllowedOrigins: []string{testAppOrigin}, Now: clock.Now})
+	opts.Now = clock.Now
+	client, err := backend.NewClient(backend.Config{SecretKey: inst.SecretKey, APIURL: inst.BackendAPIURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := newAPI(opts, client, testAppOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := clock.serve(api)
+	ctx := context.Background()
+	sid, _, err := inst.CreateSession(ctx, "user_demo_alice", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(method, path string) *httptest.ResponseRecorder {
+		t.Helper()
+		r := httptest.NewRequest(method, path, nil)
+		if strings.HasPrefix(path, "/api/sensitive") {
+			tok, err := inst.SessionToken(ctx, sid, testAppOrigin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Header.Set("Origin", testAppOrigin)
+			r.Header.Set("Authorization", "Bearer "+tok)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	if w := call("POST", "/api/sensitive"); w.Code != 200 || !strings.Contains(w.Body.String(), `"done":true`) {
+		t.Fatalf("fresh session: %d %s", w.Code, w.Body)
+	}
+	for _, bad := range []string{"/api/test/clock?advance=-1m", "/api/test/clock?advance=soon", "/api/test/clock"} {
+		if w := call("POST", bad); w.Code != 400 {
+			t.Errorf("%s: %d %s", bad, w.Code, w.Body)
+		}
+	}
+	if w := call("GET", "/api/test/clock?advance=1m"); w.Code != 405 {
+		t.Errorf("GET clock: %d", w.Code)
+	}
+	if w := call("POST", "/api/test/clock?advance=11m"); w.Code != 200 || !strings.Contains(w.Body.String(), `"offset_seconds":660`) {
+		t.Fatalf("advance: %d %s", w.Code, w.Body)
+	}
+	w := call("POST", "/api/sensitive")
+	want := `{"clerk_error":{"type":"forbidden","reason":"reverification-error","metadata":{"reverification":"strict"}}}`
+	if w.Code != 403 || strings.TrimSpace(w.Body.String()) != want || w.Header().Get("Access-Control-Allow-Origin") != testAppOrigin {
+		t.Fatalf("stale session: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }

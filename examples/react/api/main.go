@@ -12,7 +12,9 @@
 // admits; default http://localhost:5173), REACT_DATA_DIR (default
 // <user cache dir>/goclerk-react), LOCALCLERK_BUNDLE_DIR (where Clerk's
 // browser bundles are installed with npm), LOCALCLERK_SETTINGS (a
-// localclerk settings file: identifiers, factors, two-step verification…).
+// localclerk settings file: identifiers, factors, two-step verification…),
+// API_TEST_CLOCK=1 (tests only: localclerk and the middleware run on a
+// clock that POST /api/test/clock?advance=11m moves forward).
 package main
 
 import (
@@ -58,7 +60,14 @@ func run(ctx context.Context, out io.Writer, envFile string) error {
 			return err
 		}
 	}
-	inst, err := startLocalclerk(ctx, appOrigin)
+	var clock *testClock
+	var now func() time.Time // nil: time.Now
+	if os.Getenv("API_TEST_CLOCK") == "1" {
+		clock = &testClock{}
+		now = clock.Now
+		fmt.Fprintln(out, "api: API_TEST_CLOCK=1: POST /api/test/clock?advance=<duration> moves localclerk's and the API's time forward")
+	}
+	inst, err := startLocalclerk(ctx, appOrigin, now)
 	if err != nil {
 		return err
 	}
@@ -73,9 +82,13 @@ func run(ctx context.Context, out io.Writer, envFile string) error {
 		SecretKey:      inst.SecretKey,
 		JWTKey:         inst.PublicKeyPEM,
 		APIURL:         inst.BackendAPIURL,
+		Now:            now,
 	}, client, appOrigin)
 	if err != nil {
 		return err
+	}
+	if clock != nil {
+		handler = clock.serve(handler)
 	}
 	ln, err := net.Listen("tcp", envOr("API_ADDR", "127.0.0.1:3020"))
 	if err != nil {
@@ -123,7 +136,7 @@ func run(ctx context.Context, out io.Writer, envFile string) error {
 	return srv.Shutdown(shutdown)
 }
 
-func startLocalclerk(ctx context.Context, appOrigin string) (*localclerk.Instance, error) {
+func startLocalclerk(ctx context.Context, appOrigin string, now func() time.Time) (*localclerk.Instance, error) {
 	dir := os.Getenv("REACT_DATA_DIR")
 	if dir == "" {
 		cache, err := os.UserCacheDir()
@@ -147,6 +160,7 @@ func startLocalclerk(ctx context.Context, appOrigin string) (*localclerk.Instanc
 		// LOCALCLERK_SOCIAL=google,github adds "Continue with Google"...,
 		// through localclerk's provider page.
 		SocialProviders: strings.FieldsFunc(os.Getenv("LOCALCLERK_SOCIAL"), func(r rune) bool { return r == ',' }),
+		Now:             now,
 	}
 	if path := os.Getenv("LOCALCLERK_SETTINGS"); path != "" {
 		s, err := localclerk.ReadSettingsFile(path)

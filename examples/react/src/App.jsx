@@ -9,7 +9,9 @@ import {
   OrganizationList,
   CreateOrganization,
   useAuth,
+  useReverification,
 } from '@clerk/react';
+import { isReverificationCancelledError } from '@clerk/react/errors';
 
 const apiURL = import.meta.env.VITE_API_URL || 'http://127.0.0.1:3020';
 
@@ -54,6 +56,43 @@ function ApiUser() {
   );
 }
 
+// SensitiveAction calls the Go API's POST /api/sensitive, which wants a
+// verification in the last 10 minutes. useReverification wraps the call:
+// when the Go API answers Clerk's reverification error, it opens
+// <UserVerification/> (password, or the authenticator app for a user with
+// one) and, once the user has verified, calls again. The token is fetched
+// afresh (skipCache) so that it carries the session's current
+// verification age.
+function SensitiveAction() {
+  const { getToken } = useAuth();
+  const [state, setState] = useState(null);
+  const callSensitive = useReverification(async () => {
+    const res = await fetch(`${apiURL}/api/sensitive`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await getToken({ skipCache: true })}` },
+    });
+    return res.json();
+  });
+  const run = async () => {
+    setState({ running: true });
+    try {
+      const body = await callSensitive();
+      setState(body.done ? { done: body } : { error: JSON.stringify(body) });
+    } catch (err) {
+      setState({ error: isReverificationCancelledError(err) ? 'verification cancelled' : String(err) });
+    }
+  };
+  return (
+    <section>
+      <h3>Sensitive action</h3>
+      <p>The Go API runs it only if you verified in the last 10 minutes; otherwise Clerk asks you to verify again.</p>
+      <button id="sensitive-action" onClick={run} disabled={state?.running}>Do the sensitive thing</button>
+      {state?.done && <p id="sensitive-result">Done for {state.done.user_id}</p>}
+      {state?.error && <p id="sensitive-error">Refused: {state.error}</p>}
+    </section>
+  );
+}
+
 // Page is the signed-in page for the path: the Go API's answer on /, and
 // Clerk's organization components on their own pages.
 function Page({ path }) {
@@ -75,6 +114,7 @@ function Page({ path }) {
         <>
           <h2 id="signed-in">You are signed in.</h2>
           <ApiUser />
+          <SensitiveAction />
         </>
       );
   }
