@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 // multiSessionStart is a seeded instance with multi-session on.
@@ -285,4 +287,46 @@ func readBody(t *testing.T, res *http.Response) string {
 		t.Fatal(err)
 	}
 	return sb.String()
+}
+
+// TestMultiSessionAnswersMatchTheSpec checks the multi-session answers of
+// the Frontend API against its specification: a second sign-in on a
+// signed-in client, an account already signed in, a switch and the
+// removal of the current session.
+func TestMultiSessionAnswersMatchTheSpec(t *testing.T) {
+	h := multiSessionStart(t)
+	facts, err := specshape.FAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := newShapeFixture(t, h, true) // Alice
+	call := func(path string, form url.Values, status int) []byte {
+		t.Helper()
+		path += "?__clerk_db_jwt=" + fx.dvb + "&" + clerkJSQuery
+		resp, body := h.do(h.fapiRequest("POST", path, form))
+		if resp.StatusCode != status {
+			t.Fatalf("POST %s: %d, want %d: %s", path, resp.StatusCode, status, body)
+		}
+		if err := facts.Check("POST", path, resp.StatusCode, body); err != nil {
+			t.Errorf("POST %s: %v\nbody: %s", path, err, body)
+		}
+		return body
+	}
+	var signIn struct {
+		Response struct {
+			CreatedSessionID string `json:"created_session_id"`
+		}
+	}
+	mustJSON(t, call("/v1/client/sign_ins", url.Values{"identifier": {"bob@example.com"}, "strategy": {"password"}, "password": {"bob-password"}}, 200), &signIn)
+	call("/v1/client/sign_ins", url.Values{"identifier": {"alice@example.com"}}, 400)
+	call("/v1/client/sessions/"+fx.sid+"/touch", url.Values{"intent": {"select_session"}}, 200)
+	var removed struct {
+		Client struct {
+			LastActiveSessionID string `json:"last_active_session_id"`
+		}
+	}
+	mustJSON(t, call("/v1/client/sessions/"+fx.sid+"/remove", nil, 200), &removed)
+	if removed.Client.LastActiveSessionID != signIn.Response.CreatedSessionID {
+		t.Errorf("after removing Alice the current session is %q, want Bob's %q", removed.Client.LastActiveSessionID, signIn.Response.CreatedSessionID)
+	}
 }
