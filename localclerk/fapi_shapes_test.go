@@ -213,6 +213,14 @@ var shapeCases = []shapeCase{
 	{name: "revoke an external account's tokens", method: "DELETE", path: "/v1/me/external_accounts/{eac}/tokens?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an external account", method: "DELETE", path: "/v1/me/external_accounts/{eac}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an unknown external account", method: "DELETE", path: "/v1/me/external_accounts/eac_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	// E-mail links and the waitlist are off on the shared fixture; their
+	// successful answers are checked in emaillink_test.go.
+	{name: "prepare an email link while links are off", method: "POST", path: "/v1/client/sign_ins/{sia}/prepare_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"email_link"}, "redirect_url": {"http://localhost:3000/sign-in/verify"}}, status: 422},
+	// The link is a page a person opens: an unknown token gets an HTML page.
+	{name: "open an unknown email link", method: "GET", path: "/v1/verify?token=nope", status: 400, notJSON: true},
+	{name: "join a waitlist that is off", method: "POST", path: "/v1/waitlist?__clerk_db_jwt={dvb}",
+		form: url.Values{"email_address": {"wait@example.com"}}, status: 403},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -232,6 +240,10 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"POST /v1/client/sign_ins/{id}/prepare_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 	"POST /v1/client/sign_ins/{id}/attempt_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 	"PUT /v1/organizations/{id}/logo":                     "a multipart upload: checked against the spec in TestFAPIOrgLogo",
+	// Off on the shared fixture: they need e-mail links or the waitlist
+	// sign-up mode.
+	"GET /v1/verify":    "needs email_link on: followed and checked in TestEmailLinkSignIn",
+	"POST /v1/waitlist": "needs the waitlist mode: checked against the spec in TestWaitlistJoinAndInvite",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk

@@ -16,8 +16,8 @@ import (
 // which first and second factors, social providers, multi-session, the
 // sign-up mode, password and username rules, and organizations.
 //
-// A setting localclerk does not serve yet (a social provider, phone
-// numbers, email links, multi-session, the waitlist) is kept and exported
+// A setting localclerk does not serve yet (phone numbers,
+// multi-session) is kept and exported
 // as set, but the Frontend API environment advertises it as off, so the
 // components never offer a button that ends in an error; Unserved names
 // them. Start from DefaultSettings and change what differs.
@@ -26,7 +26,8 @@ type Settings struct {
 	// (optional) or "off".
 	Identifiers IdentifierSettings `json:"identifiers"`
 	// FirstFactors are the sign-in strategies once the user is
-	// identified: "password", "email_code" (served), "email_link",
+	// identified: "password", "email_code", "email_link" (served; a link
+	// also verifies addresses at sign-up and in <UserProfile/>),
 	// "phone_code" (kept, not served yet).
 	FirstFactors []string `json:"first_factors"`
 	// SecondFactors are the multi-factor strategies users may enrol:
@@ -42,7 +43,7 @@ type Settings struct {
 	MultiSession bool `json:"multi_session"`
 	// SignUpMode is "public" (anyone signs up), "restricted" (only
 	// through an invitation) or "waitlist" (restricted, with a waitlist
-	// to join; enforced as restricted while the waitlist is not served).
+	// to join through <Waitlist/>, whose entries the Backend API invites).
 	SignUpMode string `json:"sign_up_mode"`
 	// Password holds the rules for new passwords.
 	Password PasswordSettings `json:"password"`
@@ -321,6 +322,7 @@ type servedSettings struct {
 	usernameReq     bool
 	password        bool // password first factor
 	emailCode       bool
+	emailLink       bool // email_link first factor and e-mail verification
 	totp, backup    bool // second factors
 	restricted      bool // sign-up only through an invitation
 	waitlist        bool // the waitlist form is served (else restricted)
@@ -342,6 +344,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 	// E-mail codes need an address; an instance without one signs in by
 	// password only.
 	ss.emailCode = ss.emailCode && ss.email
+	ss.emailLink = slices.Contains(s.FirstFactors, "email_link") && ss.email
 	if !ss.email && !ss.username {
 		// Only a phone number is on, which is not served: keep e-mail so
 		// that anyone can sign in at all.
@@ -365,7 +368,7 @@ func (inst *Instance) Unserved(s Settings) []string {
 		out = append(out, "identifiers.phone_number")
 	}
 	for _, f := range s.FirstFactors {
-		if f != "password" && f != "email_code" {
+		if f != "password" && f != "email_code" && f != "email_link" {
 			out = append(out, "first_factors."+f)
 		}
 	}
