@@ -325,7 +325,7 @@ type servedSettings struct {
 	emailLink       bool // email_link first factor and e-mail verification
 	totp, backup    bool // second factors
 	restricted      bool // sign-up only through an invitation
-	waitlist        bool // the waitlist form is served (else restricted)
+	waitlist        bool // restricted, with <Waitlist/>'s form (POST /v1/waitlist)
 	pw              PasswordSettings
 	un              UsernameSettings
 	social          []string // Settings.Social
@@ -340,7 +340,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
 		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
 	}
-	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
+	ss.waitlist = s.SignUpMode == SignUpWaitlist
 	// E-mail codes need an address; an instance without one signs in by
 	// password only.
 	ss.emailCode = ss.emailCode && ss.email
@@ -351,13 +351,6 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		ss.email, ss.emailRequired = true, true
 	}
 	return ss
-}
-
-// implemented reports an operation the instance serves for real, not
-// with a 501 (fapi_me_unsupported.go).
-func (inst *Instance) implemented(pattern string) bool {
-	_, unsupported := meUnsupported[pattern]
-	return inst.served(pattern) && !unsupported
 }
 
 // Unserved names the settings in s that the instance keeps but does not
@@ -379,9 +372,6 @@ func (inst *Instance) Unserved(s Settings) []string {
 	}
 	if s.MultiSession {
 		out = append(out, "multi_session")
-	}
-	if s.SignUpMode == SignUpWaitlist && !inst.implemented("POST /v1/waitlist") {
-		out = append(out, "sign_up_mode.waitlist (enforced as restricted)")
 	}
 	return out
 }
