@@ -119,7 +119,8 @@ func TestReactWaitlist(t *testing.T) {
 		waitContains("body", "Join the waitlist"))
 	br.run("waitlist-joined", chromedp.SendKeys(`input[name="emailAddress"]`, email, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
-		chromedp.WaitVisible(`//*[contains(text(), "Thanks for joining the waitlist")]`, chromedp.BySearch))
+		chromedp.WaitVisible(`//*[contains(text(), "Thanks for joining the waitlist")]`, chromedp.BySearch),
+		chromedp.WaitNotPresent(`input[name="emailAddress"]`, chromedp.ByQuery))
 	var list struct {
 		Data []struct {
 			ID           string `json:"id"`
