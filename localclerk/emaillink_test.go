@@ -97,6 +97,8 @@ func TestEmailLinkSignIn(t *testing.T) {
 	// Opened in another browser: the sign-in completes on Alice's client.
 	link := latestLink(t, h, "alice@example.com")
 	other := newBrowser(h)
+	_, oc := other.call("GET", "/v1/client", nil)
+	otherClient := resp(oc)["id"]
 	q := openLink(t, other, link, linkRedirect)
 	sess := q.Get("__clerk_created_session")
 	if q.Get("__clerk_status") != "verified" || !strings.HasPrefix(sess, "sess_") {
@@ -109,6 +111,10 @@ func TestEmailLinkSignIn(t *testing.T) {
 	}
 	if c := clientOf(m); c["last_active_session_id"] != sess {
 		t.Errorf("Alice's client has session %v, want %s", c["last_active_session_id"], sess)
+	}
+	// verified_at_client names the browser that opened the link.
+	if got := ffv(resp(m))["verified_at_client"]; got != otherClient {
+		t.Errorf("verified_at_client %v, want the opener's client %v", got, otherClient)
 	}
 	// Used once.
 	if q := openLink(t, other, link, linkRedirect); q.Get("__clerk_status") != "failed" || q.Get("__clerk_created_session") != "" {
