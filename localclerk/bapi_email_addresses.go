@@ -193,7 +193,8 @@ type emailVerification struct {
 	ID        string `json:"id"`
 	EmailID   string `json:"email_id"`
 	Code      string `json:"code"`
-	Status    string `json:"status"` // unverified, verified, failed (expired is computed)
+	Strategy  string `json:"strategy,omitempty"` // "" (email_code) or email_link, whose Code is the link's token
+	Status    string `json:"status"`             // unverified, verified, failed (expired is computed)
 	Attempts  int    `json:"attempts"`
 	ExpireAt  int64  `json:"expire_at"`
 	CreatedAt int64  `json:"created_at"`

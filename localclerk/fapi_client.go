@@ -44,6 +44,8 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/remove", inst.handleSessionEnd)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens", inst.handleSessionToken)
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleSessionToken)
+	mux.HandleFunc("GET /v1/verify", inst.handleVerify)
+	mux.HandleFunc("POST /v1/waitlist", inst.handleJoinWaitlist)
 	inst.clientUnsupportedRoutes(mux)
 	inst.sessionReverificationRoutes(mux)
 	inst.signInRoutes(mux)

@@ -33,7 +33,11 @@ func meEmailJSON(x *fapiCall, e *emailAddress) (*emailAddressWire, error) {
 		return m, err
 	}
 	attempts, exp := v.Attempts, v.ExpireAt
-	m.Verification = verificationWire{Object: "verification_otp", Status: v.statusAt(x.now), Strategy: "email_code",
+	object, strategy := "verification_otp", "email_code"
+	if v.Strategy == "email_link" {
+		object, strategy = "verification_email_link", "email_link"
+	}
+	m.Verification = verificationWire{Object: object, Status: v.statusAt(x.now), Strategy: strategy,
 		Attempts: &attempts, ExpireAt: &exp}
 	return m, nil
 }
@@ -104,12 +108,16 @@ func (inst *Instance) meEmail(step func(x *fapiCall, u *user, e *emailAddress) e
 
 // prepareMeEmail sends a fresh code (strategy email_code) to the outbox.
 func (inst *Instance) prepareMeEmail(x *fapiCall, u *user, e *emailAddress) error {
-	if s := x.form.Get("strategy"); s != "email_code" {
+	s := x.form.Get("strategy")
+	if s != "email_code" && (s != "email_link" || !inst.settingsNow().emailLink) {
 		return strategyUnsupported(s)
 	}
 	if e.Verified {
 		return newAPIError(http.StatusBadRequest, "verification_already_verified", "already verified",
 			"This email address is already verified.", nil)
+	}
+	if s == "email_link" {
+		return inst.prepareMeEmailLink(x, u, e)
 	}
 	_, err := inst.prepareEmailVerification(x.t, u, *e, x.now)
 	return err
@@ -128,7 +136,7 @@ func (inst *Instance) attemptMeEmail(x *fapiCall, u *user, e *emailAddress) erro
 		return err
 	}
 	switch {
-	case v == nil || v.Status != "unverified":
+	case v == nil || v.Status != "unverified" || v.Strategy != "":
 		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent",
 			"Prepare the email_code verification before attempting it.", map[string]any{"param_name": "code"})
 	case v.statusAt(x.now) == "expired":

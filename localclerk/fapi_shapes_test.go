@@ -233,6 +233,14 @@ var shapeCases = []shapeCase{
 		form: url.Values{"strategy": {"totp"}}, status: 400},
 	{name: "attempt a reverification's second factor not started", method: "POST", path: "/v1/client/sessions/{sid}/verify/attempt_second_factor?__clerk_db_jwt={dvb}", signedIn: true,
 		form: url.Values{"strategy": {"totp"}, "code": {"123456"}}, status: 400},
+	// E-mail links and the waitlist are off on the shared fixture; their
+	// successful answers are checked in emaillink_test.go.
+	{name: "prepare an email link while links are off", method: "POST", path: "/v1/client/sign_ins/{sia}/prepare_first_factor?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"email_link"}, "redirect_url": {"http://localhost:3000/sign-in/verify"}}, status: 422},
+	// The link is a page a person opens: an unknown token gets an HTML page.
+	{name: "open an unknown email link", method: "GET", path: "/v1/verify?token=nope", status: 400, notJSON: true},
+	{name: "join a waitlist that is off", method: "POST", path: "/v1/waitlist?__clerk_db_jwt={dvb}",
+		form: url.Values{"email_address": {"wait@example.com"}}, status: 403},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -256,6 +264,10 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"POST /v1/client/sessions/{sid}/verify/prepare_second_factor": "needs a verification in progress: checked against the spec in TestSessionReverificationWithSecondFactor",
 	"POST /v1/client/sessions/{sid}/verify/attempt_second_factor": "needs a verification in progress: checked against the spec in TestSessionReverificationWithSecondFactor",
 	"PUT /v1/organizations/{id}/logo":                             "a multipart upload: checked against the spec in TestFAPIOrgLogo",
+	// Off on the shared fixture: they need e-mail links or the waitlist
+	// sign-up mode.
+	"GET /v1/verify":    "needs email_link on: followed and checked in TestEmailLinkSignIn",
+	"POST /v1/waitlist": "needs the waitlist mode: checked against the spec in TestWaitlistJoinAndInvite",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk

@@ -13,16 +13,19 @@ const kindFAPISignIn = "fapi_sign_in"
 
 // signInAttempt is a Frontend API sign-in in progress on a client.
 type signInAttempt struct {
-	ID               string `json:"id"`
-	ClientID         string `json:"client_id"`
-	Status           string `json:"status"` // needs_identifier, needs_first_factor, complete
-	Identifier       string `json:"identifier"`
-	UserID           string `json:"user_id,omitempty"`
-	Strategy         string `json:"strategy,omitempty"` // first factor being verified
-	FactorStatus     string `json:"factor_status,omitempty"`
-	Attempts         int    `json:"attempts"`
-	Code             string `json:"code,omitempty"`
-	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
+	ID           string `json:"id"`
+	ClientID     string `json:"client_id"`
+	Status       string `json:"status"` // needs_identifier, needs_first_factor, complete
+	Identifier   string `json:"identifier"`
+	UserID       string `json:"user_id,omitempty"`
+	Strategy     string `json:"strategy,omitempty"` // first factor being verified
+	FactorStatus string `json:"factor_status,omitempty"`
+	Attempts     int    `json:"attempts"`
+	Code         string `json:"code,omitempty"`
+	CodeExpireAt int64  `json:"code_expire_at,omitempty"`
+	// LinkClientID is the client that opened the e-mail link, if any
+	// (the verification's verified_at_client).
+	LinkClientID     string `json:"link_client_id,omitempty"`
 	CreatedSessionID string `json:"created_session_id,omitempty"`
 	CreatedAt        int64  `json:"created_at"`
 	AbandonAt        int64  `json:"abandon_at"`
@@ -123,7 +126,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.signInOAuth(x, si, strategy); err != nil {
 				return nil, err
 			}
-		case strategy == "password" || strategy == "email_code":
+		case strategy == "password" || strategy == "email_code" || strategy == "email_link":
 			if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
 				return nil, err
 			}
@@ -138,7 +141,10 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.attemptPassword(x, si); err != nil {
 				return nil, err
 			}
-		case "email_code", strategyResetPasswordEmail:
+		case "email_code", "email_link", strategyResetPasswordEmail:
+			if si.UserID == "" {
+				return nil, errMissing("identifier")
+			}
 			if err := inst.signInPrepare(x, si); err != nil {
 				return nil, err
 			}
@@ -206,11 +212,14 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 	if strategy == strategyResetPasswordEmail {
 		return inst.prepareResetPassword(x, si)
 	}
-	if strategy != "email_code" {
+	if strategy != "email_code" && strategy != "email_link" {
 		return strategyUnsupported(strategy)
 	}
 	if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
 		return err
+	}
+	if strategy == "email_link" {
+		return inst.prepareSignInLink(x, si)
 	}
 	var u user
 	if err := x.t.users().load(si.UserID, &u); err != nil {
@@ -224,7 +233,7 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	s := x.form.Get("strategy")
-	if s == "password" || s == "email_code" {
+	if s == "password" || s == "email_code" || s == "email_link" {
 		if err := inst.settingsNow().firstFactorAllowed(s); err != nil {
 			return err
 		}
@@ -250,6 +259,9 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return errMissing("strategy")
 	case strategyResetPasswordEmail:
 		return inst.attemptResetPassword(x, si)
+	case "email_link":
+		return newAPIError(http.StatusBadRequest, "verification_strategy_invalid", "invalid strategy",
+			"An email link is verified by opening it, not by attempt_first_factor.", paramMeta("strategy"))
 	default:
 		return strategyUnsupported(s)
 	}

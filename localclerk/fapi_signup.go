@@ -23,10 +23,12 @@ type signUpAttempt struct {
 	FirstName        string `json:"first_name,omitempty"`
 	LastName         string `json:"last_name,omitempty"`
 	PasswordHash     string `json:"password_hash,omitempty"`
-	VerifyStatus     string `json:"verify_status,omitempty"` // "", unverified, verified
+	VerifyStatus     string `json:"verify_status,omitempty"`   // "", unverified, verified, expired
+	VerifyStrategy   string `json:"verify_strategy,omitempty"` // "" (email_code) or email_link, whose Code is the link's token
 	Attempts         int    `json:"attempts"`
 	Code             string `json:"code,omitempty"`
 	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
+	LinkClientID     string `json:"link_client_id,omitempty"` // the client that opened the e-mail link
 	CreatedUserID    string `json:"created_user_id,omitempty"`
 	CreatedSessionID string `json:"created_session_id,omitempty"`
 	CreatedAt        int64  `json:"created_at"`
@@ -159,11 +161,15 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		if err := maySignUp(x.t, []string{email}, x.now); err != nil {
 			return err
 		}
-		if !strings.EqualFold(email, su.Email) {
+		if !strings.EqualFold(email, su.Email) && ss.emailLink {
+			// <SignUp/> sends a link (prepare_verification) when links
+			// are on; no code is issued.
+			su.VerifyStatus, su.VerifyStrategy, su.Attempts, su.Code = "", "", 0, ""
+		} else if !strings.EqualFold(email, su.Email) {
 			// The components attempt the code without preparing it first
 			// when the address is already "unverified", so the code is
 			// issued as soon as the address is given.
-			su.VerifyStatus, su.Attempts = "unverified", 0
+			su.VerifyStatus, su.VerifyStrategy, su.Attempts = "unverified", "", 0
 			code, err := inst.newCode(x.t, x.now, email, "Verify your e-mail address")
 			if err != nil {
 				return err
@@ -201,7 +207,11 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 }
 
 func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
-	if s := x.form.Get("strategy"); s != "email_code" {
+	s := x.form.Get("strategy")
+	if s == "email_link" && inst.settingsNow().emailLink {
+		return inst.prepareSignUpLink(x, su)
+	}
+	if s != "email_code" {
 		if s == "" {
 			return errMissing("strategy")
 		}
@@ -210,7 +220,7 @@ func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
 	if su.Email == "" {
 		return errMissing("email_address")
 	}
-	su.VerifyStatus, su.Attempts = "unverified", 0
+	su.VerifyStatus, su.VerifyStrategy, su.Attempts = "unverified", "", 0
 	code, err := inst.newCode(x.t, x.now, su.Email, "Verify your e-mail address")
 	su.Code, su.CodeExpireAt = code, ms(x.now.Add(codeTTL))
 	return err
@@ -223,7 +233,7 @@ func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
 		}
 		return strategyUnsupported(s)
 	}
-	if su.Code == "" {
+	if su.Code == "" || su.VerifyStrategy != "" {
 		return newAPIError(http.StatusBadRequest, "verification_not_sent", "not sent", "Prepare the email_code verification before attempting it.", paramMeta("code"))
 	}
 	if ms(x.now) >= su.CodeExpireAt {

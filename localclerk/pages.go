@@ -855,6 +855,6 @@ dl.profile{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dl.profile
 fieldset{border:1px solid var(--line);border-radius:8px;margin-top:1rem}legend{font-weight:600;padding:0 .3rem}
 label.radio{font-weight:400;display:flex;gap:.5rem;align-items:center}
 .actions{display:flex;gap:1rem;margin-top:1.5rem;flex-wrap:wrap}a{color:var(--accent)}
-.outbox{list-style:none;padding:0}.outbox li{border-top:1px solid var(--line);padding:.6rem 0}.outbox p{margin:.2rem 0}.subject{font-weight:600}
+.outbox{list-style:none;padding:0}.outbox li{border-top:1px solid var(--line);padding:.6rem 0}.outbox p{margin:.2rem 0;overflow-wrap:anywhere}.subject{font-weight:600}
 .code{font:700 1.8rem/1.2 ui-monospace,monospace;letter-spacing:.2em}.outbox-link{margin-top:2rem}
 `

@@ -16,8 +16,7 @@ import (
 // which first and second factors, social providers, multi-session, the
 // sign-up mode, password and username rules, and organizations.
 //
-// A setting localclerk does not serve yet (a social provider, phone
-// numbers, email links, the waitlist) is kept and exported
+// A setting localclerk does not serve yet (phone numbers) is kept and exported
 // as set, but the Frontend API environment advertises it as off, so the
 // components never offer a button that ends in an error; Unserved names
 // them. Start from DefaultSettings and change what differs.
@@ -26,7 +25,8 @@ type Settings struct {
 	// (optional) or "off".
 	Identifiers IdentifierSettings `json:"identifiers"`
 	// FirstFactors are the sign-in strategies once the user is
-	// identified: "password", "email_code" (served), "email_link",
+	// identified: "password", "email_code", "email_link" (served; a link
+	// also verifies addresses at sign-up and in <UserProfile/>),
 	// "phone_code" (kept, not served yet).
 	FirstFactors []string `json:"first_factors"`
 	// SecondFactors are the multi-factor strategies users may enrol:
@@ -42,7 +42,7 @@ type Settings struct {
 	MultiSession bool `json:"multi_session"`
 	// SignUpMode is "public" (anyone signs up), "restricted" (only
 	// through an invitation) or "waitlist" (restricted, with a waitlist
-	// to join; enforced as restricted while the waitlist is not served).
+	// to join through <Waitlist/>, whose entries the Backend API invites).
 	SignUpMode string `json:"sign_up_mode"`
 	// Password holds the rules for new passwords.
 	Password PasswordSettings `json:"password"`
@@ -321,9 +321,10 @@ type servedSettings struct {
 	usernameReq     bool
 	password        bool // password first factor
 	emailCode       bool
+	emailLink       bool // email_link first factor and e-mail verification
 	totp, backup    bool // second factors
 	restricted      bool // sign-up only through an invitation
-	waitlist        bool // the waitlist form is served (else restricted)
+	waitlist        bool // restricted, with <Waitlist/>'s form (POST /v1/waitlist)
 	pw              PasswordSettings
 	un              UsernameSettings
 	social          []string // Settings.Social
@@ -340,23 +341,17 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
 		multiSession: s.MultiSession,
 	}
-	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
+	ss.waitlist = s.SignUpMode == SignUpWaitlist
 	// E-mail codes need an address; an instance without one signs in by
 	// password only.
 	ss.emailCode = ss.emailCode && ss.email
+	ss.emailLink = slices.Contains(s.FirstFactors, "email_link") && ss.email
 	if !ss.email && !ss.username {
 		// Only a phone number is on, which is not served: keep e-mail so
 		// that anyone can sign in at all.
 		ss.email, ss.emailRequired = true, true
 	}
 	return ss
-}
-
-// implemented reports an operation the instance serves for real, not
-// with a 501 (fapi_me_unsupported.go).
-func (inst *Instance) implemented(pattern string) bool {
-	_, unsupported := meUnsupported[pattern]
-	return inst.served(pattern) && !unsupported
 }
 
 // Unserved names the settings in s that the instance keeps but does not
@@ -367,7 +362,7 @@ func (inst *Instance) Unserved(s Settings) []string {
 		out = append(out, "identifiers.phone_number")
 	}
 	for _, f := range s.FirstFactors {
-		if f != "password" && f != "email_code" {
+		if f != "password" && f != "email_code" && f != "email_link" {
 			out = append(out, "first_factors."+f)
 		}
 	}
@@ -375,9 +370,6 @@ func (inst *Instance) Unserved(s Settings) []string {
 		if f != "totp" && f != "backup_code" {
 			out = append(out, "second_factors."+f)
 		}
-	}
-	if s.SignUpMode == SignUpWaitlist && !inst.implemented("POST /v1/waitlist") {
-		out = append(out, "sign_up_mode.waitlist (enforced as restricted)")
 	}
 	return out
 }

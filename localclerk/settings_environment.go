@@ -26,6 +26,20 @@ func (ss *servedSettings) secondFactors() []string {
 	return out
 }
 
+// emailVerifications are the ways an address is verified: by code, and
+// by link when email links are on. clerk-js's <SignUp/> sends a link
+// whenever the list names email_link.
+func (ss *servedSettings) emailVerifications() []string {
+	out := []string{}
+	if ss.emailCode || !ss.emailLink {
+		out = append(out, "email_code")
+	}
+	if ss.emailLink {
+		out = append(out, "email_link")
+	}
+	return out
+}
+
 // identifiers are the identifier strategies a sign-in accepts.
 func (ss *servedSettings) identifiers() []string {
 	var out []string
@@ -44,6 +58,9 @@ func (ss *servedSettings) firstFactors() []string {
 	if ss.emailCode {
 		out = append(out, "email_code")
 	}
+	if ss.emailLink {
+		out = append(out, "email_link")
+	}
 	if ss.password {
 		out = append(out, "password")
 	}
@@ -56,9 +73,12 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 	email := attributeWire{Enabled: ss.email, Required: ss.emailRequired, UsedForFirstFactor: ss.email,
 		FirstFactors: list(), SecondFactors: list(), Verifications: list()}
 	if ss.email {
-		email.Verifications, email.VerifyAtSignUp = list("email_code"), true
+		email.Verifications, email.VerifyAtSignUp = ss.emailVerifications(), true
 		if ss.emailCode {
-			email.FirstFactors = list("email_code")
+			email.FirstFactors = append(email.FirstFactors, "email_code")
+		}
+		if ss.emailLink {
+			email.FirstFactors = append(email.FirstFactors, "email_link")
 		}
 	}
 	username := attributeWire{Enabled: ss.username, Required: ss.usernameReq, UsedForFirstFactor: ss.username,

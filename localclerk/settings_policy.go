@@ -35,7 +35,8 @@ func (ss *servedSettings) userBySignInIdentifier(t *txn, identifier string) (*us
 // firstFactorAllowed refuses a first-factor strategy the settings turn
 // off (and any localclerk does not serve).
 func (ss *servedSettings) firstFactorAllowed(strategy string) error {
-	if (strategy == "password" && ss.password) || (strategy == "email_code" && ss.emailCode) {
+	if (strategy == "password" && ss.password) || (strategy == "email_code" && ss.emailCode) ||
+		(strategy == "email_link" && ss.emailLink) {
 		return nil
 	}
 	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",

@@ -97,8 +97,11 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 			t.Errorf("attributes.%s.%s = %v, want %v", c.name, c.field, got, c.want)
 		}
 	}
-	if got := attr("email_address", "first_factors"); !reflect.DeepEqual(got, []any{"email_code"}) {
-		t.Errorf("email first factors %v: email_link is not served", got)
+	if got := attr("email_address", "first_factors"); !reflect.DeepEqual(got, []any{"email_code", "email_link"}) {
+		t.Errorf("email first factors %v, want email_code and email_link", got)
+	}
+	if got := attr("email_address", "verifications"); !reflect.DeepEqual(got, []any{"email_code", "email_link"}) {
+		t.Errorf("email verifications %v, want email_code and email_link", got)
 	}
 	if got := attr("authenticator_app", "second_factors"); !reflect.DeepEqual(got, []any{"totp"}) {
 		t.Errorf("authenticator_app second factors %v", got)
@@ -125,13 +128,15 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 		t.Errorf("username_settings.min_length %v", got)
 	}
 	unserved := h.inst.Unserved(*mfaSettings())
-	for _, want := range []string{"identifiers.phone_number", "first_factors.email_link", "first_factors.phone_code"} {
+	for _, want := range []string{"identifiers.phone_number", "first_factors.phone_code"} {
 		if !slices.Contains(unserved, want) {
 			t.Errorf("Unserved %v lacks %s", unserved, want)
 		}
 	}
-	if slices.Contains(unserved, "multi_session") {
-		t.Errorf("Unserved %v names multi_session, which is served", unserved)
+	for _, served := range []string{"multi_session", "first_factors.email_link"} {
+		if slices.Contains(unserved, served) {
+			t.Errorf("Unserved %v names %s, which is served", unserved, served)
+		}
 	}
 
 	// The defaults: no second factor, no username; a change shows at once.
@@ -150,8 +155,11 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	env = envGet(t, h2)
-	if got := envPath(env, "user_settings", "sign_up", "mode"); got != "restricted" {
-		t.Errorf("sign_up.mode %v, want restricted while the waitlist is not served", got)
+	if got := envPath(env, "user_settings", "sign_up", "mode"); got != "waitlist" {
+		t.Errorf("sign_up.mode %v, want waitlist", got)
+	}
+	if u := h2.inst.Unserved(s); len(u) != 0 {
+		t.Errorf("Unserved %v for the waitlist mode, which is served", u)
 	}
 	if envPath(env, "user_settings", "attributes", "password", "enabled") != false || envPath(env, "auth_config", "password") != "off" {
 		t.Errorf("password still on: %v", envPath(env, "user_settings", "attributes", "password"))

@@ -47,15 +47,16 @@ type signInFactorWire struct {
 // password check or a one-time code. NextAction and SupportedStrategies
 // are the sign-up's.
 type attemptVerificationWire struct {
-	Object              string              `json:"object"`
-	Status              string              `json:"status"`
-	Strategy            string              `json:"strategy"`
-	Attempts            int                 `json:"attempts"`
-	ExpireAt            *int64              `json:"expire_at"`
-	Error               *backend.ClerkError `json:"error"`
-	VerifiedAtClient    alwaysNull          `json:"verified_at_client"`
-	NextAction          *string             `json:"next_action,omitempty"`
-	SupportedStrategies []string            `json:"supported_strategies,omitzero"`
+	Object           string              `json:"object"`
+	Status           string              `json:"status"`
+	Strategy         string              `json:"strategy"`
+	Attempts         int                 `json:"attempts"`
+	ExpireAt         *int64              `json:"expire_at"`
+	Error            *backend.ClerkError `json:"error"`
+	VerifiedAtClient *string             `json:"verified_at_client"` // an e-mail link's: the client that opened it
+
+	NextAction          *string  `json:"next_action,omitempty"`
+	SupportedStrategies []string `json:"supported_strategies,omitzero"`
 
 	// ExternalVerificationRedirectURL is an OAuth verification's way to
 	// the provider page (fapi_oauth.go).
@@ -116,13 +117,15 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 		if u.PasswordHash != "" && ss.password {
 			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "password"})
 		}
-		for _, e := range u.Emails {
-			if !ss.emailCode {
-				break
+		for _, strategy := range []string{"email_code", "email_link"} {
+			if (strategy == "email_code" && !ss.emailCode) || (strategy == "email_link" && !ss.emailLink) {
+				continue
 			}
-			primary := e.ID == u.PrimaryEmailID
-			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "email_code",
-				EmailAddressID: e.ID, SafeIdentifier: e.Address, Primary: &primary})
+			for _, e := range u.Emails {
+				primary := e.ID == u.PrimaryEmailID
+				out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: strategy,
+					EmailAddressID: e.ID, SafeIdentifier: e.Address, Primary: &primary})
+			}
 		}
 		out.SupportedFirstFactors = append(out.SupportedFirstFactors, resetPasswordFactorJSON(&u, si.Identifier)...)
 		pud := publicUserData(&u, x.avatar())
@@ -133,6 +136,9 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 		out.FirstFactorVerification = si.OAuth.wire()
 	} else if si.Strategy != "" {
 		out.FirstFactorVerification = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
+		if si.Strategy == "email_link" {
+			out.FirstFactorVerification.VerifiedAtClient = &si.LinkClientID
+		}
 	}
 	return out, nil
 }
@@ -153,6 +159,8 @@ func verificationJSON(strategy, status string, attempts int, expireAt int64) *at
 		v.Object = "verification_totp"
 	case "backup_code":
 		v.Object = "verification_backup_code"
+	case "email_link":
+		v.Object = "verification_email_link"
 	}
 	return v
 }
@@ -174,9 +182,12 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
 		PasswordEnabled:  su.PasswordHash != "" || su.Status == "complete",
 		CreatedSessionID: strOrNil(su.CreatedSessionID), CreatedUserID: strOrNil(su.CreatedUserID), AbandonAt: su.AbandonAt}
 	if su.Email != "" {
-		strategy := "email_code"
-		if su.Ticket != "" {
-			strategy = "ticket"
+		strategy, supported := "email_code", inst.settingsNow().emailVerifications()
+		switch {
+		case su.Ticket != "":
+			strategy, supported = "ticket", []string{"ticket"}
+		case su.VerifyStrategy != "":
+			strategy = su.VerifyStrategy
 		}
 		v := verificationJSON(strategy, su.VerifyStatus, su.Attempts, su.CodeExpireAt)
 		next := "needs_prepare"
@@ -187,7 +198,10 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
 			next = ""
 		}
 		v.NextAction = &next
-		v.SupportedStrategies = []string{strategy}
+		v.SupportedStrategies = supported
+		if strategy == "email_link" {
+			v.VerifiedAtClient = &su.LinkClientID
+		}
 		out.Verifications.EmailAddress = v
 	}
 	if su.OAuth != nil {

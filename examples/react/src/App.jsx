@@ -8,6 +8,7 @@ import {
   OrganizationProfile,
   OrganizationList,
   CreateOrganization,
+  Waitlist,
   useAuth,
   useReverification,
 } from '@clerk/react';
@@ -135,6 +136,9 @@ export default function App() {
             <p id="invited">Accept your invitation: create your account.</p>
             <SignUp routing="hash" />
           </>
+        ) : path === '/waitlist' ? (
+          // With sign_up_mode "waitlist" in localclerk's settings.
+          <Waitlist />
         ) : (
           <>
             <p id="signed-out">Sign in with a demo user (alice@example.com / alice-password).</p>
