@@ -46,7 +46,10 @@ func (c *fakeClock) Advance(d time.Duration) {
 func startLocalclerk(t *testing.T, opts localclerk.Options) *localclerk.Instance {
 	t.Helper()
 	opts.Seed = true
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Seeding hashes the seed users' passwords at bcrypt's default cost on
+	// low-priority threads: on a loaded 2-core machine that alone can take
+	// tens of seconds.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	inst, err := localclerk.Start(ctx, opts)
 	if err != nil {
