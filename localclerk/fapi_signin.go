@@ -33,6 +33,8 @@ type signInAttempt struct {
 
 	// OAuth is the first factor of a social sign-in (fapi_oauth.go).
 	OAuth *oauthAttempt `json:"oauth,omitempty"`
+	// Passkey is the outstanding passkey challenge (fapi_passkeys.go).
+	Passkey *signInPasskey `json:"passkey,omitempty"`
 }
 
 // codeTTL is how long an e-mail verification code can be used.
@@ -76,6 +78,9 @@ func (inst *Instance) precheckSignInAttempt(r *http.Request, form url.Values) (f
 	if form.Get("strategy") == strategyResetPasswordEmail {
 		return inst.precheckResetPassword(r, form)
 	}
+	if form.Get("strategy") == "passkey" {
+		return inst.precheckPasskeyAssertion(r, form)
+	}
 	if form.Get("strategy") != "password" || form.Get("password") == "" {
 		return fapiPre{}, nil
 	}
@@ -103,7 +108,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) {
+		} else if strategy != "" && strategy != "ticket" && strategy != "passkey" && !isOAuthStrategy(strategy) {
 			return nil, errMissing("identifier")
 		}
 		switch {
@@ -115,7 +120,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.signInOAuth(x, si, strategy); err != nil {
 				return nil, err
 			}
-		case strategy == "password" || strategy == "email_code":
+		case strategy == "password" || strategy == "email_code" || strategy == "passkey":
 			if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
 				return nil, err
 			}
@@ -132,6 +137,10 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			}
 		case "email_code", strategyResetPasswordEmail:
 			if err := inst.signInPrepare(x, si); err != nil {
+				return nil, err
+			}
+		case "passkey":
+			if err := inst.signInPreparePasskey(x, si); err != nil {
 				return nil, err
 			}
 		default:
@@ -171,7 +180,8 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 			if ms(x.now) >= si.AbandonAt {
 				return nil, newAPIError(http.StatusBadRequest, "sign_in_expired", "expired", "This sign-in has expired; start a new one.", nil)
 			}
-			if si.UserID == "" {
+			// A sign-in that starts with a passkey is identified by it.
+			if si.UserID == "" && (si.Strategy != "passkey" || x.form.Get("strategy") != "passkey") {
 				return nil, errMissing("identifier")
 			}
 			if err := step(x, &si); err != nil {
@@ -198,6 +208,9 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 	if strategy == strategyResetPasswordEmail {
 		return inst.prepareResetPassword(x, si)
 	}
+	if strategy == "passkey" {
+		return inst.signInPreparePasskey(x, si)
+	}
 	if strategy != "email_code" {
 		return strategyUnsupported(strategy)
 	}
@@ -216,7 +229,7 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	s := x.form.Get("strategy")
-	if s == "password" || s == "email_code" {
+	if s == "password" || s == "email_code" || s == "passkey" {
 		if err := inst.settingsNow().firstFactorAllowed(s); err != nil {
 			return err
 		}
@@ -242,6 +255,8 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 		return errMissing("strategy")
 	case strategyResetPasswordEmail:
 		return inst.attemptResetPassword(x, si)
+	case "passkey":
+		return inst.attemptPasskey(x, si)
 	default:
 		return strategyUnsupported(s)
 	}

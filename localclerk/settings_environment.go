@@ -105,6 +105,9 @@ func (ss *servedSettings) firstFactors() []string {
 	if ss.password {
 		out = append(out, "password")
 	}
+	if ss.passkey {
+		out = append(out, "passkey")
+	}
 	return out
 }
 
@@ -134,6 +137,7 @@ func (ss *servedSettings) applyToEnvironment(env map[string]any) {
 	attrs := us["attributes"].(map[string]any)
 	attrs["email_address"], attrs["username"], attrs["password"] = email, username, password
 	attrs["authenticator_app"], attrs["backup_code"] = second(ss.totp, "totp"), second(ss.backup, "backup_code")
+	attrs["passkey"], us["passkey_settings"] = ss.passkeyEnvironment()
 	mode := SignUpPublic
 	if ss.restricted {
 		mode = SignUpRestricted

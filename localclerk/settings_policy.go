@@ -35,7 +35,7 @@ func (ss *servedSettings) userBySignInIdentifier(t *txn, identifier string) (*us
 // firstFactorAllowed refuses a first-factor strategy the settings turn
 // off (and any localclerk does not serve).
 func (ss *servedSettings) firstFactorAllowed(strategy string) error {
-	if (strategy == "password" && ss.password) || (strategy == "email_code" && ss.emailCode) {
+	if (strategy == "password" && ss.password) || (strategy == "email_code" && ss.emailCode) || (strategy == "passkey" && ss.passkey) {
 		return nil
 	}
 	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",

@@ -45,7 +45,9 @@ func TestVerifyRegistration(t *testing.T) {
 		{name: "user not verified, not required", auth: func() *wt.Authenticator { a := wt.New(); a.Flags = FlagUP; return a },
 			edit: func(e *Expect, _, _ *[]byte, _ *wt.Authenticator) { e.RequireUV = false }},
 		{name: "packed self attestation over other data", auth: func() *wt.Authenticator { a := wt.New(); a.Format = "packed"; return a },
-			edit: func(_ *Expect, cdj, _ *[]byte, _ *wt.Authenticator) { *cdj = []byte(strings.Replace(string(*cdj), "}", ` }`, 1)) },
+			edit: func(_ *Expect, cdj, _ *[]byte, _ *wt.Authenticator) {
+				*cdj = []byte(strings.Replace(string(*cdj), "}", ` }`, 1))
+			},
 			fails: "signature"},
 		{name: "an unknown format", auth: wt.New, edit: func(_ *Expect, _, att *[]byte, a *wt.Authenticator) {
 			*att = wt.Map(wt.Text("fmt"), wt.Text("tpm"), wt.Text("attStmt"), wt.Map(), wt.Text("authData"),
