@@ -213,6 +213,17 @@ var shapeCases = []shapeCase{
 	{name: "revoke an external account's tokens", method: "DELETE", path: "/v1/me/external_accounts/{eac}/tokens?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an external account", method: "DELETE", path: "/v1/me/external_accounts/{eac}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an unknown external account", method: "DELETE", path: "/v1/me/external_accounts/eac_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	// Passkeys are off in this fixture; TestPasskeyRegisterAndSignIn
+	// checks the successful answers.
+	{name: "create a passkey while they are off", method: "POST", path: "/v1/me/passkeys?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
+	{name: "verify a passkey while they are off", method: "POST", path: "/v1/me/passkeys/idn_nope/attempt_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"passkey"}, "public_key_credential": {"{}"}}, status: 403},
+	{name: "read an unknown passkey", method: "GET", path: "/v1/me/passkeys/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "rename an unknown passkey", method: "POST", path: "/v1/me/passkeys/idn_nope?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"name": {"x"}}, status: 404},
+	{name: "delete an unknown passkey", method: "DELETE", path: "/v1/me/passkeys/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "start a passkey sign-in while they are off", method: "POST", path: "/v1/client/sign_ins?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"passkey"}}, status: 422},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -232,6 +243,12 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"POST /v1/client/sign_ins/{id}/prepare_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 	"POST /v1/client/sign_ins/{id}/attempt_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 	"PUT /v1/organizations/{id}/logo":                     "a multipart upload: checked against the spec in TestFAPIOrgLogo",
+	// Passkeys need instance settings and an authenticator.
+	"POST /v1/me/passkeys":                           "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"GET /v1/me/passkeys/{id}":                       "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"PATCH /v1/me/passkeys/{id}":                     "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"DELETE /v1/me/passkeys/{id}":                    "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"POST /v1/me/passkeys/{id}/attempt_verification": "checked against the spec in TestPasskeyRegisterAndSignIn",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk
