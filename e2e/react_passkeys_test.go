@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/webauthn"
@@ -57,8 +58,21 @@ func TestReactPasskeyRegisterAndSignIn(t *testing.T) {
 		chromedp.WaitVisible(`.cl-userProfile-root`, chromedp.ByQuery),
 		chromedp.Click(`.cl-navbarButton__security`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//button[contains(., "Add a passkey")]`, chromedp.BySearch))
+	// localclerk names a passkey after the browser that made it.
 	br.run("passkey-added", chromedp.Click(`//button[contains(., "Add a passkey")]`, chromedp.BySearch),
-		chromedp.WaitVisible(`.cl-profileSectionItem__passkeys`, chromedp.ByQuery))
+		// The new item grows into the list; wait until it is shown in full.
+		chromedp.Poll(`(() => { const e = [...document.querySelectorAll('.cl-profileSectionItem__passkeys')].find(e => e.textContent.includes('Chrome on Linux'));
+			return !!e && e.getBoundingClientRect().height > 30 && e.getAnimations({subtree: true}).length === 0 && e.parentElement.getAnimations({subtree: false}).length === 0; })()`,
+			nil, chromedp.WithPollingTimeout(20*time.Second)))
+	var bob struct {
+		Passkeys []struct {
+			Name         string
+			Verification struct{ Status string }
+		}
+	}
+	if bapiGet(t, st, "/v1/users/user_demo_bob", &bob); len(bob.Passkeys) != 1 || bob.Passkeys[0].Verification.Status != "verified" {
+		t.Fatalf("Bob's passkeys in the Backend API: %+v", bob.Passkeys)
+	}
 	signOut := func(name string) {
 		br.run(name, chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
 			chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
