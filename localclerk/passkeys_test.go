@@ -206,6 +206,34 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 	checkSpec(t, facts, "DELETE", "/v1/me/passkeys/"+id, st, m)
 	st, m = b.call("GET", "/v1/me/passkeys/"+id, nil)
 	b.wantErr(404, "resource_not_found", "", st, m)
+
+	// The Backend API lists and removes passkeys too.
+	bfacts, err := specshape.BAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, m = b.call("POST", "/v1/me/passkeys", nil)
+	id2 := resp(m)["id"].(string)
+	other := wt.New()
+	st, m = b.call("POST", "/v1/me/passkeys/"+id2+"/attempt_verification", form("strategy", "passkey",
+		"public_key_credential", other.Register(challengeOf(t, webauthnNonce(t, resp(m)["verification"])), rpID, origin)))
+	if st != 200 {
+		t.Fatalf("second passkey: %d %v", st, m)
+	}
+	var bu2 map[string]any
+	st = h.bapi("GET", "/v1/users/user_demo_alice", nil, &bu2)
+	body, _ := json.Marshal(bu2)
+	if err := bfacts.Check("GET", "/v1/users/user_demo_alice", st, body); err != nil || len(bu2["passkeys"].([]any)) != 1 {
+		t.Errorf("Backend API user: %v\n%s", err, body)
+	}
+	for _, want := range []int{200, 404} {
+		var out map[string]any
+		st = h.bapi("DELETE", "/v1/users/user_demo_alice/passkeys/"+id2, nil, &out)
+		body, _ := json.Marshal(out)
+		if err := bfacts.Check("DELETE", "/v1/users/user_demo_alice/passkeys/"+id2, st, body); err != nil || st != want {
+			t.Errorf("Backend API delete: %d, want %d: %v\n%s", st, want, err, body)
+		}
+	}
 	b.call("DELETE", "/v1/client/sessions", nil)
 	st, m = b.call("POST", "/v1/client/sign_ins", form("strategy", "passkey"))
 	sia = resp(m)["id"].(string)
