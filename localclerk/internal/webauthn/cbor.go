@@ -15,8 +15,13 @@ import (
 // allocated, and nesting is bounded, so hostile input costs at most its
 // own size.
 
-// maxDepth bounds nested arrays and maps.
-const maxDepth = 16
+// maxDepth bounds nested arrays and maps, and maxItems their entries:
+// the largest WebAuthn needs are a COSE key (5 entries) and a short
+// certificate chain, and a bound keeps the duplicate-key check cheap.
+const (
+	maxDepth = 16
+	maxItems = 256
+)
 
 var errCBOR = errors.New("webauthn: malformed CBOR")
 
@@ -93,7 +98,7 @@ func decodeItem(b []byte, depth int) (any, []byte, error) {
 		return append([]byte(nil), s...), b[n:], nil
 	case 4:
 		// Each element takes at least one byte.
-		if n > uint64(len(b)) {
+		if n > uint64(len(b)) || n > maxItems {
 			return nil, nil, errCBOR
 		}
 		out := make([]any, 0, n)
@@ -106,7 +111,7 @@ func decodeItem(b []byte, depth int) (any, []byte, error) {
 		}
 		return out, b, nil
 	case 5:
-		if n > uint64(len(b))/2 {
+		if n > uint64(len(b))/2 || n > maxItems {
 			return nil, nil, errCBOR
 		}
 		out := make(cborMap, 0, n)

@@ -228,6 +228,7 @@ func TestDecodeCBOR(t *testing.T) {
 		{"byte-string key", []byte{0xa1, 0x41, 1, 0}},
 		{"duplicate key", []byte{0xa2, 1, 0, 1, 0}},
 		{"nested too deeply", append(deep, 0)},
+		{"too many entries", append([]byte{0x99, 0x01, 0x01}, make([]byte, 257)...)},
 	}
 	for _, tc := range invalid {
 		if _, _, err := decodeCBOR(tc.in); err == nil {
