@@ -122,6 +122,9 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 
 	// A second registration of the same authenticator is refused.
 	st, m = b.call("POST", "/v1/me/passkeys", nil)
+	if st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
 	opts2 := webauthnNonce(t, resp(m)["verification"])
 	if ex, _ := opts2["excludeCredentials"].([]any); len(ex) != 1 {
 		t.Errorf("excludeCredentials %v", opts2["excludeCredentials"])
@@ -134,6 +137,9 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 
 	// An identified sign-in offers the passkey and takes it.
 	st, m = b.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com"))
+	if st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
 	sia := resp(m)["id"].(string)
 	var strategies []string
 	for _, f := range resp(m)["supported_first_factors"].([]any) {
@@ -194,6 +200,9 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 	// A challenge expires.
 	b.call("DELETE", "/v1/client/sessions", nil)
 	st, m = b.call("POST", "/v1/client/sign_ins", form("strategy", "passkey"))
+	if st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
 	sia = resp(m)["id"].(string)
 	ch = challengeOf(t, webauthnNonce(t, resp(m)["first_factor_verification"]))
 	h.clock.Advance(passkeyChallengeTTL + time.Second)
@@ -213,6 +222,9 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, m = b.call("POST", "/v1/me/passkeys", nil)
+	if st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
 	id2 := resp(m)["id"].(string)
 	other := wt.New()
 	st, m = b.call("POST", "/v1/me/passkeys/"+id2+"/attempt_verification", form("strategy", "passkey",
@@ -236,6 +248,9 @@ func TestPasskeyRegisterAndSignIn(t *testing.T) {
 	}
 	b.call("DELETE", "/v1/client/sessions", nil)
 	st, m = b.call("POST", "/v1/client/sign_ins", form("strategy", "passkey"))
+	if st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
 	sia = resp(m)["id"].(string)
 	ch = challengeOf(t, webauthnNonce(t, resp(m)["first_factor_verification"]))
 	st, m = b.call("POST", "/v1/client/sign_ins/"+sia+"/attempt_first_factor", form("strategy", "passkey", "public_key_credential", auth.Assert(ch, rpID, origin)))
