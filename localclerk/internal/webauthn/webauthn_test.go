@@ -30,6 +30,21 @@ func TestVerifyRegistration(t *testing.T) {
 		{name: "none, RS256", auth: wt.NewRSA},
 		{name: "packed self attestation", auth: func() *wt.Authenticator { a := wt.New(); a.Format = "packed"; return a }},
 		{name: "packed self attestation, RS256", auth: func() *wt.Authenticator { a := wt.NewRSA(); a.Format = "packed"; return a }},
+		{name: "packed with a certificate", auth: func() *wt.Authenticator { a := wt.New(); a.Format = "packed-x5c"; return a }},
+		{name: "packed with a certificate, signature over other data", auth: func() *wt.Authenticator { a := wt.New(); a.Format = "packed-x5c"; return a },
+			edit: func(_ *Expect, cdj, _ *[]byte, _ *wt.Authenticator) {
+				*cdj = []byte(strings.Replace(string(*cdj), "}", ` }`, 1))
+			},
+			fails: "signature"},
+		{name: "packed with a certificate that is not one", auth: wt.New, edit: func(_ *Expect, _, att *[]byte, a *wt.Authenticator) {
+			*att = wt.Map(wt.Text("fmt"), wt.Text("packed"), wt.Text("attStmt"), wt.Map(wt.Text("alg"), wt.Int(-7), wt.Text("sig"), wt.Bytes([]byte{1}),
+				wt.Text("x5c"), wt.Array(wt.Bytes([]byte{1, 2, 3}))), wt.Text("authData"),
+				wt.Bytes(wt.AuthData(testRPID, FlagUP|FlagUV|FlagAT, 0, a.AttestedCredential())))
+		}, fails: "certificate"},
+		{name: "packed self attestation with another alg", auth: wt.New, edit: func(_ *Expect, _, att *[]byte, a *wt.Authenticator) {
+			*att = wt.Map(wt.Text("fmt"), wt.Text("packed"), wt.Text("attStmt"), wt.Map(wt.Text("alg"), wt.Int(-257), wt.Text("sig"), wt.Bytes([]byte{1})),
+				wt.Text("authData"), wt.Bytes(wt.AuthData(testRPID, FlagUP|FlagUV|FlagAT, 0, a.AttestedCredential())))
+		}, fails: "alg"},
 		{name: "another challenge", auth: wt.New, edit: func(e *Expect, _, _ *[]byte, _ *wt.Authenticator) { e.Challenge = NewChallenge() }, fails: "challenge"},
 		{name: "no challenge issued", auth: wt.New, edit: func(e *Expect, _, _ *[]byte, _ *wt.Authenticator) { e.Challenge = nil }, fails: "challenge"},
 		{name: "an origin not allowed", auth: wt.New, edit: func(e *Expect, _, _ *[]byte, _ *wt.Authenticator) {

@@ -10,10 +10,13 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"math/big"
+	"time"
 )
 
 // Authenticator holds one credential.
@@ -23,8 +26,9 @@ type Authenticator struct {
 	SignCount    uint32
 	Flags        byte   // authenticator data flags; UP|UV by default
 	UserHandle   []byte // returned with assertions (discoverable credentials)
-	// Format is the attestation format: "none" (default) or "packed"
-	// (self attestation).
+	// Format is the attestation format: "none" (default), "packed"
+	// (self attestation) or "packed-x5c" (signed by an attestation key
+	// whose self-signed certificate is sent).
 	Format string
 }
 
@@ -109,9 +113,29 @@ func (a *Authenticator) Attestation(rpID string, cdj []byte) []byte {
 	if format == "" {
 		format = "none"
 	}
-	if format == "packed" {
-		ch := sha256.Sum256(cdj)
-		stmt = Map(Text("alg"), Int(a.alg()), Text("sig"), Bytes(a.sign(append(append([]byte(nil), ad...), ch[:]...))))
+	ch := sha256.Sum256(cdj)
+	signed := append(append([]byte(nil), ad...), ch[:]...)
+	switch format {
+	case "packed":
+		stmt = Map(Text("alg"), Int(a.alg()), Text("sig"), Bytes(a.sign(signed)))
+	case "packed-x5c":
+		format = "packed"
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			panic(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "webauthntest attestation"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+		if err != nil {
+			panic(err)
+		}
+		h := sha256.Sum256(signed)
+		sig, err := ecdsa.SignASN1(rand.Reader, k, h[:])
+		if err != nil {
+			panic(err)
+		}
+		stmt = Map(Text("alg"), Int(-7), Text("sig"), Bytes(sig), Text("x5c"), Array(Bytes(der)))
 	}
 	return Map(Text("fmt"), Text(format), Text("attStmt"), stmt, Text("authData"), Bytes(ad))
 }
