@@ -274,3 +274,62 @@ func TestPasskeysOff(t *testing.T) {
 	st, m = b.call("POST", "/v1/me/passkeys", nil)
 	b.wantErr(403, "feature_not_enabled", "", st, m)
 }
+
+// TestPasskeyClonedAuthenticatorRace: two browsers sign in at once with
+// copies of one authenticator, both at the same counter. Each assertion
+// verifies against the stored counter before the transactions; the
+// transaction that commits second finds the counter moved, verifies
+// again, and fails: exactly one sign-in completes.
+func TestPasskeyClonedAuthenticatorRace(t *testing.T) {
+	h := start(t, Options{Seed: true, Settings: passkeySettings()})
+	const rpID, origin = "127.0.0.1", testAppOrigin
+	alice := newBrowser(h)
+	alice.call("POST", "/v1/client/sign_ins", form("identifier", "alice@example.com", "strategy", "password", "password", "alice-password"))
+	st, m := alice.call("POST", "/v1/me/passkeys", nil)
+	if st != 200 {
+		t.Fatalf("create: %d %v", st, m)
+	}
+	auth := wt.New()
+	auth.UserHandle = []byte("user_demo_alice")
+	st, m = alice.call("POST", "/v1/me/passkeys/"+resp(m)["id"].(string)+"/attempt_verification",
+		form("strategy", "passkey", "public_key_credential", auth.Register(challengeOf(t, webauthnNonce(t, resp(m)["verification"])), rpID, origin)))
+	if st != 200 {
+		t.Fatalf("verify: %d %v", st, m)
+	}
+	type attempt struct {
+		b    *browser
+		path string
+		cred string
+	}
+	var attempts []attempt
+	for range 2 {
+		b := newBrowser(h)
+		st, m := b.call("POST", "/v1/client/sign_ins", form("strategy", "passkey"))
+		if st != 200 {
+			t.Fatalf("sign-in: %d %v", st, m)
+		}
+		clone := *auth // same key, same counter
+		attempts = append(attempts, attempt{b, "/v1/client/sign_ins/" + resp(m)["id"].(string) + "/attempt_first_factor",
+			clone.Assert(challengeOf(t, webauthnNonce(t, resp(m)["first_factor_verification"])), rpID, origin)})
+	}
+	statuses := make(chan int, len(attempts))
+	for _, a := range attempts {
+		go func() {
+			st, _ := a.b.call("POST", a.path, form("strategy", "passkey", "public_key_credential", a.cred))
+			statuses <- st
+		}()
+	}
+	ok := 0
+	for range attempts {
+		switch st := <-statuses; st {
+		case 200:
+			ok++
+		case 422, 409:
+		default:
+			t.Errorf("status %d", st)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d sign-ins completed with one counter value, want 1", ok)
+	}
+}
