@@ -172,11 +172,19 @@ func startReactAPI(t *testing.T, appOrigin string, extraEnv ...string) (env map[
 // extraEnv (NAME=value) goes to the Go API, e.g. LOCALCLERK_SETTINGS.
 func startReactExample(t *testing.T, extraEnv ...string) *reactStack {
 	t.Helper()
+	return startReactExampleAs(t, "127.0.0.1", extraEnv...)
+}
+
+// startReactExampleAs is startReactExample with the app's origin named by
+// host ("localhost" for WebAuthn, whose relying party id cannot be an IP
+// address); the dev server listens on 127.0.0.1 either way.
+func startReactExampleAs(t *testing.T, host string, extraEnv ...string) *reactStack {
+	t.Helper()
 	dir := reactFrontend(t)
 	appAddr := loopbackPort(t)
-	appOrigin := "http://" + appAddr
-	env := startReactAPI(t, appOrigin, extraEnv...)
 	_, port, _ := strings.Cut(appAddr, ":")
+	appOrigin := "http://" + host + ":" + port
+	env := startReactAPI(t, appOrigin, extraEnv...)
 	// --bypass-lock: another test process may run a dev server of the same
 	// files at the same time (see reactFrontend).
 	vite := exec.Command("node", filepath.Join("..", "node_modules", "vite", "bin", "vite.js"), "--host", "127.0.0.1", "--port", port, "--strictPort", "--bypass-lock")

@@ -72,7 +72,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("DELETE /users/{id}/mfa", inst.bapiRemoveSecondFactor(true, true))
 	h("DELETE /users/{id}/backup_code", inst.bapiRemoveSecondFactor(false, true))
 	h("DELETE /users/{id}/totp", inst.bapiRemoveSecondFactor(true, false))
-	h("DELETE /users/{id}/passkeys/{item}", inst.bapiNoSuchUserItem("passkey", "passkey_identification_id"))
+	h("DELETE /users/{id}/passkeys/{item}", inst.bapiDeletePasskey)
 	h("DELETE /users/{id}/web3_wallets/{item}", inst.bapiNoSuchUserItem("web3 wallet", "web3_wallet_identification_id"))
 	h("DELETE /users/{id}/external_accounts/{item}", inst.bapiDeleteExternalAccount)
 	h("GET /users/{id}/trusted_devices", inst.bapiListTrustedDevices)

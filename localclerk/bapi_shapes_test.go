@@ -632,10 +632,11 @@ func (fx *bapiShapeFixture) make(name string) string {
 }
 
 // bapiRoutesAnsweringOnlyErrors are routes whose every answer here is an
-// error: the items they act on (passkeys, Web3 wallets, trusted devices)
-// never exist in localclerk (see bapi_user_security.go), and the fixture's
-// users have no TOTP (TestBackendAPIVerifiesTOTP checks verify_totp's
-// successful answer).
+// error: the items they act on (Web3 wallets, trusted devices) never
+// exist in localclerk (see bapi_user_security.go), and the fixture's users
+// have no TOTP (TestBackendAPIVerifiesTOTP checks verify_totp's successful
+// answer) and no passkey (TestPasskeyRegisterAndSignIn checks the
+// successful deletion).
 var bapiRoutesAnsweringOnlyErrors = []string{
 	"POST /users/{id}/verify_totp",
 	"DELETE /users/{id}/passkeys/{item}",

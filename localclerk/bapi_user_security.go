@@ -9,12 +9,13 @@ import (
 // A user's second factors, passkeys, Web3 wallets, external (OAuth)
 // accounts and trusted devices, and the compromised-password flag.
 //
-// TOTP and backup codes are real (bapi_user_mfa.go). No user ever has a
-// passkey, a wallet, an external account or a trusted device, so these
+// TOTP and backup codes are real (bapi_user_mfa.go), and so are passkeys
+// (bapi_passkeys.go) and external accounts. No user ever has a wallet or
+// a trusted device, so these
 // operations answer exactly what Clerk answers for a user who has none —
 // real answers, not placeholders:
-//   - deleting a passkey, wallet or external account, or revoking a
-//     trusted device, by any id answers 404 resource_not_found naming the
+//   - deleting a wallet, or revoking a trusted device, by any id answers
+//     404 resource_not_found naming the
 //     path parameter;
 //   - the trusted-device list and the OAuth access tokens for any provider
 //     are empty.
@@ -30,8 +31,8 @@ func (inst *Instance) loadUser(r *http.Request) (*user, error) {
 	return &u, nil
 }
 
-// bapiNoSuchUserItem answers a request for one of the user's passkeys,
-// wallets or trusted devices: the user must exist, and the item (named by
+// bapiNoSuchUserItem answers a request for one of the user's wallets or
+// trusted devices: the user must exist, and the item (named by
 // the path parameter param) never does.
 func (inst *Instance) bapiNoSuchUserItem(what, param string) bapiFunc {
 	return func(w http.ResponseWriter, r *http.Request) (any, int, error) {

@@ -160,6 +160,9 @@ type fapiCall struct {
 	// newPasswordHash is the hash of the password a sign-up sets, hashed
 	// before the transaction; "" when it sets none.
 	newPasswordHash string
+	// passkey is the verdict on the request's WebAuthn response, checked
+	// before the transaction (fapi_passkeys.go); nil when it has none.
+	passkey *passkeyCheck
 	// tokens are the answer's session tokens by session, and unsigned
 	// those still to sign after the commit (see unsignedToken).
 	tokens   map[string]*fapiToken
@@ -171,6 +174,7 @@ type fapiCall struct {
 type fapiPre struct {
 	check   *passwordCheck // verdict on a sign-in's password
 	newHash string         // hash of a sign-up's new password
+	passkey *passkeyCheck  // verdict on a passkey registration or assertion
 }
 
 // fapiPrecheck does a request's slow work before its write transaction:
@@ -203,7 +207,7 @@ func (inst *Instance) fapiRespondChecked(w http.ResponseWriter, r *http.Request,
 			if err != nil {
 				return err
 			}
-			x.pw, x.newPasswordHash = p.check, p.newHash
+			x.pw, x.newPasswordHash, x.passkey = p.check, p.newHash, p.passkey
 		}
 		return inst.store.update(r.Context(), func(t *txn) error {
 			x.t = t
@@ -480,6 +484,7 @@ func (e *emailAddressWire) forFrontendAPI() {
 func (inst *Instance) fapiUserJSON(x *fapiCall, u *user) (*userWire, error) {
 	m := userJSON(u)
 	m.PrivateMetadata = nil
+	m.Passkeys = passkeysJSON(u)
 	if u.ImageURL == "" {
 		m.ImageURL, m.ProfileImageURL = x.avatar(), x.avatar()
 	}

@@ -241,6 +241,17 @@ var shapeCases = []shapeCase{
 	{name: "open an unknown email link", method: "GET", path: "/v1/verify?token=nope", status: 400, notJSON: true},
 	{name: "join a waitlist that is off", method: "POST", path: "/v1/waitlist?__clerk_db_jwt={dvb}",
 		form: url.Values{"email_address": {"wait@example.com"}}, status: 403},
+	// Passkeys are off in this fixture; TestPasskeyRegisterAndSignIn
+	// checks the successful answers.
+	{name: "create a passkey while they are off", method: "POST", path: "/v1/me/passkeys?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
+	{name: "verify a passkey while they are off", method: "POST", path: "/v1/me/passkeys/idn_nope/attempt_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"passkey"}, "public_key_credential": {"{}"}}, status: 403},
+	{name: "read an unknown passkey", method: "GET", path: "/v1/me/passkeys/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "rename an unknown passkey", method: "POST", path: "/v1/me/passkeys/idn_nope?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"name": {"x"}}, status: 404},
+	{name: "delete an unknown passkey", method: "DELETE", path: "/v1/me/passkeys/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "start a passkey sign-in while they are off", method: "POST", path: "/v1/client/sign_ins?__clerk_db_jwt={dvb}",
+		form: url.Values{"strategy": {"passkey"}}, status: 422},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -268,6 +279,12 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	// sign-up mode.
 	"GET /v1/verify":    "needs email_link on: followed and checked in TestEmailLinkSignIn",
 	"POST /v1/waitlist": "needs the waitlist mode: checked against the spec in TestWaitlistJoinAndInvite",
+	// Passkeys need instance settings and an authenticator.
+	"POST /v1/me/passkeys":                           "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"GET /v1/me/passkeys/{id}":                       "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"PATCH /v1/me/passkeys/{id}":                     "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"DELETE /v1/me/passkeys/{id}":                    "checked against the spec in TestPasskeyRegisterAndSignIn",
+	"POST /v1/me/passkeys/{id}/attempt_verification": "checked against the spec in TestPasskeyRegisterAndSignIn",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk

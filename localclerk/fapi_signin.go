@@ -36,6 +36,8 @@ type signInAttempt struct {
 
 	// OAuth is the first factor of a social sign-in (fapi_oauth.go).
 	OAuth *oauthAttempt `json:"oauth,omitempty"`
+	// Passkey is the outstanding passkey challenge (fapi_passkeys.go).
+	Passkey *signInPasskey `json:"passkey,omitempty"`
 }
 
 // codeTTL is how long an e-mail verification code can be used.
@@ -79,6 +81,9 @@ func (inst *Instance) precheckSignInAttempt(r *http.Request, form url.Values) (f
 	if form.Get("strategy") == strategyResetPasswordEmail {
 		return inst.precheckResetPassword(r, form)
 	}
+	if form.Get("strategy") == "passkey" {
+		return inst.precheckPasskeyAssertion(r, form)
+	}
 	if form.Get("strategy") != "password" || form.Get("password") == "" {
 		return fapiPre{}, nil
 	}
@@ -109,7 +114,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) {
+		} else if strategy != "" && strategy != "ticket" && strategy != "passkey" && !isOAuthStrategy(strategy) {
 			return nil, errMissing("identifier")
 		}
 		if si.UserID != "" {
@@ -126,7 +131,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.signInOAuth(x, si, strategy); err != nil {
 				return nil, err
 			}
-		case strategy == "password" || strategy == "email_code" || strategy == "email_link":
+		case strategy == "password" || strategy == "email_code" || strategy == "email_link" || strategy == "passkey":
 			if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
 				return nil, err
 			}
@@ -146,6 +151,10 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, errMissing("identifier")
 			}
 			if err := inst.signInPrepare(x, si); err != nil {
+				return nil, err
+			}
+		case "passkey":
+			if err := inst.signInPreparePasskey(x, si); err != nil {
 				return nil, err
 			}
 		default:
@@ -185,7 +194,8 @@ func (inst *Instance) signInStep(step func(x *fapiCall, si *signInAttempt) error
 			if ms(x.now) >= si.AbandonAt {
 				return nil, newAPIError(http.StatusBadRequest, "sign_in_expired", "expired", "This sign-in has expired; start a new one.", nil)
 			}
-			if si.UserID == "" {
+			// A sign-in that starts with a passkey is identified by it.
+			if si.UserID == "" && (si.Strategy != "passkey" || x.form.Get("strategy") != "passkey") {
 				return nil, errMissing("identifier")
 			}
 			if err := step(x, &si); err != nil {
@@ -212,6 +222,9 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 	if strategy == strategyResetPasswordEmail {
 		return inst.prepareResetPassword(x, si)
 	}
+	if strategy == "passkey" {
+		return inst.signInPreparePasskey(x, si)
+	}
 	if strategy != "email_code" && strategy != "email_link" {
 		return strategyUnsupported(strategy)
 	}
@@ -233,7 +246,7 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	s := x.form.Get("strategy")
-	if s == "password" || s == "email_code" || s == "email_link" {
+	if s == "password" || s == "email_code" || s == "email_link" || s == "passkey" {
 		if err := inst.settingsNow().firstFactorAllowed(s); err != nil {
 			return err
 		}
@@ -262,6 +275,8 @@ func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	case "email_link":
 		return newAPIError(http.StatusBadRequest, "verification_strategy_invalid", "invalid strategy",
 			"An email link is verified by opening it, not by attempt_first_factor.", paramMeta("strategy"))
+	case "passkey":
+		return inst.attemptPasskey(x, si)
 	default:
 		return strategyUnsupported(s)
 	}

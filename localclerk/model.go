@@ -94,6 +94,32 @@ type user struct {
 	// ExternalAccounts are the user's social accounts
 	// (repo_external_accounts.go).
 	ExternalAccounts []externalAccount `json:"external_accounts,omitempty"`
+
+	// Passkeys are the user's WebAuthn credentials, registered or being
+	// registered (fapi_me_passkeys.go).
+	Passkeys []passkey `json:"passkeys,omitempty"`
+}
+
+// passkey is one WebAuthn credential of a user. A registration in
+// progress has a Challenge and no credential yet.
+type passkey struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Verified     bool     `json:"verified"`
+	CredentialID string   `json:"credential_id,omitempty"` // base64url
+	PublicKey    []byte   `json:"public_key,omitempty"`    // PKIX DER
+	SignCount    uint32   `json:"sign_count,omitempty"`
+	RPID         string   `json:"rp_id,omitempty"`
+	Transports   []string `json:"transports,omitempty"`
+	// Challenge (base64url) and ChallengeExpireAt are the registration's
+	// one-time challenge, cleared once it is used.
+	Challenge         string `json:"challenge,omitempty"`
+	ChallengeExpireAt int64  `json:"challenge_expire_at,omitempty"`
+	// Nonce is the creation options the registration answered with.
+	Nonce      string `json:"nonce,omitempty"`
+	LastUsedAt *int64 `json:"last_used_at,omitempty"`
+	CreatedAt  int64  `json:"created_at"`
+	UpdatedAt  int64  `json:"updated_at"`
 }
 
 // email returns u's address with id, or nil.

@@ -26,8 +26,8 @@ type Settings struct {
 	Identifiers IdentifierSettings `json:"identifiers"`
 	// FirstFactors are the sign-in strategies once the user is
 	// identified: "password", "email_code", "email_link" (served; a link
-	// also verifies addresses at sign-up and in <UserProfile/>),
-	// "phone_code" (kept, not served yet).
+	// also verifies addresses at sign-up and in <UserProfile/>), "passkey"
+	// (served), "phone_code" (kept, not served yet).
 	FirstFactors []string `json:"first_factors"`
 	// SecondFactors are the multi-factor strategies users may enrol:
 	// "totp", "backup_code" (served), "phone_code" (kept, not served yet).
@@ -124,7 +124,7 @@ func DefaultSettings() Settings {
 // The strategies and identifiers Clerk names, and the ones localclerk
 // serves now (servedSettings).
 var (
-	knownFirstFactors  = []string{"password", "email_code", "email_link", "phone_code"}
+	knownFirstFactors  = []string{"password", "email_code", "email_link", "phone_code", "passkey"}
 	knownSecondFactors = []string{"totp", "backup_code", "phone_code"}
 )
 
@@ -322,6 +322,7 @@ type servedSettings struct {
 	password        bool // password first factor
 	emailCode       bool
 	emailLink       bool // email_link first factor and e-mail verification
+	passkey         bool // passkey first factor, and passkeys in the account
 	totp, backup    bool // second factors
 	restricted      bool // sign-up only through an invitation
 	waitlist        bool // restricted, with <Waitlist/>'s form (POST /v1/waitlist)
@@ -337,7 +338,8 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		email: s.Identifiers.EmailAddress != ModeOff, emailRequired: s.Identifiers.EmailAddress == ModeRequired,
 		username: s.Identifiers.Username != ModeOff, usernameReq: s.Identifiers.Username == ModeRequired,
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
-		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
+		passkey: slices.Contains(s.FirstFactors, "passkey"),
+		totp:    slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
 		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
 		multiSession: s.MultiSession,
 	}
@@ -362,7 +364,7 @@ func (inst *Instance) Unserved(s Settings) []string {
 		out = append(out, "identifiers.phone_number")
 	}
 	for _, f := range s.FirstFactors {
-		if f != "password" && f != "email_code" && f != "email_link" {
+		if f != "password" && f != "email_code" && f != "email_link" && f != "passkey" {
 			out = append(out, "first_factors."+f)
 		}
 	}

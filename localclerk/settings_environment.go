@@ -64,6 +64,9 @@ func (ss *servedSettings) firstFactors() []string {
 	if ss.password {
 		out = append(out, "password")
 	}
+	if ss.passkey {
+		out = append(out, "passkey")
+	}
 	return out
 }
 
@@ -96,6 +99,7 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 	attrs := &us.Attributes
 	attrs.EmailAddress, attrs.Username, attrs.Password = email, username, password
 	attrs.AuthenticatorApp, attrs.BackupCode = second(ss.totp, "totp"), second(ss.backup, "backup_code")
+	attrs.Passkey, us.PasskeySettings = ss.passkeyEnvironment()
 	mode := SignUpPublic
 	if ss.restricted {
 		mode = SignUpRestricted

@@ -36,7 +36,7 @@ func (ss *servedSettings) userBySignInIdentifier(t *txn, identifier string) (*us
 // off (and any localclerk does not serve).
 func (ss *servedSettings) firstFactorAllowed(strategy string) error {
 	if (strategy == "password" && ss.password) || (strategy == "email_code" && ss.emailCode) ||
-		(strategy == "email_link" && ss.emailLink) {
+		(strategy == "email_link" && ss.emailLink) || (strategy == "passkey" && ss.passkey) {
 		return nil
 	}
 	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",

@@ -61,6 +61,24 @@ type attemptVerificationWire struct {
 	// ExternalVerificationRedirectURL is an OAuth verification's way to
 	// the provider page (fapi_oauth.go).
 	ExternalVerificationRedirectURL *string `json:"external_verification_redirect_url,omitempty"`
+
+	// Nonce is a passkey verification's WebAuthn request options (JSON).
+	Nonce *string `json:"nonce,omitempty"`
+}
+
+// MarshalJSON renders a passkey verification in its own, smaller shape.
+func (v *attemptVerificationWire) MarshalJSON() ([]byte, error) {
+	type plain attemptVerificationWire // without this method
+	if v.Object != "verification_passkey" {
+		return json.Marshal((*plain)(v))
+	}
+	expire := int64(0)
+	if v.ExpireAt != nil {
+		expire = *v.ExpireAt
+	}
+	attempts := v.Attempts
+	return json.Marshal(&passkeyVerificationWire{Object: v.Object, Status: v.Status, Strategy: v.Strategy,
+		Attempts: &attempts, ExpireAt: &expire, Nonce: v.Nonce})
 }
 
 // signUpWire is the SignUp object.
@@ -127,6 +145,9 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 					EmailAddressID: e.ID, SafeIdentifier: e.Address, Primary: &primary})
 			}
 		}
+		if ss.passkey && u.hasPasskey() {
+			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "passkey"})
+		}
 		out.SupportedFirstFactors = append(out.SupportedFirstFactors, resetPasswordFactorJSON(&u, si.Identifier)...)
 		pud := publicUserData(&u, x.avatar())
 		out.UserData = &signInUserDataWire{FirstName: pud.FirstName, LastName: pud.LastName, ImageURL: pud.ImageURL}
@@ -138,6 +159,9 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 		out.FirstFactorVerification = verificationJSON(si.Strategy, si.FactorStatus, si.Attempts, si.CodeExpireAt)
 		if si.Strategy == "email_link" {
 			out.FirstFactorVerification.VerifiedAtClient = &si.LinkClientID
+		}
+		if si.Strategy == "passkey" && si.Passkey != nil {
+			out.FirstFactorVerification.Nonce = &si.Passkey.Nonce
 		}
 	}
 	return out, nil
@@ -161,6 +185,8 @@ func verificationJSON(strategy, status string, attempts int, expireAt int64) *at
 		v.Object = "verification_backup_code"
 	case "email_link":
 		v.Object = "verification_email_link"
+	case "passkey":
+		v.Object = "verification_passkey"
 	}
 	return v
 }

@@ -27,7 +27,7 @@ type userWire struct {
 	EmailAddresses                []emailAddressWire `json:"email_addresses"`
 	PhoneNumbers                  emptyList          `json:"phone_numbers"`
 	Web3Wallets                   emptyList          `json:"web3_wallets"`
-	Passkeys                      emptyList          `json:"passkeys"`
+	Passkeys                      any                `json:"passkeys"` // []*bapiPasskeyWire, or []*passkeyWire in the Frontend API
 	PasswordEnabled               bool               `json:"password_enabled"`
 	TwoFactorEnabled              bool               `json:"two_factor_enabled"`
 	TOTPEnabled                   bool               `json:"totp_enabled"`
@@ -123,6 +123,7 @@ func userJSON(u *user) *userWire {
 		LastActiveAt: u.LastActiveAt, LegalAcceptedAt: u.LegalAccepted,
 	}
 	w.ExternalAccounts = externalAccountsJSON(u)
+	w.Passkeys = bapiPasskeysJSON(u)
 	return w
 }
 
