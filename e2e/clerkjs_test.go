@@ -46,6 +46,14 @@ func loopbackPort(t *testing.T) string {
 // (.ci/run does it); the test fails with the install command otherwise.
 func startClerkJSExample(t *testing.T, extraEnv ...string) *clerkJSApp {
 	t.Helper()
+	return runClerkJSExample(t, buildClerkJSExample(t), extraEnv...)
+}
+
+// buildClerkJSExample builds examples/clerkjs into a temporary directory
+// of t and installs Clerk's bundles; tests that start several instances
+// build once.
+func buildClerkJSExample(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "clerkjs")
 	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/clerkjs").CombinedOutput(); err != nil {
 		t.Fatalf("build examples/clerkjs: %v\n%s", err, out)
@@ -53,6 +61,13 @@ func startClerkJSExample(t *testing.T, extraEnv ...string) *clerkJSApp {
 	if out, err := exec.Command(bin, "-install-bundles").CombinedOutput(); err != nil {
 		t.Fatalf("Clerk's browser bundles are not installed and could not be installed with npm: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// runClerkJSExample runs a built examples/clerkjs (on a fresh data
+// directory) until t ends.
+func runClerkJSExample(t *testing.T, bin string, extraEnv ...string) *clerkJSApp {
+	t.Helper()
 	cmd := exec.Command(bin)
 	var env []string
 	for _, kv := range os.Environ() {
@@ -196,10 +211,13 @@ type clerkJSBrowser struct {
 
 func newClerkJSBrowser(t *testing.T, dir string) *clerkJSBrowser {
 	t.Helper()
-	artifacts := filepath.Join(artifactsDir(), dir)
-	if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	return clerkJSTab(t, newChromium(t, 4*time.Minute), dir)
+}
+
+// newChromium starts the headless Chromium the browser tests share and
+// returns its first tab's context, which ends after timeout.
+func newChromium(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Flag("headless", true),
@@ -213,14 +231,42 @@ func newClerkJSBrowser(t *testing.T, dir string) *clerkJSBrowser {
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
 	t.Cleanup(cancelTimeout)
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// clerkJSTab records and screenshots the page of ctx, a browser tab.
+func clerkJSTab(t *testing.T, ctx context.Context, dir string) *clerkJSBrowser {
+	t.Helper()
+	artifacts := filepath.Join(artifactsDir(), dir)
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	b := &clerkJSBrowser{t: t, ctx: ctx, log: &browserLog{}, artifacts: artifacts}
 	b.log.listen(ctx)
 	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable()); err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// freshTab opens a tab of the shared Chromium, closed when t ends, with
+// the browser's cookies cleared: each test's instance is on other ports
+// of the same hosts, and cookies do not tell ports apart. (Storage does:
+// it is per origin. Headless Chromium refuses tabs in a new browser
+// context, which would isolate both.)
+func freshTab(t *testing.T, chromium context.Context, dir string) *clerkJSBrowser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(chromium)
+	t.Cleanup(cancel)
+	if err := chromedp.Run(ctx, network.ClearBrowserCookies()); err != nil {
+		t.Fatal(err)
+	}
+	return clerkJSTab(t, ctx, dir)
 }
 
 func (b *clerkJSBrowser) shot(name string) {

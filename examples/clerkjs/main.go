@@ -11,7 +11,9 @@
 // 127.0.0.1:3110), CLERKJS_DATA_DIR (default <user cache dir>/goclerk-clerkjs),
 // CLERKJS_TOKEN_LIFETIME (session token lifetime, default 60s),
 // LOCALCLERK_BUNDLE_DIR (where the npm packages are unpacked), CLERKJS_PROXY=1
-// (the browser talks to localclerk only through the app's /__clerk proxy).
+// (the browser talks to localclerk only through the app's /__clerk proxy),
+// LOCALCLERK_SETTINGS (an instance settings file, docs/clerkjs.md),
+// LOCALCLERK_SOCIAL (social providers for the provider page, e.g. google,github).
 //
 // Without the proxy the app and localclerk must be on the same loopback host
 // (both 127.0.0.1, or both localhost): clerk-js identifies its client by
@@ -29,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -125,13 +128,22 @@ func startLocalclerk(ctx context.Context, appURL string, out io.Writer) (*localc
 		lifetime = d
 	}
 	dataFile := filepath.Join(dir, "localclerk.db")
-	inst, err := localclerk.Start(ctx, localclerk.Options{
-		DataFile:       dataFile,
-		Addr:           envOr("LOCALCLERK_ADDR", "127.0.0.1:3110"),
-		Seed:           true,
-		TokenLifetime:  lifetime,
-		AllowedOrigins: []string{appURL},
-	})
+	opts := localclerk.Options{
+		DataFile:        dataFile,
+		Addr:            envOr("LOCALCLERK_ADDR", "127.0.0.1:3110"),
+		Seed:            true,
+		TokenLifetime:   lifetime,
+		AllowedOrigins:  []string{appURL},
+		SocialProviders: strings.FieldsFunc(os.Getenv("LOCALCLERK_SOCIAL"), func(r rune) bool { return r == ',' }),
+	}
+	if path := os.Getenv("LOCALCLERK_SETTINGS"); path != "" {
+		s, err := localclerk.ReadSettingsFile(path)
+		if err != nil {
+			return nil, err
+		}
+		opts.Settings = &s
+	}
+	inst, err := localclerk.Start(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("start localclerk with %s: %w\n(delete that file to start from a fresh demo instance)", dataFile, err)
 	}
