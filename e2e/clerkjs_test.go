@@ -211,13 +211,10 @@ type clerkJSBrowser struct {
 
 func newClerkJSBrowser(t *testing.T, dir string) *clerkJSBrowser {
 	t.Helper()
-	return clerkJSTab(t, newChromium(t, 4*time.Minute), dir)
-}
-
-// newChromium starts the headless Chromium the browser tests share and
-// returns its first tab's context, which ends after timeout.
-func newChromium(t *testing.T, timeout time.Duration) context.Context {
-	t.Helper()
+	artifacts := filepath.Join(artifactsDir(), dir)
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Flag("headless", true),
@@ -231,42 +228,14 @@ func newChromium(t *testing.T, timeout time.Duration) context.Context {
 	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(cancelTimeout)
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
-
-// clerkJSTab records and screenshots the page of ctx, a browser tab.
-func clerkJSTab(t *testing.T, ctx context.Context, dir string) *clerkJSBrowser {
-	t.Helper()
-	artifacts := filepath.Join(artifactsDir(), dir)
-	if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	b := &clerkJSBrowser{t: t, ctx: ctx, log: &browserLog{}, artifacts: artifacts}
 	b.log.listen(ctx)
 	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable()); err != nil {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// freshTab opens a tab of the shared Chromium, closed when t ends, with
-// the browser's cookies cleared: each test's instance is on other ports
-// of the same hosts, and cookies do not tell ports apart. (Storage does:
-// it is per origin. Headless Chromium refuses tabs in a new browser
-// context, which would isolate both.)
-func freshTab(t *testing.T, chromium context.Context, dir string) *clerkJSBrowser {
-	t.Helper()
-	ctx, cancel := chromedp.NewContext(chromium)
-	t.Cleanup(cancel)
-	if err := chromedp.Run(ctx, network.ClearBrowserCookies()); err != nil {
-		t.Fatal(err)
-	}
-	return clerkJSTab(t, ctx, dir)
 }
 
 func (b *clerkJSBrowser) shot(name string) {
