@@ -5,6 +5,8 @@ package e2e
 // localclerk's provider page, and creating an organization.
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -122,13 +124,13 @@ func TestClerkJSGoogleSignUpAndCreateOrganization(t *testing.T) {
 	var org serverAuth
 	br.run("organization-created", chromedp.Click(`.cl-modalContent .cl-formButtonPrimary`, chromedp.ByQuery),
 		// The component may ask for invitations first: skip them.
-		chromedp.Poll(`(() => {
+		untilJS(`(() => {
 			const o = document.querySelector('#org-id');
 			if (o && o.textContent.trim()) return true;
 			const skip = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Skip' && b.offsetParent !== null);
 			if (skip) skip.click();
 			return false;
-		})()`, nil, chromedp.WithPollingTimeout(30*time.Second)),
+		})()`),
 		readServerAuth(&org))
 	if !strings.HasPrefix(org.OrgID, "org_") || org.OrgRole != "org:admin" || org.UserID != gus.UserID {
 		t.Fatalf("after creating an organization the server sees %+v", org)
@@ -154,4 +156,24 @@ func TestClerkJSGoogleSignUpAndCreateOrganization(t *testing.T) {
 	for _, m := range br.log.unexpectedConsole() {
 		t.Errorf("console: %s", m)
 	}
+}
+
+// untilJS evaluates js until it returns true, across the navigations the
+// components make meanwhile (chromedp.Poll fails on one).
+func untilJS(js string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(js, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("never true: %s", js)
+			}
+			if err := chromedp.Sleep(200 * time.Millisecond).Do(ctx); err != nil {
+				return err
+			}
+		}
+	})
 }
