@@ -55,12 +55,13 @@ func lacksText(sel, text string) chromedp.Action {
 func clerkJSSignIn(br *clerkJSBrowser, app *clerkJSApp, identifier, password string) serverAuth {
 	br.t.Helper()
 	var a serverAuth
-	br.run("sign-in", chromedp.Navigate(app.url+"/sign-in"), clerkLoaded(),
+	// Two steps, each with its own time limit on a loaded machine.
+	br.run("sign-in-identifier", chromedp.Navigate(app.url+"/sign-in"), clerkLoaded(),
 		chromedp.WaitVisible(`input[name="identifier"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="identifier"]`, identifier, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
-		factorOnePassword(),
-		chromedp.WaitEnabled(`input[name="password"]`, chromedp.ByQuery),
+		factorOnePassword())
+	br.run("sign-in-password", chromedp.WaitEnabled(`input[name="password"]`, chromedp.ByQuery),
 		chromedp.SendKeys(`input[name="password"]`, password, chromedp.ByQuery),
 		chromedp.Click(`.cl-formButtonPrimary`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#server-auth`, chromedp.ByQuery), readServerAuth(&a))
