@@ -1,6 +1,6 @@
 // Command clerkjs is a Go web application whose pages use Clerk's own
 // browser SDK, clerk-js, with its prebuilt components (SignIn, SignUp,
-// UserButton, OrganizationSwitcher), while its server routes are protected
+// UserButton, UserProfile, OrganizationSwitcher), while its server routes are protected
 // by goclerk. It runs fully offline against localclerk, which also serves
 // the clerk-js and @clerk/ui bundles from locally installed npm packages.
 //
