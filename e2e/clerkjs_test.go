@@ -46,6 +46,14 @@ func loopbackPort(t *testing.T) string {
 // (.ci/run does it); the test fails with the install command otherwise.
 func startClerkJSExample(t *testing.T, extraEnv ...string) *clerkJSApp {
 	t.Helper()
+	return runClerkJSExample(t, buildClerkJSExample(t), extraEnv...)
+}
+
+// buildClerkJSExample builds examples/clerkjs into a temporary directory
+// of t and installs Clerk's bundles; tests that start several instances
+// build once.
+func buildClerkJSExample(t *testing.T) string {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "clerkjs")
 	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/clerkjs").CombinedOutput(); err != nil {
 		t.Fatalf("build examples/clerkjs: %v\n%s", err, out)
@@ -53,6 +61,13 @@ func startClerkJSExample(t *testing.T, extraEnv ...string) *clerkJSApp {
 	if out, err := exec.Command(bin, "-install-bundles").CombinedOutput(); err != nil {
 		t.Fatalf("Clerk's browser bundles are not installed and could not be installed with npm: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// runClerkJSExample runs a built examples/clerkjs (on a fresh data
+// directory) until t ends.
+func runClerkJSExample(t *testing.T, bin string, extraEnv ...string) *clerkJSApp {
+	t.Helper()
 	cmd := exec.Command(bin)
 	var env []string
 	for _, kv := range os.Environ() {

@@ -55,6 +55,7 @@ func newApp(inst *localclerk.Instance, appURL string, proxy bool) (http.Handler,
 	mux.HandleFunc("GET /sign-up", a.page("sign-up"))
 	mux.Handle("GET /protected", clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: appURL + "/sign-in?redirect_url=" + url.QueryEscape(appURL+"/protected")})(http.HandlerFunc(a.protected)))
 	mux.Handle("GET /users", clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: appURL + "/sign-in?redirect_url=" + url.QueryEscape(appURL+"/users")})(http.HandlerFunc(a.users)))
+	mux.Handle("GET /account", clerk.RequireAuth(clerk.RequireAuthOptions{SignInURL: appURL + "/sign-in?redirect_url=" + url.QueryEscape(appURL+"/account")})(a.page("account")))
 	mux.HandleFunc("GET /api/me", a.apiMe)
 	mux.HandleFunc("GET /app.js", serveAppJS)
 	return withClerk(mux), nil
@@ -159,7 +160,9 @@ const appJS = `
     'sign-in': el => clerk.mountSignIn(el, { routing: 'hash' }),
     'sign-up': el => clerk.mountSignUp(el, { routing: 'hash' }),
     'user-button': el => clerk.mountUserButton(el),
-    'org-switcher': el => clerk.mountOrganizationSwitcher(el, { hidePersonal: false, afterSelectOrganizationUrl: '/protected', afterSelectPersonalUrl: '/protected' }),
+    'user-profile': el => clerk.mountUserProfile(el, { routing: 'hash' }),
+    'org-switcher': el => clerk.mountOrganizationSwitcher(el, { hidePersonal: false, afterSelectOrganizationUrl: '/protected',
+      afterSelectPersonalUrl: '/protected', afterCreateOrganizationUrl: '/protected' }),
   };
   for (const [id, mount] of Object.entries(mounts)) {
     const el = document.getElementById(id);
@@ -186,7 +189,7 @@ dt{font-weight:600}dd{margin:0;font-family:ui-monospace,monospace;overflow-wrap:
 <script src="{{.ClerkJS}}" crossorigin="anonymous" data-clerk-publishable-key="{{.PublishableKey}}" data-clerk-proxy-url="{{.FAPI}}"></script>
 <script src="/app.js" defer></script>
 </head><body>
-<header><strong>goclerk + clerk-js</strong><a href="/">Home</a><a href="/protected">Protected page</a><a href="/users">Users</a>
+<header><strong>goclerk + clerk-js</strong><a href="/">Home</a><a href="/protected">Protected page</a><a href="/account">Account</a><a href="/users">Users</a>
 <span class="spacer"></span>
 {{if .Auth.UserID}}<div id="org-switcher"></div><div id="user-button"></div>{{else}}<a href="/sign-in">Sign in</a><a href="/sign-up">Sign up</a>{{end}}
 </header><main>{{end}}
@@ -202,6 +205,7 @@ The <a href="/protected">protected page</a> is rendered on the server by goclerk
 
 {{define "sign-in"}}{{template "head" .}}<div id="sign-in"></div>{{template "foot" .}}{{end}}
 {{define "sign-up"}}{{template "head" .}}<div id="sign-up"></div>{{template "foot" .}}{{end}}
+{{define "account"}}{{template "head" .}}<div id="user-profile"></div>{{template "foot" .}}{{end}}
 
 {{define "protected"}}{{template "head" .}}
 <h1>Protected page</h1>

@@ -56,7 +56,7 @@ func TestPagesLoadPinnedClerkJSFromLocalclerk(t *testing.T) {
 
 func TestProtectedRoutesRedirectSignedOutBrowsers(t *testing.T) {
 	srv, _ := newTestApp(t)
-	for _, path := range []string{"/protected", "/users"} {
+	for _, path := range []string{"/protected", "/users", "/account"} {
 		// A development instance first runs the handshake with localclerk
 		// (no dev browser yet), then lands signed out on the app's sign-in page.
 		jar, _ := cookiejar.New(nil)

@@ -1,6 +1,6 @@
 // Command clerkjs is a Go web application whose pages use Clerk's own
 // browser SDK, clerk-js, with its prebuilt components (SignIn, SignUp,
-// UserButton, OrganizationSwitcher), while its server routes are protected
+// UserButton, UserProfile, OrganizationSwitcher), while its server routes are protected
 // by goclerk. It runs fully offline against localclerk, which also serves
 // the clerk-js and @clerk/ui bundles from locally installed npm packages.
 //
@@ -12,7 +12,8 @@
 // CLERKJS_TOKEN_LIFETIME (session token lifetime, default 60s),
 // LOCALCLERK_BUNDLE_DIR (where the npm packages are unpacked), CLERKJS_PROXY=1
 // (the browser talks to localclerk only through the app's /__clerk proxy),
-// LOCALCLERK_SETTINGS (a settings file, as localclerk -settings).
+// LOCALCLERK_SETTINGS (an instance settings file, docs/clerkjs.md),
+// LOCALCLERK_SOCIAL (social providers for the provider page, e.g. google,github).
 //
 // Without the proxy the app and localclerk must be on the same loopback host
 // (both 127.0.0.1, or both localhost): clerk-js identifies its client by
@@ -30,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -127,11 +129,12 @@ func startLocalclerk(ctx context.Context, appURL string, out io.Writer) (*localc
 	}
 	dataFile := filepath.Join(dir, "localclerk.db")
 	opts := localclerk.Options{
-		DataFile:       dataFile,
-		Addr:           envOr("LOCALCLERK_ADDR", "127.0.0.1:3110"),
-		Seed:           true,
-		TokenLifetime:  lifetime,
-		AllowedOrigins: []string{appURL},
+		DataFile:        dataFile,
+		Addr:            envOr("LOCALCLERK_ADDR", "127.0.0.1:3110"),
+		Seed:            true,
+		TokenLifetime:   lifetime,
+		AllowedOrigins:  []string{appURL},
+		SocialProviders: strings.FieldsFunc(os.Getenv("LOCALCLERK_SOCIAL"), func(r rune) bool { return r == ',' }),
 	}
 	if path := os.Getenv("LOCALCLERK_SETTINGS"); path != "" {
 		s, err := localclerk.ReadSettingsFile(path)
