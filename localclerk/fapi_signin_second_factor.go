@@ -5,7 +5,7 @@ import (
 )
 
 // A sign-in's second factor: once the first factor is verified, a user
-// with an authenticator app or backup codes (while the instance settings
+// with an authenticator app, backup codes or a second-factor phone number (while the instance settings
 // turn them on) goes to needs_second_factor and completes with
 // attempt_second_factor; the session then records when (the fva claim).
 // Sign-in tickets skip it, as on Clerk.
@@ -23,6 +23,9 @@ func (ss *servedSettings) userSecondFactors(u *user) []string {
 	}
 	if ss.backup && len(u.BackupCodes) > 0 {
 		out = append(out, "backup_code")
+	}
+	if ss.phoneSecond && u.secondFactorPhone() != nil {
+		out = append(out, "phone_code")
 	}
 	return out
 }
@@ -48,8 +51,8 @@ func (inst *Instance) finishFirstFactor(x *fapiCall, si *signInAttempt) error {
 var errNotAwaitingSecondFactor = newAPIError(http.StatusBadRequest, "sign_in_status_invalid", "invalid status",
 	"This sign-in does not need a second factor now.", nil)
 
-// signInPrepareSecond: TOTP and backup codes need no preparation; the
-// strategies that send a code are not served.
+// signInPrepareSecond: TOTP and backup codes need no preparation; an SMS
+// code is texted to the user's second-factor number.
 func (inst *Instance) signInPrepareSecond(x *fapiCall, si *signInAttempt) error {
 	if si.Status != "needs_second_factor" {
 		return errNotAwaitingSecondFactor
@@ -57,6 +60,8 @@ func (inst *Instance) signInPrepareSecond(x *fapiCall, si *signInAttempt) error 
 	switch s := x.form.Get("strategy"); s {
 	case "totp", "backup_code", "":
 		return nil
+	case "phone_code":
+		return inst.prepareSecondPhone(x, si)
 	default:
 		return strategyUnsupported(s)
 	}
@@ -82,6 +87,12 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 	if !allowed {
 		return strategyUnsupported(strategy)
 	}
+	if strategy == "phone_code" {
+		if err := checkSignInCode(x, si, si.SecondStrategy == "phone_code", strategy, &si.SecondAttempts, &si.SecondStatus); err != nil {
+			return err
+		}
+		return inst.finishSecondFactor(x, si)
+	}
 	si.SecondStrategy, si.SecondStatus = strategy, "unverified"
 	si.SecondAttempts++
 	ok := false
@@ -106,6 +117,12 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 		return err
 	}
 	si.SecondStatus = "verified"
+	return inst.finishSecondFactor(x, si)
+}
+
+// finishSecondFactor starts the session of a sign-in whose second factor
+// is verified, recording when (the fva claim).
+func (inst *Instance) finishSecondFactor(x *fapiCall, si *signInAttempt) error {
 	s, err := inst.completeSignInAttempt(x, si, "")
 	if err != nil {
 		return err
@@ -118,10 +135,18 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 func (inst *Instance) secondFactorJSON(si *signInAttempt, u *user, out *signInWire) {
 	if si.Status == "needs_second_factor" || si.SecondStrategy != "" {
 		for _, f := range inst.settingsNow().userSecondFactors(u) {
+			if f == "phone_code" {
+				out.SupportedSecondFactors = append(out.SupportedSecondFactors, phoneFactorsJSON(u, true)...)
+				continue
+			}
 			out.SupportedSecondFactors = append(out.SupportedSecondFactors, signInFactorWire{Strategy: f})
 		}
 	}
 	if si.SecondStrategy != "" {
-		out.SecondFactorVerification = verificationJSON(si.SecondStrategy, si.SecondStatus, si.SecondAttempts, 0)
+		exp := int64(0)
+		if si.SecondStrategy == "phone_code" {
+			exp = si.CodeExpireAt
+		}
+		out.SecondFactorVerification = verificationJSON(si.SecondStrategy, si.SecondStatus, si.SecondAttempts, exp)
 	}
 }

@@ -24,6 +24,9 @@ type signUpAttempt struct {
 	LastName         string `json:"last_name,omitempty"`
 	PasswordHash     string `json:"password_hash,omitempty"`
 	VerifyStatus     string `json:"verify_status,omitempty"` // "", unverified, verified
+	// Phone is the E.164 number given, verified by SMS code
+	// (fapi_signup_phone.go) as Email is by e-mail code.
+	Phone phoneSignUp `json:"phone,omitzero"`
 	Attempts         int    `json:"attempts"`
 	Code             string `json:"code,omitempty"`
 	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
@@ -121,10 +124,8 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	if s := f.Get("strategy"); s != "" && s != "ticket" {
 		return strategyUnsupported(s)
 	}
-	for _, p := range []string{"phone_number", "web3_wallet"} {
-		if f.Get(p) != "" {
-			return errParam(http.StatusUnprocessableEntity, "form_param_unknown", p, p+" is not used by this instance.")
-		}
+	if f.Get("web3_wallet") != "" {
+		return errParam(http.StatusUnprocessableEntity, "form_param_unknown", "web3_wallet", "web3_wallet is not used by this instance.")
 	}
 	if f.Get("strategy") == "ticket" || f.Get("ticket") != "" {
 		if err := inst.signUpTicket(x, su); err != nil {
@@ -172,6 +173,11 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		}
 		su.Email = email
 	}
+	if v, ok := f["phone_number"]; ok {
+		if err := inst.setSignUpPhone(x, su, v[0]); err != nil {
+			return err
+		}
+	}
 	if v, ok := f["password"]; ok {
 		pw := v[0]
 		if err := validatePassword(&pw, nil); err != nil {
@@ -201,6 +207,9 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 }
 
 func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
+	if x.form.Get("strategy") == "phone_code" {
+		return inst.signUpPreparePhone(x, su)
+	}
 	if s := x.form.Get("strategy"); s != "email_code" {
 		if s == "" {
 			return errMissing("strategy")
@@ -217,6 +226,9 @@ func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
 }
 
 func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
+	if x.form.Get("strategy") == "phone_code" {
+		return inst.signUpAttemptPhone(x, su)
+	}
 	if s := x.form.Get("strategy"); s != "email_code" {
 		if s == "" {
 			return errMissing("strategy")

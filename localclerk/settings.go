@@ -16,8 +16,8 @@ import (
 // which first and second factors, social providers, multi-session, the
 // sign-up mode, password and username rules, and organizations.
 //
-// A setting localclerk does not serve yet (a social provider, phone
-// numbers, email links, multi-session, the waitlist) is kept and exported
+// A setting localclerk does not serve yet (email links, multi-session,
+// the waitlist) is kept and exported
 // as set, but the Frontend API environment advertises it as off, so the
 // components never offer a button that ends in an error; Unserved names
 // them. Start from DefaultSettings and change what differs.
@@ -26,11 +26,12 @@ type Settings struct {
 	// (optional) or "off".
 	Identifiers IdentifierSettings `json:"identifiers"`
 	// FirstFactors are the sign-in strategies once the user is
-	// identified: "password", "email_code" (served), "email_link",
-	// "phone_code" (kept, not served yet).
+	// identified: "password", "email_code", "phone_code" (served),
+	// "email_link" (kept, not served yet).
 	FirstFactors []string `json:"first_factors"`
 	// SecondFactors are the multi-factor strategies users may enrol:
-	// "totp", "backup_code" (served), "phone_code" (kept, not served yet).
+	// "totp", "backup_code" and "phone_code" (SMS codes to a verified
+	// number).
 	SecondFactors []string `json:"second_factors"`
 	// Social lists the social providers by Clerk's strategy name
 	// ("oauth_google", "oauth_github", "oauth_custom_<name>", …), signed in
@@ -319,9 +320,12 @@ type servedSettings struct {
 	email, username bool // identifiers that are on
 	emailRequired   bool
 	usernameReq     bool
+	phone, phoneReq bool // the phone number identifier
 	password        bool // password first factor
 	emailCode       bool
+	phoneCode       bool // phone_code first factor
 	totp, backup    bool // second factors
+	phoneSecond     bool // phone_code second factor
 	restricted      bool // sign-up only through an invitation
 	waitlist        bool // the waitlist form is served (else restricted)
 	pw              PasswordSettings
@@ -335,18 +339,19 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		email: s.Identifiers.EmailAddress != ModeOff, emailRequired: s.Identifiers.EmailAddress == ModeRequired,
 		username: s.Identifiers.Username != ModeOff, usernameReq: s.Identifiers.Username == ModeRequired,
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
-		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
-		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
+		phone: s.Identifiers.PhoneNumber != ModeOff, phoneReq: s.Identifiers.PhoneNumber == ModeRequired,
+		phoneCode: slices.Contains(s.FirstFactors, "phone_code"),
+		totp:      slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
+		phoneSecond: slices.Contains(s.SecondFactors, "phone_code"),
+		restricted:  s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
 	// E-mail codes need an address; an instance without one signs in by
 	// password only.
 	ss.emailCode = ss.emailCode && ss.email
-	if !ss.email && !ss.username {
-		// Only a phone number is on, which is not served: keep e-mail so
-		// that anyone can sign in at all.
-		ss.email, ss.emailRequired = true, true
-	}
+	// Likewise SMS codes need a number.
+	ss.phoneCode = ss.phoneCode && ss.phone
+	ss.phoneSecond = ss.phoneSecond && ss.phone
 	return ss
 }
 
@@ -361,17 +366,9 @@ func (inst *Instance) implemented(pattern string) bool {
 // serve yet; the environment shows them as off.
 func (inst *Instance) Unserved(s Settings) []string {
 	var out []string
-	if s.Identifiers.PhoneNumber != ModeOff {
-		out = append(out, "identifiers.phone_number")
-	}
 	for _, f := range s.FirstFactors {
-		if f != "password" && f != "email_code" {
+		if f != "password" && f != "email_code" && f != "phone_code" {
 			out = append(out, "first_factors."+f)
-		}
-	}
-	for _, f := range s.SecondFactors {
-		if f != "totp" && f != "backup_code" {
-			out = append(out, "second_factors."+f)
 		}
 	}
 	if s.MultiSession {

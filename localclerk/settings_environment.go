@@ -81,6 +81,9 @@ func (ss *servedSettings) secondFactors() []string {
 	if ss.backup {
 		out = append(out, "backup_code")
 	}
+	if ss.phoneSecond {
+		out = append(out, "phone_code")
+	}
 	return out
 }
 
@@ -93,6 +96,9 @@ func (ss *servedSettings) identifiers() []string {
 	if ss.username {
 		out = append(out, "username")
 	}
+	if ss.phone {
+		out = append(out, "phone_number")
+	}
 	return out
 }
 
@@ -104,6 +110,9 @@ func (ss *servedSettings) firstFactors() []string {
 	}
 	if ss.password {
 		out = append(out, "password")
+	}
+	if ss.phoneCode {
+		out = append(out, "phone_code")
 	}
 	return out
 }
@@ -121,6 +130,17 @@ func (ss *servedSettings) applyToEnvironment(env map[string]any) {
 	}
 	username := attributeWire{Enabled: ss.username, Required: ss.usernameReq, UsedForFirstFactor: ss.username,
 		FirstFactors: list(), SecondFactors: list(), Verifications: list()}
+	phone := attributeWire{Enabled: ss.phone, Required: ss.phoneReq, UsedForFirstFactor: ss.phoneCode,
+		FirstFactors: list(), UsedForSecondFactor: ss.phoneSecond, SecondFactors: list(), Verifications: list()}
+	if ss.phone {
+		phone.Verifications, phone.VerifyAtSignUp = list("phone_code"), true
+		if ss.phoneCode {
+			phone.FirstFactors = list("phone_code")
+		}
+		if ss.phoneSecond {
+			phone.SecondFactors = list("phone_code")
+		}
+	}
 	password := attributeWire{Enabled: ss.password, Required: ss.password,
 		FirstFactors: list(), SecondFactors: list(), Verifications: list()}
 	second := func(on bool, strategy string) attributeWire {
@@ -132,7 +152,7 @@ func (ss *servedSettings) applyToEnvironment(env map[string]any) {
 	}
 	us := env["user_settings"].(map[string]any)
 	attrs := us["attributes"].(map[string]any)
-	attrs["email_address"], attrs["username"], attrs["password"] = email, username, password
+	attrs["email_address"], attrs["username"], attrs["password"], attrs["phone_number"] = email, username, password, phone
 	attrs["authenticator_app"], attrs["backup_code"] = second(ss.totp, "totp"), second(ss.backup, "backup_code")
 	mode := SignUpPublic
 	if ss.restricted {
@@ -142,7 +162,7 @@ func (ss *servedSettings) applyToEnvironment(env map[string]any) {
 		}
 	}
 	us["sign_up"] = signUpSettingsWire{Progressive: true, CaptchaWidgetType: "invisible", Mode: mode}
-	us["sign_in"] = map[string]secondFactorFlagWire{"second_factor": {Enabled: ss.totp || ss.backup}}
+	us["sign_in"] = map[string]secondFactorFlagWire{"second_factor": {Enabled: ss.totp || ss.backup || ss.phoneSecond}}
 	us["password_settings"] = passwordSettingsWire{DisableHIBP: true, MinLength: ss.pw.MinLength, MaxLength: ss.pw.MaxLength,
 		RequireSpecialChar: ss.pw.RequireSpecialChar, RequireNumbers: ss.pw.RequireNumbers,
 		RequireUppercase: ss.pw.RequireUppercase, RequireLowercase: ss.pw.RequireLowercase}
@@ -151,6 +171,7 @@ func (ss *servedSettings) applyToEnvironment(env map[string]any) {
 	ac := env["auth_config"].(map[string]any)
 	ac["email_address"] = onOff(ss.email, ss.emailRequired)
 	ac["username"] = onOff(ss.username, ss.usernameReq)
+	ac["phone_number"] = onOff(ss.phone, ss.phoneReq)
 	ac["password"] = onOff(ss.password, ss.password)
 	ids := ss.identifiers()
 	ac["identification_strategies"] = ids
