@@ -196,7 +196,7 @@ func (inst *Instance) meDeletePhone(x *fapiCall, u *user) (any, error) {
 	if err := removePhone(x.t, u, id); err != nil {
 		return nil, err
 	}
-	if !u.mfaEnabled() && wasOn && !u.totpEnabled() {
+	if u.secondFactorPhone() == nil && !u.totpEnabled() {
 		u.BackupCodes = nil // they only stand in for another factor
 	}
 	x.setMFA(u, wasOn)

@@ -14,26 +14,26 @@ const kindFAPISignUp = "fapi_sign_up"
 // only when the e-mail address is verified; until then only a password
 // hash is kept.
 type signUpAttempt struct {
-	ID               string `json:"id"`
-	ClientID         string `json:"client_id"`
-	Status           string `json:"status"` // missing_requirements, complete
-	Email            string `json:"email,omitempty"`
-	Username         string `json:"username,omitempty"`
-	Ticket           string `json:"ticket,omitempty"` // the invitation it accepts; its address is verified by it
-	FirstName        string `json:"first_name,omitempty"`
-	LastName         string `json:"last_name,omitempty"`
-	PasswordHash     string `json:"password_hash,omitempty"`
-	VerifyStatus     string `json:"verify_status,omitempty"` // "", unverified, verified
+	ID           string `json:"id"`
+	ClientID     string `json:"client_id"`
+	Status       string `json:"status"` // missing_requirements, complete
+	Email        string `json:"email,omitempty"`
+	Username     string `json:"username,omitempty"`
+	Ticket       string `json:"ticket,omitempty"` // the invitation it accepts; its address is verified by it
+	FirstName    string `json:"first_name,omitempty"`
+	LastName     string `json:"last_name,omitempty"`
+	PasswordHash string `json:"password_hash,omitempty"`
+	VerifyStatus string `json:"verify_status,omitempty"` // "", unverified, verified
 	// Phone is the E.164 number given, verified by SMS code
 	// (fapi_signup_phone.go) as Email is by e-mail code.
-	Phone phoneSignUp `json:"phone,omitzero"`
-	Attempts         int    `json:"attempts"`
-	Code             string `json:"code,omitempty"`
-	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
-	CreatedUserID    string `json:"created_user_id,omitempty"`
-	CreatedSessionID string `json:"created_session_id,omitempty"`
-	CreatedAt        int64  `json:"created_at"`
-	AbandonAt        int64  `json:"abandon_at"`
+	Phone            phoneSignUp `json:"phone,omitzero"`
+	Attempts         int         `json:"attempts"`
+	Code             string      `json:"code,omitempty"`
+	CodeExpireAt     int64       `json:"code_expire_at,omitempty"`
+	CreatedUserID    string      `json:"created_user_id,omitempty"`
+	CreatedSessionID string      `json:"created_session_id,omitempty"`
+	CreatedAt        int64       `json:"created_at"`
+	AbandonAt        int64       `json:"abandon_at"`
 
 	// OAuth is the external account verification of a social sign-up
 	// (fapi_oauth.go).

@@ -33,7 +33,8 @@ func errPhoneFormat(param string) *apiError {
 
 // parsePhoneNumber normalises a phone number to E.164: spaces, dashes,
 // dots and parentheses are dropped, and what remains must be a + and 7 to
-// 15 digits, the first not 0. A number without its + (and country code)
+// 15 digits, the first not 0 (+1 and ten digits for the North American
+// numbering plan, Clerk's test numbers among them). A number without its + (and country code)
 // is refused rather than guessed at: the components always send one.
 func parsePhoneNumber(raw string) (string, bool) {
 	if len(raw) > maxPhoneInput {
@@ -54,6 +55,9 @@ func parsePhoneNumber(raw string) (string, bool) {
 	n := b.String()
 	if len(n) < 8 || len(n) > 16 || n[0] != '+' || n[1] == '0' {
 		return "", false
+	}
+	if n[1] == '1' && len(n) != 12 {
+		return "", false // the North American plan: +1 and ten digits
 	}
 	return n, true
 }

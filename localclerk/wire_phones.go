@@ -19,10 +19,13 @@ type phoneNumberWire struct {
 // phoneJSON renders a phone number: verified by its test code (a Clerk
 // test number), by a code or an admin, or not yet.
 func phoneJSON(p phoneNumber) *phoneNumberWire {
-	ver := verificationWire{Object: "verification_otp", Status: "unverified", Strategy: "phone_code", Attempts: new(int)}
+	// A code verification always has an expiry; the stored number keeps
+	// only when it last changed, which stands in for it.
+	exp := p.UpdatedAt
+	ver := verificationWire{Object: "verification_otp", Status: "unverified", Strategy: "phone_code", Attempts: new(int), ExpireAt: &exp}
 	switch {
 	case p.Verified && isTestPhone(p.Number):
-		ver = verificationWire{Object: "verification_otp", Status: "verified", Strategy: "phone_code"}
+		ver = verificationWire{Object: "verification_otp", Status: "verified", Strategy: "phone_code", ExpireAt: &exp}
 	case p.Verified:
 		ver = verificationWire{Object: "verification_admin", Status: "verified", Strategy: "admin"}
 	}
