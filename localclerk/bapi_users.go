@@ -328,6 +328,9 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 			for _, e := range u.Emails {
 				hay = append(hay, e.Address)
 			}
+			for _, p := range u.Phones {
+				hay = append(hay, p.Number)
+			}
 			if !strings.Contains(strings.ToLower(strings.Join(hay, "\x00")), query) {
 				return true
 			}

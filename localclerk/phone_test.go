@@ -287,6 +287,17 @@ func TestPhoneSignUpAndSignIn(t *testing.T) {
 		t.Fatalf("the new user: %d %+v", st, u)
 	}
 
+	for _, q := range []string{"phone_number=" + url.QueryEscape("+12015550142"), "phone_number=12015550142", "phone_number_query=555014", "query=%2B1201555"} {
+		var found []struct{ ID string }
+		if st := h.bapi("GET", "/v1/users?"+q, nil, &found); st != 200 || len(found) != 1 || found[0].ID != userID {
+			t.Errorf("GET /v1/users?%s: %d %+v", q, st, found)
+		}
+	}
+	var none []struct{ ID string }
+	if st := h.bapi("GET", "/v1/users?phone_number=%2B12015550143", nil, &none); st != 200 || len(none) != 0 {
+		t.Errorf("another number finds %+v", none)
+	}
+
 	// The number is taken now; a sign-up with another, ordinary one gets
 	// its code in the outbox.
 	b2 := newBrowser(h)
