@@ -117,6 +117,8 @@ func TestMePhoneNumbers(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("add another: %d %v", st, m)
 	}
+	st, m = b.call("PATCH", "/v1/me", form("primary_phone_number_id", other))
+	b.wantErr(422, "form_identifier_not_verified", "primary_phone_number_id", st, m)
 	b.call("POST", "/v1/me/phone_numbers/"+other+"/prepare_verification", form("strategy", "phone_code"))
 	msgs := outboxOf(t, h, "+442079460958")
 	if len(msgs) != 1 || msgs[0].Kind != msgSMS || len(msgs[0].Code) != 6 || msgs[0].Code == testVerificationCode {
@@ -125,6 +127,10 @@ func TestMePhoneNumbers(t *testing.T) {
 	st, m = b.call("POST", "/v1/me/phone_numbers/"+other+"/attempt_verification", form("code", msgs[0].Code))
 	if st != 200 || resp(m)["verification"].(map[string]any)["status"] != "verified" {
 		t.Fatalf("attempt the texted code: %d %v", st, m)
+	}
+	st, m = b.call("PATCH", "/v1/me", form("primary_phone_number_id", other))
+	if st != 200 || resp(m)["primary_phone_number_id"] != other {
+		t.Fatalf("make the other number primary: %d %v", st, resp(m))
 	}
 	st, m = b.call("DELETE", "/v1/me/phone_numbers/"+other, nil)
 	checkSpec(t, facts, "DELETE", "/v1/me/phone_numbers/"+other, st, m)
