@@ -93,6 +93,7 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("DELETE /email_addresses/{id}", inst.bapiDeleteEmailAddress)
 	h("POST /email_addresses/{id}/prepare_verification", inst.bapiPrepareEmailVerification)
 	h("POST /email_addresses/{id}/attempt_verification", inst.bapiAttemptEmailVerification)
+	inst.bapiPhoneRoutes(h)
 
 	h("GET /organizations", inst.bapiListOrgs)
 	h("POST /organizations", inst.bapiCreateOrg)

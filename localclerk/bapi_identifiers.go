@@ -271,5 +271,8 @@ func userIdentifiers(u *user) []string {
 	for _, e := range u.Emails {
 		out = append(out, e.Address)
 	}
+	for _, p := range u.Phones {
+		out = append(out, p.Number)
+	}
 	return out
 }

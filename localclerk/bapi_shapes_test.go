@@ -118,6 +118,20 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "update unknown email address", method: "PATCH", path: "/v1/email_addresses/idn_nope", body: `{}`, status: 404},
 	{name: "delete email address", method: "DELETE", path: "/v1/email_addresses/{email_address}", status: 200},
 	{name: "delete unknown email address", method: "DELETE", path: "/v1/email_addresses/idn_nope", status: 404},
+	{name: "create phone number", method: "POST", path: "/v1/phone_numbers", body: `{"user_id":"{user}","phone_number":"+4420700{unique}","verified":true,"primary":true,"reserved_for_second_factor":true}`, status: 200},
+	{name: "create a malformed phone number", method: "POST", path: "/v1/phone_numbers", body: `{"user_id":"{user}","phone_number":"0207 946"}`, status: 422},
+	{name: "get phone number", method: "GET", path: "/v1/phone_numbers/{phone_number}", status: 200},
+	{name: "get unknown phone number", method: "GET", path: "/v1/phone_numbers/idn_nope", status: 404},
+	{name: "update phone number", method: "PATCH", path: "/v1/phone_numbers/{phone_number}", body: `{"verified":true,"primary":true,"reserved_for_second_factor":true}`, status: 200},
+	{name: "update unknown phone number", method: "PATCH", path: "/v1/phone_numbers/idn_nope", body: `{}`, status: 404},
+	{name: "prepare phone verification", method: "POST", path: "/v1/phone_numbers/{phone_number}/prepare_verification", status: 200},
+	{name: "prepare verification of unknown number", method: "POST", path: "/v1/phone_numbers/idn_nope/prepare_verification", status: 404},
+	{name: "attempt phone verification", method: "POST", path: "/v1/phone_numbers/{phone_number}/attempt_verification", body: `{"verification_id":"{phone_verification}","code":"000000"}`, status: 200},
+	{name: "attempt unknown phone verification", method: "POST", path: "/v1/phone_numbers/{phone_number}/attempt_verification", body: `{"verification_id":"ver_nope","code":"000000"}`, status: 404},
+	{name: "replace user phone number", method: "PUT", path: "/v1/users/{user}/phone_number", body: `{"phone_number":"+4420701{unique}","identification_status":"unverified"}`, status: 200},
+	{name: "replace phone number of unknown user", method: "PUT", path: "/v1/users/user_nope/phone_number", body: `{"phone_number":"+4420702{unique}"}`, status: 404},
+	{name: "delete phone number", method: "DELETE", path: "/v1/phone_numbers/{phone_number}", status: 200},
+	{name: "delete unknown phone number", method: "DELETE", path: "/v1/phone_numbers/idn_nope", status: 404},
 
 	{name: "list organizations", method: "GET", path: "/v1/organizations?include_members_count=true", status: 200},
 	{name: "list organizations bad limit", method: "GET", path: "/v1/organizations?limit=0", status: 400},
@@ -609,6 +623,10 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return tok
 	case "dvb":
 		return freshSignIn(t, h, "alice@example.com", "alice-password")
+	case "phone_number":
+		return create("POST", "/v1/phone_numbers", secret, map[string]any{"user_id": fx.fill("{user}"), "phone_number": "+4420703" + fx.fill("{unique}")}, "id")
+	case "phone_verification":
+		return create("POST", "/v1/phone_numbers/"+fx.fill("{phone_number}")+"/prepare_verification", secret, nil, "id")
 	case "email_verification":
 		return create("POST", "/v1/email_addresses/"+fx.fill("{email_address}")+"/prepare_verification", secret, nil, "id")
 	case "refresh_sid":

@@ -117,12 +117,12 @@ func TestUnknownBackendPathAnswersClerk404(t *testing.T) {
 // every operation: a caller without it learns nothing about coverage.
 func TestUnservedOperationNeedsTheSecretKey(t *testing.T) {
 	h := start(t, Options{})
-	status, body := h.rawBAPI("GET", "/v1/phone_numbers/idn_x", "", "")
+	status, body := h.rawBAPI("GET", "/v1/templates/email/verification_code", "", "")
 	if status != http.StatusUnauthorized || !strings.Contains(string(body), "clerk_key_invalid") {
 		t.Fatalf("%d %s", status, body)
 	}
-	status, body = h.rawBAPI("GET", "/v1/phone_numbers/idn_x", "Bearer "+h.inst.SecretKey, "")
-	if status != http.StatusNotImplemented || !strings.Contains(string(body), `"operation_id":"GetPhoneNumber"`) {
+	status, body = h.rawBAPI("GET", "/v1/templates/email/verification_code", "Bearer "+h.inst.SecretKey, "")
+	if status != http.StatusNotImplemented || !strings.Contains(string(body), `"operation_id":"GetTemplate"`) {
 		t.Fatalf("%d %s", status, body)
 	}
 }

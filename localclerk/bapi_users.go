@@ -19,6 +19,7 @@ type userParams struct {
 	Username                *string         `json:"username"`
 	EmailAddress            []string        `json:"email_address"`
 	PrimaryEmailAddressID   *string         `json:"primary_email_address_id"`
+	PhoneNumber             []string        `json:"phone_number"`
 	Password                *string         `json:"password"`
 	SkipPasswordChecks      *bool           `json:"skip_password_checks"`
 	SkipPasswordRequirement *bool           `json:"skip_password_requirement"`
@@ -101,7 +102,7 @@ func (p *userParams) hashPassword() error {
 // createUser validates p and inserts a new user (verified e-mail
 // addresses unless verified is false).
 func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified bool) (*user, error) {
-	if len(p.EmailAddress) == 0 && (p.Username == nil || *p.Username == "") {
+	if len(p.EmailAddress) == 0 && len(p.PhoneNumber) == 0 && (p.Username == nil || *p.Username == "") {
 		return nil, errMissing("email_address")
 	}
 	for _, m := range []struct {
@@ -147,6 +148,14 @@ func (inst *Instance) createUser(t *txn, p *userParams, now time.Time, verified 
 	}
 	if len(u.Emails) > 0 {
 		u.PrimaryEmailID = u.Emails[0].ID
+	}
+	for _, n := range p.PhoneNumber {
+		if _, err := addPhone(t, u, n, "phone_number", verified, now); err != nil {
+			return nil, err
+		}
+	}
+	if len(u.Phones) > 0 {
+		u.PrimaryPhoneID = u.Phones[0].ID
 	}
 	if p.Password != nil {
 		if err := p.hashPassword(); err != nil { // callers on hot paths hash before the transaction
@@ -318,6 +327,9 @@ func filterUsers(t *txn, q url.Values) ([]*user, error) {
 			hay := []string{u.ID, deref(u.FirstName), deref(u.LastName), deref(u.Username), deref(u.ExternalID)}
 			for _, e := range u.Emails {
 				hay = append(hay, e.Address)
+			}
+			for _, p := range u.Phones {
+				hay = append(hay, p.Number)
 			}
 			if !strings.Contains(strings.ToLower(strings.Join(hay, "\x00")), query) {
 				return true

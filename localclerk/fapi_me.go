@@ -18,6 +18,7 @@ func (inst *Instance) meRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/me/organization_suggestions", inst.meHandler(inst.meSuggestions))
 	inst.meAccountRoutes(mux)
 	inst.meEmailRoutes(mux)
+	inst.mePhoneRoutes(mux)
 	inst.meSessionRoutes(mux)
 	inst.meTOTPRoutes(mux)
 	inst.mePasskeyRoutes(mux)

@@ -50,7 +50,8 @@ func (x *fapiCall) saveMe(u *user) error {
 }
 
 // meUpdate is PATCH /v1/me: first_name, last_name, username,
-// primary_email_address_id (a verified address of the user's) and
+// primary_email_address_id (a verified address of the user's),
+// primary_phone_number_id (a verified number of theirs) and
 // unsafe_metadata (replaced, as on Clerk).
 func (inst *Instance) meUpdate(x *fapiCall, u *user) (any, error) {
 	f := x.form
@@ -80,6 +81,17 @@ func (inst *Instance) meUpdate(x *fapiCall, u *user) (any, error) {
 				"Verify this email address before making it primary.", map[string]any{"param_name": "primary_email_address_id"})
 		}
 		u.PrimaryEmailID = e.ID
+	}
+	if id := formString(f, "primary_phone_number_id"); id != nil {
+		p := u.phone(*id)
+		if p == nil {
+			return nil, errInvalid("primary_phone_number_id", "primary_phone_number_id must be one of your phone numbers.")
+		}
+		if !p.Verified {
+			return nil, newAPIError(http.StatusUnprocessableEntity, "form_identifier_not_verified", "is not verified",
+				"Verify this phone number before making it primary.", paramMeta("primary_phone_number_id"))
+		}
+		u.PrimaryPhoneID = p.ID
 	}
 	meta, err := formJSON(f, "unsafe_metadata")
 	if err != nil {

@@ -67,7 +67,7 @@ func errSecondFactorOff(strategy string) *apiError {
 
 // setMFA records when the user's two-step verification went on or off.
 func (x *fapiCall) setMFA(u *user, wasOn bool) {
-	on, now := u.totpEnabled() || len(u.BackupCodes) > 0, ms(x.now)
+	on, now := u.mfaEnabled(), ms(x.now)
 	switch {
 	case on && !wasOn:
 		u.MFAEnabledAt, u.MFADisabledAt = &now, nil
@@ -119,7 +119,7 @@ func (inst *Instance) meVerifyTOTP(x *fapiCall, u *user) (any, error) {
 	if !u.TOTP.verify(code, x.now) {
 		return nil, errCodeIncorrect
 	}
-	wasOn := u.totpEnabled() || len(u.BackupCodes) > 0
+	wasOn := u.mfaEnabled()
 	u.TOTP.Verified, u.TOTP.UpdatedAt = true, ms(x.now)
 	var codes []string
 	if ss.backup && len(u.BackupCodes) == 0 {
@@ -139,9 +139,12 @@ func (inst *Instance) meDeleteTOTP(x *fapiCall, u *user) (any, error) {
 	if u.TOTP == nil {
 		return nil, errNotFoundResource("totp")
 	}
-	wasOn := u.totpEnabled() || len(u.BackupCodes) > 0
+	wasOn := u.mfaEnabled()
 	id := u.TOTP.ID
-	u.TOTP, u.BackupCodes = nil, nil
+	u.TOTP = nil
+	if u.secondFactorPhone() == nil {
+		u.BackupCodes = nil
+	}
 	x.setMFA(u, wasOn)
 	if err := x.saveMe(u); err != nil {
 		return nil, err
@@ -155,7 +158,7 @@ func (inst *Instance) meCreateBackupCodes(x *fapiCall, u *user) (any, error) {
 	if !inst.settingsNow().backup {
 		return nil, errSecondFactorOff("backup_code")
 	}
-	if !u.totpEnabled() {
+	if !u.totpEnabled() && u.secondFactorPhone() == nil {
 		return nil, newAPIError(http.StatusBadRequest, "second_factor_required", "no second factor",
 			"Set up an authenticator app before creating backup codes.", nil)
 	}

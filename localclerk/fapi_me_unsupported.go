@@ -12,17 +12,10 @@ import (
 
 // meUnsupported maps each unsupported operation to the feature it needs.
 var meUnsupported = map[string]string{
-	"GET /v1/me/phone_numbers":                            "phone numbers",
-	"POST /v1/me/phone_numbers":                           "phone numbers",
-	"GET /v1/me/phone_numbers/{id}":                       "phone numbers",
-	"PATCH /v1/me/phone_numbers/{id}":                     "phone numbers",
-	"DELETE /v1/me/phone_numbers/{id}":                    "phone numbers",
-	"POST /v1/me/phone_numbers/{id}/prepare_verification": "phone numbers",
-	"POST /v1/me/phone_numbers/{id}/attempt_verification": "phone numbers",
-	"GET /v1/me/trusted_devices":                          "trusted devices",
-	"POST /v1/me/trusted_devices/prepare":                 "trusted devices",
-	"POST /v1/me/trusted_devices/attempt":                 "trusted devices",
-	"DELETE /v1/me/trusted_devices/{id}":                  "trusted devices",
+	"GET /v1/me/trusted_devices":          "trusted devices",
+	"POST /v1/me/trusted_devices/prepare": "trusted devices",
+	"POST /v1/me/trusted_devices/attempt": "trusted devices",
+	"DELETE /v1/me/trusted_devices/{id}":  "trusted devices",
 }
 
 func (inst *Instance) meUnsupportedRoutes(mux *routeMux) {

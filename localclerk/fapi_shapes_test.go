@@ -175,6 +175,26 @@ var shapeCases = []shapeCase{
 		form: url.Values{"code": {"000000"}}, status: 422},
 	{name: "remove my email address", method: "DELETE", path: "/v1/me/email_addresses/{extra_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove my primary email address", method: "DELETE", path: "/v1/me/email_addresses/{alice_email}?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
+	// Phone numbers: the shared fixture's settings leave them off, so
+	// adding and texting one is refused here; TestMePhoneNumbers checks
+	// those answers with phone numbers on. Alice's number comes from the
+	// Backend API.
+	{name: "my phone numbers", method: "GET", path: "/v1/me/phone_numbers?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "my phone numbers signed out", method: "GET", path: "/v1/me/phone_numbers?__clerk_db_jwt={dvb}", status: 401},
+	{name: "add a phone number while they are off", method: "POST", path: "/v1/me/phone_numbers?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"phone_number": {"+12015550100"}}, status: 403},
+	{name: "my phone number", method: "GET", path: "/v1/me/phone_numbers/{alice_phone}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "a phone number I do not have", method: "GET", path: "/v1/me/phone_numbers/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "update my phone number", method: "POST", path: "/v1/me/phone_numbers/{alice_phone}?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"reserved_for_second_factor": {"false"}}, status: 200},
+	{name: "reserve my phone number while SMS codes are off", method: "POST", path: "/v1/me/phone_numbers/{alice_phone}?_method=PATCH&__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"reserved_for_second_factor": {"true"}}, status: 403},
+	{name: "prepare my phone verification while phone numbers are off", method: "POST", path: "/v1/me/phone_numbers/{alice_phone}/prepare_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"strategy": {"phone_code"}}, status: 403},
+	{name: "attempt my phone verification unprepared", method: "POST", path: "/v1/me/phone_numbers/{alice_phone}/attempt_verification?__clerk_db_jwt={dvb}", signedIn: true,
+		form: url.Values{"code": {"424242"}}, status: 400},
+	{name: "remove my phone number", method: "DELETE", path: "/v1/me/phone_numbers/{alice_phone}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "remove a phone number I do not have", method: "DELETE", path: "/v1/me/phone_numbers/idn_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
 	{name: "my sessions", method: "GET", path: "/v1/me/sessions?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "create totp while it is off", method: "POST", path: "/v1/me/totp?__clerk_db_jwt={dvb}", signedIn: true, status: 403},
 	{name: "verify totp while it is off", method: "POST", path: "/v1/me/totp/attempt_verification?__clerk_db_jwt={dvb}",
@@ -285,6 +305,10 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"PATCH /v1/me/passkeys/{id}":                     "checked against the spec in TestPasskeyRegisterAndSignIn",
 	"DELETE /v1/me/passkeys/{id}":                    "checked against the spec in TestPasskeyRegisterAndSignIn",
 	"POST /v1/me/passkeys/{id}/attempt_verification": "checked against the spec in TestPasskeyRegisterAndSignIn",
+	// Phone numbers are off in the shared fixture's settings.
+	"POST /v1/me/phone_numbers":                           "checked against the spec in TestMePhoneNumbers",
+	"POST /v1/me/phone_numbers/{id}/prepare_verification": "checked against the spec in TestMePhoneNumbers",
+	"POST /v1/me/phone_numbers/{id}/attempt_verification": "checked against the spec in TestMePhoneNumbers",
 }
 
 // TestFAPIShapesMatchTheSpec drives every Frontend API route localclerk
@@ -331,6 +355,9 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 					}
 				}
 			}
+			if strings.Contains(tc.path, "{alice_phone}") {
+				fx.alicePhone = addAlicePhone(t, h)
+			}
 			if strings.Contains(tc.path, "{alice_email}") {
 				var u struct {
 					PrimaryEmailAddressID string `json:"primary_email_address_id"`
@@ -344,7 +371,8 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			oauthCallback, eac := oauthShapeFixtures(t, h, fx, tc.path)
 			path := strings.NewReplacer("{oauth_callback}", oauthCallback, "{eac}", eac, "{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
 				"{sia}", fx.sia, "{sia_reset}", fx.sia, "{sia_new_password}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation,
-				"{extra_email}", fx.extraEmail, "{prepared_email}", fx.extraEmail, "{alice_email}", fx.aliceEmail).Replace(tc.path)
+				"{extra_email}", fx.extraEmail, "{prepared_email}", fx.extraEmail, "{alice_email}", fx.aliceEmail,
+				"{alice_phone}", fx.alicePhone).Replace(tc.path)
 			form := tc.form
 			if form.Get("email_address") == "{new_email}" {
 				form = url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "@example.com"}}
@@ -435,6 +463,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 type shapeFixture struct {
 	dvb, sid, ticket, sia, sua, logo, aliceInvitation string
 	extraEmail, aliceEmail                            string
+	alicePhone                                        string
 }
 
 // addAliceEmail gives Alice another, unverified, test address through the

@@ -53,10 +53,10 @@ func (inst *Instance) signInRoutes(mux *routeMux) {
 }
 
 // strategyUnsupported answers strategies localclerk does not implement
-// (OAuth, passkeys, web3, SAML, phone...).
+// (passkeys, web3, SAML...).
 func strategyUnsupported(s string) error {
 	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",
-		fmt.Sprintf("The %q strategy is not available on localclerk; use password, email_code or ticket.", s))
+		fmt.Sprintf("The %q strategy is not available on localclerk; use password, email_code, phone_code or ticket.", s))
 }
 
 // precheckSignInCreate checks the password of a one-step password
@@ -131,7 +131,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.signInOAuth(x, si, strategy); err != nil {
 				return nil, err
 			}
-		case strategy == "password" || strategy == "email_code" || strategy == "email_link" || strategy == "passkey":
+		case strategy == "password" || strategy == "email_code" || strategy == "email_link" || strategy == "passkey" || strategy == "phone_code":
 			if err := inst.settingsNow().firstFactorAllowed(strategy); err != nil {
 				return nil, err
 			}
@@ -146,7 +146,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			if err := inst.attemptPassword(x, si); err != nil {
 				return nil, err
 			}
-		case "email_code", "email_link", strategyResetPasswordEmail:
+		case "email_code", "email_link", "phone_code", strategyResetPasswordEmail:
 			if si.UserID == "" {
 				return nil, errMissing("identifier")
 			}
@@ -225,6 +225,9 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 	if strategy == "passkey" {
 		return inst.signInPreparePasskey(x, si)
 	}
+	if strategy == "phone_code" {
+		return inst.signInPreparePhone(x, si)
+	}
 	if strategy != "email_code" && strategy != "email_link" {
 		return strategyUnsupported(strategy)
 	}
@@ -246,12 +249,14 @@ func (inst *Instance) signInPrepare(x *fapiCall, si *signInAttempt) error {
 
 func (inst *Instance) signInAttempt(x *fapiCall, si *signInAttempt) error {
 	s := x.form.Get("strategy")
-	if s == "password" || s == "email_code" || s == "email_link" || s == "passkey" {
+	if s == "password" || s == "email_code" || s == "email_link" || s == "passkey" || s == "phone_code" {
 		if err := inst.settingsNow().firstFactorAllowed(s); err != nil {
 			return err
 		}
 	}
 	switch s {
+	case "phone_code":
+		return inst.signInAttemptPhone(x, si)
 	case "password":
 		return inst.attemptPassword(x, si)
 	case "email_code":

@@ -2,6 +2,7 @@ package localclerk
 
 import (
 	"net/http"
+	"slices"
 )
 
 // A sign-in's second factor: once the first factor is verified, a user
@@ -23,6 +24,9 @@ func (ss *servedSettings) userSecondFactors(u *user) []string {
 	}
 	if ss.backup && len(u.BackupCodes) > 0 {
 		out = append(out, "backup_code")
+	}
+	if ss.phoneSecond && u.secondFactorPhone() != nil {
+		out = append(out, "phone_code")
 	}
 	return out
 }
@@ -48,8 +52,8 @@ func (inst *Instance) finishFirstFactor(x *fapiCall, si *signInAttempt) error {
 var errNotAwaitingSecondFactor = newAPIError(http.StatusBadRequest, "sign_in_status_invalid", "invalid status",
 	"This sign-in does not need a second factor now.", nil)
 
-// signInPrepareSecond: TOTP and backup codes need no preparation; the
-// strategies that send a code are not served.
+// signInPrepareSecond: TOTP and backup codes need no preparation; an SMS
+// code is texted to the user's second-factor number.
 func (inst *Instance) signInPrepareSecond(x *fapiCall, si *signInAttempt) error {
 	if si.Status != "needs_second_factor" {
 		return errNotAwaitingSecondFactor
@@ -57,12 +61,15 @@ func (inst *Instance) signInPrepareSecond(x *fapiCall, si *signInAttempt) error 
 	switch s := x.form.Get("strategy"); s {
 	case "totp", "backup_code", "":
 		return nil
+	case "phone_code":
+		return inst.prepareSecondPhone(x, si)
 	default:
 		return strategyUnsupported(s)
 	}
 }
 
-// signInAttemptSecond checks a TOTP or backup code and starts the session.
+// signInAttemptSecond checks a TOTP, backup or SMS code and starts the
+// session.
 func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error {
 	if si.Status != "needs_second_factor" {
 		return errNotAwaitingSecondFactor
@@ -75,12 +82,20 @@ func (inst *Instance) signInAttemptSecond(x *fapiCall, si *signInAttempt) error 
 	if err != nil {
 		return err
 	}
-	si.SecondStrategy, si.SecondStatus = strategy, "unverified"
-	si.SecondAttempts++
-	if err := inst.checkSecondFactor(x, u, strategy); err != nil {
-		return err
+	if strategy == "phone_code" && slices.Contains(inst.settingsNow().userSecondFactors(u), strategy) {
+		// The SMS code was sent to this sign-in (prepareSecondPhone) and
+		// is checked against it, not against the user.
+		if err := checkSignInCode(x, si, si.SecondStrategy == "phone_code", strategy, &si.SecondAttempts, &si.SecondStatus); err != nil {
+			return err
+		}
+	} else {
+		si.SecondStrategy, si.SecondStatus = strategy, "unverified"
+		si.SecondAttempts++
+		if err := inst.checkSecondFactor(x, u, strategy); err != nil {
+			return err
+		}
+		si.SecondStatus = "verified"
 	}
-	si.SecondStatus = "verified"
 	s, err := inst.completeSignInAttempt(x, si, "")
 	if err != nil {
 		return err
@@ -125,10 +140,18 @@ func (inst *Instance) checkSecondFactor(x *fapiCall, u *user, strategy string) e
 func (inst *Instance) secondFactorJSON(si *signInAttempt, u *user, out *signInWire) {
 	if si.Status == "needs_second_factor" || si.SecondStrategy != "" {
 		for _, f := range inst.settingsNow().userSecondFactors(u) {
+			if f == "phone_code" {
+				out.SupportedSecondFactors = append(out.SupportedSecondFactors, phoneFactorsJSON(u, true)...)
+				continue
+			}
 			out.SupportedSecondFactors = append(out.SupportedSecondFactors, signInFactorWire{Strategy: f})
 		}
 	}
 	if si.SecondStrategy != "" {
-		out.SecondFactorVerification = verificationJSON(si.SecondStrategy, si.SecondStatus, si.SecondAttempts, 0)
+		exp := int64(0)
+		if si.SecondStrategy == "phone_code" {
+			exp = si.CodeExpireAt
+		}
+		out.SecondFactorVerification = verificationJSON(si.SecondStrategy, si.SecondStatus, si.SecondAttempts, exp)
 	}
 }

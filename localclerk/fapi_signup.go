@@ -14,25 +14,28 @@ const kindFAPISignUp = "fapi_sign_up"
 // only when the e-mail address is verified; until then only a password
 // hash is kept.
 type signUpAttempt struct {
-	ID               string `json:"id"`
-	ClientID         string `json:"client_id"`
-	Status           string `json:"status"` // missing_requirements, complete
-	Email            string `json:"email,omitempty"`
-	Username         string `json:"username,omitempty"`
-	Ticket           string `json:"ticket,omitempty"` // the invitation it accepts; its address is verified by it
-	FirstName        string `json:"first_name,omitempty"`
-	LastName         string `json:"last_name,omitempty"`
-	PasswordHash     string `json:"password_hash,omitempty"`
-	VerifyStatus     string `json:"verify_status,omitempty"`   // "", unverified, verified, expired
-	VerifyStrategy   string `json:"verify_strategy,omitempty"` // "" (email_code) or email_link, whose Code is the link's token
-	Attempts         int    `json:"attempts"`
-	Code             string `json:"code,omitempty"`
-	CodeExpireAt     int64  `json:"code_expire_at,omitempty"`
-	LinkClientID     string `json:"link_client_id,omitempty"` // the client that opened the e-mail link
-	CreatedUserID    string `json:"created_user_id,omitempty"`
-	CreatedSessionID string `json:"created_session_id,omitempty"`
-	CreatedAt        int64  `json:"created_at"`
-	AbandonAt        int64  `json:"abandon_at"`
+	ID             string `json:"id"`
+	ClientID       string `json:"client_id"`
+	Status         string `json:"status"` // missing_requirements, complete
+	Email          string `json:"email,omitempty"`
+	Username       string `json:"username,omitempty"`
+	Ticket         string `json:"ticket,omitempty"` // the invitation it accepts; its address is verified by it
+	FirstName      string `json:"first_name,omitempty"`
+	LastName       string `json:"last_name,omitempty"`
+	PasswordHash   string `json:"password_hash,omitempty"`
+	VerifyStatus   string `json:"verify_status,omitempty"`   // "", unverified, verified, expired
+	VerifyStrategy string `json:"verify_strategy,omitempty"` // "" (email_code) or email_link, whose Code is the link's token
+	// Phone is the E.164 number given, verified by SMS code
+	// (fapi_signup_phone.go) as Email is by e-mail code.
+	Phone            phoneSignUp `json:"phone,omitzero"`
+	Attempts         int         `json:"attempts"`
+	Code             string      `json:"code,omitempty"`
+	CodeExpireAt     int64       `json:"code_expire_at,omitempty"`
+	LinkClientID     string      `json:"link_client_id,omitempty"` // the client that opened the e-mail link
+	CreatedUserID    string      `json:"created_user_id,omitempty"`
+	CreatedSessionID string      `json:"created_session_id,omitempty"`
+	CreatedAt        int64       `json:"created_at"`
+	AbandonAt        int64       `json:"abandon_at"`
 
 	// OAuth is the external account verification of a social sign-up
 	// (fapi_oauth.go).
@@ -123,10 +126,8 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	if s := f.Get("strategy"); s != "" && s != "ticket" {
 		return strategyUnsupported(s)
 	}
-	for _, p := range []string{"phone_number", "web3_wallet"} {
-		if f.Get(p) != "" {
-			return errParam(http.StatusUnprocessableEntity, "form_param_unknown", p, p+" is not used by this instance.")
-		}
+	if f.Get("web3_wallet") != "" {
+		return errParam(http.StatusUnprocessableEntity, "form_param_unknown", "web3_wallet", "web3_wallet is not used by this instance.")
 	}
 	if f.Get("strategy") == "ticket" || f.Get("ticket") != "" {
 		if err := inst.signUpTicket(x, su); err != nil {
@@ -178,6 +179,11 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 		}
 		su.Email = email
 	}
+	if v, ok := f["phone_number"]; ok {
+		if err := inst.setSignUpPhone(x, su, v[0]); err != nil {
+			return err
+		}
+	}
 	if v, ok := f["password"]; ok {
 		pw := v[0]
 		if err := validatePassword(&pw, nil); err != nil {
@@ -211,6 +217,9 @@ func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
 	if s == "email_link" && inst.settingsNow().emailLink {
 		return inst.prepareSignUpLink(x, su)
 	}
+	if s == "phone_code" {
+		return inst.signUpPreparePhone(x, su)
+	}
 	if s != "email_code" {
 		if s == "" {
 			return errMissing("strategy")
@@ -227,6 +236,9 @@ func (inst *Instance) signUpPrepare(x *fapiCall, su *signUpAttempt) error {
 }
 
 func (inst *Instance) signUpAttempt(x *fapiCall, su *signUpAttempt) error {
+	if x.form.Get("strategy") == "phone_code" {
+		return inst.signUpAttemptPhone(x, su)
+	}
 	if s := x.form.Get("strategy"); s != "email_code" {
 		if s == "" {
 			return errMissing("strategy")

@@ -26,8 +26,9 @@ func (ss *servedSettings) signUpFields(su *signUpAttempt) (required, optional, m
 	}
 	field("email_address", ss.email, ss.emailRequired, su.Email != "")
 	field("username", ss.username, ss.usernameReq, su.Username != "")
+	field("phone_number", ss.phone, ss.phoneReq, su.Phone.Number != "")
 	field("password", ss.password, ss.password, su.PasswordHash != "")
-	if su.Email == "" && su.Username == "" && !ss.emailRequired && !ss.usernameReq {
+	if su.Email == "" && su.Username == "" && su.Phone.Number == "" && !ss.emailRequired && !ss.usernameReq && !ss.phoneReq {
 		// Nothing required, nothing given: one identifier is needed.
 		missing = append(missing, ss.identifiers()[0])
 	}
@@ -61,7 +62,8 @@ func (ss *servedSettings) setSignUpUsername(x *fapiCall, su *signUpAttempt, raw 
 // sign-up has every required field and its address is verified.
 func (inst *Instance) maybeCompleteSignUp(x *fapiCall, su *signUpAttempt) error {
 	ss := inst.settingsNow()
-	if _, _, missing := ss.signUpFields(su); len(missing) > 0 || (su.Email != "" && su.VerifyStatus != "verified") {
+	if _, _, missing := ss.signUpFields(su); len(missing) > 0 || (su.Email != "" && su.VerifyStatus != "verified") ||
+		(su.Phone.Number != "" && su.Phone.Status != "verified") {
 		return nil
 	}
 	var emails []string
@@ -74,6 +76,9 @@ func (inst *Instance) maybeCompleteSignUp(x *fapiCall, su *signUpAttempt) error 
 	p := &userParams{EmailAddress: emails, FirstName: strPtr(su.FirstName), LastName: strPtr(su.LastName)}
 	if su.Username != "" {
 		p.Username = &su.Username
+	}
+	if su.Phone.Number != "" {
+		p.PhoneNumber = []string{su.Phone.Number}
 	}
 	u, err := inst.createUser(x.t, p, x.now, true)
 	if err != nil {

@@ -12,6 +12,7 @@ type userTextFilters struct {
 	emails, usernames                       []string // exact, case-insensitive
 	query, emailQuery, usernameQuery, nameQ string   // substrings, lower-case
 	phoneQuery                              string
+	phones                                  []string // E.164, exact
 	createdBefore, createdAfter             *int64
 	signInBefore, signInAfter               *int64
 	activeBefore, activeAfter, activeSince  *int64
@@ -29,6 +30,11 @@ func parseUserTextFilters(q url.Values, withIdentity bool) (userTextFilters, err
 	}
 	if withIdentity {
 		f.emails, f.usernames, f.query = multi(q, "email_address"), multi(q, "username"), lower("query")
+	}
+	for _, raw := range multi(q, "phone_number") {
+		// A raw "+" in a query string arrives as a space.
+		n, _ := parsePhoneNumber("+" + strings.TrimLeft(strings.TrimSpace(raw), "+"))
+		f.phones = append(f.phones, n)
 	}
 	for name, dst := range map[string]**int64{
 		"created_at_before": &f.createdBefore, "created_at_after": &f.createdAfter,
@@ -55,6 +61,10 @@ func (f userTextFilters) match(u *user) bool {
 	for _, e := range u.Emails {
 		emails = append(emails, strings.ToLower(e.Address))
 	}
+	phones := make([]string, 0, len(u.Phones))
+	for _, p := range u.Phones {
+		phones = append(phones, p.Number)
+	}
 	username := strings.ToLower(deref(u.Username))
 	name := strings.ToLower(strings.TrimSpace(deref(u.FirstName) + " " + deref(u.LastName)))
 	anyContains := func(list []string, sub string) bool {
@@ -71,11 +81,12 @@ func (f userTextFilters) match(u *user) bool {
 		f.emailQuery != "" && !anyContains(emails, f.emailQuery),
 		f.usernameQuery != "" && !strings.Contains(username, f.usernameQuery),
 		f.nameQ != "" && !strings.Contains(name, f.nameQ),
-		f.phoneQuery != "": // localclerk users have no phone numbers
+		len(f.phones) > 0 && !anyFold(f.phones, phones),
+		f.phoneQuery != "" && !anyContains(phones, f.phoneQuery):
 		return false
 	}
 	if f.query != "" {
-		hay := strings.Join(append([]string{strings.ToLower(u.ID), username, name}, emails...), "\x00")
+		hay := strings.Join(append(append([]string{strings.ToLower(u.ID), username, name}, emails...), phones...), "\x00")
 		if !strings.Contains(hay, f.query) {
 			return false
 		}

@@ -29,6 +29,7 @@ const (
 	nsEmail      = "user:email"
 	nsUsername   = "user:username"
 	nsExternalID = "user:external_id"
+	nsPhone      = "user:phone"
 	nsSlug       = "org:slug"
 	nsMember     = "membership:pair"
 	nsRoleKey    = "role:key"
@@ -52,6 +53,19 @@ type emailAddress struct {
 	VerifiedBy string `json:"verified_by,omitempty"`
 }
 
+// phoneNumber is one of a user's phone numbers, in E.164 form
+// (phone.go). A verified number may be reserved for the second factor
+// (SMS codes); DefaultSecondFactor marks the one a sign-in texts first.
+type phoneNumber struct {
+	ID                   string `json:"id"`
+	Number               string `json:"number"`
+	Verified             bool   `json:"verified"`
+	ReservedSecondFactor bool   `json:"reserved_for_second_factor,omitempty"`
+	DefaultSecondFactor  bool   `json:"default_second_factor,omitempty"`
+	CreatedAt            int64  `json:"created_at"`
+	UpdatedAt            int64  `json:"updated_at"`
+}
+
 type user struct {
 	ID             string          `json:"id"`
 	ExternalID     *string         `json:"external_id,omitempty"`
@@ -60,6 +74,8 @@ type user struct {
 	Username       *string         `json:"username,omitempty"`
 	Emails         []emailAddress  `json:"emails"`
 	PrimaryEmailID string          `json:"primary_email_id,omitempty"`
+	Phones         []phoneNumber   `json:"phones,omitempty"`
+	PrimaryPhoneID string          `json:"primary_phone_id,omitempty"`
 	Locale         *string         `json:"locale,omitempty"`
 	LegalAccepted  *int64          `json:"legal_accepted_at,omitempty"`
 	NoDeleteSelf   bool            `json:"delete_self_disabled,omitempty"`

@@ -27,6 +27,7 @@ const (
 	msgVerificationCode       = "verification_code"
 	msgInvitation             = "invitation"
 	msgOrganizationInvitation = "organization_invitation"
+	msgSMS                    = "sms" // a text message with a code, To an E.164 number
 )
 
 // outboxMessage is one message localclerk would have sent.
@@ -124,7 +125,7 @@ type outboxRow struct {
 // templates.
 const outboxTmpl = `
 {{define "outbox"}}{{template "head" .}}
-<p class="hint">Every e-mail localclerk would have sent, newest first. Nothing leaves this machine. As JSON: <a href="/outbox.json">/outbox.json</a> (<code>?to=</code> filters by address).</p>
+<p class="hint">Every e-mail and text message localclerk would have sent, newest first. Nothing leaves this machine. As JSON: <a href="/outbox.json">/outbox.json</a> (<code>?to=</code> filters by address).</p>
 {{if not .Messages}}<p>No messages yet.</p>{{end}}
 <ol class="outbox">{{range .Messages}}<li>
 <p class="subject">{{.Subject}}</p>

@@ -31,6 +31,21 @@ func (r identifierRepo) claimEmail(addr, userID string) error {
 // releaseEmails frees every address userID holds.
 func (r identifierRepo) releaseEmails(userID string) error { return r.t.release(nsEmail, userID) }
 
+// phoneOwner returns the id of the user holding the E.164 number;
+// errNotFound when no one does.
+func (r identifierRepo) phoneOwner(number string) (string, error) {
+	return r.t.lookup(nsPhone, number)
+}
+
+// claimPhone reserves the E.164 number for userID; errConflict when
+// another user holds it.
+func (r identifierRepo) claimPhone(number, userID string) error {
+	return r.t.claim(nsPhone, number, userID)
+}
+
+// releasePhones frees every number userID holds.
+func (r identifierRepo) releasePhones(userID string) error { return r.t.release(nsPhone, userID) }
+
 // claimUsername reserves name for userID; errConflict when another user
 // holds it.
 func (r identifierRepo) claimUsername(name, userID string) error {

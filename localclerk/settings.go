@@ -16,7 +16,7 @@ import (
 // which first and second factors, social providers, multi-session, the
 // sign-up mode, password and username rules, and organizations.
 //
-// A setting localclerk does not serve yet (phone numbers) is kept and exported
+// A setting localclerk does not serve (a strategy it does not know) is kept and exported
 // as set, but the Frontend API environment advertises it as off, so the
 // components never offer a button that ends in an error; Unserved names
 // them. Start from DefaultSettings and change what differs.
@@ -25,12 +25,13 @@ type Settings struct {
 	// (optional) or "off".
 	Identifiers IdentifierSettings `json:"identifiers"`
 	// FirstFactors are the sign-in strategies once the user is
-	// identified: "password", "email_code", "email_link" (served; a link
-	// also verifies addresses at sign-up and in <UserProfile/>), "passkey"
-	// (served), "phone_code" (kept, not served yet).
+	// identified: "password", "email_code", "email_link" (a link also
+	// verifies addresses at sign-up and in <UserProfile/>), "passkey" and
+	// "phone_code" (SMS codes to a verified number).
 	FirstFactors []string `json:"first_factors"`
 	// SecondFactors are the multi-factor strategies users may enrol:
-	// "totp", "backup_code" (served), "phone_code" (kept, not served yet).
+	// "totp", "backup_code" and "phone_code" (SMS codes to a verified
+	// number).
 	SecondFactors []string `json:"second_factors"`
 	// Social lists the social providers by Clerk's strategy name
 	// ("oauth_google", "oauth_github", "oauth_custom_<name>", …), signed in
@@ -319,11 +320,14 @@ type servedSettings struct {
 	email, username bool // identifiers that are on
 	emailRequired   bool
 	usernameReq     bool
+	phone, phoneReq bool // the phone number identifier
 	password        bool // password first factor
 	emailCode       bool
 	emailLink       bool // email_link first factor and e-mail verification
 	passkey         bool // passkey first factor, and passkeys in the account
+	phoneCode       bool // phone_code first factor
 	totp, backup    bool // second factors
+	phoneSecond     bool // phone_code second factor
 	restricted      bool // sign-up only through an invitation
 	waitlist        bool // restricted, with <Waitlist/>'s form (POST /v1/waitlist)
 	pw              PasswordSettings
@@ -339,8 +343,11 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		username: s.Identifiers.Username != ModeOff, usernameReq: s.Identifiers.Username == ModeRequired,
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
 		passkey: slices.Contains(s.FirstFactors, "passkey"),
-		totp:    slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
-		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
+		phone:   s.Identifiers.PhoneNumber != ModeOff, phoneReq: s.Identifiers.PhoneNumber == ModeRequired,
+		phoneCode: slices.Contains(s.FirstFactors, "phone_code"),
+		totp:      slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
+		phoneSecond: slices.Contains(s.SecondFactors, "phone_code"),
+		restricted:  s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
 		multiSession: s.MultiSession,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist
@@ -348,9 +355,11 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 	// password only.
 	ss.emailCode = ss.emailCode && ss.email
 	ss.emailLink = slices.Contains(s.FirstFactors, "email_link") && ss.email
-	if !ss.email && !ss.username {
-		// Only a phone number is on, which is not served: keep e-mail so
-		// that anyone can sign in at all.
+	// Likewise SMS codes need a number.
+	ss.phoneCode = ss.phoneCode && ss.phone
+	ss.phoneSecond = ss.phoneSecond && ss.phone
+	if !ss.email && !ss.username && !ss.phone {
+		// No identifier at all: keep e-mail so that anyone can sign in.
 		ss.email, ss.emailRequired = true, true
 	}
 	return ss
@@ -360,16 +369,13 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 // serve yet; the environment shows them as off.
 func (inst *Instance) Unserved(s Settings) []string {
 	var out []string
-	if s.Identifiers.PhoneNumber != ModeOff {
-		out = append(out, "identifiers.phone_number")
-	}
 	for _, f := range s.FirstFactors {
-		if f != "password" && f != "email_code" && f != "email_link" && f != "passkey" {
+		if !slices.Contains([]string{"password", "email_code", "email_link", "passkey", "phone_code"}, f) {
 			out = append(out, "first_factors."+f)
 		}
 	}
 	for _, f := range s.SecondFactors {
-		if f != "totp" && f != "backup_code" {
+		if f != "totp" && f != "backup_code" && f != "phone_code" {
 			out = append(out, "second_factors."+f)
 		}
 	}

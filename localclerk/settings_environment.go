@@ -23,6 +23,9 @@ func (ss *servedSettings) secondFactors() []string {
 	if ss.backup {
 		out = append(out, "backup_code")
 	}
+	if ss.phoneSecond {
+		out = append(out, "phone_code")
+	}
 	return out
 }
 
@@ -49,6 +52,9 @@ func (ss *servedSettings) identifiers() []string {
 	if ss.username {
 		out = append(out, "username")
 	}
+	if ss.phone {
+		out = append(out, "phone_number")
+	}
 	return out
 }
 
@@ -66,6 +72,9 @@ func (ss *servedSettings) firstFactors() []string {
 	}
 	if ss.passkey {
 		out = append(out, "passkey")
+	}
+	if ss.phoneCode {
+		out = append(out, "phone_code")
 	}
 	return out
 }
@@ -86,6 +95,17 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 	}
 	username := attributeWire{Enabled: ss.username, Required: ss.usernameReq, UsedForFirstFactor: ss.username,
 		FirstFactors: list(), SecondFactors: list(), Verifications: list()}
+	phone := attributeWire{Enabled: ss.phone, Required: ss.phoneReq, UsedForFirstFactor: ss.phoneCode,
+		FirstFactors: list(), UsedForSecondFactor: ss.phoneSecond, SecondFactors: list(), Verifications: list()}
+	if ss.phone {
+		phone.Verifications, phone.VerifyAtSignUp = list("phone_code"), true
+		if ss.phoneCode {
+			phone.FirstFactors = list("phone_code")
+		}
+		if ss.phoneSecond {
+			phone.SecondFactors = list("phone_code")
+		}
+	}
 	password := attributeWire{Enabled: ss.password, Required: ss.password,
 		FirstFactors: list(), SecondFactors: list(), Verifications: list()}
 	second := func(on bool, strategy string) attributeWire {
@@ -97,7 +117,7 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 	}
 	us := &env.UserSettings
 	attrs := &us.Attributes
-	attrs.EmailAddress, attrs.Username, attrs.Password = email, username, password
+	attrs.EmailAddress, attrs.Username, attrs.Password, attrs.PhoneNumber = email, username, password, phone
 	attrs.AuthenticatorApp, attrs.BackupCode = second(ss.totp, "totp"), second(ss.backup, "backup_code")
 	attrs.Passkey, us.PasskeySettings = ss.passkeyEnvironment()
 	mode := SignUpPublic
@@ -108,7 +128,7 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 		}
 	}
 	us.SignUp = signUpSettingsWire{Progressive: true, CaptchaWidgetType: "invisible", Mode: mode}
-	us.SignIn.SecondFactor = secondFactorFlagWire{Enabled: ss.totp || ss.backup}
+	us.SignIn.SecondFactor = secondFactorFlagWire{Enabled: ss.totp || ss.backup || ss.phoneSecond}
 	us.PasswordSettings = passwordSettingsWire{DisableHIBP: true, MinLength: ss.pw.MinLength, MaxLength: ss.pw.MaxLength,
 		RequireSpecialChar: ss.pw.RequireSpecialChar, RequireNumbers: ss.pw.RequireNumbers,
 		RequireUppercase: ss.pw.RequireUppercase, RequireLowercase: ss.pw.RequireLowercase}
@@ -118,6 +138,7 @@ func (ss *servedSettings) applyToEnvironment(env *environmentWire) {
 	ac.SingleSessionMode = !ss.multiSession
 	ac.EmailAddress = onOff(ss.email, ss.emailRequired)
 	ac.Username = onOff(ss.username, ss.usernameReq)
+	ac.PhoneNumber = onOff(ss.phone, ss.phoneReq)
 	ac.Password = onOff(ss.password, ss.password)
 	ids := ss.identifiers()
 	ac.IdentificationStrategies = ids

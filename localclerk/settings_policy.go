@@ -14,7 +14,8 @@ import (
 // sign-up is open, and what a new password or username must look like.
 
 // userBySignInIdentifier finds the user an identifier names, looking only
-// at the identifiers that are on: an e-mail address, then a username.
+// at the identifiers that are on: an e-mail address, a username, then a
+// phone number (in any form parsePhoneNumber reads).
 func (ss *servedSettings) userBySignInIdentifier(t *txn, identifier string) (*user, error) {
 	id, err := "", errNotFound
 	if ss.email {
@@ -22,6 +23,9 @@ func (ss *servedSettings) userBySignInIdentifier(t *txn, identifier string) (*us
 	}
 	if errors.Is(err, errNotFound) && ss.username {
 		id, err = t.identifiers().usernameOwner(identifier)
+	}
+	if number, ok := parsePhoneNumber(identifier); ok && errors.Is(err, errNotFound) && ss.phone {
+		id, err = t.identifiers().phoneOwner(number)
 	}
 	if errors.Is(err, errNotFound) {
 		return nil, errIdentifierNotFound
@@ -36,7 +40,8 @@ func (ss *servedSettings) userBySignInIdentifier(t *txn, identifier string) (*us
 // off (and any localclerk does not serve).
 func (ss *servedSettings) firstFactorAllowed(strategy string) error {
 	if (strategy == "password" && ss.password) || (strategy == "email_code" && ss.emailCode) ||
-		(strategy == "email_link" && ss.emailLink) || (strategy == "passkey" && ss.passkey) {
+		(strategy == "email_link" && ss.emailLink) || (strategy == "passkey" && ss.passkey) ||
+		(strategy == "phone_code" && ss.phoneCode) {
 		return nil
 	}
 	return errParam(http.StatusUnprocessableEntity, "strategy_for_user_invalid", "strategy",

@@ -91,7 +91,9 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 	}{
 		{"username", "enabled", true}, {"username", "used_for_first_factor", true}, {"username", "required", false},
 		{"authenticator_app", "enabled", true}, {"authenticator_app", "used_for_second_factor", true},
-		{"backup_code", "enabled", true}, {"phone_number", "enabled", false}, {"password", "required", true},
+		{"backup_code", "enabled", true}, {"password", "required", true},
+		{"phone_number", "enabled", true}, {"phone_number", "required", false}, {"phone_number", "used_for_first_factor", true},
+		{"phone_number", "used_for_second_factor", false},
 	} {
 		if got := attr(c.name, c.field); got != c.want {
 			t.Errorf("attributes.%s.%s = %v, want %v", c.name, c.field, got, c.want)
@@ -112,7 +114,16 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 	if got := envPath(env, "auth_config", "single_session_mode"); got != false {
 		t.Errorf("single_session_mode %v with multi_session on", got)
 	}
-	if got := envPath(env, "auth_config", "identification_strategies"); !reflect.DeepEqual(got, []any{"email_address", "username"}) {
+	if got := attr("phone_number", "first_factors"); !reflect.DeepEqual(got, []any{"phone_code"}) {
+		t.Errorf("phone_number first factors %v", got)
+	}
+	if got := envPath(env, "auth_config", "phone_number"); got != "on" {
+		t.Errorf("auth_config.phone_number %v", got)
+	}
+	if got, _ := envPath(env, "auth_config", "first_factors").([]any); !slices.Contains(got, any("phone_code")) {
+		t.Errorf("auth_config.first_factors %v", got)
+	}
+	if got := envPath(env, "auth_config", "identification_strategies"); !reflect.DeepEqual(got, []any{"email_address", "username", "phone_number"}) {
 		t.Errorf("identification_strategies %v", got)
 	}
 	if got := envPath(env, "auth_config", "second_factors"); !reflect.DeepEqual(got, []any{"totp", "backup_code"}) {
@@ -127,24 +138,21 @@ func TestSettingsShapeTheEnvironment(t *testing.T) {
 	if got := envPath(env, "user_settings", "username_settings", "min_length"); got != float64(3) {
 		t.Errorf("username_settings.min_length %v", got)
 	}
-	unserved := h.inst.Unserved(*mfaSettings())
-	for _, want := range []string{"identifiers.phone_number", "first_factors.phone_code"} {
-		if !slices.Contains(unserved, want) {
-			t.Errorf("Unserved %v lacks %s", unserved, want)
-		}
-	}
-	for _, served := range []string{"multi_session", "first_factors.email_link"} {
-		if slices.Contains(unserved, served) {
-			t.Errorf("Unserved %v names %s, which is served", unserved, served)
-		}
+	// Every setting of mfaSettings is served; a strategy localclerk does
+	// not know is named.
+	odd := mfaSettings()
+	odd.FirstFactors = append(odd.FirstFactors, "web3_metamask_signature")
+	if got := h.inst.Unserved(*odd); !slices.Equal(got, []string{"first_factors.web3_metamask_signature"}) {
+		t.Errorf("Unserved = %v, want only the unknown strategy", got)
 	}
 
 	// The defaults: no second factor, no username; a change shows at once.
 	h2 := start(t, Options{})
 	env = envGet(t, h2)
 	if envPath(env, "user_settings", "attributes", "authenticator_app", "enabled") != false ||
-		envPath(env, "user_settings", "attributes", "username", "enabled") != false {
-		t.Errorf("defaults advertise a second factor or usernames")
+		envPath(env, "user_settings", "attributes", "username", "enabled") != false ||
+		envPath(env, "user_settings", "attributes", "phone_number", "enabled") != false || envPath(env, "auth_config", "phone_number") != "off" {
+		t.Errorf("defaults advertise a second factor, usernames or phone numbers")
 	}
 	if got := envPath(env, "auth_config", "single_session_mode"); got != true {
 		t.Errorf("default single_session_mode %v", got)

@@ -39,8 +39,10 @@ type signInUserDataWire struct {
 type signInFactorWire struct {
 	Strategy       string `json:"strategy"`
 	EmailAddressID string `json:"email_address_id,omitempty"`
+	PhoneNumberID  string `json:"phone_number_id,omitempty"`
 	SafeIdentifier string `json:"safe_identifier,omitempty"`
 	Primary        *bool  `json:"primary,omitempty"`
+	Default        *bool  `json:"default,omitempty"`
 }
 
 // attemptVerificationWire is a sign-in's or sign-up's Verification: a
@@ -93,7 +95,7 @@ type signUpWire struct {
 	Verifications           signUpVerificationsWire `json:"verifications"`
 	Username                *string                 `json:"username"`
 	EmailAddress            *string                 `json:"email_address"`
-	PhoneNumber             alwaysNull              `json:"phone_number"`
+	PhoneNumber             *string                 `json:"phone_number"`
 	Web3Wallet              alwaysNull              `json:"web3_wallet"`
 	FirstName               *string                 `json:"first_name"`
 	LastName                *string                 `json:"last_name"`
@@ -115,7 +117,7 @@ type signUpWire struct {
 // address is ever verified.
 type signUpVerificationsWire struct {
 	EmailAddress    *attemptVerificationWire `json:"email_address"`
-	PhoneNumber     alwaysNull               `json:"phone_number"`
+	PhoneNumber     *attemptVerificationWire `json:"phone_number"`
 	Web3Wallet      alwaysNull               `json:"web3_wallet"`
 	ExternalAccount *attemptVerificationWire `json:"external_account"`
 }
@@ -147,6 +149,9 @@ func (inst *Instance) signInJSON(x *fapiCall, si *signInAttempt) (*signInWire, e
 		}
 		if ss.passkey && u.hasPasskey() {
 			out.SupportedFirstFactors = append(out.SupportedFirstFactors, signInFactorWire{Strategy: "passkey"})
+		}
+		if ss.phoneCode {
+			out.SupportedFirstFactors = append(out.SupportedFirstFactors, phoneFactorsJSON(&u, false)...)
 		}
 		out.SupportedFirstFactors = append(out.SupportedFirstFactors, resetPasswordFactorJSON(&u, si.Identifier)...)
 		pud := publicUserData(&u, x.avatar())
@@ -197,8 +202,13 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
 	unverified := []string{}
 	if su.Status == "complete" {
 		missing = []string{}
-	} else if su.Email != "" && su.VerifyStatus != "verified" {
-		unverified = append(unverified, "email_address")
+	} else {
+		if su.Email != "" && su.VerifyStatus != "verified" {
+			unverified = append(unverified, "email_address")
+		}
+		if su.Phone.Number != "" && su.Phone.Status != "verified" {
+			unverified = append(unverified, "phone_number")
+		}
 	}
 	out := &signUpWire{Object: "sign_up_attempt", ID: su.ID, Status: su.Status,
 		RequiredFields: required, OptionalFields: optional,
@@ -229,6 +239,9 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
 			v.VerifiedAtClient = &su.LinkClientID
 		}
 		out.Verifications.EmailAddress = v
+	}
+	if su.Phone.Number != "" {
+		out.PhoneNumber, out.Verifications.PhoneNumber = &su.Phone.Number, su.Phone.wire()
 	}
 	if su.OAuth != nil {
 		out.ExternalAccountStrategy, out.Verifications.ExternalAccount = &su.OAuth.Strategy, su.OAuth.wire()

@@ -25,7 +25,7 @@ type userWire struct {
 	PrivateMetadata               json.RawMessage    `json:"private_metadata,omitzero"` // not in the Frontend API
 	UnsafeMetadata                json.RawMessage    `json:"unsafe_metadata"`
 	EmailAddresses                []emailAddressWire `json:"email_addresses"`
-	PhoneNumbers                  emptyList          `json:"phone_numbers"`
+	PhoneNumbers                  []phoneNumberWire  `json:"phone_numbers"`
 	Web3Wallets                   emptyList          `json:"web3_wallets"`
 	Passkeys                      any                `json:"passkeys"` // []*bapiPasskeyWire, or []*passkeyWire in the Frontend API
 	PasswordEnabled               bool               `json:"password_enabled"`
@@ -107,14 +107,15 @@ func userJSON(u *user) *userWire {
 		ID: u.ID, Object: "user",
 		ExternalID: u.ExternalID, Username: u.Username,
 		FirstName: u.FirstName, LastName: u.LastName, Locale: u.Locale,
-		PrimaryEmailAddressID: strOrNil(u.PrimaryEmailID),
-		ProfileImageURL:       img, ImageURL: img, HasImage: hasImage,
+		PrimaryEmailAddressID: strOrNil(u.PrimaryEmailID), PrimaryPhoneNumberID: strOrNil(u.PrimaryPhoneID),
+		PhoneNumbers:    phonesJSON(u),
+		ProfileImageURL: img, ImageURL: img, HasImage: hasImage,
 		PublicMetadata: rawOrEmpty(u.PublicMeta), PrivateMetadata: rawOrEmpty(u.PrivateMeta),
 		UnsafeMetadata:  rawOrEmpty(u.UnsafeMeta),
 		EmailAddresses:  emails,
 		PasswordEnabled: u.PasswordHash != "",
 		TOTPEnabled:     u.totpEnabled(), BackupCodeEnabled: len(u.BackupCodes) > 0,
-		TwoFactorEnabled: u.totpEnabled() || len(u.BackupCodes) > 0,
+		TwoFactorEnabled: u.mfaEnabled(),
 		MFAEnabledAt:     u.MFAEnabledAt, MFADisabledAt: u.MFADisabledAt,
 		LastSignInAt: u.LastSignInAt, Banned: u.Banned, Locked: u.Locked,
 		VerificationAttemptsRemaining: 100,

@@ -123,6 +123,7 @@ function Page({ path }) {
 
 // An organization invitation's link brings a new user here with
 // __clerk_ticket and __clerk_status=sign_up: <SignUp/> redeems the ticket.
+// /sign-up shows <SignUp/> to anyone signed out.
 const invitedToSignUp = new URLSearchParams(window.location.search).get('__clerk_status') === 'sign_up';
 
 export default function App() {
@@ -131,9 +132,9 @@ export default function App() {
     <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 960, margin: '2rem auto' }}>
       <h1>goclerk + React</h1>
       <Show when="signed-out">
-        {invitedToSignUp ? (
+        {invitedToSignUp || path === '/sign-up' ? (
           <>
-            <p id="invited">Accept your invitation: create your account.</p>
+            {invitedToSignUp && <p id="invited">Accept your invitation: create your account.</p>}
             <SignUp routing="hash" />
           </>
         ) : path === '/waitlist' ? (
