@@ -132,7 +132,7 @@ func (inst *Instance) checkAuthorize(w http.ResponseWriter, r *http.Request, v u
 			return nil, nil, "", false
 		}
 	}
-	if aerr != nil && !aerr.Redirect {
+	if aerr != nil && (!aerr.Redirect || req == nil) {
 		inst.renderConsentError(w, http.StatusBadRequest, aerr.Description)
 		return nil, nil, "", false
 	}

@@ -80,12 +80,14 @@ func parseAuthorizeParams(v url.Values) (*authorizeRequest, *authorizeError) {
 	bad := func(redirect bool, format string, args ...any) *authorizeError {
 		return &authorizeError{Redirect: redirect, Code: "invalid_request", Description: fmt.Sprintf(format, args...)}
 	}
+	// Before the client and its redirect URI are known good, errors are
+	// shown, not redirected.
 	for _, p := range authorizeParams {
 		if len(v[p]) > 1 {
-			return nil, bad(p != "client_id" && p != "redirect_uri", "%s must not be given more than once.", p)
+			return nil, bad(false, "%s must not be given more than once.", p)
 		}
 		if s := v.Get(p); len(s) > maxOAuthParam || strings.ContainsAny(s, "\x00\r\n") {
-			return nil, bad(p != "client_id" && p != "redirect_uri", "%s is malformed.", p)
+			return nil, bad(false, "%s is malformed.", p)
 		}
 	}
 	req := &authorizeRequest{ClientID: v.Get("client_id"), RedirectURI: v.Get("redirect_uri"), State: v.Get("state"), Nonce: v.Get("nonce")}
@@ -100,8 +102,8 @@ func parseAuthorizeParams(v url.Values) (*authorizeRequest, *authorizeError) {
 			return nil, bad(false, "redirect_uri must be an absolute URI without a fragment.")
 		}
 	}
-	// From here on the error can go back to the client, once the client
-	// and its redirect URI are known good.
+	// From here on the error goes back to the client once resolveAuthorize
+	// has found the client and its redirect URI good.
 	switch rt := v.Get("response_type"); rt {
 	case "code":
 	case "":

@@ -524,3 +524,29 @@ func TestParseTokenFormClientAuthentication(t *testing.T) {
 		t.Errorf("bearer: %v", e)
 	}
 }
+
+// oauthIdPShapeCases are the provider's Frontend API rows of
+// TestFAPIShapesMatchTheSpec; {oauth_client} is a fresh application's
+// client id (redirect URI idpRedirect).
+var oauthIdPShapeCases = []shapeCase{
+	{name: "OpenID configuration", method: "GET", path: "/.well-known/openid-configuration", status: 200},
+	{name: "OAuth authorization server metadata", method: "GET", path: "/.well-known/oauth-authorization-server", status: 200},
+	{name: "OAuth consent info", method: "GET", path: "/v1/me/oauth/consent/{oauth_client}?scope=profile+email&redirect_uri=http%3A%2F%2Flocalhost%3A5005%2Fcallback&__clerk_db_jwt={dvb}", signedIn: true, status: 200},
+	{name: "OAuth consent info signed out", method: "GET", path: "/v1/me/oauth/consent/{oauth_client}?__clerk_db_jwt={dvb}", status: 401},
+	{name: "OAuth consent info of an unknown client", method: "GET", path: "/v1/me/oauth/consent/nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	{name: "OAuth consent info for an unregistered redirect", method: "GET", path: "/v1/me/oauth/consent/{oauth_client}?redirect_uri=http%3A%2F%2Fevil.example%2F&__clerk_db_jwt={dvb}", signedIn: true, status: 422},
+	{name: "OAuth consent", method: "POST", path: "/v1/me/oauth/consent/{oauth_client}?__clerk_db_jwt={dvb}", signedIn: true, status: 302, notJSON: true,
+		form: url.Values{"response_type": {"code"}, "redirect_uri": {idpRedirect}, "scope": {"profile"}, "state": {"state-12345"}, "consented": {"true"}}},
+	{name: "OAuth consent without an answer", method: "POST", path: "/v1/me/oauth/consent/{oauth_client}?__clerk_db_jwt={dvb}", signedIn: true, status: 422,
+		form: url.Values{"response_type": {"code"}, "redirect_uri": {idpRedirect}}},
+}
+
+// oauthIdPShapeFixture fills {oauth_client} in a shape row's path.
+func oauthIdPShapeFixture(t *testing.T, h *harness, path string) string {
+	t.Helper()
+	if !strings.Contains(path, "{oauth_client}") {
+		return path
+	}
+	a := createIdPApp(t, h, map[string]any{"name": "Shape client"})
+	return strings.ReplaceAll(path, "{oauth_client}", a.ClientID)
+}
