@@ -260,3 +260,89 @@ func TestOAuthAuthorizationCodeFlow(t *testing.T) {
 	}
 	br.checkOffline()
 }
+
+// TestReactOAuthConsentComponent: the consent screen as clerk-js's
+// <OAuthConsent/>, mounted by examples/react from @clerk/react: signed in
+// through <SignIn/>, the browser opens the app's consent page with an
+// authorization request's parameters; the component reads
+// /v1/me/oauth/consent/{client_id} and posts "Allow" there, and the test's
+// redirect URI receives a code that redeems for the signed-in user.
+func TestReactOAuthConsentComponent(t *testing.T) {
+	st := startReactExample(t)
+	received := make(chan url.Values, 1)
+	client := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case received <- r.URL.Query():
+		default:
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><title>client</title><p id="received">The client received the answer.</p>`)
+	}))
+	t.Cleanup(client.Close)
+	redirect := client.URL + "/callback"
+	body, _ := json.Marshal(map[string]any{"name": "Component client", "redirect_uris": []string{redirect}, "scopes": "profile email", "public": true})
+	req, _ := http.NewRequest("POST", st.env["CLERK_API_URL"]+"/v1/oauth_applications", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+st.env["CLERK_SECRET_KEY"])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app struct {
+		ClientID string `json:"client_id"`
+	}
+	json.NewDecoder(resp.Body).Decode(&app)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || app.ClientID == "" {
+		t.Fatalf("create OAuth application: %d", resp.StatusCode)
+	}
+
+	br := newClerkJSBrowser(t, "react-oauth-consent")
+	reactSignIn(br, st, "alice@example.com", "alice-password", "user_demo_alice")
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	verifier := base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(verifier))
+	q := url.Values{"response_type": {"code"}, "client_id": {app.ClientID}, "redirect_uri": {redirect}, "scope": {"profile email"},
+		"state": {"component-" + verifier[:8]}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
+	const allow = `button[name="consented"][value="true"]`
+	br.run("oauth-consent-component", chromedp.Navigate(st.app+"/oauth-consent?"+q.Encode()),
+		chromedp.WaitVisible(allow, chromedp.ByQuery),
+		waitContains("body", "Component client"))
+	br.run("client-received-code", chromedp.Click(allow, chromedp.ByQuery),
+		chromedp.WaitVisible(`#received`, chromedp.ByQuery))
+	var got url.Values
+	select {
+	case got = <-received:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the redirect URI got no request")
+	}
+	if got.Get("code") == "" || got.Get("state") != q.Get("state") {
+		t.Fatalf("the client received %v", got)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {got.Get("code")}, "redirect_uri": {redirect},
+		"code_verifier": {verifier}, "client_id": {app.ClientID}}
+	if st := postForm(t, st.fapi+"/oauth/token", form, "", "", &tok); st != 200 || tok.AccessToken == "" {
+		t.Fatalf("token exchange: %d", st)
+	}
+	ureq, _ := http.NewRequest("GET", st.fapi+"/oauth/userinfo", nil)
+	ureq.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	uresp, err := http.DefaultClient.Do(ureq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var who struct {
+		Sub, Email string
+	}
+	json.NewDecoder(uresp.Body).Decode(&who)
+	uresp.Body.Close()
+	if who.Sub != "user_demo_alice" || who.Email != "alice@example.com" {
+		t.Errorf("userinfo: %+v", who)
+	}
+	for _, m := range br.log.unexpectedConsole() {
+		t.Errorf("console: %s", m)
+	}
+}
