@@ -83,8 +83,11 @@ func (inst *Instance) handleOAuthAuthorize(w http.ResponseWriter, r *http.Reques
 			inst.authorizeFail(w, r, redirect, req, &authorizeError{Redirect: true, Code: "login_required", Description: "The user is not signed in."})
 			return
 		}
+		// Sign-in and the way back stay on localclerk's own origin, where
+		// the hosted page's cookie then lives, even when this request came
+		// through an app's proxy.
 		back := inst.FrontendAPIURL + "/oauth/authorize?" + forwardedAuthorize(v).Encode()
-		http.Redirect(w, r, "/sign-in?redirect_url="+url.QueryEscape(back), http.StatusSeeOther)
+		http.Redirect(w, r, inst.FrontendAPIURL+"/sign-in?redirect_url="+url.QueryEscape(back), http.StatusSeeOther)
 		return
 	}
 	if app.Consent || slices.Contains(req.Prompt, "consent") {
@@ -1005,7 +1008,10 @@ func (inst *Instance) renderConsent(w http.ResponseWriter, r *http.Request, app 
 	if dvb := devBrowserFromRequest(r); dvb != "" {
 		q.Set("__clerk_db_jwt", dvb)
 	}
-	d.Action = "/v1/me/oauth/consent/" + url.PathEscape(app.ClientID) + "?" + q.Encode()
+	// Relative to <base>/oauth/authorize, so that the form posts back to
+	// the same origin, localclerk's or an app's /__clerk proxy, with the
+	// same cookie.
+	d.Action = "../v1/me/oauth/consent/" + url.PathEscape(app.ClientID) + "?" + q.Encode()
 	for _, p := range authorizeParams {
 		if v := fwd.Get(p); v != "" {
 			d.Fields = append(d.Fields, consentField{p, v})

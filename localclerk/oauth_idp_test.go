@@ -550,3 +550,27 @@ func oauthIdPShapeFixture(t *testing.T, h *harness, path string) string {
 	a := createIdPApp(t, h, map[string]any{"name": "Shape client"})
 	return strings.ReplaceAll(path, "{oauth_client}", a.ClientID)
 }
+
+// TestOAuthProviderConsentThroughTheProxy: reached through an app's
+// /__clerk proxy, the consent page's form posts back under the same
+// prefix (a relative action), where the same cookie applies.
+func TestOAuthProviderConsentThroughTheProxy(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	a := createIdPApp(t, h, map[string]any{})
+	idpSignIn(t, h)
+	q := authorizeQuery(a, "profile", verifier)
+	resp, body := h.do(idpRequest(t, "GET", h.inst.FrontendAPIURL+"/__clerk/oauth/authorize?"+q.Encode(), nil))
+	const action = `action="../v1/me/oauth/consent/`
+	if resp.StatusCode != 200 || !strings.Contains(string(body), action+a.ClientID+"?") {
+		t.Fatalf("consent page through the proxy: %d %s", resp.StatusCode, body)
+	}
+	form := url.Values{"consented": {"true"}}
+	for k, v := range q {
+		form[k] = v
+	}
+	resp = h.postForm("/__clerk/v1/me/oauth/consent/"+a.ClientID, form)
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusFound || loc.Query().Get("code") == "" {
+		t.Errorf("consent through the proxy: %d %s", resp.StatusCode, loc)
+	}
+}
