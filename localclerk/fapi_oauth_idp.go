@@ -324,13 +324,14 @@ func (inst *Instance) handleOAuthConsentInfo(w http.ResponseWriter, r *http.Requ
 			return errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", "scope", aerr.Description)
 		}
 		redirect, rerr := resolveAuthorize(app, req)
-		if rerr != nil && rerr.Code != "invalid_request" || rerr != nil && redirect == "" {
-			param := "scope"
-			if redirect == "" {
-				param = "redirect_uri"
-			}
-			return errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", param, rerr.Description)
+		switch {
+		case rerr != nil && redirect == "":
+			return errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", "redirect_uri", rerr.Description)
+		case rerr != nil && rerr.Code == "invalid_scope":
+			return errParam(http.StatusUnprocessableEntity, "form_param_value_invalid", "scope", rerr.Description)
 		}
+		// A missing PKCE challenge is the authorization request's to
+		// refuse (the consent form carries it), not the screen's.
 		info = &consentInfoWire{AppName: app.Name, ClientID: app.ClientID, RedirectDomain: redirectDomain(redirect), Scopes: consentScopes(req.Scopes)}
 		return nil
 	})
