@@ -6,9 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goclerk/clerk/localclerk/internal/specshape"
 )
 
 const idpRedirect = "http://localhost:5005/callback"
@@ -541,14 +544,55 @@ var oauthIdPShapeCases = []shapeCase{
 		form: url.Values{"response_type": {"code"}, "redirect_uri": {idpRedirect}}},
 }
 
-// oauthIdPShapeFixture fills {oauth_client} in a shape row's path.
-func oauthIdPShapeFixture(t *testing.T, h *harness, path string) string {
+// oauthTokenSideShapeCases are rows of TestOAuthProviderShapesMatchTheSpec:
+// the endpoints outside /v1 that TestFAPIShapesMatchTheSpec does not
+// enumerate. {oauth_public} is a public client with {oauth_code} (PKCE
+// with verifier) and {oauth_access}, a token of its.
+var oauthTokenSideShapeCases = []shapeCase{
+	{name: "OAuth token", method: "POST", path: "/oauth/token", status: 200,
+		form: url.Values{"grant_type": {"authorization_code"}, "client_id": {"{oauth_public}"}, "code": {"{oauth_code}"}, "code_verifier": {verifier}, "redirect_uri": {idpRedirect}}},
+	{name: "OAuth token without grant_type", method: "POST", path: "/oauth/token", status: 400, form: url.Values{"client_id": {"nope"}}},
+	{name: "OAuth token of an unknown client", method: "POST", path: "/oauth/token", status: 401, form: url.Values{"grant_type": {"authorization_code"}, "client_id": {"nope"}, "code": {"x"}}},
+	{name: "OAuth token with an unsupported grant", method: "POST", path: "/oauth/token", status: 401, form: url.Values{"grant_type": {"password"}, "client_id": {"nope"}}},
+	{name: "OAuth token info", method: "POST", path: "/oauth/token_info", status: 200, form: url.Values{"token": {"{oauth_access}"}, "client_id": {"{oauth_public}"}}},
+	{name: "OAuth token info of an unknown client", method: "POST", path: "/oauth/token_info", status: 401, form: url.Values{"token": {"x"}, "client_id": {"nope"}}},
+	{name: "OAuth token revocation", method: "POST", path: "/oauth/token/revoke", status: 200, notJSON: true, form: url.Values{"token": {"{oauth_access}"}, "client_id": {"{oauth_public}"}}},
+	{name: "OAuth token revocation of an unknown client", method: "POST", path: "/oauth/token/revoke", status: 401, form: url.Values{"token": {"x"}, "client_id": {"nope"}}},
+	{name: "OAuth userinfo without a token", method: "GET", path: "/oauth/userinfo", status: 401},
+}
+
+// oauthIdPShapeFixture fills the provider's placeholders of a shape row:
+// {oauth_client} in the path, {oauth_public}, {oauth_code} and
+// {oauth_access} in the form.
+func oauthIdPShapeFixture(t *testing.T, h *harness, tc shapeCase) shapeCase {
 	t.Helper()
-	if !strings.Contains(path, "{oauth_client}") {
-		return path
+	if strings.Contains(tc.path, "{oauth_client}") {
+		a := createIdPApp(t, h, map[string]any{"name": "Shape client"})
+		tc.path = strings.ReplaceAll(tc.path, "{oauth_client}", a.ClientID)
 	}
-	a := createIdPApp(t, h, map[string]any{"name": "Shape client"})
-	return strings.ReplaceAll(path, "{oauth_client}", a.ClientID)
+	if tc.form.Get("client_id") != "{oauth_public}" {
+		return tc
+	}
+	a := createIdPApp(t, h, map[string]any{"name": "Shape public client", "public": true})
+	form := url.Values{}
+	for k, v := range tc.form {
+		form[k] = slices.Clone(v)
+	}
+	form.Set("client_id", a.ClientID)
+	switch {
+	case form.Get("code") == "{oauth_code}":
+		idpSignIn(t, h)
+		form.Set("code", codeFor(t, h, authorizeQuery(a, "profile", verifier)))
+	case form.Get("token") == "{oauth_access}":
+		idpSignIn(t, h)
+		st, tok := exchange(t, h, a, codeFor(t, h, authorizeQuery(a, "profile", verifier)), verifier)
+		if st != 200 {
+			t.Fatalf("fixture token: %d %v", st, tok)
+		}
+		form.Set("token", tok["access_token"].(string))
+	}
+	tc.form = form
+	return tc
 }
 
 // TestOAuthProviderConsentThroughTheProxy: reached through an app's
@@ -572,5 +616,31 @@ func TestOAuthProviderConsentThroughTheProxy(t *testing.T) {
 	loc, _ := url.Parse(resp.Header.Get("Location"))
 	if resp.StatusCode != http.StatusFound || loc.Query().Get("code") == "" {
 		t.Errorf("consent through the proxy: %d %s", resp.StatusCode, loc)
+	}
+}
+
+// TestOAuthProviderShapesMatchTheSpec checks the token endpoint,
+// introspection, revocation and userinfo answers, errors included, against
+// the Frontend API specification.
+func TestOAuthProviderShapesMatchTheSpec(t *testing.T) {
+	h := start(t, Options{Seed: true})
+	facts, err := specshape.FAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range oauthTokenSideShapeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc := oauthIdPShapeFixture(t, h, tc)
+			resp, body := h.do(h.fapiRequest(tc.method, tc.path, tc.form))
+			if resp.StatusCode != tc.status {
+				t.Fatalf("%s %s: status %d, want %d: %s", tc.method, tc.path, resp.StatusCode, tc.status, body)
+			}
+			if tc.notJSON {
+				return
+			}
+			if err := facts.Check(tc.method, tc.path, resp.StatusCode, body); err != nil {
+				t.Errorf("%v\nbody: %s", err, body)
+			}
+		})
 	}
 }
