@@ -215,6 +215,12 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /m2m_tokens/verify", inst.bapiVerifyM2M)
 	h("POST /m2m_tokens/{id}/revoke", inst.bapiRevokeM2M)
 	h("POST /oauth_applications/access_tokens/verify", inst.bapiVerifyOAuth)
+	h("GET /oauth_applications", inst.bapiListOAuthApps)
+	h("POST /oauth_applications", inst.bapiCreateOAuthApp)
+	h("GET /oauth_applications/{id}", inst.bapiGetOAuthApp)
+	h("PATCH /oauth_applications/{id}", inst.bapiUpdateOAuthApp)
+	h("DELETE /oauth_applications/{id}", inst.bapiDeleteOAuthApp)
+	h("POST /oauth_applications/{id}/rotate_secret", inst.bapiRotateOAuthAppSecret)
 
 	h("GET /waitlist_entries", inst.bapiListWaitlist)
 	h("POST /waitlist_entries", inst.bapiCreateWaitlistEntry)

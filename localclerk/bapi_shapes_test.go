@@ -396,6 +396,18 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "revoke unknown m2m token", method: "POST", path: "/m2m_tokens/mt_nope/revoke", body: `{}`, status: 404},
 	{name: "verify oauth access token", method: "POST", path: "/oauth_applications/access_tokens/verify", body: `{"access_token":"{oauth_token}"}`, status: 200},
 	{name: "verify unknown oauth access token", method: "POST", path: "/oauth_applications/access_tokens/verify", body: `{"access_token":"oat_nope"}`, status: 404},
+	{name: "list oauth applications", method: "GET", path: "/v1/oauth_applications?name_query=x", status: 200},
+	{name: "list oauth applications bad limit", method: "GET", path: "/v1/oauth_applications?limit=9999", status: 400},
+	{name: "create oauth application", method: "POST", path: "/v1/oauth_applications", body: `{"name":"App","redirect_uris":["http://localhost:5005/cb"],"scopes":"openid email"}`, status: 200},
+	{name: "create oauth application without name", method: "POST", path: "/v1/oauth_applications", body: `{"redirect_uris":["http://localhost:5005/cb"]}`, status: 422},
+	{name: "get oauth application", method: "GET", path: "/v1/oauth_applications/{oauth_app}", status: 200},
+	{name: "get unknown oauth application", method: "GET", path: "/v1/oauth_applications/oa_nope", status: 404},
+	{name: "update oauth application", method: "PATCH", path: "/v1/oauth_applications/{oauth_app}", body: `{"consent_screen_enabled":false}`, status: 200},
+	{name: "update unknown oauth application", method: "PATCH", path: "/v1/oauth_applications/oa_nope", body: `{"name":"x"}`, status: 404},
+	{name: "rotate oauth application secret", method: "POST", path: "/v1/oauth_applications/{oauth_app}/rotate_secret", status: 200},
+	{name: "rotate unknown oauth application secret", method: "POST", path: "/v1/oauth_applications/oa_nope/rotate_secret", status: 404},
+	{name: "delete oauth application", method: "DELETE", path: "/v1/oauth_applications/{oauth_app}", status: 200},
+	{name: "delete unknown oauth application", method: "DELETE", path: "/v1/oauth_applications/oa_nope", status: 404},
 }
 
 // TestBAPIShapesMatchTheSpec drives every Backend API route localclerk
@@ -615,6 +627,8 @@ func (fx *bapiShapeFixture) make(name string) string {
 	case "ea_user", "external_account":
 		fx.vals["ea_user"], fx.vals["external_account"] = addTestExternalAccount(t, h)
 		return fx.vals[name]
+	case "oauth_app":
+		return create("POST", "/v1/oauth_applications", secret, map[string]any{"name": "Shape app", "redirect_uris": []string{"http://localhost:5005/cb"}}, "id")
 	case "oauth_token":
 		tok, err := h.inst.CreateOAuthAccessToken(t.Context(), "user_demo_alice", []string{"profile"}, 0)
 		if err != nil {

@@ -53,6 +53,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.meRoutes(mux)
 	inst.orgRoutes(mux)
 	inst.oauthRoutes(mux)
+	inst.oauthIdPRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method

@@ -323,7 +323,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	exercised := map[string]bool{} // route pattern -> a row got a non-error answer
-	for _, tc := range slices.Concat(orgShapeCases, shapeCases) {
+	for _, tc := range slices.Concat(oauthIdPShapeCases, orgShapeCases, shapeCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := newShapeFixture(t, h, tc.signedIn)
 			tc := orgShapeRow(t, h, fx.dvb, tc)
@@ -368,6 +368,7 @@ func TestFAPIShapesMatchTheSpec(t *testing.T) {
 			if strings.Contains(tc.path, "{sua}") {
 				fx.sua = fx.start(t, h, "/v1/client/sign_ups", url.Values{"email_address": {"shape-" + strings.ToLower(randString(8)) + "+clerk_test@example.com"}, "password": {"shape-password-1"}})
 			}
+			tc = oauthIdPShapeFixture(t, h, tc)
 			oauthCallback, eac := oauthShapeFixtures(t, h, fx, tc.path)
 			path := strings.NewReplacer("{oauth_callback}", oauthCallback, "{eac}", eac, "{dvb}", fx.dvb, "{sid}", fx.sid, "{ticket}", url.QueryEscape(fx.ticket),
 				"{sia}", fx.sia, "{sia_reset}", fx.sia, "{sia_new_password}", fx.sia, "{sua}", fx.sua, "{logo}", fx.logo, "{alice_invitation}", fx.aliceInvitation,

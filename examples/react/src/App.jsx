@@ -9,6 +9,7 @@ import {
   OrganizationList,
   CreateOrganization,
   Waitlist,
+  OAuthConsent,
   useAuth,
   useReverification,
 } from '@clerk/react';
@@ -108,6 +109,11 @@ function Page({ path }) {
           afterCreateOrganizationUrl="/organization"
         />
       );
+    // The consent screen of Clerk as an OAuth provider: it reads client_id,
+    // scope and redirect_uri from the URL, asks the Frontend API what to
+    // show and posts the user's answer there (docs/oauth-provider.md).
+    case '/oauth-consent':
+      return <OAuthConsent />;
     case '/create-organization':
       return <CreateOrganization routing="hash" skipInvitationScreen afterCreateOrganizationUrl="/organization" />;
     default:
