@@ -48,7 +48,9 @@ func (inst *Instance) send(t *txn, now time.Time, m outboxMessage) error {
 	if err := t.outboxMessages().purgeOlder(ms(now.Add(-outboxRetention))); err != nil {
 		return err
 	}
-	inst.log.Info("localclerk: message in the outbox (nothing is sent)", "to", m.To, "subject", m.Subject, "outbox", inst.FrontendAPIURL+"/outbox")
+	t.afterCommit(func() {
+		inst.log.Info("localclerk: message in the outbox (nothing is sent)", "to", m.To, "subject", m.Subject, "outbox", inst.FrontendAPIURL+"/outbox")
+	})
 	return t.outboxMessages().put(&m)
 }
 

@@ -1,8 +1,12 @@
 package localclerk
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,5 +115,38 @@ func TestOutboxHoldsInvitations(t *testing.T) {
 	all := outboxOf(t, h, "")
 	if len(all) != 3 || all[0].Code != testVerificationCode || all[1].To != "carol@example.com" || all[2].To != "new@example.com" {
 		t.Errorf("the whole outbox: %+v", all)
+	}
+}
+
+// TestOutboxLogsOnlyWhatCommits checks that the "message in the outbox"
+// line is written when the change that sent the message commits, not when
+// a refused change (a sign-up whose password is too short, say) is rolled
+// back with its message.
+func TestOutboxLogsOnlyWhatCommits(t *testing.T) {
+	var log bytes.Buffer
+	h := start(t, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	refused := errors.New("refused")
+	send := func(to string, fail bool) error {
+		return h.inst.store.update(context.Background(), func(tx *txn) error {
+			if err := h.inst.send(tx, h.clock.Now(), outboxMessage{Kind: "email", To: to, Subject: "hello"}); err != nil {
+				return err
+			}
+			if fail {
+				return refused
+			}
+			return nil
+		})
+	}
+	if err := send("rolled-back@example.com", true); !errors.Is(err, refused) {
+		t.Fatalf("send in a refused change: %v", err)
+	}
+	if err := send("kept@example.com", false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "rolled-back@example.com") {
+		t.Errorf("a rolled-back message was logged:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "kept@example.com") {
+		t.Errorf("a committed message was not logged:\n%s", log.String())
 	}
 }

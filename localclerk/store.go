@@ -163,7 +163,15 @@ type txn struct {
 	ctx    context.Context
 	tx     *sql.Tx
 	events []webhookEvent
+	// committed runs after a successful commit, in order: what must not
+	// happen for a change that is rolled back (a log line saying it
+	// happened).
+	committed []func()
 }
+
+// afterCommit runs fn once the transaction has committed; never if it
+// rolls back.
+func (t *txn) afterCommit(fn func()) { t.committed = append(t.committed, fn) }
 
 // update runs fn in a write transaction, committing only if fn succeeds.
 func (s *store) update(ctx context.Context, fn func(t *txn) error) error {
@@ -181,6 +189,9 @@ func (s *store) update(ctx context.Context, fn func(t *txn) error) error {
 	}
 	if s.onCommit != nil && len(t.events) > 0 {
 		s.onCommit(t.events)
+	}
+	for _, fn := range t.committed {
+		fn()
 	}
 	return nil
 }
