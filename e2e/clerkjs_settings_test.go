@@ -158,14 +158,14 @@ var settingsGroups = []settingsGroup{
 			chromedp.WaitVisible(`input[name="emailAddress"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`input[name="password"]`, chromedp.ByQuery))
 	}},
-	{"identifiers_phone", `{"identifiers":{"phone_number":"required"}}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
-		// Kept but not served on this localclerk: the environment has no
-		// phone numbers, so neither component asks for one.
-		br.run("sign-in-without-phone", signInStart(app),
-			waitContains(".cl-signIn-root", "Email address"), lacksText(".cl-signIn-root", "phone"),
-			absent(`input[name="phoneNumber"]`))
-		br.run("sign-up-without-phone", signUpStart(app),
-			chromedp.WaitVisible(`input[name="emailAddress"]`, chromedp.ByQuery), absent(`input[name="phoneNumber"]`))
+	{"identifiers_phone", `{"identifiers":{"phone_number":"required"},"first_factors":["password","email_code","phone_code"]}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
+		// A phone number identifies a user at sign-in and is asked for at
+		// sign-up, beside the e-mail address (the default has no phone).
+		br.run("sign-in-asks-email-or-phone", signInStart(app),
+			waitContains(".cl-signIn-root", "phone"))
+		br.run("sign-up-asks-phone", signUpStart(app),
+			chromedp.WaitVisible(`input[name="emailAddress"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`input[name="phoneNumber"]`, chromedp.ByQuery))
 	}},
 	{"first_factors", `{"first_factors":["email_code"]}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
 		// No password: sign-up asks for none, sign-in sends a code to the
@@ -191,8 +191,12 @@ var settingsGroups = []settingsGroup{
 	}},
 	{"second_factors", `{"second_factors":["totp","backup_code"]}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
 		// <UserProfile/> offers two-step verification (absent by default:
-		// see multi_session).
+		// see multi_session). The instance is single-session, so
+		// UserButton offers no "Add account".
 		clerkJSSignIn(br, app, "alice@example.com", "alice-password")
+		br.run("user-button-single-session", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
+			absent(`.cl-userButtonPopoverActionButton__addAccount`))
 		br.run("security-offers-two-step-verification", securityPage(app),
 			chromedp.WaitVisible(`.cl-profileSection__mfa`, chromedp.ByQuery),
 			chromedp.Click(`.cl-menuButton__mfa`, chromedp.ByQuery),
@@ -208,14 +212,13 @@ var settingsGroups = []settingsGroup{
 			chromedp.WaitVisible(`.cl-socialButtonsBlockButton__github, .cl-socialButtonsIconButton__github`, chromedp.ByQuery))
 	}},
 	{"multi_session", `{"multi_session":true}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
-		// Kept but not served on this localclerk: the environment says
-		// single session, so UserButton offers no "Add account". (Also:
-		// without second factors the security page has no two-step
-		// verification, and sign-in screens list no social button.)
+		// Several accounts on one browser: UserButton offers "Add account"
+		// (the default is single-session: no such button, see
+		// second_factors). Also: without second factors the security page
+		// has no two-step verification.
 		clerkJSSignIn(br, app, "alice@example.com", "alice-password")
-		br.run("user-button-single-session", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
-			chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__signOut`, chromedp.ByQuery),
-			absent(`.cl-userButtonPopoverActionButton__addAccount`))
+		br.run("user-button-add-account", clerkLoaded(), chromedp.Click(`.cl-userButtonTrigger`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.cl-userButtonPopoverActionButton__addAccount`, chromedp.ByQuery))
 		br.run("security-without-two-step-verification", securityPage(app), absent(`.cl-profileSection__mfa`))
 	}},
 	{"sign_up_mode_restricted", `{"sign_up_mode":"restricted"}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
@@ -226,12 +229,11 @@ var settingsGroups = []settingsGroup{
 			waitContains(".cl-signUp-root", "Access restricted"), absent(`input[name="emailAddress"]`))
 	}},
 	{"sign_up_mode_waitlist", `{"sign_up_mode":"waitlist"}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
-		// Enforced as restricted while POST /v1/waitlist is not served:
-		// no "Join waitlist" anywhere yet.
-		br.run("sign-in-without-waitlist-link", signInStart(app), absent(`.cl-footerAction`),
-			lacksText(".cl-signIn-root", "Join waitlist"))
-		br.run("sign-up-restricted", chromedp.Navigate(app.url+"/sign-up"), clerkLoaded(),
-			waitContains(".cl-signUp-root", "Access restricted"), lacksText(".cl-signUp-root", "Join waitlist"))
+		// Restricted, with a waitlist to join: <SignIn/> links to it
+		// instead of to sign-up, and <SignUp/> offers it.
+		br.run("sign-in-waitlist-link", signInStart(app), waitContains(".cl-footerAction", "Join waitlist"))
+		br.run("sign-up-restricted-with-waitlist", chromedp.Navigate(app.url+"/sign-up"), clerkLoaded(),
+			waitContains(".cl-signUp-root", "Access restricted"), waitContains(".cl-signUp-root", "Join waitlist"))
 	}},
 	{"password", `{"password":{"min_length":12}}`, func(t *testing.T, br *clerkJSBrowser, app *clerkJSApp) {
 		// Ten characters pass the default rules (8), not these.
