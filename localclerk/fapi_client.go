@@ -50,13 +50,14 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.meRoutes(mux)
 	inst.orgRoutes(mux)
 	inst.oauthRoutes(mux)
+	inst.apiKeyRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method
 // override to Frontend API requests before routing. It answers preflights
 // and rejected requests itself (ok false).
 func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
-	isFAPI := strings.HasPrefix(r.URL.Path, "/v1/")
+	isFAPI := strings.HasPrefix(r.URL.Path, "/v1/") || isAPIKeysPath(r.URL.Path)
 	if !isFAPI {
 		return r, true
 	}

@@ -88,6 +88,7 @@ func (inst *Instance) environment(s *Settings) map[string]any {
 	m["domains"] = map[string]any{"enabled": org.DomainsEnabled && inst.served("GET /v1/organizations/{id}/domains"),
 		"enrollment_modes": org.EnrollmentModes, "default_role": org.DomainsDefaultRole}
 	m["slug"] = map[string]any{"disabled": org.SlugDisabled}
+	env["api_keys_settings"] = inst.apiKeysEnvironment(s.APIKeys)
 	if inst.served("POST /v1/client/sign_ins/{id}/reset_password") {
 		ac := env["auth_config"].(map[string]any)
 		ac["first_factors"] = append(ac["first_factors"].([]string), strategyResetPasswordEmail)

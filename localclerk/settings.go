@@ -51,6 +51,16 @@ type Settings struct {
 	// Organization holds the organization settings (also set through the
 	// Backend API's /v1/instance/organization_settings).
 	Organization OrganizationSettings `json:"organization"`
+	// APIKeys lets users and organizations manage their own API keys
+	// from the browser (<APIKeys/>, fapi_api_keys.go).
+	APIKeys APIKeysSettings `json:"api_keys"`
+}
+
+// APIKeysSettings switch the Frontend API's /api_keys operations: for
+// keys whose subject is a user, and for keys of an organization.
+type APIKeysSettings struct {
+	User          bool `json:"user"`
+	Organizations bool `json:"organizations"`
 }
 
 // IdentifierSettings are the identifiers' modes: "required", "on" or "off".
@@ -256,13 +266,14 @@ type authSettingsDoc struct {
 	SignUpMode    string             `json:"sign_up_mode"`
 	Password      PasswordSettings   `json:"password"`
 	Username      UsernameSettings   `json:"username"`
+	APIKeys       APIKeysSettings    `json:"api_keys"`
 }
 
 // loadSettings reads the instance's settings (defaults where never set).
 func loadSettings(t *txn) (Settings, error) {
 	s := DefaultSettings()
 	d := authSettingsDoc{Identifiers: s.Identifiers, FirstFactors: s.FirstFactors, SecondFactors: s.SecondFactors,
-		Social: s.Social, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username}
+		Social: s.Social, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username, APIKeys: s.APIKeys}
 	if err := t.settings().load(metaAuthSettings, &d); err != nil {
 		return Settings{}, err
 	}
@@ -272,13 +283,14 @@ func loadSettings(t *txn) (Settings, error) {
 	}
 	return Settings{Identifiers: d.Identifiers, FirstFactors: d.FirstFactors, SecondFactors: d.SecondFactors,
 		Social: d.Social, MultiSession: d.MultiSession, SignUpMode: d.SignUpMode, Password: d.Password,
-		Username: d.Username, Organization: OrganizationSettings(org)}, nil
+		Username: d.Username, Organization: OrganizationSettings(org), APIKeys: d.APIKeys}, nil
 }
 
 // saveSettings stores s, which must be valid.
 func saveSettings(t *txn, s *Settings) error {
 	d := authSettingsDoc{Identifiers: s.Identifiers, FirstFactors: s.FirstFactors, SecondFactors: s.SecondFactors,
-		Social: s.Social, MultiSession: s.MultiSession, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username}
+		Social: s.Social, MultiSession: s.MultiSession, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username,
+		APIKeys: s.APIKeys}
 	if err := t.settings().save(metaAuthSettings, &d); err != nil {
 		return err
 	}
@@ -327,6 +339,7 @@ type servedSettings struct {
 	pw              PasswordSettings
 	un              UsernameSettings
 	social          []string // Settings.Social
+	apiKeys         APIKeysSettings
 }
 
 // served reduces s to what localclerk serves.
@@ -337,6 +350,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
 		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
 		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
+		apiKeys: s.APIKeys,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
 	// E-mail codes need an address; an instance without one signs in by
