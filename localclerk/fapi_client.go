@@ -51,6 +51,7 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.orgRoutes(mux)
 	inst.oauthRoutes(mux)
 	inst.apiKeyRoutes(mux)
+	inst.miscRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method

@@ -12,8 +12,6 @@ import (
 // clientUnsupported maps each unsupported operation to the feature it
 // needs.
 var clientUnsupported = map[string]string{
-	"GET /v1/client/sync":                                         "satellite domains",
-	"GET /v1/client/link":                                         "satellite domains",
 	"POST /v1/client/trusted_devices/validate":                    "trusted devices",
 	"POST /v1/client/sessions/{sid}/verify":                       "session reverification",
 	"POST /v1/client/sessions/{sid}/verify/prepare_first_factor":  "session reverification",

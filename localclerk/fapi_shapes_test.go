@@ -213,6 +213,23 @@ var shapeCases = []shapeCase{
 	{name: "revoke an external account's tokens", method: "DELETE", path: "/v1/me/external_accounts/{eac}/tokens?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an external account", method: "DELETE", path: "/v1/me/external_accounts/{eac}?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
 	{name: "remove an unknown external account", method: "DELETE", path: "/v1/me/external_accounts/eac_nope?__clerk_db_jwt={dvb}", signedIn: true, status: 404},
+	// The smaller instance operations (fapi_instance_misc.go).
+	{name: "account portal", method: "GET", path: "/v1/account_portal", status: 200},
+	{name: "proxy health without a domain", method: "GET", path: "/v1/proxy-health", status: 400},
+	{name: "redirect", method: "GET", path: "/v1/redirect?redirect_url=http%3A%2F%2Flocalhost%3A3000%2Fhome", status: 307, notJSON: true},
+	{name: "redirect home", method: "GET", path: "/v1/redirect", status: 307, notJSON: true},
+	{name: "redirect to a foreign origin", method: "GET", path: "/v1/redirect?redirect_url=https%3A%2F%2Fevil.example%2F", status: 400},
+	{name: "clear site data", method: "GET", path: "/v1/clear-site-data", status: 200, notJSON: true},
+	{name: "dev browser cookie", method: "POST", path: "/v1/dev_browser/set_first_party_cookie?__clerk_db_jwt={dvb}", status: 200, notJSON: true},
+	{name: "dev browser cookie without one", method: "POST", path: "/v1/dev_browser/set_first_party_cookie", status: 401},
+	{name: "dev browser init", method: "GET", path: "/v1/dev_browser/init?origin=http%3A%2F%2Flocalhost%3A3000", status: 200, notJSON: true},
+	{name: "dev browser init for a foreign origin", method: "GET", path: "/v1/dev_browser/init?origin=https%3A%2F%2Fevil.example", status: 400},
+	{name: "service token", method: "POST", path: "/v1/me/tokens?__clerk_db_jwt={dvb}", form: url.Values{"service": {"demo"}}, signedIn: true, status: 200},
+	{name: "unknown service token", method: "POST", path: "/v1/me/tokens?__clerk_db_jwt={dvb}", form: url.Values{"service": {"nope"}}, signedIn: true, status: 404},
+	{name: "service token signed out", method: "POST", path: "/v1/me/tokens?__clerk_db_jwt={dvb}", form: url.Values{"service": {"demo"}}, status: 401},
+	{name: "sync a satellite", method: "GET", path: "/v1/client/sync?link_domain=sat.localhost&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&__clerk_db_jwt={dvb}", status: 307, notJSON: true},
+	{name: "sync to a foreign origin", method: "GET", path: "/v1/client/sync?redirect_url=https%3A%2F%2Fevil.example%2F", status: 400},
+	{name: "link with a bad token", method: "GET", path: "/v1/client/link?__clerk_token=nope", status: 422},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -232,6 +249,8 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"POST /v1/client/sign_ins/{id}/prepare_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 	"POST /v1/client/sign_ins/{id}/attempt_second_factor": "checked against the spec in TestTOTPEnrolmentAndSignIn",
 	"PUT /v1/organizations/{id}/logo":                     "a multipart upload: checked against the spec in TestFAPIOrgLogo",
+	"GET /v1/proxy-health":                                "needs the proxy's headers: checked against the spec in TestFAPIProxyHealth",
+	"GET /v1/client/link":                                 "needs a token from /v1/client/sync: checked in TestFAPIClientSyncAndLink",
 	// JSON bodies with the session token as Bearer, and settings the
 	// shared fixture does not have.
 	"GET /api_keys":              "checked against the spec in TestFAPIAPIKeys",
