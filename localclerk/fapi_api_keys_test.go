@@ -222,3 +222,19 @@ func TestFAPIAPIKeysOrganization(t *testing.T) {
 		t.Errorf("user keys are off: %d %s", st, body)
 	}
 }
+
+// TestFAPIAPIKeysThroughAProxy: clerk-js asks a proxy for
+// /__clerk//api_keys (its proxy URL, a slash, then the path); that is
+// the list, not a redirect.
+func TestFAPIAPIKeysThroughAProxy(t *testing.T) {
+	s := DefaultSettings()
+	s.APIKeys.User = true
+	h := start(t, Options{Seed: true, Settings: &s})
+	tok, _ := aliceSessionToken(t, h)
+	req := h.fapiRequest("GET", "/__clerk//api_keys?subject=user_demo_alice&"+clerkJSQuery, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, body := h.do(req)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "ak_demo_alice") {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+}
