@@ -19,6 +19,15 @@ type me struct {
 	FirstName string `json:"first_name"`
 }
 
+// keyCaller is GET /api/key's answer: whom the API key sent as Bearer
+// token belongs to.
+type keyCaller struct {
+	TokenType string `json:"token_type"`
+	Subject   string `json:"subject"`
+	UserID    string `json:"user_id,omitempty"`
+	OrgID     string `json:"org_id,omitempty"`
+}
+
 // apiError is the JSON body of a refused request.
 type apiError struct {
 	Error string `json:"error"`
@@ -52,6 +61,16 @@ func newAPI(opts clerk.Options, client *backend.Client, appOrigin string) (http.
 			out.FirstName = *u.FirstName
 		}
 		writeJSON(w, http.StatusOK, out)
+	})
+	// GET /api/key is for programs, not the browser: it accepts an API
+	// key (one created in the app's <APIKeys/> page) and nothing else.
+	mux.HandleFunc("GET /api/key", func(w http.ResponseWriter, r *http.Request) {
+		a := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
+		if !a.IsAuthenticated {
+			writeJSON(w, http.StatusUnauthorized, apiError{Error: "send an API key: Authorization: Bearer ak_…"})
+			return
+		}
+		writeJSON(w, http.StatusOK, keyCaller{TokenType: string(a.TokenType), Subject: a.Subject, UserID: a.UserID, OrgID: a.OrgID})
 	})
 	return cors(appOrigin, withClerk(mux)), nil
 }

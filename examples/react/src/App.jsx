@@ -8,6 +8,7 @@ import {
   OrganizationProfile,
   OrganizationList,
   CreateOrganization,
+  APIKeys,
   useAuth,
 } from '@clerk/react';
 
@@ -68,6 +69,11 @@ function Page({ path }) {
           afterCreateOrganizationUrl="/organization"
         />
       );
+    case '/api-keys':
+      // Needs API keys on in the instance settings (localclerk's
+      // settings file: "api_keys": {"user": true}); the keys work at the
+      // Go API's GET /api/key.
+      return <APIKeys />;
     case '/create-organization':
       return <CreateOrganization routing="hash" skipInvitationScreen afterCreateOrganizationUrl="/organization" />;
     default:
@@ -116,6 +122,7 @@ export default function App() {
             <a id="nav-organization" href="/organization">Organization</a>
             <a id="nav-organizations" href="/organizations">Organizations</a>
             <a id="nav-create-organization" href="/create-organization">New organization</a>
+            <a id="nav-api-keys" href="/api-keys">API keys</a>
           </nav>
         </header>
         <Page path={path} />
