@@ -12,7 +12,6 @@ import (
 // clientUnsupported maps each unsupported operation to the feature it
 // needs.
 var clientUnsupported = map[string]string{
-	"POST /v1/client/trusted_devices/validate":                    "trusted devices",
 	"POST /v1/client/sessions/{sid}/verify":                       "session reverification",
 	"POST /v1/client/sessions/{sid}/verify/prepare_first_factor":  "session reverification",
 	"POST /v1/client/sessions/{sid}/verify/attempt_first_factor":  "session reverification",

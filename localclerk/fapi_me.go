@@ -20,6 +20,7 @@ func (inst *Instance) meRoutes(mux *routeMux) {
 	inst.meEmailRoutes(mux)
 	inst.meSessionRoutes(mux)
 	inst.meTOTPRoutes(mux)
+	inst.meTrustedDeviceRoutes(mux)
 	inst.meUnsupportedRoutes(mux)
 }
 

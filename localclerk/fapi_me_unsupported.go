@@ -24,10 +24,6 @@ var meUnsupported = map[string]string{
 	"PATCH /v1/me/passkeys/{id}":                          "passkeys",
 	"DELETE /v1/me/passkeys/{id}":                         "passkeys",
 	"POST /v1/me/passkeys/{id}/attempt_verification":      "passkeys",
-	"GET /v1/me/trusted_devices":                          "trusted devices",
-	"POST /v1/me/trusted_devices/prepare":                 "trusted devices",
-	"POST /v1/me/trusted_devices/attempt":                 "trusted devices",
-	"DELETE /v1/me/trusted_devices/{id}":                  "trusted devices",
 }
 
 func (inst *Instance) meUnsupportedRoutes(mux *routeMux) {

@@ -251,6 +251,12 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"PUT /v1/organizations/{id}/logo":                     "a multipart upload: checked against the spec in TestFAPIOrgLogo",
 	"GET /v1/proxy-health":                                "needs the proxy's headers: checked against the spec in TestFAPIProxyHealth",
 	"GET /v1/client/link":                                 "needs a token from /v1/client/sync: checked in TestFAPIClientSyncAndLink",
+	// Trusted devices need the setting and a device key.
+	"GET /v1/me/trusted_devices":               "checked against the spec in TestTrustedDevices",
+	"POST /v1/me/trusted_devices/prepare":      "checked against the spec in TestTrustedDevices",
+	"POST /v1/me/trusted_devices/attempt":      "checked against the spec in TestTrustedDevices",
+	"DELETE /v1/me/trusted_devices/{id}":       "checked against the spec in TestTrustedDevices",
+	"POST /v1/client/trusted_devices/validate": "checked against the spec in TestTrustedDevices",
 	// JSON bodies with the session token as Bearer, and settings the
 	// shared fixture does not have.
 	"GET /api_keys":              "checked against the spec in TestFAPIAPIKeys",

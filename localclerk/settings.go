@@ -54,6 +54,9 @@ type Settings struct {
 	// APIKeys lets users and organizations manage their own API keys
 	// from the browser (<APIKeys/>, fapi_api_keys.go).
 	APIKeys APIKeysSettings `json:"api_keys"`
+	// TrustedDevices lets native apps enrol device-bound keys for the
+	// signed-in user (/v1/me/trusted_devices, fapi_me_trusted_devices.go).
+	TrustedDevices bool `json:"trusted_devices"`
 }
 
 // APIKeysSettings switch the Frontend API's /api_keys operations: for
@@ -258,22 +261,24 @@ const metaAuthSettings = "auth_settings"
 
 // authSettingsDoc is the stored form of Settings without Organization.
 type authSettingsDoc struct {
-	Identifiers   IdentifierSettings `json:"identifiers"`
-	FirstFactors  []string           `json:"first_factors"`
-	SecondFactors []string           `json:"second_factors"`
-	Social        []string           `json:"social"`
-	MultiSession  bool               `json:"multi_session"`
-	SignUpMode    string             `json:"sign_up_mode"`
-	Password      PasswordSettings   `json:"password"`
-	Username      UsernameSettings   `json:"username"`
-	APIKeys       APIKeysSettings    `json:"api_keys"`
+	Identifiers    IdentifierSettings `json:"identifiers"`
+	FirstFactors   []string           `json:"first_factors"`
+	SecondFactors  []string           `json:"second_factors"`
+	Social         []string           `json:"social"`
+	MultiSession   bool               `json:"multi_session"`
+	SignUpMode     string             `json:"sign_up_mode"`
+	Password       PasswordSettings   `json:"password"`
+	Username       UsernameSettings   `json:"username"`
+	APIKeys        APIKeysSettings    `json:"api_keys"`
+	TrustedDevices bool               `json:"trusted_devices"`
 }
 
 // loadSettings reads the instance's settings (defaults where never set).
 func loadSettings(t *txn) (Settings, error) {
 	s := DefaultSettings()
 	d := authSettingsDoc{Identifiers: s.Identifiers, FirstFactors: s.FirstFactors, SecondFactors: s.SecondFactors,
-		Social: s.Social, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username, APIKeys: s.APIKeys}
+		Social: s.Social, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username, APIKeys: s.APIKeys,
+		TrustedDevices: s.TrustedDevices}
 	if err := t.settings().load(metaAuthSettings, &d); err != nil {
 		return Settings{}, err
 	}
@@ -283,14 +288,15 @@ func loadSettings(t *txn) (Settings, error) {
 	}
 	return Settings{Identifiers: d.Identifiers, FirstFactors: d.FirstFactors, SecondFactors: d.SecondFactors,
 		Social: d.Social, MultiSession: d.MultiSession, SignUpMode: d.SignUpMode, Password: d.Password,
-		Username: d.Username, Organization: OrganizationSettings(org), APIKeys: d.APIKeys}, nil
+		Username: d.Username, Organization: OrganizationSettings(org), APIKeys: d.APIKeys,
+		TrustedDevices: d.TrustedDevices}, nil
 }
 
 // saveSettings stores s, which must be valid.
 func saveSettings(t *txn, s *Settings) error {
 	d := authSettingsDoc{Identifiers: s.Identifiers, FirstFactors: s.FirstFactors, SecondFactors: s.SecondFactors,
 		Social: s.Social, MultiSession: s.MultiSession, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username,
-		APIKeys: s.APIKeys}
+		APIKeys: s.APIKeys, TrustedDevices: s.TrustedDevices}
 	if err := t.settings().save(metaAuthSettings, &d); err != nil {
 		return err
 	}
@@ -340,6 +346,7 @@ type servedSettings struct {
 	un              UsernameSettings
 	social          []string // Settings.Social
 	apiKeys         APIKeysSettings
+	trustedDevices  bool
 }
 
 // served reduces s to what localclerk serves.
@@ -350,7 +357,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		password: slices.Contains(s.FirstFactors, "password"), emailCode: slices.Contains(s.FirstFactors, "email_code"),
 		totp: slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
 		restricted: s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
-		apiKeys: s.APIKeys,
+		apiKeys: s.APIKeys, trustedDevices: s.TrustedDevices,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist && inst.implemented("POST /v1/waitlist")
 	// E-mail codes need an address; an instance without one signs in by
