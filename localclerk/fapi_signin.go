@@ -103,7 +103,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) {
+		} else if strategy != "" && strategy != "ticket" && !isOAuthStrategy(strategy) && !isNativeTokenStrategy(strategy) {
 			return nil, errMissing("identifier")
 		}
 		switch {
@@ -113,6 +113,10 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			}
 		case isOAuthStrategy(strategy):
 			if err := inst.signInOAuth(x, si, strategy); err != nil {
+				return nil, err
+			}
+		case isNativeTokenStrategy(strategy):
+			if err := inst.signInNativeToken(x, si, strategy); err != nil {
 				return nil, err
 			}
 		case strategy == "password" || strategy == "email_code":
@@ -135,7 +139,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 		default:
-			if !isOAuthStrategy(strategy) {
+			if !isOAuthStrategy(strategy) && !isNativeTokenStrategy(strategy) {
 				return nil, strategyUnsupported(strategy)
 			}
 		}
