@@ -1,6 +1,7 @@
 package localclerk
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -87,7 +88,7 @@ func (inst *Instance) handleProxyHealth(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	unhealthy := func(msg string) { writeJSON(w, http.StatusOK, &proxyHealthWire{Status: "unhealthy", Message: msg}) }
-	if r.Header.Get("Clerk-Secret-Key") != inst.SecretKey {
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Clerk-Secret-Key")), []byte(inst.SecretKey)) != 1 {
 		unhealthy("The proxy does not forward this instance's secret key as Clerk-Secret-Key.")
 		return
 	}
