@@ -26,6 +26,7 @@ func (inst *Instance) miscRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/me/tokens", inst.meHandler(inst.meServiceToken))
 	mux.HandleFunc("GET /v1/client/sync", inst.handleClientSync)
 	mux.HandleFunc("GET /v1/client/link", inst.handleClientLink)
+	mux.HandleFunc("GET /v1/agents/tasks", inst.handleAgentTask)
 }
 
 // accountPortalWire is the AccountPortal object: localclerk's hosted

@@ -230,6 +230,7 @@ var shapeCases = []shapeCase{
 	{name: "sync a satellite", method: "GET", path: "/v1/client/sync?link_domain=sat.localhost&redirect_url=http%3A%2F%2Flocalhost%3A3000%2F&__clerk_db_jwt={dvb}", status: 307, notJSON: true},
 	{name: "sync to a foreign origin", method: "GET", path: "/v1/client/sync?redirect_url=https%3A%2F%2Fevil.example%2F", status: 400},
 	{name: "link with a bad token", method: "GET", path: "/v1/client/link?__clerk_token=nope", status: 422},
+	{name: "agent task with an unknown ticket", method: "GET", path: "/v1/agents/tasks?ticket=nope", status: 404},
 	// Last: the rows before sign Alice in.
 	{name: "delete me signed out", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", status: 401},
 	{name: "delete me", method: "DELETE", path: "/v1/me?__clerk_db_jwt={dvb}", signedIn: true, status: 200},
@@ -251,6 +252,7 @@ var fapiRoutesWithoutSuccessRow = map[string]string{
 	"PUT /v1/organizations/{id}/logo":                     "a multipart upload: checked against the spec in TestFAPIOrgLogo",
 	"GET /v1/proxy-health":                                "needs the proxy's headers: checked against the spec in TestFAPIProxyHealth",
 	"GET /v1/client/link":                                 "needs a token from /v1/client/sync: checked in TestFAPIClientSyncAndLink",
+	"GET /v1/agents/tasks":                                "needs a ticket from the Backend API: checked in TestAgentTask",
 	// Trusted devices need the setting and a device key.
 	"GET /v1/me/trusted_devices":               "checked against the spec in TestTrustedDevices",
 	"POST /v1/me/trusted_devices/prepare":      "checked against the spec in TestTrustedDevices",
