@@ -120,10 +120,10 @@ func (inst *Instance) bapiCreateAgentTask(w http.ResponseWriter, r *http.Request
 			a.UserID = id
 		} else {
 			u, err := t.users().byEmail(p.OnBehalfOf.Identifier)
-			if err != nil || verifiedEmail(u) == "" {
-				if err == nil || errors.Is(err, errNotFound) {
-					return errNotFoundResource("user")
-				}
+			if errors.Is(err, errNotFound) || (err == nil && !hasVerifiedEmail(u, p.OnBehalfOf.Identifier)) {
+				return errNotFoundResource("user")
+			}
+			if err != nil {
 				return err
 			}
 			a.UserID = u.ID
@@ -232,4 +232,14 @@ func (inst *Instance) handleAgentTask(w http.ResponseWriter, r *http.Request) {
 	inst.setClientCookie(w, c)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, withQuery(redirect, "__clerk_handshake", hs, "__clerk_db_jwt", c.DevBrowserID), http.StatusTemporaryRedirect)
+}
+
+// hasVerifiedEmail reports whether addr is one of u's verified addresses.
+func hasVerifiedEmail(u *user, addr string) bool {
+	for _, e := range u.Emails {
+		if e.Verified && normEmail(e.Address) == normEmail(addr) {
+			return true
+		}
+	}
+	return false
 }
