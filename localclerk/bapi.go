@@ -156,6 +156,8 @@ func (inst *Instance) bapiHandler() http.Handler {
 	h("POST /testing_tokens", inst.bapiCreateTestingToken)
 	h("POST /sign_in_tokens", inst.bapiCreateSignInToken)
 	h("POST /sign_in_tokens/{id}/revoke", inst.bapiRevokeSignInToken)
+	h("POST /agents/tasks", inst.bapiCreateAgentTask)
+	h("POST /agents/tasks/{id}/revoke", inst.bapiRevokeAgentTask)
 
 	h("GET /domains", inst.bapiListDomains)
 	h("POST /domains", inst.bapiAddDomain)

@@ -136,44 +136,72 @@ func (inst *Instance) bapiListAPIKeys(w http.ResponseWriter, r *http.Request) (a
 	if err != nil {
 		return nil, 0, err
 	}
-	subject := q.Get("subject")
-	if subject == "" {
-		return nil, 0, errMissing("subject")
+	f, err := apiKeyFilterFrom(q.Get("subject"), q.Get("type"), q.Get("include_invalid"), q.Get("query"))
+	if err != nil {
+		return nil, 0, err
 	}
-	typ := q.Get("type")
-	if typ == "" {
-		typ = "api_key"
-	}
-	var invalid bool
-	switch q.Get("include_invalid") {
-	case "", "false":
-	case "true":
-		invalid = true
-	default:
-		return nil, 0, errParam(http.StatusBadRequest, "form_param_value_invalid", "include_invalid", "include_invalid must be true or false.")
-	}
-	query := strings.ToLower(q.Get("query"))
 	now := inst.now()
 	var keys []*apiKey
 	err = inst.store.view(r.Context(), func(t *txn) error {
-		return t.apiKeys().each(func(k *apiKey) bool {
-			switch {
-			case k.Subject != subject, k.Type != typ,
-				!invalid && (k.Revoked || expired(k.Expiration, now)),
-				query != "" && !strings.Contains(strings.ToLower(k.Name), query):
-				return true
-			}
-			keys = append(keys, k)
-			return true
-		})
-
+		keys, err = listAPIKeys(t, f, now)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
-	sortBy(keys, true, func(a, b *apiKey) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
 	data, _ := pageJSON(keys, limit, offset, infallible(func(k *apiKey) any { return apiKeyJSON(k, now, false) }))
 	return &pageWire{Data: data, TotalCount: len(keys)}, 0, nil
+}
+
+// apiKeyFilter selects the API keys a list shows: a subject's keys of one
+// type, the revoked and expired ones only with invalid, and with query
+// those whose name contains it (case-insensitive).
+type apiKeyFilter struct {
+	subject, typ, query string
+	invalid             bool
+}
+
+// apiKeyFilterFrom reads a list's query parameters, as the Backend and
+// Frontend APIs both take them.
+func apiKeyFilterFrom(subject, typ, includeInvalid, query string) (apiKeyFilter, error) {
+	if subject == "" {
+		return apiKeyFilter{}, errMissing("subject")
+	}
+	if typ == "" {
+		typ = "api_key"
+	}
+	f := apiKeyFilter{subject: subject, typ: typ, query: strings.ToLower(query)}
+	switch includeInvalid {
+	case "", "false":
+	case "true":
+		f.invalid = true
+	default:
+		return apiKeyFilter{}, errParam(http.StatusBadRequest, "form_param_value_invalid", "include_invalid", "include_invalid must be true or false.")
+	}
+	return f, nil
+}
+
+// listAPIKeys returns the keys f selects, newest first.
+func listAPIKeys(t *txn, f apiKeyFilter, now time.Time) ([]*apiKey, error) {
+	if f.typ == "" {
+		f.typ = "api_key"
+	}
+	var keys []*apiKey
+	err := t.apiKeys().each(func(k *apiKey) bool {
+		switch {
+		case k.Subject != f.subject, k.Type != f.typ,
+			!f.invalid && (k.Revoked || expired(k.Expiration, now)),
+			f.query != "" && !strings.Contains(strings.ToLower(k.Name), f.query):
+			return true
+		}
+		keys = append(keys, k)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	sortBy(keys, true, func(a, b *apiKey) int { return cmpInt(a.CreatedAt, b.CreatedAt) })
+	return keys, nil
 }
 
 func (inst *Instance) getAPIKey(r *http.Request) (*apiKey, error) {

@@ -263,6 +263,12 @@ var bapiShapeCases = []bapiShapeCase{
 	{name: "create sign-in token without user", method: "POST", path: "/v1/sign_in_tokens", body: `{}`, status: 422},
 	{name: "revoke sign-in token", method: "POST", path: "/v1/sign_in_tokens/{sign_in_token}/revoke", status: 200},
 	{name: "revoke unknown sign-in token", method: "POST", path: "/v1/sign_in_tokens/sit_nope/revoke", status: 404},
+	{name: "create agent task", method: "POST", path: "/v1/agents/tasks", body: `{"on_behalf_of":{"user_id":"user_demo_alice"},"permissions":"*","agent_name":"bot","task_description":"test","redirect_url":"http://localhost:3000/"}`, status: 200},
+	{name: "create agent task by identifier", method: "POST", path: "/v1/agents/tasks", body: `{"on_behalf_of":{"identifier":"alice@example.com"},"permissions":"*","agent_name":"bot","task_description":"test","redirect_url":"http://localhost:3000/"}`, status: 200},
+	{name: "create agent task without permissions", method: "POST", path: "/v1/agents/tasks", body: `{"on_behalf_of":{"user_id":"user_demo_alice"},"agent_name":"bot","task_description":"test","redirect_url":"http://localhost:3000/"}`, status: 422},
+	{name: "create agent task for nobody", method: "POST", path: "/v1/agents/tasks", body: `{"on_behalf_of":{"user_id":"user_nope"},"permissions":"*","agent_name":"bot","task_description":"test","redirect_url":"http://localhost:3000/"}`, status: 404},
+	{name: "revoke agent task", method: "POST", path: "/v1/agents/tasks/{agent_task}/revoke", status: 200},
+	{name: "revoke unknown agent task", method: "POST", path: "/v1/agents/tasks/agt_nope/revoke", status: 404},
 
 	{name: "list domains", method: "GET", path: "/v1/domains", status: 200},
 	{name: "list domains without key", method: "GET", path: "/v1/domains", auth: "none", status: 401},
@@ -589,6 +595,9 @@ func (fx *bapiShapeFixture) make(name string) string {
 		return create("POST", "/v1/jwt_templates", secret, map[string]any{"name": "tmpl" + fx.fill("{unique}"), "claims": map[string]any{"a": 1}}, "id")
 	case "sign_in_token":
 		return create("POST", "/v1/sign_in_tokens", secret, map[string]any{"user_id": "user_demo_alice"}, "id")
+	case "agent_task":
+		return create("POST", "/v1/agents/tasks", secret, map[string]any{"on_behalf_of": map[string]any{"user_id": "user_demo_alice"},
+			"permissions": "*", "agent_name": "bot", "task_description": "test", "redirect_url": "http://localhost:3000/"}, "agent_task_id")
 	case "domain":
 		return create("POST", "/v1/domains", secret, map[string]any{"name": "sat" + fx.fill("{unique}") + ".example.com", "is_satellite": true}, "id")
 	case "actor_token":

@@ -22,7 +22,7 @@ func FuzzBAPIWrites(f *testing.F) {
 		{"POST", "/v1/clients/verify"}, {"PATCH", "/v1/instance"}, {"PATCH", "/v1/instance/communication"},
 		{"PATCH", "/v1/instance/oauth_application_settings"}, {"PATCH", "/v1/instance/organization_settings"},
 		{"POST", "/v1/users/user_demo_bob/password/set_compromised"}, {"POST", "/v1/users/user_demo_bob/verify_totp"},
-		{"PATCH", "/v1/instance/protect"},
+		{"PATCH", "/v1/instance/protect"}, {"POST", "/v1/agents/tasks"},
 	}
 	ct, raw := logoBody(f, testPNG(f))
 	png := string(raw)
@@ -36,7 +36,8 @@ func FuzzBAPIWrites(f *testing.F) {
 		`{"verification_id":"ver_x","code":"424242"}`, `{"expired_token":"a.b.c","refresh_token":"r","request_origin":"http://localhost:3000","format":"cookie"}`,
 		`{"token":"dvb_x"}`, `{"allowed_origins":["http://localhost:5173"],"support_email":""}`, `{"blocked_country_codes":["US","US"]}`,
 		`{"default_scopes":null}`, `{"max_allowed_memberships":3,"creator_role_id":"role_x"}`, `{"revoke_all_sessions":true}`,
-		`{"code":"123456"}`, `{"rules_enabled":null}`, `[]`, `null`} {
+		`{"code":"123456"}`, `{"rules_enabled":null}`, `[]`, `null`,
+		`{"on_behalf_of":{"identifier":"alice@example.com"},"permissions":"*","agent_name":"a","task_description":"t","redirect_url":"http://localhost:3000/","session_max_duration_in_seconds":0}`} {
 		f.Add(uint8(i+1), "application/json", s)
 	}
 	inst, err := Start(context.Background(), Options{Seed: true, testKey: sharedTestKey(f)})

@@ -65,6 +65,15 @@ func (inst *Instance) routes() http.Handler {
 			}
 			r = r2
 		}
+		// clerk-js joins a proxy URL and the unversioned /api_keys path
+		// with an extra slash (/__clerk//api_keys); ServeMux would answer
+		// that with a redirect away from the proxy.
+		if strings.HasPrefix(r.URL.Path, "//") {
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = "/" + strings.TrimLeft(r.URL.Path, "/")
+			r2.URL.RawPath = ""
+			r = r2
+		}
 		r, ok := inst.fapiPrelude(w, r)
 		if !ok {
 			return

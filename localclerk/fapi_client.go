@@ -46,7 +46,6 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/client/sessions/{sid}/tokens/{template}", inst.handleSessionToken)
 	mux.HandleFunc("GET /v1/verify", inst.handleVerify)
 	mux.HandleFunc("POST /v1/waitlist", inst.handleJoinWaitlist)
-	inst.clientUnsupportedRoutes(mux)
 	inst.sessionReverificationRoutes(mux)
 	inst.signInRoutes(mux)
 	inst.signUpRoutes(mux)
@@ -54,13 +53,15 @@ func (inst *Instance) fapiRoutes(mux *routeMux) {
 	inst.orgRoutes(mux)
 	inst.oauthRoutes(mux)
 	inst.oauthIdPRoutes(mux)
+	inst.apiKeyRoutes(mux)
+	inst.miscRoutes(mux)
 }
 
 // fapiPrelude applies the cross-origin rules and clerk-js's method
 // override to Frontend API requests before routing. It answers preflights
 // and rejected requests itself (ok false).
 func (inst *Instance) fapiPrelude(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
-	isFAPI := strings.HasPrefix(r.URL.Path, "/v1/")
+	isFAPI := strings.HasPrefix(r.URL.Path, "/v1/") || isAPIKeysPath(r.URL.Path)
 	if !isFAPI {
 		return r, true
 	}

@@ -85,6 +85,7 @@ func (inst *Instance) environment(s *Settings) *environmentWire {
 	m.Domains.Enabled = org.DomainsEnabled && inst.served("GET /v1/organizations/{id}/domains")
 	m.Domains.EnrollmentModes, m.Domains.DefaultRole = org.EnrollmentModes, org.DomainsDefaultRole
 	m.Slug.Disabled = org.SlugDisabled
+	env.APIKeysSettings = inst.apiKeysEnvironment(s.APIKeys)
 	if inst.served("POST /v1/client/sign_ins/{id}/reset_password") {
 		ac.FirstFactors = append(ac.FirstFactors, strategyResetPasswordEmail)
 	}

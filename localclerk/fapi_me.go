@@ -22,7 +22,7 @@ func (inst *Instance) meRoutes(mux *routeMux) {
 	inst.meSessionRoutes(mux)
 	inst.meTOTPRoutes(mux)
 	inst.mePasskeyRoutes(mux)
-	inst.meUnsupportedRoutes(mux)
+	inst.meTrustedDeviceRoutes(mux)
 }
 
 // meHandler resolves the user of the request's session (_clerk_session_id,

@@ -185,21 +185,6 @@ func TestMeDeleteSelf(t *testing.T) {
 	}
 }
 
-// TestMeUnsupportedOperations: each operation of a feature localclerk
-// does not have answers 501 naming it, signed in or not.
-func TestMeUnsupportedOperations(t *testing.T) {
-	h := start(t, Options{Seed: true})
-	fx := newShapeFixture(t, h, true)
-	for pattern, feature := range meUnsupported {
-		method, path, _ := strings.Cut(pattern, " ")
-		path = strings.ReplaceAll(path, "{id}", "x_1")
-		st, body := meCall(t, h, fx, method, path, url.Values{})
-		if st != http.StatusNotImplemented || !strings.Contains(body, feature) || !strings.Contains(body, "feature_not_supported_by_localclerk") {
-			t.Errorf("%s: %d %s", pattern, st, body)
-		}
-	}
-}
-
 // TestParseUserAgent reads the browsers the components' device list shows.
 func TestParseUserAgent(t *testing.T) {
 	for _, tc := range []struct {

@@ -76,6 +76,9 @@ type oauthAttempt struct {
 func (a *oauthAttempt) wire() *attemptVerificationWire {
 	v := oauthVerificationJSON(a.Strategy, a.Status, a.ErrorCode, "", a.ExpireAt)
 	out := &attemptVerificationWire{Object: v.Object, Status: a.Status, Strategy: a.Strategy, ExpireAt: &a.ExpireAt, Error: v.Error}
+	if a.Strategy == "google_one_tap" {
+		out.Object = "verification_google_one_tap"
+	}
 	if a.Status == "unverified" && a.VerifyURL != "" {
 		out.ExternalVerificationRedirectURL = &a.VerifyURL
 	}
@@ -88,6 +91,7 @@ func (inst *Instance) oauthRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /oauth/{provider}/authorize", inst.pageOAuthAuthorize)
 	mux.HandleFunc("POST /oauth/{provider}/authorize", inst.postOAuthAuthorize)
 	mux.HandleFunc("GET /oauth/{provider}/logo.svg", inst.handleOAuthLogo)
+	mux.HandleFunc("POST /oauth/{provider}/native_token", inst.handleNativeToken)
 	inst.meExternalAccountRoutes(mux)
 }
 
@@ -474,7 +478,7 @@ func (inst *Instance) signInTransfer(x *fapiCall, si *signInAttempt) error {
 		su.OAuth == nil || su.OAuth.Status != "transferable" || su.OAuth.Identity == nil {
 		return errNothingToTransfer
 	}
-	provider, id := strings.TrimPrefix(su.OAuth.Strategy, "oauth_"), su.OAuth.Identity
+	provider, id := oauthProviderOf(su.OAuth.Strategy), su.OAuth.Identity
 	u, link, err := oauthUser(x.t, provider, id)
 	if err != nil {
 		return err
@@ -500,7 +504,7 @@ func (inst *Instance) signUpTransfer(x *fapiCall, su *signUpAttempt) error {
 		return errNothingToTransfer
 	}
 	su.OAuth = &oauthAttempt{Strategy: si.OAuth.Strategy, Status: "unverified", ExpireAt: si.OAuth.ExpireAt}
-	if err := inst.signUpWithIdentity(x, su, strings.TrimPrefix(si.OAuth.Strategy, "oauth_"), si.OAuth.Identity); err != nil {
+	if err := inst.signUpWithIdentity(x, su, oauthProviderOf(si.OAuth.Strategy), si.OAuth.Identity); err != nil {
 		return err
 	}
 	si.OAuth.Identity = nil

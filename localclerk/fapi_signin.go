@@ -114,7 +114,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 			si.Identifier, si.UserID, si.Status = id, u.ID, "needs_first_factor"
-		} else if strategy != "" && strategy != "ticket" && strategy != "passkey" && !isOAuthStrategy(strategy) {
+		} else if strategy != "" && strategy != "ticket" && strategy != "passkey" && !isOAuthStrategy(strategy) && !isNativeTokenStrategy(strategy) {
 			return nil, errMissing("identifier")
 		}
 		if si.UserID != "" {
@@ -129,6 +129,10 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 			}
 		case isOAuthStrategy(strategy):
 			if err := inst.signInOAuth(x, si, strategy); err != nil {
+				return nil, err
+			}
+		case isNativeTokenStrategy(strategy):
+			if err := inst.signInNativeToken(x, si, strategy); err != nil {
 				return nil, err
 			}
 		case strategy == "password" || strategy == "email_code" || strategy == "email_link" || strategy == "passkey" || strategy == "phone_code":
@@ -158,7 +162,7 @@ func (inst *Instance) handleSignInCreate(w http.ResponseWriter, r *http.Request)
 				return nil, err
 			}
 		default:
-			if !isOAuthStrategy(strategy) {
+			if !isOAuthStrategy(strategy) && !isNativeTokenStrategy(strategy) {
 				return nil, strategyUnsupported(strategy)
 			}
 		}

@@ -122,6 +122,9 @@ func (inst *Instance) signUpUpdate(x *fapiCall, su *signUpAttempt) error {
 	if s := f.Get("strategy"); isOAuthStrategy(s) {
 		return inst.signUpOAuth(x, su, s)
 	}
+	if s := f.Get("strategy"); isNativeTokenStrategy(s) {
+		return inst.signUpNativeToken(x, su, s)
+	}
 	ss := inst.settingsNow()
 	if s := f.Get("strategy"); s != "" && s != "ticket" {
 		return strategyUnsupported(s)

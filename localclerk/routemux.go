@@ -25,7 +25,8 @@ func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.
 }
 
 // fapiRoutes are the registered patterns ("METHOD /path") that belong to
-// the Frontend API: everything under /v1/ and /.well-known/.
+// the Frontend API: everything under /v1/ and /.well-known/, and the
+// unversioned /api_keys operations.
 func (m *routeMux) fapiRoutes() []string {
 	var out []string
 	for _, p := range m.patterns {
@@ -33,7 +34,7 @@ func (m *routeMux) fapiRoutes() []string {
 		if !ok {
 			path = p
 		}
-		if strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/.well-known/") {
+		if strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/.well-known/") || isAPIKeysPath(path) {
 			out = append(out, p)
 		}
 	}

@@ -52,6 +52,19 @@ type Settings struct {
 	// Organization holds the organization settings (also set through the
 	// Backend API's /v1/instance/organization_settings).
 	Organization OrganizationSettings `json:"organization"`
+	// APIKeys lets users and organizations manage their own API keys
+	// from the browser (<APIKeys/>, fapi_api_keys.go).
+	APIKeys APIKeysSettings `json:"api_keys"`
+	// TrustedDevices lets native apps enrol device-bound keys for the
+	// signed-in user (/v1/me/trusted_devices, fapi_me_trusted_devices.go).
+	TrustedDevices bool `json:"trusted_devices"`
+}
+
+// APIKeysSettings switch the Frontend API's /api_keys operations: for
+// keys whose subject is a user, and for keys of an organization.
+type APIKeysSettings struct {
+	User          bool `json:"user"`
+	Organizations bool `json:"organizations"`
 }
 
 // IdentifierSettings are the identifiers' modes: "required", "on" or "off".
@@ -249,21 +262,24 @@ const metaAuthSettings = "auth_settings"
 
 // authSettingsDoc is the stored form of Settings without Organization.
 type authSettingsDoc struct {
-	Identifiers   IdentifierSettings `json:"identifiers"`
-	FirstFactors  []string           `json:"first_factors"`
-	SecondFactors []string           `json:"second_factors"`
-	Social        []string           `json:"social"`
-	MultiSession  bool               `json:"multi_session"`
-	SignUpMode    string             `json:"sign_up_mode"`
-	Password      PasswordSettings   `json:"password"`
-	Username      UsernameSettings   `json:"username"`
+	Identifiers    IdentifierSettings `json:"identifiers"`
+	FirstFactors   []string           `json:"first_factors"`
+	SecondFactors  []string           `json:"second_factors"`
+	Social         []string           `json:"social"`
+	MultiSession   bool               `json:"multi_session"`
+	SignUpMode     string             `json:"sign_up_mode"`
+	Password       PasswordSettings   `json:"password"`
+	Username       UsernameSettings   `json:"username"`
+	APIKeys        APIKeysSettings    `json:"api_keys"`
+	TrustedDevices bool               `json:"trusted_devices"`
 }
 
 // loadSettings reads the instance's settings (defaults where never set).
 func loadSettings(t *txn) (Settings, error) {
 	s := DefaultSettings()
 	d := authSettingsDoc{Identifiers: s.Identifiers, FirstFactors: s.FirstFactors, SecondFactors: s.SecondFactors,
-		Social: s.Social, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username}
+		Social: s.Social, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username, APIKeys: s.APIKeys,
+		TrustedDevices: s.TrustedDevices}
 	if err := t.settings().load(metaAuthSettings, &d); err != nil {
 		return Settings{}, err
 	}
@@ -273,13 +289,15 @@ func loadSettings(t *txn) (Settings, error) {
 	}
 	return Settings{Identifiers: d.Identifiers, FirstFactors: d.FirstFactors, SecondFactors: d.SecondFactors,
 		Social: d.Social, MultiSession: d.MultiSession, SignUpMode: d.SignUpMode, Password: d.Password,
-		Username: d.Username, Organization: OrganizationSettings(org)}, nil
+		Username: d.Username, Organization: OrganizationSettings(org), APIKeys: d.APIKeys,
+		TrustedDevices: d.TrustedDevices}, nil
 }
 
 // saveSettings stores s, which must be valid.
 func saveSettings(t *txn, s *Settings) error {
 	d := authSettingsDoc{Identifiers: s.Identifiers, FirstFactors: s.FirstFactors, SecondFactors: s.SecondFactors,
-		Social: s.Social, MultiSession: s.MultiSession, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username}
+		Social: s.Social, MultiSession: s.MultiSession, SignUpMode: s.SignUpMode, Password: s.Password, Username: s.Username,
+		APIKeys: s.APIKeys, TrustedDevices: s.TrustedDevices}
 	if err := t.settings().save(metaAuthSettings, &d); err != nil {
 		return err
 	}
@@ -334,6 +352,8 @@ type servedSettings struct {
 	un              UsernameSettings
 	social          []string // Settings.Social
 	multiSession    bool     // several sessions on one client
+	apiKeys         APIKeysSettings
+	trustedDevices  bool
 }
 
 // served reduces s to what localclerk serves.
@@ -348,7 +368,7 @@ func (inst *Instance) servedSettings(s *Settings) *servedSettings {
 		totp:      slices.Contains(s.SecondFactors, "totp"), backup: slices.Contains(s.SecondFactors, "backup_code"),
 		phoneSecond: slices.Contains(s.SecondFactors, "phone_code"),
 		restricted:  s.SignUpMode != SignUpPublic, pw: s.Password, un: s.Username, social: s.Social,
-		multiSession: s.MultiSession,
+		multiSession: s.MultiSession, apiKeys: s.APIKeys, trustedDevices: s.TrustedDevices,
 	}
 	ss.waitlist = s.SignUpMode == SignUpWaitlist
 	// E-mail codes need an address; an instance without one signs in by

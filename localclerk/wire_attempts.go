@@ -238,6 +238,12 @@ func (inst *Instance) signUpJSON(su *signUpAttempt) *signUpWire {
 		if strategy == "email_link" {
 			v.VerifiedAtClient = &su.LinkClientID
 		}
+		if su.OAuth != nil && su.VerifyStatus == "verified" {
+			// The provider vouched for the address, as on the user's
+			// e-mail address.
+			v = &attemptVerificationWire{Object: "verification_from_oauth", Status: "verified",
+				Strategy: "from_oauth_" + oauthProviderOf(su.OAuth.Strategy), NextAction: &next, SupportedStrategies: []string{}}
+		}
 		out.Verifications.EmailAddress = v
 	}
 	if su.Phone.Number != "" {

@@ -27,6 +27,15 @@ type sensitive struct {
 	FactorAge []int  `json:"factor_age"`
 }
 
+// keyCaller is GET /api/key's answer: whom the API key sent as Bearer
+// token belongs to.
+type keyCaller struct {
+	TokenType string `json:"token_type"`
+	Subject   string `json:"subject"`
+	UserID    string `json:"user_id,omitempty"`
+	OrgID     string `json:"org_id,omitempty"`
+}
+
 // apiError is the JSON body of a refused request.
 type apiError struct {
 	Error string `json:"error"`
@@ -73,6 +82,16 @@ func newAPI(opts clerk.Options, client *backend.Client, appOrigin string) (http.
 		a := clerk.GetAuth(r)
 		writeJSON(w, http.StatusOK, sensitive{Done: true, UserID: a.UserID, FactorAge: a.FactorVerificationAge})
 	})))
+	// GET /api/key is for programs, not the browser: it accepts an API
+	// key (one created in the app's <APIKeys/> page) and nothing else.
+	mux.HandleFunc("GET /api/key", func(w http.ResponseWriter, r *http.Request) {
+		a := clerk.GetAuth(r, clerk.AcceptsToken(clerk.TokenTypeAPIKey))
+		if !a.IsAuthenticated {
+			writeJSON(w, http.StatusUnauthorized, apiError{Error: "send an API key: Authorization: Bearer ak_…"})
+			return
+		}
+		writeJSON(w, http.StatusOK, keyCaller{TokenType: string(a.TokenType), Subject: a.Subject, UserID: a.UserID, OrgID: a.OrgID})
+	})
 	return cors(appOrigin, withClerk(mux)), nil
 }
 

@@ -152,3 +152,44 @@ func TestAPISensitiveNeedsARecentVerification(t *testing.T) {
 		t.Fatalf("stale session: %d %v %s", w.Code, w.Header(), w.Body)
 	}
 }
+
+// TestAPIKey: GET /api/key accepts an API key and reports its subject; a
+// session token is refused there.
+func TestAPIKey(t *testing.T) {
+	inst, opts := localtest.Start(t, localclerk.Options{Seed: true, AllowedOrigins: []string{testAppOrigin}})
+	client, err := backend.NewClient(backend.Config{SecretKey: inst.SecretKey, APIURL: inst.BackendAPIURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := newAPI(opts, client, testAppOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sid, _, err := inst.CreateSession(ctx, "user_demo_alice", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := inst.SessionToken(ctx, sid, testAppOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(bearer string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/api/key", nil)
+		r.Header.Set("Authorization", "Bearer "+bearer)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	w := get(inst.Demo.APIKey)
+	var got keyCaller
+	if err := json.Unmarshal(w.Body.Bytes(), &got); w.Code != 200 || err != nil || got.Subject != "user_demo_alice" || got.TokenType != "api_key" {
+		t.Fatalf("API key: %d %s", w.Code, w.Body)
+	}
+	if w := get(session); w.Code != 401 {
+		t.Errorf("session token: %d %s", w.Code, w.Body)
+	}
+	if w := get("ak_unknown"); w.Code != 401 {
+		t.Errorf("unknown key: %d %s", w.Code, w.Body)
+	}
+}

@@ -10,6 +10,7 @@ import {
   CreateOrganization,
   Waitlist,
   OAuthConsent,
+  APIKeys,
   useAuth,
   useReverification,
 } from '@clerk/react';
@@ -114,6 +115,11 @@ function Page({ path }) {
     // show and posts the user's answer there (docs/oauth-provider.md).
     case '/oauth-consent':
       return <OAuthConsent />;
+    case '/api-keys':
+      // Needs API keys on in the instance settings (localclerk's
+      // settings file: "api_keys": {"user": true}); the keys work at the
+      // Go API's GET /api/key.
+      return <APIKeys />;
     case '/create-organization':
       return <CreateOrganization routing="hash" skipInvitationScreen afterCreateOrganizationUrl="/organization" />;
     default:
@@ -167,6 +173,7 @@ export default function App() {
             <a id="nav-organization" href="/organization">Organization</a>
             <a id="nav-organizations" href="/organizations">Organizations</a>
             <a id="nav-create-organization" href="/create-organization">New organization</a>
+            <a id="nav-api-keys" href="/api-keys">API keys</a>
           </nav>
         </header>
         <Page path={path} />
