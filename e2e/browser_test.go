@@ -86,10 +86,7 @@ func findChromium() string {
 // startQuickstart builds and runs the quickstart on a fresh data directory.
 func startQuickstart(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "quickstart")
-	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/quickstart").CombinedOutput(); err != nil {
-		t.Fatalf("build the quickstart: %v\n%s", err, out)
-	}
+	bin := buildProgram(t, "./examples/quickstart")
 	cmd := exec.Command(bin)
 	var env []string
 	for _, kv := range os.Environ() {

@@ -54,10 +54,7 @@ func startClerkJSExample(t *testing.T, extraEnv ...string) *clerkJSApp {
 // build once.
 func buildClerkJSExample(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "clerkjs")
-	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/clerkjs").CombinedOutput(); err != nil {
-		t.Fatalf("build examples/clerkjs: %v\n%s", err, out)
-	}
+	bin := buildProgram(t, "./examples/clerkjs")
 	if out, err := exec.Command(bin, "-install-bundles").CombinedOutput(); err != nil {
 		t.Fatalf("Clerk's browser bundles are not installed and could not be installed with npm: %v\n%s", err, out)
 	}

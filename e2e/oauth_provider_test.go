@@ -32,10 +32,7 @@ type localclerkProcess struct {
 // in memory on a free loopback port.
 func startLocalclerk(t *testing.T) *localclerkProcess {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "localclerk")
-	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./localclerk/cmd/localclerk").CombinedOutput(); err != nil {
-		t.Fatalf("build localclerk: %v\n%s", err, out)
-	}
+	bin := buildProgram(t, "./localclerk/cmd/localclerk")
 	envFile := filepath.Join(t.TempDir(), "localclerk.env")
 	cmd := exec.Command(bin, "-addr", loopbackPort(t), "-data", "", "-seed", "-env-file", envFile)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -121,10 +121,7 @@ type reactStack struct {
 // app's environment from its output.
 func startReactAPI(t *testing.T, appOrigin string, extraEnv ...string) (env map[string]string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "react-api")
-	if out, err := exec.Command("go", "build", "-C", "..", "-o", bin, "./examples/react/api").CombinedOutput(); err != nil {
-		t.Fatalf("build examples/react/api: %v\n%s", err, out)
-	}
+	bin := buildProgram(t, "./examples/react/api")
 	cmd := exec.Command(bin)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CLERK_") {
