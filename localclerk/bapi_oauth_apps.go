@@ -51,7 +51,7 @@ func (inst *Instance) oauthAppJSON(a *oauthApp, secret string) *oauthAppWire {
 	}
 	base := inst.FrontendAPIURL
 	return &oauthAppWire{Object: "oauth_application", ID: a.ID, InstanceID: inst.KeyID, Name: a.Name, ClientID: a.ClientID,
-		ConsentScreenEnabled: a.Consent, PKCERequired: a.PKCERequired, Public: a.Public, Scopes: a.Scopes,
+		DynamicallyRegistered: a.Dynamic, ConsentScreenEnabled: a.Consent, PKCERequired: a.PKCERequired, Public: a.Public, Scopes: a.Scopes,
 		RedirectURIs: nonNil(a.RedirectURIs), CallbackURL: cb,
 		AuthorizeURL: base + "/oauth/authorize", TokenFetchURL: base + "/oauth/token", UserInfoURL: base + "/oauth/userinfo",
 		DiscoveryURL: base + "/.well-known/openid-configuration", IntrospectionURL: base + "/oauth/token_info",

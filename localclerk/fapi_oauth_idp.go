@@ -25,6 +25,7 @@ func (inst *Instance) oauthIdPRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /v1/me/oauth/consent/{client_id}", inst.handleOAuthConsentInfo)
 	mux.HandleFunc("POST /v1/me/oauth/consent/{client_id}", inst.handleOAuthConsent)
 	mux.HandleFunc("POST /oauth/token", inst.handleOAuthToken)
+	mux.HandleFunc("POST /oauth/register", inst.handleOAuthRegister)
 	mux.HandleFunc("GET /oauth/userinfo", inst.handleOAuthUserInfo)
 	mux.HandleFunc("POST /oauth/userinfo", inst.handleOAuthUserInfo)
 	mux.HandleFunc("POST /oauth/token_info", inst.handleOAuthTokenInfo)
@@ -945,6 +946,7 @@ type authServerMetadataWire struct {
 	AuthorizationEndpoint string   `json:"authorization_endpoint"`
 	TokenEndpoint         string   `json:"token_endpoint"`
 	RevocationEndpoint    string   `json:"revocation_endpoint"`
+	RegistrationEndpoint  string   `json:"registration_endpoint,omitempty"` // while dynamic registration is on
 	JWKSURI               string   `json:"jwks_uri"`
 	ResponseTypes         []string `json:"response_types_supported"`
 	GrantTypes            []string `json:"grant_types_supported"`
@@ -977,9 +979,18 @@ func (inst *Instance) handleOpenIDConfiguration(w http.ResponseWriter, r *http.R
 
 func (inst *Instance) handleOAuthServerMetadata(w http.ResponseWriter, r *http.Request) {
 	b := inst.oauthIssuer()
+	var s oauthAppSettings
+	if err := inst.store.view(r.Context(), func(t *txn) error { return t.settings().load(metaOAuthAppSettings, &s) }); err != nil {
+		inst.writeError(w, r, err)
+		return
+	}
+	registration := ""
+	if s.DynamicRegistration {
+		registration = b + "/oauth/register"
+	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, &authServerMetadataWire{Issuer: b, AuthorizationEndpoint: b + "/oauth/authorize", TokenEndpoint: b + "/oauth/token",
-		RevocationEndpoint: b + "/oauth/token/revoke", JWKSURI: b + "/.well-known/jwks.json", ResponseTypes: []string{"code"},
+		RevocationEndpoint: b + "/oauth/token/revoke", RegistrationEndpoint: registration, JWKSURI: b + "/.well-known/jwks.json", ResponseTypes: []string{"code"},
 		GrantTypes: oauthGrantTypes, TokenAuthMethods: oauthTokenAuthMethods, ScopesSupported: oauthScopesSupported,
 		SubjectTypes: []string{"public"}, IDTokenAlgs: []string{"RS256"}, ClaimsSupported: oauthClaimsSupported, CodeChallengeMethods: []string{"S256"}})
 }

@@ -57,6 +57,7 @@ type passkeyCheck struct {
 
 func (inst *Instance) mePasskeyRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /v1/me/passkeys", inst.meHandler(inst.meCreatePasskey))
+	mux.HandleFunc("GET /.well-known/webauthn", inst.handleWebAuthnOrigins)
 	mux.HandleFunc("GET /v1/me/passkeys/{id}", inst.meHandler(inst.meGetPasskey))
 	mux.HandleFunc("PATCH /v1/me/passkeys/{id}", inst.meHandler(inst.meRenamePasskey))
 	mux.HandleFunc("DELETE /v1/me/passkeys/{id}", inst.meHandler(inst.meDeletePasskey))
@@ -526,4 +527,24 @@ func (inst *Instance) attemptPasskey(x *fapiCall, si *signInAttempt) error {
 		si.Identifier = u.primaryEmail()
 	}
 	return inst.finishFirstFactor(x, si)
+}
+
+// webauthnOriginsWire is GET /.well-known/webauthn: the origins that may
+// use this instance's passkeys beside the page's own (WebAuthn related
+// origin requests).
+type webauthnOriginsWire struct {
+	Origins []string `json:"origins"`
+}
+
+// handleWebAuthnOrigins lists the instance's own origin and
+// Options.AllowedOrigins; loopback origins, allowed on any port, are not
+// listed.
+func (inst *Instance) handleWebAuthnOrigins(w http.ResponseWriter, r *http.Request) {
+	origins := []string{inst.FrontendAPIURL}
+	for o := range inst.allowed {
+		origins = append(origins, o)
+	}
+	slices.Sort(origins)
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeJSON(w, http.StatusOK, &webauthnOriginsWire{Origins: slices.Compact(origins)})
 }

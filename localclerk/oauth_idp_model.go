@@ -31,8 +31,11 @@ type oauthApp struct {
 	Consent      bool     `json:"consent_screen_enabled"`
 	Scopes       string   `json:"scopes"` // space-separated, as the Backend API carries them
 	RedirectURIs []string `json:"redirect_uris"`
-	CreatedAt    int64    `json:"created_at"`
-	UpdatedAt    int64    `json:"updated_at"`
+	// Dynamic marks an application registered through POST
+	// /oauth/register rather than the Backend API.
+	Dynamic   bool  `json:"dynamic,omitempty"`
+	CreatedAt int64 `json:"created_at"`
+	UpdatedAt int64 `json:"updated_at"`
 }
 
 // oauthCode is an authorization code, stored under the SHA-256 of its
